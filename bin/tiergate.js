@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The published entry point: the CLI is compiled to dist/ by `npm run build` (run by `npm ci`).
+import { main } from '../dist/src/cli/main.js';
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+  env: process.env,
+});

@@ -1,0 +1,269 @@
+/**
+ * The decision for one (member, object, action), compiled once per policy version, org and set
+ * of active grants. Precedence, as POLICY.md §2 fixes it:
+ *
+ *   restriction  >  grant (the union of the member's sources)  >  default deny
+ *
+ * Each source contributes at most one clause (a scope, with an optional `where`). A restriction
+ * that matches a source removes its clause, or, when the restriction has a `where`, removes the
+ * records matching it from the clause. The decision with no record is "allowed for the records
+ * of these clauses", and its `filter` selects exactly the records `decideRecord` allows.
+ */
+import { compileCondition, readPath, type CompiledCondition, type Condition } from './condition.js';
+import { describeCondition, describeScope } from './describe.js';
+import { allOf, anyOf, MATCH_ALL, MATCH_NONE, noneOf, ownerFilter } from './host-filter.js';
+import type { Action, Scope } from './schema.js';
+import type { Source } from './sources.js';
+import { stepAt, type TierOrder } from './tier-map.js';
+import type { CompiledRestriction, PolicyIndex } from './policy-index.js';
+
+/** The answer of `decide` (POLICY.md §4-5). */
+export interface Decision {
+  readonly effect: 'allow' | 'deny';
+  /** The widest scope granted; `none` when denied. */
+  readonly scope: Scope;
+  /** The record condition, when a single clause grants the action. */
+  readonly where?: Condition;
+  /** The host filter that selects exactly the records this decision allows. */
+  readonly filter: Condition;
+  /** Why: policy paths and, for a denial, what would allow it. */
+  readonly reasons: readonly string[];
+  /** Every clause that grants the action (several when grants add up). */
+  readonly grants: readonly GrantedClause[];
+}
+
+export interface GrantedClause {
+  readonly scope: Scope;
+  readonly where?: Condition;
+  readonly source: string;
+}
+
+interface Exclusion {
+  readonly test: CompiledCondition;
+  readonly where: Condition;
+  readonly deny: Decision;
+}
+
+interface Clause {
+  /** Owner ids in scope; null for `all`. */
+  readonly members: ReadonlySet<string> | null;
+  readonly test: CompiledCondition | undefined;
+  readonly exclusions: readonly Exclusion[];
+  readonly allow: Decision;
+}
+
+export interface ActionPlan {
+  readonly decision: Decision;
+  readonly clauses: readonly Clause[];
+  readonly ownerPaths: readonly (readonly string[])[];
+  /** The denial for a record outside every clause. */
+  readonly outside: Decision;
+}
+
+const SCOPE_BREADTH: Readonly<Record<Scope, number>> = {
+  none: 0,
+  own: 1,
+  team: 2,
+  reports: 3,
+  teamTree: 4,
+  all: 5,
+};
+
+function freezeDecision(decision: Decision): Decision {
+  return Object.freeze({ ...decision, reasons: Object.freeze([...decision.reasons]) });
+}
+
+export function denial(reasons: readonly string[]): Decision {
+  return freezeDecision({ effect: 'deny', scope: 'none', filter: MATCH_NONE, reasons, grants: [] });
+}
+
+interface RawClause {
+  readonly scope: Scope;
+  readonly where: Condition | undefined;
+  readonly path: string;
+  readonly source: Source;
+}
+
+/** The clause a source contributes for an action, if any (the tier map's step value). */
+function clauseOf(source: Source, object: string, action: Action, order: TierOrder): RawClause | undefined {
+  if (source.kind === 'object') {
+    if (source.object !== object || source.action !== action || source.scope === 'none') return undefined;
+    return { scope: source.scope, where: source.where, path: source.path, source };
+  }
+  const rules = Object.hasOwn(source.objects, object) ? source.objects[object] : undefined;
+  const step = stepAt<unknown>(rules?.[action], source.tierIndex, order);
+  if (!step) return undefined;
+  const path = `${source.path}.objects.${object}.${action}.${step.key}`;
+  if (typeof step.value === 'boolean') {
+    return step.value ? { scope: 'all', where: undefined, path, source } : undefined;
+  }
+  const grant = step.value as Scope | { scope: Scope; where?: Condition };
+  const { scope, where } = typeof grant === 'string' ? { scope: grant, where: undefined } : grant;
+  return scope === 'none' ? undefined : { scope, where, path, source };
+}
+
+function restrictionApplies(r: CompiledRestriction, memberId: string, source: Source, object: string, action: Action): boolean {
+  return (
+    r.objects.has(object) &&
+    r.actions.has(action) &&
+    (r.tierBelowIndex === undefined || source.tierIndex < r.tierBelowIndex) &&
+    (r.roles === undefined || r.roles.has(source.role)) &&
+    (r.members === undefined || r.members.has(memberId))
+  );
+}
+
+/** Suggestions for a denial: a higher tier of the member's role, or another role. */
+function whatWouldAllow(index: PolicyIndex, base: Source, object: string, action: Action): string[] {
+  const hints: string[] = [];
+  if (base.kind === 'role') {
+    const rules = index.policy.roles[base.role]?.objects[object];
+    for (let t = base.tierIndex + 1; t < index.order.ids.length; t++) {
+      const step = stepAt<unknown>(rules?.[action], t, index.order);
+      const value = step?.value;
+      if (value === undefined || value === false || value === 'none') continue;
+      const what = typeof value === 'boolean' ? action : typeof value === 'string' ? value : describeScope((value as { scope: Scope }).scope, (value as { where?: Condition }).where);
+      hints.push(`tier ${index.order.ids[t] ?? ''} would allow ${what}`);
+      break;
+    }
+  }
+  for (const [roleId, role] of Object.entries(index.policy.roles)) {
+    if (hints.length >= 3) break;
+    if (base.kind === 'role' && roleId === base.role) continue;
+    const map = role.objects[object]?.[action];
+    const first = Object.keys(map ?? {})[0];
+    if (first !== undefined && map && map[first] !== false && map[first] !== 'none') {
+      hints.push(`role ${roleId} at tier ${first} would allow it`);
+    }
+  }
+  return hints;
+}
+
+export function buildActionPlan(
+  index: PolicyIndex,
+  memberId: string,
+  sources: readonly Source[],
+  object: string,
+  action: Action,
+): ActionPlan {
+  const closure = index.org.closureOf(memberId);
+  const owners = index.policy.objects[object]?.owner ?? [];
+  const ownerPaths = owners.map((field) => field.split('.'));
+  const removed: string[] = [];
+  const clauses: Clause[] = [];
+  const granted: GrantedClause[] = [];
+  const filters: Condition[] = [];
+  const reasons: string[] = [];
+
+  for (const source of sources) {
+    const raw = clauseOf(source, object, action, index.order);
+    if (!raw) continue;
+    const restrictions = index.restrictions.filter((r) => restrictionApplies(r, memberId, source, object, action));
+    const total = restrictions.find((r) => r.where === undefined);
+    if (total) {
+      removed.push(`${total.path} (${total.id}): removes ${action} on ${object} granted by ${raw.path}`);
+      continue;
+    }
+    const members = raw.scope === 'all' ? null : scopeMembers(raw.scope, memberId, closure);
+    if (members !== null && members.size === 0) continue;
+    const reason = `${raw.path}: ${describeScope(raw.scope, raw.where)}`;
+    const exclusions = restrictions.map((r): Exclusion => {
+      const where = r.where as Condition;
+      return {
+        test: r.test as CompiledCondition,
+        where,
+        deny: denial([`${r.path} (${r.id}): ${action} on ${object} denied where ${describeCondition(where)}, whatever ${raw.path} grants`]),
+      };
+    });
+    const clauseFilter = allOf([
+      members === null ? MATCH_ALL : ownerFilter(owners, [...members].sort()),
+      raw.where ?? MATCH_ALL,
+      ...exclusions.map((e) => noneOf(e.where)),
+    ]);
+    const grant: GrantedClause = { scope: raw.scope, ...(raw.where ? { where: raw.where } : {}), source: raw.path };
+    clauses.push({
+      members,
+      test: raw.where ? compileCondition(raw.where) : undefined,
+      exclusions,
+      allow: freezeDecision({
+        effect: 'allow',
+        scope: raw.scope,
+        ...(raw.where ? { where: raw.where } : {}),
+        filter: clauseFilter,
+        reasons: [reason, ...exclusions.map((e) => `${e.deny.reasons[0] ?? ''} (not this record)`)],
+        grants: [grant],
+      }),
+    });
+    granted.push(grant);
+    filters.push(clauseFilter);
+    reasons.push(reason, ...exclusions.map((e) => e.deny.reasons[0] ?? ''));
+  }
+
+  const base = sources[0] as Source;
+  if (clauses.length === 0) {
+    const why = removed.length > 0
+      ? removed.map((r) => `restricted: ${r}`)
+      : [`no-rule: nothing grants ${action} on ${object} to ${memberId} (${base.kind === 'role' ? `role ${base.role} at tier ${base.tier}` : base.path})`];
+    const decision = denial([...why, ...whatWouldAllow(index, base, object, action)]);
+    return { decision, clauses, ownerPaths, outside: decision };
+  }
+  const widest = granted.reduce((a, b) => (SCOPE_BREADTH[b.scope] > SCOPE_BREADTH[a.scope] ? b : a));
+  const decision = freezeDecision({
+    effect: 'allow',
+    scope: widest.scope,
+    ...(granted.length === 1 && widest.where ? { where: widest.where } : {}),
+    filter: anyOf(filters),
+    reasons: [...reasons, ...removed.map((r) => `restricted: ${r}`)],
+    grants: granted,
+  });
+  const outside = denial([
+    `out-of-scope: the record is outside ${granted.map((g) => `${g.source} (${describeScope(g.scope, g.where)})`).join(' and ')}`,
+    ...whatWouldAllow(index, base, object, action),
+  ]);
+  return { decision, clauses, ownerPaths, outside };
+}
+
+function scopeMembers(
+  scope: Exclude<Scope, 'all' | 'none'> | 'none',
+  memberId: string,
+  closure: ReturnType<PolicyIndex['org']['closureOf']>,
+): ReadonlySet<string> {
+  switch (scope) {
+    case 'own':
+      return new Set([memberId]);
+    case 'reports':
+      return closure?.reports ?? new Set([memberId]);
+    case 'team':
+      return closure?.team ?? new Set([memberId]);
+    case 'teamTree':
+      return closure?.teamTree ?? new Set([memberId]);
+    case 'none':
+      return new Set();
+  }
+}
+
+/** Is a record in one of the clause's owner sets? A record with no owner is in scope only for all. */
+function inScope(members: ReadonlySet<string> | null, ownerPaths: readonly (readonly string[])[], record: Readonly<Record<string, unknown>>): boolean {
+  if (members === null) return true;
+  for (const path of ownerPaths) {
+    const owner = path.length === 1 ? record[path[0] as string] : readPath(record, path);
+    if (typeof owner === 'string' && members.has(owner)) return true;
+  }
+  return false;
+}
+
+/** The decision for one record: allowed by the first clause that selects it. */
+export function decideRecord(plan: ActionPlan, record: Readonly<Record<string, unknown>>): Decision {
+  let excluded: Decision | undefined;
+  for (const clause of plan.clauses) {
+    if (!inScope(clause.members, plan.ownerPaths, record)) continue;
+    if (clause.test !== undefined && clause.test(record) !== true) continue;
+    // Under SQL's NOT, unknown stays unknown and the host drops the row: exclude unless FALSE.
+    const exclusion = clause.exclusions.find((e) => e.test(record) !== false);
+    if (exclusion) {
+      excluded = exclusion.deny;
+      continue;
+    }
+    return clause.allow;
+  }
+  return excluded ?? plan.outside;
+}

@@ -1,0 +1,407 @@
+/**
+ * Record conditions in the host's own filter language (Twenty's filter input):
+ * `{ field: { op: value } }`, composite sub-fields nested one level
+ * (`amount: { amountMicros: { gt: 1 } }`), and `and` / `or` / `not`.
+ *
+ * Evaluation follows SQL's three-valued logic, because the host turns the same filter into SQL
+ * (twentyhq/twenty `compute-where-condition-parts.ts`, `graphql-query-filter-condition.parser.ts`):
+ * a comparison with NULL is unknown, `not` of unknown is unknown, and a record is selected only
+ * when the whole filter is TRUE. Keeping that here is what lets `decide` on a record and the host
+ * filter select exactly the same records.
+ */
+
+/** A JSON scalar as the filter language accepts it. */
+export type ConditionScalar = string | number | boolean | null;
+
+/** `{ op: value }` for one field or sub-field: exactly one operator (the host reads only the first). */
+export type FieldPredicate = Readonly<Record<string, ConditionScalar | readonly ConditionScalar[]>>;
+
+/** A record condition as written in the policy and as sent to the host. */
+export interface Condition {
+  readonly and?: readonly Condition[];
+  readonly or?: readonly Condition[];
+  readonly not?: Condition;
+  readonly [field: string]: unknown;
+}
+
+/** TRUE, FALSE or unknown (SQL NULL). */
+export type Truth = boolean | null;
+
+/** A record condition compiled into a function of the record. */
+export type CompiledCondition = (record: Readonly<Record<string, unknown>>) => Truth;
+
+/** The operators of the filter language, with the kind of value each takes. */
+export const OPERATORS = {
+  eq: 'scalar',
+  neq: 'scalar',
+  gt: 'scalar',
+  gte: 'scalar',
+  lt: 'scalar',
+  lte: 'scalar',
+  in: 'list',
+  like: 'pattern',
+  ilike: 'pattern',
+  startsWith: 'pattern',
+  is: 'nullity',
+} as const;
+
+export type OperatorName = keyof typeof OPERATORS;
+
+const LOGICAL_KEYS = new Set(['and', 'or', 'not']);
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+export function isOperatorName(key: string): key is OperatorName {
+  return Object.hasOwn(OPERATORS, key);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isScalar(value: unknown): value is ConditionScalar {
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
+}
+
+/** A problem found in a condition, at a path relative to the condition. */
+export interface ConditionIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/**
+ * Checks a condition's shape and lists every problem, so a policy is rejected with all of them.
+ * `fieldsOf` names the known fields (host data model) when known, to reject unknown ones.
+ */
+export function checkCondition(
+  condition: unknown,
+  knownFields?: ReadonlySet<string>,
+): ConditionIssue[] {
+  const issues: ConditionIssue[] = [];
+  walkCondition(condition, [], issues, knownFields);
+  return issues;
+}
+
+function walkCondition(
+  condition: unknown,
+  path: (string | number)[],
+  issues: ConditionIssue[],
+  knownFields: ReadonlySet<string> | undefined,
+): void {
+  if (!isPlainObject(condition)) {
+    issues.push({ path, message: 'a condition must be an object such as { stage: { eq: WON } }' });
+    return;
+  }
+  const keys = Object.keys(condition);
+  if (keys.length === 0) {
+    issues.push({ path, message: 'a condition must name at least one field or and/or/not' });
+  }
+  for (const key of keys) {
+    const value = condition[key];
+    if (key === 'and' || key === 'or') {
+      if (!Array.isArray(value) || value.length === 0) {
+        issues.push({ path: [...path, key], message: `${key} takes a non-empty list of conditions` });
+        continue;
+      }
+      value.forEach((item, index) => {
+        walkCondition(item, [...path, key, index], issues, knownFields);
+      });
+    } else if (key === 'not') {
+      walkCondition(value, [...path, key], issues, knownFields);
+    } else {
+      walkField(key, value, [...path, key], issues, knownFields, true);
+    }
+  }
+}
+
+function walkField(
+  field: string,
+  value: unknown,
+  path: (string | number)[],
+  issues: ConditionIssue[],
+  knownFields: ReadonlySet<string> | undefined,
+  topLevel: boolean,
+): void {
+  if (!FIELD_NAME.test(field)) {
+    issues.push({ path, message: `"${field}" is not a field name` });
+    return;
+  }
+  if (topLevel && knownFields && !knownFields.has(field)) {
+    issues.push({ path, message: `unknown field "${field}"` });
+    return;
+  }
+  if (!isPlainObject(value)) {
+    issues.push({ path, message: `field "${field}" needs { operator: value }, for example { eq: 1 }` });
+    return;
+  }
+  const keys = Object.keys(value);
+  const operatorKeys = keys.filter(isOperatorName);
+  if (operatorKeys.length === 0) {
+    if (!topLevel) {
+      issues.push({
+        path,
+        message: `sub-field "${field}" needs one operator of ${Object.keys(OPERATORS).join(', ')}`,
+      });
+      return;
+    }
+    if (keys.length === 0) {
+      issues.push({ path, message: `field "${field}" needs an operator or a sub-field` });
+    }
+    for (const subField of keys) {
+      walkField(subField, value[subField], [...path, subField], issues, knownFields, false);
+    }
+    return;
+  }
+  if (keys.length !== 1) {
+    issues.push({
+      path,
+      message: `field "${field}" has ${keys.length} operators (${keys.join(', ')}); the host reads only the first, so write one per field and combine them with and`,
+    });
+    return;
+  }
+  const operator = operatorKeys[0] as OperatorName;
+  const message = checkOperand(operator, value[operator]);
+  if (message) issues.push({ path: [...path, operator], message });
+}
+
+function checkOperand(operator: OperatorName, operand: unknown): string | undefined {
+  switch (OPERATORS[operator]) {
+    case 'scalar':
+      return isScalar(operand) && operand !== null
+        ? undefined
+        : `${operator} takes a string, number or boolean (use is: NULL for null)`;
+    case 'list':
+      return Array.isArray(operand) && operand.length > 0 && operand.every(isScalar)
+        ? undefined
+        : `${operator} takes a non-empty list of values (the host rejects an empty one)`;
+    case 'pattern':
+      return typeof operand === 'string' ? undefined : `${operator} takes a string`;
+    case 'nullity':
+      return operand === 'NULL' || operand === 'NOT_NULL'
+        ? undefined
+        : `${operator} takes NULL or NOT_NULL`;
+  }
+}
+
+/** Reads a (possibly nested) field of a record; a missing value is SQL NULL. */
+export function readPath(record: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
+  let value: unknown = record;
+  for (const key of path) {
+    // Own properties only: a field named `constructor` must not read Object's prototype.
+    if (!isPlainObject(value) || !Object.hasOwn(value, key)) return null;
+    value = value[key];
+  }
+  return value ?? null;
+}
+
+/** Compares like PostgreSQL does for the host's scalar columns: numbers numerically, else text. */
+function compare(left: unknown, right: ConditionScalar): number {
+  if (typeof left === 'number' && typeof right === 'number') return left - right;
+  if (typeof left === 'number' && typeof right === 'string' && right.trim() !== '') {
+    const asNumber = Number(right);
+    if (!Number.isNaN(asNumber)) return left - asNumber;
+  }
+  if (typeof right === 'number' && typeof left === 'string' && left.trim() !== '') {
+    const asNumber = Number(left);
+    if (!Number.isNaN(asNumber)) return asNumber - right;
+  }
+  const a = String(left);
+  const b = String(right);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function equals(left: unknown, right: ConditionScalar): boolean {
+  return compare(left, right) === 0;
+}
+
+/** SQL LIKE: `%` any run, `_` one character, `\` escapes. */
+function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern.charAt(i);
+    if (char === '\\' && i + 1 < pattern.length) {
+      source += escapeRegExp(pattern.charAt(++i));
+    } else if (char === '%') {
+      source += '[\\s\\S]*';
+    } else if (char === '_') {
+      source += '[\\s\\S]';
+    } else {
+      source += escapeRegExp(char);
+    }
+  }
+  return new RegExp(`^${source}$`, caseInsensitive ? 'iu' : 'u');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function compilePredicate(path: readonly string[], predicate: FieldPredicate): CompiledCondition {
+  const [operator, operand] = Object.entries(predicate)[0] ?? [];
+  const read = (record: Readonly<Record<string, unknown>>): unknown => readPath(record, path);
+  switch (operator as OperatorName) {
+    case 'is': {
+      const wantNull = operand === 'NULL';
+      return (record) => (read(record) === null) === wantNull;
+    }
+    case 'eq':
+      return nullable(read, (v) => equals(v, operand as ConditionScalar));
+    case 'neq':
+      return nullable(read, (v) => !equals(v, operand as ConditionScalar));
+    case 'gt':
+      return nullable(read, (v) => compare(v, operand as ConditionScalar) > 0);
+    case 'gte':
+      return nullable(read, (v) => compare(v, operand as ConditionScalar) >= 0);
+    case 'lt':
+      return nullable(read, (v) => compare(v, operand as ConditionScalar) < 0);
+    case 'lte':
+      return nullable(read, (v) => compare(v, operand as ConditionScalar) <= 0);
+    case 'in': {
+      const values = operand as readonly ConditionScalar[];
+      const strict = new Set<unknown>(values);
+      return nullable(read, (v) => strict.has(v) || values.some((item) => equals(v, item)));
+    }
+    case 'like':
+    case 'ilike': {
+      const regExp = likeToRegExp(String(operand), operator === 'ilike');
+      return nullable(read, (v) => regExp.test(textOf(v)));
+    }
+    case 'startsWith': {
+      const prefix = String(operand);
+      return nullable(read, (v) => textOf(v).startsWith(prefix));
+    }
+    default:
+      // Unreachable for a checked condition; an unknown operator never matches (fail closed).
+      return () => null;
+  }
+}
+
+function nullable(
+  read: (record: Readonly<Record<string, unknown>>) => unknown,
+  test: (value: unknown) => boolean,
+): CompiledCondition {
+  return (record) => {
+    const value = read(record);
+    return value === null ? null : test(value);
+  };
+}
+
+function and(parts: readonly CompiledCondition[]): CompiledCondition {
+  if (parts.length === 1) return parts[0] as CompiledCondition;
+  return (record) => {
+    let unknown = false;
+    for (const part of parts) {
+      const truth = part(record);
+      if (truth === false) return false;
+      if (truth === null) unknown = true;
+    }
+    return unknown ? null : true;
+  };
+}
+
+function or(parts: readonly CompiledCondition[]): CompiledCondition {
+  return (record) => {
+    let unknown = false;
+    for (const part of parts) {
+      const truth = part(record);
+      if (truth === true) return true;
+      if (truth === null) unknown = true;
+    }
+    return unknown ? null : false;
+  };
+}
+
+function not(part: CompiledCondition): CompiledCondition {
+  return (record) => {
+    const truth = part(record);
+    return truth === null ? null : !truth;
+  };
+}
+
+/**
+ * Compiles a checked condition into a three-valued function of a record. A condition that was
+ * not checked may hold an unknown operator: that part evaluates to unknown, so it never selects.
+ */
+export function compileCondition(condition: Condition): CompiledCondition {
+  const parts: CompiledCondition[] = [];
+  for (const [key, value] of Object.entries(condition)) {
+    if (key === 'and' || key === 'or') {
+      const children = (value as readonly Condition[]).map(compileCondition);
+      parts.push(key === 'and' ? and(children) : or(children));
+    } else if (key === 'not') {
+      parts.push(not(compileCondition(value as Condition)));
+    } else {
+      parts.push(...compileField([key], value as Record<string, unknown>));
+    }
+  }
+  return parts.length === 0 ? () => true : and(parts);
+}
+
+function compileField(path: string[], value: Record<string, unknown>): CompiledCondition[] {
+  const keys = Object.keys(value);
+  if (keys.some(isOperatorName)) return [compilePredicate(path, value as FieldPredicate)];
+  return keys.map((subField) => {
+    const predicate = value[subField] as FieldPredicate;
+    return compilePredicate([...path, subField], predicate);
+  });
+}
+
+/** Every top-level field a condition reads, for validation against the data model. */
+export function fieldsOfCondition(condition: Condition, into = new Set<string>()): Set<string> {
+  for (const [key, value] of Object.entries(condition)) {
+    if (key === 'and' || key === 'or') {
+      for (const child of value as readonly Condition[]) fieldsOfCondition(child, into);
+    } else if (key === 'not') {
+      fieldsOfCondition(value as Condition, into);
+    } else if (!LOGICAL_KEYS.has(key)) {
+      into.add(key);
+    }
+  }
+  return into;
+}
+
+/** The JSON Schema of a condition, derived from the operator table above (one source of truth). */
+export function conditionJsonSchema(ref: string): Record<string, unknown> {
+  const operand = (kind: (typeof OPERATORS)[OperatorName]): Record<string, unknown> => {
+    const scalar = { type: ['string', 'number', 'boolean'] };
+    switch (kind) {
+      case 'scalar':
+        return scalar;
+      case 'list':
+        return { type: 'array', minItems: 1, items: scalar };
+      case 'pattern':
+        return { type: 'string' };
+      case 'nullity':
+        return { enum: ['NULL', 'NOT_NULL'] };
+    }
+  };
+  const predicate = {
+    oneOf: Object.entries(OPERATORS).map(([name, kind]) => ({
+      type: 'object',
+      properties: { [name]: operand(kind) },
+      required: [name],
+      additionalProperties: false,
+    })),
+  };
+  return {
+    type: 'object',
+    description: "A record condition in Twenty's filter language: { field: { operator: value } }.",
+    properties: {
+      and: { type: 'array', minItems: 1, items: { $ref: ref } },
+      or: { type: 'array', minItems: 1, items: { $ref: ref } },
+      not: { $ref: ref },
+    },
+    additionalProperties: {
+      anyOf: [predicate, { type: 'object', additionalProperties: predicate }],
+    },
+    minProperties: 1,
+  };
+}

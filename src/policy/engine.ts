@@ -1,0 +1,220 @@
+/**
+ * The engine: a compiled policy that answers, with no I/O and an injected clock (POLICY.md §5).
+ * Plans per (member, object) are built on first use and cached for the engine's life; a member
+ * with temporary grants has its plans rebuilt when a grant starts or expires.
+ */
+import { PolicyError } from './errors.js';
+import { buildActionPlan, decideRecord, denial, type ActionPlan, type Decision } from './action-plan.js';
+import type { Condition } from './condition.js';
+import { HIDDEN, stateOf, type FieldCode } from './field-state.js';
+import { buildFieldPlan, type FieldPlan } from './field-plan.js';
+import { temporaryGrantSchema, type ParsedGrant, type TemporaryGrant } from './grants.js';
+import { indexPolicy, type PolicyIndex } from './policy-index.js';
+import { ACTIONS, type Action, type FieldState, type Policy } from './schema.js';
+import { grantActive, nextGrantChange, sourcesOf, type Source } from './sources.js';
+
+export type { Decision, GrantedClause } from './action-plan.js';
+
+type Row = Readonly<Record<string, unknown>>;
+
+export interface EngineOptions {
+  /** The clock; temporary grants are judged against it. Defaults to the system clock. */
+  readonly now?: () => Date;
+  /** Temporary grants, active or not; only those in force at `now()` count. */
+  readonly grants?: readonly TemporaryGrant[];
+}
+
+export interface DecisionRequest {
+  readonly member: string;
+  readonly object: string;
+  readonly action: Action;
+  readonly record?: Row | undefined;
+}
+
+export interface FieldRequest extends DecisionRequest {
+  readonly field: string;
+}
+
+interface ObjectPlan {
+  readonly actions: ReadonlyMap<Action, ActionPlan>;
+  readonly fields: FieldPlan;
+  readonly states: Readonly<Record<string, FieldState>>;
+  readonly hidden: Readonly<Record<string, FieldState>>;
+}
+
+interface MemberPlan {
+  readonly sources: readonly Source[];
+  readonly objects: Map<string, ObjectPlan>;
+  /** When the member's active grants next change (ms), if ever. */
+  readonly validUntil: number | undefined;
+}
+
+function checkGrants(index: PolicyIndex, grants: readonly TemporaryGrant[]): ParsedGrant[] {
+  const issues: { path: string; message: string }[] = [];
+  const parsed: ParsedGrant[] = [];
+  grants.forEach((grant, i) => {
+    const result = temporaryGrantSchema.safeParse(grant);
+    if (!result.success) {
+      for (const issue of result.error.issues) issues.push({ path: `grants[${i}]${issue.path.map((p) => `.${String(p)}`).join('')}`, message: issue.message });
+      return;
+    }
+    const g = result.data;
+    const unknown = (what: string, value: string | undefined, known: boolean): void => {
+      if (value !== undefined && !known) issues.push({ path: `grants[${i}]`, message: `unknown ${what} "${value}"` });
+    };
+    unknown('member', g.member, index.members.has(g.member));
+    unknown('role', g.role, g.role !== undefined && Object.hasOwn(index.policy.roles, g.role));
+    unknown('tier', g.tier, g.tier !== undefined && index.order.index.has(g.tier));
+    unknown('object', g.object, g.object !== undefined && Object.hasOwn(index.policy.objects, g.object));
+    parsed.push(g);
+  });
+  if (issues.length > 0) throw new PolicyError(issues);
+  return parsed;
+}
+
+export class Engine {
+  readonly policy: Policy;
+  private readonly index: PolicyIndex;
+  private readonly now: () => Date;
+  private readonly grantsByMember: ReadonlyMap<string, readonly ParsedGrant[]>;
+  private readonly plans = new Map<string, MemberPlan>();
+
+  /** Use `compilePolicy`. */
+  constructor(index: PolicyIndex, now: () => Date, grants: readonly ParsedGrant[]) {
+    this.policy = index.policy;
+    this.index = index;
+    this.now = now;
+    const byMember = new Map<string, ParsedGrant[]>();
+    for (const grant of grants) byMember.set(grant.member, [...(byMember.get(grant.member) ?? []), grant]);
+    this.grantsByMember = byMember;
+  }
+
+  /** The same policy with another list of temporary grants; compiled parts are shared. */
+  withGrants(grants: readonly TemporaryGrant[]): Engine {
+    return new Engine(this.index, this.now, checkGrants(this.index, grants));
+  }
+
+  /** Member ids of the org, in policy order. */
+  members(): readonly string[] {
+    return [...this.index.members.keys()];
+  }
+
+  /** Objects the policy knows, in policy order. */
+  objects(): readonly string[] {
+    return Object.keys(this.policy.objects);
+  }
+
+  /** Whether `member` may do `action` on `object` (on `record`, when given), and why. */
+  decide(request: DecisionRequest): Decision {
+    const plan = this.objectPlan(request.member, request.object);
+    if (!plan) return this.unknown(request);
+    const action = plan.actions.get(request.action);
+    if (!action) return denial([`unknown-action: "${String(request.action)}" is not one of ${ACTIONS.join(', ')}`]);
+    return request.record === undefined ? action.decision : decideRecord(action, request.record);
+  }
+
+  /** The host filter selecting exactly the records `decide` allows. */
+  filter(request: Omit<DecisionRequest, 'record'>): Condition {
+    return this.decide({ member: request.member, object: request.object, action: request.action }).filter;
+  }
+
+  /**
+   * Field states for the request: every field the policy or data model names. With a record,
+   * its `when` rules apply; when the action is denied, every field is hidden.
+   */
+  fieldStates(request: DecisionRequest): Readonly<Record<string, FieldState>> {
+    const plan = this.objectPlan(request.member, request.object);
+    if (!plan) return {};
+    if (this.decide(request).effect === 'deny') return plan.hidden;
+    if (request.record === undefined || plan.fields.conditional.size === 0) return plan.states;
+    const states: Record<string, FieldState> = { ...plan.states };
+    for (const field of plan.fields.conditional) states[field] = stateOf(plan.fields.codeFor(field, request.record));
+    return states;
+  }
+
+  /** One field's state, including fields the policy does not name (they take `default`). */
+  fieldState(request: FieldRequest): FieldState {
+    return stateOf(this.fieldCode(request));
+  }
+
+  /** Why a field has its state: the policy path that sets it. */
+  explainField(request: FieldRequest): string {
+    const plan = this.objectPlan(request.member, request.object);
+    if (!plan) return `no-rule: ${request.field} hidden`;
+    if (this.decide(request).effect === 'deny') return `denied: ${request.field} hidden because ${request.action} is denied`;
+    return plan.fields.reasonFor(request.field, request.record);
+  }
+
+  /** The record as the member may read it (hidden fields absent, masks applied); null if not readable. */
+  project(request: { readonly member: string; readonly object: string; readonly record: Row }): Record<string, unknown> | null {
+    const plan = this.objectPlan(request.member, request.object);
+    const read = plan?.actions.get('read');
+    if (!plan || !read || decideRecord(read, request.record).effect === 'deny') return null;
+    return plan.fields.project(request.record);
+  }
+
+  private fieldCode(request: FieldRequest): FieldCode {
+    const plan = this.objectPlan(request.member, request.object);
+    if (!plan || this.decide(request).effect === 'deny') return HIDDEN;
+    return plan.fields.codes.get(request.field) !== undefined && !plan.fields.conditional.has(request.field)
+      ? (plan.fields.codes.get(request.field) as FieldCode)
+      : plan.fields.codeFor(request.field, request.record);
+  }
+
+  private unknown(request: DecisionRequest): Decision {
+    if (!this.index.members.has(request.member)) {
+      return denial([`unknown-member: "${request.member}" is not a member of the org`]);
+    }
+    return denial([`unknown-object: "${request.object}" is not an object of the policy`]);
+  }
+
+  private memberPlan(memberId: string): MemberPlan | undefined {
+    const cached = this.plans.get(memberId);
+    const grants = this.grantsByMember.get(memberId);
+    if (cached && (cached.validUntil === undefined || this.now().getTime() < cached.validUntil)) return cached;
+    const member = this.index.members.get(memberId);
+    if (!member) return undefined;
+    const now = grants ? this.now().getTime() : 0;
+    const active = grants ? grants.filter((g) => grantActive(g, now)) : [];
+    const plan: MemberPlan = {
+      sources: sourcesOf(this.policy, this.index.order, member, active),
+      objects: new Map(),
+      validUntil: grants ? nextGrantChange(grants, now) : undefined,
+    };
+    this.plans.set(memberId, plan);
+    return plan;
+  }
+
+  private objectPlan(memberId: string, object: string): ObjectPlan | undefined {
+    const member = this.memberPlan(memberId);
+    if (!member) return undefined;
+    const cached = member.objects.get(object);
+    if (cached) return cached;
+    const known = this.index.knownFields.get(object);
+    if (!known) return undefined;
+    const fields = buildFieldPlan(member.sources, object, this.index.order, known, this.policy.objects[object]?.fields !== undefined);
+    const states: Record<string, FieldState> = {};
+    const hidden: Record<string, FieldState> = {};
+    for (const [field, code] of fields.codes) {
+      states[field] = stateOf(code);
+      hidden[field] = 'hidden';
+    }
+    const plan: ObjectPlan = {
+      actions: new Map(ACTIONS.map((a) => [a, buildActionPlan(this.index, memberId, member.sources, object, a)])),
+      fields,
+      states: Object.freeze(states),
+      hidden: Object.freeze(hidden),
+    };
+    member.objects.set(object, plan);
+    return plan;
+  }
+}
+
+/**
+ * Compiles a loaded policy. Throws `PolicyError` when a temporary grant names an unknown
+ * member, role, tier or object.
+ */
+export function compilePolicy(policy: Policy, options: EngineOptions = {}): Engine {
+  const index = indexPolicy(policy);
+  return new Engine(index, options.now ?? (() => new Date()), checkGrants(index, options.grants ?? []));
+}

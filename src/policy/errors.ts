@@ -1,0 +1,39 @@
+/** One problem in a policy file: where (`roles.sales-rep.objects.opportunity.read.junior`) and what. */
+export interface PolicyIssue {
+  readonly path: string;
+  readonly message: string;
+  /** 1-based line in the YAML source, when the file was YAML or JSON text. */
+  readonly line?: number;
+}
+
+/** Formats issues as `path: message` lines, with the line number where known. */
+export function formatIssue(issue: PolicyIssue, source?: string): string {
+  const where = issue.line === undefined ? '' : `${source ?? 'line'}:${issue.line}: `;
+  return `${where}${issue.path || '(root)'}: ${issue.message}`;
+}
+
+/** The policy was rejected, whole; `issues` lists every problem found. */
+export class PolicyError extends Error {
+  override readonly name = 'PolicyError';
+  readonly issues: readonly PolicyIssue[];
+
+  constructor(issues: readonly PolicyIssue[], options?: { cause?: unknown }) {
+    const count = issues.length;
+    super(
+      `policy rejected: ${count} problem${count === 1 ? '' : 's'}\n` +
+        issues.map((issue) => formatIssue(issue)).join('\n'),
+      options,
+    );
+    this.issues = issues;
+  }
+}
+
+/** Joins a path as POLICY.md cites it: dots between keys, `[n]` for list items. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text === '' ? String(key) : `.${String(key)}`;
+  }
+  return text;
+}

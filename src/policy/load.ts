@@ -1,0 +1,109 @@
+/**
+ * Loading a policy: text (YAML or JSON; YAML is a superset) → shape check (zod) → reference
+ * check. A file with any problem is rejected whole, with every problem as `path: message` and
+ * the line it sits on.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { formatPath, PolicyError, type PolicyIssue } from './errors.js';
+import { checkReferences } from './references.js';
+import { policySchema, type Policy } from './schema.js';
+
+/** Bounds on what a policy file may be, so a hostile file cannot exhaust the process. */
+export const POLICY_LIMITS = { maxBytes: 5_000_000, maxAliasCount: 100 } as const;
+
+type Path = readonly PropertyKey[];
+
+/** The 1-based line of the deepest node of `path` that exists in the document. */
+function lineOf(doc: Document, lines: LineCounter, path: Path): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as { range?: [number, number, number] } | null)?.range?.[0];
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+      if (!pair) break;
+      const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
+      offset = keyRange?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item: unknown = node.items[key];
+      const range = (item as { range?: [number, number, number] } | undefined)?.range;
+      if (!range) break;
+      offset = range[0];
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}
+
+function zodIssues(error: z.ZodError, locate: (path: Path) => number | undefined): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        issues.push({ path: formatPath(path), message: `unknown key "${key}"`, line: locate(path) });
+      }
+      continue;
+    }
+    issues.push({ path: formatPath(issue.path), message: issue.message, line: locate(issue.path) });
+  }
+  return issues;
+}
+
+/** Parses the text as YAML (or JSON), with the YAML errors as issues. */
+function parseText(text: string): { doc: Document; lines: LineCounter; issues: PolicyIssue[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const issues = doc.errors.map((e) => ({
+    path: '',
+    message: `YAML ${e.code}: ${e.message.split('\n')[0] ?? e.message}`,
+    line: e.linePos?.[0].line,
+  }));
+  return { doc, lines, issues };
+}
+
+/**
+ * Loads and validates a policy. Throws `PolicyError` listing every problem; nothing else.
+ * @param text the file's content, YAML or JSON
+ */
+export function loadPolicy(text: string): Policy {
+  if (typeof text !== 'string') {
+    throw new PolicyError([{ path: '', message: 'a policy must be given as text' }]);
+  }
+  if (text.length > POLICY_LIMITS.maxBytes) {
+    throw new PolicyError([{ path: '', message: `the file is larger than ${POLICY_LIMITS.maxBytes} bytes` }]);
+  }
+  const { doc, lines, issues } = parseText(text);
+  if (issues.length > 0) throw new PolicyError(issues);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: POLICY_LIMITS.maxAliasCount });
+  } catch (error) {
+    // The YAML library refuses alias bombs and the like by throwing; that is a bad file too.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new PolicyError([{ path: '', message: `YAML: ${message}` }], { cause: error });
+  }
+  return validatePolicy(data, (path) => lineOf(doc, lines, path));
+}
+
+/**
+ * Validates an already-parsed policy object (from the panel's API, say).
+ * @param locate maps a path to its source line, when there is a source
+ */
+export function validatePolicy(data: unknown, locate: (path: Path) => number | undefined = () => undefined): Policy {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new PolicyError([{ path: '', message: 'a policy must be a mapping with version, tiers, roles…' }]);
+  }
+  const parsed = policySchema.safeParse(data);
+  if (!parsed.success) throw new PolicyError(zodIssues(parsed.error, locate));
+  const referenceIssues = checkReferences(parsed.data).map((issue) => ({
+    path: formatPath(issue.path),
+    message: issue.message,
+    line: locate(issue.path),
+  }));
+  if (referenceIssues.length > 0) throw new PolicyError(referenceIssues);
+  return parsed.data;
+}

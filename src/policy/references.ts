@@ -1,0 +1,240 @@
+/**
+ * Cross-references of a policy whose shape is already valid: every tier, role, team, member and
+ * object named anywhere must exist, ids must be unique, the manager and team trees must be
+ * trees, and fields must exist when the data model is declared (POLICY.md §2 "Validation").
+ */
+import { orgCycles } from '../org/org.js';
+import { fieldsOfCondition, type Condition } from './condition.js';
+import { SCOPED_ACTIONS, type Policy, type ScopeGrant } from './schema.js';
+
+export interface ReferenceIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** The step-up actions the product knows (security.stepUp). */
+export const STEP_UP_ACTIONS = [
+  'policy.apply',
+  'grant.create',
+  'export.large',
+  'breakglass',
+  'role.change',
+  'tier.change',
+  'review.decide',
+] as const;
+
+type Path = (string | number)[];
+
+class Checker {
+  readonly issues: ReferenceIssue[] = [];
+  readonly tiers: Set<string>;
+  readonly roles: Set<string>;
+  readonly teams: Set<string>;
+  readonly members: Set<string>;
+  readonly objects: Set<string>;
+
+  constructor(readonly policy: Policy) {
+    this.tiers = new Set(policy.tiers.map((t) => t.id));
+    this.roles = new Set(Object.keys(policy.roles));
+    this.teams = new Set(policy.org.teams.map((t) => t.id));
+    this.members = new Set(policy.org.members.map((m) => m.id));
+    this.objects = new Set(Object.keys(policy.objects));
+  }
+
+  add(path: Path, message: string): void {
+    this.issues.push({ path, message });
+  }
+
+  known(kind: 'tier' | 'role' | 'team' | 'member' | 'object', id: string | undefined, path: Path): void {
+    if (id === undefined) return;
+    const set = {
+      tier: this.tiers,
+      role: this.roles,
+      team: this.teams,
+      member: this.members,
+      object: this.objects,
+    }[kind];
+    if (!set.has(id)) {
+      const known = [...set].slice(0, 12).join(', ');
+      this.add(path, `unknown ${kind} "${id}"${known ? ` (known: ${known})` : ''}`);
+    }
+  }
+
+  unique(items: readonly { id: string }[], path: Path, what: string): void {
+    const first = new Map<string, number>();
+    items.forEach((item, index) => {
+      const earlier = first.get(item.id);
+      if (earlier === undefined) first.set(item.id, index);
+      else this.add([...path, index, 'id'], `duplicate ${what} id "${item.id}" (also at [${earlier}])`);
+    });
+  }
+
+  /** Fields of an object are checked only when the object declares its data model. */
+  fieldKnown(object: string, field: string, path: Path): void {
+    const declared = this.policy.objects[object]?.fields;
+    if (!declared) return;
+    const top = field.split('.')[0] ?? field;
+    if (!declared.some((f) => f === field || f === top || f.split('.')[0] === top)) {
+      this.add(path, `unknown field "${field}" of ${object}`);
+    }
+  }
+
+  conditionFields(object: string, condition: Condition | undefined, path: Path): void {
+    if (!condition) return;
+    for (const field of fieldsOfCondition(condition)) this.fieldKnown(object, field, path);
+  }
+}
+
+function checkOrg(c: Checker): void {
+  const { org } = c.policy;
+  c.unique(c.policy.tiers, ['tiers'], 'tier');
+  c.unique(org.teams, ['org', 'teams'], 'team');
+  c.unique(org.members, ['org', 'members'], 'member');
+  const parents = new Map<string, string>();
+  org.teams.forEach((team, i) => {
+    team.children.forEach((child, j) => {
+      c.known('team', child, ['org', 'teams', i, 'children', j]);
+      const parent = parents.get(child);
+      if (parent !== undefined && parent !== team.id) {
+        c.add(['org', 'teams', i, 'children', j], `team "${child}" already has parent "${parent}"`);
+      }
+      parents.set(child, team.id);
+    });
+  });
+  org.members.forEach((member, i) => {
+    const path = ['org', 'members', i];
+    c.known('role', member.role, [...path, 'role']);
+    c.known('tier', member.tier, [...path, 'tier']);
+    member.teams.forEach((team, j) => c.known('team', team, [...path, 'teams', j]));
+    c.known('member', member.manager, [...path, 'manager']);
+    const role = Object.hasOwn(c.policy.roles, member.role) ? c.policy.roles[member.role] : undefined;
+    if (role && member.tier === undefined && role.defaultTier === undefined) {
+      c.add([...path, 'tier'], `member "${member.id}" has no tier and role "${member.role}" has no defaultTier`);
+    }
+  });
+  for (const cycle of orgCycles(org.members, org.teams)) {
+    const first = cycle.ids[0] ?? '';
+    const index =
+      cycle.kind === 'manager'
+        ? org.members.findIndex((m) => m.id === first)
+        : org.teams.findIndex((t) => t.id === first);
+    const path = cycle.kind === 'manager' ? ['org', 'members', index, 'manager'] : ['org', 'teams', index, 'children'];
+    c.add(path, `cycle in the ${cycle.kind} tree: ${cycle.ids.join(' → ')}`);
+  }
+}
+
+function checkTierMap(c: Checker, map: Readonly<Record<string, unknown>> | undefined, path: Path): void {
+  for (const key of Object.keys(map ?? {})) {
+    if (key !== 'when') c.known('tier', key, [...path, key]);
+  }
+}
+
+function scopeOf(grant: ScopeGrant): { scope: string; where?: Condition | undefined } {
+  return typeof grant === 'string' ? { scope: grant } : grant;
+}
+
+function checkRoles(c: Checker): void {
+  for (const [roleId, role] of Object.entries(c.policy.roles)) {
+    const rolePath = ['roles', roleId];
+    c.known('tier', role.defaultTier, [...rolePath, 'defaultTier']);
+    for (const [object, rules] of Object.entries(role.objects)) {
+      const objectPath = [...rolePath, 'objects', object];
+      c.known('object', object, objectPath);
+      const owners = c.policy.objects[object]?.owner ?? [];
+      for (const action of ['create', 'export'] as const) checkTierMap(c, rules[action], [...objectPath, action]);
+      for (const action of SCOPED_ACTIONS) {
+        const map = rules[action];
+        checkTierMap(c, map, [...objectPath, action]);
+        for (const [tier, grant] of Object.entries(map ?? {})) {
+          const { scope, where } = scopeOf(grant);
+          const at = [...objectPath, action, tier];
+          if (owners.length === 0 && scope !== 'all' && scope !== 'none' && c.objects.has(object)) {
+            c.add(at, `scope ${scope} needs owner fields, and objects.${object}.owner lists none`);
+          }
+          c.conditionFields(object, where, [...at, 'where']);
+        }
+      }
+      for (const [field, rule] of Object.entries(rules.fields ?? {})) {
+        const fieldPath = [...objectPath, 'fields', field];
+        checkTierMap(c, rule, fieldPath);
+        if (field === 'default') {
+          if (rule.when) c.add([...fieldPath, 'when'], 'default cannot have when rules; put them on a field');
+        } else {
+          c.fieldKnown(object, field, fieldPath);
+        }
+        rule.when?.forEach((when, i) => {
+          c.known('tier', when.below, [...fieldPath, 'when', i, 'below']);
+          c.conditionFields(object, when.if, [...fieldPath, 'when', i, 'if']);
+        });
+      }
+    }
+  }
+}
+
+function checkObjects(c: Checker): void {
+  for (const [object, settings] of Object.entries(c.policy.objects)) {
+    settings.owner.forEach((field, i) => c.fieldKnown(object, field, ['objects', object, 'owner', i]));
+  }
+}
+
+function checkRestrictions(c: Checker): void {
+  c.unique(c.policy.restrictions, ['restrictions'], 'restriction');
+  c.policy.restrictions.forEach((r, i) => {
+    const path = ['restrictions', i];
+    r.objects.forEach((o, j) => {
+      c.known('object', o, [...path, 'objects', j]);
+      c.conditionFields(o, r.where, [...path, 'where']);
+    });
+    c.known('tier', r.tierBelow, [...path, 'tierBelow']);
+    r.roles?.forEach((role, j) => c.known('role', role, [...path, 'roles', j]));
+    r.members?.forEach((m, j) => c.known('member', m, [...path, 'members', j]));
+  });
+}
+
+function checkLifecycle(c: Checker): void {
+  const { adjustments, reviews, monitoring, security } = c.policy;
+  c.unique(adjustments, ['adjustments'], 'adjustment');
+  adjustments.forEach((a, i) => {
+    const path = ['adjustments', i];
+    a.roles.forEach((role, j) => c.known('role', role, [...path, 'roles', j]));
+    c.known('object', a.metric.object, [...path, 'metric', 'object']);
+    if (a.metric.aggregate === 'sum' && a.metric.field === undefined) {
+      c.add([...path, 'metric', 'field'], 'aggregate sum needs a field');
+    }
+    c.conditionFields(a.metric.object, a.metric.where, [...path, 'metric', 'where']);
+    a.promote.forEach((step, j) => c.known('tier', step.to, [...path, 'promote', j, 'to']));
+    a.demote.forEach((step, j) => c.known('tier', step.to, [...path, 'demote', j, 'to']));
+    c.known('tier', a.bounds?.min, [...path, 'bounds', 'min']);
+    c.known('tier', a.bounds?.max, [...path, 'bounds', 'max']);
+  });
+  c.unique(reviews, ['reviews'], 'review');
+  reviews.forEach((r, i) => {
+    r.roles.forEach((role, j) => c.known('role', role, ['reviews', i, 'roles', j]));
+    if (r.reviewer.startsWith('role:')) c.known('role', r.reviewer.slice(5), ['reviews', i, 'reviewer']);
+  });
+  c.unique(monitoring, ['monitoring'], 'monitoring rule');
+  monitoring.forEach((m, i) => {
+    if ((m.count === undefined) !== (m.window === undefined)) {
+      c.add(['monitoring', i], 'count and window go together');
+    }
+    if (m.count === undefined && m.outsideHours === undefined) {
+      c.add(['monitoring', i], 'a monitoring rule needs count and window, or outsideHours');
+    }
+  });
+  security?.stepUp.forEach((action, i) => {
+    if (!(STEP_UP_ACTIONS as readonly string[]).includes(action)) {
+      c.add(['security', 'stepUp', i], `unknown step-up action "${action}" (known: ${STEP_UP_ACTIONS.join(', ')})`);
+    }
+  });
+}
+
+/** Every cross-reference problem of a policy whose shape is valid. */
+export function checkReferences(policy: Policy): ReferenceIssue[] {
+  const checker = new Checker(policy);
+  checkOrg(checker);
+  checkObjects(checker);
+  checkRoles(checker);
+  checkRestrictions(checker);
+  checkLifecycle(checker);
+  return checker.issues;
+}

@@ -1,0 +1,216 @@
+/**
+ * The policy file's schema, exactly the keys of POLICY.md §1 (plus additive extensions, each
+ * marked). Shapes only: references between sections (tiers, roles, teams, members, objects) are
+ * checked by `references.ts`, where the whole document is in view.
+ */
+import { z } from 'zod';
+import { checkCondition, type Condition } from './condition.js';
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+/** A field of an object, or `field.subField` of a composite field. */
+const FIELD_KEY = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/;
+/** ISO 8601 durations as used by the policy (P90D, PT5M, P3M, P1Y2M10DT2H30M). */
+const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
+
+const id = (what: string) =>
+  z.string({ error: `${what} must be a string` }).regex(ID, {
+    error: `${what} may hold letters, digits and . _ : - and must start with a letter or digit`,
+  });
+const duration = z.string().regex(DURATION, { error: 'expected an ISO 8601 duration such as P90D' });
+
+export const SCOPES = ['none', 'own', 'reports', 'team', 'teamTree', 'all'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const ACTIONS = ['read', 'create', 'update', 'delete', 'destroy', 'export'] as const;
+export type Action = (typeof ACTIONS)[number];
+/** Actions whose value is a record scope (the others take true / false). */
+export const SCOPED_ACTIONS = ['read', 'update', 'delete', 'destroy'] as const;
+export type ScopedAction = (typeof SCOPED_ACTIONS)[number];
+
+export const MASKS = ['last4', 'email-domain', 'initials', 'redact'] as const;
+export type MaskKind = (typeof MASKS)[number];
+
+export const FIELD_STATES = ['hidden', 'masked', 'read', 'edit'] as const;
+export type FieldState = (typeof FIELD_STATES)[number];
+
+/** Checked by `checkCondition`, so every problem inside a condition gets its own path. */
+export const conditionSchema = z
+  .custom<Condition>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    error: 'a condition must be an object such as { stage: { eq: WON } }',
+  })
+  .superRefine((value, ctx) => {
+    for (const issue of checkCondition(value)) {
+      ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+    }
+  })
+  .meta({ id: 'Condition' });
+
+const scope = z.enum(SCOPES, {
+  error: `expected a scope: ${SCOPES.join(', ')}`,
+});
+export const scopeGrantSchema = z.union(
+  [scope, z.strictObject({ scope, where: conditionSchema.optional() })],
+  { error: `expected a scope (${SCOPES.join(', ')}) or { scope, where }` },
+);
+export type ScopeGrant = z.infer<typeof scopeGrantSchema>;
+
+const maskSchema = z.strictObject({
+  mask: z.enum(MASKS, { error: `expected a mask: ${MASKS.join(', ')}` }),
+});
+export const fieldStateValueSchema = z.union([z.enum(['hidden', 'read', 'edit']), maskSchema], {
+  error: `expected a field state: hidden, read, edit or { mask: ${MASKS.join(' | ')} }`,
+});
+export type FieldStateValue = z.infer<typeof fieldStateValueSchema>;
+
+/** `{ tierId: value }`: a step function over the ordered tiers (POLICY.md §2 "Tier maps"). */
+const tierMap = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
+
+const whenRuleSchema = z.strictObject({
+  if: conditionSchema,
+  below: z.string().optional(),
+  state: fieldStateValueSchema,
+});
+export type WhenRule = z.infer<typeof whenRuleSchema>;
+
+/** A field's tier map, with optional record-dependent `when` caps. */
+export const fieldRuleSchema = z
+  .object({ when: z.array(whenRuleSchema).optional() })
+  .catchall(fieldStateValueSchema);
+export type FieldRule = z.infer<typeof fieldRuleSchema>;
+
+const objectRulesSchema = z.strictObject({
+  read: tierMap(scopeGrantSchema).optional(),
+  create: tierMap(z.boolean()).optional(),
+  update: tierMap(scopeGrantSchema).optional(),
+  delete: tierMap(scopeGrantSchema).optional(),
+  destroy: tierMap(scopeGrantSchema).optional(),
+  export: tierMap(z.boolean()).optional(),
+  fields: z
+    .record(z.string().regex(FIELD_KEY, { error: 'expected a field name or field.subField' }), fieldRuleSchema)
+    .optional(),
+});
+export type ObjectRules = z.infer<typeof objectRulesSchema>;
+
+const roleSchema = z.strictObject({
+  label: z.string().min(1),
+  duties: z.string().min(1, { error: 'a role states its duties' }),
+  defaultTier: z.string().optional(),
+  objects: z.record(z.string(), objectRulesSchema).default({}),
+});
+export type Role = z.infer<typeof roleSchema>;
+
+const objectSettingsSchema = z.strictObject({
+  owner: z.array(z.string().regex(FIELD_KEY, { error: 'expected a field name or field.subField' })).default([]),
+  /** Extension: the object's fields as the host's data model has them, to check names against. */
+  fields: z.array(z.string().regex(FIELD_KEY)).optional(),
+});
+export type ObjectSettings = z.infer<typeof objectSettingsSchema>;
+
+const memberSchema = z.strictObject({
+  id: id('a member id'),
+  email: z.string().optional(),
+  name: z.string().optional(),
+  role: z.string({
+    error: (issue) => (issue.input === undefined ? 'a member needs a role' : 'role must be a role id'),
+  }),
+  tier: z.string().optional(),
+  teams: z.array(z.string()).default([]),
+  manager: z.string().optional(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+const teamSchema = z.strictObject({
+  id: id('a team id'),
+  label: z.string().optional(),
+  children: z.array(z.string()).default([]),
+});
+export type Team = z.infer<typeof teamSchema>;
+
+const restrictionSchema = z.strictObject({
+  id: id('a restriction id'),
+  reason: z.string().optional(),
+  objects: z.array(z.string()).min(1),
+  actions: z.array(z.enum(ACTIONS, { error: `expected an action: ${ACTIONS.join(', ')}` })).min(1),
+  tierBelow: z.string().optional(),
+  /** Extensions: narrow a restriction to roles, members, or records matching a condition. */
+  roles: z.array(z.string()).optional(),
+  members: z.array(z.string()).optional(),
+  where: conditionSchema.optional(),
+});
+export type Restriction = z.infer<typeof restrictionSchema>;
+
+
+const adjustmentSchema = z.strictObject({
+  id: id('an adjustment id'),
+  roles: z.array(z.string()).min(1),
+  metric: z.strictObject({
+    object: z.string(),
+    aggregate: z.enum(['count', 'sum']),
+    field: z.string().optional(),
+    where: conditionSchema.optional(),
+    window: duration,
+    dateField: z.string(),
+  }),
+  promote: z.array(z.strictObject({ to: z.string(), atLeast: z.number() })).default([]),
+  demote: z.array(z.strictObject({ to: z.string(), below: z.number() })).default([]),
+  approval: z.enum(['required', 'auto']).default('required'),
+  cooldown: duration.optional(),
+  bounds: z.strictObject({ min: z.string().optional(), max: z.string().optional() }).optional(),
+});
+
+const reviewSchema = z.strictObject({
+  id: id('a review id'),
+  every: duration,
+  reviewer: z.string().regex(/^(manager|admin|role:.+)$/, {
+    error: 'expected manager, admin or role:<roleId>',
+  }),
+  roles: z.array(z.string()).min(1),
+  overdueAfter: duration.optional(),
+  onOverdue: z.enum(['escalate', 'revoke-elevations']).default('escalate'),
+});
+
+const HOURS = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+const monitoringRuleSchema = z.strictObject({
+  id: id('a monitoring rule id'),
+  event: z.enum(['read', 'create', 'update', 'delete', 'destroy', 'export', 'denied']),
+  count: z.number().int().positive().optional(),
+  window: duration.optional(),
+  outsideHours: z.string().regex(HOURS, { error: 'expected HH:MM-HH:MM' }).optional(),
+  action: z.enum(['alert', 'block', 'step-up']),
+});
+
+const securitySchema = z.strictObject({
+  stepUp: z.array(z.string()).default([]),
+  session: z
+    .strictObject({
+      idleMinutes: z.number().int().positive(),
+      absoluteHours: z.number().int().positive(),
+    })
+    .optional(),
+  export: z.strictObject({ maxRowsWithoutStepUp: z.number().int().nonnegative() }).optional(),
+});
+
+export const policySchema = z
+  .strictObject({
+    version: z.literal(1, { error: 'version must be 1' }),
+    tiers: z
+      .array(z.strictObject({ id: id('a tier id'), label: z.string().optional() }))
+      .min(1, { error: 'at least one tier is needed' }),
+    objects: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: 'expected an object name such as opportunity' }), objectSettingsSchema).default({}),
+    org: z
+      .strictObject({
+        source: z.enum(['config', 'host']).default('config'),
+        teams: z.array(teamSchema).default([]),
+        members: z.array(memberSchema).default([]),
+      })
+      .default({ source: 'config', teams: [], members: [] }),
+    roles: z.record(id('a role id'), roleSchema),
+    restrictions: z.array(restrictionSchema).default([]),
+    adjustments: z.array(adjustmentSchema).default([]),
+    reviews: z.array(reviewSchema).default([]),
+    monitoring: z.array(monitoringRuleSchema).default([]),
+    security: securitySchema.optional(),
+  })
+  .meta({ title: 'Tiergate policy', description: 'Who may do what in the CRM (POLICY.md).' });
+
+export type Policy = z.infer<typeof policySchema>;
