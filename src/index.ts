@@ -1,7 +1,13 @@
 /** Tiergate's programmatic surface (POLICY.md §5). */
 export { loadPolicy, validatePolicy, POLICY_LIMITS } from './policy/load.js';
 export { compilePolicy, Engine } from './policy/engine.js';
-export type { Decision, DecisionRequest, EngineOptions, FieldRequest, GrantedClause } from './policy/engine.js';
+export type {
+  Decision,
+  DecisionRequest,
+  EngineOptions,
+  FieldRequest,
+  GrantedClause,
+} from './policy/engine.js';
 export { PolicyError, formatIssue } from './policy/errors.js';
 export type { PolicyIssue } from './policy/errors.js';
 export { compileCondition } from './policy/condition.js';

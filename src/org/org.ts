@@ -44,7 +44,10 @@ export interface OrgCycle {
 }
 
 /** Finds the cycles of a parent-pointer or children graph (each reported once). */
-export function findCycles(edges: ReadonlyMap<string, readonly string[]>, kind: OrgCycle['kind']): OrgCycle[] {
+export function findCycles(
+  edges: ReadonlyMap<string, readonly string[]>,
+  kind: OrgCycle['kind'],
+): OrgCycle[] {
   const state = new Map<string, 'visiting' | 'done'>();
   const cycles: OrgCycle[] = [];
   const stack: string[] = [];
@@ -75,7 +78,10 @@ function teamEdges(teams: readonly OrgTeamInput[]): Map<string, string[]> {
 }
 
 /** Cycles in the manager tree and in the team tree. */
-export function orgCycles(members: readonly OrgMemberInput[], teams: readonly OrgTeamInput[]): OrgCycle[] {
+export function orgCycles(
+  members: readonly OrgMemberInput[],
+  teams: readonly OrgTeamInput[],
+): OrgCycle[] {
   return [...findCycles(managerEdges(members), 'manager'), ...findCycles(teamEdges(teams), 'team')];
 }
 

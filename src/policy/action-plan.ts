@@ -85,9 +85,15 @@ interface RawClause {
 }
 
 /** The clause a source contributes for an action, if any (the tier map's step value). */
-function clauseOf(source: Source, object: string, action: Action, order: TierOrder): RawClause | undefined {
+function clauseOf(
+  source: Source,
+  object: string,
+  action: Action,
+  order: TierOrder,
+): RawClause | undefined {
   if (source.kind === 'object') {
-    if (source.object !== object || source.action !== action || source.scope === 'none') return undefined;
+    if (source.object !== object || source.action !== action || source.scope === 'none')
+      return undefined;
     return { scope: source.scope, where: source.where, path: source.path, source };
   }
   const rules = Object.hasOwn(source.objects, object) ? source.objects[object] : undefined;
@@ -102,7 +108,13 @@ function clauseOf(source: Source, object: string, action: Action, order: TierOrd
   return scope === 'none' ? undefined : { scope, where, path, source };
 }
 
-function restrictionApplies(r: CompiledRestriction, memberId: string, source: Source, object: string, action: Action): boolean {
+function restrictionApplies(
+  r: CompiledRestriction,
+  memberId: string,
+  source: Source,
+  object: string,
+  action: Action,
+): boolean {
   return (
     r.objects.has(object) &&
     r.actions.has(action) &&
@@ -113,7 +125,12 @@ function restrictionApplies(r: CompiledRestriction, memberId: string, source: So
 }
 
 /** Suggestions for a denial: a higher tier of the member's role, or another role. */
-function whatWouldAllow(index: PolicyIndex, base: Source, object: string, action: Action): string[] {
+function whatWouldAllow(
+  index: PolicyIndex,
+  base: Source,
+  object: string,
+  action: Action,
+): string[] {
   const hints: string[] = [];
   if (base.kind === 'role') {
     const rules = index.policy.roles[base.role]?.objects[object];
@@ -121,7 +138,15 @@ function whatWouldAllow(index: PolicyIndex, base: Source, object: string, action
       const step = stepAt<unknown>(rules?.[action], t, index.order);
       const value = step?.value;
       if (value === undefined || value === false || value === 'none') continue;
-      const what = typeof value === 'boolean' ? action : typeof value === 'string' ? value : describeScope((value as { scope: Scope }).scope, (value as { where?: Condition }).where);
+      const what =
+        typeof value === 'boolean'
+          ? action
+          : typeof value === 'string'
+            ? value
+            : describeScope(
+                (value as { scope: Scope }).scope,
+                (value as { where?: Condition }).where,
+              );
       hints.push(`tier ${index.order.ids[t] ?? ''} would allow ${what}`);
       break;
     }
@@ -157,10 +182,14 @@ export function buildActionPlan(
   for (const source of sources) {
     const raw = clauseOf(source, object, action, index.order);
     if (!raw) continue;
-    const restrictions = index.restrictions.filter((r) => restrictionApplies(r, memberId, source, object, action));
+    const restrictions = index.restrictions.filter((r) =>
+      restrictionApplies(r, memberId, source, object, action),
+    );
     const total = restrictions.find((r) => r.where === undefined);
     if (total) {
-      removed.push(`${total.path} (${total.id}): removes ${action} on ${object} granted by ${raw.path}`);
+      removed.push(
+        `${total.path} (${total.id}): removes ${action} on ${object} granted by ${raw.path}`,
+      );
       continue;
     }
     const members = raw.scope === 'all' ? null : scopeMembers(raw.scope, memberId, closure);
@@ -171,7 +200,9 @@ export function buildActionPlan(
       return {
         test: r.test as CompiledCondition,
         where,
-        deny: denial([`${r.path} (${r.id}): ${action} on ${object} denied where ${describeCondition(where)}, whatever ${raw.path} grants`]),
+        deny: denial([
+          `${r.path} (${r.id}): ${action} on ${object} denied where ${describeCondition(where)}, whatever ${raw.path} grants`,
+        ]),
       };
     });
     const clauseFilter = allOf([
@@ -179,7 +210,11 @@ export function buildActionPlan(
       raw.where ?? MATCH_ALL,
       ...exclusions.map((e) => noneOf(e.where)),
     ]);
-    const grant: GrantedClause = { scope: raw.scope, ...(raw.where ? { where: raw.where } : {}), source: raw.path };
+    const grant: GrantedClause = {
+      scope: raw.scope,
+      ...(raw.where ? { where: raw.where } : {}),
+      source: raw.path,
+    };
     clauses.push({
       members,
       test: raw.where ? compileCondition(raw.where) : undefined,
@@ -200,13 +235,18 @@ export function buildActionPlan(
 
   const base = sources[0] as Source;
   if (clauses.length === 0) {
-    const why = removed.length > 0
-      ? removed.map((r) => `restricted: ${r}`)
-      : [`no-rule: nothing grants ${action} on ${object} to ${memberId} (${base.kind === 'role' ? `role ${base.role} at tier ${base.tier}` : base.path})`];
+    const why =
+      removed.length > 0
+        ? removed.map((r) => `restricted: ${r}`)
+        : [
+            `no-rule: nothing grants ${action} on ${object} to ${memberId} (${base.kind === 'role' ? `role ${base.role} at tier ${base.tier}` : base.path})`,
+          ];
     const decision = denial([...why, ...whatWouldAllow(index, base, object, action)]);
     return { decision, clauses, ownerPaths, outside: decision };
   }
-  const widest = granted.reduce((a, b) => (SCOPE_BREADTH[b.scope] > SCOPE_BREADTH[a.scope] ? b : a));
+  const widest = granted.reduce((a, b) =>
+    SCOPE_BREADTH[b.scope] > SCOPE_BREADTH[a.scope] ? b : a,
+  );
   const decision = freezeDecision({
     effect: 'allow',
     scope: widest.scope,
@@ -242,7 +282,11 @@ function scopeMembers(
 }
 
 /** Is a record in one of the clause's owner sets? A record with no owner is in scope only for all. */
-function inScope(members: ReadonlySet<string> | null, ownerPaths: readonly (readonly string[])[], record: Readonly<Record<string, unknown>>): boolean {
+function inScope(
+  members: ReadonlySet<string> | null,
+  ownerPaths: readonly (readonly string[])[],
+  record: Readonly<Record<string, unknown>>,
+): boolean {
   if (members === null) return true;
   for (const path of ownerPaths) {
     const owner = path.length === 1 ? record[path[0] as string] : readPath(record, path);
@@ -252,7 +296,10 @@ function inScope(members: ReadonlySet<string> | null, ownerPaths: readonly (read
 }
 
 /** The decision for one record: allowed by the first clause that selects it. */
-export function decideRecord(plan: ActionPlan, record: Readonly<Record<string, unknown>>): Decision {
+export function decideRecord(
+  plan: ActionPlan,
+  record: Readonly<Record<string, unknown>>,
+): Decision {
   let excluded: Decision | undefined;
   for (const clause of plan.clauses) {
     if (!inScope(clause.members, plan.ownerPaths, record)) continue;

@@ -104,7 +104,10 @@ function walkCondition(
     const value = condition[key];
     if (key === 'and' || key === 'or') {
       if (!Array.isArray(value) || value.length === 0) {
-        issues.push({ path: [...path, key], message: `${key} takes a non-empty list of conditions` });
+        issues.push({
+          path: [...path, key],
+          message: `${key} takes a non-empty list of conditions`,
+        });
         continue;
       }
       value.forEach((item, index) => {
@@ -135,7 +138,10 @@ function walkField(
     return;
   }
   if (!isPlainObject(value)) {
-    issues.push({ path, message: `field "${field}" needs { operator: value }, for example { eq: 1 }` });
+    issues.push({
+      path,
+      message: `field "${field}" needs { operator: value }, for example { eq: 1 }`,
+    });
     return;
   }
   const keys = Object.keys(value);
@@ -188,7 +194,10 @@ function checkOperand(operator: OperatorName, operand: unknown): string | undefi
 }
 
 /** Reads a (possibly nested) field of a record; a missing value is SQL NULL. */
-export function readPath(record: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
+export function readPath(
+  record: Readonly<Record<string, unknown>>,
+  path: readonly string[],
+): unknown {
   let value: unknown = record;
   for (const key of path) {
     // Own properties only: a field named `constructor` must not read Object's prototype.
@@ -240,8 +249,12 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** A value as PostgreSQL's `::text` would show it (JSON for composite values). */
 function textOf(value: unknown): string {
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 function compilePredicate(path: readonly string[], predicate: FieldPredicate): CompiledCondition {

@@ -4,7 +4,13 @@
  * with temporary grants has its plans rebuilt when a grant starts or expires.
  */
 import { PolicyError } from './errors.js';
-import { buildActionPlan, decideRecord, denial, type ActionPlan, type Decision } from './action-plan.js';
+import {
+  buildActionPlan,
+  decideRecord,
+  denial,
+  type ActionPlan,
+  type Decision,
+} from './action-plan.js';
 import type { Condition } from './condition.js';
 import { HIDDEN, stateOf, type FieldCode } from './field-state.js';
 import { buildFieldPlan, type FieldPlan } from './field-plan.js';
@@ -55,17 +61,26 @@ function checkGrants(index: PolicyIndex, grants: readonly TemporaryGrant[]): Par
   grants.forEach((grant, i) => {
     const result = temporaryGrantSchema.safeParse(grant);
     if (!result.success) {
-      for (const issue of result.error.issues) issues.push({ path: `grants[${i}]${issue.path.map((p) => `.${String(p)}`).join('')}`, message: issue.message });
+      for (const issue of result.error.issues)
+        issues.push({
+          path: `grants[${i}]${issue.path.map((p) => `.${String(p)}`).join('')}`,
+          message: issue.message,
+        });
       return;
     }
     const g = result.data;
     const unknown = (what: string, value: string | undefined, known: boolean): void => {
-      if (value !== undefined && !known) issues.push({ path: `grants[${i}]`, message: `unknown ${what} "${value}"` });
+      if (value !== undefined && !known)
+        issues.push({ path: `grants[${i}]`, message: `unknown ${what} "${value}"` });
     };
     unknown('member', g.member, index.members.has(g.member));
     unknown('role', g.role, g.role !== undefined && Object.hasOwn(index.policy.roles, g.role));
     unknown('tier', g.tier, g.tier !== undefined && index.order.index.has(g.tier));
-    unknown('object', g.object, g.object !== undefined && Object.hasOwn(index.policy.objects, g.object));
+    unknown(
+      'object',
+      g.object,
+      g.object !== undefined && Object.hasOwn(index.policy.objects, g.object),
+    );
     parsed.push(g);
   });
   if (issues.length > 0) throw new PolicyError(issues);
@@ -85,7 +100,8 @@ export class Engine {
     this.index = index;
     this.now = now;
     const byMember = new Map<string, ParsedGrant[]>();
-    for (const grant of grants) byMember.set(grant.member, [...(byMember.get(grant.member) ?? []), grant]);
+    for (const grant of grants)
+      byMember.set(grant.member, [...(byMember.get(grant.member) ?? []), grant]);
     this.grantsByMember = byMember;
   }
 
@@ -109,13 +125,15 @@ export class Engine {
     const plan = this.objectPlan(request.member, request.object);
     if (!plan) return this.unknown(request);
     const action = plan.actions.get(request.action);
-    if (!action) return denial([`unknown-action: "${String(request.action)}" is not one of ${ACTIONS.join(', ')}`]);
+    if (!action)
+      return denial([`unknown-action: "${request.action}" is not one of ${ACTIONS.join(', ')}`]);
     return request.record === undefined ? action.decision : decideRecord(action, request.record);
   }
 
   /** The host filter selecting exactly the records `decide` allows. */
   filter(request: Omit<DecisionRequest, 'record'>): Condition {
-    return this.decide({ member: request.member, object: request.object, action: request.action }).filter;
+    return this.decide({ member: request.member, object: request.object, action: request.action })
+      .filter;
   }
 
   /**
@@ -128,7 +146,8 @@ export class Engine {
     if (this.decide(request).effect === 'deny') return plan.hidden;
     if (request.record === undefined || plan.fields.conditional.size === 0) return plan.states;
     const states: Record<string, FieldState> = { ...plan.states };
-    for (const field of plan.fields.conditional) states[field] = stateOf(plan.fields.codeFor(field, request.record));
+    for (const field of plan.fields.conditional)
+      states[field] = stateOf(plan.fields.codeFor(field, request.record));
     return states;
   }
 
@@ -141,12 +160,17 @@ export class Engine {
   explainField(request: FieldRequest): string {
     const plan = this.objectPlan(request.member, request.object);
     if (!plan) return `no-rule: ${request.field} hidden`;
-    if (this.decide(request).effect === 'deny') return `denied: ${request.field} hidden because ${request.action} is denied`;
+    if (this.decide(request).effect === 'deny')
+      return `denied: ${request.field} hidden because ${request.action} is denied`;
     return plan.fields.reasonFor(request.field, request.record);
   }
 
   /** The record as the member may read it (hidden fields absent, masks applied); null if not readable. */
-  project(request: { readonly member: string; readonly object: string; readonly record: Row }): Record<string, unknown> | null {
+  project(request: {
+    readonly member: string;
+    readonly object: string;
+    readonly record: Row;
+  }): Record<string, unknown> | null {
     const plan = this.objectPlan(request.member, request.object);
     const read = plan?.actions.get('read');
     if (!plan || !read || decideRecord(read, request.record).effect === 'deny') return null;
@@ -156,7 +180,8 @@ export class Engine {
   private fieldCode(request: FieldRequest): FieldCode {
     const plan = this.objectPlan(request.member, request.object);
     if (!plan || this.decide(request).effect === 'deny') return HIDDEN;
-    return plan.fields.codes.get(request.field) !== undefined && !plan.fields.conditional.has(request.field)
+    return plan.fields.codes.get(request.field) !== undefined &&
+      !plan.fields.conditional.has(request.field)
       ? (plan.fields.codes.get(request.field) as FieldCode)
       : plan.fields.codeFor(request.field, request.record);
   }
@@ -171,7 +196,8 @@ export class Engine {
   private memberPlan(memberId: string): MemberPlan | undefined {
     const cached = this.plans.get(memberId);
     const grants = this.grantsByMember.get(memberId);
-    if (cached && (cached.validUntil === undefined || this.now().getTime() < cached.validUntil)) return cached;
+    if (cached && (cached.validUntil === undefined || this.now().getTime() < cached.validUntil))
+      return cached;
     const member = this.index.members.get(memberId);
     if (!member) return undefined;
     const now = grants ? this.now().getTime() : 0;
@@ -192,7 +218,13 @@ export class Engine {
     if (cached) return cached;
     const known = this.index.knownFields.get(object);
     if (!known) return undefined;
-    const fields = buildFieldPlan(member.sources, object, this.index.order, known, this.policy.objects[object]?.fields !== undefined);
+    const fields = buildFieldPlan(
+      member.sources,
+      object,
+      this.index.order,
+      known,
+      this.policy.objects[object]?.fields !== undefined,
+    );
     const states: Record<string, FieldState> = {};
     const hidden: Record<string, FieldState> = {};
     for (const [field, code] of fields.codes) {
@@ -200,7 +232,9 @@ export class Engine {
       hidden[field] = 'hidden';
     }
     const plan: ObjectPlan = {
-      actions: new Map(ACTIONS.map((a) => [a, buildActionPlan(this.index, memberId, member.sources, object, a)])),
+      actions: new Map(
+        ACTIONS.map((a) => [a, buildActionPlan(this.index, memberId, member.sources, object, a)]),
+      ),
       fields,
       states: Object.freeze(states),
       hidden: Object.freeze(hidden),
@@ -216,5 +250,9 @@ export class Engine {
  */
 export function compilePolicy(policy: Policy, options: EngineOptions = {}): Engine {
   const index = indexPolicy(policy);
-  return new Engine(index, options.now ?? (() => new Date()), checkGrants(index, options.grants ?? []));
+  return new Engine(
+    index,
+    options.now ?? (() => new Date()),
+    checkGrants(index, options.grants ?? []),
+  );
 }

@@ -6,10 +6,10 @@ export interface PolicyIssue {
   readonly line?: number;
 }
 
-/** Formats issues as `path: message` lines, with the line number where known. */
-export function formatIssue(issue: PolicyIssue, source?: string): string {
-  const where = issue.line === undefined ? '' : `${source ?? 'line'}:${issue.line}: `;
-  return `${where}${issue.path || '(root)'}: ${issue.message}`;
+/** Formats an issue as its `path: message` line, with the source line where known. */
+export function formatIssue(issue: PolicyIssue): string {
+  const line = issue.line === undefined ? '' : ` (line ${issue.line})`;
+  return `${issue.path || '(root)'}: ${issue.message}${line}`;
 }
 
 /** The policy was rejected, whole; `issues` lists every problem found. */

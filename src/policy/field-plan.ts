@@ -63,26 +63,39 @@ function sourceFields(source: Source, object: string, order: TierOrder): SourceF
     (Object.hasOwn(source.objects, object) ? source.objects[object]?.fields : undefined) ?? {};
   const base = `${source.path}.objects.${object}.fields`;
   const field = (name: string): SourceField => {
-      const listed = Object.hasOwn(rules, name) && name !== 'default';
-      // A sub-field with no rule of its own follows its field.
-      if (!listed && name.includes('.')) return field(parentOf(name));
-      const rule = listed ? rules[name] : rules.default;
-      const step = stepAt(rule as Readonly<Record<string, FieldStateValue>> | undefined, source.tierIndex, order);
-      const key = listed ? name : 'default';
-      const caps: Cap[] = [];
-      (listed ? rule?.when : undefined)?.forEach((when, i) => {
-        const below = when.below === undefined ? Infinity : (order.index.get(when.below) ?? Infinity);
-        if (source.tierIndex < below) {
-          caps.push({ test: compileCondition(when.if), code: codeOf(when.state), path: `${base}.${key}.when[${i}]` });
-        }
-      });
-      return {
-        code: step ? codeOf(step.value) : HIDDEN,
-        path: step ? `${base}.${key}.${step.key}` : `${base}.${key}`,
-        caps,
-      };
+    const listed = Object.hasOwn(rules, name) && name !== 'default';
+    // A sub-field with no rule of its own follows its field.
+    if (!listed && name.includes('.')) return field(parentOf(name));
+    const rule = listed ? rules[name] : rules.default;
+    const step = stepAt(tierValues(rule), source.tierIndex, order);
+    const key = listed ? name : 'default';
+    const caps: Cap[] = [];
+    (listed ? rule?.when : undefined)?.forEach((when, i) => {
+      const below = when.below === undefined ? Infinity : (order.index.get(when.below) ?? Infinity);
+      if (source.tierIndex < below) {
+        caps.push({
+          test: compileCondition(when.if),
+          code: codeOf(when.state),
+          path: `${base}.${key}.when[${i}]`,
+        });
+      }
+    });
+    return {
+      code: step ? codeOf(step.value) : HIDDEN,
+      path: step ? `${base}.${key}.${step.key}` : `${base}.${key}`,
+      caps,
+    };
   };
   return { field };
+}
+
+/** A field rule's tier map, without its `when` list. */
+function tierValues(
+  rule: FieldRule | undefined,
+): Readonly<Record<string, FieldStateValue>> | undefined {
+  if (!rule) return undefined;
+  const { when: _when, ...tiers } = rule;
+  return tiers;
 }
 
 function parentOf(name: string): string {
@@ -91,7 +104,8 @@ function parentOf(name: string): string {
 
 function capped(field: SourceField, record: Row | undefined): FieldCode {
   let code = field.code;
-  if (record) for (const cap of field.caps) if (cap.test(record) === true && cap.code < code) code = cap.code;
+  if (record)
+    for (const cap of field.caps) if (cap.test(record) === true && cap.code < code) code = cap.code;
   return code;
 }
 
@@ -111,8 +125,12 @@ export function buildFieldPlan(
   const perSource = sources.map((s) => sourceFields(s, object, order));
   const names = new Set(knownFields);
   for (const s of sources) {
-    if (s.kind === 'object' && s.object === object) for (const f of Object.keys(s.fields)) if (f !== 'default') names.add(f.split('.')[0] as string);
-    if (s.kind === 'role') for (const f of Object.keys(s.objects[object]?.fields ?? {})) if (f !== 'default') names.add(f);
+    if (s.kind === 'object' && s.object === object)
+      for (const f of Object.keys(s.fields))
+        if (f !== 'default') names.add(f.split('.')[0] as string);
+    if (s.kind === 'role')
+      for (const f of Object.keys(s.objects[object]?.fields ?? {}))
+        if (f !== 'default') names.add(f);
   }
   const entries = new Map<string, SourceField[]>();
   const entriesOf = (name: string): SourceField[] => {
@@ -138,23 +156,35 @@ export function buildFieldPlan(
   const conditional = new Set<string>();
   for (const name of names) {
     codes.set(name, codeFor(name, undefined));
-    if (entriesOf(name).some((e) => e.caps.length > 0)) conditional.add(name.split('.')[0] as string);
+    if (entriesOf(name).some((e) => e.caps.length > 0))
+      conditional.add(name.split('.')[0] as string);
   }
   // A name no rule lists takes each source's default.
   const unlisted = '\u0000unlisted';
-  const defaultCode = perSource.reduce<FieldCode>((max, s) => Math.max(max, s.field(unlisted).code) as FieldCode, HIDDEN);
+  const defaultCode = perSource.reduce<FieldCode>(
+    (max, s) => Math.max(max, s.field(unlisted).code) as FieldCode,
+    HIDDEN,
+  );
   const subFields = new Map<string, string[]>();
   for (const name of names) {
     const dot = name.indexOf('.');
-    if (dot > 0) subFields.set(name.slice(0, dot), [...(subFields.get(name.slice(0, dot)) ?? []), name.slice(dot + 1)]);
+    if (dot > 0)
+      subFields.set(name.slice(0, dot), [
+        ...(subFields.get(name.slice(0, dot)) ?? []),
+        name.slice(dot + 1),
+      ]);
   }
 
   const reasonFor = (name: string, record: Row | undefined): string => {
     const code = codeFor(name, record);
     if (name === 'id') return 'id: always readable on a record the member may read';
     const top = name.split('.')[0] as string;
-    const entry = entriesOf(name).find((e) => capped(e, record) === code) ?? entriesOf(top).find((e) => capped(e, record) >= code);
-    const cap = record ? entry?.caps.find((c) => c.test(record) === true && c.code === code) : undefined;
+    const entry =
+      entriesOf(name).find((e) => capped(e, record) === code) ??
+      entriesOf(top).find((e) => capped(e, record) >= code);
+    const cap = record
+      ? entry?.caps.find((c) => c.test(record) === true && c.code === code)
+      : undefined;
     return `${cap?.path ?? entry?.path ?? 'no-rule'}: ${name} ${describeCode(code)}`;
   };
 
@@ -202,7 +232,11 @@ function compileProjector(
     }
   }
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from checked identifiers only, see above
-  const make = new Function('M', 'D', `return function project(r) { return { ${parts.join(', ')} }; };`) as (
+  const make = new Function(
+    'M',
+    'D',
+    `return function project(r) { return { ${parts.join(', ')} }; };`,
+  ) as (
     mask: typeof applyMask,
     dyn: readonly Dynamic[],
   ) => (record: Row) => Record<string, unknown>;
@@ -212,7 +246,8 @@ function compileProjector(
   const named = new Set(fields);
   return (record) => {
     const out = known(record);
-    for (const key of Object.keys(record)) if (!named.has(key)) out[key] = emit(extraCode, record[key]);
+    for (const key of Object.keys(record))
+      if (!named.has(key)) out[key] = emit(extraCode, record[key]);
     return out;
   };
 }
@@ -225,7 +260,13 @@ function projectComposite(
 ): unknown {
   const code = codeFor(name, record);
   const value = record[name];
-  if (code === HIDDEN || subs.length === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (
+    code === HIDDEN ||
+    subs.length === 0 ||
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value)
+  ) {
     return emit(code, value);
   }
   const out: Record<string, unknown> = {};

@@ -32,18 +32,31 @@ export const temporaryGrantSchema = z
   .superRefine((grant, ctx) => {
     const kinds = [grant.role !== undefined, grant.object !== undefined].filter(Boolean).length;
     if (kinds === 0 && grant.tier === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'a grant names a role, a tier, or an object and action' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a grant names a role, a tier, or an object and action',
+      });
     }
-    if (kinds > 1) ctx.addIssue({ code: 'custom', message: 'a grant names a role or an object, not both' });
+    if (kinds > 1)
+      ctx.addIssue({ code: 'custom', message: 'a grant names a role or an object, not both' });
     if (grant.object !== undefined && grant.action === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['action'], message: 'an object grant needs an action' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['action'],
+        message: 'an object grant needs an action',
+      });
     }
     if (grant.object !== undefined && grant.tier !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['tier'], message: 'an object grant takes no tier' });
     }
-    const scoped = grant.action !== undefined && grant.action !== 'create' && grant.action !== 'export';
+    const scoped =
+      grant.action !== undefined && grant.action !== 'create' && grant.action !== 'export';
     if (grant.object !== undefined && scoped && grant.scope === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['scope'], message: `action ${grant.action ?? ''} needs a scope` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scope'],
+        message: `action ${grant.action ?? ''} needs a scope`,
+      });
     }
   });
 

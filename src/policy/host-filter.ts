@@ -21,13 +21,14 @@ function isMatchNone(filter: Condition): boolean {
 
 /** `{ a: { b: leaf } }` for the path `a.b`. */
 function nest(path: string, leaf: Condition): Condition {
-  return path
-    .split('.')
-    .reduceRight<Condition>((inner, key) => ({ [key]: inner }), leaf);
+  return path.split('.').reduceRight<Condition>((inner, key) => ({ [key]: inner }), leaf);
 }
 
 /** Records whose owner field (any of them) is one of `memberIds`. */
-export function ownerFilter(ownerFields: readonly string[], memberIds: readonly string[]): Condition {
+export function ownerFilter(
+  ownerFields: readonly string[],
+  memberIds: readonly string[],
+): Condition {
   if (memberIds.length === 0 || ownerFields.length === 0) return MATCH_NONE;
   const parts = ownerFields.map((field) => nest(field, { in: memberIds }));
   return anyOf(parts);

@@ -14,8 +14,10 @@ export function policyJsonSchema(): Record<string, unknown> {
     unrepresentable: 'any',
     override: (ctx) => {
       if (ctx.zodSchema === conditionSchema) {
-        for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
-        Object.assign(ctx.jsonSchema, conditionJsonSchema('#/$defs/Condition'));
+        // Replace the generated shape (an opaque custom type) with the operator-table schema.
+        const jsonSchema: Record<string, unknown> = ctx.jsonSchema;
+        for (const key of Object.keys(jsonSchema)) Reflect.deleteProperty(jsonSchema, key);
+        Object.assign(jsonSchema, conditionJsonSchema('#/$defs/Condition'));
       }
     },
   });

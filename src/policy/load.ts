@@ -20,7 +20,9 @@ function lineOf(doc: Document, lines: LineCounter, path: Path): number | undefin
   let offset = (doc.contents as { range?: [number, number, number] } | null)?.range?.[0];
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(key),
+      );
       if (!pair) break;
       const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
       offset = keyRange?.[0] ?? offset;
@@ -44,7 +46,11 @@ function zodIssues(error: z.ZodError, locate: (path: Path) => number | undefined
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const path = [...issue.path, key];
-        issues.push({ path: formatPath(path), message: `unknown key "${key}"`, line: locate(path) });
+        issues.push({
+          path: formatPath(path),
+          message: `unknown key "${key}"`,
+          line: locate(path),
+        });
       }
       continue;
     }
@@ -74,7 +80,9 @@ export function loadPolicy(text: string): Policy {
     throw new PolicyError([{ path: '', message: 'a policy must be given as text' }]);
   }
   if (text.length > POLICY_LIMITS.maxBytes) {
-    throw new PolicyError([{ path: '', message: `the file is larger than ${POLICY_LIMITS.maxBytes} bytes` }]);
+    throw new PolicyError([
+      { path: '', message: `the file is larger than ${POLICY_LIMITS.maxBytes} bytes` },
+    ]);
   }
   const { doc, lines, issues } = parseText(text);
   if (issues.length > 0) throw new PolicyError(issues);
@@ -93,9 +101,14 @@ export function loadPolicy(text: string): Policy {
  * Validates an already-parsed policy object (from the panel's API, say).
  * @param locate maps a path to its source line, when there is a source
  */
-export function validatePolicy(data: unknown, locate: (path: Path) => number | undefined = () => undefined): Policy {
+export function validatePolicy(
+  data: unknown,
+  locate: (path: Path) => number | undefined = () => undefined,
+): Policy {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new PolicyError([{ path: '', message: 'a policy must be a mapping with version, tiers, roles…' }]);
+    throw new PolicyError([
+      { path: '', message: 'a policy must be a mapping with version, tiers, roles…' },
+    ]);
   }
   const parsed = policySchema.safeParse(data);
   if (!parsed.success) throw new PolicyError(zodIssues(parsed.error, locate));

@@ -22,7 +22,7 @@ function initials(text: string): string {
   return text
     .split(/\s+/u)
     .filter((word) => word !== '')
-    .map((word) => `${(String.fromCodePoint(word.codePointAt(0) ?? 32)).toUpperCase()}.`)
+    .map((word) => `${String.fromCodePoint(word.codePointAt(0) ?? 32).toUpperCase()}.`)
     .join(' ');
 }
 

@@ -32,8 +32,10 @@ export interface PolicyIndex {
 
 function knownFieldsOf(policy: Policy, object: string): string[] {
   const fields = new Set<string>(['id']);
-  for (const field of policy.objects[object]?.fields ?? []) fields.add(field.split('.')[0] as string);
-  for (const field of policy.objects[object]?.owner ?? []) fields.add(field.split('.')[0] as string);
+  for (const field of policy.objects[object]?.fields ?? [])
+    fields.add(field.split('.')[0] as string);
+  for (const field of policy.objects[object]?.owner ?? [])
+    fields.add(field.split('.')[0] as string);
   for (const role of Object.values(policy.roles)) {
     for (const field of Object.keys(role.objects[object]?.fields ?? {})) {
       if (field !== 'default') fields.add(field.split('.')[0] as string);

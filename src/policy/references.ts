@@ -45,7 +45,11 @@ class Checker {
     this.issues.push({ path, message });
   }
 
-  known(kind: 'tier' | 'role' | 'team' | 'member' | 'object', id: string | undefined, path: Path): void {
+  known(
+    kind: 'tier' | 'role' | 'team' | 'member' | 'object',
+    id: string | undefined,
+    path: Path,
+  ): void {
     if (id === undefined) return;
     const set = {
       tier: this.tiers,
@@ -65,7 +69,11 @@ class Checker {
     items.forEach((item, index) => {
       const earlier = first.get(item.id);
       if (earlier === undefined) first.set(item.id, index);
-      else this.add([...path, index, 'id'], `duplicate ${what} id "${item.id}" (also at [${earlier}])`);
+      else
+        this.add(
+          [...path, index, 'id'],
+          `duplicate ${what} id "${item.id}" (also at [${earlier}])`,
+        );
     });
   }
 
@@ -88,6 +96,10 @@ class Checker {
 function checkOrg(c: Checker): void {
   const { org } = c.policy;
   c.unique(c.policy.tiers, ['tiers'], 'tier');
+  c.policy.tiers.forEach((tier, i) => {
+    // `when` shares the key space of a field's tier map.
+    if (tier.id === 'when') c.add(['tiers', i, 'id'], 'the tier id "when" is reserved');
+  });
   c.unique(org.teams, ['org', 'teams'], 'team');
   c.unique(org.members, ['org', 'members'], 'member');
   const parents = new Map<string, string>();
@@ -107,9 +119,14 @@ function checkOrg(c: Checker): void {
     c.known('tier', member.tier, [...path, 'tier']);
     member.teams.forEach((team, j) => c.known('team', team, [...path, 'teams', j]));
     c.known('member', member.manager, [...path, 'manager']);
-    const role = Object.hasOwn(c.policy.roles, member.role) ? c.policy.roles[member.role] : undefined;
+    const role = Object.hasOwn(c.policy.roles, member.role)
+      ? c.policy.roles[member.role]
+      : undefined;
     if (role && member.tier === undefined && role.defaultTier === undefined) {
-      c.add([...path, 'tier'], `member "${member.id}" has no tier and role "${member.role}" has no defaultTier`);
+      c.add(
+        [...path, 'tier'],
+        `member "${member.id}" has no tier and role "${member.role}" has no defaultTier`,
+      );
     }
   });
   for (const cycle of orgCycles(org.members, org.teams)) {
@@ -118,12 +135,19 @@ function checkOrg(c: Checker): void {
       cycle.kind === 'manager'
         ? org.members.findIndex((m) => m.id === first)
         : org.teams.findIndex((t) => t.id === first);
-    const path = cycle.kind === 'manager' ? ['org', 'members', index, 'manager'] : ['org', 'teams', index, 'children'];
+    const path =
+      cycle.kind === 'manager'
+        ? ['org', 'members', index, 'manager']
+        : ['org', 'teams', index, 'children'];
     c.add(path, `cycle in the ${cycle.kind} tree: ${cycle.ids.join(' → ')}`);
   }
 }
 
-function checkTierMap(c: Checker, map: Readonly<Record<string, unknown>> | undefined, path: Path): void {
+function checkTierMap(
+  c: Checker,
+  map: Readonly<Record<string, unknown>> | undefined,
+  path: Path,
+): void {
   for (const key of Object.keys(map ?? {})) {
     if (key !== 'when') c.known('tier', key, [...path, key]);
   }
@@ -141,7 +165,8 @@ function checkRoles(c: Checker): void {
       const objectPath = [...rolePath, 'objects', object];
       c.known('object', object, objectPath);
       const owners = c.policy.objects[object]?.owner ?? [];
-      for (const action of ['create', 'export'] as const) checkTierMap(c, rules[action], [...objectPath, action]);
+      for (const action of ['create', 'export'] as const)
+        checkTierMap(c, rules[action], [...objectPath, action]);
       for (const action of SCOPED_ACTIONS) {
         const map = rules[action];
         checkTierMap(c, map, [...objectPath, action]);
@@ -158,7 +183,8 @@ function checkRoles(c: Checker): void {
         const fieldPath = [...objectPath, 'fields', field];
         checkTierMap(c, rule, fieldPath);
         if (field === 'default') {
-          if (rule.when) c.add([...fieldPath, 'when'], 'default cannot have when rules; put them on a field');
+          if (rule.when)
+            c.add([...fieldPath, 'when'], 'default cannot have when rules; put them on a field');
         } else {
           c.fieldKnown(object, field, fieldPath);
         }
@@ -173,7 +199,9 @@ function checkRoles(c: Checker): void {
 
 function checkObjects(c: Checker): void {
   for (const [object, settings] of Object.entries(c.policy.objects)) {
-    settings.owner.forEach((field, i) => c.fieldKnown(object, field, ['objects', object, 'owner', i]));
+    settings.owner.forEach((field, i) =>
+      c.fieldKnown(object, field, ['objects', object, 'owner', i]),
+    );
   }
 }
 
@@ -210,7 +238,8 @@ function checkLifecycle(c: Checker): void {
   c.unique(reviews, ['reviews'], 'review');
   reviews.forEach((r, i) => {
     r.roles.forEach((role, j) => c.known('role', role, ['reviews', i, 'roles', j]));
-    if (r.reviewer.startsWith('role:')) c.known('role', r.reviewer.slice(5), ['reviews', i, 'reviewer']);
+    if (r.reviewer.startsWith('role:'))
+      c.known('role', r.reviewer.slice(5), ['reviews', i, 'reviewer']);
   });
   c.unique(monitoring, ['monitoring'], 'monitoring rule');
   monitoring.forEach((m, i) => {
@@ -223,7 +252,10 @@ function checkLifecycle(c: Checker): void {
   });
   security?.stepUp.forEach((action, i) => {
     if (!(STEP_UP_ACTIONS as readonly string[]).includes(action)) {
-      c.add(['security', 'stepUp', i], `unknown step-up action "${action}" (known: ${STEP_UP_ACTIONS.join(', ')})`);
+      c.add(
+        ['security', 'stepUp', i],
+        `unknown step-up action "${action}" (known: ${STEP_UP_ACTIONS.join(', ')})`,
+      );
     }
   });
 }

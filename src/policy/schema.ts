@@ -16,7 +16,9 @@ const id = (what: string) =>
   z.string({ error: `${what} must be a string` }).regex(ID, {
     error: `${what} may hold letters, digits and . _ : - and must start with a letter or digit`,
   });
-const duration = z.string().regex(DURATION, { error: 'expected an ISO 8601 duration such as P90D' });
+const duration = z
+  .string()
+  .regex(DURATION, { error: 'expected an ISO 8601 duration such as P90D' });
 
 export const SCOPES = ['none', 'own', 'reports', 'team', 'teamTree', 'all'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -35,9 +37,12 @@ export type FieldState = (typeof FIELD_STATES)[number];
 
 /** Checked by `checkCondition`, so every problem inside a condition gets its own path. */
 export const conditionSchema = z
-  .custom<Condition>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
-    error: 'a condition must be an object such as { stage: { eq: WON } }',
-  })
+  .custom<Condition>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    {
+      error: 'a condition must be an object such as { stage: { eq: WON } }',
+    },
+  )
   .superRefine((value, ctx) => {
     for (const issue of checkCondition(value)) {
       ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
@@ -86,7 +91,10 @@ const objectRulesSchema = z.strictObject({
   destroy: tierMap(scopeGrantSchema).optional(),
   export: tierMap(z.boolean()).optional(),
   fields: z
-    .record(z.string().regex(FIELD_KEY, { error: 'expected a field name or field.subField' }), fieldRuleSchema)
+    .record(
+      z.string().regex(FIELD_KEY, { error: 'expected a field name or field.subField' }),
+      fieldRuleSchema,
+    )
     .optional(),
 });
 export type ObjectRules = z.infer<typeof objectRulesSchema>;
@@ -100,7 +108,9 @@ const roleSchema = z.strictObject({
 export type Role = z.infer<typeof roleSchema>;
 
 const objectSettingsSchema = z.strictObject({
-  owner: z.array(z.string().regex(FIELD_KEY, { error: 'expected a field name or field.subField' })).default([]),
+  owner: z
+    .array(z.string().regex(FIELD_KEY, { error: 'expected a field name or field.subField' }))
+    .default([]),
   /** Extension: the object's fields as the host's data model has them, to check names against. */
   fields: z.array(z.string().regex(FIELD_KEY)).optional(),
 });
@@ -111,7 +121,8 @@ const memberSchema = z.strictObject({
   email: z.string().optional(),
   name: z.string().optional(),
   role: z.string({
-    error: (issue) => (issue.input === undefined ? 'a member needs a role' : 'role must be a role id'),
+    error: (issue) =>
+      issue.input === undefined ? 'a member needs a role' : 'role must be a role id',
   }),
   tier: z.string().optional(),
   teams: z.array(z.string()).default([]),
@@ -138,7 +149,6 @@ const restrictionSchema = z.strictObject({
   where: conditionSchema.optional(),
 });
 export type Restriction = z.infer<typeof restrictionSchema>;
-
 
 const adjustmentSchema = z.strictObject({
   id: id('an adjustment id'),
@@ -196,7 +206,14 @@ export const policySchema = z
     tiers: z
       .array(z.strictObject({ id: id('a tier id'), label: z.string().optional() }))
       .min(1, { error: 'at least one tier is needed' }),
-    objects: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: 'expected an object name such as opportunity' }), objectSettingsSchema).default({}),
+    objects: z
+      .record(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, {
+          error: 'expected an object name such as opportunity',
+        }),
+        objectSettingsSchema,
+      )
+      .default({}),
     org: z
       .strictObject({
         source: z.enum(['config', 'host']).default('config'),

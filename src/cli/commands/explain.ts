@@ -1,0 +1,154 @@
+import { parse as parseYaml } from 'yaml';
+import { compilePolicy } from '../../policy/engine.js';
+import { PolicyError, formatIssue } from '../../policy/errors.js';
+import { describeScope } from '../../policy/describe.js';
+import type { TemporaryGrant } from '../../policy/grants.js';
+import { ACTIONS, type Action, type FieldState } from '../../policy/schema.js';
+import { onePositional, type Command, type ParsedArgs } from '../command.js';
+import { CliError, EXIT, readJson, readPolicy, readText, writeJson, type CliIo } from '../io.js';
+import { groupFields } from '../table.js';
+
+function required(args: ParsedArgs, name: string): string {
+  const value = args.values[name];
+  if (typeof value !== 'string' || value === '') throw new CliError(`usage: --${name} is required`);
+  return value;
+}
+
+function parseNow(value: string | boolean | undefined): Date {
+  if (value === undefined) return new Date();
+  const date = new Date(String(value));
+  if (Number.isNaN(date.getTime()))
+    throw new CliError(
+      `--now "${String(value)}" is not an ISO 8601 time such as 2026-06-30T12:00:00Z`,
+    );
+  return date;
+}
+
+async function readGrants(
+  io: CliIo,
+  file: string | boolean | undefined,
+): Promise<TemporaryGrant[]> {
+  if (typeof file !== 'string') return [];
+  let grants: unknown;
+  try {
+    grants = parseYaml(await readText(io, file, 'grants'));
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`grants ${file} is not valid YAML or JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(grants)) throw new CliError(`grants ${file} must hold a list of grants`);
+  return grants as TemporaryGrant[];
+}
+
+function knownOrFail(kind: string, value: string, known: readonly string[]): void {
+  if (!known.includes(value)) {
+    throw new CliError(
+      `unknown ${kind} "${value}" (known: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''})`,
+    );
+  }
+}
+
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'Show a decision and its reasons: effect, scope, host filter, field states.',
+  usage: 'tiergate explain FILE --member ID --object NAME --action ACTION [options]',
+  help: `Options:
+  --member ID        the member (an id of org.members)
+  --object NAME      the object (a key of objects)
+  --action ACTION    one of ${ACTIONS.join(', ')}
+  --record FILE      a JSON file holding one record: decide for it and apply its when rules
+  --field NAME       report this field alone
+  --now ISO          the time to decide at (temporary grants expire); default: now
+  --grants FILE      a YAML or JSON list of temporary grants to take into account
+  --json             print one JSON object: effect, scope, where, filter, fields, reasons
+  -h, --help         show this help
+
+Without --record, effect says whether the action is granted at all, and filter selects the
+records it is granted on. Exit codes: 0 answered (allow or deny), 1 invalid policy, 2 bad usage.`,
+  options: {
+    member: { type: 'string' },
+    object: { type: 'string' },
+    action: { type: 'string' },
+    record: { type: 'string' },
+    field: { type: 'string' },
+    now: { type: 'string' },
+    grants: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const file = onePositional(args, 'policy file (FILE)');
+    const member = required(args, 'member');
+    const object = required(args, 'object');
+    const action = required(args, 'action');
+    if (!(ACTIONS as readonly string[]).includes(action))
+      throw new CliError(`--action "${action}" is not one of ${ACTIONS.join(', ')}`);
+    const now = parseNow(args.values.now);
+    const policy = await readPolicy(io, file);
+    const record =
+      typeof args.values.record === 'string'
+        ? await readJson(io, args.values.record, 'record')
+        : undefined;
+    if (
+      record !== undefined &&
+      (typeof record !== 'object' || record === null || Array.isArray(record))
+    ) {
+      throw new CliError(`record ${String(args.values.record)} must hold one JSON object`);
+    }
+    let engine;
+    try {
+      engine = compilePolicy(policy, {
+        now: () => now,
+        grants: await readGrants(io, args.values.grants),
+      });
+    } catch (error) {
+      if (error instanceof PolicyError)
+        throw new CliError(
+          `invalid grants\n${error.issues.map(formatIssue).join('\n')}`,
+          EXIT.failed,
+        );
+      throw error;
+    }
+    knownOrFail('member', member, engine.members());
+    knownOrFail('object', object, engine.objects());
+    const request = {
+      member,
+      object,
+      action: action as Action,
+      record: record as Record<string, unknown> | undefined,
+    };
+    const decision = engine.decide(request);
+    const field = typeof args.values.field === 'string' ? args.values.field : undefined;
+    let fields: Record<string, FieldState>;
+    const reasons = [...decision.reasons];
+    if (field !== undefined) {
+      fields = { [field]: engine.fieldState({ ...request, field }) };
+      reasons.push(engine.explainField({ ...request, field }));
+    } else {
+      fields = { ...engine.fieldStates(request) };
+      for (const key of Object.keys(request.record ?? {}))
+        fields[key] ??= engine.fieldState({ ...request, field: key });
+    }
+    const answer = {
+      effect: decision.effect,
+      scope: decision.scope,
+      ...(decision.where ? { where: decision.where } : {}),
+      filter: decision.filter,
+      fields,
+      reasons,
+    };
+    if (args.values.json === true) {
+      writeJson(io, answer);
+      return EXIT.ok;
+    }
+    const lines = [
+      `${decision.effect.toUpperCase()}  ${member} ${action} ${object}${record ? ' (this record)' : ''}`,
+      `scope:   ${decision.grants.length > 0 ? decision.grants.map((g) => describeScope(g.scope, g.where)).join(' | ') : 'none'}`,
+      `filter:  ${JSON.stringify(decision.filter)}`,
+      `fields:  ${groupFields(fields) || '(none)'}`,
+      'why:',
+      ...reasons.map((r) => `  - ${r}`),
+    ];
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT.ok;
+  },
+};
