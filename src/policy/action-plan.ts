@@ -134,10 +134,13 @@ function whatWouldAllow(
   const hints: string[] = [];
   if (base.kind === 'role') {
     const rules = index.policy.roles[base.role]?.objects[object];
+    const current = stepAt<unknown>(rules?.[action], base.tierIndex, index.order)?.key;
     for (let t = base.tierIndex + 1; t < index.order.ids.length; t++) {
       const step = stepAt<unknown>(rules?.[action], t, index.order);
       const value = step?.value;
-      if (value === undefined || value === false || value === 'none') continue;
+      // Only a tier with a value of its own changes anything; the others inherit the current one.
+      if (step?.key === current || value === undefined || value === false || value === 'none')
+        continue;
       const what =
         typeof value === 'boolean'
           ? action

@@ -140,7 +140,9 @@ function walkField(
   if (!isPlainObject(value)) {
     issues.push({
       path,
-      message: `field "${field}" needs { operator: value }, for example { eq: 1 }`,
+      message: topLevel
+        ? `field "${field}" needs { operator: value }, for example { eq: 1 }`
+        : `"${field}" is neither an operator (${Object.keys(OPERATORS).join(', ')}) nor a sub-field { operator: value }`,
     });
     return;
   }

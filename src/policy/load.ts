@@ -40,7 +40,11 @@ function lineOf(doc: Document, lines: LineCounter, path: Path): number | undefin
   return offset === undefined ? undefined : lines.linePos(offset).line;
 }
 
-function zodIssues(error: z.ZodError, locate: (path: Path) => number | undefined): PolicyIssue[] {
+/** Zod issues as policy issues, with their lines. */
+export function issuesFromZod(
+  error: z.ZodError,
+  locate: (path: Path) => number | undefined,
+): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -66,16 +70,19 @@ function parseText(text: string): { doc: Document; lines: LineCounter; issues: P
   const issues = doc.errors.map((e) => ({
     path: '',
     message: `YAML ${e.code}: ${e.message.split('\n')[0] ?? e.message}`,
-    line: e.linePos?.[0].line,
+    line: lines.linePos(e.pos[0]).line,
   }));
   return { doc, lines, issues };
 }
 
-/**
- * Loads and validates a policy. Throws `PolicyError` listing every problem; nothing else.
- * @param text the file's content, YAML or JSON
- */
-export function loadPolicy(text: string): Policy {
+/** YAML (or JSON) text as data, with a way back from a path to its line. */
+export interface ParsedSource {
+  readonly data: unknown;
+  readonly locate: (path: Path) => number | undefined;
+}
+
+/** Parses YAML or JSON text; throws `PolicyError` with the syntax errors and their lines. */
+export function parseSource(text: string): ParsedSource {
   if (typeof text !== 'string') {
     throw new PolicyError([{ path: '', message: 'a policy must be given as text' }]);
   }
@@ -86,15 +93,23 @@ export function loadPolicy(text: string): Policy {
   }
   const { doc, lines, issues } = parseText(text);
   if (issues.length > 0) throw new PolicyError(issues);
-  let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: POLICY_LIMITS.maxAliasCount });
+    const data: unknown = doc.toJS({ maxAliasCount: POLICY_LIMITS.maxAliasCount });
+    return { data, locate: (path) => lineOf(doc, lines, path) };
   } catch (error) {
     // The YAML library refuses alias bombs and the like by throwing; that is a bad file too.
     const message = error instanceof Error ? error.message : String(error);
     throw new PolicyError([{ path: '', message: `YAML: ${message}` }], { cause: error });
   }
-  return validatePolicy(data, (path) => lineOf(doc, lines, path));
+}
+
+/**
+ * Loads and validates a policy. Throws `PolicyError` listing every problem; nothing else.
+ * @param text the file's content, YAML or JSON
+ */
+export function loadPolicy(text: string): Policy {
+  const { data, locate } = parseSource(text);
+  return validatePolicy(data, locate);
 }
 
 /**
@@ -111,7 +126,7 @@ export function validatePolicy(
     ]);
   }
   const parsed = policySchema.safeParse(data);
-  if (!parsed.success) throw new PolicyError(zodIssues(parsed.error, locate));
+  if (!parsed.success) throw new PolicyError(issuesFromZod(parsed.error, locate));
   const referenceIssues = checkReferences(parsed.data).map((issue) => ({
     path: formatPath(issue.path),
     message: issue.message,

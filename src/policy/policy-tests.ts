@@ -6,10 +6,10 @@
  * `now` may be set per case; `expectScope`, `expectReason` (a substring of a reason) and
  * `expectProjection` (fields of `project`'s output; null for "absent") check more of the answer.
  */
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { compilePolicy } from './engine.js';
-import { formatPath, PolicyError } from './errors.js';
+import { PolicyError } from './errors.js';
+import { issuesFromZod, parseSource } from './load.js';
 import { temporaryGrantSchema } from './grants.js';
 import { ACTIONS, FIELD_STATES, SCOPES, type Policy } from './schema.js';
 
@@ -53,22 +53,9 @@ export interface CaseResult {
 
 /** Parses a test file's text (YAML or JSON); throws PolicyError listing every problem. */
 export function parsePolicyTests(text: string): PolicyTestFile {
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new PolicyError(
-      doc.errors.map((e) => ({
-        path: '',
-        message: `YAML ${e.code}: ${e.message.split('\n')[0] ?? ''}`,
-        line: e.linePos?.[0].line,
-      })),
-    );
-  }
-  const parsed = policyTestFileSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
-  if (!parsed.success) {
-    throw new PolicyError(
-      parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-    );
-  }
+  const { data, locate } = parseSource(text);
+  const parsed = policyTestFileSchema.safeParse(data);
+  if (!parsed.success) throw new PolicyError(issuesFromZod(parsed.error, locate));
   return parsed.data;
 }
 
