@@ -213,7 +213,7 @@ describe('tiergate explain', () => {
       '--action',
       'delete',
     );
-    expect(out).toMatch(/^DENY  m-alice delete opportunity/);
+    expect(out).toMatch(/^DENY {2}m-alice delete opportunity/);
     expect(out).toMatch(/tier senior would allow own/);
   });
 
