@@ -2,6 +2,12 @@
 // The published entry point: the CLI is compiled to dist/ by `npm run build` (run by `npm ci`).
 import { main } from '../dist/src/cli/main.js';
 
+// A reader that stops early (`tiergate demo | head`) is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

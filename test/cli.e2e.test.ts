@@ -23,4 +23,12 @@ describe('npx tiergate inside the checkout', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/^name: unknown key "name" \(line 2\)$/m);
   });
+
+  it('stops quietly when its reader closes the pipe early', () => {
+    const script = 'set -o pipefail; node bin/tiergate.js demo | head -n 1';
+    const result = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(result.stdout).toMatch(/^Tiergate demo: /);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 /** The `tiergate` commands, run in-process with captured output. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -319,6 +319,15 @@ describe('tiergate demo', () => {
     expect(out).toMatch(/^m-alice · role sales-rep, tier junior · teams emea · manager m-bob$/m);
     expect(out).toMatch(/^opportunity\s+own\s+yes\s+own if stage neq CUSTOMER\s+-\s+-\s+-$/m);
     expect(out).toMatch(/person: edit: .*masked: .*phones/);
+  });
+
+  it('shows the records a restriction removes from a grant', async () => {
+    const restricted = readFileSync(FIXTURE, 'utf8').replace(
+      '    tierBelow: director\n',
+      '    tierBelow: director\n  - { id: keep-customers, objects: [opportunity], actions: [delete], where: { stage: { eq: CUSTOMER } } }\n',
+    );
+    const { out } = await run('demo', tempFile('p.yaml', restricted), '--member', 'm-bob');
+    expect(out).toMatch(/own except stage eq CUSTOMER/);
   });
 
   it('shows one member with --member', async () => {

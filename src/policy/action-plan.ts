@@ -35,6 +35,8 @@ export interface Decision {
 export interface GrantedClause {
   readonly scope: Scope;
   readonly where?: Condition;
+  /** Records a restriction removes from this grant. */
+  readonly except?: readonly Condition[];
   readonly source: string;
 }
 
@@ -101,25 +103,29 @@ function clauseOf(
   if (!step) return undefined;
   const path = `${source.path}.objects.${object}.${action}.${step.key}`;
   if (typeof step.value === 'boolean') {
-    return step.value ? { scope: 'all', where: undefined, path, source } : undefined;
+    return { scope: step.value ? 'all' : 'none', where: undefined, path, source };
   }
   const grant = step.value as Scope | { scope: Scope; where?: Condition };
   const { scope, where } = typeof grant === 'string' ? { scope: grant, where: undefined } : grant;
-  return scope === 'none' ? undefined : { scope, where, path, source };
+  return { scope, where, path, source };
 }
 
+/**
+ * Restrictions judge the member as assigned (its own role and tier), never a grant's role or
+ * tier: they hold "whatever any grant says" (POLICY.md §2), elevations included.
+ */
 function restrictionApplies(
   r: CompiledRestriction,
   memberId: string,
-  source: Source,
+  member: Source,
   object: string,
   action: Action,
 ): boolean {
   return (
     r.objects.has(object) &&
     r.actions.has(action) &&
-    (r.tierBelowIndex === undefined || source.tierIndex < r.tierBelowIndex) &&
-    (r.roles === undefined || r.roles.has(source.role)) &&
+    (r.tierBelowIndex === undefined || member.tierIndex < r.tierBelowIndex) &&
+    (r.roles === undefined || r.roles.has(member.role)) &&
     (r.members === undefined || r.members.has(memberId))
   );
 }
@@ -181,13 +187,20 @@ export function buildActionPlan(
   const granted: GrantedClause[] = [];
   const filters: Condition[] = [];
   const reasons: string[] = [];
+  const refusals: string[] = [];
+  const base = sources[0] as Source;
+  const restrictions = index.restrictions.filter((r) =>
+    restrictionApplies(r, memberId, base, object, action),
+  );
 
   for (const source of sources) {
     const raw = clauseOf(source, object, action, index.order);
     if (!raw) continue;
-    const restrictions = index.restrictions.filter((r) =>
-      restrictionApplies(r, memberId, source, object, action),
-    );
+    if (raw.scope === 'none') {
+      const value = action === 'create' || action === 'export' ? 'false' : 'scope none';
+      refusals.push(`denied: ${raw.path}: ${value}`);
+      continue;
+    }
     const total = restrictions.find((r) => r.where === undefined);
     if (total) {
       removed.push(
@@ -216,6 +229,7 @@ export function buildActionPlan(
     const grant: GrantedClause = {
       scope: raw.scope,
       ...(raw.where ? { where: raw.where } : {}),
+      ...(exclusions.length > 0 ? { except: exclusions.map((e) => e.where) } : {}),
       source: raw.path,
     };
     clauses.push({
@@ -236,11 +250,11 @@ export function buildActionPlan(
     reasons.push(reason, ...exclusions.map((e) => e.deny.reasons[0] ?? ''));
   }
 
-  const base = sources[0] as Source;
   if (clauses.length === 0) {
+    const restricted = removed.map((r) => `restricted: ${r}`);
     const why =
-      removed.length > 0
-        ? removed.map((r) => `restricted: ${r}`)
+      restricted.length + refusals.length > 0
+        ? [...restricted, ...refusals]
         : [
             `no-rule: nothing grants ${action} on ${object} to ${memberId} (${base.kind === 'role' ? `role ${base.role} at tier ${base.tier}` : base.path})`,
           ];

@@ -156,8 +156,14 @@ export function buildFieldPlan(
   const conditional = new Set<string>();
   for (const name of names) {
     codes.set(name, codeFor(name, undefined));
-    if (entriesOf(name).some((e) => e.caps.length > 0))
+    if (entriesOf(name).some((e) => e.caps.length > 0)) {
+      conditional.add(name);
       conditional.add(name.split('.')[0] as string);
+    }
+  }
+  // A sub-field follows its field's when rules, so it depends on the record when its field does.
+  for (const name of names) {
+    if (name.includes('.') && conditional.has(parentOf(name))) conditional.add(name);
   }
   // A name no rule lists takes each source's default.
   const unlisted = '\u0000unlisted';

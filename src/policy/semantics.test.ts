@@ -445,6 +445,38 @@ describe('Field states', () => {
     expect(project('bob', secret)?.city).toBe('Secret');
   });
 
+  it("apply a field's when rule to its sub-fields too", () => {
+    const capped = engineFor(
+      FIELDS_ROLE.replace(
+        'city:\n',
+        'phones.primaryPhoneNumber: { junior: read }\n          city:\n',
+      ).replace(
+        'phones: { intern: hidden, junior: { mask: last4 }, senior: read }',
+        'phones: { intern: hidden, junior: read, when: [{ if: { jobTitle: { eq: CEO } }, below: senior, state: hidden }] }',
+      ),
+    );
+    const ceo = { id: 'p1', jobTitle: 'CEO', phones: { primaryPhoneNumber: '5550101' } };
+    const field = 'phones.primaryPhoneNumber';
+    expect(
+      capped.fieldState({ member: 'alice', object: 'person', action: 'read', field, record: ceo }),
+    ).toBe('hidden');
+    expect(
+      capped.fieldStates({ member: 'alice', object: 'person', action: 'read', record: ceo })[field],
+    ).toBe('hidden');
+    expect(
+      capped.fieldState({
+        member: 'alice',
+        object: 'person',
+        action: 'read',
+        field,
+        record: { ...ceo, jobTitle: 'Buyer' },
+      }),
+    ).toBe('read');
+    expect(
+      capped.project({ member: 'alice', object: 'person', record: ceo })?.phones,
+    ).toBeUndefined();
+  });
+
   it('report states before when rules when no record is given', () => {
     expect(states('alice').city).toBe('read');
   });
@@ -586,6 +618,17 @@ restrictions:
     });
   });
 
+  it("judge the member's assigned tier, so an elevation does not lift them", () => {
+    const elevated = engineFor(roles, restrictions, {
+      grants: [{ id: 'up', member: 'bob', expiresAt: '2999-01-01T00:00:00Z', tier: 'director' }],
+    });
+    const decision = elevated.decide({ member: 'bob', object: 'opportunity', action: 'destroy' });
+    expect(decision.effect).toBe('deny');
+    expect(decision.reasons.join('\n')).toMatch(
+      /removes destroy on opportunity granted by grants\.up\.objects\.opportunity\.destroy\.junior/,
+    );
+  });
+
   it('also beat a temporary grant', () => {
     const granted = engineFor(roles, restrictions, {
       grants: [
@@ -622,6 +665,13 @@ describe('Explanations', () => {
       /^out-of-scope: the record is outside roles\.rep\.objects\.opportunity\.read\.junior/,
     );
     expect(decision.reasons).toContain('tier senior would allow team');
+  });
+
+  it('cite an explicit none or false as the reason for a denial', () => {
+    const explicit = engineFor(REP_READS('{ intern: none, junior: own }'));
+    expect(readOpp(explicit, 'ian').reasons[0]).toBe(
+      'denied: roles.rep.objects.opportunity.read.intern: scope none',
+    );
   });
 
   it("name the path that sets a field's state", () => {

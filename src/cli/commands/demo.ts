@@ -26,7 +26,11 @@ function cell(
   if (decision.effect === 'deny') return '-';
   if (action === 'create' || action === 'export') return 'yes';
   return decision.grants
-    .map((g) => (g.where ? `${g.scope} if ${describeCondition(g.where)}` : g.scope))
+    .map((g) => {
+      const where = g.where ? ` if ${describeCondition(g.where)}` : '';
+      const except = (g.except ?? []).map((c) => ` except ${describeCondition(c)}`).join('');
+      return `${g.scope}${where}${except}`;
+    })
     .join(' + ');
 }
 
