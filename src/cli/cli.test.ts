@@ -20,6 +20,10 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
+function explainArgs(member: string, object: string, action: string): string[] {
+  return ['explain', FIXTURE, '--member', member, '--object', object, '--action', action];
+}
+
 function tempFile(name: string, content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'tiergate-cli-'));
   const path = join(dir, name);
@@ -99,17 +103,7 @@ describe('tiergate validate', () => {
 
 describe('tiergate explain', () => {
   it("prints POLICY.md §4's JSON for m-alice updating an opportunity", async () => {
-    const { code, out } = await run(
-      'explain',
-      FIXTURE,
-      '--member',
-      'm-alice',
-      '--object',
-      'opportunity',
-      '--action',
-      'update',
-      '--json',
-    );
+    const { code, out } = await run(...explainArgs('m-alice', 'opportunity', 'update'), '--json');
     expect(code).toBe(0);
     const answer = JSON.parse(out) as Record<string, unknown>;
     expect(answer).toMatchObject({
@@ -135,14 +129,7 @@ describe('tiergate explain', () => {
       }),
     );
     const { out } = await run(
-      'explain',
-      FIXTURE,
-      '--member',
-      'm-alice',
-      '--object',
-      'opportunity',
-      '--action',
-      'read',
+      ...explainArgs('m-alice', 'opportunity', 'read'),
       '--record',
       record,
       '--json',
@@ -155,14 +142,7 @@ describe('tiergate explain', () => {
 
   it('reports one field and the path that sets it with --field', async () => {
     const { out } = await run(
-      'explain',
-      FIXTURE,
-      '--member',
-      'm-alice',
-      '--object',
-      'person',
-      '--action',
-      'read',
+      ...explainArgs('m-alice', 'person', 'read'),
       '--field',
       'phones',
       '--json',
@@ -179,19 +159,7 @@ describe('tiergate explain', () => {
       'grants.yaml',
       '- { id: g1, member: m-alice, role: analyst, tier: intermediate, expiresAt: "2026-07-01T00:00:00Z" }\n',
     );
-    const args = [
-      'explain',
-      FIXTURE,
-      '--member',
-      'm-alice',
-      '--object',
-      'opportunity',
-      '--action',
-      'read',
-      '--grants',
-      grants,
-      '--json',
-    ];
+    const args = [...explainArgs('m-alice', 'opportunity', 'read'), '--grants', grants, '--json'];
     const during = JSON.parse((await run(...args, '--now', '2026-06-30T12:00:00Z')).out) as {
       scope: string;
     };
@@ -203,16 +171,7 @@ describe('tiergate explain', () => {
   });
 
   it('prints a readable summary without --json', async () => {
-    const { out } = await run(
-      'explain',
-      FIXTURE,
-      '--member',
-      'm-alice',
-      '--object',
-      'opportunity',
-      '--action',
-      'delete',
-    );
+    const { out } = await run(...explainArgs('m-alice', 'opportunity', 'delete'));
     expect(out).toMatch(/^DENY {2}m-alice delete opportunity/);
     expect(out).toMatch(/tier senior would allow own/);
   });
@@ -221,42 +180,13 @@ describe('tiergate explain', () => {
     const missing = await run('explain', FIXTURE, '--object', 'opportunity', '--action', 'read');
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/--member is required/);
-    const unknown = await run(
-      'explain',
-      FIXTURE,
-      '--member',
-      'm-zed',
-      '--object',
-      'opportunity',
-      '--action',
-      'read',
-    );
+    const unknown = await run(...explainArgs('m-zed', 'opportunity', 'read'));
     expect(unknown.err).toMatch(/unknown member "m-zed" \(known: m-alice, m-bob\)/);
-    const action = await run(
-      'explain',
-      FIXTURE,
-      '--member',
-      'm-alice',
-      '--object',
-      'opportunity',
-      '--action',
-      'approve',
-    );
+    const action = await run(...explainArgs('m-alice', 'opportunity', 'approve'));
     expect(action.err).toMatch(
       /--action "approve" is not one of read, create, update, delete, destroy, export/,
     );
-    const now = await run(
-      'explain',
-      FIXTURE,
-      '--member',
-      'm-alice',
-      '--object',
-      'opportunity',
-      '--action',
-      'read',
-      '--now',
-      'yesterday',
-    );
+    const now = await run(...explainArgs('m-alice', 'opportunity', 'read'), '--now', 'yesterday');
     expect(now.err).toMatch(/--now "yesterday" is not an ISO 8601 time/);
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compileCondition } from './condition.js';
 import { compilePolicy, type Engine } from './engine.js';
 import { loadPolicy } from './load.js';
+import type { Action } from './schema.js';
 
 const BASE = `
 version: 1
@@ -57,13 +58,15 @@ const opp = (ownerId: string | null, extra: Record<string, unknown> = {}) => ({
   ownerId,
   ...extra,
 });
+const decideOpp = (engine: Engine, member: string, action: Action) =>
+  engine.decide({ member, object: 'opportunity', action });
 const readOpp = (engine: Engine, member: string, record?: Record<string, unknown>) =>
   engine.decide({ member, object: 'opportunity', action: 'read', record });
 
 describe('Deny by default', () => {
   it('denies with the reason no-rule when nothing grants the action', () => {
     const engine = engineFor(REP_READS('{ junior: own }'));
-    const decision = engine.decide({ member: 'alice', object: 'opportunity', action: 'delete' });
+    const decision = decideOpp(engine, 'alice', 'delete');
     expect(decision.effect).toBe('deny');
     expect(decision.reasons[0]).toMatch(/^no-rule: /);
     expect(decision.filter).toEqual({ id: { is: 'NULL' } });
@@ -71,9 +74,7 @@ describe('Deny by default', () => {
 
   it('denies an unknown member, object and action, saying which', () => {
     const engine = engineFor(REP_READS('{ junior: all }'));
-    expect(
-      engine.decide({ member: 'mallory', object: 'opportunity', action: 'read' }).reasons[0],
-    ).toMatch(/^unknown-member/);
+    expect(decideOpp(engine, 'mallory', 'read').reasons[0]).toMatch(/^unknown-member/);
     expect(
       engine.decide({ member: 'alice', object: 'invoice', action: 'read' }).reasons[0],
     ).toMatch(/^unknown-object/);
@@ -143,33 +144,17 @@ describe('Actions', () => {
   analyst: { label: Analyst, duties: Reports., objects: {} }`);
 
   it('take true or false for create and export', () => {
-    expect(engine.decide({ member: 'alice', object: 'opportunity', action: 'create' }).effect).toBe(
-      'allow',
-    );
-    expect(engine.decide({ member: 'bob', object: 'opportunity', action: 'create' }).effect).toBe(
-      'deny',
-    );
-    expect(engine.decide({ member: 'alice', object: 'opportunity', action: 'export' }).effect).toBe(
-      'deny',
-    );
-    expect(engine.decide({ member: 'bob', object: 'opportunity', action: 'export' }).effect).toBe(
-      'allow',
-    );
+    expect(decideOpp(engine, 'alice', 'create').effect).toBe('allow');
+    expect(decideOpp(engine, 'bob', 'create').effect).toBe('deny');
+    expect(decideOpp(engine, 'alice', 'export').effect).toBe('deny');
+    expect(decideOpp(engine, 'bob', 'export').effect).toBe('allow');
   });
 
   it('take a scope or { scope, where } for read, update, delete and destroy', () => {
-    expect(
-      engine.decide({ member: 'alice', object: 'opportunity', action: 'update' }).where,
-    ).toEqual({ stage: { neq: 'WON' } });
-    expect(engine.decide({ member: 'bob', object: 'opportunity', action: 'delete' }).scope).toBe(
-      'own',
-    );
-    expect(engine.decide({ member: 'dana', object: 'opportunity', action: 'destroy' }).scope).toBe(
-      'all',
-    );
-    expect(engine.decide({ member: 'bob', object: 'opportunity', action: 'destroy' }).effect).toBe(
-      'deny',
-    );
+    expect(decideOpp(engine, 'alice', 'update').where).toEqual({ stage: { neq: 'WON' } });
+    expect(decideOpp(engine, 'bob', 'delete').scope).toBe('own');
+    expect(decideOpp(engine, 'dana', 'destroy').scope).toBe('all');
+    expect(decideOpp(engine, 'bob', 'destroy').effect).toBe('deny');
   });
 
   it('reject a scope where a boolean is expected, and the reverse', () => {
@@ -597,14 +582,12 @@ restrictions:
   const engine = engineFor(roles, restrictions);
 
   it('remove an action whatever the role grants, citing the restriction', () => {
-    const decision = engine.decide({ member: 'bob', object: 'opportunity', action: 'destroy' });
+    const decision = decideOpp(engine, 'bob', 'destroy');
     expect(decision.effect).toBe('deny');
     expect(decision.reasons[0]).toMatch(
       /^restricted: restrictions\[0\] \(no-destroy-below-director\)/,
     );
-    expect(engine.decide({ member: 'dana', object: 'opportunity', action: 'destroy' }).effect).toBe(
-      'allow',
-    );
+    expect(decideOpp(engine, 'dana', 'destroy').effect).toBe('allow');
   });
 
   it('remove the records matching its where, and the unknown ones, from the grant', () => {
