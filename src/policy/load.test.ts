@@ -70,7 +70,8 @@ describe('loadPolicy', () => {
     expect(issuesOf(text)).toEqual([
       {
         path: 'roles.sales-rep.objects.opportunity.read.junor',
-        message: 'unknown tier "junor" (known: intern, junior, intermediate, senior, director)',
+        message:
+          'unknown tier "junor"; did you mean "junior"? (known: intern, junior, intermediate, senior, director)',
         line: lineOf(text, 'junor'),
       },
     ]);
@@ -84,8 +85,8 @@ describe('loadPolicy', () => {
     const issues = issuesOf(text);
     expect(issues.map((i) => `${i.path}: ${i.message.split(' (')[0] ?? ''}`)).toEqual([
       'org.members[0].role: unknown role "sales-clerk"',
-      'org.members[0].teams[0]: unknown team "emeaa"',
-      'org.members[0].manager: unknown member "m-rob"',
+      'org.members[0].teams[0]: unknown team "emeaa"; did you mean "emea"?',
+      'org.members[0].manager: unknown member "m-rob"; did you mean "m-bob"?',
       'restrictions[0].objects[2]: unknown object "invoice"',
     ]);
     for (const issue of issues) expect(issue.line).toBeTypeOf('number');
