@@ -209,6 +209,19 @@ export function readPath(
   return value ?? null;
 }
 
+/** A value as PostgreSQL's `::text` would show it (JSON for composite values). */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    // A circular or BigInt-holding value: no scalar can equal it.
+    return '\u0000unrepresentable';
+  }
+}
+
 /** Compares like PostgreSQL does for the host's scalar columns: numbers numerically, else text. */
 function compare(left: unknown, right: ConditionScalar): number {
   if (typeof left === 'number' && typeof right === 'number') return left - right;
@@ -220,8 +233,10 @@ function compare(left: unknown, right: ConditionScalar): number {
     const asNumber = Number(left);
     if (!Number.isNaN(asNumber)) return asNumber - right;
   }
-  const a = String(left);
-  const b = String(right);
+  // A composite or list value never equals a scalar: compare its JSON text, as no coercion
+  // (and no own `toString` of a parsed record) can make it one.
+  const a = textOf(left);
+  const b = textOf(right);
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -249,14 +264,6 @@ function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A value as PostgreSQL's `::text` would show it (JSON for composite values). */
-function textOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return String(value);
-  return JSON.stringify(value) ?? '';
 }
 
 function compilePredicate(path: readonly string[], predicate: FieldPredicate): CompiledCondition {

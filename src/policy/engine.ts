@@ -17,7 +17,7 @@ import { buildFieldPlan, type FieldPlan } from './field-plan.js';
 import { temporaryGrantSchema, type ParsedGrant, type TemporaryGrant } from './grants.js';
 import { indexPolicy, type PolicyIndex } from './policy-index.js';
 import { ACTIONS, type Action, type FieldState, type Policy } from './schema.js';
-import { grantActive, nextGrantChange, sourcesOf, type Source } from './sources.js';
+import { grantActive, grantWindow, sourcesOf, type Source } from './sources.js';
 
 export type { Decision, GrantedClause } from './action-plan.js';
 
@@ -51,8 +51,9 @@ interface ObjectPlan {
 interface MemberPlan {
   readonly sources: readonly Source[];
   readonly objects: Map<string, ObjectPlan>;
-  /** When the member's active grants next change (ms), if ever. */
-  readonly validUntil: number | undefined;
+  /** The clock interval (ms) in which the member's active grants are these; unbounded without grants. */
+  readonly validFrom: number;
+  readonly validUntil: number;
 }
 
 function checkGrants(index: PolicyIndex, grants: readonly TemporaryGrant[]): ParsedGrant[] {
@@ -196,16 +197,18 @@ export class Engine {
   private memberPlan(memberId: string): MemberPlan | undefined {
     const cached = this.plans.get(memberId);
     const grants = this.grantsByMember.get(memberId);
-    if (cached && (cached.validUntil === undefined || this.now().getTime() < cached.validUntil))
-      return cached;
+    // Only members with grants depend on the clock; the others skip reading it.
+    const now = grants ? this.now().getTime() : 0;
+    if (cached && (!grants || (cached.validFrom <= now && now < cached.validUntil))) return cached;
     const member = this.index.members.get(memberId);
     if (!member) return undefined;
-    const now = grants ? this.now().getTime() : 0;
     const active = grants ? grants.filter((g) => grantActive(g, now)) : [];
+    const window = grants ? grantWindow(grants, now) : { from: -Infinity, until: Infinity };
     const plan: MemberPlan = {
       sources: sourcesOf(this.policy, this.index.order, member, active),
       objects: new Map(),
-      validUntil: grants ? nextGrantChange(grants, now) : undefined,
+      validFrom: window.from,
+      validUntil: window.until,
     };
     this.plans.set(memberId, plan);
     return plan;

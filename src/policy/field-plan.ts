@@ -125,12 +125,18 @@ export function buildFieldPlan(
   const perSource = sources.map((s) => sourceFields(s, object, order));
   const names = new Set(knownFields);
   for (const s of sources) {
-    if (s.kind === 'object' && s.object === object)
-      for (const f of Object.keys(s.fields))
-        if (f !== 'default') names.add(f.split('.')[0] as string);
-    if (s.kind === 'role')
-      for (const f of Object.keys(s.objects[object]?.fields ?? {}))
-        if (f !== 'default') names.add(f);
+    const listed =
+      s.kind === 'object'
+        ? s.object === object
+          ? Object.keys(s.fields)
+          : []
+        : Object.keys(s.objects[object]?.fields ?? {});
+    for (const f of listed) {
+      if (f === 'default') continue;
+      // A sub-field is projected through its field, so the field must be known too.
+      if (f.includes('.')) names.add(parentOf(f));
+      names.add(f);
+    }
   }
   const entries = new Map<string, SourceField[]>();
   const entriesOf = (name: string): SourceField[] => {

@@ -10,7 +10,7 @@
  * - `{ object, action, scope?, where?, fields? }`: one action on one object.
  */
 import { z } from 'zod';
-import { ACTIONS, conditionSchema, fieldStateValueSchema, SCOPES } from './schema.js';
+import { ACTIONS, conditionSchema, fieldKey, fieldStateValueSchema, SCOPES } from './schema.js';
 
 const instant = z.union([z.date(), z.iso.datetime({ offset: true })]);
 
@@ -27,7 +27,7 @@ export const temporaryGrantSchema = z
     action: z.enum(ACTIONS).optional(),
     scope: z.enum(SCOPES).optional(),
     where: conditionSchema.optional(),
-    fields: z.record(z.string(), fieldStateValueSchema).optional(),
+    fields: z.record(fieldKey, fieldStateValueSchema).optional(),
   })
   .superRefine((grant, ctx) => {
     const kinds = [grant.role !== undefined, grant.object !== undefined].filter(Boolean).length;

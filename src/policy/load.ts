@@ -75,6 +75,26 @@ function parseText(text: string): { doc: Document; lines: LineCounter; issues: P
   return { doc, lines, issues };
 }
 
+/** The path at which a value contains itself (a YAML alias to an ancestor), if it does. */
+function cyclePath(
+  value: unknown,
+  path: PropertyKey[],
+  ancestors: Set<object>,
+): PropertyKey[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (ancestors.has(value)) return path;
+  ancestors.add(value);
+  const entries: [PropertyKey, unknown][] = Array.isArray(value)
+    ? value.map((item: unknown, i) => [i, item])
+    : Object.entries(value);
+  for (const [key, child] of entries) {
+    const found = cyclePath(child, [...path, key], ancestors);
+    if (found) return found;
+  }
+  ancestors.delete(value);
+  return undefined;
+}
+
 /** YAML (or JSON) text as data, with a way back from a path to its line. */
 export interface ParsedSource {
   readonly data: unknown;
@@ -95,7 +115,18 @@ export function parseSource(text: string): ParsedSource {
   if (issues.length > 0) throw new PolicyError(issues);
   try {
     const data: unknown = doc.toJS({ maxAliasCount: POLICY_LIMITS.maxAliasCount });
-    return { data, locate: (path) => lineOf(doc, lines, path) };
+    const locate = (path: Path): number | undefined => lineOf(doc, lines, path);
+    const loop = cyclePath(data, [], new Set());
+    if (loop) {
+      throw new PolicyError([
+        {
+          path: formatPath(loop),
+          message: 'a YAML alias refers to a node that contains it',
+          line: locate(loop),
+        },
+      ]);
+    }
+    return { data, locate };
   } catch (error) {
     // The YAML library refuses alias bombs and the like by throwing; that is a bad file too.
     const message = error instanceof Error ? error.message : String(error);

@@ -4,13 +4,28 @@
  * checked by `references.ts`, where the whole document is in view.
  */
 import { z } from 'zod';
-import { checkCondition, type Condition } from './condition.js';
+import { checkCondition, isOperatorName, type Condition } from './condition.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** A field of an object, or `field.subField` of a composite field. */
 const FIELD_KEY = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/;
 /** ISO 8601 durations as used by the policy (P90D, PT5M, P3M, P1Y2M10DT2H30M). */
 const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
+
+/**
+ * A field or `field.subField`. The host's filter language reads `and`, `or`, `not` as logic and
+ * an operator name under a composite as an operator, so such names could not be filtered on.
+ */
+export const fieldKey = z
+  .string()
+  .regex(FIELD_KEY, { error: 'expected a field name or field.subField' })
+  .refine((key) => !['and', 'or', 'not'].includes(key.split('.')[0] ?? ''), {
+    error: 'and, or and not are words of the host filter language and cannot name a field',
+  })
+  .refine((key) => !isOperatorName(key.split('.')[1] ?? ''), {
+    error:
+      'an operator name (eq, in, is…) cannot name a sub-field: the host would read it as the operator',
+  });
 
 const id = (what: string) =>
   z.string({ error: `${what} must be a string` }).regex(ID, {
@@ -90,12 +105,7 @@ const objectRulesSchema = z.strictObject({
   delete: tierMap(scopeGrantSchema).optional(),
   destroy: tierMap(scopeGrantSchema).optional(),
   export: tierMap(z.boolean()).optional(),
-  fields: z
-    .record(
-      z.string().regex(FIELD_KEY, { error: 'expected a field name or field.subField' }),
-      fieldRuleSchema,
-    )
-    .optional(),
+  fields: z.record(fieldKey, fieldRuleSchema).optional(),
 });
 export type ObjectRules = z.infer<typeof objectRulesSchema>;
 
@@ -108,11 +118,9 @@ const roleSchema = z.strictObject({
 export type Role = z.infer<typeof roleSchema>;
 
 const objectSettingsSchema = z.strictObject({
-  owner: z
-    .array(z.string().regex(FIELD_KEY, { error: 'expected a field name or field.subField' }))
-    .default([]),
+  owner: z.array(fieldKey).default([]),
   /** Extension: the object's fields as the host's data model has them, to check names against. */
-  fields: z.array(z.string().regex(FIELD_KEY)).optional(),
+  fields: z.array(fieldKey).optional(),
 });
 export type ObjectSettings = z.infer<typeof objectSettingsSchema>;
 

@@ -53,15 +53,25 @@ export function grantActive(grant: ParsedGrant, now: number): boolean {
   return (starts === undefined || starts <= now) && now < (toTime(grant.expiresAt) as number);
 }
 
-/** The next instant at which the set of active grants changes, for plan caching. */
-export function nextGrantChange(grants: readonly ParsedGrant[], now: number): number | undefined {
-  let next: number | undefined;
+/**
+ * The interval around `now` in which the set of active grants stays the same: from the last
+ * start or expiry at or before `now` to the next one after it. A plan built at `now` holds for
+ * exactly that interval, whichever way the clock moves.
+ */
+export function grantWindow(
+  grants: readonly ParsedGrant[],
+  now: number,
+): { readonly from: number; readonly until: number } {
+  let from = -Infinity;
+  let until = Infinity;
   for (const grant of grants) {
     for (const at of [toTime(grant.startsAt), toTime(grant.expiresAt)]) {
-      if (at !== undefined && at > now && (next === undefined || at < next)) next = at;
+      if (at === undefined) continue;
+      if (at <= now && at > from) from = at;
+      if (at > now && at < until) until = at;
     }
   }
-  return next;
+  return { from, until };
 }
 
 /** A grant's default field states when it names none: a read grant reads, an update grant edits. */
