@@ -177,6 +177,17 @@ describe('loadPolicy', () => {
     );
   });
 
+  it('refuses field names the host filter language would misread', () => {
+    const text = changed(
+      'opportunity: { owner: [ownerId] }',
+      'opportunity: { owner: [not, createdBy.is] }',
+    );
+    expect(issuesOf(text).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'objects.opportunity.owner[0]: and, or and not are words of the host filter language and cannot name a field',
+      'objects.opportunity.owner[1]: an operator name (eq, in, is…) cannot name a sub-field: the host would read it as the operator',
+    ]);
+  });
+
   it('reports every problem at once, not the first alone', () => {
     const text = changed('read:   { junior: own,', 'read:   { junor: own,').replace(
       'bounds: { min: junior, max: senior }',
