@@ -124,7 +124,11 @@ export class Engine {
   /** Whether `member` may do `action` on `object` (on `record`, when given), and why. */
   decide(request: DecisionRequest): Decision {
     const plan = this.objectPlan(request.member, request.object);
-    if (!plan) return this.unknown(request);
+    return plan ? this.decideIn(plan, request) : this.unknown(request);
+  }
+
+  /** The decision once the member's plan for the object is at hand. */
+  private decideIn(plan: ObjectPlan, request: DecisionRequest): Decision {
     const action = plan.actions.get(request.action);
     if (!action)
       return denial([`unknown-action: "${request.action}" is not one of ${ACTIONS.join(', ')}`]);
@@ -144,7 +148,7 @@ export class Engine {
   fieldStates(request: DecisionRequest): Readonly<Record<string, FieldState>> {
     const plan = this.objectPlan(request.member, request.object);
     if (!plan) return {};
-    if (this.decide(request).effect === 'deny') return plan.hidden;
+    if (this.decideIn(plan, request).effect === 'deny') return plan.hidden;
     if (request.record === undefined || plan.fields.conditional.size === 0) return plan.states;
     const states: Record<string, FieldState> = { ...plan.states };
     for (const field of plan.fields.conditional)
@@ -161,7 +165,7 @@ export class Engine {
   explainField(request: FieldRequest): string {
     const plan = this.objectPlan(request.member, request.object);
     if (!plan) return `no-rule: ${request.field} hidden`;
-    if (this.decide(request).effect === 'deny')
+    if (this.decideIn(plan, request).effect === 'deny')
       return `denied: ${request.field} hidden because ${request.action} is denied`;
     return plan.fields.reasonFor(request.field, request.record);
   }
@@ -180,10 +184,10 @@ export class Engine {
 
   private fieldCode(request: FieldRequest): FieldCode {
     const plan = this.objectPlan(request.member, request.object);
-    if (!plan || this.decide(request).effect === 'deny') return HIDDEN;
-    return plan.fields.codes.get(request.field) !== undefined &&
-      !plan.fields.conditional.has(request.field)
-      ? (plan.fields.codes.get(request.field) as FieldCode)
+    if (!plan || this.decideIn(plan, request).effect === 'deny') return HIDDEN;
+    const known = plan.fields.codes.get(request.field);
+    return known !== undefined && !plan.fields.conditional.has(request.field)
+      ? known
       : plan.fields.codeFor(request.field, request.record);
   }
 
