@@ -322,7 +322,13 @@ export function decideRecord(
     if (!inScope(clause.members, plan.ownerPaths, record)) continue;
     if (clause.test !== undefined && clause.test(record) !== true) continue;
     // Under SQL's NOT, unknown stays unknown and the host drops the row: exclude unless FALSE.
-    const exclusion = clause.exclusions.find((e) => e.test(record) !== false);
+    let exclusion: Exclusion | undefined;
+    for (const e of clause.exclusions) {
+      if (e.test(record) !== false) {
+        exclusion = e;
+        break;
+      }
+    }
     if (exclusion) {
       excluded = exclusion.deny;
       continue;

@@ -42,11 +42,15 @@ export interface FieldRequest extends DecisionRequest {
 }
 
 interface ObjectPlan {
-  readonly actions: ReadonlyMap<Action, ActionPlan>;
+  readonly object: string;
+  readonly memberId: string;
+  readonly sources: readonly Source[];
+  /** Built on first use, by action index. */
+  readonly actions: (ActionPlan | undefined)[];
   readonly fields: FieldPlan;
-  readonly states: Readonly<Record<string, FieldState>>;
-  readonly hidden: Readonly<Record<string, FieldState>>;
 }
+
+const ACTION_INDEX: ReadonlyMap<string, number> = new Map(ACTIONS.map((a, i) => [a, i]));
 
 interface MemberPlan {
   readonly sources: readonly Source[];
@@ -94,6 +98,7 @@ export class Engine {
   private readonly now: () => Date;
   private readonly grantsByMember: ReadonlyMap<string, readonly ParsedGrant[]>;
   private readonly plans = new Map<string, MemberPlan>();
+  private readonly fieldPlans = new Map<string, FieldPlan>();
 
   /** Use `compilePolicy`. */
   constructor(index: PolicyIndex, now: () => Date, grants: readonly ParsedGrant[]) {
@@ -129,10 +134,22 @@ export class Engine {
 
   /** The decision once the member's plan for the object is at hand. */
   private decideIn(plan: ObjectPlan, request: DecisionRequest): Decision {
-    const action = plan.actions.get(request.action);
+    const action = this.actionPlan(plan, request.action);
     if (!action)
       return denial([`unknown-action: "${request.action}" is not one of ${ACTIONS.join(', ')}`]);
     return request.record === undefined ? action.decision : decideRecord(action, request.record);
+  }
+
+  private actionPlan(plan: ObjectPlan, action: Action): ActionPlan | undefined {
+    const index = ACTION_INDEX.get(action);
+    if (index === undefined) return undefined;
+    return (plan.actions[index] ??= buildActionPlan(
+      this.index,
+      plan.memberId,
+      plan.sources,
+      plan.object,
+      action,
+    ));
   }
 
   /** The host filter selecting exactly the records `decide` allows. */
@@ -148,12 +165,8 @@ export class Engine {
   fieldStates(request: DecisionRequest): Readonly<Record<string, FieldState>> {
     const plan = this.objectPlan(request.member, request.object);
     if (!plan) return {};
-    if (this.decideIn(plan, request).effect === 'deny') return plan.hidden;
-    if (request.record === undefined || plan.fields.conditional.size === 0) return plan.states;
-    const states: Record<string, FieldState> = { ...plan.states };
-    for (const field of plan.fields.conditional)
-      states[field] = stateOf(plan.fields.codeFor(field, request.record));
-    return states;
+    if (this.decideIn(plan, request).effect === 'deny') return plan.fields.hidden;
+    return plan.fields.statesFor(request.record);
   }
 
   /** One field's state, including fields the policy does not name (they take `default`). */
@@ -177,7 +190,7 @@ export class Engine {
     readonly record: Row;
   }): Record<string, unknown> | null {
     const plan = this.objectPlan(request.member, request.object);
-    const read = plan?.actions.get('read');
+    const read = plan && this.actionPlan(plan, 'read');
     if (!plan || !read || decideRecord(read, request.record).effect === 'deny') return null;
     return plan.fields.project(request.record);
   }
@@ -200,7 +213,7 @@ export class Engine {
 
   private memberPlan(memberId: string): MemberPlan | undefined {
     const cached = this.plans.get(memberId);
-    const grants = this.grantsByMember.get(memberId);
+    const grants = this.grantsByMember.size === 0 ? undefined : this.grantsByMember.get(memberId);
     // Only members with grants depend on the clock; the others skip reading it.
     const now = grants ? this.now().getTime() : 0;
     if (cached && (!grants || (cached.validFrom <= now && now < cached.validUntil))) return cached;
@@ -225,28 +238,36 @@ export class Engine {
     if (cached) return cached;
     const known = this.index.knownFields.get(object);
     if (!known) return undefined;
-    const fields = buildFieldPlan(
-      member.sources,
-      object,
-      this.index.order,
-      known,
-      this.policy.objects[object]?.fields !== undefined,
-    );
-    const states: Record<string, FieldState> = {};
-    const hidden: Record<string, FieldState> = {};
-    for (const [field, code] of fields.codes) {
-      states[field] = stateOf(code);
-      hidden[field] = 'hidden';
-    }
     const plan: ObjectPlan = {
-      actions: new Map(
-        ACTIONS.map((a) => [a, buildActionPlan(this.index, memberId, member.sources, object, a)]),
-      ),
-      fields,
-      states: Object.freeze(states),
-      hidden: Object.freeze(hidden),
+      object,
+      memberId,
+      sources: member.sources,
+      actions: [],
+      fields: this.fieldPlan(member.sources, object, known),
     };
     member.objects.set(object, plan);
+    return plan;
+  }
+
+  /**
+   * Field states depend only on the sources, not on who holds them: members holding one role
+   * at one tier, with no grant, share a plan (and its generated projectors).
+   */
+  private fieldPlan(
+    sources: readonly Source[],
+    object: string,
+    known: readonly string[],
+  ): FieldPlan {
+    const base = sources[0];
+    const key =
+      sources.length === 1 && base?.kind === 'role'
+        ? `${base.role}\u0000${base.tier}\u0000${object}`
+        : undefined;
+    const shared = key === undefined ? undefined : this.fieldPlans.get(key);
+    if (shared) return shared;
+    const declared = this.policy.objects[object]?.fields !== undefined;
+    const plan = buildFieldPlan(sources, object, this.index.order, known, declared);
+    if (key !== undefined) this.fieldPlans.set(key, plan);
     return plan;
   }
 }

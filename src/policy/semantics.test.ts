@@ -426,7 +426,7 @@ describe('Field states', () => {
     expect(states('alice', secret).city).toBe('hidden');
     expect(states('alice', { id: 'p2', city: 'Paris' }).city).toBe('read');
     expect(states('bob', secret).city).toBe('read');
-    expect(project('alice', secret)?.city).toBeUndefined();
+    expect(project('alice', secret)).not.toHaveProperty('city');
     expect(project('bob', secret)?.city).toBe('Secret');
   });
 
