@@ -1,5 +1,6 @@
 /**
- * Tiergate through its public API only: `decide`, `fieldStates`, `fieldState` and `project` on
+ * Tiergate through its public API only: `decide`, `authorize` (decision and field states in one
+ * call), `fieldState` and `project` on
  * an engine compiled from the validated benchmark policy.
  */
 import { compilePolicy, type Engine, type Policy } from '../../src/index.js';
@@ -19,9 +20,8 @@ export function compileTiergate(policy: Policy, members: readonly string[]): Eng
 
 export function tiergateEngine(engine: Engine): BenchEngine {
   const decision = (member: string, object: ObjectName, record: Row): RecordDecision => {
-    const request = { member, object, action: 'read', record } as const;
-    const read = engine.decide(request).effect === 'allow';
-    return { read, states: engine.fieldStates(request) };
+    const { decision: read, fields } = engine.authorize({ member, object, action: 'read', record });
+    return { read: read.effect === 'allow', states: fields };
   };
   return {
     name: 'tiergate',
@@ -67,9 +67,9 @@ export function tiergateEngine(engine: Engine): BenchEngine {
           action: 'read',
           record: r.record,
         } as const;
-        const d = engine.decide(request);
-        const states = engine.fieldStates(request);
-        if (d.effect === 'allow' && states.id !== 'hidden') sum++;
+        // One call for both, as an enforcement point makes it.
+        const { decision: d, fields } = engine.authorize(request);
+        if (d.effect === 'allow' && fields.id !== 'hidden') sum++;
       }
       return sum;
     },

@@ -9,7 +9,12 @@
  * records matching it from the clause. The decision with no record is "allowed for the records
  * of these clauses", and its `filter` selects exactly the records `decideRecord` allows.
  */
-import { compileCondition, readPath, type CompiledCondition, type Condition } from './condition.js';
+import {
+  compileCondition,
+  type CompiledCondition,
+  type Condition,
+  type PathReader,
+} from './condition.js';
 import { describeCondition, describeScope } from './describe.js';
 import { allOf, anyOf, MATCH_ALL, MATCH_NONE, noneOf, ownerFilter } from './host-filter.js';
 import type { Action, Scope } from './schema.js';
@@ -49,6 +54,8 @@ interface Exclusion {
 interface Clause {
   /** Owner ids in scope; null for `all`. */
   readonly members: ReadonlySet<string> | null;
+  /** The one owner in scope, when there is one (`own`): compared without hashing. */
+  readonly only: string | undefined;
   readonly test: CompiledCondition | undefined;
   readonly exclusions: readonly Exclusion[];
   readonly allow: Decision;
@@ -57,7 +64,7 @@ interface Clause {
 export interface ActionPlan {
   readonly decision: Decision;
   readonly clauses: readonly Clause[];
-  readonly ownerPaths: readonly (readonly string[])[];
+  readonly owners: readonly PathReader[];
   /** The denial for a record outside every clause. */
   readonly outside: Decision;
 }
@@ -181,7 +188,7 @@ export function buildActionPlan(
 ): ActionPlan {
   const closure = index.org.closureOf(memberId);
   const owners = index.policy.objects[object]?.owner ?? [];
-  const ownerPaths = owners.map((field) => field.split('.'));
+  const ownerReaders = index.ownerReaders.get(object) ?? [];
   const removed: string[] = [];
   const clauses: Clause[] = [];
   const granted: GrantedClause[] = [];
@@ -234,6 +241,7 @@ export function buildActionPlan(
     };
     clauses.push({
       members,
+      only: members?.size === 1 ? [...members][0] : undefined,
       test: raw.where ? compileCondition(raw.where) : undefined,
       exclusions,
       allow: freezeDecision({
@@ -259,7 +267,7 @@ export function buildActionPlan(
             `no-rule: nothing grants ${action} on ${object} to ${memberId} (${base.kind === 'role' ? `role ${base.role} at tier ${base.tier}` : base.path})`,
           ];
     const decision = denial([...why, ...whatWouldAllow(index, base, object, action)]);
-    return { decision, clauses, ownerPaths, outside: decision };
+    return { decision, clauses, owners: ownerReaders, outside: decision };
   }
   const widest = granted.reduce((a, b) =>
     SCOPE_BREADTH[b.scope] > SCOPE_BREADTH[a.scope] ? b : a,
@@ -276,7 +284,7 @@ export function buildActionPlan(
     `out-of-scope: the record is outside ${granted.map((g) => `${g.source} (${describeScope(g.scope, g.where)})`).join(' and ')}`,
     ...whatWouldAllow(index, base, object, action),
   ]);
-  return { decision, clauses, ownerPaths, outside };
+  return { decision, clauses, owners: ownerReaders, outside };
 }
 
 function scopeMembers(
@@ -300,14 +308,16 @@ function scopeMembers(
 
 /** Is a record in one of the clause's owner sets? A record with no owner is in scope only for all. */
 function inScope(
-  members: ReadonlySet<string> | null,
-  ownerPaths: readonly (readonly string[])[],
+  clause: Clause,
+  owners: readonly PathReader[],
   record: Readonly<Record<string, unknown>>,
 ): boolean {
+  const { members, only } = clause;
   if (members === null) return true;
-  for (const path of ownerPaths) {
-    const owner = path.length === 1 ? record[path[0] as string] : readPath(record, path);
-    if (typeof owner === 'string' && members.has(owner)) return true;
+  for (const read of owners) {
+    const owner = read(record);
+    if (typeof owner === 'string' && (only === undefined ? members.has(owner) : owner === only))
+      return true;
   }
   return false;
 }
@@ -319,7 +329,7 @@ export function decideRecord(
 ): Decision {
   let excluded: Decision | undefined;
   for (const clause of plan.clauses) {
-    if (!inScope(clause.members, plan.ownerPaths, record)) continue;
+    if (!inScope(clause, plan.owners, record)) continue;
     if (clause.test !== undefined && clause.test(record) !== true) continue;
     // Under SQL's NOT, unknown stays unknown and the host drops the row: exclude unless FALSE.
     let exclusion: Exclusion | undefined;

@@ -12,7 +12,7 @@ import {
   type Decision,
 } from './action-plan.js';
 import type { Condition } from './condition.js';
-import { HIDDEN, stateOf, type FieldCode } from './field-state.js';
+import { stateOf } from './field-state.js';
 import { buildFieldPlan, type FieldPlan } from './field-plan.js';
 import { temporaryGrantSchema, type ParsedGrant, type TemporaryGrant } from './grants.js';
 import { indexPolicy, type PolicyIndex } from './policy-index.js';
@@ -37,6 +37,12 @@ export interface DecisionRequest {
   readonly record?: Row | undefined;
 }
 
+/** A decision with the field states that go with it. */
+export interface Authorization {
+  readonly decision: Decision;
+  readonly fields: Readonly<Record<string, FieldState>>;
+}
+
 export interface FieldRequest extends DecisionRequest {
   readonly field: string;
 }
@@ -50,11 +56,30 @@ interface ObjectPlan {
   readonly fields: FieldPlan;
 }
 
-const ACTION_INDEX: ReadonlyMap<string, number> = new Map(ACTIONS.map((a, i) => [a, i]));
+/** An action's index in ACTIONS; a switch beats a Map lookup on the decision path. */
+function actionIndex(action: string): number {
+  switch (action) {
+    case 'read':
+      return 0;
+    case 'create':
+      return 1;
+    case 'update':
+      return 2;
+    case 'delete':
+      return 3;
+    case 'destroy':
+      return 4;
+    case 'export':
+      return 5;
+    default:
+      return -1;
+  }
+}
 
 interface MemberPlan {
   readonly sources: readonly Source[];
-  readonly objects: Map<string, ObjectPlan>;
+  /** A handful per member: a scan by identity beats hashing the name. */
+  readonly objects: ObjectPlan[];
   /** The clock interval (ms) in which the member's active grants are these; unbounded without grants. */
   readonly validFrom: number;
   readonly validUntil: number;
@@ -141,8 +166,8 @@ export class Engine {
   }
 
   private actionPlan(plan: ObjectPlan, action: Action): ActionPlan | undefined {
-    const index = ACTION_INDEX.get(action);
-    if (index === undefined) return undefined;
+    const index = actionIndex(action);
+    if (index < 0) return undefined;
     return (plan.actions[index] ??= buildActionPlan(
       this.index,
       plan.memberId,
@@ -171,7 +196,26 @@ export class Engine {
 
   /** One field's state, including fields the policy does not name (they take `default`). */
   fieldState(request: FieldRequest): FieldState {
-    return stateOf(this.fieldCode(request));
+    const plan = this.objectPlan(request.member, request.object);
+    if (!plan || this.decideIn(plan, request).effect === 'deny') return 'hidden';
+    // Known fields are in the outcome's table; others take `default` (or follow their field).
+    const states = plan.fields.statesFor(request.record);
+    return Object.hasOwn(states, request.field)
+      ? (states[request.field] as FieldState)
+      : stateOf(plan.fields.codeFor(request.field, request.record));
+  }
+
+  /**
+   * The decision and the field states in one call, with one lookup and one evaluation of the
+   * record: what an enforcement point needs for each record it passes on.
+   */
+  authorize(request: DecisionRequest): Authorization {
+    const plan = this.objectPlan(request.member, request.object);
+    if (!plan) return { decision: this.unknown(request), fields: {} };
+    const decision = this.decideIn(plan, request);
+    const fields =
+      decision.effect === 'deny' ? plan.fields.hidden : plan.fields.statesFor(request.record);
+    return { decision, fields };
   }
 
   /** Why a field has its state: the policy path that sets it. */
@@ -195,15 +239,6 @@ export class Engine {
     return plan.fields.project(request.record);
   }
 
-  private fieldCode(request: FieldRequest): FieldCode {
-    const plan = this.objectPlan(request.member, request.object);
-    if (!plan || this.decideIn(plan, request).effect === 'deny') return HIDDEN;
-    const known = plan.fields.codes.get(request.field);
-    return known !== undefined && !plan.fields.conditional.has(request.field)
-      ? known
-      : plan.fields.codeFor(request.field, request.record);
-  }
-
   private unknown(request: DecisionRequest): Decision {
     if (!this.index.members.has(request.member)) {
       return denial([`unknown-member: "${request.member}" is not a member of the org`]);
@@ -223,7 +258,7 @@ export class Engine {
     const window = grants ? grantWindow(grants, now) : { from: -Infinity, until: Infinity };
     const plan: MemberPlan = {
       sources: sourcesOf(this.policy, this.index.order, member, active),
-      objects: new Map(),
+      objects: [],
       validFrom: window.from,
       validUntil: window.until,
     };
@@ -234,8 +269,7 @@ export class Engine {
   private objectPlan(memberId: string, object: string): ObjectPlan | undefined {
     const member = this.memberPlan(memberId);
     if (!member) return undefined;
-    const cached = member.objects.get(object);
-    if (cached) return cached;
+    for (const cached of member.objects) if (cached.object === object) return cached;
     const known = this.index.knownFields.get(object);
     if (!known) return undefined;
     const plan: ObjectPlan = {
@@ -245,7 +279,7 @@ export class Engine {
       actions: [],
       fields: this.fieldPlan(member.sources, object, known),
     };
-    member.objects.set(object, plan);
+    member.objects.push(plan);
     return plan;
   }
 

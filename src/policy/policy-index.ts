@@ -4,7 +4,13 @@
  * fields. Member plans are built from this on first use and cached.
  */
 import { buildOrg, type Org } from '../org/org.js';
-import { compileCondition, type CompiledCondition, type Condition } from './condition.js';
+import {
+  compileCondition,
+  compileReader,
+  type CompiledCondition,
+  type Condition,
+  type PathReader,
+} from './condition.js';
 import type { Action, Member, Policy } from './schema.js';
 import { tierOrder, type TierOrder } from './tier-map.js';
 
@@ -26,6 +32,8 @@ export interface PolicyIndex {
   readonly org: Org;
   readonly members: ReadonlyMap<string, Member>;
   readonly restrictions: readonly CompiledRestriction[];
+  /** Readers of each object's owner fields, compiled once. */
+  readonly ownerReaders: ReadonlyMap<string, readonly PathReader[]>;
   /** Every field the policy or the data model names, per object (always with `id`). */
   readonly knownFields: ReadonlyMap<string, readonly string[]>;
 }
@@ -63,5 +71,11 @@ export function indexPolicy(policy: Policy): PolicyIndex {
       test: r.where && compileCondition(r.where),
     })),
     knownFields: new Map(Object.keys(policy.objects).map((o) => [o, knownFieldsOf(policy, o)])),
+    ownerReaders: new Map(
+      Object.entries(policy.objects).map(([o, settings]) => [
+        o,
+        settings.owner.map((field) => compileReader(field.split('.'))),
+      ]),
+    ),
   };
 }
