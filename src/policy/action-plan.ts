@@ -21,6 +21,7 @@ import type { Action, Scope } from './schema.js';
 import type { Source } from './sources.js';
 import { stepAt, type TierOrder } from './tier-map.js';
 import type { CompiledRestriction, PolicyIndex } from './policy-index.js';
+import { whatWouldAllow } from './hints.js';
 
 /** The answer of `decide` (POLICY.md §4-5). */
 export interface Decision {
@@ -135,48 +136,6 @@ function restrictionApplies(
     (r.roles === undefined || r.roles.has(member.role)) &&
     (r.members === undefined || r.members.has(memberId))
   );
-}
-
-/** Suggestions for a denial: a higher tier of the member's role, or another role. */
-function whatWouldAllow(
-  index: PolicyIndex,
-  base: Source,
-  object: string,
-  action: Action,
-): string[] {
-  const hints: string[] = [];
-  if (base.kind === 'role') {
-    const rules = index.policy.roles[base.role]?.objects[object];
-    const current = stepAt<unknown>(rules?.[action], base.tierIndex, index.order)?.key;
-    for (let t = base.tierIndex + 1; t < index.order.ids.length; t++) {
-      const step = stepAt<unknown>(rules?.[action], t, index.order);
-      const value = step?.value;
-      // Only a tier with a value of its own changes anything; the others inherit the current one.
-      if (step?.key === current || value === undefined || value === false || value === 'none')
-        continue;
-      const what =
-        typeof value === 'boolean'
-          ? action
-          : typeof value === 'string'
-            ? value
-            : describeScope(
-                (value as { scope: Scope }).scope,
-                (value as { where?: Condition }).where,
-              );
-      hints.push(`tier ${index.order.ids[t] ?? ''} would allow ${what}`);
-      break;
-    }
-  }
-  for (const [roleId, role] of Object.entries(index.policy.roles)) {
-    if (hints.length >= 3) break;
-    if (base.kind === 'role' && roleId === base.role) continue;
-    const map = role.objects[object]?.[action];
-    const first = Object.keys(map ?? {})[0];
-    if (first !== undefined && map && map[first] !== false && map[first] !== 'none') {
-      hints.push(`role ${roleId} at tier ${first} would allow it`);
-    }
-  }
-  return hints;
 }
 
 export function buildActionPlan(

@@ -48,151 +48,22 @@ export const OPERATORS = {
 export type OperatorName = keyof typeof OPERATORS;
 
 const LOGICAL_KEYS = new Set(['and', 'or', 'not']);
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 export function isOperatorName(key: string): key is OperatorName {
   return Object.hasOwn(OPERATORS, key);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isScalar(value: unknown): value is ConditionScalar {
+export function isScalar(value: unknown): value is ConditionScalar {
   return (
     value === null ||
     typeof value === 'string' ||
     typeof value === 'boolean' ||
     (typeof value === 'number' && Number.isFinite(value))
   );
-}
-
-/** A problem found in a condition, at a path relative to the condition. */
-export interface ConditionIssue {
-  readonly path: readonly (string | number)[];
-  readonly message: string;
-}
-
-/**
- * Checks a condition's shape and lists every problem, so a policy is rejected with all of them.
- * `fieldsOf` names the known fields (host data model) when known, to reject unknown ones.
- */
-export function checkCondition(
-  condition: unknown,
-  knownFields?: ReadonlySet<string>,
-): ConditionIssue[] {
-  const issues: ConditionIssue[] = [];
-  walkCondition(condition, [], issues, knownFields);
-  return issues;
-}
-
-function walkCondition(
-  condition: unknown,
-  path: (string | number)[],
-  issues: ConditionIssue[],
-  knownFields: ReadonlySet<string> | undefined,
-): void {
-  if (!isPlainObject(condition)) {
-    issues.push({ path, message: 'a condition must be an object such as { stage: { eq: WON } }' });
-    return;
-  }
-  const keys = Object.keys(condition);
-  if (keys.length === 0) {
-    issues.push({ path, message: 'a condition must name at least one field or and/or/not' });
-  }
-  for (const key of keys) {
-    const value = condition[key];
-    if (key === 'and' || key === 'or') {
-      if (!Array.isArray(value) || value.length === 0) {
-        issues.push({
-          path: [...path, key],
-          message: `${key} takes a non-empty list of conditions`,
-        });
-        continue;
-      }
-      value.forEach((item, index) => {
-        walkCondition(item, [...path, key, index], issues, knownFields);
-      });
-    } else if (key === 'not') {
-      walkCondition(value, [...path, key], issues, knownFields);
-    } else {
-      walkField(key, value, [...path, key], issues, knownFields, true);
-    }
-  }
-}
-
-function walkField(
-  field: string,
-  value: unknown,
-  path: (string | number)[],
-  issues: ConditionIssue[],
-  knownFields: ReadonlySet<string> | undefined,
-  topLevel: boolean,
-): void {
-  if (!FIELD_NAME.test(field)) {
-    issues.push({ path, message: `"${field}" is not a field name` });
-    return;
-  }
-  if (topLevel && knownFields && !knownFields.has(field)) {
-    issues.push({ path, message: `unknown field "${field}"` });
-    return;
-  }
-  if (!isPlainObject(value)) {
-    issues.push({
-      path,
-      message: topLevel
-        ? `field "${field}" needs { operator: value }, for example { eq: 1 }`
-        : `"${field}" is neither an operator (${Object.keys(OPERATORS).join(', ')}) nor a sub-field { operator: value }`,
-    });
-    return;
-  }
-  const keys = Object.keys(value);
-  const operatorKeys = keys.filter(isOperatorName);
-  if (operatorKeys.length === 0) {
-    if (!topLevel) {
-      issues.push({
-        path,
-        message: `sub-field "${field}" needs one operator of ${Object.keys(OPERATORS).join(', ')}`,
-      });
-      return;
-    }
-    if (keys.length === 0) {
-      issues.push({ path, message: `field "${field}" needs an operator or a sub-field` });
-    }
-    for (const subField of keys) {
-      walkField(subField, value[subField], [...path, subField], issues, knownFields, false);
-    }
-    return;
-  }
-  if (keys.length !== 1) {
-    issues.push({
-      path,
-      message: `field "${field}" has ${keys.length} operators (${keys.join(', ')}); the host reads only the first, so write one per field and combine them with and`,
-    });
-    return;
-  }
-  const operator = operatorKeys[0] as OperatorName;
-  const message = checkOperand(operator, value[operator]);
-  if (message) issues.push({ path: [...path, operator], message });
-}
-
-function checkOperand(operator: OperatorName, operand: unknown): string | undefined {
-  switch (OPERATORS[operator]) {
-    case 'scalar':
-      return isScalar(operand) && operand !== null
-        ? undefined
-        : `${operator} takes a string, number or boolean (use is: NULL for null)`;
-    case 'list':
-      return Array.isArray(operand) && operand.length > 0 && operand.every(isScalar)
-        ? undefined
-        : `${operator} takes a non-empty list of values (the host rejects an empty one)`;
-    case 'pattern':
-      return typeof operand === 'string' ? undefined : `${operator} takes a string`;
-    case 'nullity':
-      return operand === 'NULL' || operand === 'NOT_NULL'
-        ? undefined
-        : `${operator} takes NULL or NOT_NULL`;
-  }
 }
 
 /** Reads a (possibly nested) field of a record; a missing value is SQL NULL. */
@@ -418,42 +289,4 @@ export function fieldsOfCondition(condition: Condition, into = new Set<string>()
     }
   }
   return into;
-}
-
-/** The JSON Schema of a condition, derived from the operator table above (one source of truth). */
-export function conditionJsonSchema(ref: string): Record<string, unknown> {
-  const operand = (kind: (typeof OPERATORS)[OperatorName]): Record<string, unknown> => {
-    const scalar = { type: ['string', 'number', 'boolean'] };
-    switch (kind) {
-      case 'scalar':
-        return scalar;
-      case 'list':
-        return { type: 'array', minItems: 1, items: scalar };
-      case 'pattern':
-        return { type: 'string' };
-      case 'nullity':
-        return { enum: ['NULL', 'NOT_NULL'] };
-    }
-  };
-  const predicate = {
-    oneOf: Object.entries(OPERATORS).map(([name, kind]) => ({
-      type: 'object',
-      properties: { [name]: operand(kind) },
-      required: [name],
-      additionalProperties: false,
-    })),
-  };
-  return {
-    type: 'object',
-    description: "A record condition in Twenty's filter language: { field: { operator: value } }.",
-    properties: {
-      and: { type: 'array', minItems: 1, items: { $ref: ref } },
-      or: { type: 'array', minItems: 1, items: { $ref: ref } },
-      not: { $ref: ref },
-    },
-    additionalProperties: {
-      anyOf: [predicate, { type: 'object', additionalProperties: predicate }],
-    },
-    minProperties: 1,
-  };
 }

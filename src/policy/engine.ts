@@ -3,7 +3,6 @@
  * Plans per (member, object) are built on first use and cached for the engine's life; a member
  * with temporary grants has its plans rebuilt when a grant starts or expires.
  */
-import { PolicyError } from './errors.js';
 import {
   buildActionPlan,
   decideRecord,
@@ -14,7 +13,7 @@ import {
 import type { Condition } from './condition.js';
 import { stateOf } from './field-state.js';
 import { buildFieldPlan, type FieldPlan } from './field-plan.js';
-import { temporaryGrantSchema, type ParsedGrant, type TemporaryGrant } from './grants.js';
+import { checkGrants, type ParsedGrant, type TemporaryGrant } from './grants.js';
 import { indexPolicy, type PolicyIndex } from './policy-index.js';
 import { ACTIONS, type Action, type FieldState, type Policy } from './schema.js';
 import { grantActive, grantWindow, sourcesOf, type Source } from './sources.js';
@@ -83,38 +82,6 @@ interface MemberPlan {
   /** The clock interval (ms) in which the member's active grants are these; unbounded without grants. */
   readonly validFrom: number;
   readonly validUntil: number;
-}
-
-function checkGrants(index: PolicyIndex, grants: readonly TemporaryGrant[]): ParsedGrant[] {
-  const issues: { path: string; message: string }[] = [];
-  const parsed: ParsedGrant[] = [];
-  grants.forEach((grant, i) => {
-    const result = temporaryGrantSchema.safeParse(grant);
-    if (!result.success) {
-      for (const issue of result.error.issues)
-        issues.push({
-          path: `grants[${i}]${issue.path.map((p) => `.${String(p)}`).join('')}`,
-          message: issue.message,
-        });
-      return;
-    }
-    const g = result.data;
-    const unknown = (what: string, value: string | undefined, known: boolean): void => {
-      if (value !== undefined && !known)
-        issues.push({ path: `grants[${i}]`, message: `unknown ${what} "${value}"` });
-    };
-    unknown('member', g.member, index.members.has(g.member));
-    unknown('role', g.role, g.role !== undefined && Object.hasOwn(index.policy.roles, g.role));
-    unknown('tier', g.tier, g.tier !== undefined && index.order.index.has(g.tier));
-    unknown(
-      'object',
-      g.object,
-      g.object !== undefined && Object.hasOwn(index.policy.objects, g.object),
-    );
-    parsed.push(g);
-  });
-  if (issues.length > 0) throw new PolicyError(issues);
-  return parsed;
 }
 
 export class Engine {

@@ -10,6 +10,8 @@
  * - `{ object, action, scope?, where?, fields? }`: one action on one object.
  */
 import { z } from 'zod';
+import { PolicyError } from './errors.js';
+import type { PolicyIndex } from './policy-index.js';
 import { ACTIONS, conditionSchema, fieldKey, fieldStateValueSchema, SCOPES } from './schema.js';
 
 const instant = z.union([z.date(), z.iso.datetime({ offset: true })]);
@@ -62,3 +64,36 @@ export const temporaryGrantSchema = z
 
 export type TemporaryGrant = z.input<typeof temporaryGrantSchema>;
 export type ParsedGrant = z.output<typeof temporaryGrantSchema>;
+
+/** Parses grants and checks that what they name exists; throws PolicyError listing every problem. */
+export function checkGrants(index: PolicyIndex, grants: readonly TemporaryGrant[]): ParsedGrant[] {
+  const issues: { path: string; message: string }[] = [];
+  const parsed: ParsedGrant[] = [];
+  grants.forEach((grant, i) => {
+    const result = temporaryGrantSchema.safeParse(grant);
+    if (!result.success) {
+      for (const issue of result.error.issues)
+        issues.push({
+          path: `grants[${i}]${issue.path.map((p) => `.${String(p)}`).join('')}`,
+          message: issue.message,
+        });
+      return;
+    }
+    const g = result.data;
+    const unknown = (what: string, value: string | undefined, known: boolean): void => {
+      if (value !== undefined && !known)
+        issues.push({ path: `grants[${i}]`, message: `unknown ${what} "${value}"` });
+    };
+    unknown('member', g.member, index.members.has(g.member));
+    unknown('role', g.role, g.role !== undefined && Object.hasOwn(index.policy.roles, g.role));
+    unknown('tier', g.tier, g.tier !== undefined && index.order.index.has(g.tier));
+    unknown(
+      'object',
+      g.object,
+      g.object !== undefined && Object.hasOwn(index.policy.objects, g.object),
+    );
+    parsed.push(g);
+  });
+  if (issues.length > 0) throw new PolicyError(issues);
+  return parsed;
+}

@@ -4,7 +4,7 @@
  * zod shapes (for precise messages); their JSON Schema comes from the same operator table.
  */
 import { z } from 'zod';
-import { conditionJsonSchema } from './condition.js';
+import { OPERATORS, type OperatorName } from './condition.js';
 import { conditionSchema, policySchema } from './schema.js';
 
 export function policyJsonSchema(): Record<string, unknown> {
@@ -22,4 +22,42 @@ export function policyJsonSchema(): Record<string, unknown> {
     },
   });
   return { ...schema, $id: 'https://tiergate.dev/schema/policy-v1.json' };
+}
+
+/** The JSON Schema of a condition, derived from the operator table (one source of truth). */
+export function conditionJsonSchema(ref: string): Record<string, unknown> {
+  const operand = (kind: (typeof OPERATORS)[OperatorName]): Record<string, unknown> => {
+    const scalar = { type: ['string', 'number', 'boolean'] };
+    switch (kind) {
+      case 'scalar':
+        return scalar;
+      case 'list':
+        return { type: 'array', minItems: 1, items: scalar };
+      case 'pattern':
+        return { type: 'string' };
+      case 'nullity':
+        return { enum: ['NULL', 'NOT_NULL'] };
+    }
+  };
+  const predicate = {
+    oneOf: Object.entries(OPERATORS).map(([name, kind]) => ({
+      type: 'object',
+      properties: { [name]: operand(kind) },
+      required: [name],
+      additionalProperties: false,
+    })),
+  };
+  return {
+    type: 'object',
+    description: "A record condition in Twenty's filter language: { field: { operator: value } }.",
+    properties: {
+      and: { type: 'array', minItems: 1, items: { $ref: ref } },
+      or: { type: 'array', minItems: 1, items: { $ref: ref } },
+      not: { $ref: ref },
+    },
+    additionalProperties: {
+      anyOf: [predicate, { type: 'object', additionalProperties: predicate }],
+    },
+    minProperties: 1,
+  };
 }

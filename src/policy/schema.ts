@@ -4,7 +4,8 @@
  * checked by `references.ts`, where the whole document is in view.
  */
 import { z } from 'zod';
-import { checkCondition, isOperatorName, type Condition } from './condition.js';
+import { checkCondition } from './condition-check.js';
+import { isOperatorName, type Condition } from './condition.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** A field of an object, or `field.subField` of a composite field. */
