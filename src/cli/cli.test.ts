@@ -68,7 +68,7 @@ describe('tiergate validate', () => {
   it('exits 0 for a valid policy and says what it holds', async () => {
     const { code, out } = await run('validate', FIXTURE);
     expect(code).toBe(0);
-    expect(out).toMatch(/valid \(5 tiers, 2 roles, 2 members, 1 restrictions\)/);
+    expect(out).toMatch(/valid \(5 tiers, 2 roles, 2 members, 1 restriction\)/);
   });
 
   it('exits 1 with one path: message line per problem', async () => {

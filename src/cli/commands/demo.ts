@@ -1,10 +1,11 @@
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compilePolicy, type Engine } from '../../policy/engine.js';
 import { describeCondition } from '../../policy/describe.js';
 import { ACTIONS } from '../../policy/schema.js';
 import type { Command } from '../command.js';
 import { CliError, EXIT, readPolicy } from '../io.js';
-import { groupFields, renderTable } from '../table.js';
+import { groupFields, plural, renderTable } from '../table.js';
 
 /** The example shipped with the project, found relative to this file (src/ or dist/src/). */
 export const BUNDLED_POLICY = fileURLToPath(
@@ -74,7 +75,7 @@ Options:
       throw new CliError(`unknown member "${only}"`);
     const members = only === undefined ? engine.members() : [only];
     io.stdout.write(
-      `Tiergate demo: ${file}\n${members.length} members, ${engine.objects().length} objects, tiers ${policy.tiers.map((t) => t.id).join(' < ')}\n\n`,
+      `Tiergate demo: ${relative(io.cwd, resolve(io.cwd, file)) || file}\n${plural(members.length, 'member')}, ${plural(engine.objects().length, 'object')}, tiers ${policy.tiers.map((t) => t.id).join(' < ')}\n\n`,
     );
     for (const member of members) io.stdout.write(`${memberMatrix(engine, member)}\n`);
     return EXIT.ok;

@@ -144,7 +144,7 @@ records it is granted on. Exit codes: 0 answered (allow or deny), 1 invalid poli
       `${decision.effect.toUpperCase()}  ${member} ${action} ${object}${record ? ' (this record)' : ''}`,
       `scope:   ${decision.grants.length > 0 ? decision.grants.map((g) => describeScope(g.scope, g.where)).join(' | ') : 'none'}`,
       `filter:  ${JSON.stringify(decision.filter)}`,
-      `fields:  ${groupFields(fields) || '(none)'}`,
+      `fields:  ${decision.effect === 'deny' ? 'none (the action is denied)' : groupFields(fields) || '(none)'}`,
       'why:',
       ...reasons.map((r) => `  - ${r}`),
     ];

@@ -2,6 +2,7 @@ import { loadPolicy } from '../../policy/load.js';
 import { PolicyError, formatIssue } from '../../policy/errors.js';
 import { onePositional, type Command } from '../command.js';
 import { EXIT, readText, writeJson } from '../io.js';
+import { plural } from '../table.js';
 
 export const validateCommand: Command = {
   name: 'validate',
@@ -23,7 +24,12 @@ Exit codes: 0 valid, 1 invalid, 2 unreadable file or bad usage.`,
       } else {
         const members = policy.org.members.length;
         io.stdout.write(
-          `${file}: valid (${policy.tiers.length} tiers, ${Object.keys(policy.roles).length} roles, ${members} members, ${policy.restrictions.length} restrictions)\n`,
+          `${file}: valid (${[
+            plural(policy.tiers.length, 'tier'),
+            plural(Object.keys(policy.roles).length, 'role'),
+            plural(members, 'member'),
+            plural(policy.restrictions.length, 'restriction'),
+          ].join(', ')})\n`,
         );
       }
       return EXIT.ok;
