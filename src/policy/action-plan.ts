@@ -9,12 +9,7 @@
  * records matching it from the clause. The decision with no record is "allowed for the records
  * of these clauses", and its `filter` selects exactly the records `decideRecord` allows.
  */
-import {
-  compileCondition,
-  type CompiledCondition,
-  type Condition,
-  type PathReader,
-} from './condition.js';
+import { type CompiledCondition, type Condition, type PathReader } from './condition.js';
 import { describeCondition, describeScope } from './describe.js';
 import { allOf, anyOf, MATCH_ALL, MATCH_NONE, noneOf, ownerFilter } from './host-filter.js';
 import type { Action, Scope } from './schema.js';
@@ -201,7 +196,7 @@ export function buildActionPlan(
     clauses.push({
       members,
       only: members?.size === 1 ? [...members][0] : undefined,
-      test: raw.where ? compileCondition(raw.where) : undefined,
+      test: raw.where ? index.compiled(raw.where) : undefined,
       exclusions,
       allow: freezeDecision({
         effect: 'allow',

@@ -32,6 +32,8 @@ export interface PolicyIndex {
   readonly org: Org;
   readonly members: ReadonlyMap<string, Member>;
   readonly restrictions: readonly CompiledRestriction[];
+  /** A condition of this policy, compiled once however many members' plans use it. */
+  compiled(condition: Condition): CompiledCondition;
   /** Readers of each object's owner fields, compiled once. */
   readonly ownerReaders: ReadonlyMap<string, readonly PathReader[]>;
   /** Every field the policy or the data model names, per object (always with `id`). */
@@ -54,7 +56,18 @@ function knownFieldsOf(policy: Policy, object: string): string[] {
 
 export function indexPolicy(policy: Policy): PolicyIndex {
   const order = tierOrder(policy.tiers.map((t) => t.id));
+  // Keyed by identity: the conditions are the validated policy's own objects, never copied.
+  const conditions = new WeakMap<Condition, CompiledCondition>();
+  const compiled = (condition: Condition): CompiledCondition => {
+    let found = conditions.get(condition);
+    if (!found) {
+      found = compileCondition(condition);
+      conditions.set(condition, found);
+    }
+    return found;
+  };
   return {
+    compiled,
     policy,
     order,
     org: buildOrg(policy.org.members, policy.org.teams),
@@ -68,7 +81,7 @@ export function indexPolicy(policy: Policy): PolicyIndex {
       roles: r.roles && new Set(r.roles),
       members: r.members && new Set(r.members),
       where: r.where,
-      test: r.where && compileCondition(r.where),
+      test: r.where && compiled(r.where),
     })),
     knownFields: new Map(Object.keys(policy.objects).map((o) => [o, knownFieldsOf(policy, o)])),
     ownerReaders: new Map(
