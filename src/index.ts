@@ -1,7 +1,10 @@
 /** Tiergate's programmatic surface (POLICY.md §5). */
 export { loadPolicy, validatePolicy, POLICY_LIMITS } from './policy/load.js';
+export { parsePolicyTests, runPolicyTests } from './policy/policy-tests.js';
+export type { CaseResult, PolicyTestFile } from './policy/policy-tests.js';
 export { compilePolicy, Engine } from './policy/engine.js';
 export type {
+  Authorization,
   Decision,
   DecisionRequest,
   EngineOptions,
