@@ -199,6 +199,27 @@ describe('loadPolicy', () => {
     ]);
   });
 
+  it('reports reference problems together with shape problems of other sections', () => {
+    const text = changed('read:   { junior: own,', 'read:   { junor: own,').replace(
+      'window: PT5M',
+      'window: 5 minutes',
+    );
+    expect(issuesOf(text).map((i) => i.path)).toEqual([
+      'monitoring[0].window',
+      'roles.sales-rep.objects.opportunity.read.junor',
+    ]);
+  });
+
+  it('does not call a reference unknown when the section defining it is itself broken', () => {
+    const text = changed(
+      '  - { id: intern,       label: Intern }',
+      '  - { id: intern,       label: Intern, rank: 1 }',
+    );
+    expect(issuesOf(text).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'tiers[0].rank: unknown key "rank"',
+    ]);
+  });
+
   it('refuses a file that is not a mapping', () => {
     expect(issuesOf('- just\n- a list\n')[0]?.message).toMatch(/must be a mapping/);
     expect(issuesOf('')[0]?.message).toMatch(/must be a mapping/);

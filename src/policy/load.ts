@@ -157,12 +157,44 @@ export function validatePolicy(
     ]);
   }
   const parsed = policySchema.safeParse(data);
-  if (!parsed.success) throw new PolicyError(issuesFromZod(parsed.error, locate));
-  const referenceIssues = checkReferences(parsed.data).map((issue) => ({
+  const shapeIssues = parsed.success ? [] : issuesFromZod(parsed.error, locate);
+  const { policy, broken } = parsed.success
+    ? { policy: parsed.data, broken: new Set<string>() }
+    : sectionBySection(data as Record<string, unknown>);
+  const referenceIssues = checkReferences(policy, broken).map((issue) => ({
     path: formatPath(issue.path),
     message: issue.message,
     line: locate(issue.path),
   }));
-  if (referenceIssues.length > 0) throw new PolicyError(referenceIssues);
-  return parsed.data;
+  if (shapeIssues.length + referenceIssues.length > 0) {
+    throw new PolicyError([...shapeIssues, ...referenceIssues]);
+  }
+  return policy;
+}
+
+/**
+ * The policy with each top-level section that fails its shape check left empty, so that the
+ * references of the sound sections are still checked and reported with the shape problems.
+ */
+function sectionBySection(data: Record<string, unknown>): { policy: Policy; broken: Set<string> } {
+  const broken = new Set<string>();
+  const sections: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(policySchema.shape)) {
+    const section = schema.safeParse(data[key]);
+    if (section.success) sections[key] = section.data;
+    else broken.add(key);
+  }
+  const empty = {
+    version: 1,
+    tiers: [],
+    objects: {},
+    org: { source: 'config', teams: [], members: [] },
+    roles: {},
+    restrictions: [],
+    adjustments: [],
+    reviews: [],
+    monitoring: [],
+    security: undefined,
+  };
+  return { policy: { ...empty, ...sections } as Policy, broken };
 }

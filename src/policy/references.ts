@@ -66,7 +66,11 @@ class Checker {
   readonly members: Set<string>;
   readonly objects: Set<string>;
 
-  constructor(readonly policy: Policy) {
+  constructor(
+    readonly policy: Policy,
+    /** Sections that failed their shape check: what they would define is not known. */
+    readonly unknowable: ReadonlySet<string>,
+  ) {
     this.tiers = new Set(policy.tiers.map((t) => t.id));
     this.roles = new Set(Object.keys(policy.roles));
     this.teams = new Set(policy.org.teams.map((t) => t.id));
@@ -83,7 +87,7 @@ class Checker {
     id: string | undefined,
     path: Path,
   ): void {
-    if (id === undefined) return;
+    if (id === undefined || this.unknowable.has(SECTION_OF[kind])) return;
     const set = {
       tier: this.tiers,
       role: this.roles,
@@ -298,8 +302,25 @@ function checkLifecycle(c: Checker): void {
 }
 
 /** Every cross-reference problem of a policy whose shape is valid. */
-export function checkReferences(policy: Policy): ReferenceIssue[] {
-  const checker = new Checker(policy);
+/** The section that defines each kind of id. */
+const SECTION_OF = {
+  tier: 'tiers',
+  role: 'roles',
+  team: 'org',
+  member: 'org',
+  object: 'objects',
+} as const;
+
+/**
+ * Every cross-reference problem of a policy. `unknowable` names sections that failed their
+ * shape check and were left empty: references into them are not reported, since whether they
+ * resolve cannot be known until the section is fixed.
+ */
+export function checkReferences(
+  policy: Policy,
+  unknowable: ReadonlySet<string> = new Set(),
+): ReferenceIssue[] {
+  const checker = new Checker(policy, unknowable);
   checkOrg(checker);
   checkObjects(checker);
   checkRoles(checker);
