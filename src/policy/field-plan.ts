@@ -214,24 +214,23 @@ export function buildFieldPlan(
     });
     return { states, project: compileProjector(fields, declared ? undefined : defaultCode) };
   };
-  const outcomes = new Map<number, ReturnType<typeof outcome>>();
-  const outcomeOf = (record: Row | undefined): ReturnType<typeof outcome> => {
-    if (record === undefined || caps.length === 0)
-      return outcomes.get(0) ?? cache(0, NOTHING_HOLDS);
+  type Outcome = ReturnType<typeof outcome>;
+  /** The outcome where no rule holds: every record's, when the plan has no `when` rules. */
+  let none: Outcome | undefined;
+  const outcomes = new Map<number, Outcome>();
+  const outcomeOf = (record: Row | undefined): Outcome => {
+    if (record === undefined || caps.length === 0) return (none ??= outcome(NOTHING_HOLDS));
     if (caps.length > 30) return outcome(holdsOn(record));
     let mask = 0;
     for (const cap of caps) if (cap.test(record) === true) mask |= 1 << cap.index;
-    return (
-      outcomes.get(mask) ??
-      (outcomes.size < MAX_OUTCOMES
-        ? cache(mask, (cap) => (mask & (1 << cap.index)) !== 0)
-        : outcome(holdsOn(record)))
-    );
-  };
-  const cache = (mask: number, holds: Holds): ReturnType<typeof outcome> => {
-    const built = outcome(holds);
-    outcomes.set(mask, built);
-    return built;
+    if (mask === 0) return (none ??= outcome(NOTHING_HOLDS));
+    let found = outcomes.get(mask);
+    if (!found) {
+      found = outcome((cap) => (mask & (1 << cap.index)) !== 0);
+      // Past the bound, a rare outcome is built per call rather than kept.
+      if (outcomes.size < MAX_OUTCOMES) outcomes.set(mask, found);
+    }
+    return found;
   };
 
   const reasonFor = (name: string, record: Row | undefined): string => {
