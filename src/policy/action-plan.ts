@@ -133,6 +133,56 @@ function restrictionApplies(
   );
 }
 
+/** A clause of a plan: its owner set and condition, what restrictions remove, its decision. */
+function buildClause(
+  index: PolicyIndex,
+  raw: RawClause & { readonly scope: Exclude<Scope, 'none'> },
+  members: ReadonlySet<string> | null,
+  restrictions: readonly CompiledRestriction[],
+  object: string,
+  action: Action,
+): { clause: Clause; grant: GrantedClause; reasons: string[] } {
+  const reason = `${raw.path}: ${describeScope(raw.scope, raw.where)}`;
+  const exclusions = restrictions.map((r): Exclusion => {
+    const where = r.where as Condition;
+    return {
+      test: r.test as CompiledCondition,
+      where,
+      deny: denial([
+        `${r.path} (${r.id}): ${action} on ${object} denied where ${describeCondition(where)}, whatever ${raw.path} grants`,
+      ]),
+    };
+  });
+  const owners = index.policy.objects[object]?.owner ?? [];
+  const filter = allOf([
+    members === null ? MATCH_ALL : ownerFilter(owners, [...members].sort()),
+    raw.where ?? MATCH_ALL,
+    ...exclusions.map((e) => noneOf(e.where)),
+  ]);
+  const grant: GrantedClause = {
+    scope: raw.scope,
+    ...(raw.where ? { where: raw.where } : {}),
+    ...(exclusions.length > 0 ? { except: exclusions.map((e) => e.where) } : {}),
+    source: raw.path,
+  };
+  const excluded = exclusions.map((e) => e.deny.reasons[0] ?? '');
+  const clause: Clause = {
+    members,
+    only: members?.size === 1 ? [...members][0] : undefined,
+    test: raw.where ? index.compiled(raw.where) : undefined,
+    exclusions,
+    allow: freezeDecision({
+      effect: 'allow',
+      scope: raw.scope,
+      ...(raw.where ? { where: raw.where } : {}),
+      filter,
+      reasons: [reason, ...excluded.map((r) => `${r} (not this record)`)],
+      grants: [grant],
+    }),
+  };
+  return { clause, grant, reasons: [reason, ...excluded] };
+}
+
 export function buildActionPlan(
   index: PolicyIndex,
   memberId: string,
@@ -141,7 +191,6 @@ export function buildActionPlan(
   action: Action,
 ): ActionPlan {
   const closure = index.org.closureOf(memberId);
-  const owners = index.policy.objects[object]?.owner ?? [];
   const ownerReaders = index.ownerReaders.get(object) ?? [];
   const removed: string[] = [];
   const clauses: Clause[] = [];
@@ -171,45 +220,19 @@ export function buildActionPlan(
     }
     const members = raw.scope === 'all' ? null : scopeMembers(raw.scope, memberId, closure);
     if (members !== null && members.size === 0) continue;
-    const reason = `${raw.path}: ${describeScope(raw.scope, raw.where)}`;
-    const exclusions = restrictions.map((r): Exclusion => {
-      const where = r.where as Condition;
-      return {
-        test: r.test as CompiledCondition,
-        where,
-        deny: denial([
-          `${r.path} (${r.id}): ${action} on ${object} denied where ${describeCondition(where)}, whatever ${raw.path} grants`,
-        ]),
-      };
-    });
-    const clauseFilter = allOf([
-      members === null ? MATCH_ALL : ownerFilter(owners, [...members].sort()),
-      raw.where ?? MATCH_ALL,
-      ...exclusions.map((e) => noneOf(e.where)),
-    ]);
-    const grant: GrantedClause = {
-      scope: raw.scope,
-      ...(raw.where ? { where: raw.where } : {}),
-      ...(exclusions.length > 0 ? { except: exclusions.map((e) => e.where) } : {}),
-      source: raw.path,
-    };
-    clauses.push({
+    // No restriction here is total, so each has a where: it removes records, not the clause.
+    const built = buildClause(
+      index,
+      { ...raw, scope: raw.scope },
       members,
-      only: members?.size === 1 ? [...members][0] : undefined,
-      test: raw.where ? index.compiled(raw.where) : undefined,
-      exclusions,
-      allow: freezeDecision({
-        effect: 'allow',
-        scope: raw.scope,
-        ...(raw.where ? { where: raw.where } : {}),
-        filter: clauseFilter,
-        reasons: [reason, ...exclusions.map((e) => `${e.deny.reasons[0] ?? ''} (not this record)`)],
-        grants: [grant],
-      }),
-    });
-    granted.push(grant);
-    filters.push(clauseFilter);
-    reasons.push(reason, ...exclusions.map((e) => e.deny.reasons[0] ?? ''));
+      restrictions,
+      object,
+      action,
+    );
+    clauses.push(built.clause);
+    granted.push(built.grant);
+    filters.push(built.clause.allow.filter);
+    reasons.push(...built.reasons);
   }
 
   if (clauses.length === 0) {
@@ -242,7 +265,7 @@ export function buildActionPlan(
 }
 
 function scopeMembers(
-  scope: Exclude<Scope, 'all' | 'none'> | 'none',
+  scope: Exclude<Scope, 'all' | 'none'>,
   memberId: string,
   closure: ReturnType<PolicyIndex['org']['closureOf']>,
 ): ReadonlySet<string> {
@@ -255,8 +278,6 @@ function scopeMembers(
       return closure?.team ?? new Set([memberId]);
     case 'teamTree':
       return closure?.teamTree ?? new Set([memberId]);
-    case 'none':
-      return new Set();
   }
 }
 
