@@ -1,0 +1,161 @@
+import { delay, graphql, http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HostClient } from './client.js';
+import { HostError } from './host-error.js';
+import { fakeRuntime } from './fake-runtime.test-support.js';
+
+const URL = 'http://twenty.test/graphql';
+const TOKEN = 'secret-api-token-do-not-log';
+const QUERY = 'query CurrentMember { currentUser { id } }';
+
+const server = setupServer();
+beforeAll(() => {
+  server.listen({ onUnhandledRequest: 'error' });
+});
+afterEach(() => {
+  server.resetHandlers();
+});
+afterAll(() => {
+  server.close();
+});
+
+/** Answers each call with the next of `responses`, counting the calls. */
+function sequence(responses: (() => Response | Promise<Response>)[]): { calls: () => number } {
+  let calls = 0;
+  server.use(
+    http.post(URL, () => {
+      const respond = responses[Math.min(calls, responses.length - 1)];
+      calls++;
+      if (!respond) throw new Error('no response configured');
+      return respond();
+    }),
+  );
+  return { calls: () => calls };
+}
+
+const ok = () => HttpResponse.json({ data: { currentUser: { id: 'u1' } } });
+
+function client(
+  runtime = fakeRuntime(),
+  extra: Partial<ConstructorParameters<typeof HostClient>[0]> = {},
+) {
+  return new HostClient({ url: URL, token: TOKEN, runtime, ...extra });
+}
+
+async function failure(promise: Promise<unknown>): Promise<HostError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof HostError) return error;
+    throw error;
+  }
+  throw new Error('the request succeeded');
+}
+
+describe('HostClient', () => {
+  it('sends the token as a bearer and returns the data', async () => {
+    let authorization: string | null = null;
+    server.use(
+      graphql.query('CurrentMember', ({ request }) => {
+        authorization = request.headers.get('authorization');
+        return HttpResponse.json({ data: { currentUser: { id: 'u1' } } });
+      }),
+    );
+    await expect(client().request(QUERY)).resolves.toEqual({ currentUser: { id: 'u1' } });
+    expect(authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('turns GraphQL errors into a HostError with the operation, status and codes, without retrying', async () => {
+    const calls = sequence([
+      () =>
+        HttpResponse.json({
+          errors: [{ message: 'Forbidden resource', extensions: { code: 'FORBIDDEN' } }],
+          data: null,
+        }),
+    ]);
+    const error = await failure(client().request(QUERY));
+    expect(error.message).toBe('CurrentMember (HTTP 200) [FORBIDDEN]: Forbidden resource');
+    expect(error.has('FORBIDDEN')).toBe(true);
+    expect(error.retryable).toBe(false);
+    expect(calls.calls()).toBe(1);
+  });
+
+  it('retries a 503 with exponential backoff and full jitter, then succeeds', async () => {
+    const runtime = fakeRuntime();
+    const calls = sequence([
+      () => new HttpResponse(null, { status: 503 }),
+      () => new HttpResponse(null, { status: 503 }),
+      ok,
+    ]);
+    await expect(client(runtime).request(QUERY)).resolves.toEqual({ currentUser: { id: 'u1' } });
+    expect(calls.calls()).toBe(3);
+    // random() = 0.5 of a ceiling of 250 ms, then 500 ms.
+    expect(runtime.sleeps).toEqual([125, 250]);
+  });
+
+  it('waits as long as Retry-After says on a 429', async () => {
+    const runtime = fakeRuntime();
+    sequence([() => new HttpResponse(null, { status: 429, headers: { 'retry-after': '7' } }), ok]);
+    await client(runtime).request(QUERY);
+    expect(runtime.sleeps).toEqual([7000]);
+  });
+
+  it('caps a Retry-After longer than the maximum delay', async () => {
+    const runtime = fakeRuntime();
+    sequence([
+      () => new HttpResponse(null, { status: 429, headers: { 'retry-after': '86400' } }),
+      ok,
+    ]);
+    await client(runtime).request(QUERY);
+    expect(runtime.sleeps).toEqual([30_000]);
+  });
+
+  it('retries network errors and gives up after the set number of attempts', async () => {
+    const runtime = fakeRuntime();
+    const calls = sequence([() => HttpResponse.error()]);
+    const error = await failure(client(runtime, { retry: { attempts: 3 } }).request(QUERY));
+    expect(calls.calls()).toBe(3);
+    expect(error.retryable).toBe(true);
+    expect(error.status).toBeUndefined();
+    expect(error.message).toMatch(/^CurrentMember: no answer from the host/);
+  });
+
+  it('does not retry a 400 or a 401', async () => {
+    for (const status of [400, 401]) {
+      const calls = sequence([() => new HttpResponse('{"message":"bad"}', { status })]);
+      const error = await failure(client().request(QUERY));
+      expect(error.status).toBe(status);
+      expect(calls.calls()).toBe(1);
+      server.resetHandlers();
+    }
+  });
+
+  it('abandons an attempt that takes longer than the timeout, and retries it', async () => {
+    const calls = sequence([
+      async () => {
+        await delay(500);
+        return ok();
+      },
+      ok,
+    ]);
+    await expect(client(fakeRuntime(), { timeoutMs: 50 }).request(QUERY)).resolves.toEqual({
+      currentUser: { id: 'u1' },
+    });
+    expect(calls.calls()).toBe(2);
+  });
+
+  it('never puts the token in an error', async () => {
+    sequence([() => new HttpResponse(null, { status: 500 })]);
+    const error = await failure(client(fakeRuntime(), { retry: { attempts: 1 } }).request(QUERY));
+    expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain(TOKEN);
+  });
+
+  it('keeps to its rate limit, waiting for the window to move on', async () => {
+    const runtime = fakeRuntime();
+    sequence([ok]);
+    const limited = client(runtime, { rateLimit: { requests: 2, windowMs: 1000 } });
+    await Promise.all([limited.request(QUERY), limited.request(QUERY), limited.request(QUERY)]);
+    expect(runtime.sleeps).toEqual([1000]);
+  });
+});

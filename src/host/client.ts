@@ -1,0 +1,120 @@
+/**
+ * A GraphQL client for one of Twenty's endpoints (`/graphql` or `/metadata`): bearer auth, a
+ * client-side rate limit, retries with backoff and jitter on network errors, 429 and 5xx
+ * (honouring `Retry-After`), a timeout per attempt, and every failure as one `HostError`.
+ */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { getOperationAST, parse, type DocumentNode } from 'graphql';
+import { ClientError, GraphQLClient } from 'graphql-request';
+import { HostError } from './host-error.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rate-limit.js';
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryOptions,
+} from './retry.js';
+import { systemRuntime, type HostRuntime } from './runtime.js';
+
+export interface HostClientOptions {
+  /** The endpoint, e.g. `https://crm.example.com/graphql`. */
+  readonly url: string;
+  /** An API key token or a user's access token; sent as `Authorization: Bearer …`, never logged. */
+  readonly token: string;
+  readonly retry?: Partial<RetryOptions>;
+  /** A limit of its own, or a limiter shared with the other endpoint's client. */
+  readonly rateLimit?: RateLimit | RateLimiter;
+  /** Per attempt; the host's own webhooks use 5 s, a query over many records needs more. */
+  readonly timeoutMs?: number;
+  readonly runtime?: HostRuntime;
+  readonly fetch?: typeof fetch;
+}
+
+export type Variables = Record<string, unknown>;
+type Document<T, V> = TypedDocumentNode<T, V> | DocumentNode | string;
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+function operationName(document: DocumentNode): string {
+  return getOperationAST(document)?.name?.value ?? 'anonymous operation';
+}
+
+/** GraphQL error codes of a response, as Twenty sets them in `extensions.code`. */
+function codesOf(error: ClientError): string[] {
+  return (error.response.errors ?? [])
+    .map((e) => (e.extensions as { code?: unknown } | undefined)?.code)
+    .filter((code): code is string => typeof code === 'string');
+}
+
+export class HostClient {
+  private readonly client: GraphQLClient;
+  private readonly limiter: RateLimiter;
+  private readonly retry: Required<RetryOptions>;
+  private readonly runtime: HostRuntime;
+  private readonly timeoutMs: number;
+
+  constructor(options: HostClientOptions) {
+    if (options.token === '') throw new RangeError('HostClient needs a token');
+    this.runtime = options.runtime ?? systemRuntime;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.limiter =
+      options.rateLimit instanceof RateLimiter
+        ? options.rateLimit
+        : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, this.runtime);
+    this.client = new GraphQLClient(options.url, {
+      headers: { authorization: `Bearer ${options.token}` },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  /** Sends one operation; resolves with its data or rejects with a `HostError`. */
+  async request<T, V extends Variables = Variables>(
+    document: Document<T, V>,
+    variables?: V,
+  ): Promise<T> {
+    const parsed = typeof document === 'string' ? parse(document) : document;
+    const operation = operationName(parsed);
+    for (let attempt = 1; ; attempt++) {
+      await this.limiter.acquire();
+      try {
+        return await this.client.request<T>({
+          document: parsed,
+          variables: variables ?? {},
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (error) {
+        const failure = this.toHostError(operation, error);
+        if (!failure.retryable || attempt >= this.retry.attempts) throw failure;
+        const retryAfter =
+          error instanceof ClientError
+            ? parseRetryAfter(error.response.headers.get('retry-after'), this.runtime.now())
+            : undefined;
+        await this.runtime.sleep(
+          backoffDelay(attempt, this.retry, () => this.runtime.random(), retryAfter),
+        );
+      }
+    }
+  }
+
+  private toHostError(operation: string, error: unknown): HostError {
+    if (error instanceof ClientError) {
+      const { status } = error.response;
+      const first = error.response.errors?.[0]?.message;
+      // The response's own words, never the request (it may hold record data).
+      return new HostError({
+        operation,
+        status,
+        codes: codesOf(error),
+        retryable: isRetryableStatus(status),
+        message: first ?? `the host answered HTTP ${status}`,
+      });
+    }
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return new HostError(
+      { operation, retryable: true, message: `no answer from the host (${message})` },
+      { cause: error },
+    );
+  }
+}
