@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'eslint.config.js'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'bin/**', 'eslint.config.js', 'src/host/generated/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
