@@ -3,12 +3,7 @@
  * (`objects(paging, filter)` with `fieldsList`), mapped to the domain's object metadata, cached
  * for a while and refreshable. Generated types stay in this module; callers get domain types.
  */
-import type {
-  FieldMetadata,
-  FieldMetadataType,
-  FieldOption,
-  ObjectMetadata,
-} from './core-schema/object-metadata.js';
+import type { FieldMetadata, FieldOption, ObjectMetadata } from './core-schema/object-metadata.js';
 import { FIELD_METADATA_TYPES } from './core-schema/object-metadata.js';
 import type { HostClient } from './client.js';
 import { DataModelDocument, type DataModelQuery } from './generated/metadata.js';
