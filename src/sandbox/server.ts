@@ -1,0 +1,176 @@
+/**
+ * The sandbox's HTTP face: `POST /graphql` (core API) and `POST /metadata` (metadata API), as
+ * Twenty serves them, behind `Authorization: Bearer <token>` (a member's token or an API key's).
+ * Only loopback is listened on: the sandbox is a test double, never a service for a network.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ExecutionResult } from 'graphql';
+import type { Principal, WorkspaceState } from './workspace.js';
+
+/** An API answering GraphQL for a principal (the core API or the metadata API). */
+export interface GraphqlApi {
+  execute(request: {
+    readonly source: string;
+    readonly variables?: Readonly<Record<string, unknown>> | undefined;
+    readonly operationName?: string | undefined;
+    readonly principal: Principal;
+  }): Promise<ExecutionResult>;
+}
+
+export interface SandboxServerOptions {
+  readonly getState: () => WorkspaceState;
+  readonly core: GraphqlApi;
+  readonly metadata: GraphqlApi;
+  readonly now: () => number;
+  /** Bodies larger than this are refused (413) before they are parsed. */
+  readonly maxBodyBytes?: number;
+}
+
+const MAX_BODY_BYTES = 5_000_000;
+
+/** The principal behind a bearer token, or why there is none. */
+export function principalOf(
+  state: WorkspaceState,
+  authorization: string | undefined,
+  now: number,
+): Principal | string {
+  const match = /^Bearer (.+)$/.exec(authorization ?? '');
+  if (!match?.[1]) return 'missing bearer token';
+  const token = match[1];
+  const member = state.members.find((m) => m.token === token);
+  if (member) return { kind: 'member', memberId: member.id, roleId: member.roleId };
+  const keyId = Object.hasOwn(state.apiKeyTokens, token) ? state.apiKeyTokens[token] : undefined;
+  const key = state.apiKeys.find((k) => k.id === keyId);
+  if (!key) return 'invalid token';
+  if (key.revokedAt !== null) return 'API key revoked';
+  if (Date.parse(key.expiresAt) <= now) return 'API key expired';
+  return { kind: 'apiKey', apiKeyId: key.id, roleId: key.roleId };
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+function graphqlError(message: string, code: string): { errors: unknown[] } {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+interface GraphqlBody {
+  readonly query: string;
+  readonly variables?: Record<string, unknown>;
+  readonly operationName?: string;
+}
+
+function parseBody(text: string): GraphqlBody | undefined {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (typeof body !== 'object' || body === null) return undefined;
+    const { query, variables, operationName } = body as Record<string, unknown>;
+    if (typeof query !== 'string') return undefined;
+    return {
+      query,
+      ...(typeof variables === 'object' && variables !== null
+        ? { variables: variables as Record<string, unknown> }
+        : {}),
+      ...(typeof operationName === 'string' ? { operationName } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+async function handle(
+  options: SandboxServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const path = (request.url ?? '/').split('?')[0];
+  if (request.method === 'GET' && path === '/healthz') {
+    send(response, 200, { ok: true });
+    return;
+  }
+  const api =
+    path === '/graphql' ? options.core : path === '/metadata' ? options.metadata : undefined;
+  if (!api) {
+    send(response, 404, { error: `no route ${request.method ?? ''} ${path ?? ''}` });
+    return;
+  }
+  if (request.method !== 'POST') {
+    send(response, 405, graphqlError('use POST', 'BAD_REQUEST'));
+    return;
+  }
+  const text = await readBody(request, options.maxBodyBytes ?? MAX_BODY_BYTES);
+  if (text === undefined) {
+    send(response, 413, graphqlError('request body too large', 'BAD_REQUEST'));
+    return;
+  }
+  const body = parseBody(text);
+  if (!body) {
+    send(response, 400, graphqlError('expected a JSON body with a query string', 'BAD_REQUEST'));
+    return;
+  }
+  const principal = principalOf(options.getState(), request.headers.authorization, options.now());
+  // The code Twenty's clients react to (CSDK refreshes on 401 or UNAUTHENTICATED).
+  if (typeof principal === 'string') {
+    send(response, 401, graphqlError(principal, 'UNAUTHENTICATED'));
+    return;
+  }
+  const result = await api.execute({
+    source: body.query,
+    variables: body.variables,
+    operationName: body.operationName,
+    principal,
+  });
+  send(response, 200, result);
+}
+
+export interface RunningSandbox {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1 (port 0: any free port). */
+export async function startSandboxServer(
+  options: SandboxServerOptions,
+  port = 0,
+): Promise<RunningSandbox> {
+  const server = createServer((request, response) => {
+    handle(options, request, response).catch((error: unknown) => {
+      // An error escaping the APIs is a sandbox bug: answer it, and keep serving.
+      const message = error instanceof Error ? error.message : String(error);
+      if (!response.headersSent)
+        send(response, 500, graphqlError(`sandbox error: ${message}`, 'INTERNAL_SERVER_ERROR'));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
