@@ -96,49 +96,65 @@ function parseBody(text: string): GraphqlBody | undefined {
   }
 }
 
-async function handle(
+/** An HTTP answer, whatever carries it (node:http here, msw in unit tests). */
+export interface SandboxAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * Answers one HTTP request to the sandbox. Transport-free, so the server and the msw handlers
+ * (sandbox/msw.ts) give the same answers. `readBody` yields undefined when over the size limit.
+ */
+export async function answer(
   options: SandboxServerOptions,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const path = (request.url ?? '/').split('?')[0];
-  if (request.method === 'GET' && path === '/healthz') {
-    send(response, 200, { ok: true });
-    return;
-  }
+  request: {
+    readonly method: string;
+    readonly path: string;
+    readonly authorization: string | undefined;
+    readonly readBody: () => Promise<string | undefined>;
+  },
+): Promise<SandboxAnswer> {
+  const { method, path } = request;
+  if (method === 'GET' && path === '/healthz') return { status: 200, body: { ok: true } };
   const api =
     path === '/graphql' ? options.core : path === '/metadata' ? options.metadata : undefined;
-  if (!api) {
-    send(response, 404, { error: `no route ${request.method ?? ''} ${path ?? ''}` });
-    return;
-  }
-  if (request.method !== 'POST') {
-    send(response, 405, graphqlError('use POST', 'BAD_REQUEST'));
-    return;
-  }
-  const text = await readBody(request, options.maxBodyBytes ?? MAX_BODY_BYTES);
-  if (text === undefined) {
-    send(response, 413, graphqlError('request body too large', 'BAD_REQUEST'));
-    return;
-  }
+  if (!api) return { status: 404, body: { error: `no route ${method} ${path}` } };
+  if (method !== 'POST') return { status: 405, body: graphqlError('use POST', 'BAD_REQUEST') };
+  const text = await request.readBody();
+  if (text === undefined)
+    return { status: 413, body: graphqlError('request body too large', 'BAD_REQUEST') };
   const body = parseBody(text);
-  if (!body) {
-    send(response, 400, graphqlError('expected a JSON body with a query string', 'BAD_REQUEST'));
-    return;
-  }
-  const principal = principalOf(options.getState(), request.headers.authorization, options.now());
+  if (!body)
+    return {
+      status: 400,
+      body: graphqlError('expected a JSON body with a query string', 'BAD_REQUEST'),
+    };
+  const principal = principalOf(options.getState(), request.authorization, options.now());
   // The code Twenty's clients react to (CSDK refreshes on 401 or UNAUTHENTICATED).
-  if (typeof principal === 'string') {
-    send(response, 401, graphqlError(principal, 'UNAUTHENTICATED'));
-    return;
-  }
+  if (typeof principal === 'string')
+    return { status: 401, body: graphqlError(principal, 'UNAUTHENTICATED') };
   const result = await api.execute({
     source: body.query,
     variables: body.variables,
     operationName: body.operationName,
     principal,
   });
-  send(response, 200, result);
+  return { status: 200, body: result };
+}
+
+async function handle(
+  options: SandboxServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const { status, body } = await answer(options, {
+    method: request.method ?? 'GET',
+    path: (request.url ?? '/').split('?')[0] ?? '/',
+    authorization: request.headers.authorization,
+    readBody: () => readBody(request, options.maxBodyBytes ?? MAX_BODY_BYTES),
+  });
+  send(response, status, body);
 }
 
 export interface RunningSandbox {
