@@ -1,0 +1,28 @@
+/**
+ * What every resolver of the core API works with: the dependencies the sandbox wires in and,
+ * per request, the state, the principal and the reads already authorised.
+ */
+import type { Authorizer } from '../authorizer.js';
+import type { Principal, RecordEventSink, WorkspaceState } from '../workspace.js';
+
+export interface CoreApiDeps {
+  /** The workspace to serve; read at every request, so metadata changes show up. */
+  readonly getState: () => WorkspaceState;
+  readonly authorizer: Authorizer;
+  readonly onEvent: RecordEventSink;
+  /** The clock for `createdAt`, `updatedAt` and `deletedAt`. */
+  readonly now: () => Date;
+  /** Ids for created records (UUIDs: the schema's UUID scalar rejects anything else). */
+  readonly newId: () => string;
+}
+
+export interface CoreContext {
+  readonly deps: CoreApiDeps;
+  readonly state: WorkspaceState;
+  readonly principal: Principal;
+  /** Nested relation reads already checked, by response path without list indexes. */
+  readonly checkedPaths: Set<string>;
+}
+
+/** Twenty's QUERY_MAX_RECORDS in 2.43: page size by default and the batch limit of writes. */
+export const QUERY_MAX_RECORDS = 60;

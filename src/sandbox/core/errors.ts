@@ -1,0 +1,20 @@
+/**
+ * The GraphQL errors the core API answers with. Twenty turns its query-runner exceptions into
+ * GraphQL errors in `common-query-runner-to-graphql-api-exception-handler.util.ts` (twentyhq/
+ * twenty `packages/twenty-server/src/engine/api/common/common-query-runners/`): RECORD_NOT_FOUND
+ * becomes a `NotFoundError` (code NOT_FOUND); ARGS_CONFLICT, INVALID_QUERY_INPUT,
+ * INVALID_CURSOR, TOO_MANY_RECORDS_TO_UPDATE and BAD_REQUEST become a `UserInputError`
+ * (code BAD_USER_INPUT).
+ */
+import { GraphQLError } from 'graphql';
+
+export type CoreErrorCode = 'NOT_FOUND' | 'BAD_USER_INPUT';
+
+export function coreError(message: string, code: CoreErrorCode = 'BAD_USER_INPUT'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } });
+}
+
+/** `common-find-one-query-runner.service.ts`, `common-update-one-query-runner.service.ts`. */
+export function recordNotFound(): GraphQLError {
+  return coreError('Record not found', 'NOT_FOUND');
+}

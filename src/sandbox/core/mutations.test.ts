@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import {
+  at,
+  API_KEY,
+  C_ACME,
+  C_GLOBEX,
+  C_INITECH,
+  harness,
+  ids,
+  MEMBER_ID,
+  NOW,
+  P_ADA,
+  P_BOB,
+  P_CARLA,
+  uuid,
+} from './fixtures.test-support.js';
+
+const CREATE_PERSON = `mutation ($data: PersonCreateInput!, $upsert: Boolean) {
+  createPerson(data: $data, upsert: $upsert) {
+    id createdAt updatedAt deletedAt position jobTitle companyId
+    name { firstName lastName } emails { primaryEmail additionalEmails }
+    phones { primaryPhoneNumber } createdBy { source workspaceMemberId name context }
+  }
+}`;
+
+describe('create', () => {
+  it('creates a record with generated id, timestamps, defaults and the member as creator', async () => {
+    const h = harness();
+    const data = await h.run(CREATE_PERSON, { data: { name: { firstName: 'Dora' } } });
+    expect(at(data, 'createPerson')).toEqual({
+      id: uuid(500),
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+      deletedAt: null,
+      position: -1,
+      jobTitle: '',
+      companyId: null,
+      name: { firstName: 'Dora', lastName: '' },
+      emails: { primaryEmail: '', additionalEmails: null },
+      phones: { primaryPhoneNumber: '' },
+      createdBy: {
+        source: 'MANUAL',
+        workspaceMemberId: MEMBER_ID,
+        name: 'Ada Lovelace',
+        context: {},
+      },
+    });
+    expect(h.state.records.person?.[uuid(500)]).toBeDefined();
+  });
+
+  it('records an API key as an API actor named after the key', async () => {
+    const data = await harness().run(CREATE_PERSON, { data: { jobTitle: 'Bot' } }, API_KEY);
+    expect(at(data, 'createPerson.createdBy')).toEqual({
+      source: 'API',
+      workspaceMemberId: null,
+      name: 'Zapier',
+      context: {},
+    });
+  });
+
+  it('creates many records placed first, and emits one created event each', async () => {
+    const h = harness();
+    const data = await h.run(
+      'mutation ($data: [CompanyCreateInput!]!) { createCompanies(data: $data) { id name position } }',
+      { data: [{ name: 'One' }, { name: 'Two' }] },
+    );
+    expect(at(data, 'createCompanies')).toEqual([
+      { id: uuid(500), name: 'One', position: -1 },
+      { id: uuid(501), name: 'Two', position: -2 },
+    ]);
+    expect(h.events.map((event) => [event.action, event.after?.name, event.before])).toEqual([
+      ['created', 'One', undefined],
+      ['created', 'Two', undefined],
+    ]);
+  });
+
+  it('refuses to create more than 60 records in one call, as Twenty does', async () => {
+    const h = harness();
+    const data = Array.from({ length: 61 }, (_, index) => ({ name: `C${index}` }));
+    const errors = await h.fail(
+      'mutation ($data: [CompanyCreateInput!]!) { createCompanies(data: $data) { id } }',
+      { data },
+    );
+    expect(errors[0]?.message).toBe('Maximum number of records to upsert is 60.');
+    expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    expect(h.events).toEqual([]);
+  });
+
+  it('upserts: updates the record matching the id or a unique field, creates the rest', async () => {
+    const h = harness();
+    const data = await h.run(
+      'mutation ($data: [PersonCreateInput!]!) { createPeople(data: $data, upsert: true) { id jobTitle createdBy { name } } }',
+      {
+        data: [
+          { emails: { primaryEmail: 'bob@globex.com' }, jobTitle: 'VP' },
+          { id: P_ADA, jobTitle: 'Chair' },
+          { jobTitle: 'New' },
+        ],
+      },
+    );
+    expect(at(data, 'createPeople')).toEqual([
+      { id: P_BOB, jobTitle: 'VP', createdBy: { name: 'System' } },
+      { id: P_ADA, jobTitle: 'Chair', createdBy: { name: 'System' } },
+      { id: uuid(500), jobTitle: 'New', createdBy: { name: 'Ada Lovelace' } },
+    ]);
+    expect(h.events.map((event) => event.action)).toEqual(['updated', 'updated', 'created']);
+  });
+
+  it('refuses a create whose id already exists', async () => {
+    const errors = await harness().fail(CREATE_PERSON, { data: { id: P_ADA } });
+    expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('update', () => {
+  it('updates one record, merging composite sub-fields, and emits the changed fields', async () => {
+    const h = harness();
+    const data = await h.run(
+      'mutation ($id: UUID!) { updatePerson(id: $id, data: { name: { firstName: "Adele" }, city: "Paris" }) { name { firstName lastName } updatedAt updatedBy { name } } }',
+      { id: P_ADA },
+    );
+    expect(at(data, 'updatePerson')).toEqual({
+      name: { firstName: 'Adele', lastName: 'Smith' },
+      updatedAt: NOW.toISOString(),
+      updatedBy: { name: 'Ada Lovelace' },
+    });
+    expect(h.events).toHaveLength(1);
+    expect(h.events[0]).toMatchObject({ action: 'updated', updatedFields: ['name'] });
+    expect(h.events[0]?.before?.name).toEqual({ firstName: 'Ada', lastName: 'Smith' });
+  });
+
+  it('answers Record not found for an unknown or soft-deleted id', async () => {
+    const errors = await harness().fail(
+      'mutation ($id: UUID!) { updateCompany(id: $id, data: { name: "X" }) { id } }',
+      { id: C_INITECH },
+    );
+    expect(errors[0]?.message).toBe('Record not found');
+    expect(errors[0]?.extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('updates every record the filter matches', async () => {
+    const h = harness();
+    const data = await h.run(
+      'mutation { updatePeople(filter: { name: { lastName: { eq: "Smith" } } }, data: { city: "Rome" }) { id city } }',
+    );
+    expect(at(data, 'updatePeople')).toEqual([
+      { id: P_ADA, city: 'Rome' },
+      { id: P_CARLA, city: 'Rome' },
+    ]);
+    expect(h.events.map((event) => event.updatedFields)).toEqual([['city'], ['city']]);
+  });
+
+  it('refuses to update more than 60 records at once', async () => {
+    const h = harness();
+    const data = Array.from({ length: 60 }, (_, index) => ({ name: `C${index}` }));
+    await h.run(
+      'mutation ($data: [CompanyCreateInput!]!) { createCompanies(data: $data) { id } }',
+      {
+        data,
+      },
+    );
+    const errors = await h.fail(
+      'mutation { updateCompanies(filter: {}, data: { employees: 1 }) { id } }',
+    );
+    expect(errors[0]?.message).toBe('Cannot update more than 60 records at once');
+    expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('delete, restore and destroy', () => {
+  const visible = '{ companies { edges { node { id } } } }';
+
+  it('soft-deletes: the record leaves reads but stays restorable', async () => {
+    const h = harness();
+    const deleted = await h.run(
+      'mutation ($id: UUID!) { deleteCompany(id: $id) { id deletedAt } }',
+      {
+        id: C_GLOBEX,
+      },
+    );
+    expect(at(deleted, 'deleteCompany')).toEqual({ id: C_GLOBEX, deletedAt: NOW.toISOString() });
+    expect(ids(at(await h.run(visible), 'companies'))).toEqual([C_ACME]);
+    const restored = await h.run(
+      'mutation ($id: UUID!) { restoreCompany(id: $id) { id deletedAt } }',
+      { id: C_GLOBEX },
+    );
+    expect(at(restored, 'restoreCompany')).toEqual({ id: C_GLOBEX, deletedAt: null });
+    expect(ids(at(await h.run(visible), 'companies'))).toEqual([C_ACME, C_GLOBEX]);
+    expect(h.events.map((event) => event.action)).toEqual(['deleted', 'restored']);
+  });
+
+  it('deletes and restores many by filter', async () => {
+    const h = harness();
+    const deleted = await h.run(
+      'mutation { deleteCompanies(filter: { name: { like: "%c%" } }) { id } }',
+    );
+    expect(at(deleted, 'deleteCompanies')).toEqual([{ id: C_ACME }]);
+    const restored = await h.run(
+      'mutation { restoreCompanies(filter: { name: { in: ["Acme", "Initech"] } }) { id } }',
+    );
+    expect(at(restored, 'restoreCompanies')).toEqual([{ id: C_ACME }, { id: C_INITECH }]);
+  });
+
+  it('destroys for good, soft-deleted records included', async () => {
+    const h = harness();
+    const one = await h.run('mutation ($id: UUID!) { destroyCompany(id: $id) { id name } }', {
+      id: C_INITECH,
+    });
+    expect(at(one, 'destroyCompany')).toEqual({ id: C_INITECH, name: 'Initech' });
+    const many = await h.run(
+      'mutation { destroyPeople(filter: { city: { eq: "Berlin" } }) { id } }',
+    );
+    expect(at(many, 'destroyPeople')).toEqual([{ id: P_CARLA }]);
+    expect(h.state.records.company?.[C_INITECH]).toBeUndefined();
+    expect(h.events.map((event) => [event.action, event.after])).toEqual([
+      ['destroyed', undefined],
+      ['destroyed', undefined],
+    ]);
+    const errors = await h.fail('mutation ($id: UUID!) { restoreCompany(id: $id) { id } }', {
+      id: C_INITECH,
+    });
+    expect(errors[0]?.message).toBe('Record not found');
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * Building and changing records the way Twenty stores them: every composite sub-field present
+ * (text sub-fields `''`, the others `null`, as the columns' defaults are), field defaults from
+ * metadata, `createdAt`/`updatedAt` from the clock, `deletedAt: null`, and the ACTOR of the
+ * principal in `createdBy`/`updatedBy` (twentyhq/twenty `packages/twenty-server/src/engine/api/
+ * common/common-args-processors/data-arg-processor/`; the actor from `packages/twenty-server/
+ * src/engine/core-modules/actor/utils/build-created-by-from-full-name-metadata.util.ts` and
+ * `build-created-by-from-api-key.util.ts`: a member writes as `{ source: 'MANUAL',
+ * workspaceMemberId, name: 'First Last' }`, an API key as `{ source: 'API', workspaceMemberId:
+ * null, name: <key name> }`, context `{}`).
+ * A record created without `position` goes first (see mutations.ts `firstPositions`).
+ */
+import { compositeProperties, fieldKind } from '../../host/core-schema/field-types.js';
+import { isPlainObject } from '../../policy/condition.js';
+import type {
+  Principal,
+  SandboxField,
+  SandboxObject,
+  SandboxRecord,
+  WorkspaceState,
+} from '../workspace.js';
+import { metadataFieldName } from './object-model.js';
+
+export type RecordData = Readonly<Record<string, unknown>>;
+
+export interface Actor {
+  readonly source: 'MANUAL' | 'API';
+  readonly workspaceMemberId: string | null;
+  readonly name: string;
+  readonly context: Record<string, never>;
+}
+
+function memberName(state: WorkspaceState, memberId: string): string {
+  const name = state.records.workspaceMember?.[memberId]?.name;
+  if (!isPlainObject(name)) return '';
+  const parts = [name.firstName, name.lastName].filter((part) => typeof part === 'string');
+  return parts.join(' ').trim();
+}
+
+export function actorOf(state: WorkspaceState, principal: Principal): Actor {
+  if (principal.kind === 'member') {
+    const name = memberName(state, principal.memberId);
+    return { source: 'MANUAL', workspaceMemberId: principal.memberId, name, context: {} };
+  }
+  const key = state.apiKeys.find((candidate) => candidate.id === principal.apiKeyId);
+  return { source: 'API', workspaceMemberId: null, name: key?.name ?? '', context: {} };
+}
+
+/** A metadata default as stored: `"'NEW'"` → `'NEW'`, numbers and booleans as they are. */
+function parseDefault(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return /^'.*'$/s.test(value) ? value.slice(1, -1) : null;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  return null;
+}
+
+function compositeDefault(object: SandboxObject, field: SandboxField): Record<string, unknown> {
+  const kind = fieldKind(object, field);
+  if (kind.kind !== 'composite') return {};
+  const given = isPlainObject(field.defaultValue) ? field.defaultValue : {};
+  const value: Record<string, unknown> = {};
+  for (const property of compositeProperties(kind.type)) {
+    const fallback = property.type === 'TEXT' ? '' : null;
+    value[property.name] = property.name in given ? parseDefault(given[property.name]) : fallback;
+  }
+  return value;
+}
+
+/** The stored keys and default values of a field (a relation's join column, or the field). */
+function defaultsOf(object: SandboxObject, field: SandboxField): [string, unknown][] {
+  const kind = fieldKind(object, field);
+  switch (kind.kind) {
+    case 'oneToMany':
+      return [];
+    case 'manyToOne':
+      return [[kind.joinColumn, null]];
+    case 'composite':
+      return [[field.name, compositeDefault(object, field)]];
+    default: {
+      if (field.type === 'TS_VECTOR') return [];
+      const parsed = parseDefault(field.defaultValue);
+      const fallback = field.type === 'TEXT' ? '' : null;
+      return [[field.name, field.defaultValue === undefined ? fallback : parsed]];
+    }
+  }
+}
+
+/** Writes data onto a record: composite values merge sub-field by sub-field. */
+function assign(object: SandboxObject, target: Record<string, unknown>, data: RecordData): void {
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    const field = object.fields.find((candidate) => candidate.name === key);
+    const current = target[key];
+    if (field && fieldKind(object, field).kind === 'composite' && isPlainObject(value)) {
+      target[key] = { ...(isPlainObject(current) ? current : {}), ...value };
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+export interface NewRecordContext {
+  readonly id: string;
+  readonly now: string;
+  readonly actor: Actor;
+  readonly position: number;
+}
+
+export function buildRecord(
+  object: SandboxObject,
+  data: RecordData,
+  context: NewRecordContext,
+): SandboxRecord {
+  const record: Record<string, unknown> = {};
+  for (const field of object.fields) {
+    for (const [key, value] of defaultsOf(object, field)) record[key] = value;
+  }
+  assign(object, record, data);
+  Object.assign(record, {
+    id: typeof data.id === 'string' ? data.id : context.id,
+    createdAt: typeof data.createdAt === 'string' ? data.createdAt : context.now,
+    updatedAt: context.now,
+    deletedAt: typeof data.deletedAt === 'string' ? data.deletedAt : null,
+    createdBy: context.actor,
+    updatedBy: context.actor,
+  });
+  if (object.fields.some((field) => field.name === 'position')) {
+    record.position = typeof data.position === 'number' ? data.position : context.position;
+  }
+  return record as SandboxRecord;
+}
+
+/** The record after an update of `data` (createdBy is never rewritten). */
+export function updatedRecord(
+  object: SandboxObject,
+  before: SandboxRecord,
+  data: RecordData,
+  now: string,
+  actor: Actor,
+): SandboxRecord {
+  const record: Record<string, unknown> = { ...before };
+  const { createdBy: _ignored, ...rest } = data;
+  assign(object, record, rest);
+  record.updatedAt = now;
+  if (object.fields.some((field) => field.name === 'updatedBy')) record.updatedBy = actor;
+  return record as SandboxRecord;
+}
+
+/** The metadata fields whose stored value differs between two versions of a record. */
+export function changedFields(
+  object: SandboxObject,
+  before: SandboxRecord,
+  after: SandboxRecord,
+  data: RecordData,
+): string[] {
+  const names = new Set<string>();
+  for (const key of Object.keys(data)) {
+    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    names.add(metadataFieldName(object, key) ?? key);
+  }
+  return [...names];
+}
+
+/** The metadata fields a write's data names, for the permission check. */
+export function dataFieldNames(object: SandboxObject, data: readonly RecordData[]): string[] {
+  const names = new Set<string>();
+  for (const item of data) {
+    for (const key of Object.keys(item)) names.add(metadataFieldName(object, key) ?? key);
+  }
+  return [...names];
+}
