@@ -26,6 +26,16 @@ export interface Authorizer {
     principal: Principal,
     object: SandboxObject,
   ): ((record: SandboxRecord) => boolean) | undefined;
+  /**
+   * Throws when a row as it would be inserted or updated falls outside the role's row-level
+   * predicates (Twenty: `validate-rls-predicates-for-records.util.ts`); called before storing.
+   */
+  checkWrittenRecords?(
+    principal: Principal,
+    object: SandboxObject,
+    operation: 'insert' | 'update',
+    records: readonly SandboxRecord[],
+  ): void;
 }
 
 /** Every operation permitted, every row reachable: for tests of the resolvers alone. */

@@ -106,15 +106,17 @@ export function insertRecords(
     if (typeof item.id === 'string' && item.id in table) {
       throw coreError('A duplicate entry was detected');
     }
-    const record = buildRecord(object, item, {
+    return buildRecord(object, item, {
       id: context.deps.newId(),
       now: nowIso(context),
       actor,
       position: positionAt(typeof item.position === 'number' ? 0 : backfilled++),
     });
-    table[record.id] = record;
-    return record;
   });
+  // Twenty checks written rows against the role's row-level predicates inside the write's
+  // transaction and rolls back on a violation: check before anything is stored.
+  context.deps.authorizer.checkWrittenRecords?.(context.principal, object, 'insert', created);
+  for (const record of created) table[record.id] = record;
   for (const record of created) emit(context, object, 'created', undefined, record);
   return created;
 }
@@ -139,9 +141,15 @@ export function updateEach(
   const now = nowIso(context);
   const results = changes.map(([before, data]) => {
     const after = updatedRecord(object, before, data, now, actor);
-    table[after.id] = after;
     return { before, after, fields: changedFields(object, before, after, data) };
   });
+  context.deps.authorizer.checkWrittenRecords?.(
+    context.principal,
+    object,
+    'update',
+    results.map((r) => r.after),
+  );
+  for (const { after } of results) table[after.id] = after;
   for (const { before, after, fields } of results) {
     emit(context, object, 'updated', before, after, fields);
   }
