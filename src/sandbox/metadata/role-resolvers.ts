@@ -1,0 +1,207 @@
+/**
+ * Roles and role assignment: `getRoles`, `createOneRole`, `updateOneRole`, `deleteOneRole`,
+ * `updateWorkspaceMemberRole` (repo `metadata-modules/role/role.resolver.ts`, all behind
+ * `SettingsPermissionsGuard(ROLES)`; `role.service.ts`; `user-role/user-role.service.ts`).
+ */
+import { z } from 'zod';
+import type { SandboxRole, WorkspaceState } from '../workspace.js';
+import { commit, type MetadataContext, type RootResolver, stateOf } from './context.js';
+import { metadataError, permissionsError } from './errors.js';
+import { parseArgs } from './parse.js';
+import { requireSettingsFlag } from './permission-flags.js';
+import { editableRoleOrThrow, isAdminRole, replaceRole, roleOrThrow } from './role-state.js';
+import { roleView, workspaceMemberView } from './role-views.js';
+
+const roleSwitches = {
+  description: z.string().nullish(),
+  icon: z.string().nullish(),
+  canUpdateAllSettings: z.boolean().nullish(),
+  canAccessAllTools: z.boolean().nullish(),
+  canReadAllObjectRecords: z.boolean().nullish(),
+  canUpdateAllObjectRecords: z.boolean().nullish(),
+  canSoftDeleteAllObjectRecords: z.boolean().nullish(),
+  canDestroyAllObjectRecords: z.boolean().nullish(),
+  canBeAssignedToUsers: z.boolean().nullish(),
+  canBeAssignedToAgents: z.boolean().nullish(),
+  canBeAssignedToApiKeys: z.boolean().nullish(),
+};
+
+const createRoleArgs = z.object({
+  createRoleInput: z.object({ id: z.string().nullish(), label: z.string(), ...roleSwitches }),
+});
+
+const updateRoleArgs = z.object({
+  updateRoleInput: z.object({
+    id: z.string(),
+    update: z.object({ label: z.string().nullish(), ...roleSwitches }),
+  }),
+});
+
+type RoleInput = z.output<typeof updateRoleArgs>['updateRoleInput']['update'];
+
+/** `PermissionsExceptionCode.ROLE_LABEL_ALREADY_EXISTS`, a ForbiddenError in Twenty. */
+function checkLabelFree(state: WorkspaceState, label: string, exceptId?: string): void {
+  if (state.roles.some((role) => role.label === label && role.id !== exceptId)) {
+    throw permissionsError(
+      'FORBIDDEN',
+      'ROLE_LABEL_ALREADY_EXISTS',
+      'A role with this label already exists',
+      'A role with this label already exists.',
+    );
+  }
+}
+
+/** Texts a caller may clear with null; the switches are non-null in Twenty's role entity. */
+const CLEARABLE = new Set(['description', 'icon']);
+
+/** The role with the input applied; absent (or, for switches, null) values keep `base`'s. */
+function applyRoleInput(base: SandboxRole, input: RoleInput): SandboxRole {
+  const defined = Object.fromEntries(
+    Object.entries(input).filter(
+      ([key, value]) => value !== undefined && (value !== null || CLEARABLE.has(key)),
+    ),
+  );
+  return { ...base, ...defined };
+}
+
+/** Twenty's defaults for a created role: every switch off, assignable to every target. */
+function blankRole(id: string, label: string): SandboxRole {
+  return {
+    id,
+    label,
+    description: null,
+    icon: null,
+    isEditable: true,
+    canUpdateAllSettings: false,
+    canAccessAllTools: false,
+    canReadAllObjectRecords: false,
+    canUpdateAllObjectRecords: false,
+    canSoftDeleteAllObjectRecords: false,
+    canDestroyAllObjectRecords: false,
+    canBeAssignedToUsers: true,
+    canBeAssignedToAgents: true,
+    canBeAssignedToApiKeys: true,
+    permissionFlags: [],
+    objectPermissions: [],
+    fieldPermissions: [],
+    rowLevelPermissionPredicates: [],
+    rowLevelPermissionPredicateGroups: [],
+  };
+}
+
+function rolesGuarded(context: MetadataContext): void {
+  requireSettingsFlag(context, 'ROLES');
+}
+
+const getRoles: RootResolver = (_args, context) => {
+  rolesGuarded(context);
+  const state = stateOf(context);
+  return state.roles.map((role) => roleView(state, role));
+};
+
+const createOneRole: RootResolver = (args, context) => {
+  rolesGuarded(context);
+  const { id, label, ...switches } = parseArgs(createRoleArgs, args).createRoleInput;
+  const created = commit(context, (state) => {
+    checkLabelFree(state, label);
+    const role = applyRoleInput(blankRole(id ?? context.deps.newId(), label), switches);
+    return { state: { ...state, roles: [...state.roles, role] }, result: role };
+  });
+  return roleView(stateOf(context), created);
+};
+
+const updateOneRole: RootResolver = (args, context) => {
+  rolesGuarded(context);
+  const { id, update } = parseArgs(updateRoleArgs, args).updateRoleInput;
+  const updated = commit(context, (state) => {
+    const role = editableRoleOrThrow(state, id);
+    if (update.label != null) checkLabelFree(state, update.label, id);
+    const next = applyRoleInput(role, update);
+    return { state: replaceRole(state, next), result: next };
+  });
+  return roleView(stateOf(context), updated);
+};
+
+/**
+ * Deleting a role moves its members to the workspace's default role, and the default role
+ * itself cannot be deleted (repo `role.service.ts` `deleteManyRoles`,
+ * `assignDefaultRoleToMembersWithRoleToDelete`). API keys holding the role lose it, as
+ * Twenty's role targets go with the role; such a key then has no role.
+ */
+const deleteOneRole: RootResolver = (args, context) => {
+  rolesGuarded(context);
+  const { roleId } = parseArgs(z.object({ roleId: z.string() }), args);
+  return commit(context, (state) => {
+    editableRoleOrThrow(state, roleId);
+    if (roleId === state.defaultRoleId) {
+      throw permissionsError(
+        'FORBIDDEN',
+        'DEFAULT_ROLE_CANNOT_BE_DELETED',
+        'Default role cannot be deleted',
+        'The default role cannot be deleted as it is required for the workspace to function properly.',
+      );
+    }
+    const members = state.members.map((member) =>
+      member.roleId === roleId ? { ...member, roleId: state.defaultRoleId } : member,
+    );
+    const roles = state.roles.filter((role) => role.id !== roleId);
+    return { state: { ...state, members, roles }, result: roleId };
+  });
+};
+
+/**
+ * Refuses to take the admin role from its last holder (repo `user-role.service.ts`
+ * `validateMoreThanOneWorkspaceMemberHasAdminRoleOrThrow`; issue #14117).
+ */
+function checkNotLastAdmin(state: WorkspaceState, currentRole: SandboxRole | undefined): void {
+  if (currentRole === undefined || !isAdminRole(currentRole)) return;
+  const holders = state.members.filter((member) => member.roleId === currentRole.id);
+  if (holders.length === 1) {
+    throw permissionsError(
+      'FORBIDDEN',
+      'CANNOT_UNASSIGN_LAST_ADMIN',
+      'Cannot unassign admin role from last admin of the workspace',
+      'You cannot remove the admin role from the last administrator. Please assign another administrator first.',
+    );
+  }
+}
+
+const updateWorkspaceMemberRole: RootResolver = (args, context) => {
+  rolesGuarded(context);
+  const input = z.object({ workspaceMemberId: z.string(), roleId: z.string() });
+  const { workspaceMemberId, roleId } = parseArgs(input, args);
+  commit(context, (state) => {
+    const member = state.members.find((candidate) => candidate.id === workspaceMemberId);
+    if (member === undefined) {
+      throw metadataError('Workspace member not found', 'NOT_FOUND', {
+        subCode: 'WORKSPACE_MEMBER_NOT_FOUND',
+      });
+    }
+    const role = roleOrThrow(state, roleId);
+    if (!role.canBeAssignedToUsers) {
+      throw permissionsError(
+        'BAD_USER_INPUT',
+        'ROLE_CANNOT_BE_ASSIGNED_TO_USERS',
+        'Role cannot be assigned to users',
+      );
+    }
+    if (member.roleId === roleId) return { state, result: undefined };
+    checkNotLastAdmin(
+      state,
+      state.roles.find((candidate) => candidate.id === member.roleId),
+    );
+    const members = state.members.map((m) => (m.id === member.id ? { ...m, roleId } : m));
+    return { state: { ...state, members }, result: undefined };
+  });
+  const state = stateOf(context);
+  const member = state.members.find((candidate) => candidate.id === workspaceMemberId);
+  return member === undefined ? null : workspaceMemberView(state, member);
+};
+
+export const roleResolvers: Readonly<Record<string, RootResolver>> = {
+  getRoles,
+  createOneRole,
+  updateOneRole,
+  deleteOneRole,
+  updateWorkspaceMemberRole,
+};
