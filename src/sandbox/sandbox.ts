@@ -1,0 +1,132 @@
+/**
+ * The sandbox assembled: one workspace state, the core API (records) and the metadata API
+ * (schema, roles, webhooks, keys) over it, Twenty's native permissions in between, record
+ * events delivered to webhooks, and the state saved to a file after every change when asked.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createCoreApi } from './core/core-api.js';
+import { createMetadataApi } from './metadata/metadata-api.js';
+import { nativeAuthorizer } from './permissions/native-authorizer.js';
+import { seedWorkspace, type SeedCounts } from './seed/seed.js';
+import { ADMIN_API_KEY_ID, stateFromSeed } from './seed-state.js';
+import type { SandboxServerOptions } from './server.js';
+import { loadState, saveState } from './state-file.js';
+import { deliverRecordEvent, type DeliveryResult } from './webhook-delivery.js';
+import type { WorkspaceState } from './workspace.js';
+
+export interface SandboxOptions {
+  /** The row-level-permission entitlement (`--rls on`). */
+  readonly rls: boolean;
+  /** `default`: the seeded organisation; `none`: standard objects, roles and the admin key only. */
+  readonly seed: 'default' | 'none';
+  readonly seedCounts?: Partial<SeedCounts>;
+  /** Load the workspace from this file when it exists, and save it there after each change. */
+  readonly statePath?: string;
+  /** The admin API key's token; a random one otherwise. */
+  readonly adminKey?: string;
+  readonly now?: () => Date;
+  /** Used for webhook deliveries (tests pass msw's or a recorder). */
+  readonly fetch?: typeof fetch;
+}
+
+export interface Sandbox {
+  state(): WorkspaceState;
+  readonly adminKey: string;
+  /** For `startSandboxServer` and for the msw handlers. */
+  readonly serverOptions: SandboxServerOptions;
+  /** Webhook deliveries made so far, oldest first (the last 1,000). */
+  readonly deliveries: readonly DeliveryResult[];
+  /** Resolves when every delivery and save started so far has finished. */
+  settle(): Promise<void>;
+}
+
+const token = (prefix: string): string => `${prefix}_${randomBytes(24).toString('base64url')}`;
+const MAX_DELIVERIES_KEPT = 1000;
+
+async function initialState(
+  options: SandboxOptions,
+  adminKey: string,
+  now: Date,
+): Promise<WorkspaceState> {
+  const saved = options.statePath === undefined ? undefined : await loadState(options.statePath);
+  if (saved) {
+    // A key given on the command line opens a saved workspace too.
+    return {
+      ...saved,
+      rlsEnabled: options.rls,
+      apiKeyTokens: { ...saved.apiKeyTokens, [adminKey]: ADMIN_API_KEY_ID },
+    };
+  }
+  const counts =
+    options.seed === 'none'
+      ? { members: 0, companies: 0, people: 0, opportunities: 0 }
+      : options.seedCounts;
+  const seed =
+    options.seed === 'none'
+      ? { members: [], teams: [], companies: [], people: [], opportunities: [] }
+      : seedWorkspace({ ...(counts ? { counts } : {}) });
+  return stateFromSeed(seed, {
+    rlsEnabled: options.rls,
+    adminKey,
+    newToken: () => token('tg_member'),
+    now,
+  });
+}
+
+export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const now = options.now ?? (() => new Date());
+  const adminKey = options.adminKey ?? token('tg_admin');
+  let state = await initialState(options, adminKey, now());
+  const getState = (): WorkspaceState => state;
+  const deliveries: DeliveryResult[] = [];
+  let pending: Promise<unknown> = Promise.resolve();
+  const track = (work: Promise<unknown>): void => {
+    pending = Promise.all([pending, work]);
+  };
+  const save = (): void => {
+    if (options.statePath !== undefined) track(saveState(options.statePath, state));
+  };
+
+  const core = createCoreApi({
+    getState,
+    authorizer: nativeAuthorizer(getState),
+    now,
+    newId: randomUUID,
+    onEvent: (event) => {
+      save();
+      track(
+        deliverRecordEvent(state, event, {
+          now: () => now().getTime(),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }).then((results) => {
+          deliveries.push(...results);
+          deliveries.splice(0, Math.max(0, deliveries.length - MAX_DELIVERIES_KEPT));
+        }),
+      );
+    },
+  });
+  const metadata = createMetadataApi({
+    getState,
+    update: (mutator) => {
+      state = mutator(state);
+      save();
+    },
+    now,
+    newId: randomUUID,
+    newToken: () => token('tg_key'),
+  });
+
+  return {
+    state: getState,
+    adminKey,
+    deliveries,
+    serverOptions: { getState, core, metadata, now: () => now().getTime() },
+    settle: async () => {
+      // New work may be queued while waiting; wait until none is.
+      for (let seen: Promise<unknown> | undefined; seen !== pending;) {
+        seen = pending;
+        await seen;
+      }
+    },
+  };
+}
