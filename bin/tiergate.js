@@ -8,9 +8,14 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 
+// Long-running commands (the sandbox) stop cleanly on Ctrl-C or a termination request.
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop.abort());
+
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
   env: process.env,
+  signal: stop.signal,
 });

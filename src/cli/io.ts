@@ -14,6 +14,8 @@ export interface CliIo {
   readonly stderr: Output;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Ends a long-running command (the sandbox); the binary wires it to SIGINT and SIGTERM. */
+  readonly signal?: AbortSignal;
 }
 
 /** Exit codes: 0 success, 1 the answer is "no" (invalid policy, failing test), 2 usage or I/O. */

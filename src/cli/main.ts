@@ -4,6 +4,7 @@ import type { Command, ParsedArgs } from './command.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
+import { sandboxCommand } from './commands/sandbox.js';
 import { schemaCommand } from './commands/schema.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
@@ -14,6 +15,7 @@ const COMMANDS: readonly Command[] = [
   testCommand,
   schemaCommand,
   demoCommand,
+  sandboxCommand,
 ];
 
 function mainHelp(): string {

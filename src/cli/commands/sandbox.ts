@@ -1,0 +1,158 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { createSandbox, type Sandbox } from '../../sandbox/sandbox.js';
+import { startSandboxServer } from '../../sandbox/server.js';
+import { StateFileError } from '../../sandbox/state-file.js';
+import type { Command } from '../command.js';
+import { CliError, EXIT, type CliIo } from '../io.js';
+
+const DEFAULT_PORT = 3030;
+
+function choice<T extends string>(
+  name: string,
+  value: string | boolean | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+    return value as T;
+  throw new CliError(`usage: --${name} takes ${allowed.join(' or ')}, not "${String(value)}"`);
+}
+
+function portOf(value: string | boolean | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const port = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || port > 65_535) {
+    throw new CliError(`usage: --port takes a port number from 0 to 65535, not "${String(value)}"`);
+  }
+  return port;
+}
+
+/** `.tiergate/sandbox.json`: how tests and demos reach the sandbox and act as anyone in it. */
+async function writeConnectionFile(io: CliIo, url: string, sandbox: Sandbox): Promise<string> {
+  const state = sandbox.state();
+  const members = state.members.map((m) => {
+    const record = state.records.workspaceMember?.[m.id] as
+      { name?: { firstName?: string; lastName?: string } } | undefined;
+    const role = state.roles.find((r) => r.id === m.roleId)?.label ?? m.roleId;
+    return {
+      id: m.id,
+      email: m.userEmail,
+      name: `${record?.name?.firstName ?? ''} ${record?.name?.lastName ?? ''}`.trim(),
+      role,
+      token: m.token,
+    };
+  });
+  const folder = join(io.cwd, '.tiergate');
+  await mkdir(folder, { recursive: true });
+  const path = join(folder, 'sandbox.json');
+  const connection = {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    metadataUrl: `${url}/metadata`,
+    workspaceId: state.id,
+    rls: state.rlsEnabled,
+    adminKey: sandbox.adminKey,
+    members,
+  };
+  // The file holds credentials: readable by its owner only.
+  await writeFile(path, `${JSON.stringify(connection, null, 2)}\n`, { mode: 0o600 });
+  return path;
+}
+
+function waitForStop(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+export const sandboxCommand: Command = {
+  name: 'sandbox',
+  summary: 'Run a Twenty-compatible sandbox CRM on localhost, seeded with an organisation.',
+  usage:
+    'tiergate sandbox [--port N] [--api-key KEY] [--rls on|off] [--seed default|none] [--state FILE]',
+  help: `Serves Twenty 2.43's core API (/graphql) and metadata API (/metadata) on 127.0.0.1, with
+Twenty's native permissions and webhooks, and writes .tiergate/sandbox.json with the URL, the admin
+API key and a bearer token for every member, so that tests and demos can act as anyone.
+
+Options:
+  --port N           port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --api-key KEY      the admin API key (default: a random one, printed)
+  --rls on|off       the row-level-permission entitlement (default off, as on Twenty's free plans)
+  --seed default|none  seed 60 members, 2,000 companies, 5,000 people, 3,000 opportunities (default),
+                     or start with no members and records
+  --state FILE       load the workspace from FILE when it exists and save every change to it
+  -h, --help         show this help
+
+Stops on Ctrl-C.`,
+  options: {
+    port: { type: 'string' },
+    'api-key': { type: 'string' },
+    rls: { type: 'string' },
+    seed: { type: 'string' },
+    state: { type: 'string' },
+  },
+  async run(args, io) {
+    if (args.positionals.length > 0) throw new CliError('usage: sandbox takes no arguments');
+    const port = portOf(args.values.port);
+    const rls = choice('rls', args.values.rls, ['on', 'off'] as const, 'off') === 'on';
+    const seed = choice('seed', args.values.seed, ['default', 'none'] as const, 'default');
+    const apiKey = args.values['api-key'];
+    if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.length < 8)) {
+      throw new CliError('usage: --api-key needs at least 8 characters');
+    }
+    const statePath =
+      typeof args.values.state === 'string' ? join(io.cwd, args.values.state) : undefined;
+    let sandbox: Sandbox;
+    try {
+      sandbox = await createSandbox({
+        rls,
+        seed,
+        ...(statePath ? { statePath } : {}),
+        ...(typeof apiKey === 'string' ? { adminKey: apiKey } : {}),
+      });
+    } catch (error) {
+      if (error instanceof StateFileError) throw new CliError(error.message, EXIT.failed);
+      throw error;
+    }
+    const running = await startSandboxServer(sandbox.serverOptions, port).catch(
+      (error: unknown) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new CliError(
+          code === 'EADDRINUSE'
+            ? `port ${port} is in use; pick another with --port`
+            : `cannot listen: ${String(error)}`,
+        );
+      },
+    );
+    const connection = await writeConnectionFile(io, running.url, sandbox);
+    const state = sandbox.state();
+    const example = state.members.find((m) => m.roleId === state.defaultRoleId);
+    io.stdout.write(
+      [
+        `Tiergate sandbox (Twenty 2.43-compatible) listening on ${running.url}`,
+        `  core API:       ${running.url}/graphql`,
+        `  metadata API:   ${running.url}/metadata`,
+        `  admin API key:  ${sandbox.adminKey}`,
+        `  workspace:      ${state.members.length} members, ${Object.keys(state.records.company ?? {}).length} companies, row-level permissions ${rls ? 'on' : 'off'}`,
+        `  tokens:         ${relative(io.cwd, connection)} (a bearer token for every member)`,
+        ...(example
+          ? [
+              `Act as a member (${example.userEmail}):`,
+              `  curl -s ${running.url}/graphql -H 'authorization: Bearer ${example.token}' -H 'content-type: application/json' -d '{"query":"{ opportunities { totalCount } }"}'`,
+            ]
+          : []),
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+    await waitForStop(io.signal);
+    await running.close();
+    await sandbox.settle();
+    io.stdout.write('Sandbox stopped.\n');
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.js';
+
+interface Connection {
+  url: string;
+  adminKey: string;
+  members: { token: string }[];
+}
+
+/** Runs `tiergate sandbox …` in-process until `stop` is called. */
+function runSandbox(args: string[]) {
+  const cwd = mkdtempSync(join(tmpdir(), 'tiergate-sandbox-cli-'));
+  const stop = new AbortController();
+  let out = '';
+  let err = '';
+  let announced: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    announced = resolve;
+  });
+  const done = main(['sandbox', '--port', '0', ...args], {
+    stdout: {
+      write: (text: string) => {
+        out += text;
+        if (out.includes('Press Ctrl-C to stop.')) announced();
+      },
+    },
+    stderr: { write: (text: string) => (err += text) },
+    cwd,
+    env: {},
+    signal: stop.signal,
+  });
+  return { cwd, ready, done, stop: () => stop.abort(), output: () => ({ out, err }) };
+}
+
+async function query(url: string, token: string, source: string): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ query: source }),
+  });
+  return response.json();
+}
+
+describe('tiergate sandbox', () => {
+  it('serves a seeded workspace and writes how to act as each member, readable by its owner only', async () => {
+    const run = runSandbox(['--api-key', 'admin-key-for-test']);
+    await run.ready;
+    const path = join(run.cwd, '.tiergate', 'sandbox.json');
+    const connection = JSON.parse(readFileSync(path, 'utf8')) as Connection;
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(connection.adminKey).toBe('admin-key-for-test');
+    expect(connection.members).toHaveLength(60);
+    const member = connection.members[1]?.token ?? '';
+    await expect(
+      query(`${connection.url}/graphql`, member, '{ opportunities { totalCount } }'),
+    ).resolves.toEqual({
+      data: { opportunities: { totalCount: 3000 } },
+    });
+    expect(run.output().out).toMatch(/admin API key: {2}admin-key-for-test/);
+    run.stop();
+    await expect(run.done).resolves.toBe(0);
+    expect(run.output().out).toMatch(/Sandbox stopped\.\n$/);
+  }, 30_000);
+
+  it('starts an empty workspace with --seed none', async () => {
+    const run = runSandbox(['--seed', 'none']);
+    await run.ready;
+    const connection = JSON.parse(
+      readFileSync(join(run.cwd, '.tiergate', 'sandbox.json'), 'utf8'),
+    ) as Connection;
+    expect(connection.members).toEqual([]);
+    await expect(
+      query(`${connection.url}/graphql`, connection.adminKey, '{ companies { totalCount } }'),
+    ).resolves.toEqual({
+      data: { companies: { totalCount: 0 } },
+    });
+    run.stop();
+    await run.done;
+  });
+
+  it('refuses options it cannot use, saying how to fix them', async () => {
+    for (const [args, message] of [
+      [['--rls', 'maybe'], /--rls takes on or off, not "maybe"/],
+      [['--seed', 'lots'], /--seed takes default or none/],
+      [['--port', '99999'], /--port takes a port number from 0 to 65535/],
+      [['--api-key', 'short'], /--api-key needs at least 8 characters/],
+    ] as const) {
+      const run = runSandbox([...args]);
+      await expect(run.done).resolves.toBe(2);
+      expect(run.output().err).toMatch(message);
+    }
+  });
+});
