@@ -1,8 +1,8 @@
 /**
  * Record ordering: `orderBy: [{ field: AscNullsFirst|AscNullsLast|DescNullsFirst|DescNullsLast }]`,
  * composite sub-fields nested (`{ name: { firstName: AscNullsFirst } }`), join columns
- * (`companyId`), several keys in one object taken in order. findMany always appends
- * `{ id: AscNullsFirst }` as the tie-breaker, and that is the whole default order: no
+ * (`companyId`), several keys in one object taken in order. findMany appends
+ * `{ id: AscNullsFirst }` as the tie-breaker unless `id` is already a key, and that is the whole default order: no
  * `orderBy`, records come by id (twentyhq/twenty `.../graphql-query-runner/resolvers/
  * graphql-query-find-many-resolver.service.ts`, `orderByWithIdCondition`; `.../graphql-query-
  * parsers/graphql-query-order/graphql-query-order.parser.ts`).

@@ -46,8 +46,9 @@ function apiKeyOrThrow(state: WorkspaceState, id: string): SandboxApiKey {
 function assignableRole(state: WorkspaceState, roleId: string): SandboxRole {
   const role = state.roles.find((candidate) => candidate.id === roleId);
   if (role === undefined) {
+    // UNVERIFIED: the sub-code Twenty gives a missing role here.
     throw metadataError(`Role with id ${roleId} not found in workspace`, 'NOT_FOUND', {
-      subCode: 'API_KEY_NOT_FOUND',
+      subCode: 'ROLE_NOT_FOUND',
     });
   }
   if (!role.canBeAssignedToApiKeys) {

@@ -32,7 +32,7 @@ export function stateOf(context: MetadataContext): WorkspaceState {
   return context.deps.getState();
 }
 
-/** The principal's role; a principal whose role is gone is treated as unauthenticated. */
+/** The principal's role; a principal whose role is gone is refused (FORBIDDEN, NO_ROLE_FOUND_FOR_USER_WORKSPACE). */
 export function principalRole(context: MetadataContext): SandboxRole {
   const role = stateOf(context).roles.find(
     (candidate) => candidate.id === context.principal.roleId,

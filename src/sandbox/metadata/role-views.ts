@@ -7,6 +7,7 @@
  * readers answer `[]` when `ensureRowLevelPermissionEntitlement` fails (repo `row-level-
  * permission-predicate/services/row-level-permission-predicate.service.ts`, `findByRoleAndObject`).
  */
+import { objectPermissionsOf } from '../permissions/role-permissions.js';
 import type {
   FieldPermission,
   ObjectPermission,
@@ -132,15 +133,16 @@ export function objectPermissionView(
 
 /** The role's permissions on every object, wide switches resolved (`objectsPermissions`). */
 export function effectiveObjectPermissions(state: WorkspaceState, role: SandboxRole) {
+  // What is reported is what is enforced: the same computation as the native authorizer's.
+  const enforced = objectPermissionsOf(state, role.id);
   return state.objects.map((object) => {
-    const own = role.objectPermissions.find((p) => p.objectMetadataId === object.id);
+    const permissions = enforced[object.id];
     return {
       objectMetadataId: object.id,
-      canReadObjectRecords: own?.canReadObjectRecords ?? role.canReadAllObjectRecords,
-      canUpdateObjectRecords: own?.canUpdateObjectRecords ?? role.canUpdateAllObjectRecords,
-      canSoftDeleteObjectRecords:
-        own?.canSoftDeleteObjectRecords ?? role.canSoftDeleteAllObjectRecords,
-      canDestroyObjectRecords: own?.canDestroyObjectRecords ?? role.canDestroyAllObjectRecords,
+      canReadObjectRecords: permissions?.canRead ?? false,
+      canUpdateObjectRecords: permissions?.canUpdate ?? false,
+      canSoftDeleteObjectRecords: permissions?.canSoftDelete ?? false,
+      canDestroyObjectRecords: permissions?.canDestroy ?? false,
       restrictedFields: restrictedFieldsOf(state, role, object.id, true),
       rowLevelPermissionPredicates: predicatesFor(state, role, object.id),
       rowLevelPermissionPredicateGroups: predicateGroupsFor(state, role, object.id),

@@ -2,7 +2,7 @@
  * `upsertRowLevelPermissionPredicates` (repo `metadata-modules/row-level-permission-predicate/
  * services/row-level-permission-predicate.service.ts`, `upsertRowLevelPermissionPredicates`).
  *
- * Entitlement first: without the RLS entitlement Twenty throws `RowLevelPermissionPredicate
+ * After the ROLES check, the entitlement: without it Twenty throws `RowLevelPermissionPredicate
  * Exception('Row level permission predicate feature is disabled', ROW_LEVEL_PERMISSION_FEATURE_
  * DISABLED)`, which its handler turns into a ForbiddenError: `extensions.code` FORBIDDEN,
  * `extensions.subCode` ROW_LEVEL_PERMISSION_FEATURE_DISABLED.
