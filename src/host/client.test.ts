@@ -70,13 +70,21 @@ describe('HostClient', () => {
     const calls = sequence([
       () =>
         HttpResponse.json({
-          errors: [{ message: 'Forbidden resource', extensions: { code: 'FORBIDDEN' } }],
+          errors: [
+            {
+              message: 'Forbidden resource',
+              extensions: { code: 'FORBIDDEN', subCode: 'PERMISSION_DENIED' },
+            },
+          ],
           data: null,
         }),
     ]);
     const error = await failure(client().request(QUERY));
-    expect(error.message).toBe('CurrentMember (HTTP 200) [FORBIDDEN]: Forbidden resource');
+    expect(error.message).toBe(
+      'CurrentMember (HTTP 200) [FORBIDDEN, PERMISSION_DENIED]: Forbidden resource',
+    );
     expect(error.has('FORBIDDEN')).toBe(true);
+    expect(error.has('PERMISSION_DENIED')).toBe(true);
     expect(error.retryable).toBe(false);
     expect(calls.calls()).toBe(1);
   });

@@ -40,11 +40,15 @@ function operationName(document: DocumentNode): string {
   return getOperationAST(document)?.name?.value ?? 'anonymous operation';
 }
 
-/** GraphQL error codes of a response, as Twenty sets them in `extensions.code`. */
+/**
+ * GraphQL error codes of a response: `extensions.code`, then `extensions.subCode`, where Twenty
+ * puts the precise reason (`FORBIDDEN` with `ROW_LEVEL_PERMISSION_FEATURE_DISABLED`).
+ */
 function codesOf(error: ClientError): string[] {
-  return (error.response.errors ?? [])
-    .map((e) => (e.extensions as { code?: unknown } | undefined)?.code)
-    .filter((code): code is string => typeof code === 'string');
+  return (error.response.errors ?? []).flatMap((e) => {
+    const { code, subCode } = (e.extensions ?? {}) as { code?: unknown; subCode?: unknown };
+    return [code, subCode].filter((c): c is string => typeof c === 'string');
+  });
 }
 
 export class HostClient {

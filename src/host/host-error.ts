@@ -1,7 +1,7 @@
 /**
  * The one error of the host layer: which operation failed, with what HTTP status and which
- * GraphQL error codes (Twenty puts them in `errors[].extensions.code`, e.g. `FORBIDDEN`,
- * `UNAUTHENTICATED`, `ROW_LEVEL_PERMISSION_FEATURE_DISABLED`). Never carries the token.
+ * GraphQL error codes (Twenty's `errors[].extensions.code` and `.subCode`, e.g. `FORBIDDEN`
+ * with `ROW_LEVEL_PERMISSION_FEATURE_DISABLED`, or `UNAUTHENTICATED`). Never carries the token.
  */
 export class HostError extends Error {
   override readonly name = 'HostError';
