@@ -109,7 +109,7 @@ export function readPath(
 }
 
 /** A value as PostgreSQL's `::text` would show it (JSON for composite values). */
-function textOf(value: unknown): string {
+export function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);
@@ -146,7 +146,7 @@ function equals(left: unknown, right: ConditionScalar): boolean {
 }
 
 /** SQL LIKE: `%` any run, `_` one character, `\` escapes. */
-function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
+export function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern.charAt(i);
@@ -217,7 +217,8 @@ function nullable(
   };
 }
 
-function and(parts: readonly CompiledCondition[]): CompiledCondition {
+/** SQL AND over three-valued parts: FALSE wins, then unknown. */
+export function and(parts: readonly CompiledCondition[]): CompiledCondition {
   if (parts.length === 1) return parts[0] as CompiledCondition;
   return (record) => {
     let unknown = false;
@@ -230,7 +231,8 @@ function and(parts: readonly CompiledCondition[]): CompiledCondition {
   };
 }
 
-function or(parts: readonly CompiledCondition[]): CompiledCondition {
+/** SQL OR over three-valued parts: TRUE wins, then unknown. */
+export function or(parts: readonly CompiledCondition[]): CompiledCondition {
   return (record) => {
     let unknown = false;
     for (const part of parts) {
@@ -242,7 +244,8 @@ function or(parts: readonly CompiledCondition[]): CompiledCondition {
   };
 }
 
-function not(part: CompiledCondition): CompiledCondition {
+/** SQL NOT: unknown stays unknown. */
+export function not(part: CompiledCondition): CompiledCondition {
   return (record) => {
     const truth = part(record);
     return truth === null ? null : !truth;

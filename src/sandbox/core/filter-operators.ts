@@ -10,6 +10,7 @@
  * Not reproduced: the "null-equivalent" rewriting of newer versions (`''` counted as NULL), and
  * `search` on the TS_VECTOR column.
  */
+import { likeToRegExp, textOf } from '../../policy/condition.js';
 import { coreError } from './errors.js';
 
 export type Truth = boolean | null;
@@ -17,12 +18,6 @@ export type ValueTest = (value: unknown) => Truth;
 
 /** How the column's values compare: as instants, as numbers, or as text. */
 export type ValueKind = 'dateTime' | 'number' | 'other';
-
-function textOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value) ?? '';
-}
 
 function comparable(value: unknown, kind: ValueKind): number | string {
   if (kind === 'dateTime') return Date.parse(textOf(value));
@@ -39,22 +34,8 @@ export function compareValues(left: unknown, right: unknown, kind: ValueKind): n
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-/** SQL LIKE: `%` any run, `_` one character, `\` escapes. */
-export function likePattern(pattern: string, caseInsensitive: boolean): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern.charAt(i);
-    if (char === '\\' && i + 1 < pattern.length) source += escapeRegExp(pattern.charAt(++i));
-    else if (char === '%') source += '[\\s\\S]*';
-    else if (char === '_') source += '[\\s\\S]';
-    else source += escapeRegExp(char);
-  }
-  return new RegExp(`^${source}$`, caseInsensitive ? 'iu' : 'u');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+/** SQL LIKE (the policy engine's, so both read patterns alike). */
+export const likePattern = likeToRegExp;
 
 /** Unknown when the column is NULL, else the test. */
 function nonNull(test: (value: unknown) => boolean): ValueTest {

@@ -6,7 +6,13 @@
  * `graphql-query-filter-field.parser.ts`). A record is selected only when the whole filter is
  * TRUE, as in SQL: unknown (NULL) parts are neither true nor false, and `not` keeps them unknown.
  */
-import { isPlainObject } from '../../policy/condition.js';
+import {
+  and as allOf,
+  isPlainObject,
+  not as negation,
+  or as anyOf,
+  readPath,
+} from '../../policy/condition.js';
 import type { SandboxObject } from '../workspace.js';
 import { coreError } from './errors.js';
 import { operatorTest, type Truth, type ValueKind, type ValueTest } from './filter-operators.js';
@@ -16,49 +22,8 @@ import { compositeProperties } from '../../host/core-schema/field-types.js';
 export type RecordFilter = Readonly<Record<string, unknown>>;
 export type RecordTest = (record: Readonly<Record<string, unknown>>) => Truth;
 
-function allOf(parts: readonly RecordTest[]): RecordTest {
-  return (record) => {
-    let unknown = false;
-    for (const part of parts) {
-      const truth = part(record);
-      if (truth === false) return false;
-      if (truth === null) unknown = true;
-    }
-    return unknown ? null : true;
-  };
-}
-
-function anyOf(parts: readonly RecordTest[]): RecordTest {
-  return (record) => {
-    let unknown = false;
-    for (const part of parts) {
-      const truth = part(record);
-      if (truth === true) return true;
-      if (truth === null) unknown = true;
-    }
-    return unknown ? null : false;
-  };
-}
-
-function negation(part: RecordTest): RecordTest {
-  return (record) => {
-    const truth = part(record);
-    return truth === null ? null : !truth;
-  };
-}
-
-/** Reads a column; a missing value is NULL. */
-export function readColumn(
-  record: Readonly<Record<string, unknown>>,
-  path: readonly string[],
-): unknown {
-  let value: unknown = record;
-  for (const key of path) {
-    if (!isPlainObject(value)) return null;
-    value = value[key];
-  }
-  return value ?? null;
-}
+/** Reads a column; a missing value is NULL (own properties only, as `readPath` does). */
+export const readColumn = readPath;
 
 function kindOfField(resolved: ResolvedField): ValueKind {
   const type = resolved.field.type;
