@@ -1,6 +1,6 @@
 import { delay, graphql, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mswServer } from './msw-server.test-support.js';
 import { HostClient } from './client.js';
 import { HostError } from './host-error.js';
 import { fakeRuntime } from './fake-runtime.test-support.js';
@@ -9,16 +9,7 @@ const URL = 'http://twenty.test/graphql';
 const TOKEN = 'secret-api-token-do-not-log';
 const QUERY = 'query CurrentMember { currentUser { id } }';
 
-const server = setupServer();
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: 'error' });
-});
-afterEach(() => {
-  server.resetHandlers();
-});
-afterAll(() => {
-  server.close();
-});
+const server = mswServer();
 
 /** Answers each call with the next of `responses`, counting the calls. */
 function sequence(responses: (() => Response | Promise<Response>)[]): { calls: () => number } {

@@ -1,21 +1,12 @@
 import { graphql, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mswServer } from './msw-server.test-support.js';
 import { HostClient } from './client.js';
 import { DataModel } from './data-model.js';
 import { fakeRuntime } from './fake-runtime.test-support.js';
 
 const METADATA_URL = 'http://twenty.test/metadata';
-const server = setupServer();
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: 'error' });
-});
-afterEach(() => {
-  server.resetHandlers();
-});
-afterAll(() => {
-  server.close();
-});
+const server = mswServer();
 
 const field = (name: string, type: string, extra: Record<string, unknown> = {}) => ({
   id: `f-${name}`,

@@ -1,20 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setupServer } from 'msw/node';
+import { describe, expect, it } from 'vitest';
+import { mswServer } from './msw-server.test-support.js';
 import { createSandbox } from '../sandbox/sandbox.js';
 import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
 import { fakeRuntime } from './fake-runtime.test-support.js';
 import { connectHost } from './host.js';
 
-const server = setupServer();
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: 'error' });
-});
-afterEach(() => {
-  server.resetHandlers();
-});
-afterAll(() => {
-  server.close();
-});
+const server = mswServer();
 
 describe('connectHost', () => {
   it('reaches both endpoints of a workspace and discovers its data model', async () => {

@@ -1,6 +1,6 @@
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mswServer } from '../host/msw-server.test-support.js';
 import { verifySignature } from '../host/webhook/signature.js';
 import { deliverRecordEvent, webhookMatches } from './webhook-delivery.js';
 import type {
@@ -12,16 +12,7 @@ import type {
 } from './workspace.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
-const server = setupServer();
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: 'error' });
-});
-afterEach(() => {
-  server.resetHandlers();
-});
-afterAll(() => {
-  server.close();
-});
+const server = mswServer();
 
 const PERSON: SandboxObject = {
   id: 'obj-person',
