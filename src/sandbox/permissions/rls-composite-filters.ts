@@ -4,6 +4,7 @@
  * `utils/filter/utils/getEmptyRecordGqlOperationFilter.ts` build them.
  * Left out (deny): LINKS, PHONES and TS_VECTOR predicates.
  */
+import { ACTOR_SOURCES } from '../../host/core-schema/composite-types.js';
 import type { FieldPredicate, RowTest } from './rls-values.js';
 import { DENY, NO_CONDITION, relationIds, subColumn, valueList, valueText } from './rls-values.js';
 import type { Truth } from './sql-logic.js';
@@ -20,20 +21,6 @@ const ADDRESS_PARTS = [
   'addressCountry',
   'addressPostcode',
 ];
-/** `FieldActorSource` (HOST-CONTRACT §C). */
-const ACTOR_SOURCES = [
-  'EMAIL',
-  'CALENDAR',
-  'WORKFLOW',
-  'AGENT',
-  'API',
-  'IMPORT',
-  'MANUAL',
-  'SYSTEM',
-  'WEBHOOK',
-  'APPLICATION',
-];
-
 export function compileCompositeFilter(
   filterType: string,
   predicate: FieldPredicate,
