@@ -1,0 +1,271 @@
+/** Shared pieces of the host contract suite: its types, fixtures, queries and a host opener. */
+import { HostError } from '../../src/host/host-error.js';
+import { HostClient } from '../../src/host/client.js';
+import { allNodes, type Connection } from '../../src/host/paging.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { MEMBER_ROLE_ID } from '../../src/sandbox/seed-state.js';
+
+/** The endpoints of a running host (the sandbox behind some transport). */
+export interface HostEndpoints {
+  readonly coreUrl: string;
+  readonly metadataUrl: string;
+  close(): Promise<void>;
+}
+
+export type Connect = (sandbox: Sandbox) => Promise<HostEndpoints>;
+
+/** One request a webhook receiver got, as it arrived (the raw body is what was signed). */
+export interface ReceivedRequest {
+  readonly method: string;
+  readonly rawBody: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Where webhook deliveries go: a URL, and what arrived there so far. */
+export interface WebhookReceiver {
+  readonly url: string;
+  readonly received: readonly ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+export type Receive = () => Promise<WebhookReceiver>;
+
+export const CONTRACT_COUNTS = { members: 16, companies: 12, people: 30, opportunities: 20 };
+export const CONTRACT_NOW = new Date('2026-06-30T12:00:00Z');
+export const WEBHOOK_SECRET = 'whsec-contract-0123456789abcdef';
+
+// ---------------------------------------------------------------------------------------------
+// Shapes read back through the API
+
+export interface Opportunity {
+  readonly id: string;
+  readonly name: string | null;
+  readonly stage: string;
+  readonly ownerId: string | null;
+  readonly amount: { readonly amountMicros: number | string | null; readonly currencyCode: string };
+}
+
+export interface Person {
+  readonly id: string;
+  readonly name: { readonly firstName: string; readonly lastName: string };
+  readonly emails: { readonly primaryEmail: string; readonly additionalEmails: unknown };
+  readonly phones: {
+    readonly primaryPhoneNumber: string;
+    readonly primaryPhoneCountryCode: string;
+    readonly primaryPhoneCallingCode: string;
+    readonly additionalPhones: unknown;
+  };
+  readonly jobTitle: string | null;
+  readonly city: string | null;
+  readonly deletedAt: string | null;
+}
+
+export interface Company {
+  readonly id: string;
+  readonly annualRecurringRevenue: { readonly amountMicros: number | string | null } | null;
+}
+
+export type Page<TNode> = Connection<TNode> & {
+  readonly totalCount: number;
+  readonly edges: readonly { readonly node: TNode; readonly cursor: string }[];
+  readonly pageInfo: {
+    readonly hasNextPage: boolean;
+    readonly hasPreviousPage: boolean;
+    readonly startCursor: string | null;
+    readonly endCursor: string | null;
+  };
+};
+
+export const PAGE_INFO = 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+export const OPPORTUNITY = 'id name stage ownerId amount { amountMicros currencyCode }';
+export const PERSON =
+  'id name { firstName lastName } emails { primaryEmail additionalEmails } phones { primaryPhoneNumber primaryPhoneCountryCode primaryPhoneCallingCode additionalPhones } jobTitle city deletedAt';
+
+export const OPPORTUNITIES = `query Opportunities($filter: OpportunityFilterInput, $orderBy: [OpportunityOrderByInput], $first: Int, $after: String) {
+  opportunities(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+    totalCount edges { cursor node { ${OPPORTUNITY} } } ${PAGE_INFO}
+  }
+}`;
+
+export const PEOPLE = `query People($filter: PersonFilterInput, $orderBy: [PersonOrderByInput], $first: Int, $after: String, $last: Int, $before: String) {
+  people(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+    totalCount edges { cursor node { ${PERSON} } } ${PAGE_INFO}
+  }
+}`;
+
+export const COMPANIES = `query Companies($orderBy: [CompanyOrderByInput], $first: Int, $after: String) {
+  companies(orderBy: $orderBy, first: $first, after: $after) {
+    totalCount edges { cursor node { id annualRecurringRevenue { amountMicros } } } ${PAGE_INFO}
+  }
+}`;
+
+export const OBJECTS = `query Objects {
+  objects(paging: { first: 1000 }, filter: {}) {
+    edges { node { id nameSingular fieldsList { id name } } }
+  }
+}`;
+
+export type Variables = Record<string, unknown>;
+
+/** Every node of a findMany, page after page (60 a page, Twenty's maximum). */
+export async function everything<TNode>(
+  client: HostClient,
+  document: string,
+  field: string,
+  variables: Variables = {},
+  pageSize = 60,
+): Promise<TNode[]> {
+  const nodes: TNode[] = [];
+  const pages = allNodes<TNode>(field, async (after) => {
+    const data = await client.request<Record<string, Page<TNode>>>(document, {
+      ...variables,
+      first: pageSize,
+      ...(after === undefined ? {} : { after }),
+    });
+    const page = data[field];
+    if (page === undefined) throw new Error(`no ${field} in the answer`);
+    return page;
+  });
+  for await (const node of pages) nodes.push(node);
+  return nodes;
+}
+
+/** The HostError a request fails with (the test fails if it succeeds). */
+export async function failure(request: Promise<unknown>): Promise<HostError> {
+  try {
+    await request;
+  } catch (error) {
+    if (error instanceof HostError) return error;
+    throw error;
+  }
+  throw new Error('expected the host to refuse the request, but it answered');
+}
+
+export const ids = (nodes: readonly { readonly id: string }[]): string[] =>
+  nodes.map((n) => n.id).sort();
+export const micros = (value: number | string | null | undefined): number | null =>
+  value === null || value === undefined ? null : Number(value);
+
+/** Postgres orders UUIDs and ASCII text bytewise; so does `<` on these strings. */
+export function compareNullable(
+  a: string | number | null,
+  b: string | number | null,
+  direction: 'AscNullsFirst' | 'DescNullsLast',
+): number {
+  if (a === null && b === null) return 0;
+  if (a === null) return direction === 'AscNullsFirst' ? -1 : 1;
+  if (b === null) return direction === 'AscNullsFirst' ? 1 : -1;
+  const order = a < b ? -1 : a > b ? 1 : 0;
+  return direction === 'AscNullsFirst' ? order : -order;
+}
+
+/** The JSON type of every leaf, composite values kept nested: `{ name: { firstName: 'string' } }`. */
+export function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner)]));
+  }
+  return typeof value;
+}
+
+export function isSorted<T>(values: readonly T[], compare: (a: T, b: T) => number): boolean {
+  return values.every((value, i) => i === 0 || compare(values[i - 1] as T, value) <= 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A host under test
+
+export interface Host {
+  readonly sandbox: Sandbox;
+  readonly adminCore: HostClient;
+  readonly adminMetadata: HostClient;
+  core(token: string): HostClient;
+  metadata(token: string): HostClient;
+  /** A seeded member with the Member role (index among those). */
+  member(index?: number): { readonly id: string; readonly token: string };
+  /** Object and field ids, read through the metadata API. */
+  objectId(nameSingular: string): Promise<string>;
+  fieldId(nameSingular: string, field: string): Promise<string>;
+}
+
+/** Opens fresh sandboxes behind `connect`; `closeOpened` closes those not adopted. */
+export interface HostOpener {
+  open(options?: { rls?: boolean }): Promise<Host>;
+  /** Takes the endpoints opened so far out of `closeOpened`'s reach (a shared, long-lived host). */
+  adopt(): HostEndpoints[];
+  closeOpened(): Promise<void>;
+}
+
+export function hostOpener(connect: Connect): HostOpener {
+  const opened: HostEndpoints[] = [];
+  const clientOptions = { retry: { attempts: 1 }, rateLimit: { requests: 10_000, windowMs: 1 } };
+
+  async function openHost(options: { rls?: boolean } = {}): Promise<Host> {
+    const sandbox = await createSandbox({
+      rls: options.rls ?? false,
+      seed: 'default',
+      seedCounts: CONTRACT_COUNTS,
+      now: () => CONTRACT_NOW,
+    });
+    const endpoints = await connect(sandbox);
+    opened.push(endpoints);
+    const core = (token: string): HostClient =>
+      new HostClient({ url: endpoints.coreUrl, token, ...clientOptions });
+    const metadata = (token: string): HostClient =>
+      new HostClient({ url: endpoints.metadataUrl, token, ...clientOptions });
+    const adminMetadata = metadata(sandbox.adminKey);
+    let objects: Map<string, { id: string; fields: Map<string, string> }> | undefined;
+    const object = async (nameSingular: string) => {
+      if (objects === undefined) {
+        const data = await adminMetadata.request<{
+          objects: {
+            edges: {
+              node: {
+                id: string;
+                nameSingular: string;
+                fieldsList: { id: string; name: string }[];
+              };
+            }[];
+          };
+        }>(OBJECTS);
+        objects = new Map(
+          data.objects.edges.map(({ node }) => [
+            node.nameSingular,
+            { id: node.id, fields: new Map(node.fieldsList.map((f) => [f.name, f.id])) },
+          ]),
+        );
+      }
+      const found = objects.get(nameSingular);
+      if (found === undefined) throw new Error(`no object ${nameSingular} in the metadata`);
+      return found;
+    };
+    return {
+      sandbox,
+      adminCore: core(sandbox.adminKey),
+      adminMetadata,
+      core,
+      metadata,
+      member: (index = 0) => {
+        const members = sandbox.state().members.filter((m) => m.roleId === MEMBER_ROLE_ID);
+        const found = members[index];
+        if (found === undefined) throw new Error(`no member #${index} with the Member role`);
+        return { id: found.id, token: found.token };
+      },
+      objectId: async (nameSingular) => (await object(nameSingular)).id,
+      fieldId: async (nameSingular, field) => {
+        const id = (await object(nameSingular)).fields.get(field);
+        if (id === undefined) throw new Error(`no field ${nameSingular}.${field}`);
+        return id;
+      },
+    };
+  }
+
+  return {
+    open: openHost,
+    adopt: () => opened.splice(0),
+    closeOpened: async () => {
+      await Promise.all(opened.splice(0).map((endpoints) => endpoints.close()));
+    },
+  };
+}
