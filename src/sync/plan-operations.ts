@@ -1,0 +1,145 @@
+/**
+ * `tiergate apply`: the host calls that carry out a plan, fewest first and in a safe order.
+ *
+ * 1. create roles: everything after may name them;
+ * 2. update role settings: an object without an explicit permission follows the role's
+ *    `can*AllObjectRecords`, which the object permissions were compared against;
+ * 3. object permissions, one batched upsert per role: Twenty checks field restrictions against
+ *    the role's object permissions (`FIELD_RESTRICTION_ONLY_ALLOWED_ON_READABLE_OBJECT`);
+ * 4. field permissions, one batched upsert per role, only for roles whose restrictions changed;
+ * 5. row-level predicates, one replacing upsert per role and object that changed;
+ * 6. member reassignments: only once the target role is fully configured, so no member holds a
+ *    half-built role (a new role is granted before its restrictions land);
+ * 7. role deletions, last: after their members have moved, so no one is left without a role.
+ */
+import type { HostPermissionState, HostRole } from './host-state.js';
+import type {
+  FieldPermissionChange,
+  FieldPermissionInput,
+  HostOperation,
+  HostPlan,
+  ObjectPermissionInput,
+  RolePlan,
+  RoleSettings,
+} from './plan-types.js';
+
+function settingsOf(role: HostRole): RoleSettings {
+  return {
+    label: role.label,
+    description: role.description,
+    canReadAllObjectRecords: role.canReadAllObjectRecords,
+    canUpdateAllObjectRecords: role.canUpdateAllObjectRecords,
+    canSoftDeleteAllObjectRecords: role.canSoftDeleteAllObjectRecords,
+    canDestroyAllObjectRecords: role.canDestroyAllObjectRecords,
+  };
+}
+
+function createOps(roles: readonly RolePlan[], desired: HostPermissionState): HostOperation[] {
+  return roles
+    .filter((r) => r.change === 'create')
+    .map((r) => {
+      const role = desired.roles.find((d) => d.key === r.key);
+      if (role === undefined)
+        throw new Error(`role ${r.key} to create is not in the desired state`);
+      return { kind: 'createRole', roleKey: r.key, input: settingsOf(role) };
+    });
+}
+
+function updateOps(roles: readonly RolePlan[]): HostOperation[] {
+  return roles
+    .filter((r) => r.change === 'update' && (r.settings?.length ?? 0) > 0)
+    .map((r) => ({
+      kind: 'updateRole',
+      roleKey: r.key,
+      update: Object.fromEntries((r.settings ?? []).map((s) => [s.field, s.after])),
+    }));
+}
+
+function objectOps(roles: readonly RolePlan[]): HostOperation[] {
+  return roles
+    .filter((r) => r.objectPermissions.length > 0)
+    .map((r) => ({
+      kind: 'upsertObjectPermissions',
+      roleKey: r.key,
+      objectPermissions: r.objectPermissions.map(({ after }): ObjectPermissionInput => ({
+        objectMetadataId: after.objectMetadataId,
+        canReadObjectRecords: after.canReadObjectRecords,
+        canUpdateObjectRecords: after.canUpdateObjectRecords,
+        canSoftDeleteObjectRecords: after.canSoftDeleteObjectRecords,
+        canDestroyObjectRecords: after.canDestroyObjectRecords,
+      })),
+    }));
+}
+
+/**
+ * `false` restricts, `null` lifts (Twenty refuses `true`). A restriction is sent whole: Twenty
+ * batches the upsert into one statement, and a value one entry omits may be overwritten with the
+ * column default when another entry sets it. A lift sends `null` only for the values that were
+ * restricted, so the other stays null and Twenty deletes the row.
+ */
+function fieldInput(change: FieldPermissionChange): FieldPermissionInput {
+  const ids = {
+    objectMetadataId: change.objectMetadataId,
+    fieldMetadataId: change.fieldMetadataId,
+  };
+  const value = (allowed: boolean): false | null => (allowed ? null : false);
+  const { before, after } = change;
+  if (after !== undefined) {
+    return {
+      ...ids,
+      canReadFieldValue: value(after.canReadFieldValue),
+      canUpdateFieldValue: value(after.canUpdateFieldValue),
+    };
+  }
+  return {
+    ...ids,
+    ...(before?.canReadFieldValue === false ? { canReadFieldValue: null } : {}),
+    ...(before?.canUpdateFieldValue === false ? { canUpdateFieldValue: null } : {}),
+  };
+}
+
+function fieldOps(roles: readonly RolePlan[]): HostOperation[] {
+  return roles
+    .filter((r) => r.fieldPermissions.length > 0)
+    .map((r) => ({
+      kind: 'upsertFieldPermissions',
+      roleKey: r.key,
+      fieldPermissions: r.fieldPermissions.map(fieldInput),
+    }));
+}
+
+function rowLevelOps(roles: readonly RolePlan[]): HostOperation[] {
+  return roles.flatMap((r) =>
+    r.rowLevel.map((change): HostOperation => ({
+      kind: 'upsertRowLevelPermissionPredicates',
+      roleKey: r.key,
+      objectMetadataId: change.objectMetadataId,
+      predicates: change.after.predicates,
+      predicateGroups: change.after.groups,
+    })),
+  );
+}
+
+/** The ordered host calls for `plan` (see the module comment for the order and its reasons). */
+export function operationsFor(
+  plan: HostPlan,
+  _actual: HostPermissionState,
+  desired: HostPermissionState,
+): HostOperation[] {
+  const kept = plan.roles.filter((r) => r.change !== 'delete');
+  return [
+    ...createOps(plan.roles, desired),
+    ...updateOps(plan.roles),
+    ...objectOps(kept),
+    ...fieldOps(kept),
+    ...rowLevelOps(kept),
+    ...plan.assignments.map((a): HostOperation => ({
+      kind: 'updateWorkspaceMemberRole',
+      workspaceMemberId: a.memberId,
+      roleKey: a.after,
+    })),
+    ...plan.roles
+      .filter((r) => r.change === 'delete' && r.blocked === undefined)
+      .map((r): HostOperation => ({ kind: 'deleteRole', roleKey: r.key })),
+  ];
+}
