@@ -1,0 +1,254 @@
+/**
+ * Field permissions of one host role on one readable object. Twenty's field permissions only
+ * restrict (a deny-list), so the policy's allow-list becomes a restriction of every field whose
+ * state at the tier is below `edit` (POLICY.md §2 "Field states": a listed field takes its tier
+ * map's step value, hidden below its lowest key; an unlisted one takes `default`, hidden without
+ * one):
+ *
+ * - hidden → canRead false, canUpdate false;
+ * - masked → readable natively (the gateway reads the value with the caller's token to mask
+ *   it), canUpdate false, and a duty: the gateway masks it;
+ * - read   → canUpdate false;
+ * - edit   → no restriction.
+ *
+ * A data-model field is found by its name or, for a MANY_TO_ONE relation, by its join column:
+ * the policy names `companyId`, the host's permission is on the relation field `company`.
+ *
+ * Left to the gateway (duties): masks; `when` rules that can lower the state at the tier (the
+ * static state is what Twenty gets); sub-field rules (`phones.additionalPhones`) that narrow
+ * their field; hidden system fields (Tiergate sets no field permission on them: `id`,
+ * `createdAt`, `position`… are Twenty's own); hidden ONE_TO_MANY fields (their records are
+ * governed by the other object, and Twenty copies a relation restriction to the other side, so
+ * only the MANY_TO_ONE side is restricted); a hidden label identifier, whose read restriction
+ * Twenty ignores (UNVERIFIED which field it is: discovery does not report it, so `name`, else
+ * `title`, stands in, as in the sandbox).
+ */
+import { describeCondition } from '../policy/describe.js';
+import {
+  codeOf,
+  describeCode,
+  EDIT,
+  HIDDEN,
+  maskOf,
+  type FieldCode,
+} from '../policy/field-state.js';
+import type { FieldRule, FieldStateValue, ObjectRules } from '../policy/schema.js';
+import { stepAt } from '../policy/tier-map.js';
+import { joinColumnOf } from '../host/core-schema/object-metadata.js';
+import type { DiscoveredField, DiscoveredObject } from '../host/data-model.js';
+import type { HostFieldPermission } from './host-state.js';
+import type { CompileContext, HeldRole } from './compile-grants.js';
+
+/**
+ * The helper field behind the team scopes (compile-rls.ts). Tiergate writes it, so no member may:
+ * it is always read-only natively, whatever the policy's `default`. It stays readable because
+ * the predicates filter on it (UNVERIFIED whether Twenty filters on a field the role cannot
+ * read); it says who else may see the record, which the gateway may strip.
+ */
+export const HELPER_FIELD = 'tiergateViewers';
+
+/** A field by its name, or a MANY_TO_ONE relation field by its join column (`companyId`). */
+export function resolveField(object: DiscoveredObject, name: string): DiscoveredField | undefined {
+  return (
+    object.fields.find((f) => f.name === name) ??
+    object.fields.find((f) => joinColumnOf(f) === name)
+  );
+}
+
+function tierValues(
+  rule: FieldRule | undefined,
+): Readonly<Record<string, FieldStateValue>> | undefined {
+  if (!rule) return undefined;
+  const { when: _when, ...tiers } = rule;
+  return tiers;
+}
+
+interface FieldAt {
+  readonly code: FieldCode;
+  /** The policy path of the value (`….fields.amount.junior`, `….fields.default`). */
+  readonly path: string;
+}
+
+type FieldRules = Readonly<Record<string, FieldRule>>;
+
+function listed(fields: FieldRules, key: string | undefined): key is string {
+  return key !== undefined && key !== 'default' && Object.hasOwn(fields, key);
+}
+
+function codeOfKey(
+  ctx: CompileContext,
+  held: HeldRole,
+  fields: FieldRules,
+  key: string,
+  base: string,
+): FieldAt {
+  const step = stepAt(tierValues(fields[key]), held.tierIndex, ctx.order);
+  const path = `${base}.fields.${key}`;
+  return step ? { code: codeOf(step.value), path: `${path}.${step.key}` } : { code: HIDDEN, path };
+}
+
+/** The state of a data-model field at the tier, before `when` rules. */
+function fieldAt(
+  ctx: CompileContext,
+  held: HeldRole,
+  rules: ObjectRules | undefined,
+  field: DiscoveredField,
+  base: string,
+): FieldAt {
+  const fields = rules?.fields ?? {};
+  const key = [field.name, joinColumnOf(field)].find((k) => listed(fields, k));
+  return codeOfKey(ctx, held, fields, key ?? 'default', base);
+}
+
+function labelIdentifier(object: DiscoveredObject): DiscoveredField | undefined {
+  return (
+    object.fields.find((f) => f.name === 'name') ?? object.fields.find((f) => f.name === 'title')
+  );
+}
+
+function isInverse(field: DiscoveredField): boolean {
+  return field.type === 'RELATION' && field.relation?.type === 'ONE_TO_MANY';
+}
+
+function restrictionOf(
+  object: DiscoveredObject,
+  field: DiscoveredField,
+  code: FieldCode,
+): HostFieldPermission | undefined {
+  if (code >= EDIT) return undefined;
+  return {
+    objectMetadataId: object.id,
+    fieldMetadataId: field.id,
+    canReadFieldValue: code > HIDDEN,
+    canUpdateFieldValue: false,
+  };
+}
+
+/** The host role's field restrictions on `object`, with the duties of what they cannot say. */
+export function fieldPermissions(
+  ctx: CompileContext,
+  held: HeldRole,
+  object: DiscoveredObject,
+  rules: ObjectRules | undefined,
+  base: string,
+): HostFieldPermission[] {
+  const permissions: HostFieldPermission[] = [];
+  const unrestricted: string[] = [];
+  const label = labelIdentifier(object);
+  for (const field of object.fields) {
+    if (field.name === 'id') continue;
+    if (field.name === HELPER_FIELD) {
+      const readOnly = { canReadFieldValue: true, canUpdateFieldValue: false };
+      permissions.push({ objectMetadataId: object.id, fieldMetadataId: field.id, ...readOnly });
+      continue;
+    }
+    const { code, path } = fieldAt(ctx, held, rules, field, base);
+    const mask = maskOf(code);
+    if (mask !== undefined) {
+      ctx.duty(
+        path,
+        `${held.key}: ${object.nameSingular}.${field.name} is masked (${mask}); Twenty cannot mask, so it stays readable (not writable) natively and the gateway masks it`,
+      );
+    }
+    if (field.isSystem === true || isInverse(field)) {
+      if (code === HIDDEN) unrestricted.push(field.name);
+      continue;
+    }
+    if (code === HIDDEN && field === label) {
+      ctx.duty(
+        path,
+        `${held.key}: ${object.nameSingular}.${field.name} is hidden, but Twenty ignores read restrictions on an object's label identifier, so the gateway removes it`,
+      );
+    }
+    const permission = restrictionOf(object, field, code);
+    if (permission) permissions.push(permission);
+  }
+  if (unrestricted.length > 0) {
+    ctx.duty(
+      `${base}.fields`,
+      `${held.key}: ${object.nameSingular} fields ${unrestricted.sort().join(', ')} are hidden; Tiergate restricts neither system fields nor the ONE_TO_MANY side of a relation natively, so the gateway removes them`,
+    );
+  }
+  conditionalDuties(ctx, held, object, rules, base);
+  return permissions.sort((a, b) =>
+    compareText(nameOf(object, a.fieldMetadataId), nameOf(object, b.fieldMetadataId)),
+  );
+}
+
+function nameOf(object: DiscoveredObject, fieldId: string): string {
+  return object.fields.find((f) => f.id === fieldId)?.name ?? fieldId;
+}
+
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sub-field rules that narrow their field and `when` rules that can lower a state: duties. */
+function conditionalDuties(
+  ctx: CompileContext,
+  held: HeldRole,
+  object: DiscoveredObject,
+  rules: ObjectRules | undefined,
+  base: string,
+): void {
+  const fields = rules?.fields ?? {};
+  for (const key of Object.keys(fields).sort()) {
+    if (key === 'default') continue;
+    const [top = key, sub] = key.split('.');
+    const field = resolveField(object, top);
+    if (field === undefined) continue; // a problem, reported by checkNames
+    const parent = fieldAt(ctx, held, rules, field, base).code;
+    let code = parent;
+    if (sub !== undefined) {
+      code = Math.min(parent, codeOfKey(ctx, held, fields, key, base).code) as FieldCode;
+      if (code < parent) {
+        ctx.duty(
+          `${base}.fields.${key}`,
+          `${held.key}: ${object.nameSingular}.${key} is ${describeCode(code)} while ${top} is ${describeCode(parent)}; Twenty's field permissions cover whole fields, so the gateway narrows the sub-field`,
+        );
+      }
+    }
+    whenDuties(ctx, held, object.nameSingular, fields[key], key, code, base);
+  }
+}
+
+function whenDuties(
+  ctx: CompileContext,
+  held: HeldRole,
+  object: string,
+  rule: FieldRule | undefined,
+  key: string,
+  code: FieldCode,
+  base: string,
+): void {
+  rule?.when?.forEach((when, i) => {
+    const below =
+      when.below === undefined ? Infinity : (ctx.order.index.get(when.below) ?? Infinity);
+    const cap = codeOf(when.state);
+    if (held.tierIndex >= below || cap >= code) return;
+    ctx.duty(
+      `${base}.fields.${key}.when[${i}]`,
+      `${held.key}: ${object}.${key} is ${describeCode(cap)} on records where ${describeCondition(when.if)}; Twenty's field permissions do not depend on the record (it gets ${describeCode(code)}), so the gateway applies the rule`,
+    );
+  });
+}
+
+/** The field names the policy uses on `object`, each checked against the data model. */
+export function checkFieldNames(ctx: CompileContext, object: DiscoveredObject): void {
+  const name = object.nameSingular;
+  const check = (path: string, key: string) => {
+    const top = key.split('.')[0] ?? key;
+    if (resolveField(object, top) === undefined) {
+      ctx.problem(path, `${name} has no field ${top} in the host's data model`);
+    }
+  };
+  const settings = Object.hasOwn(ctx.policy.objects, name) ? ctx.policy.objects[name] : undefined;
+  settings?.owner.forEach((key, i) => check(`objects.${name}.owner[${i}]`, key));
+  settings?.fields?.forEach((key, i) => check(`objects.${name}.fields[${i}]`, key));
+  for (const [role, spec] of Object.entries(ctx.policy.roles)) {
+    const rules = Object.hasOwn(spec.objects, name) ? spec.objects[name] : undefined;
+    for (const key of Object.keys(rules?.fields ?? {})) {
+      if (key !== 'default') check(`roles.${role}.objects.${name}.fields.${key}`, key);
+    }
+  }
+}
