@@ -3,6 +3,22 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type CreateRoleInput = {
+  canAccessAllTools?: boolean | null | undefined;
+  canBeAssignedToAgents?: boolean | null | undefined;
+  canBeAssignedToApiKeys?: boolean | null | undefined;
+  canBeAssignedToUsers?: boolean | null | undefined;
+  canDestroyAllObjectRecords?: boolean | null | undefined;
+  canReadAllObjectRecords?: boolean | null | undefined;
+  canSoftDeleteAllObjectRecords?: boolean | null | undefined;
+  canUpdateAllObjectRecords?: boolean | null | undefined;
+  canUpdateAllSettings?: boolean | null | undefined;
+  description?: string | null | undefined;
+  icon?: string | null | undefined;
+  id?: string | null | undefined;
+  label: string;
+};
+
 /** Type of the field */
 export type FieldMetadataType =
   | 'ACTOR'
@@ -30,6 +46,21 @@ export type FieldMetadataType =
   | 'TEXT'
   | 'TS_VECTOR'
   | 'UUID';
+
+export type FieldPermissionInput = {
+  canReadFieldValue?: boolean | null | undefined;
+  canUpdateFieldValue?: boolean | null | undefined;
+  fieldMetadataId: string;
+  objectMetadataId: string;
+};
+
+export type ObjectPermissionInput = {
+  canDestroyObjectRecords?: boolean | null | undefined;
+  canReadObjectRecords?: boolean | null | undefined;
+  canSoftDeleteObjectRecords?: boolean | null | undefined;
+  canUpdateObjectRecords?: boolean | null | undefined;
+  objectMetadataId: string;
+};
 
 export type PermissionFlagType =
   | 'AI'
@@ -64,6 +95,86 @@ export type RelationType =
   | 'MANY_TO_ONE'
   | 'ONE_TO_MANY';
 
+export type RowLevelPermissionPredicateGroupInput = {
+  id?: string | null | undefined;
+  logicalOperator: RowLevelPermissionPredicateGroupLogicalOperator;
+  objectMetadataId: string;
+  parentRowLevelPermissionPredicateGroupId?: string | null | undefined;
+  positionInRowLevelPermissionPredicateGroup?: number | null | undefined;
+};
+
+export type RowLevelPermissionPredicateGroupLogicalOperator =
+  | 'AND'
+  | 'OR';
+
+export type RowLevelPermissionPredicateInput = {
+  fieldMetadataId: string;
+  id?: string | null | undefined;
+  operand: RowLevelPermissionPredicateOperand;
+  positionInRowLevelPermissionPredicateGroup?: number | null | undefined;
+  rowLevelPermissionPredicateGroupId?: string | null | undefined;
+  subFieldName?: string | null | undefined;
+  value?: unknown;
+  workspaceMemberFieldMetadataId?: string | null | undefined;
+  workspaceMemberSubFieldName?: string | null | undefined;
+};
+
+export type RowLevelPermissionPredicateOperand =
+  | 'CONTAINS'
+  | 'DOES_NOT_CONTAIN'
+  | 'GREATER_THAN_OR_EQUAL'
+  | 'IS'
+  | 'IS_AFTER'
+  | 'IS_BEFORE'
+  | 'IS_EMPTY'
+  | 'IS_IN_FUTURE'
+  | 'IS_IN_PAST'
+  | 'IS_NOT'
+  | 'IS_NOT_EMPTY'
+  | 'IS_NOT_NULL'
+  | 'IS_RELATIVE'
+  | 'IS_TODAY'
+  | 'LESS_THAN_OR_EQUAL'
+  | 'VECTOR_SEARCH';
+
+export type UpdateRoleInput = {
+  /** The id of the role to update */
+  id: string;
+  update: UpdateRolePayload;
+};
+
+export type UpdateRolePayload = {
+  canAccessAllTools?: boolean | null | undefined;
+  canBeAssignedToAgents?: boolean | null | undefined;
+  canBeAssignedToApiKeys?: boolean | null | undefined;
+  canBeAssignedToUsers?: boolean | null | undefined;
+  canDestroyAllObjectRecords?: boolean | null | undefined;
+  canReadAllObjectRecords?: boolean | null | undefined;
+  canSoftDeleteAllObjectRecords?: boolean | null | undefined;
+  canUpdateAllObjectRecords?: boolean | null | undefined;
+  canUpdateAllSettings?: boolean | null | undefined;
+  description?: string | null | undefined;
+  icon?: string | null | undefined;
+  label?: string | null | undefined;
+};
+
+export type UpsertFieldPermissionsInput = {
+  fieldPermissions: Array<FieldPermissionInput>;
+  roleId: string;
+};
+
+export type UpsertObjectPermissionsInput = {
+  objectPermissions: Array<ObjectPermissionInput>;
+  roleId: string;
+};
+
+export type UpsertRowLevelPermissionPredicatesInput = {
+  objectMetadataId: string;
+  predicateGroups: Array<RowLevelPermissionPredicateGroupInput>;
+  predicates: Array<RowLevelPermissionPredicateInput>;
+  roleId: string;
+};
+
 export type CurrentUserQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -77,6 +188,69 @@ export type DataModelQueryVariables = Exact<{
 
 export type DataModelQuery = { objects: { edges: Array<{ node: { id: string, nameSingular: string, namePlural: string, labelSingular: string, labelPlural: string, isSystem: boolean, isActive: boolean, isRemote: boolean, labelIdentifierFieldMetadataId: string | null, fieldsList: Array<{ id: string, name: string, label: string, type: FieldMetadataType, isNullable: boolean | null, isSystem: boolean | null, isActive: boolean | null, options: unknown, relation: { type: RelationType, targetObjectMetadata: { id: string, nameSingular: string }, targetFieldMetadata: { id: string, name: string } } | null }> } }>, pageInfo: { hasNextPage: boolean | null, endCursor: string | null } } };
 
+export type SyncUpsertObjectPermissionsMutationVariables = Exact<{
+  input: UpsertObjectPermissionsInput;
+}>;
+
+
+export type SyncUpsertObjectPermissionsMutation = { upsertObjectPermissions: Array<{ objectMetadataId: string }> };
+
+export type SyncUpsertFieldPermissionsMutationVariables = Exact<{
+  input: UpsertFieldPermissionsInput;
+}>;
+
+
+export type SyncUpsertFieldPermissionsMutation = { upsertFieldPermissions: Array<{ id: string }> };
+
+export type SyncUpsertRowLevelPermissionPredicatesMutationVariables = Exact<{
+  input: UpsertRowLevelPermissionPredicatesInput;
+}>;
+
+
+export type SyncUpsertRowLevelPermissionPredicatesMutation = { upsertRowLevelPermissionPredicates: { predicates: Array<{ id: string }> } };
+
+export type SyncCreateRoleMutationVariables = Exact<{
+  input: CreateRoleInput;
+}>;
+
+
+export type SyncCreateRoleMutation = { createOneRole: { id: string } };
+
+export type SyncUpdateRoleMutationVariables = Exact<{
+  input: UpdateRoleInput;
+}>;
+
+
+export type SyncUpdateRoleMutation = { updateOneRole: { id: string } };
+
+export type SyncDeleteRoleMutationVariables = Exact<{
+  roleId: string;
+}>;
+
+
+export type SyncDeleteRoleMutation = { deleteOneRole: string };
+
+export type SyncUpdateWorkspaceMemberRoleMutationVariables = Exact<{
+  workspaceMemberId: string;
+  roleId: string;
+}>;
+
+
+export type SyncUpdateWorkspaceMemberRoleMutation = { updateWorkspaceMemberRole: { id: string } };
+
+export type SyncRolesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SyncRolesQuery = { getRoles: Array<{ id: string, label: string, description: string | null, canReadAllObjectRecords: boolean, canUpdateAllObjectRecords: boolean, canSoftDeleteAllObjectRecords: boolean, canDestroyAllObjectRecords: boolean, objectPermissions: Array<{ objectMetadataId: string, canReadObjectRecords: boolean | null, canUpdateObjectRecords: boolean | null, canSoftDeleteObjectRecords: boolean | null, canDestroyObjectRecords: boolean | null }> | null, fieldPermissions: Array<{ objectMetadataId: string, fieldMetadataId: string, canReadFieldValue: boolean | null, canUpdateFieldValue: boolean | null }> | null, rowLevelPermissionPredicates: Array<{ id: string, objectMetadataId: string, fieldMetadataId: string, operand: RowLevelPermissionPredicateOperand, value: unknown, subFieldName: string | null, workspaceMemberFieldMetadataId: string | null, rowLevelPermissionPredicateGroupId: string | null, positionInRowLevelPermissionPredicateGroup: number | null }> | null, rowLevelPermissionPredicateGroups: Array<{ id: string, objectMetadataId: string, parentRowLevelPermissionPredicateGroupId: string | null, logicalOperator: RowLevelPermissionPredicateGroupLogicalOperator, positionInRowLevelPermissionPredicateGroup: number | null }> | null, workspaceMembers: Array<{ id: string }> }> };
+
 
 export const CurrentUserDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CurrentUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"currentUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"workspaceMember"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"currentUserWorkspace"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"permissionFlags"}}]}}]}}]}}]} as unknown as DocumentNode<CurrentUserQuery, CurrentUserQueryVariables>;
 export const DataModelDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DataModel"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ConnectionCursor"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"objects"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"paging"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"nameSingular"}},{"kind":"Field","name":{"kind":"Name","value":"namePlural"}},{"kind":"Field","name":{"kind":"Name","value":"labelSingular"}},{"kind":"Field","name":{"kind":"Name","value":"labelPlural"}},{"kind":"Field","name":{"kind":"Name","value":"isSystem"}},{"kind":"Field","name":{"kind":"Name","value":"isActive"}},{"kind":"Field","name":{"kind":"Name","value":"isRemote"}},{"kind":"Field","name":{"kind":"Name","value":"labelIdentifierFieldMetadataId"}},{"kind":"Field","name":{"kind":"Name","value":"fieldsList"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"isNullable"}},{"kind":"Field","name":{"kind":"Name","value":"isSystem"}},{"kind":"Field","name":{"kind":"Name","value":"isActive"}},{"kind":"Field","name":{"kind":"Name","value":"options"}},{"kind":"Field","name":{"kind":"Name","value":"relation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"targetObjectMetadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"nameSingular"}}]}},{"kind":"Field","name":{"kind":"Name","value":"targetFieldMetadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<DataModelQuery, DataModelQueryVariables>;
+export const SyncUpsertObjectPermissionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SyncUpsertObjectPermissions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpsertObjectPermissionsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertObjectPermissions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"upsertObjectPermissionsInput"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"objectMetadataId"}}]}}]}}]} as unknown as DocumentNode<SyncUpsertObjectPermissionsMutation, SyncUpsertObjectPermissionsMutationVariables>;
+export const SyncUpsertFieldPermissionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SyncUpsertFieldPermissions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpsertFieldPermissionsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertFieldPermissions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"upsertFieldPermissionsInput"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<SyncUpsertFieldPermissionsMutation, SyncUpsertFieldPermissionsMutationVariables>;
+export const SyncUpsertRowLevelPermissionPredicatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SyncUpsertRowLevelPermissionPredicates"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpsertRowLevelPermissionPredicatesInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertRowLevelPermissionPredicates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"predicates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<SyncUpsertRowLevelPermissionPredicatesMutation, SyncUpsertRowLevelPermissionPredicatesMutationVariables>;
+export const SyncCreateRoleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SyncCreateRole"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateRoleInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createOneRole"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"createRoleInput"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<SyncCreateRoleMutation, SyncCreateRoleMutationVariables>;
+export const SyncUpdateRoleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SyncUpdateRole"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateRoleInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateOneRole"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"updateRoleInput"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<SyncUpdateRoleMutation, SyncUpdateRoleMutationVariables>;
+export const SyncDeleteRoleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SyncDeleteRole"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"roleId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UUID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteOneRole"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"roleId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"roleId"}}}]}]}}]} as unknown as DocumentNode<SyncDeleteRoleMutation, SyncDeleteRoleMutationVariables>;
+export const SyncUpdateWorkspaceMemberRoleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SyncUpdateWorkspaceMemberRole"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"workspaceMemberId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UUID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"roleId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UUID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateWorkspaceMemberRole"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"workspaceMemberId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"workspaceMemberId"}}},{"kind":"Argument","name":{"kind":"Name","value":"roleId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"roleId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<SyncUpdateWorkspaceMemberRoleMutation, SyncUpdateWorkspaceMemberRoleMutationVariables>;
+export const SyncRolesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SyncRoles"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"getRoles"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"canReadAllObjectRecords"}},{"kind":"Field","name":{"kind":"Name","value":"canUpdateAllObjectRecords"}},{"kind":"Field","name":{"kind":"Name","value":"canSoftDeleteAllObjectRecords"}},{"kind":"Field","name":{"kind":"Name","value":"canDestroyAllObjectRecords"}},{"kind":"Field","name":{"kind":"Name","value":"objectPermissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"objectMetadataId"}},{"kind":"Field","name":{"kind":"Name","value":"canReadObjectRecords"}},{"kind":"Field","name":{"kind":"Name","value":"canUpdateObjectRecords"}},{"kind":"Field","name":{"kind":"Name","value":"canSoftDeleteObjectRecords"}},{"kind":"Field","name":{"kind":"Name","value":"canDestroyObjectRecords"}}]}},{"kind":"Field","name":{"kind":"Name","value":"fieldPermissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"objectMetadataId"}},{"kind":"Field","name":{"kind":"Name","value":"fieldMetadataId"}},{"kind":"Field","name":{"kind":"Name","value":"canReadFieldValue"}},{"kind":"Field","name":{"kind":"Name","value":"canUpdateFieldValue"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rowLevelPermissionPredicates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"objectMetadataId"}},{"kind":"Field","name":{"kind":"Name","value":"fieldMetadataId"}},{"kind":"Field","name":{"kind":"Name","value":"operand"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"subFieldName"}},{"kind":"Field","name":{"kind":"Name","value":"workspaceMemberFieldMetadataId"}},{"kind":"Field","name":{"kind":"Name","value":"rowLevelPermissionPredicateGroupId"}},{"kind":"Field","name":{"kind":"Name","value":"positionInRowLevelPermissionPredicateGroup"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rowLevelPermissionPredicateGroups"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"objectMetadataId"}},{"kind":"Field","name":{"kind":"Name","value":"parentRowLevelPermissionPredicateGroupId"}},{"kind":"Field","name":{"kind":"Name","value":"logicalOperator"}},{"kind":"Field","name":{"kind":"Name","value":"positionInRowLevelPermissionPredicateGroup"}}]}},{"kind":"Field","name":{"kind":"Name","value":"workspaceMembers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<SyncRolesQuery, SyncRolesQueryVariables>;

@@ -1,0 +1,94 @@
+/**
+ * `tiergate apply`: runs the ordered operations of a plan (plan-operations.ts) against Twenty,
+ * one mutation each, in order. Stops at the first failure: later operations may depend on it
+ * (a field restriction on a role whose object permissions did not land). Nothing is rolled
+ * back; every operation sets a state rather than a delta, so reading the host again, planning
+ * again and applying again picks up where it stopped and converges.
+ */
+import type { HostClient } from '../host/client.js';
+import { HostError } from '../host/host-error.js';
+import { MissingRoleIdError, sendOperation } from './apply-requests.js';
+import type { HostOperation } from './plan-types.js';
+
+export interface ApplyOptions {
+  /** Called after each operation that succeeded (`done` of `total`). */
+  readonly onProgress?: (done: number, total: number, op: HostOperation) => void;
+}
+
+export interface ApplyResult {
+  /** Host mutations made (one per operation). */
+  readonly mutations: number;
+  /** Role key → host id, including the roles this apply created. */
+  readonly roleIds: ReadonlyMap<string, string>;
+}
+
+/** The object an operation is about, for messages (`undefined` when it spans objects). */
+function objectOf(op: HostOperation): string | undefined {
+  if (op.kind === 'upsertRowLevelPermissionPredicates') return op.objectMetadataId;
+  if (op.kind === 'upsertObjectPermissions' && op.objectPermissions.length === 1) {
+    return op.objectPermissions[0]?.objectMetadataId;
+  }
+  if (op.kind === 'upsertFieldPermissions' && op.fieldPermissions.length === 1) {
+    return op.fieldPermissions[0]?.objectMetadataId;
+  }
+  return undefined;
+}
+
+function describeOperation(op: HostOperation): string {
+  const object = objectOf(op);
+  const member = op.kind === 'updateWorkspaceMemberRole' ? ` member ${op.workspaceMemberId}` : '';
+  return `${op.kind} of role ${op.roleKey}${object === undefined ? '' : ` on object ${object}`}${member}`;
+}
+
+/** An apply that stopped: which operation failed, why, and how far it got. */
+export class ApplyError extends Error {
+  override readonly name = 'ApplyError';
+  readonly operation: HostOperation;
+  /** Operations (and so host mutations) that succeeded before the failure. */
+  readonly succeeded: number;
+  readonly total: number;
+  /** The host's error codes (`extensions.code` and `subCode`); empty when the host was not reached. */
+  readonly codes: readonly string[];
+  readonly status: number | undefined;
+
+  constructor(operation: HostOperation, succeeded: number, total: number, cause: Error) {
+    const host = cause instanceof HostError ? cause : undefined;
+    super(
+      `apply stopped at operation ${succeeded + 1} of ${total} (${describeOperation(operation)}), ` +
+        `${succeeded} succeeded: ${cause.message}. Read, plan and apply again to finish.`,
+      { cause },
+    );
+    this.operation = operation;
+    this.succeeded = succeeded;
+    this.total = total;
+    this.codes = host?.codes ?? [];
+    this.status = host?.status;
+  }
+}
+
+/** Runs `operations` in order; see the module comment. Rejects with an `ApplyError`. */
+export async function applyOperations(
+  metadata: HostClient,
+  operations: readonly HostOperation[],
+  roleIds: ReadonlyMap<string, string>,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const ids = new Map(roleIds);
+  let done = 0;
+  for (const op of operations) {
+    let created: string | undefined;
+    try {
+      created = await sendOperation(metadata, op, ids);
+    } catch (error) {
+      if (error instanceof HostError || error instanceof MissingRoleIdError) {
+        throw new ApplyError(op, done, operations.length, error);
+      }
+      throw error;
+    }
+    // Recorded before anything else runs: later operations name the new role by key.
+    if (op.kind === 'createRole' && created !== undefined) ids.set(op.roleKey, created);
+    done += 1;
+    options.onProgress?.(done, operations.length, op);
+  }
+  return { mutations: done, roleIds: ids };
+}
