@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { schemaCommand } from './commands/schema.js';
+import { applyCommand, driftCommand, planCommand } from './commands/sync.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -16,6 +17,9 @@ const COMMANDS: readonly Command[] = [
   schemaCommand,
   demoCommand,
   sandboxCommand,
+  planCommand,
+  applyCommand,
+  driftCommand,
 ];
 
 function mainHelp(): string {

@@ -1,0 +1,241 @@
+/**
+ * `tiergate plan`, `apply` and `drift`: the policy as Twenty's own roles, the way Terraform
+ * plans and applies. Exit codes: 0 nothing to change, 2 changes pending (plan, drift), 1 error.
+ */
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { HostError } from '../../host/host-error.js';
+import { connectHost, type Host } from '../../host/host.js';
+import type { HostPermissionState } from '../../sync/host-state.js';
+import { applyOperations, ApplyError } from '../../sync/apply.js';
+import { formatPlan, planJson, type HostOperation } from '../../sync/plan.js';
+import { readHostState } from '../../sync/read-host.js';
+import { openSession, planAgainst } from '../../sync/session.js';
+import type { Command, ParsedArgs } from '../command.js';
+import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
+
+const PENDING = 2;
+const HOST_OPTIONS = {
+  policy: { type: 'string' },
+  host: { type: 'string' },
+  'api-key': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+const HOST_HELP = `  --policy FILE   the policy (default ./tiergate.policy.yaml)
+  --host URL      the Twenty server's base URL (default: the sandbox's, from .tiergate/sandbox.json)
+  --api-key KEY   an API key with the ROLES flag (default: $TIERGATE_API_KEY, then the sandbox's)
+  --json          print the plan as JSON`;
+
+interface Target {
+  readonly url: string;
+  readonly apiKey: string;
+}
+
+/** Where to sync: the flags, else the environment, else the local sandbox's connection file. */
+async function targetOf(args: ParsedArgs, io: CliIo): Promise<Target> {
+  const flagHost = typeof args.values.host === 'string' ? args.values.host : undefined;
+  const flagKey =
+    typeof args.values['api-key'] === 'string' ? args.values['api-key'] : io.env.TIERGATE_API_KEY;
+  if (flagHost && flagKey) return { url: flagHost, apiKey: flagKey };
+  try {
+    const sandbox = JSON.parse(
+      await readFile(join(io.cwd, '.tiergate', 'sandbox.json'), 'utf8'),
+    ) as { url?: string; adminKey?: string };
+    if (sandbox.url && sandbox.adminKey)
+      return { url: flagHost ?? sandbox.url, apiKey: flagKey ?? sandbox.adminKey };
+  } catch {
+    // No sandbox here: the flags are required.
+  }
+  throw new CliError(
+    'usage: give --host URL and --api-key KEY (or run `tiergate sandbox` here first)',
+  );
+}
+
+async function hostOf(args: ParsedArgs, io: CliIo): Promise<Host> {
+  const target = await targetOf(args, io);
+  try {
+    return connectHost({ baseUrl: target.url, token: target.apiKey });
+  } catch (error) {
+    throw new CliError(`usage: ${(error as Error).message}`);
+  }
+}
+
+const stateFile = (io: CliIo): string => join(io.cwd, '.tiergate', 'applied-state.json');
+
+/** Runs a sync step, turning host failures into one clear line and exit 1. */
+async function guarded(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof HostError || error instanceof ApplyError)
+      throw new CliError(error.message, EXIT.failed);
+    throw error;
+  }
+}
+
+/** Records what was applied: an append-only journal, and the state drift compares against. */
+async function record(
+  io: CliIo,
+  target: string,
+  operations: readonly HostOperation[],
+  applied: HostPermissionState,
+): Promise<void> {
+  await mkdir(join(io.cwd, '.tiergate'), { recursive: true });
+  const entry = {
+    at: new Date().toISOString(),
+    by: userInfo().username,
+    host: target,
+    why: 'tiergate apply',
+    operations,
+  };
+  await appendFile(join(io.cwd, '.tiergate', 'journal.jsonl'), `${JSON.stringify(entry)}\n`, {
+    mode: 0o600,
+  });
+  await writeFile(stateFile(io), `${JSON.stringify(applied, null, 2)}\n`, { mode: 0o600 });
+}
+
+async function execute(
+  io: CliIo,
+  host: Host,
+  operations: readonly HostOperation[],
+  roleIds: Map<string, string>,
+): Promise<number> {
+  const result = await applyOperations(host.metadata, [...operations], roleIds, {
+    onProgress: (done, total, op) => io.stderr.write(`  [${done}/${total}] ${op.kind}\n`),
+  });
+  return result.mutations;
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: "Show what apply would change in Twenty's roles to match the policy.",
+  usage: 'tiergate plan [--policy FILE] [--host URL --api-key KEY] [--json]',
+  help: `Reads the host's roles, permissions and member assignments, compiles the policy for the
+host's data model and entitlements, and prints the difference grouped by role, with counts.
+
+Options:
+${HOST_HELP}
+  -h, --help      show this help
+
+Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
+  options: HOST_OPTIONS,
+  async run(args, io) {
+    const policy = await readPolicy(
+      io,
+      typeof args.values.policy === 'string' ? args.values.policy : 'tiergate.policy.yaml',
+    );
+    const host = await hostOf(args, io);
+    return guarded(async () => {
+      const session = await openSession(host, policy);
+      if (session.compiled.problems.length > 0) {
+        throw new CliError(
+          `the policy does not fit the host:\n${session.compiled.problems.join('\n')}`,
+          EXIT.failed,
+        );
+      }
+      if (args.values.json === true) {
+        writeJson(io, {
+          plan: session.plan,
+          gateway: session.compiled.gateway,
+          rowLevelEntitled: session.rls,
+        });
+      } else {
+        io.stdout.write(`${formatPlan(session.plan)}\n`);
+        io.stdout.write(
+          `${session.compiled.gateway.length} rules are enforced by the gateway (not expressible in Twenty${session.rls ? '' : ' without row-level rules'}); see plan --json.\n`,
+        );
+      }
+      return session.plan.empty ? EXIT.ok : PENDING;
+    });
+  },
+};
+
+export const applyCommand: Command = {
+  name: 'apply',
+  summary: "Make Twenty's roles match the policy, with the fewest host calls.",
+  usage: 'tiergate apply [--policy FILE] [--host URL --api-key KEY] [--yes]',
+  help: `Plans as \`tiergate plan\` does, then applies the changes in a safe order (roles before
+assignments, members moved before a role is deleted, never the last admin). On a host error it
+stops and says which change failed; run it again to converge. Records each apply in
+.tiergate/journal.jsonl and the applied state in .tiergate/applied-state.json (for drift).
+
+Options:
+${HOST_HELP}
+  --yes           apply without asking (required when not on a terminal)
+  -h, --help      show this help`,
+  options: { ...HOST_OPTIONS, yes: { type: 'boolean' } },
+  async run(args, io) {
+    const policy = await readPolicy(
+      io,
+      typeof args.values.policy === 'string' ? args.values.policy : 'tiergate.policy.yaml',
+    );
+    const host = await hostOf(args, io);
+    return guarded(async () => {
+      const session = await openSession(host, policy);
+      if (session.compiled.problems.length > 0) {
+        throw new CliError(
+          `the policy does not fit the host:\n${session.compiled.problems.join('\n')}`,
+          EXIT.failed,
+        );
+      }
+      if (session.plan.empty) {
+        io.stdout.write('Nothing to change: the host matches the policy.\n');
+        await record(io, (await targetOf(args, io)).url, [], session.compiled.state);
+        return EXIT.ok;
+      }
+      io.stdout.write(`${formatPlan(session.plan)}\n`);
+      if (args.values.yes !== true)
+        throw new CliError('apply changes the host: run it again with --yes to go ahead');
+      const mutations = await execute(io, host, session.operations, session.reading.roleIds);
+      await record(io, (await targetOf(args, io)).url, session.operations, session.compiled.state);
+      io.stdout.write(`Applied: ${mutations} host calls.\n`);
+      return EXIT.ok;
+    });
+  },
+};
+
+export const driftCommand: Command = {
+  name: 'drift',
+  summary: 'Report changes made by hand in Twenty since the last apply; --revert undoes them.',
+  usage: 'tiergate drift [--host URL --api-key KEY] [--revert] [--json]',
+  help: `Twenty emits no webhooks for role changes, so drift reads the host's roles and compares
+them with the state the last \`tiergate apply\` left (.tiergate/applied-state.json).
+
+Options:
+${HOST_HELP}
+  --revert        restore the applied state
+  -h, --help      show this help
+
+Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
+  options: { ...HOST_OPTIONS, revert: { type: 'boolean' } },
+  async run(args, io) {
+    let applied: HostPermissionState;
+    try {
+      applied = JSON.parse(await readFile(stateFile(io), 'utf8')) as HostPermissionState;
+    } catch {
+      throw new CliError(
+        'no apply recorded here (.tiergate/applied-state.json): run tiergate apply first',
+        EXIT.failed,
+      );
+    }
+    const host = await hostOf(args, io);
+    return guarded(async () => {
+      const reading = await readHostState(host.metadata);
+      const { plan, operations } = planAgainst(applied, reading);
+      if (args.values.json === true) io.stdout.write(planJson(plan));
+      else
+        io.stdout.write(
+          plan.empty
+            ? 'No drift: the host is as the last apply left it.\n'
+            : `Drift since the last apply:\n${formatPlan(plan)}\n`,
+        );
+      if (plan.empty) return EXIT.ok;
+      if (args.values.revert !== true) return PENDING;
+      const mutations = await execute(io, host, operations, reading.roleIds);
+      await record(io, (await targetOf(args, io)).url, operations, applied);
+      io.stdout.write(`Reverted: ${mutations} host calls.\n`);
+      return EXIT.ok;
+    });
+  },
+};

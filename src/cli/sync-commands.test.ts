@@ -1,0 +1,166 @@
+/** `tiergate plan`, `apply` and `drift` against a sandbox on loopback, as an integrator runs them. */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
+import { main } from './main.js';
+
+const ADMIN_KEY = 'admin-key-for-sync-tests';
+let running: RunningSandbox | undefined;
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+/** A small policy over the sandbox's own members: reps read their own deals, without amounts. */
+function policyFor(sandbox: Sandbox): string {
+  const members = sandbox.state().members;
+  const lines = members.map(
+    (m, i) =>
+      `    - { id: ${m.id}, role: ${i === 0 ? 'manager' : 'rep'}, tier: ${i % 2 === 0 ? 'senior' : 'junior'} }`,
+  );
+  return `version: 1
+tiers: [{ id: junior }, { id: senior }]
+objects:
+  opportunity: { owner: [ownerId] }
+roles:
+  rep:
+    label: Rep
+    duties: Sells.
+    objects:
+      opportunity:
+        read: { junior: own }
+        update: { junior: own }
+        fields: { default: { junior: read }, amount: { junior: hidden, senior: read } }
+  manager:
+    label: Manager
+    duties: Leads.
+    objects:
+      opportunity:
+        read: { junior: all }
+        fields: { default: { junior: edit } }
+org:
+  members:
+${lines.join('\n')}
+`;
+}
+
+async function workspace(): Promise<{ cwd: string; sandbox: Sandbox }> {
+  const sandbox = await createSandbox({
+    rls: true,
+    seed: 'default',
+    seedCounts: { members: 16, companies: 6, people: 10, opportunities: 20 },
+    adminKey: ADMIN_KEY,
+  });
+  running = await startSandboxServer(sandbox.serverOptions, 0);
+  const cwd = mkdtempSync(join(tmpdir(), 'tiergate-sync-'));
+  mkdirSync(join(cwd, '.tiergate'));
+  writeFileSync(
+    join(cwd, '.tiergate', 'sandbox.json'),
+    JSON.stringify({ url: running.url, adminKey: ADMIN_KEY }),
+  );
+  writeFileSync(join(cwd, 'tiergate.policy.yaml'), policyFor(sandbox));
+  return { cwd, sandbox };
+}
+
+async function run(
+  cwd: string,
+  ...argv: string[]
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, {
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    cwd,
+    env: {},
+  });
+  return { code, out, err };
+}
+
+describe('tiergate plan, apply and drift', () => {
+  it('plans the roles to create, applies them with --yes, and then has nothing to change', async () => {
+    const { cwd } = await workspace();
+    const plan = await run(cwd, 'plan');
+    expect(plan.code).toBe(2);
+    expect(plan.out).toMatch(/^\+ role rep@junior \(Rep · junior\)$/m);
+    const refused = await run(cwd, 'apply');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/run it again with --yes/);
+    const applied = await run(cwd, 'apply', '--yes');
+    expect(applied.code).toBe(0);
+    expect(applied.out).toMatch(/Applied: \d+ host calls\./);
+    expect(existsSync(join(cwd, '.tiergate', 'journal.jsonl'))).toBe(true);
+    const again = await run(cwd, 'plan');
+    expect(again.code).toBe(0);
+    const reapply = await run(cwd, 'apply', '--yes');
+    expect(reapply.out).toBe('Nothing to change: the host matches the policy.\n');
+  }, 30_000);
+
+  it('prints the plan as JSON with the duties left to the gateway', async () => {
+    const { cwd } = await workspace();
+    const { code, out, err } = await run(cwd, 'plan', '--json');
+    expect(err).toBe('');
+    expect(code).toBe(2);
+    const json = JSON.parse(out) as {
+      plan: { counts: { rolesToCreate: number } };
+      gateway: unknown[];
+      rowLevelEntitled: boolean;
+    };
+    expect(json.plan.counts.rolesToCreate).toBe(3);
+    expect(json.rowLevelEntitled).toBe(true);
+  }, 30_000);
+
+  it('reports a role changed by hand as drift, and reverts it', async () => {
+    const { cwd, sandbox } = await workspace();
+    await run(cwd, 'apply', '--yes');
+    const role = sandbox.state().roles.find((r) => r.label === 'Rep · junior');
+    expect(role).toBeDefined();
+    await sandbox.serverOptions.metadata.execute({
+      source: `mutation { updateOneRole(updateRoleInput: { id: "${role?.id ?? ''}", update: { canDestroyAllObjectRecords: true } }) { id } }`,
+      principal: {
+        kind: 'apiKey',
+        apiKeyId: sandbox.state().apiKeys[0]?.id ?? '',
+        roleId: sandbox.state().apiKeys[0]?.roleId ?? '',
+      },
+    });
+    const drift = await run(cwd, 'drift');
+    expect(drift.code).toBe(2);
+    expect(drift.out).toMatch(/~ role rep@junior/);
+    expect((await run(cwd, 'drift', '--revert')).code).toBe(0);
+    expect(await run(cwd, 'drift')).toMatchObject({
+      code: 0,
+      out: 'No drift: the host is as the last apply left it.\n',
+    });
+  }, 30_000);
+
+  it('asks for a host when there is no sandbox here, and for an apply before drift', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tiergate-sync-'));
+    writeFileSync(
+      join(cwd, 'tiergate.policy.yaml'),
+      readFileSync(new URL('../policy/fixtures/policy-md.yaml', import.meta.url)),
+    );
+    const plan = await run(cwd, 'plan');
+    expect(plan.code).toBe(2);
+    expect(plan.err).toMatch(/give --host URL and --api-key KEY/);
+    const drift = await run(cwd, 'drift');
+    expect(drift.code).toBe(1);
+    expect(drift.err).toMatch(/no apply recorded here/);
+  });
+
+  it('refuses a policy that does not fit the host, listing why', async () => {
+    const { cwd } = await workspace();
+    writeFileSync(
+      join(cwd, 'tiergate.policy.yaml'),
+      readFileSync(join(cwd, 'tiergate.policy.yaml'), 'utf8').replace(
+        'opportunity: { owner: [ownerId] }',
+        'opportunity: { owner: [ownerId] }\n  invoice: { owner: [ownerId] }',
+      ),
+    );
+    const { code, err } = await run(cwd, 'plan');
+    expect(code).toBe(1);
+    expect(err).toMatch(/the policy does not fit the host:\n.*invoice/);
+  }, 30_000);
+});
