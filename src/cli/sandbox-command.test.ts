@@ -65,6 +65,20 @@ describe('tiergate sandbox', () => {
     expect(run.output().out).toMatch(/Sandbox stopped\.\n$/);
   }, 30_000);
 
+  it('applies a policy with --apply and shows what members of different tiers now see', async () => {
+    const policy = new URL('../../examples/demo/tiergate.policy.yaml', import.meta.url).pathname;
+    const run = runSandbox(['--rls', 'on', '--apply', policy]);
+    await run.ready;
+    const { out } = run.output();
+    expect(out).toMatch(
+      /Applied the policy: 12 Twenty roles, \d+ host calls; \d+ rules are left to the gateway\./,
+    );
+    expect(out).toMatch(/sales-rep · intern\s+\d+\s+hidden/);
+    expect(out).toMatch(/sales-manager · director\s+3000\s+readable/);
+    run.stop();
+    await expect(run.done).resolves.toBe(0);
+  }, 60_000);
+
   it('starts an empty workspace with --seed none', async () => {
     const run = runSandbox(['--seed', 'none']);
     await run.ready;

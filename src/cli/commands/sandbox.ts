@@ -4,7 +4,8 @@ import { createSandbox, type Sandbox } from '../../sandbox/sandbox.js';
 import { startSandboxServer } from '../../sandbox/server.js';
 import { StateFileError } from '../../sandbox/state-file.js';
 import type { Command } from '../command.js';
-import { CliError, EXIT, type CliIo } from '../io.js';
+import { CliError, EXIT, readPolicy, type CliIo } from '../io.js';
+import { applyDemoPolicy } from './sandbox-demo.js';
 
 const DEFAULT_PORT = 3030;
 
@@ -73,7 +74,7 @@ export const sandboxCommand: Command = {
   name: 'sandbox',
   summary: 'Run a Twenty-compatible sandbox CRM on localhost, seeded with an organisation.',
   usage:
-    'tiergate sandbox [--port N] [--api-key KEY] [--rls on|off] [--seed default|none] [--state FILE]',
+    'tiergate sandbox [--port N] [--api-key KEY] [--rls on|off] [--seed default|none] [--state FILE] [--apply FILE]',
   help: `Serves Twenty 2.43's core API (/graphql) and metadata API (/metadata) on 127.0.0.1, with
 Twenty's native permissions and webhooks, and writes .tiergate/sandbox.json with the URL, the admin
 API key and a bearer token for every member, so that tests and demos can act as anyone.
@@ -85,6 +86,8 @@ Options:
   --seed default|none  seed 60 members, 2,000 companies, 5,000 people, 3,000 opportunities (default),
                      or start with no members and records
   --state FILE       load the workspace from FILE when it exists and save every change to it
+  --apply FILE       apply this policy to the sandbox once it is up (as \`tiergate apply\` would),
+                     then show what members of different tiers see
   -h, --help         show this help
 
 Stops on Ctrl-C.`,
@@ -94,6 +97,7 @@ Stops on Ctrl-C.`,
     rls: { type: 'string' },
     seed: { type: 'string' },
     state: { type: 'string' },
+    apply: { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length > 0) throw new CliError('usage: sandbox takes no arguments');
@@ -104,6 +108,8 @@ Stops on Ctrl-C.`,
     if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.length < 8)) {
       throw new CliError('usage: --api-key needs at least 8 characters');
     }
+    const policy =
+      typeof args.values.apply === 'string' ? await readPolicy(io, args.values.apply) : undefined;
     const statePath =
       typeof args.values.state === 'string' ? join(io.cwd, args.values.state) : undefined;
     let sandbox: Sandbox;
@@ -145,10 +151,11 @@ Stops on Ctrl-C.`,
               `  curl -s ${running.url}/graphql -H 'authorization: Bearer ${example.token}' -H 'content-type: application/json' -d '{"query":"{ opportunities { totalCount } }"}'`,
             ]
           : []),
-        'Press Ctrl-C to stop.',
-        '',
-      ].join('\n'),
+      ].join('\n') + '\n',
     );
+    if (policy)
+      await applyDemoPolicy(io, running.url, sandbox.adminKey, policy, () => sandbox.state());
+    io.stdout.write('Press Ctrl-C to stop.\n');
     await waitForStop(io.signal);
     await running.close();
     await sandbox.settle();

@@ -1,0 +1,85 @@
+/**
+ * The demo's second half: apply a policy to the running sandbox as Tiergate applies it to
+ * Twenty, then show what members of different tiers now see through their own tokens (the
+ * restriction is the host's own, native enforcement).
+ */
+import { connectHost } from '../../host/host.js';
+import { HostError } from '../../host/host-error.js';
+import type { Policy } from '../../policy/schema.js';
+import type { WorkspaceState } from '../../sandbox/workspace.js';
+import { applyOperations } from '../../sync/apply.js';
+import { openSession } from '../../sync/session.js';
+import { CliError, EXIT, type CliIo } from '../io.js';
+import { renderTable } from '../table.js';
+
+/** The sandbox has no request limit of its own: let the local apply run at full speed. */
+const LOCAL_RATE_LIMIT = { requests: 100_000, windowMs: 60_000 };
+
+async function seen(url: string, token: string, query: string): Promise<string> {
+  const client = connectHost({ baseUrl: url, token, rateLimit: LOCAL_RATE_LIMIT }).core;
+  try {
+    const data = await client.request<{ opportunities: { totalCount: number } }>(query);
+    return String(data.opportunities.totalCount);
+  } catch (error) {
+    if (error instanceof HostError && error.has('FORBIDDEN')) return 'refused';
+    throw error;
+  }
+}
+
+/** One member per (role, tier) worth showing: an intern, a junior, a director. */
+function showcase(policy: Policy): Policy['org']['members'] {
+  const pick = (role: string, tier: string) =>
+    policy.org.members.find((m) => m.role === role && m.tier === tier);
+  return [
+    pick('sales-rep', 'intern'),
+    pick('sales-rep', 'junior'),
+    pick('sales-manager', 'senior'),
+    pick('sales-manager', 'director'),
+  ].filter((m): m is Policy['org']['members'][number] => m !== undefined);
+}
+
+export async function applyDemoPolicy(
+  io: CliIo,
+  url: string,
+  adminKey: string,
+  policy: Policy,
+  state: () => WorkspaceState,
+): Promise<void> {
+  const host = connectHost({ baseUrl: url, token: adminKey, rateLimit: LOCAL_RATE_LIMIT });
+  const session = await openSession(host, policy);
+  if (session.compiled.problems.length > 0) {
+    throw new CliError(
+      `the demo policy does not fit the sandbox:\n${session.compiled.problems.join('\n')}`,
+      EXIT.failed,
+    );
+  }
+  const result = await applyOperations(
+    host.metadata,
+    [...session.operations],
+    session.reading.roleIds,
+  );
+  io.stdout.write(
+    `Applied the policy: ${session.compiled.state.roles.length} Twenty roles, ${result.mutations} host calls; ` +
+      `${session.compiled.gateway.length} rules are left to the gateway.\n`,
+  );
+  const rows: string[][] = [];
+  for (const member of showcase(policy)) {
+    const token = state().members.find((m) => m.id === member.id)?.token;
+    if (token === undefined) continue;
+    rows.push([
+      member.name ?? member.id,
+      `${member.role} · ${member.tier ?? '?'}`,
+      await seen(url, token, '{ opportunities { totalCount } }'),
+      (await seen(
+        url,
+        token,
+        '{ opportunities(first: 1) { totalCount edges { node { amount { amountMicros } } } } }',
+      )) === 'refused'
+        ? 'hidden'
+        : 'readable',
+    ]);
+  }
+  io.stdout.write(
+    `What members see now, through their own tokens:\n${renderTable(['member', 'role · tier', 'opportunities', 'amount'], rows)}\n`,
+  );
+}
