@@ -4,9 +4,11 @@
  * usage and exits 2. A benchmark's exit code is non-zero only when its correctness check fails.
  */
 import { runEngineBench } from './engine.js';
+import { runSyncBench } from './sync.js';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<number>>> = {
   engine: runEngineBench,
+  sync: runSyncBench,
 };
 
 function usage(): string {
