@@ -54,15 +54,24 @@ function rulesText(rules: RowLevelRules): string | undefined {
   return `${plural(rules.predicates.length, 'predicate')}, ${plural(rules.groups.length, 'group')}`;
 }
 
-function fieldLine(f: FieldPermissionChange): string {
+/** Names for the host ids a plan holds; an id without a name is shown as is. */
+export interface PlanNames {
+  readonly object?: (id: string) => string | undefined;
+  readonly field?: (id: string) => string | undefined;
+}
+
+const named = (id: string, name: ((id: string) => string | undefined) | undefined): string =>
+  name?.(id) ?? id;
+
+function fieldLine(f: FieldPermissionChange, names: PlanNames): string {
   const before = f.before && fieldText(f.before);
   const after = f.after && fieldText(f.after);
   const text = change(before, after);
   const restriction = f.after === undefined ? `${text} (lifted)` : text;
-  return `${marker(f.before, f.after)} field ${f.objectMetadataId}.${f.fieldMetadataId}: ${restriction}`;
+  return `${marker(f.before, f.after)} field ${named(f.objectMetadataId, names.object)}.${named(f.fieldMetadataId, names.field)}: ${restriction}`;
 }
 
-function roleLines(role: RolePlan): string[] {
+function roleLines(role: RolePlan, names: PlanNames): string[] {
   if (role.blocked !== undefined) {
     return [`! role ${role.key} (${role.label}): not deleted, ${role.blocked}`];
   }
@@ -75,13 +84,13 @@ function roleLines(role: RolePlan): string[] {
     }),
     ...role.objectPermissions.map(
       (o) =>
-        `${marker(o.before, o.after)} object ${o.objectMetadataId}: ${change(o.before && objectText(o.before), objectText(o.after))}`,
+        `${marker(o.before, o.after)} object ${named(o.objectMetadataId, names.object)}: ${change(o.before && objectText(o.before), objectText(o.after))}`,
     ),
-    ...role.fieldPermissions.map(fieldLine),
+    ...role.fieldPermissions.map((f) => fieldLine(f, names)),
     ...role.rowLevel.map((r) => {
       const before = rulesText(r.before);
       const after = rulesText(r.after);
-      return `${marker(before, after)} row-level ${r.objectMetadataId}: ${change(before, after) || 'none'}`;
+      return `${marker(before, after)} row-level ${named(r.objectMetadataId, names.object)}: ${change(before, after) || 'none'}`;
     }),
   ];
   return [head, ...details.map((line) => `    ${line}`)];
@@ -102,8 +111,10 @@ function heading(plan: HostPlan): string {
     : 'No changes: the host matches the policy.';
 }
 
-export function formatPlan(plan: HostPlan): string {
-  const roles = plan.roles.filter((r) => r.change !== 'unchanged').flatMap(roleLines);
+export function formatPlan(plan: HostPlan, names: PlanNames = {}): string {
+  const roles = plan.roles
+    .filter((r) => r.change !== 'unchanged')
+    .flatMap((r) => roleLines(r, names));
   const members = [
     ...plan.assignments.map(
       (a) => `${marker(a.before, a.after)} member ${a.memberId}: ${change(a.before, a.after)}`,

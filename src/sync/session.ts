@@ -9,7 +9,9 @@ import type { Host } from '../host/host.js';
 import type { Policy } from '../policy/schema.js';
 import { compileHostState, type CompiledHostState } from './compile.js';
 import type { HostPermissionState } from './host-state.js';
+import type { DataModelSnapshot } from '../host/data-model.js';
 import { diffHostState, operationsFor, type HostOperation, type HostPlan } from './plan.js';
+import type { PlanNames } from './plan-format.js';
 import { readHostState, type HostReading } from './read-host.js';
 
 /** Whether the workspace may have row-level rules (Twenty's `RLS` entitlement). */
@@ -28,6 +30,8 @@ function protectedMembers(reading: HostReading): string[] {
 
 export interface SyncSession {
   readonly compiled: CompiledHostState;
+  /** Object and field names for the host ids in the plan. */
+  readonly names: PlanNames;
   readonly reading: HostReading;
   readonly plan: HostPlan;
   readonly operations: readonly HostOperation[];
@@ -46,6 +50,15 @@ export function planAgainst(
   return { plan, operations: operationsFor(plan, reading.state, desired) };
 }
 
+/** `objectName.fieldName` for the ids of a data model. */
+export function namesOf(dataModel: DataModelSnapshot): PlanNames {
+  const objects = new Map(dataModel.objects.map((o) => [o.id, o.nameSingular]));
+  const fields = new Map(
+    dataModel.objects.flatMap((o) => o.fields.map((f) => [f.id, f.name] as const)),
+  );
+  return { object: (id) => objects.get(id), field: (id) => fields.get(id) };
+}
+
 export async function openSession(host: Host, policy: Policy): Promise<SyncSession> {
   const [dataModel, rls, reading] = await Promise.all([
     host.dataModel.get(),
@@ -53,5 +66,11 @@ export async function openSession(host: Host, policy: Policy): Promise<SyncSessi
     readHostState(host.metadata),
   ]);
   const compiled = compileHostState(policy, dataModel, { rlsEntitled: rls });
-  return { compiled, reading, rls, ...planAgainst(compiled.state, reading) };
+  return {
+    compiled,
+    reading,
+    rls,
+    names: namesOf(dataModel),
+    ...planAgainst(compiled.state, reading),
+  };
 }

@@ -141,7 +141,7 @@ Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
           rowLevelEntitled: session.rls,
         });
       } else {
-        io.stdout.write(`${formatPlan(session.plan)}\n`);
+        io.stdout.write(`${formatPlan(session.plan, session.names)}\n`);
         io.stdout.write(
           `${session.compiled.gateway.length} rules are enforced by the gateway (not expressible in Twenty${session.rls ? '' : ' without row-level rules'}); see plan --json.\n`,
         );
@@ -184,7 +184,7 @@ ${HOST_HELP}
         await record(io, (await targetOf(args, io)).url, [], session.compiled.state);
         return EXIT.ok;
       }
-      io.stdout.write(`${formatPlan(session.plan)}\n`);
+      io.stdout.write(`${formatPlan(session.plan, session.names)}\n`);
       if (args.values.yes !== true)
         throw new CliError('apply changes the host: run it again with --yes to go ahead');
       const mutations = await execute(io, host, session.operations, session.reading.roleIds);
