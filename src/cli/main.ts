@@ -4,6 +4,7 @@ import type { Command, ParsedArgs } from './command.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
+import { installCommand, uninstallCommand } from './commands/install.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { schemaCommand } from './commands/schema.js';
 import { applyCommand, driftCommand, planCommand } from './commands/sync.js';
@@ -20,6 +21,8 @@ const COMMANDS: readonly Command[] = [
   planCommand,
   applyCommand,
   driftCommand,
+  installCommand,
+  uninstallCommand,
 ];
 
 function mainHelp(): string {

@@ -1,0 +1,213 @@
+/**
+ * `tiergate install` and `uninstall` (issue #4): what manifest.json declares, created on the host
+ * (src/sync/install.ts), and the record of it in .tiergate/installation.json (mode 0600) with the
+ * webhook secret sealed (src/sync/secret-box.ts). The secret is never printed.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HostError } from '../../host/host-error.js';
+import { connectHost, type Host } from '../../host/host.js';
+import { install, uninstall, type InstallReport } from '../../sync/install.js';
+import {
+  INSTALLATION_FILE,
+  readInstallation,
+  removeInstallation,
+  writeInstallation,
+  type Installation,
+} from '../../sync/installation.js';
+import { ManifestError, tiergateManifest } from '../../sync/manifest.js';
+import { seal, secretKey, SECRET_KEY_VARIABLE } from '../../sync/secret-box.js';
+import type { Command, ParsedArgs } from '../command.js';
+import { CliError, EXIT, writeJson, type CliIo } from '../io.js';
+
+const flag = (args: ParsedArgs, name: string): string | undefined => {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** The flags, else $TIERGATE_API_KEY, else the local sandbox's connection file (as sync does). */
+async function targetOf(
+  args: ParsedArgs,
+  io: CliIo,
+  recordedHost?: string,
+): Promise<{ url: string; apiKey: string }> {
+  const host = flag(args, 'host') ?? recordedHost;
+  const key = flag(args, 'api-key') ?? io.env.TIERGATE_API_KEY;
+  if (host !== undefined && key !== undefined) return { url: host, apiKey: key };
+  try {
+    const sandbox = JSON.parse(
+      await readFile(join(io.cwd, '.tiergate', 'sandbox.json'), 'utf8'),
+    ) as { url?: string; adminKey?: string };
+    if (sandbox.url && sandbox.adminKey)
+      return { url: host ?? sandbox.url, apiKey: key ?? sandbox.adminKey };
+  } catch {
+    // No sandbox here: the flags are required.
+  }
+  throw new CliError(
+    'usage: give --host URL and --api-key KEY (or run `tiergate sandbox` here first)',
+  );
+}
+
+function connect(target: { url: string; apiKey: string }): Host {
+  try {
+    return connectHost({ baseUrl: target.url, token: target.apiKey });
+  } catch (error) {
+    throw new CliError(`usage: ${(error as Error).message}`);
+  }
+}
+
+function addonUrlOf(args: ParsedArgs): string {
+  const value = flag(args, 'addon-url');
+  if (value === undefined) throw new CliError('usage: give --addon-url URL (the add-on server)');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(`usage: --addon-url "${value}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliError(`usage: --addon-url "${value}" must be http or https`);
+  return value.replace(/\/+$/, '');
+}
+
+/** Host and manifest failures as one line and exit 1. */
+async function guarded(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof HostError || error instanceof ManifestError)
+      throw new CliError(error.message, EXIT.failed);
+    throw error;
+  }
+}
+
+const list = (title: string, items: readonly string[]): string =>
+  items.length === 0 ? '' : `${title}:\n${items.map((i) => `  ${i}\n`).join('')}`;
+
+function printInstall(io: CliIo, report: InstallReport, json: boolean): void {
+  const { created, unchanged, differing, rlsEntitled } = report;
+  const webhook = { id: report.webhook.id, created: report.webhook.created };
+  if (json) {
+    writeJson(io, { created, unchanged, differing, webhook, rlsEntitled });
+    return;
+  }
+  io.stdout.write(
+    list('Created', created) +
+      list('Left alone (already there)', unchanged) +
+      list('Differs from the manifest (left alone)', differing) +
+      `Webhook: ${webhook.id}${webhook.created ? ' (new secret, sealed in ' + INSTALLATION_FILE + ')' : ''}\n` +
+      `Row-level rules: ${rlsEntitled ? 'entitled' : 'not entitled (the gateway enforces them)'}\n`,
+  );
+}
+
+export const installCommand: Command = {
+  name: 'install',
+  summary: 'Create what manifest.json declares on a Twenty workspace, and register the webhook.',
+  usage: 'tiergate install [--host URL --api-key KEY] --addon-url URL [--json]',
+  help: `Creates the audit object, its fields and the tiergate* helper fields where missing;
+what exists is left alone, and what exists but differs (another type, say) is reported. Registers
+the webhook at <addon-url>/webhooks/twenty with a fresh 32-byte secret unless one is there,
+detects whether row-level rules are entitled, and records it all in ${INSTALLATION_FILE}
+(mode 0600), the secret sealed with $${SECRET_KEY_VARIABLE} (base64, 32 bytes; production must
+set it) or else a key file .tiergate/secret.key created on first use. Safe to run again.
+
+Options:
+  --host URL       the Twenty server's base URL (default: the sandbox's, from .tiergate/sandbox.json)
+  --api-key KEY    an API key with DATA_MODEL and API_KEYS_AND_WEBHOOKS (default: $TIERGATE_API_KEY,
+                   then the sandbox's)
+  --addon-url URL  the add-on server's base URL (http or https), required
+  --json           print the report as JSON
+  -h, --help       show this help
+
+Exit codes: 0 installed, 1 host error, 2 bad usage.`,
+  options: {
+    host: { type: 'string' },
+    'api-key': { type: 'string' },
+    'addon-url': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const addonUrl = addonUrlOf(args);
+    const target = await targetOf(args, io);
+    const host = connect(target);
+    return guarded(async () => {
+      const previous = await readInstallation(io.cwd);
+      const report = await install(host, tiergateManifest(), { addonUrl });
+      const key = await secretKey(io.env, io.cwd);
+      const sameHost = previous?.hostUrl === target.url;
+      const record: Installation = {
+        hostUrl: target.url,
+        addonUrl,
+        installedAt: sameHost ? previous.installedAt : report.installedAt,
+        created: [...(sameHost ? previous.created : []), ...report.createdItems],
+        webhookId: report.webhook.id,
+        sealedWebhookSecret: seal(report.webhook.secret, key),
+        rlsEntitled: report.rlsEntitled,
+      };
+      await writeInstallation(io.cwd, record);
+      printInstall(io, report, args.values.json === true);
+      return EXIT.ok;
+    });
+  },
+};
+
+export const uninstallCommand: Command = {
+  name: 'uninstall',
+  summary: 'Remove what install created; the audit data stays unless --purge.',
+  usage: 'tiergate uninstall [--api-key KEY] [--purge] [--yes] [--json]',
+  help: `Reads ${INSTALLATION_FILE} and removes what install created there: the webhook and the
+tiergate* helper fields. The audit object and its entries stay unless --purge. What the host
+refuses to delete is reported (exit 1) and kept in the record, so uninstall can run again.
+
+Options:
+  --api-key KEY   an API key with DATA_MODEL and API_KEYS_AND_WEBHOOKS (default: $TIERGATE_API_KEY,
+                  then the sandbox's)
+  --purge         delete the audit object too (its entries are lost)
+  --yes           go ahead (required: uninstall deletes data)
+  --json          print the report as JSON
+  -h, --help      show this help
+
+Exit codes: 0 removed, 1 host error or something not removed, 2 bad usage.`,
+  options: {
+    'api-key': { type: 'string' },
+    purge: { type: 'boolean' },
+    yes: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const record = await readInstallation(io.cwd).catch((error: unknown) => {
+      throw new CliError((error as Error).message, EXIT.failed);
+    });
+    if (record === undefined)
+      throw new CliError(`nothing installed from here (no ${INSTALLATION_FILE})`, EXIT.failed);
+    const purge = args.values.purge === true;
+    if (args.values.yes !== true)
+      throw new CliError(
+        `uninstall removes the webhook and helper fields${purge ? ' and the audit object' : ''} from ${record.hostUrl}: run it again with --yes to go ahead`,
+      );
+    const host = connect(await targetOf(args, io, record.hostUrl));
+    return guarded(async () => {
+      const report = await uninstall(host, record, { purge });
+      if (report.remaining.length === 0 && report.webhookRemoved) await removeInstallation(io.cwd);
+      else
+        await writeInstallation(io.cwd, {
+          ...record,
+          created: report.remaining,
+          webhookId: report.webhookRemoved ? null : record.webhookId,
+          sealedWebhookSecret: report.webhookRemoved ? null : record.sealedWebhookSecret,
+        });
+      const { removed, kept, failed } = report;
+      if (args.values.json === true) writeJson(io, { removed, kept, failed });
+      else
+        io.stdout.write(
+          list('Removed', removed) +
+            list('Kept (audit data; --purge deletes it)', kept) +
+            list(
+              'Could not remove',
+              failed.map((f) => `${f.item}: ${f.reason}`),
+            ),
+        );
+      return failed.length === 0 ? EXIT.ok : EXIT.failed;
+    });
+  },
+};
