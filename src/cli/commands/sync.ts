@@ -11,7 +11,7 @@ import type { HostPermissionState } from '../../sync/host-state.js';
 import { applyOperations, ApplyError } from '../../sync/apply.js';
 import { formatPlan, planJson, type HostOperation } from '../../sync/plan.js';
 import { readHostState } from '../../sync/read-host.js';
-import { openSession, planAgainst } from '../../sync/session.js';
+import { openSession, planAgainst, type SyncSession } from '../../sync/session.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
 
@@ -107,6 +107,29 @@ async function execute(
   return result.mutations;
 }
 
+/** Loads the policy, opens a sync session on the host, and refuses a policy that does not fit. */
+async function withSession(
+  args: ParsedArgs,
+  io: CliIo,
+  then: (session: SyncSession, host: Host) => Promise<number>,
+): Promise<number> {
+  const policy = await readPolicy(
+    io,
+    typeof args.values.policy === 'string' ? args.values.policy : 'tiergate.policy.yaml',
+  );
+  const host = await hostOf(args, io);
+  return guarded(async () => {
+    const session = await openSession(host, policy);
+    if (session.compiled.problems.length > 0) {
+      throw new CliError(
+        `the policy does not fit the host:\n${session.compiled.problems.join('\n')}`,
+        EXIT.failed,
+      );
+    }
+    return then(session, host);
+  });
+}
+
 export const planCommand: Command = {
   name: 'plan',
   summary: "Show what apply would change in Twenty's roles to match the policy.",
@@ -121,19 +144,7 @@ ${HOST_HELP}
 Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
   options: HOST_OPTIONS,
   async run(args, io) {
-    const policy = await readPolicy(
-      io,
-      typeof args.values.policy === 'string' ? args.values.policy : 'tiergate.policy.yaml',
-    );
-    const host = await hostOf(args, io);
-    return guarded(async () => {
-      const session = await openSession(host, policy);
-      if (session.compiled.problems.length > 0) {
-        throw new CliError(
-          `the policy does not fit the host:\n${session.compiled.problems.join('\n')}`,
-          EXIT.failed,
-        );
-      }
+    return withSession(args, io, (session) => {
       if (args.values.json === true) {
         writeJson(io, {
           plan: session.plan,
@@ -146,7 +157,7 @@ Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
           `${session.compiled.gateway.length} rules are enforced by the gateway (not expressible in Twenty${session.rls ? '' : ' without row-level rules'}); see plan --json.\n`,
         );
       }
-      return session.plan.empty ? EXIT.ok : PENDING;
+      return Promise.resolve(session.plan.empty ? EXIT.ok : PENDING);
     });
   },
 };
@@ -166,19 +177,7 @@ ${HOST_HELP}
   -h, --help      show this help`,
   options: { ...HOST_OPTIONS, yes: { type: 'boolean' } },
   async run(args, io) {
-    const policy = await readPolicy(
-      io,
-      typeof args.values.policy === 'string' ? args.values.policy : 'tiergate.policy.yaml',
-    );
-    const host = await hostOf(args, io);
-    return guarded(async () => {
-      const session = await openSession(host, policy);
-      if (session.compiled.problems.length > 0) {
-        throw new CliError(
-          `the policy does not fit the host:\n${session.compiled.problems.join('\n')}`,
-          EXIT.failed,
-        );
-      }
+    return withSession(args, io, async (session, host) => {
       if (session.plan.empty) {
         io.stdout.write('Nothing to change: the host matches the policy.\n');
         await record(io, (await targetOf(args, io)).url, [], session.compiled.state);
