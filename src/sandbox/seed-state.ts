@@ -64,15 +64,23 @@ function standardObjects(): SandboxObject[] {
   }));
 }
 
-function role(id: string, label: string, description: string, admin: boolean): SandboxRole {
+/**
+ * A role as Twenty creates a member role: every record reachable, no settings, assignable to
+ * users and API keys. Tests build their roles from it too, changing only what they test.
+ */
+export function sandboxRole(
+  id: string,
+  label: string,
+  overrides: Partial<SandboxRole> = {},
+): SandboxRole {
   return {
     id,
     label,
-    description,
-    icon: admin ? 'IconUserCog' : 'IconUser',
-    isEditable: !admin,
-    canUpdateAllSettings: admin,
-    canAccessAllTools: admin,
+    description: null,
+    icon: null,
+    isEditable: true,
+    canUpdateAllSettings: false,
+    canAccessAllTools: false,
     canReadAllObjectRecords: true,
     canUpdateAllObjectRecords: true,
     canSoftDeleteAllObjectRecords: true,
@@ -80,12 +88,24 @@ function role(id: string, label: string, description: string, admin: boolean): S
     canBeAssignedToUsers: true,
     canBeAssignedToAgents: false,
     canBeAssignedToApiKeys: true,
-    permissionFlags: admin ? [...ALL_PERMISSION_FLAGS] : [],
+    permissionFlags: [],
     objectPermissions: [],
     fieldPermissions: [],
     rowLevelPermissionPredicates: [],
     rowLevelPermissionPredicateGroups: [],
+    ...overrides,
   };
+}
+
+function role(id: string, label: string, description: string, admin: boolean): SandboxRole {
+  return sandboxRole(id, label, {
+    description,
+    icon: admin ? 'IconUserCog' : 'IconUser',
+    isEditable: !admin,
+    canUpdateAllSettings: admin,
+    canAccessAllTools: admin,
+    permissionFlags: admin ? [...ALL_PERMISSION_FLAGS] : [],
+  });
 }
 
 /** Seeded records are plain JSON objects with the base fields; the store keys them by id. */

@@ -3,6 +3,7 @@
  * ids, three roles (a non-editable Admin, the default Member, a Webhooks role holding only
  * API_KEYS_AND_WEBHOOKS), three members, and a store with a fixed clock and counted ids.
  */
+import { sandboxRole } from '../seed-state.js';
 import type { ExecutionResult } from 'graphql';
 import { STANDARD_OBJECTS } from '../../host/core-schema/standard-objects.js';
 import type {
@@ -39,28 +40,7 @@ function standardObjects(): SandboxObject[] {
 }
 
 function role(id: string, label: string, overrides: Partial<SandboxRole>): SandboxRole {
-  return {
-    id,
-    label,
-    description: null,
-    icon: null,
-    isEditable: true,
-    canUpdateAllSettings: false,
-    canAccessAllTools: false,
-    canReadAllObjectRecords: true,
-    canUpdateAllObjectRecords: true,
-    canSoftDeleteAllObjectRecords: true,
-    canDestroyAllObjectRecords: true,
-    canBeAssignedToUsers: true,
-    canBeAssignedToAgents: false,
-    canBeAssignedToApiKeys: true,
-    permissionFlags: [],
-    objectPermissions: [],
-    fieldPermissions: [],
-    rowLevelPermissionPredicates: [],
-    rowLevelPermissionPredicateGroups: [],
-    ...overrides,
-  };
+  return sandboxRole(id, label, overrides);
 }
 
 export const ADMIN_ROLE = role('role-admin', 'Admin', {

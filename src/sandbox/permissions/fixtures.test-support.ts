@@ -2,6 +2,7 @@
  * Small hand-built workspaces for the permission tests: a few objects with typed fields, roles
  * built from overrides, members and API keys.
  */
+import { sandboxRole } from '../seed-state.js';
 import type {
   FieldMetadataType,
   RelationMetadata,
@@ -116,28 +117,7 @@ export function fieldId(target: SandboxObject, name: string): string {
 }
 
 export function role(id: string, overrides: Partial<SandboxRole> = {}): SandboxRole {
-  return {
-    id,
-    label: id,
-    description: null,
-    icon: null,
-    isEditable: true,
-    canUpdateAllSettings: false,
-    canAccessAllTools: false,
-    canReadAllObjectRecords: true,
-    canUpdateAllObjectRecords: true,
-    canSoftDeleteAllObjectRecords: true,
-    canDestroyAllObjectRecords: true,
-    canBeAssignedToUsers: true,
-    canBeAssignedToAgents: false,
-    canBeAssignedToApiKeys: true,
-    permissionFlags: [],
-    objectPermissions: [],
-    fieldPermissions: [],
-    rowLevelPermissionPredicates: [],
-    rowLevelPermissionPredicateGroups: [],
-    ...overrides,
-  };
+  return sandboxRole(id, id, overrides);
 }
 
 let predicateCount = 0;
