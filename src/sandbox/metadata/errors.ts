@@ -51,10 +51,7 @@ export function permissionDenied(): GraphQLError {
 
 /** A root field the sandbox does not serve: answered loudly, never silently. */
 export function notImplemented(fieldName: string): GraphQLError {
-  return metadataError(
-    `${fieldName} is not implemented in the Tiergate sandbox`,
-    'NOT_IMPLEMENTED',
-  );
+  return metadataError(`${fieldName} is not served by the Tiergate sandbox`, 'NOT_IMPLEMENTED');
 }
 
 /** A `PermissionsException` (repo `metadata-modules/permissions/permissions.exception.ts`). */

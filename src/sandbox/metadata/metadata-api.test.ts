@@ -33,7 +33,7 @@ describe('createMetadataApi', () => {
     it('answers NOT_IMPLEMENTED with the field name', async () => {
       const result = await harness().run('query { getPermissionFlags { key } }');
       expect(firstError(result)).toEqual({
-        message: 'getPermissionFlags is not implemented in the Tiergate sandbox',
+        message: 'getPermissionFlags is not served by the Tiergate sandbox',
         extensions: { code: 'NOT_IMPLEMENTED' },
       });
     });
@@ -43,7 +43,7 @@ describe('createMetadataApi', () => {
         'subscription { onEventSubscription(eventStreamId: "s") { eventStreamId } }',
       );
       expect(firstError(result)?.message).toBe(
-        'onEventSubscription is not implemented in the Tiergate sandbox',
+        'onEventSubscription is not served by the Tiergate sandbox',
       );
     });
 

@@ -141,7 +141,7 @@ describe('currentUser', () => {
       'query { currentUser { availableWorkspaces { availableWorkspacesForSignIn { id } } } }',
     );
     expect(firstError(result)).toEqual({
-      message: 'User.availableWorkspaces is not implemented in the Tiergate sandbox',
+      message: 'User.availableWorkspaces is not served by the Tiergate sandbox',
       extensions: { code: 'NOT_IMPLEMENTED' },
     });
   });
