@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
+import { TWENTY_PERMISSION_FLAGS } from '../host/permission-flags.js';
 import type { SeedData } from './seed/seed.js';
 import type { SandboxObject, SandboxRecord, SandboxRole, WorkspaceState } from './workspace.js';
 
@@ -13,36 +14,6 @@ export const ADMIN_ROLE_ID = '20202020-0001-4000-8000-000000000001';
 export const MEMBER_ROLE_ID = '20202020-0001-4000-8000-000000000002';
 export const ADMIN_API_KEY_ID = '20202020-0002-4000-8000-000000000001';
 export const WORKSPACE_ID = '20202020-0003-4000-8000-000000000001';
-
-/** Twenty's permission flags (the metadata schema's `PermissionFlagType`). */
-const ALL_PERMISSION_FLAGS = [
-  'AI',
-  'AI_SETTINGS',
-  'API_KEYS_AND_WEBHOOKS',
-  'APPLICATIONS',
-  'BILLING',
-  'CODE_INTERPRETER_TOOL',
-  'CONNECTED_ACCOUNTS',
-  'CREATE_CALENDAR_EVENT_TOOL',
-  'DATA_MODEL',
-  'DOWNLOAD_FILE',
-  'EXPORT_CSV',
-  'HTTP_REQUEST_TOOL',
-  'IMPERSONATE',
-  'IMPORT_CSV',
-  'LAYOUTS',
-  'MARKETPLACE_APPS',
-  'PROFILE_INFORMATION',
-  'ROLES',
-  'SECURITY',
-  'SEND_EMAIL_TOOL',
-  'SSO_BYPASS',
-  'UPLOAD_FILE',
-  'VIEWS',
-  'WORKFLOWS',
-  'WORKSPACE',
-  'WORKSPACE_MEMBERS',
-] as const;
 
 /** A stable UUID-shaped id from a name, so metadata ids survive restarts of the seed. */
 export function stableId(name: string): string {
@@ -104,7 +75,7 @@ function role(id: string, label: string, description: string, admin: boolean): S
     isEditable: !admin,
     canUpdateAllSettings: admin,
     canAccessAllTools: admin,
-    permissionFlags: admin ? [...ALL_PERMISSION_FLAGS] : [],
+    permissionFlags: admin ? [...TWENTY_PERMISSION_FLAGS] : [],
   });
 }
 

@@ -19,19 +19,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FIELD_METADATA_TYPES } from '../host/core-schema/object-metadata.js';
+import { TWENTY_PERMISSION_FLAGS, type PermissionFlag } from '../host/permission-flags.js';
 import { repositoryRoot } from '../host/schema-gen/paths.js';
 
-/** Twenty 2.43's `PermissionFlagType` (graphql/schema/metadata.graphql; a test holds them equal). */
-// prettier-ignore
-export const TWENTY_PERMISSION_FLAGS = [
-  'API_KEYS_AND_WEBHOOKS', 'WORKSPACE', 'WORKSPACE_MEMBERS', 'ROLES', 'DATA_MODEL', 'SECURITY',
-  'WORKFLOWS', 'IMPERSONATE', 'SSO_BYPASS', 'APPLICATIONS', 'MARKETPLACE_APPS', 'LAYOUTS',
-  'BILLING', 'AI_SETTINGS', 'AI', 'VIEWS', 'UPLOAD_FILE', 'DOWNLOAD_FILE', 'SEND_EMAIL_TOOL',
-  'CREATE_CALENDAR_EVENT_TOOL', 'HTTP_REQUEST_TOOL', 'CODE_INTERPRETER_TOOL', 'IMPORT_CSV',
-  'EXPORT_CSV', 'CONNECTED_ACCOUNTS', 'PROFILE_INFORMATION',
-] as const;
-
-export type PermissionFlag = (typeof TWENTY_PERMISSION_FLAGS)[number];
+export { TWENTY_PERMISSION_FLAGS, type PermissionFlag };
 
 /** Record-event actions of Twenty's webhooks (`<nameSingular>.<action>`, `*` for any). */
 // prettier-ignore

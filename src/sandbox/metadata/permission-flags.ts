@@ -5,46 +5,20 @@
  * flag, `canAccessAllTools` every *tool* flag (`constants/permission-flag-permission-type-by-
  * permission-flag.constant.ts`).
  */
+import {
+  SETTINGS_FLAGS,
+  TOOL_FLAGS,
+  TWENTY_PERMISSION_FLAGS,
+  type PermissionFlag,
+  type SettingsFlag,
+} from '../../host/permission-flags.js';
 import type { SandboxRole } from '../workspace.js';
 import { type MetadataContext, principalRole } from './context.js';
 import { permissionDenied } from './errors.js';
 
-export const SETTINGS_FLAGS = [
-  'API_KEYS_AND_WEBHOOKS',
-  'WORKSPACE',
-  'WORKSPACE_MEMBERS',
-  'ROLES',
-  'DATA_MODEL',
-  'SECURITY',
-  'WORKFLOWS',
-  'IMPERSONATE',
-  'SSO_BYPASS',
-  'APPLICATIONS',
-  'MARKETPLACE_APPS',
-  'LAYOUTS',
-  'BILLING',
-  'AI_SETTINGS',
-] as const;
+const ALL_FLAGS: readonly string[] = TWENTY_PERMISSION_FLAGS;
 
-export const TOOL_FLAGS = [
-  'AI',
-  'VIEWS',
-  'UPLOAD_FILE',
-  'DOWNLOAD_FILE',
-  'SEND_EMAIL_TOOL',
-  'CREATE_CALENDAR_EVENT_TOOL',
-  'HTTP_REQUEST_TOOL',
-  'CODE_INTERPRETER_TOOL',
-  'IMPORT_CSV',
-  'EXPORT_CSV',
-  'CONNECTED_ACCOUNTS',
-  'PROFILE_INFORMATION',
-] as const;
-
-export type SettingsFlag = (typeof SETTINGS_FLAGS)[number];
-export type PermissionFlag = SettingsFlag | (typeof TOOL_FLAGS)[number];
-
-const ALL_FLAGS: readonly string[] = [...SETTINGS_FLAGS, ...TOOL_FLAGS];
+export { SETTINGS_FLAGS, TOOL_FLAGS, type PermissionFlag, type SettingsFlag };
 
 export function isPermissionFlag(value: string): value is PermissionFlag {
   return ALL_FLAGS.includes(value);
