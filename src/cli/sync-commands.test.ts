@@ -150,6 +150,44 @@ describe('tiergate plan, apply and drift', () => {
     expect(drift.err).toMatch(/no apply recorded here/);
   });
 
+  it("validates a policy against the host's data model with validate --host", async () => {
+    const { cwd } = await workspace();
+    const url = running?.url ?? '';
+    const fits = await run(
+      cwd,
+      'validate',
+      'tiergate.policy.yaml',
+      '--host',
+      url,
+      '--api-key',
+      ADMIN_KEY,
+    );
+    expect(fits.code).toBe(0);
+    writeFileSync(
+      join(cwd, 'tiergate.policy.yaml'),
+      readFileSync(join(cwd, 'tiergate.policy.yaml'), 'utf8').replace(
+        'amount: { junior: hidden',
+        'probability: { junior: hidden',
+      ),
+    );
+    const unknown = await run(
+      cwd,
+      'validate',
+      'tiergate.policy.yaml',
+      '--host',
+      url,
+      '--api-key',
+      ADMIN_KEY,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toMatch(
+      /^roles\.rep\.objects\.opportunity\.fields\.probability: .*probability/m,
+    );
+    expect((await run(cwd, 'validate', 'tiergate.policy.yaml', '--host', url)).err).toMatch(
+      /--host needs --api-key/,
+    );
+  }, 30_000);
+
   it('refuses a policy that does not fit the host, listing why', async () => {
     const { cwd } = await workspace();
     writeFileSync(

@@ -1,24 +1,57 @@
+import { HostError } from '../../host/host-error.js';
+import { connectHost } from '../../host/host.js';
 import { loadPolicy } from '../../policy/load.js';
-import { PolicyError, formatIssue } from '../../policy/errors.js';
-import { onePositional, type Command } from '../command.js';
-import { EXIT, readText, writeJson } from '../io.js';
+import { PolicyError, formatIssue, type PolicyIssue } from '../../policy/errors.js';
+import type { Policy } from '../../policy/schema.js';
+import { compileHostState } from '../../sync/compile.js';
+import { onePositional, type Command, type ParsedArgs } from '../command.js';
+import { CliError, EXIT, readText, writeJson, type CliIo } from '../io.js';
 import { plural } from '../table.js';
+
+/**
+ * With a host, the policy is also checked against the host's data model (POLICY.md §2: unknown
+ * objects and fields are errors "when the host's data model is known").
+ */
+async function hostIssues(policy: Policy, args: ParsedArgs, io: CliIo): Promise<PolicyIssue[]> {
+  const url = typeof args.values.host === 'string' ? args.values.host : undefined;
+  if (url === undefined) return [];
+  const token =
+    typeof args.values['api-key'] === 'string' ? args.values['api-key'] : io.env.TIERGATE_API_KEY;
+  if (!token) throw new CliError('usage: --host needs --api-key KEY (or $TIERGATE_API_KEY)');
+  try {
+    const dataModel = await connectHost({ baseUrl: url, token }).dataModel.get();
+    return compileHostState(policy, dataModel, { rlsEntitled: false }).problems.map((problem) => {
+      const at = problem.indexOf(': ');
+      return at < 0
+        ? { path: '', message: problem }
+        : { path: problem.slice(0, at), message: problem.slice(at + 2) };
+    });
+  } catch (error) {
+    if (error instanceof HostError || error instanceof RangeError)
+      throw new CliError(`cannot read the host's data model: ${error.message}`, EXIT.failed);
+    throw error;
+  }
+}
 
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check a policy file; list every problem as `path: message (line N)`.',
-  usage: 'tiergate validate FILE [--json]',
+  usage: 'tiergate validate FILE [--host URL --api-key KEY] [--json]',
   help: `Options:
-  --json      print { "valid": bool, "issues": [{ "path", "message", "line" }] }
-  -h, --help  show this help
+  --host URL     also check objects and fields against this Twenty host's data model
+  --api-key KEY  an API key for --host (default: $TIERGATE_API_KEY)
+  --json         print { "valid": bool, "issues": [{ "path", "message", "line" }] }
+  -h, --help     show this help
 
 Exit codes: 0 valid, 1 invalid, 2 unreadable file or bad usage.`,
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean' }, host: { type: 'string' }, 'api-key': { type: 'string' } },
   async run(args, io) {
     const file = onePositional(args, 'policy file (FILE)');
     const text = await readText(io, file, 'policy');
     try {
       const policy = loadPolicy(text);
+      const issues = await hostIssues(policy, args, io);
+      if (issues.length > 0) throw new PolicyError(issues);
       if (args.values.json === true) {
         writeJson(io, { valid: true, issues: [] });
       } else {
