@@ -4,29 +4,9 @@ import { HostClient } from '../host/client.js';
 import { HostError } from '../host/host-error.js';
 import { sandboxHandlers } from './msw-handlers.test-support.js';
 import type { GraphqlApi } from './server.js';
-import type { WorkspaceState } from './workspace.js';
+import { testWorkspace } from './workspace.test-support.js';
 
-const STATE = {
-  id: 'ws',
-  displayName: 'Acme',
-  rlsEnabled: false,
-  defaultRoleId: 'member',
-  objects: [],
-  records: {},
-  roles: [],
-  members: [
-    {
-      id: 'wm-1',
-      userId: 'u-1',
-      userEmail: 'a@acme.test',
-      roleId: 'member',
-      token: 'member-token',
-    },
-  ],
-  apiKeys: [],
-  apiKeyTokens: {},
-  webhooks: [],
-} satisfies WorkspaceState;
+const STATE = testWorkspace();
 
 const echo = (name: string): GraphqlApi => ({
   execute: (request) =>

@@ -1,25 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { principalOf, startSandboxServer, type GraphqlApi, type RunningSandbox } from './server.js';
 import type { WorkspaceState } from './workspace.js';
+import { testWorkspace } from './workspace.test-support.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
-const STATE: WorkspaceState = {
-  id: 'ws',
-  displayName: 'Acme',
-  rlsEnabled: false,
-  defaultRoleId: 'member',
-  objects: [],
-  records: {},
-  roles: [],
-  members: [
-    {
-      id: 'wm-1',
-      userId: 'u-1',
-      userEmail: 'a@acme.test',
-      roleId: 'member',
-      token: 'member-token',
-    },
-  ],
+const STATE: WorkspaceState = testWorkspace({
   apiKeys: [
     {
       id: 'k-live',
@@ -48,7 +33,7 @@ const STATE: WorkspaceState = {
   ],
   apiKeyTokens: { 'live-token': 'k-live', 'old-token': 'k-old', 'revoked-token': 'k-revoked' },
   webhooks: [],
-};
+});
 
 /** An API that answers with what it was asked, to see the routing and the principal. */
 const echo = (name: string): GraphqlApi => ({

@@ -3,21 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadState, saveState, StateFileError } from './state-file.js';
-import type { WorkspaceState } from './workspace.js';
+import { testWorkspace } from './workspace.test-support.js';
 
-const STATE: WorkspaceState = {
-  id: 'ws',
-  displayName: 'Acme',
-  rlsEnabled: true,
-  defaultRoleId: 'member',
-  objects: [],
-  records: { company: {} },
-  roles: [],
-  members: [],
-  apiKeys: [],
-  apiKeyTokens: {},
-  webhooks: [],
-};
+const STATE = testWorkspace({ rlsEnabled: true, members: [], records: { company: {} } });
 
 const dir = () => mkdtempSync(join(tmpdir(), 'tiergate-state-'));
 

@@ -10,6 +10,7 @@ import type {
   SandboxWebhook,
   WorkspaceState,
 } from './workspace.js';
+import { testWorkspace } from './workspace.test-support.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
 const server = mswServer();
@@ -46,21 +47,7 @@ function webhook(id: string, operations: string[], secret: string | null = null)
 }
 
 function state(webhooks: SandboxWebhook[]): WorkspaceState {
-  return {
-    id: 'ws-1',
-    displayName: 'Acme',
-    rlsEnabled: false,
-    defaultRoleId: 'member',
-    objects: [PERSON],
-    records: {},
-    roles: [],
-    members: [
-      { id: 'wm-1', userId: 'u-1', userEmail: 'a@acme.test', roleId: 'member', token: 't' },
-    ],
-    apiKeys: [],
-    apiKeyTokens: {},
-    webhooks,
-  };
+  return testWorkspace({ id: 'ws-1', objects: [PERSON], webhooks });
 }
 
 const created: RecordEvent = {

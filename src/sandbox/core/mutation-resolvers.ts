@@ -53,16 +53,27 @@ export function createResolver(object: SandboxObject, many: boolean): Resolver {
   };
 }
 
+/** The update's data, once the fields it reads and writes are authorized. */
+function authorizeUpdate(
+  object: SandboxObject,
+  args: Parameters<Resolver>[1],
+  context: CoreContext,
+  info: Parameters<Resolver>[3],
+): RecordData {
+  const [data = {}] = dataList(args);
+  authorize(
+    context,
+    object,
+    'update',
+    recordReads(object, info, args),
+    dataFieldNames(object, [data]),
+  );
+  return data;
+}
+
 export function updateOneResolver(object: SandboxObject): Resolver {
   return (_source, args, context, info) => {
-    const [data = {}] = dataList(args);
-    authorize(
-      context,
-      object,
-      'update',
-      recordReads(object, info, args),
-      dataFieldNames(object, [data]),
-    );
+    const data = authorizeUpdate(object, args, context, info);
     const target = targetById(context, object, stringArg(args, 'id'), false);
     return updateEach(context, object, [[target, data]])[0] ?? null;
   };
@@ -70,14 +81,7 @@ export function updateOneResolver(object: SandboxObject): Resolver {
 
 export function updateManyResolver(object: SandboxObject): Resolver {
   return (_source, args, context, info) => {
-    const [data = {}] = dataList(args);
-    authorize(
-      context,
-      object,
-      'update',
-      recordReads(object, info, args),
-      dataFieldNames(object, [data]),
-    );
+    const data = authorizeUpdate(object, args, context, info);
     const targets = matchingRecords(context, object, filterArg(args));
     return updateEach(
       context,

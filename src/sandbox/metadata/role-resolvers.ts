@@ -4,6 +4,7 @@
  * `SettingsPermissionsGuard(ROLES)`; `role.service.ts`; `user-role/user-role.service.ts`).
  */
 import { z } from 'zod';
+import { sandboxRole } from '../seed-state.js';
 import type { SandboxRole, WorkspaceState } from '../workspace.js';
 import { commit, type MetadataContext, type RootResolver, stateOf } from './context.js';
 import { metadataError, permissionsError } from './errors.js';
@@ -66,27 +67,13 @@ function applyRoleInput(base: SandboxRole, input: RoleInput): SandboxRole {
 
 /** Twenty's defaults for a created role: every switch off, assignable to every target. */
 function blankRole(id: string, label: string): SandboxRole {
-  return {
-    id,
-    label,
-    description: null,
-    icon: null,
-    isEditable: true,
-    canUpdateAllSettings: false,
-    canAccessAllTools: false,
+  return sandboxRole(id, label, {
     canReadAllObjectRecords: false,
     canUpdateAllObjectRecords: false,
     canSoftDeleteAllObjectRecords: false,
     canDestroyAllObjectRecords: false,
-    canBeAssignedToUsers: true,
     canBeAssignedToAgents: true,
-    canBeAssignedToApiKeys: true,
-    permissionFlags: [],
-    objectPermissions: [],
-    fieldPermissions: [],
-    rowLevelPermissionPredicates: [],
-    rowLevelPermissionPredicateGroups: [],
-  };
+  });
 }
 
 function rolesGuarded(context: MetadataContext): void {
