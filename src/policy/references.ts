@@ -44,7 +44,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The known id nearest to a misspelt one, when it is near enough to be the one meant. */
-function closest(id: string, known: Iterable<string>): string | undefined {
+export function closest(id: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   // Near enough: one edit in four characters, and never the whole id.
   let bestDistance = Math.min(Math.max(1, Math.floor(id.length / 4)), id.length - 1) + 1;

@@ -13,6 +13,7 @@ import type { DataModelSnapshot } from '../host/data-model.js';
 import { diffHostState, operationsFor, type HostOperation, type HostPlan } from './plan.js';
 import type { PlanNames } from './plan-format.js';
 import { readHostState, type HostReading } from './read-host.js';
+import { pullOrg, type ResolvedOrg } from './host-org.js';
 
 /** Whether the workspace may have row-level rules (Twenty's `RLS` entitlement). */
 export async function rlsEntitled(metadata: HostClient): Promise<boolean> {
@@ -36,6 +37,14 @@ export interface SyncSession {
   readonly plan: HostPlan;
   readonly operations: readonly HostOperation[];
   readonly rls: boolean;
+  /** The org the policy was compiled for: its members matched to workspace members. */
+  readonly org: ResolvedOrg;
+  /**
+   * Workspace members holding a role Tiergate manages but no longer in the org (their tiergate
+   * fields were cleared, or their policy entry removed). Twenty gives every member a role, so
+   * Tiergate leaves them where they are and says so: an admin should move them.
+   */
+  readonly strays: readonly { readonly memberId: string; readonly roleKey: string }[];
 }
 
 /** Plans from `desired` (a compiled policy, or the last applied state for drift) to the host. */
@@ -59,17 +68,33 @@ export function namesOf(dataModel: DataModelSnapshot): PlanNames {
   return { object: (id) => objects.get(id), field: (id) => fields.get(id) };
 }
 
+function straysOf(
+  desired: HostPermissionState,
+  reading: HostReading,
+): { memberId: string; roleKey: string }[] {
+  return Object.entries(reading.state.assignments)
+    .filter(([memberId, key]) => !(memberId in desired.assignments) && reading.roleIds.has(key))
+    .map(([memberId, roleKey]) => ({ memberId, roleKey }))
+    .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+}
+
 export async function openSession(host: Host, policy: Policy): Promise<SyncSession> {
-  const [dataModel, rls, reading] = await Promise.all([
+  const [dataModel, rls, reading, org] = await Promise.all([
     host.dataModel.get(),
     rlsEntitled(host.metadata),
     readHostState(host.metadata),
+    pullOrg(host, policy),
   ]);
-  const compiled = compileHostState(policy, dataModel, { rlsEntitled: rls });
+  const compiled = compileHostState(org.policy, dataModel, {
+    rlsEntitled: rls,
+    memberIds: (id) => org.hostIds.get(id),
+  });
   return {
     compiled,
     reading,
     rls,
+    org,
+    strays: straysOf(compiled.state, reading),
     names: namesOf(dataModel),
     ...planAgainst(compiled.state, reading),
   };

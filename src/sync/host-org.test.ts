@@ -1,0 +1,253 @@
+/**
+ * The organisation read from the host (org.source: host): resolution rules on plain member
+ * lists, then the read itself against the sandbox, before and after install.
+ */
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { connectHost, type Host } from '../host/host.js';
+import { mswServer } from '../host/msw-server.test-support.js';
+import { loadPolicy } from '../policy/load.js';
+import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { HostOrgError, pullOrg, readHostMembers, resolveOrg, type HostMember } from './host-org.js';
+import { install } from './install.js';
+import { tiergateManifest } from './manifest.js';
+
+const policyWith = (
+  source: 'host' | 'config',
+  members = '[]',
+  restrictions = '[]',
+): ReturnType<typeof loadPolicy> =>
+  loadPolicy(`version: 1
+tiers: [{ id: junior }, { id: senior }, { id: director }]
+objects: { company: { owner: [accountOwnerId] } }
+org:
+  source: ${source}
+  teams: [{ id: sales, children: [emea] }, { id: emea }]
+  members: ${members}
+roles:
+  rep: { label: Rep, duties: Sells., defaultTier: junior, objects: { company: { read: { junior: own } } } }
+  manager: { label: Manager, duties: Leads., defaultTier: senior, objects: { company: { read: { senior: all } } } }
+restrictions: ${restrictions}
+`);
+
+function hostMember(id: string, extra: Partial<HostMember> = {}): HostMember {
+  return {
+    id,
+    email: `${id}@acme.test`,
+    name: id,
+    role: null,
+    tier: null,
+    teams: [],
+    manager: null,
+    ...extra,
+  };
+}
+
+describe('resolveOrg with org.source: host', () => {
+  it("takes role, tier, teams and manager from the member's tiergate fields, keyed by workspace member id", () => {
+    const org = resolveOrg(policyWith('host'), [
+      hostMember('w-boss', { role: 'manager', tier: 'director', teams: ['sales'] }),
+      hostMember('w-ann', { role: 'rep', tier: 'senior', teams: ['emea'], manager: 'w-boss' }),
+    ]);
+    expect(org.problems).toEqual([]);
+    expect(org.policy.org.members).toEqual([
+      {
+        id: 'w-boss',
+        email: 'w-boss@acme.test',
+        name: 'w-boss',
+        role: 'manager',
+        tier: 'director',
+        teams: ['sales'],
+      },
+      {
+        id: 'w-ann',
+        email: 'w-ann@acme.test',
+        name: 'w-ann',
+        role: 'rep',
+        tier: 'senior',
+        teams: ['emea'],
+        manager: 'w-boss',
+      },
+    ]);
+    expect(org.members.map((m) => m.from)).toEqual([
+      { role: 'host', tier: 'host', teams: 'host', manager: 'none' },
+      { role: 'host', tier: 'host', teams: 'host', manager: 'host' },
+    ]);
+    expect([...org.hostIds]).toEqual([
+      ['w-boss', 'w-boss'],
+      ['w-ann', 'w-ann'],
+    ]);
+  });
+
+  it("falls back to the policy's entry matched by email, whatever its case, and keeps that entry's id", () => {
+    const policy = policyWith(
+      'host',
+      `[{ id: m-carol, email: Carol@Acme.test, role: rep, teams: [emea], manager: m-dan },
+        { id: m-dan, email: dan@acme.test, role: manager }]`,
+      '[{ id: no-carol, objects: [company], actions: [delete], members: [m-carol] }]',
+    );
+    const org = resolveOrg(policy, [
+      hostMember('w-carol', { email: 'carol@acme.test', tier: 'senior' }),
+      hostMember('w-dan', { email: 'dan@acme.test' }),
+    ]);
+    expect(org.problems).toEqual([]);
+    const carol = org.members.find((m) => m.hostId === 'w-carol');
+    expect(carol).toMatchObject({
+      id: 'm-carol',
+      role: 'rep',
+      tier: 'senior',
+      teams: ['emea'],
+      manager: 'm-dan',
+      from: { role: 'policy', tier: 'host', teams: 'policy', manager: 'policy' },
+    });
+    expect(org.members.find((m) => m.hostId === 'w-dan')).toMatchObject({
+      id: 'm-dan',
+      tier: 'senior',
+      from: { tier: 'default' },
+    });
+    // The restriction naming m-carol still resolves, and sync knows her workspace member.
+    expect(org.hostIds.get('m-carol')).toBe('w-carol');
+  });
+
+  it('leaves out, and says why, a member whose role, tier or team the policy does not have', () => {
+    const org = resolveOrg(policyWith('host'), [
+      hostMember('w-1', { role: 'repp' }),
+      hostMember('w-2', { role: 'rep', tier: 'seniorr' }),
+      hostMember('w-3', { role: 'rep', teams: ['emeaa'] }),
+      hostMember('w-4'),
+      hostMember('w-5', { role: 'rep' }),
+    ]);
+    expect(org.policy.org.members.map((m) => m.id)).toEqual(['w-5']);
+    expect(org.problems.map((p) => `${p.member}: ${p.message}`)).toEqual([
+      'w-1@acme.test: left out: role "repp" (from tiergateRole) is not a role of the policy; did you mean "rep"?',
+      'w-2@acme.test: left out: tier "seniorr" (from tiergateTier) is not a tier of the policy; did you mean "senior"?',
+      'w-3@acme.test: left out: team "emeaa" is not a team of org.teams; did you mean "emea"?',
+      'w-4@acme.test: left out: no tiergateRole on the host and no entry in org.members: it holds no role',
+    ]);
+  });
+
+  it('drops a manager link to someone outside the org, and keeps the member', () => {
+    const org = resolveOrg(policyWith('host'), [
+      hostMember('w-1', { role: 'rep', manager: 'w-gone' }),
+      hostMember('w-2', { role: 'rep', manager: 'w-out' }),
+      hostMember('w-out'),
+    ]);
+    expect(org.policy.org.members.map((m) => [m.id, m.manager])).toEqual([
+      ['w-1', undefined],
+      ['w-2', undefined],
+    ]);
+    expect(org.problems.map((p) => p.message)).toContain(
+      'manager "w-gone" (from tiergateManager) is not a member of the org: the link is dropped',
+    );
+    expect(org.problems.map((p) => p.member)).toContain('w-2@acme.test');
+  });
+
+  it('matches no one by an email two workspace members share, and says so', () => {
+    const policy = policyWith('host', '[{ id: m-x, email: same@acme.test, role: rep }]');
+    const org = resolveOrg(policy, [
+      hostMember('w-1', { email: 'same@acme.test' }),
+      hostMember('w-2', { email: 'SAME@acme.test' }),
+    ]);
+    expect(org.policy.org.members).toEqual([]);
+    expect(org.problems.map((p) => p.message)).toContain(
+      'two workspace members share this email, so neither is matched by it',
+    );
+    expect(org.problems.map((p) => p.message)).toContain(
+      'org.members m-x matches no workspace member by email: left out',
+    );
+  });
+
+  it('refuses an org whose managers form a cycle', () => {
+    expect(() =>
+      resolveOrg(policyWith('host'), [
+        hostMember('w-1', { role: 'rep', manager: 'w-2' }),
+        hostMember('w-2', { role: 'rep', manager: 'w-1' }),
+      ]),
+    ).toThrow(HostOrgError);
+  });
+});
+
+describe('resolveOrg with org.source: config', () => {
+  it("keeps the policy's members and matches them to workspace members by id, then by email", () => {
+    const policy = policyWith(
+      'config',
+      `[{ id: w-1, role: rep }, { id: m-carol, email: carol@acme.test, role: rep },
+        { id: m-ghost, email: ghost@acme.test, role: rep }]`,
+    );
+    const org = resolveOrg(policy, [
+      hostMember('w-1'),
+      hostMember('w-carol', { email: 'carol@acme.test', role: 'manager' }),
+    ]);
+    expect(org.policy).toBe(policy);
+    expect([...org.hostIds]).toEqual([
+      ['w-1', 'w-1'],
+      ['m-carol', 'w-carol'],
+    ]);
+    // The host's tiergate fields do not count when the policy is the source.
+    expect(org.members.find((m) => m.id === 'm-carol')?.role).toBe('rep');
+    expect(org.problems).toEqual([
+      {
+        member: 'ghost@acme.test',
+        message:
+          'org.members m-ghost matches no workspace member (by id or email), so it holds no role in the host',
+      },
+    ]);
+  });
+});
+
+const BASE_URL = 'http://twenty.test';
+const ADDON_URL = 'https://addon.test';
+const server = mswServer();
+
+async function world(): Promise<{ sandbox: Sandbox; host: Host }> {
+  const sandbox = await createSandbox({
+    rls: true,
+    seed: 'default',
+    seedCounts: { members: 70, companies: 0, people: 0, opportunities: 0 },
+    adminKey: 'org-test-key',
+  });
+  server.use(
+    ...sandboxHandlers(sandbox.serverOptions, BASE_URL),
+    http.post(`${ADDON_URL}/webhooks/twenty`, () => new HttpResponse(null, { status: 200 })),
+  );
+  return { sandbox, host: connectHost({ baseUrl: BASE_URL, token: 'org-test-key' }) };
+}
+
+describe('reading the org from the sandbox', () => {
+  it('asks for tiergate install before the org fields exist', async () => {
+    const { host } = await world();
+    await expect(readHostMembers(host, { withOrgFields: true })).rejects.toThrow(
+      "org.source is host, but the host's workspaceMember has no tiergateRole, tiergateTier, tiergateTeams, tiergateManager: run tiergate install first",
+    );
+  });
+
+  it('reads every workspace member over several pages, with the fields set in Twenty', async () => {
+    const { sandbox, host } = await world();
+    await install(host, tiergateManifest(), { addonUrl: ADDON_URL });
+    await host.dataModel.refresh();
+    const records = Object.values(sandbox.state().records.workspaceMember ?? {});
+    const [boss, rep] = records.map((r) => r.id);
+    for (const [id, data] of [
+      [boss, '{ tiergateRole: "manager", tiergateTier: "director", tiergateTeams: ["sales"] }'],
+      [rep, `{ tiergateRole: "rep", tiergateTeams: ["emea"], tiergateManager: "${boss}" }`],
+    ] as const) {
+      await host.core.request(
+        `mutation($id: UUID!) { updateWorkspaceMember(id: $id, data: ${data}) { id } }`,
+        { id },
+      );
+    }
+
+    const members = await readHostMembers(host, { withOrgFields: true });
+    expect(members).toHaveLength(70);
+    expect(new Set(members.map((m) => m.id)).size).toBe(70);
+
+    const org = await pullOrg(host, policyWith('host'));
+    expect(org.policy.org.members.map((m) => [m.id, m.role, m.tier, m.manager])).toEqual([
+      [boss, 'manager', 'director', undefined],
+      [rep, 'rep', 'junior', boss],
+    ]);
+    // The 68 others hold nothing in Twenty's fields and have no entry: left out, each named.
+    expect(org.problems).toHaveLength(68);
+  });
+});

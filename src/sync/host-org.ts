@@ -1,0 +1,405 @@
+/**
+ * The organisation as the host holds it (issue #4 point 7). With `org.source: host`, members are
+ * Twenty's workspace members, matched to the policy's `org.members` by email, and each member's
+ * role, tier, teams and manager come from the `tiergate*` fields the manifest adds to
+ * workspaceMember; what a field leaves empty falls back to the member's entry in the policy, then
+ * to the role's `defaultTier`. With `org.source: config` the policy's members stay as they are and
+ * are only matched to workspace members (by id, else by email) so sync knows whom to assign.
+ *
+ * Fail closed: a member whose role, tier or teams are not in the policy is left out of the org (it
+ * then holds no Tiergate role and the gateway denies it) and reported; so is a manager id that is
+ * not a workspace member (the link is dropped, the member kept). A manager cycle makes the whole
+ * org unusable, as it does in a policy file.
+ */
+import { z } from 'zod';
+import type { Host } from '../host/host.js';
+import { allNodes, type Connection } from '../host/paging.js';
+import { validatePolicy } from '../policy/load.js';
+import { PolicyError, formatIssue } from '../policy/errors.js';
+import { closest } from '../policy/references.js';
+import type { Member, Policy } from '../policy/schema.js';
+import { memberTier } from '../policy/sources.js';
+import { manifestField } from './manifest.js';
+
+/** The workspaceMember fields org.source: host reads, each declared by manifest.json. */
+export const ORG_FIELDS = ['tiergateRole', 'tiergateTier', 'tiergateTeams', 'tiergateManager'];
+for (const name of ORG_FIELDS) manifestField('workspaceMember', name);
+
+/** A workspace member as read from the host's core API. */
+export interface HostMember {
+  readonly id: string;
+  readonly email: string | null;
+  readonly name: string;
+  /** The tiergate* fields; null when empty, or when they were not read (org.source: config). */
+  readonly role: string | null;
+  readonly tier: string | null;
+  readonly teams: readonly string[];
+  readonly manager: string | null;
+}
+
+const PAGE_SIZE = 60; // Twenty's QUERY_MAX_RECORDS
+
+const memberNode = z.object({
+  id: z.string(),
+  userEmail: z.string().nullish(),
+  name: z.object({ firstName: z.string().nullish(), lastName: z.string().nullish() }).nullish(),
+  tiergateRole: z.string().nullish(),
+  tiergateTier: z.string().nullish(),
+  tiergateTeams: z.array(z.string()).nullish(),
+  tiergateManager: z.string().nullish(),
+});
+const membersPage = z.object({
+  workspaceMembers: z.object({
+    edges: z.array(z.object({ node: memberNode, cursor: z.string().nullish() })),
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
+  }),
+});
+
+function membersQuery(withOrgFields: boolean): string {
+  return `query TiergateOrgMembers($first: Int!, $after: String) {
+  workspaceMembers(first: $first, after: $after, orderBy: [{ createdAt: AscNullsFirst }]) {
+    edges { cursor node { id userEmail name { firstName lastName }${withOrgFields ? ` ${ORG_FIELDS.join(' ')}` : ''} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+}
+
+const blank = (value: string | null | undefined): string | null => {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? null : trimmed;
+};
+
+export class HostOrgError extends Error {
+  override readonly name = 'HostOrgError';
+}
+
+/**
+ * Every workspace member, with the tiergate* fields when `withOrgFields`. Those fields exist only
+ * once `tiergate install` has created them: without them this says so rather than failing on a
+ * GraphQL validation error.
+ */
+export async function readHostMembers(
+  host: Host,
+  options: { readonly withOrgFields: boolean },
+): Promise<HostMember[]> {
+  if (options.withOrgFields) {
+    const model = await host.dataModel.get();
+    const have = new Set(model.object('workspaceMember')?.fields.map((f) => f.name));
+    const missing = ORG_FIELDS.filter((f) => !have.has(f));
+    if (missing.length > 0) {
+      throw new HostOrgError(
+        `org.source is host, but the host's workspaceMember has no ${missing.join(', ')}: run tiergate install first`,
+      );
+    }
+  }
+  const query = membersQuery(options.withOrgFields);
+  const members: HostMember[] = [];
+  const pages = allNodes('TiergateOrgMembers', async (after) => {
+    const data: unknown = await host.core.request(query, { first: PAGE_SIZE, after });
+    const parsed = membersPage.safeParse(data);
+    if (!parsed.success) {
+      throw new HostOrgError(
+        `the host answered workspaceMembers in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
+      );
+    }
+    return parsed.data.workspaceMembers satisfies Connection<z.infer<typeof memberNode>>;
+  });
+  for await (const node of pages) {
+    const name = [blank(node.name?.firstName), blank(node.name?.lastName)]
+      .filter((part) => part !== null)
+      .join(' ');
+    members.push({
+      id: node.id,
+      email: blank(node.userEmail),
+      name,
+      role: blank(node.tiergateRole),
+      tier: blank(node.tiergateTier),
+      teams: (node.tiergateTeams ?? []).map((t) => t.trim()).filter((t) => t !== ''),
+      manager: blank(node.tiergateManager),
+    });
+  }
+  return members;
+}
+
+/** Where each of a resolved member's values came from. */
+export type ValueSource = 'host' | 'policy' | 'default' | 'none';
+
+export interface ResolvedMember {
+  /** The member's id in the policy: its org.members id when it has an entry, else its host id. */
+  readonly id: string;
+  readonly hostId: string;
+  readonly email: string | null;
+  readonly name: string;
+  readonly role: string;
+  readonly tier: string;
+  readonly teams: readonly string[];
+  /** The manager's policy id. */
+  readonly manager: string | null;
+  readonly from: {
+    readonly role: ValueSource;
+    readonly tier: ValueSource;
+    readonly teams: ValueSource;
+    readonly manager: ValueSource;
+  };
+}
+
+export interface OrgProblem {
+  /** The member concerned: email, else id. */
+  readonly member: string;
+  readonly message: string;
+}
+
+export interface ResolvedOrg {
+  /** The policy with org.members as resolved (org.source: host), or as written (config). */
+  readonly policy: Policy;
+  /** Policy member id → workspace member id, for the members found in the host. */
+  readonly hostIds: ReadonlyMap<string, string>;
+  /** The members in force, in the host's order (host source) or the policy's (config). */
+  readonly members: readonly ResolvedMember[];
+  /** Members left out or links dropped, and why. */
+  readonly problems: readonly OrgProblem[];
+}
+
+const emailKey = (email: string | null | undefined): string | undefined =>
+  email === null || email === undefined ? undefined : email.trim().toLowerCase();
+
+const hint = (value: string, known: Iterable<string>): string => {
+  const guess = closest(value, known);
+  return guess === undefined ? '' : `; did you mean "${guess}"?`;
+};
+
+/** Workspace members by email; an email two members share matches neither, reported. */
+function byEmail(
+  members: readonly HostMember[],
+  problems: OrgProblem[],
+): Map<string, HostMember | null> {
+  const map = new Map<string, HostMember | null>();
+  for (const member of members) {
+    const key = emailKey(member.email);
+    if (key === undefined) continue;
+    if (map.has(key)) {
+      if (map.get(key) !== null) {
+        problems.push({
+          member: key,
+          message: `two workspace members share this email, so neither is matched by it`,
+        });
+      }
+      map.set(key, null);
+    } else map.set(key, member);
+  }
+  return map;
+}
+
+/** The workspace member a policy member stands for: the same id, else the same email. */
+function hostMatch(
+  member: Member,
+  ids: ReadonlyMap<string, HostMember>,
+  emails: ReadonlyMap<string, HostMember | null>,
+): HostMember | undefined {
+  const sameId = ids.get(member.id);
+  if (sameId !== undefined) return sameId;
+  const key = emailKey(member.email);
+  return key === undefined ? undefined : (emails.get(key) ?? undefined);
+}
+
+function configOrg(policy: Policy, hostMembers: readonly HostMember[]): ResolvedOrg {
+  const problems: OrgProblem[] = [];
+  const ids = new Map(hostMembers.map((m) => [m.id, m]));
+  const emails = byEmail(hostMembers, problems);
+  const hostIds = new Map<string, string>();
+  const members: ResolvedMember[] = [];
+  for (const member of policy.org.members) {
+    const found = hostMatch(member, ids, emails);
+    if (found === undefined) {
+      problems.push({
+        member: member.email ?? member.id,
+        message: `org.members ${member.id} matches no workspace member (by id or email), so it holds no role in the host`,
+      });
+      continue;
+    }
+    hostIds.set(member.id, found.id);
+    members.push({
+      id: member.id,
+      hostId: found.id,
+      email: found.email ?? member.email ?? null,
+      name: member.name ?? found.name,
+      role: member.role,
+      tier: memberTier(policy, member),
+      teams: member.teams,
+      manager: member.manager ?? null,
+      from: {
+        role: 'policy',
+        tier: member.tier === undefined ? 'default' : 'policy',
+        teams: 'policy',
+        manager: member.manager === undefined ? 'none' : 'policy',
+      },
+    });
+  }
+  return { policy, hostIds, members, problems };
+}
+
+interface Draft {
+  readonly host: HostMember;
+  readonly entry: Member | undefined;
+  readonly id: string;
+}
+
+/** The member's role, tier and teams, or the reason it is left out. */
+function valuesOf(
+  policy: Policy,
+  draft: Draft,
+): Omit<ResolvedMember, 'manager' | 'id' | 'hostId' | 'email' | 'name' | 'from'> & {
+  from: Omit<ResolvedMember['from'], 'manager'>;
+} {
+  const { host, entry } = draft;
+  const roles = Object.keys(policy.roles);
+  const tiers = policy.tiers.map((t) => t.id);
+  const teams = policy.org.teams.map((t) => t.id);
+  const role = host.role ?? entry?.role;
+  if (role === undefined) {
+    throw new Error('no tiergateRole on the host and no entry in org.members: it holds no role');
+  }
+  const roleFrom: ValueSource = host.role === null ? 'policy' : 'host';
+  if (!roles.includes(role)) {
+    throw new Error(
+      `role "${role}" (from ${roleFrom === 'host' ? 'tiergateRole' : 'org.members'}) is not a role of the policy${hint(role, roles)}`,
+    );
+  }
+  const tier = host.tier ?? entry?.tier ?? policy.roles[role]?.defaultTier;
+  const tierFrom: ValueSource =
+    host.tier !== null ? 'host' : entry?.tier !== undefined ? 'policy' : 'default';
+  if (tier === undefined) {
+    throw new Error(`no tier: tiergateTier is empty and role ${role} has no defaultTier`);
+  }
+  if (!tiers.includes(tier)) {
+    throw new Error(
+      `tier "${tier}" (from ${tierFrom === 'host' ? 'tiergateTier' : 'org.members'}) is not a tier of the policy${hint(tier, tiers)}`,
+    );
+  }
+  const memberTeams = host.teams.length > 0 ? host.teams : (entry?.teams ?? []);
+  const teamsFrom: ValueSource =
+    host.teams.length > 0 ? 'host' : memberTeams.length > 0 ? 'policy' : 'none';
+  for (const team of memberTeams) {
+    if (!teams.includes(team)) {
+      throw new Error(`team "${team}" is not a team of org.teams${hint(team, teams)}`);
+    }
+  }
+  return {
+    role,
+    tier,
+    teams: memberTeams,
+    from: { role: roleFrom, tier: tierFrom, teams: teamsFrom },
+  };
+}
+
+function hostSourcedOrg(policy: Policy, hostMembers: readonly HostMember[]): ResolvedOrg {
+  const problems: OrgProblem[] = [];
+  const emails = byEmail(hostMembers, problems);
+  const ids = new Map(hostMembers.map((m) => [m.id, m]));
+  // The policy's own entries keep their ids, so restrictions and tests that name them still
+  // resolve; a member the policy does not list is known by its workspace member id.
+  const entryOf = new Map<string, Member>();
+  for (const entry of policy.org.members) {
+    const found = hostMatch(entry, ids, emails);
+    if (found === undefined) {
+      problems.push({
+        member: entry.email ?? entry.id,
+        message: `org.members ${entry.id} matches no workspace member by email: left out`,
+      });
+    } else entryOf.set(found.id, entry);
+  }
+  const drafts: Draft[] = hostMembers.map((host) => {
+    const entry = entryOf.get(host.id);
+    return { host, entry, id: entry?.id ?? host.id };
+  });
+  const policyIdOf = new Map(drafts.map((d) => [d.host.id, d.id]));
+  const configIdOf = new Map(drafts.flatMap((d) => (d.entry ? [[d.entry.id, d.id]] : [])));
+
+  const kept: { member: ResolvedMember; managerFromHost: boolean }[] = [];
+  for (const draft of drafts) {
+    let values: ReturnType<typeof valuesOf>;
+    try {
+      values = valuesOf(policy, draft);
+    } catch (error) {
+      problems.push({
+        member: draft.host.email ?? draft.host.id,
+        message: `left out: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    kept.push({
+      managerFromHost: draft.host.manager !== null,
+      member: {
+        ...values,
+        id: draft.id,
+        hostId: draft.host.id,
+        email: draft.host.email,
+        name: draft.host.name || (draft.entry?.name ?? ''),
+        manager: draft.host.manager ?? draft.entry?.manager ?? null,
+        from: { ...values.from, manager: 'none' },
+      },
+    });
+  }
+  const keptIds = new Set(kept.map(({ member }) => member.id));
+  const members = kept.map(({ member, managerFromHost }): ResolvedMember => {
+    if (member.manager === null) return member;
+    // tiergateManager holds a workspace member id; org.members' manager a policy member id.
+    const managerId = (managerFromHost ? policyIdOf : configIdOf).get(member.manager);
+    if (managerId === undefined || !keptIds.has(managerId) || managerId === member.id) {
+      problems.push({
+        member: member.email ?? member.id,
+        message: `manager "${member.manager}" (from ${managerFromHost ? 'tiergateManager' : 'org.members'}) is not a member of the org: the link is dropped`,
+      });
+      return { ...member, manager: null };
+    }
+    return {
+      ...member,
+      manager: managerId,
+      from: { ...member.from, manager: managerFromHost ? 'host' : 'policy' },
+    };
+  });
+
+  const composed = {
+    ...policy,
+    org: {
+      ...policy.org,
+      members: members.map((m): Member => ({
+        id: m.id,
+        ...(m.email === null ? {} : { email: m.email }),
+        ...(m.name === '' ? {} : { name: m.name }),
+        role: m.role,
+        tier: m.tier,
+        teams: [...m.teams],
+        ...(m.manager === null ? {} : { manager: m.manager }),
+      })),
+    },
+  };
+  let resolved: Policy;
+  try {
+    resolved = validatePolicy(composed);
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    throw new HostOrgError(
+      `the organisation read from the host does not hold together:\n${error.issues.map(formatIssue).join('\n')}`,
+    );
+  }
+  return {
+    policy: resolved,
+    hostIds: new Map(members.map((m) => [m.id, m.hostId])),
+    members,
+    problems,
+  };
+}
+
+/** The policy's organisation resolved against the host's workspace members. */
+export function resolveOrg(policy: Policy, hostMembers: readonly HostMember[]): ResolvedOrg {
+  return policy.org.source === 'host'
+    ? hostSourcedOrg(policy, hostMembers)
+    : configOrg(policy, hostMembers);
+}
+
+/** Reads the host's members and resolves the policy's org against them. */
+export async function pullOrg(host: Host, policy: Policy): Promise<ResolvedOrg> {
+  const members = await readHostMembers(host, { withOrgFields: policy.org.source === 'host' });
+  return resolveOrg(policy, members);
+}
