@@ -5,6 +5,7 @@ import { CliError, EXIT, type CliIo } from './io.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
+import { orgCommand } from './commands/org.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { schemaCommand } from './commands/schema.js';
 import { applyCommand, driftCommand, planCommand } from './commands/sync.js';
@@ -23,6 +24,7 @@ const COMMANDS: readonly Command[] = [
   driftCommand,
   installCommand,
   uninstallCommand,
+  orgCommand,
 ];
 
 function mainHelp(): string {

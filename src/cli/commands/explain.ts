@@ -3,7 +3,10 @@ import { compilePolicy } from '../../policy/engine.js';
 import { PolicyError, formatIssue } from '../../policy/errors.js';
 import { describeScope } from '../../policy/describe.js';
 import type { TemporaryGrant } from '../../policy/grants.js';
-import { ACTIONS, type Action, type FieldState } from '../../policy/schema.js';
+import { ACTIONS, type Action, type FieldState, type Policy } from '../../policy/schema.js';
+import { HostError } from '../../host/host-error.js';
+import { HostOrgError, pullOrg } from '../../sync/host-org.js';
+import { connectTarget, HOST_TARGET_OPTIONS, hostTarget, namesHost } from '../host-target.js';
 import { onePositional, type Command, type ParsedArgs } from '../command.js';
 import { CliError, EXIT, readJson, readPolicy, readText, writeJson, type CliIo } from '../io.js';
 import { groupFields } from '../table.js';
@@ -48,12 +51,57 @@ function knownOrFail(kind: string, value: string, known: readonly string[]): voi
   }
 }
 
+/**
+ * The policy to decide with: as written, or, with a host (named on the command line, or implied
+ * by org.source: host), with its org resolved against the host's workspace members.
+ */
+async function policyFor(
+  args: ParsedArgs,
+  io: CliIo,
+  policy: Policy,
+): Promise<{ policy: Policy; hostIds: ReadonlyMap<string, string> }> {
+  if (!namesHost(args) && policy.org.source !== 'host') return { policy, hostIds: new Map() };
+  const target = await hostTarget(args, io).catch((error: unknown) => {
+    if (error instanceof CliError && policy.org.source === 'host' && !namesHost(args))
+      throw new CliError(
+        `org.source is host, so explain reads members from Twenty: ${error.message}`,
+      );
+    throw error;
+  });
+  try {
+    const org = await pullOrg(connectTarget(target), policy);
+    if (org.problems.length > 0)
+      io.stderr.write(
+        `org: ${org.problems.length} member${org.problems.length === 1 ? '' : 's'} left out or changed (tiergate org pull lists them)\n`,
+      );
+    return { policy: org.policy, hostIds: org.hostIds };
+  } catch (error) {
+    if (error instanceof HostError || error instanceof HostOrgError)
+      throw new CliError(error.message, EXIT.failed);
+    throw error;
+  }
+}
+
+/** `--member` as a member id, a workspace member id or an email, resolved to the member id. */
+function memberIdOf(policy: Policy, hostIds: ReadonlyMap<string, string>, value: string): string {
+  const members = policy.org.members;
+  if (members.some((m) => m.id === value)) return value;
+  const byHostId = [...hostIds].find(([, hostId]) => hostId === value)?.[0];
+  if (byHostId !== undefined) return byHostId;
+  const wanted = value.trim().toLowerCase();
+  const byEmail = members.filter((m) => m.email?.trim().toLowerCase() === wanted);
+  return byEmail.length === 1 && byEmail[0] ? byEmail[0].id : value;
+}
+
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'Show a decision and its reasons: effect, scope, host filter, field states.',
   usage: 'tiergate explain FILE --member ID --object NAME --action ACTION [options]',
   help: `Options:
-  --member ID        the member (an id of org.members)
+  --member ID        the member: an id of org.members, a workspace member id, or an email
+  --host URL         read the org from this Twenty host (org.source: host reads it anyway, from
+                     the installation's or the sandbox's host when --host is not given)
+  --api-key KEY      an API key for the host (default: $TIERGATE_API_KEY, then the sandbox's)
   --object NAME      the object (a key of objects)
   --action ACTION    one of ${ACTIONS.join(', ')}
   --record FILE      a JSON file holding one record: decide for it and apply its when rules
@@ -74,16 +122,18 @@ records it is granted on. Exit codes: 0 answered (allow or deny), 1 invalid poli
     now: { type: 'string' },
     grants: { type: 'string' },
     json: { type: 'boolean' },
+    ...HOST_TARGET_OPTIONS,
   },
   async run(args, io) {
     const file = onePositional(args, 'policy file (FILE)');
-    const member = required(args, 'member');
+    const memberArg = required(args, 'member');
     const object = required(args, 'object');
     const action = required(args, 'action');
     if (!(ACTIONS as readonly string[]).includes(action))
       throw new CliError(`--action "${action}" is not one of ${ACTIONS.join(', ')}`);
     const now = parseNow(args.values.now);
-    const policy = await readPolicy(io, file);
+    const { policy, hostIds } = await policyFor(args, io, await readPolicy(io, file));
+    const member = memberIdOf(policy, hostIds, memberArg);
     const record =
       typeof args.values.record === 'string'
         ? await readJson(io, args.values.record, 'record')

@@ -3,10 +3,7 @@
  * (src/sync/install.ts), and the record of it in .tiergate/installation.json (mode 0600) with the
  * webhook secret sealed (src/sync/secret-box.ts). The secret is never printed.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { HostError } from '../../host/host-error.js';
-import { connectHost, type Host } from '../../host/host.js';
 import { install, uninstall, type InstallReport } from '../../sync/install.js';
 import {
   INSTALLATION_FILE,
@@ -19,42 +16,12 @@ import { ManifestError, tiergateManifest } from '../../sync/manifest.js';
 import { seal, secretKey, SECRET_KEY_VARIABLE } from '../../sync/secret-box.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, writeJson, type CliIo } from '../io.js';
+import { connectTarget, hostTarget } from '../host-target.js';
 
 const flag = (args: ParsedArgs, name: string): string | undefined => {
   const value = args.values[name];
   return typeof value === 'string' ? value : undefined;
 };
-
-/** The flags, else $TIERGATE_API_KEY, else the local sandbox's connection file (as sync does). */
-async function targetOf(
-  args: ParsedArgs,
-  io: CliIo,
-  recordedHost?: string,
-): Promise<{ url: string; apiKey: string }> {
-  const host = flag(args, 'host') ?? recordedHost;
-  const key = flag(args, 'api-key') ?? io.env.TIERGATE_API_KEY;
-  if (host !== undefined && key !== undefined) return { url: host, apiKey: key };
-  try {
-    const sandbox = JSON.parse(
-      await readFile(join(io.cwd, '.tiergate', 'sandbox.json'), 'utf8'),
-    ) as { url?: string; adminKey?: string };
-    if (sandbox.url && sandbox.adminKey)
-      return { url: host ?? sandbox.url, apiKey: key ?? sandbox.adminKey };
-  } catch {
-    // No sandbox here: the flags are required.
-  }
-  throw new CliError(
-    'usage: give --host URL and --api-key KEY (or run `tiergate sandbox` here first)',
-  );
-}
-
-function connect(target: { url: string; apiKey: string }): Host {
-  try {
-    return connectHost({ baseUrl: target.url, token: target.apiKey });
-  } catch (error) {
-    throw new CliError(`usage: ${(error as Error).message}`);
-  }
-}
 
 function addonUrlOf(args: ParsedArgs): string {
   const value = flag(args, 'addon-url');
@@ -112,7 +79,7 @@ detects whether row-level rules are entitled, and records it all in ${INSTALLATI
 set it) or else a key file .tiergate/secret.key created on first use. Safe to run again.
 
 Options:
-  --host URL       the Twenty server's base URL (default: the sandbox's, from .tiergate/sandbox.json)
+  --host URL       the Twenty server's base URL (default: the installation's, else the sandbox's)
   --api-key KEY    an API key with DATA_MODEL and API_KEYS_AND_WEBHOOKS (default: $TIERGATE_API_KEY,
                    then the sandbox's)
   --addon-url URL  the add-on server's base URL (http or https), required
@@ -128,8 +95,8 @@ Exit codes: 0 installed, 1 host error, 2 bad usage.`,
   },
   async run(args, io) {
     const addonUrl = addonUrlOf(args);
-    const target = await targetOf(args, io);
-    const host = connect(target);
+    const target = await hostTarget(args, io);
+    const host = connectTarget(target);
     return guarded(async () => {
       const previous = await readInstallation(io.cwd);
       const report = await install(host, tiergateManifest(), { addonUrl });
@@ -185,7 +152,7 @@ Exit codes: 0 removed, 1 host error or something not removed, 2 bad usage.`,
       throw new CliError(
         `uninstall removes the webhook and helper fields${purge ? ' and the audit object' : ''} from ${record.hostUrl}: run it again with --yes to go ahead`,
       );
-    const host = connect(await targetOf(args, io, record.hostUrl));
+    const host = connectTarget(await hostTarget(args, io));
     return guarded(async () => {
       const report = await uninstall(host, record, { purge });
       if (report.remaining.length === 0 && report.webhookRemoved) await removeInstallation(io.cwd);

@@ -6,59 +6,34 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { HostError } from '../../host/host-error.js';
-import { connectHost, type Host } from '../../host/host.js';
+import type { Host } from '../../host/host.js';
 import type { HostPermissionState } from '../../sync/host-state.js';
 import { applyOperations, ApplyError } from '../../sync/apply.js';
 import { formatPlan, planJson, type HostOperation } from '../../sync/plan.js';
 import { readHostState } from '../../sync/read-host.js';
+import { HostOrgError } from '../../sync/host-org.js';
 import { openSession, planAgainst, type SyncSession } from '../../sync/session.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
+import {
+  connectTarget,
+  HOST_TARGET_HELP,
+  HOST_TARGET_OPTIONS,
+  hostTarget,
+} from '../host-target.js';
 
 const PENDING = 2;
 const HOST_OPTIONS = {
   policy: { type: 'string' },
-  host: { type: 'string' },
-  'api-key': { type: 'string' },
+  ...HOST_TARGET_OPTIONS,
   json: { type: 'boolean' },
 } as const;
 const HOST_HELP = `  --policy FILE   the policy (default ./tiergate.policy.yaml)
-  --host URL      the Twenty server's base URL (default: the sandbox's, from .tiergate/sandbox.json)
-  --api-key KEY   an API key with the ROLES flag (default: $TIERGATE_API_KEY, then the sandbox's)
+${HOST_TARGET_HELP}; it needs the ROLES flag
   --json          print the plan as JSON`;
 
-interface Target {
-  readonly url: string;
-  readonly apiKey: string;
-}
-
-/** Where to sync: the flags, else the environment, else the local sandbox's connection file. */
-async function targetOf(args: ParsedArgs, io: CliIo): Promise<Target> {
-  const flagHost = typeof args.values.host === 'string' ? args.values.host : undefined;
-  const flagKey =
-    typeof args.values['api-key'] === 'string' ? args.values['api-key'] : io.env.TIERGATE_API_KEY;
-  if (flagHost && flagKey) return { url: flagHost, apiKey: flagKey };
-  try {
-    const sandbox = JSON.parse(
-      await readFile(join(io.cwd, '.tiergate', 'sandbox.json'), 'utf8'),
-    ) as { url?: string; adminKey?: string };
-    if (sandbox.url && sandbox.adminKey)
-      return { url: flagHost ?? sandbox.url, apiKey: flagKey ?? sandbox.adminKey };
-  } catch {
-    // No sandbox here: the flags are required.
-  }
-  throw new CliError(
-    'usage: give --host URL and --api-key KEY (or run `tiergate sandbox` here first)',
-  );
-}
-
 async function hostOf(args: ParsedArgs, io: CliIo): Promise<Host> {
-  const target = await targetOf(args, io);
-  try {
-    return connectHost({ baseUrl: target.url, token: target.apiKey });
-  } catch (error) {
-    throw new CliError(`usage: ${(error as Error).message}`);
-  }
+  return connectTarget(await hostTarget(args, io));
 }
 
 const stateFile = (io: CliIo): string => join(io.cwd, '.tiergate', 'applied-state.json');
@@ -68,7 +43,7 @@ async function guarded(run: () => Promise<number>): Promise<number> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof HostError || error instanceof ApplyError)
+    if (error instanceof HostError || error instanceof ApplyError || error instanceof HostOrgError)
       throw new CliError(error.message, EXIT.failed);
     throw error;
   }
@@ -126,8 +101,26 @@ async function withSession(
         EXIT.failed,
       );
     }
+    warnAboutOrg(io, session);
     return then(session, host);
   });
+}
+
+/** Members the org left out, and members stranded on a managed role: on stderr, never fatal. */
+function warnAboutOrg(io: CliIo, session: SyncSession): void {
+  const lines = [
+    ...session.org.problems.map((p) => `  ${p.member}: ${p.message}`),
+    ...session.strays.map(
+      (s) =>
+        `  ${s.memberId}: holds ${s.roleKey} but is not in the org; Twenty needs every member to hold a role, so Tiergate leaves it there: move it by hand`,
+    ),
+  ];
+  if (lines.length === 0) return;
+  const shown = lines.slice(0, 20);
+  const more = lines.length - shown.length;
+  io.stderr.write(
+    `org (${session.org.policy.org.source === 'host' ? 'read from the host' : 'from the policy'}): ${lines.length} warning${lines.length === 1 ? '' : 's'}\n${shown.join('\n')}\n${more > 0 ? `  … and ${more} more (tiergate org pull lists them all)\n` : ''}`,
+  );
 }
 
 export const planCommand: Command = {
@@ -150,6 +143,12 @@ Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
           plan: session.plan,
           gateway: session.compiled.gateway,
           rowLevelEntitled: session.rls,
+          org: {
+            source: session.org.policy.org.source,
+            members: session.org.members.length,
+            problems: session.org.problems,
+            strays: session.strays,
+          },
         });
       } else {
         io.stdout.write(`${formatPlan(session.plan, session.names)}\n`);
@@ -180,14 +179,19 @@ ${HOST_HELP}
     return withSession(args, io, async (session, host) => {
       if (session.plan.empty) {
         io.stdout.write('Nothing to change: the host matches the policy.\n');
-        await record(io, (await targetOf(args, io)).url, [], session.compiled.state);
+        await record(io, (await hostTarget(args, io)).url, [], session.compiled.state);
         return EXIT.ok;
       }
       io.stdout.write(`${formatPlan(session.plan, session.names)}\n`);
       if (args.values.yes !== true)
         throw new CliError('apply changes the host: run it again with --yes to go ahead');
       const mutations = await execute(io, host, session.operations, session.reading.roleIds);
-      await record(io, (await targetOf(args, io)).url, session.operations, session.compiled.state);
+      await record(
+        io,
+        (await hostTarget(args, io)).url,
+        session.operations,
+        session.compiled.state,
+      );
       io.stdout.write(`Applied: ${mutations} host calls.\n`);
       return EXIT.ok;
     });
@@ -232,7 +236,7 @@ Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
       if (plan.empty) return EXIT.ok;
       if (args.values.revert !== true) return PENDING;
       const mutations = await execute(io, host, operations, reading.roleIds);
-      await record(io, (await targetOf(args, io)).url, operations, applied);
+      await record(io, (await hostTarget(args, io)).url, operations, applied);
       io.stdout.write(`Reverted: ${mutations} host calls.\n`);
       return EXIT.ok;
     });
