@@ -36,6 +36,18 @@ export interface CompileContext {
   readonly rlsEntitled: boolean;
   duty(path: string, reason: string): void;
   problem(path: string, message: string): void;
+  /** A host role's predicates on an object test the helper field: these scopes fill it. */
+  viewers(scopes: ViewerScopes): void;
+}
+
+/**
+ * What `tiergateViewers` must hold on one object for one host role: the role's members are
+ * viewers of every record owned within the union of these scopes around them.
+ */
+export interface ViewerScopes {
+  readonly roleKey: string;
+  readonly object: string;
+  readonly scopes: readonly ('own' | 'reports' | 'team' | 'teamTree')[];
 }
 
 /** A scoped action's value at a tier; `none` when nothing grants it or a restriction removes it. */

@@ -183,6 +183,16 @@ export function rowLevelFor(
 ): RowLevel | undefined {
   const reach = reachOf(grants);
   const encoded = encodeReach(ctx, object, reach.scope, grants.read.path);
+  if ('rowLevel' in encoded && encoded.rowLevel?.predicates.some((p) => p.operand === 'CONTAINS')) {
+    const scopes = SCOPE_ACTIONS.map((a) => grants[a].scope).filter(
+      (s): s is 'own' | 'reports' | 'team' | 'teamTree' => s !== 'none' && s !== 'all',
+    );
+    ctx.viewers({
+      roleKey: held.key,
+      object: object.nameSingular,
+      scopes: [...new Set(scopes)].sort(),
+    });
+  }
   const why = 'why' in encoded ? encoded.why : undefined;
   for (const action of SCOPE_ACTIONS) {
     const at = grants[action];

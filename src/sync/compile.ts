@@ -26,7 +26,7 @@ import { memberTier } from '../policy/sources.js';
 import { tierOrder } from '../policy/tier-map.js';
 import type { DataModelSnapshot, DiscoveredObject } from '../host/data-model.js';
 import type { GatewayDuty, HostPermissionState } from './host-state.js';
-import type { CompileContext, HeldRole } from './compile-grants.js';
+import type { CompileContext, HeldRole, ViewerScopes } from './compile-grants.js';
 import { checkFieldNames, compareText } from './compile-fields.js';
 import { hostRole } from './compile-objects.js';
 
@@ -41,6 +41,8 @@ export interface CompiledHostState {
   readonly state: HostPermissionState;
   readonly gateway: readonly GatewayDuty[];
   readonly problems: readonly string[];
+  /** Which host roles' predicates read `tiergateViewers`, per object, with the scopes behind it. */
+  readonly viewerScopes: readonly ViewerScopes[];
 }
 
 function heldRoles(ctx: CompileContext): HeldRole[] {
@@ -113,6 +115,7 @@ export function compileHostState(
 ): CompiledHostState {
   const duties = new Map<string, GatewayDuty>();
   const problems = new Set<string>();
+  const viewerScopes: ViewerScopes[] = [];
   const ctx: CompileContext = {
     policy,
     order: tierOrder(policy.tiers.map((t) => t.id)),
@@ -120,6 +123,7 @@ export function compileHostState(
     rlsEntitled: options.rlsEntitled,
     duty: (path, reason) => duties.set(`${path}\n${reason}`, { path, reason }),
     problem: (path, message) => problems.add(`${path}: ${message}`),
+    viewers: (scopes) => viewerScopes.push(scopes),
   };
   const objects = governedObjects(ctx);
   const roles = heldRoles(ctx).map((held) => hostRole(ctx, held, objects));
@@ -134,5 +138,5 @@ export function compileHostState(
   const gateway = [...duties.values()].sort(
     (a, b) => compareText(a.path, b.path) || compareText(a.reason, b.reason),
   );
-  return { state, gateway, problems: [...problems].sort(compareText) };
+  return { state, gateway, problems: [...problems].sort(compareText), viewerScopes };
 }

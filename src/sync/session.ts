@@ -14,6 +14,7 @@ import { diffHostState, operationsFor, type HostOperation, type HostPlan } from 
 import type { PlanNames } from './plan-format.js';
 import { readHostState, type HostReading } from './read-host.js';
 import { pullOrg, type ResolvedOrg } from './host-org.js';
+import { ViewerIndex } from './viewers.js';
 
 /** Whether the workspace may have row-level rules (Twenty's `RLS` entitlement). */
 export async function rlsEntitled(metadata: HostClient): Promise<boolean> {
@@ -45,6 +46,8 @@ export interface SyncSession {
    * Tiergate leaves them where they are and says so: an admin should move them.
    */
   readonly strays: readonly { readonly memberId: string; readonly roleKey: string }[];
+  /** What `tiergateViewers` must hold on each record (src/sync/viewers.ts). */
+  readonly viewers: ViewerIndex;
 }
 
 /** Plans from `desired` (a compiled policy, or the last applied state for drift) to the host. */
@@ -95,6 +98,7 @@ export async function openSession(host: Host, policy: Policy): Promise<SyncSessi
     rls,
     org,
     strays: straysOf(compiled.state, reading),
+    viewers: new ViewerIndex(org.policy, compiled.viewerScopes, org.hostIds),
     names: namesOf(dataModel),
     ...planAgainst(compiled.state, reading),
   };

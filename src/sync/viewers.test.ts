@@ -1,0 +1,147 @@
+/**
+ * tiergateViewers: who views a record (pure, from the org and compile's viewer scopes), and the
+ * backfill that makes Twenty's row-level predicates select exactly the records the engine allows.
+ */
+import { readFileSync } from 'node:fs';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { connectHost } from '../host/host.js';
+import { mswServer } from '../host/msw-server.test-support.js';
+import { compilePolicy } from '../policy/engine.js';
+import { loadPolicy } from '../policy/load.js';
+import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
+import { createSandbox } from '../sandbox/sandbox.js';
+import { applyOperations } from './apply.js';
+import { install } from './install.js';
+import { tiergateManifest } from './manifest.js';
+import { openSession } from './session.js';
+import { syncViewers, ViewerIndex } from './viewers.js';
+
+const small = loadPolicy(`version: 1
+tiers: [{ id: junior }, { id: senior }]
+objects: { opportunity: { owner: [ownerId, createdBy.workspaceMemberId] } }
+org:
+  teams: [{ id: west }, { id: east }]
+  members:
+    - { id: boss, role: manager, tier: senior, teams: [west] }
+    - { id: ann, role: rep, tier: junior, teams: [west], manager: boss }
+    - { id: bob, role: rep, tier: junior, teams: [east], manager: boss }
+    - { id: cat, role: rep, tier: junior, teams: [west], manager: ann }
+roles:
+  rep: { label: Rep, duties: Sells., objects: { opportunity: { read: { junior: team } } } }
+  manager: { label: Manager, duties: Leads., objects: { opportunity: { read: { senior: reports } } } }
+`);
+const hostIds = new Map(['boss', 'ann', 'bob', 'cat'].map((id) => [id, `h-${id}`]));
+const scopes = [
+  { roleKey: 'rep@junior', object: 'opportunity', scopes: ['team' as const] },
+  { roleKey: 'manager@senior', object: 'opportunity', scopes: ['reports' as const] },
+];
+
+describe('ViewerIndex', () => {
+  const index = new ViewerIndex(small, scopes, hostIds);
+
+  it("lists the team's members and the managers above the owner as viewers of a record", () => {
+    // Ann's deal: her team (west: ann, boss, cat) and her manager chain (boss).
+    expect(index.viewersOf('opportunity', ['h-ann'])).toEqual(['h-ann', 'h-boss', 'h-cat']);
+    // Bob is alone in east; boss sees him as a report.
+    expect(index.viewersOf('opportunity', ['h-bob'])).toEqual(['h-bob', 'h-boss']);
+  });
+
+  it('unites the viewers of every owner field of a record', () => {
+    expect(index.viewersOf('opportunity', ['h-bob', 'h-cat'])).toEqual([
+      'h-ann',
+      'h-bob',
+      'h-boss',
+      'h-cat',
+    ]);
+  });
+
+  it('gives no viewer to a record owned by someone outside the org, or by no one', () => {
+    expect(index.viewersOf('opportunity', ['h-stranger'])).toEqual([]);
+    expect(index.viewersOf('opportunity', [null, undefined])).toEqual([]);
+    expect(index.viewersOf('company', ['h-ann'])).toEqual([]);
+  });
+
+  it('leaves out members that are not in the host', () => {
+    const partial = new ViewerIndex(small, scopes, new Map([['ann', 'h-ann']]));
+    expect(partial.viewersOf('opportunity', ['h-ann'])).toEqual(['h-ann']);
+  });
+});
+
+const BASE_URL = 'http://twenty.test';
+const KEY = 'viewers-test-key';
+const server = mswServer();
+
+describe('syncViewers against the sandbox', () => {
+  it("fills the field so that a member's own token sees exactly its scope, then has nothing to write", async () => {
+    const policy = loadPolicy(
+      readFileSync(new URL('../../examples/demo/tiergate.policy.yaml', import.meta.url), 'utf8'),
+    );
+    const sandbox = await createSandbox({
+      rls: true,
+      seed: 'default',
+      seedCounts: { companies: 240, people: 300, opportunities: 300 },
+      adminKey: KEY,
+    });
+    server.use(
+      ...sandboxHandlers(sandbox.serverOptions, BASE_URL),
+      http.post(
+        'https://addon.test/webhooks/twenty',
+        () => new HttpResponse(null, { status: 200 }),
+      ),
+    );
+    const host = connectHost({
+      baseUrl: BASE_URL,
+      token: KEY,
+      rateLimit: { requests: 100_000, windowMs: 60_000 },
+    });
+    await install(host, tiergateManifest(), { addonUrl: 'https://addon.test' });
+    await host.dataModel.refresh();
+    const session = await openSession(host, policy);
+    expect(session.compiled.problems).toEqual([]);
+    await applyOperations(host.metadata, [...session.operations], session.reading.roleIds);
+    const index = new ViewerIndex(
+      session.org.policy,
+      session.compiled.viewerScopes,
+      session.org.hostIds,
+    );
+    expect(index.objects()).toEqual(['company', 'opportunity', 'person', 'task']);
+
+    const first = await syncViewers(host, policy, index);
+    const company = first.find((r) => r.object === 'company');
+    expect(company?.records).toBe(240);
+    expect(company?.stale).toBeGreaterThan(0);
+    // Grouped by value: far fewer calls than records.
+    expect(company?.calls).toBeLessThan(company?.stale ?? 0);
+
+    const again = await syncViewers(host, policy, index);
+    expect(again.map((r) => [r.object, r.stale, r.calls])).toEqual([
+      ['company', 0, 0],
+      ['opportunity', 0, 0],
+      ['person', 0, 0],
+      ['task', 0, 0],
+    ]);
+
+    // A junior rep reads the team's companies: through Twenty's own predicates, exactly the
+    // companies the engine allows over the full data.
+    const engine = compilePolicy(policy);
+    const state = sandbox.state();
+    const junior = policy.org.members.find((m) => m.role === 'sales-rep' && m.tier === 'junior');
+    const token = state.members.find((m) => m.id === junior?.id)?.token ?? '';
+    const asJunior = connectHost({ baseUrl: BASE_URL, token });
+    const seen = await asJunior.core.request<{ companies: { edges: { node: { id: string } }[] } }>(
+      '{ companies(first: 200) { edges { node { id } } } }',
+    );
+    const allowed = Object.values(state.records.company ?? {})
+      .filter(
+        (record) =>
+          engine.decide({ member: junior?.id ?? '', object: 'company', action: 'read', record })
+            .effect === 'allow',
+      )
+      .map((r) => r.id)
+      .sort();
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(allowed.length).toBeLessThan(240);
+    expect(seen.companies.edges.map((e) => e.node.id).sort()).toEqual(allowed);
+  }, 60_000);
+});
