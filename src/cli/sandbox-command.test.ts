@@ -65,16 +65,21 @@ describe('tiergate sandbox', () => {
     expect(run.output().out).toMatch(/Sandbox stopped\.\n$/);
   }, 30_000);
 
-  it('applies a policy with --apply and shows what members of different tiers now see', async () => {
+  it('installs Tiergate and applies a policy with --apply, and shows what members of different tiers now see', async () => {
     const policy = new URL('../../examples/demo/tiergate.policy.yaml', import.meta.url).pathname;
     const run = runSandbox(['--rls', 'on', '--apply', policy]);
     await run.ready;
     const { out } = run.output();
+    expect(out).toMatch(/Installed Tiergate: 20 items created/);
     expect(out).toMatch(
-      /Applied the policy: 12 Twenty roles, \d+ host calls; \d+ rules are left to the gateway\./,
+      /Applied the policy: 12 Twenty roles, tiergateViewers on \d+ records, \d+ host calls; \d+ rules are left to the gateway\./,
     );
-    expect(out).toMatch(/sales-rep · intern\s+\d+\s+hidden/);
-    expect(out).toMatch(/sales-manager · director\s+3000\s+readable/);
+    expect(out).toMatch(/sales-rep · intern\s+\d+\s+\d+\s+hidden/);
+    expect(out).toMatch(/sales-manager · director\s+2000\s+3000\s+readable/);
+    // A junior rep reads the team's companies, natively: some, not all, and not none.
+    const junior = /sales-rep · junior\s+(\d+)\s+\d+\s+readable/.exec(out);
+    expect(Number(junior?.[1])).toBeGreaterThan(0);
+    expect(Number(junior?.[1])).toBeLessThan(2000);
     run.stop();
     await expect(run.done).resolves.toBe(0);
   }, 60_000);

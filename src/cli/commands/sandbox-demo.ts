@@ -1,14 +1,18 @@
 /**
- * The demo's second half: apply a policy to the running sandbox as Tiergate applies it to
- * Twenty, then show what members of different tiers now see through their own tokens (the
- * restriction is the host's own, native enforcement).
+ * The demo's second half: install Tiergate into the running sandbox and apply a policy to it as
+ * `tiergate install` and `tiergate apply` do to Twenty (helper fields, tiergateViewers filled,
+ * roles, assignments), then show what members of different tiers now see through their own
+ * tokens (the restriction is the host's own, native enforcement).
  */
 import { connectHost } from '../../host/host.js';
 import { HostError } from '../../host/host-error.js';
 import type { Policy } from '../../policy/schema.js';
 import type { WorkspaceState } from '../../sandbox/workspace.js';
 import { applyOperations } from '../../sync/apply.js';
+import { install } from '../../sync/install.js';
+import { tiergateManifest } from '../../sync/manifest.js';
 import { openSession } from '../../sync/session.js';
+import { syncViewers } from '../../sync/viewers.js';
 import { CliError, EXIT, type CliIo } from '../io.js';
 import { renderTable } from '../table.js';
 
@@ -18,8 +22,8 @@ const LOCAL_RATE_LIMIT = { requests: 100_000, windowMs: 60_000 };
 async function seen(url: string, token: string, query: string): Promise<string> {
   const client = connectHost({ baseUrl: url, token, rateLimit: LOCAL_RATE_LIMIT }).core;
   try {
-    const data = await client.request<{ opportunities: { totalCount: number } }>(query);
-    return String(data.opportunities.totalCount);
+    const data = await client.request<Record<string, { totalCount: number }>>(query);
+    return String(Object.values(data)[0]?.totalCount ?? '?');
   } catch (error) {
     if (error instanceof HostError && error.has('FORBIDDEN')) return 'refused';
     throw error;
@@ -44,8 +48,14 @@ export async function applyDemoPolicy(
   adminKey: string,
   policy: Policy,
   state: () => WorkspaceState,
+  addonUrl: string,
 ): Promise<void> {
   const host = connectHost({ baseUrl: url, token: adminKey, rateLimit: LOCAL_RATE_LIMIT });
+  const installed = await install(host, tiergateManifest(), { addonUrl });
+  await host.dataModel.refresh();
+  io.stdout.write(
+    `Installed Tiergate: ${installed.created.length} items created (the audit object, helper fields, the webhook to ${addonUrl}).\n`,
+  );
   const session = await openSession(host, policy);
   if (session.compiled.problems.length > 0) {
     throw new CliError(
@@ -53,13 +63,15 @@ export async function applyDemoPolicy(
       EXIT.failed,
     );
   }
+  const viewers = await syncViewers(host, session.org.policy, session.viewers);
   const result = await applyOperations(
     host.metadata,
     [...session.operations],
     session.reading.roleIds,
   );
+  const viewerCalls = viewers.reduce((n, r) => n + r.calls, 0);
   io.stdout.write(
-    `Applied the policy: ${session.compiled.state.roles.length} Twenty roles, ${result.mutations} host calls; ` +
+    `Applied the policy: ${session.compiled.state.roles.length} Twenty roles, tiergateViewers on ${viewers.reduce((n, r) => n + r.stale, 0)} records, ${result.mutations + viewerCalls} host calls; ` +
       `${session.compiled.gateway.length} rules are left to the gateway.\n`,
   );
   const rows: string[][] = [];
@@ -69,6 +81,7 @@ export async function applyDemoPolicy(
     rows.push([
       member.name ?? member.id,
       `${member.role} · ${member.tier ?? '?'}`,
+      await seen(url, token, '{ companies { totalCount } }'),
       await seen(url, token, '{ opportunities { totalCount } }'),
       (await seen(
         url,
@@ -80,6 +93,6 @@ export async function applyDemoPolicy(
     ]);
   }
   io.stdout.write(
-    `What members see now, through their own tokens:\n${renderTable(['member', 'role · tier', 'opportunities', 'amount'], rows)}\n`,
+    `What members see now, through their own tokens:\n${renderTable(['member', 'role · tier', 'companies', 'opportunities', 'amount'], rows)}\n`,
   );
 }

@@ -21,6 +21,14 @@ function choice<T extends string>(
   throw new CliError(`usage: --${name} takes ${allowed.join(' or ')}, not "${String(value)}"`);
 }
 
+/** The add-on's URL for --apply: the flag, else the port after the sandbox's. */
+function addonUrlOf(value: string | boolean | undefined, sandboxPort: number): string {
+  if (typeof value !== 'string') return `http://127.0.0.1:${sandboxPort + 1}`;
+  if (!/^https?:\/\/[^\s]+$/.test(value))
+    throw new CliError(`usage: --addon-url takes an http or https URL, not "${value}"`);
+  return value.replace(/\/+$/, '');
+}
+
 function portOf(value: string | boolean | undefined): number {
   if (value === undefined) return DEFAULT_PORT;
   const port = Number(value);
@@ -86,8 +94,11 @@ Options:
   --seed default|none  seed 60 members, 2,000 companies, 5,000 people, 3,000 opportunities (default),
                      or start with no members and records
   --state FILE       load the workspace from FILE when it exists and save every change to it
-  --apply FILE       apply this policy to the sandbox once it is up (as \`tiergate apply\` would),
-                     then show what members of different tiers see
+  --apply FILE       install Tiergate into the sandbox and apply this policy once it is up (as
+                     \`tiergate install\` and \`tiergate apply\` would), then show what members of
+                     different tiers see
+  --addon-url URL    where --apply's webhook points (default http://127.0.0.1:<port + 1>, where
+                     the add-on server listens)
   -h, --help         show this help
 
 Stops on Ctrl-C.`,
@@ -98,6 +109,7 @@ Stops on Ctrl-C.`,
     seed: { type: 'string' },
     state: { type: 'string' },
     apply: { type: 'string' },
+    'addon-url': { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length > 0) throw new CliError('usage: sandbox takes no arguments');
@@ -154,7 +166,14 @@ Stops on Ctrl-C.`,
       ].join('\n') + '\n',
     );
     if (policy)
-      await applyDemoPolicy(io, running.url, sandbox.adminKey, policy, () => sandbox.state());
+      await applyDemoPolicy(
+        io,
+        running.url,
+        sandbox.adminKey,
+        policy,
+        () => sandbox.state(),
+        addonUrlOf(args.values['addon-url'], Number(new URL(running.url).port)),
+      );
     io.stdout.write('Press Ctrl-C to stop.\n');
     await waitForStop(io.signal);
     await running.close();

@@ -13,6 +13,7 @@ import { formatPlan, planJson, type HostOperation } from '../../sync/plan.js';
 import { readHostState } from '../../sync/read-host.js';
 import { HostOrgError } from '../../sync/host-org.js';
 import { openSession, planAgainst, type SyncSession } from '../../sync/session.js';
+import { syncViewers, type ViewerSyncResult } from '../../sync/viewers.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
 import {
@@ -28,6 +29,9 @@ const HOST_OPTIONS = {
   ...HOST_TARGET_OPTIONS,
   json: { type: 'boolean' },
 } as const;
+const SESSION_OPTIONS = { ...HOST_OPTIONS, 'roles-only': { type: 'boolean' } } as const;
+const ROLES_ONLY_HELP = `  --roles-only    leave the records' tiergateViewers alone (plan and apply read every record of
+                  the objects whose team scopes use it: one request per 60 records)`;
 const HOST_HELP = `  --policy FILE   the policy (default ./tiergate.policy.yaml)
 ${HOST_TARGET_HELP}; it needs the ROLES flag
   --json          print the plan as JSON`;
@@ -55,6 +59,7 @@ async function record(
   target: string,
   operations: readonly HostOperation[],
   applied: HostPermissionState,
+  viewers: readonly ViewerSyncResult[] = [],
 ): Promise<void> {
   await mkdir(join(io.cwd, '.tiergate'), { recursive: true });
   const entry = {
@@ -63,6 +68,7 @@ async function record(
     host: target,
     why: 'tiergate apply',
     operations,
+    ...(viewers.length > 0 ? { viewers } : {}),
   };
   await appendFile(join(io.cwd, '.tiergate', 'journal.jsonl'), `${JSON.stringify(entry)}\n`, {
     mode: 0o600,
@@ -123,26 +129,60 @@ function warnAboutOrg(io: CliIo, session: SyncSession): void {
   );
 }
 
+/** The records whose tiergateViewers differ, counted (dry) or brought up to date. */
+async function viewerStep(
+  io: CliIo,
+  host: Host,
+  session: SyncSession,
+  args: ParsedArgs,
+  dryRun: boolean,
+): Promise<ViewerSyncResult[]> {
+  if (args.values['roles-only'] === true || session.viewers.objects().length === 0) return [];
+  return syncViewers(host, session.org.policy, session.viewers, {
+    dryRun,
+    onProgress: (object, done) =>
+      io.stderr.write(`  tiergateViewers: read ${done} ${object} records\n`),
+  });
+}
+
+const staleCount = (results: readonly ViewerSyncResult[]): number =>
+  results.reduce((n, r) => n + r.stale, 0);
+
+function describeViewers(results: readonly ViewerSyncResult[], done: boolean): string {
+  const stale = staleCount(results);
+  if (results.length === 0) return '';
+  if (stale === 0) return 'tiergateViewers: every record is up to date.\n';
+  const parts = results
+    .filter((r) => r.stale > 0)
+    .map((r) => `${r.object} ${r.stale}/${r.records}`);
+  return `tiergateViewers: ${stale} records ${done ? 'updated' : 'to update'} (${parts.join(', ')})${done ? ` in ${results.reduce((n, r) => n + r.calls, 0)} host calls` : ''}.\n`;
+}
+
 export const planCommand: Command = {
   name: 'plan',
   summary: "Show what apply would change in Twenty's roles to match the policy.",
-  usage: 'tiergate plan [--policy FILE] [--host URL --api-key KEY] [--json]',
+  usage: 'tiergate plan [--policy FILE] [--host URL --api-key KEY] [--roles-only] [--json]',
   help: `Reads the host's roles, permissions and member assignments, compiles the policy for the
 host's data model and entitlements, and prints the difference grouped by role, with counts.
+Where team scopes are enforced natively, it also counts the records whose tiergateViewers
+helper field differs from what the org says.
 
 Options:
 ${HOST_HELP}
+${ROLES_ONLY_HELP}
   -h, --help      show this help
 
 Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
-  options: HOST_OPTIONS,
+  options: SESSION_OPTIONS,
   async run(args, io) {
-    return withSession(args, io, (session) => {
+    return withSession(args, io, async (session, host) => {
+      const viewers = await viewerStep(io, host, session, args, true);
       if (args.values.json === true) {
         writeJson(io, {
           plan: session.plan,
           gateway: session.compiled.gateway,
           rowLevelEntitled: session.rls,
+          viewers,
           org: {
             source: session.org.policy.org.source,
             members: session.org.members.length,
@@ -152,11 +192,12 @@ Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
         });
       } else {
         io.stdout.write(`${formatPlan(session.plan, session.names)}\n`);
+        io.stdout.write(describeViewers(viewers, false));
         io.stdout.write(
           `${session.compiled.gateway.length} rules are enforced by the gateway (not expressible in Twenty${session.rls ? '' : ' without row-level rules'}); see plan --json.\n`,
         );
       }
-      return Promise.resolve(session.plan.empty ? EXIT.ok : PENDING);
+      return session.plan.empty && staleCount(viewers) === 0 ? EXIT.ok : PENDING;
     });
   },
 };
@@ -164,35 +205,41 @@ Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
 export const applyCommand: Command = {
   name: 'apply',
   summary: "Make Twenty's roles match the policy, with the fewest host calls.",
-  usage: 'tiergate apply [--policy FILE] [--host URL --api-key KEY] [--yes]',
-  help: `Plans as \`tiergate plan\` does, then applies the changes in a safe order (roles before
-assignments, members moved before a role is deleted, never the last admin). On a host error it
-stops and says which change failed; run it again to converge. Records each apply in
-.tiergate/journal.jsonl and the applied state in .tiergate/applied-state.json (for drift).
+  usage: 'tiergate apply [--policy FILE] [--host URL --api-key KEY] [--roles-only] [--yes]',
+  help: `Plans as \`tiergate plan\` does, then applies the changes: first the records' tiergateViewers
+(so no member loses a record its new role's predicates expect there), then the roles in a safe
+order (roles before assignments, members moved before a role is deleted, never the last admin).
+On a host error it stops and says which change failed; run it again to converge. Records each
+apply in .tiergate/journal.jsonl and the applied state in .tiergate/applied-state.json (for drift).
 
 Options:
 ${HOST_HELP}
+${ROLES_ONLY_HELP}
   --yes           apply without asking (required when not on a terminal)
   -h, --help      show this help`,
-  options: { ...HOST_OPTIONS, yes: { type: 'boolean' } },
+  options: { ...SESSION_OPTIONS, yes: { type: 'boolean' } },
   async run(args, io) {
     return withSession(args, io, async (session, host) => {
-      if (session.plan.empty) {
+      const target = (await hostTarget(args, io)).url;
+      const pending = await viewerStep(io, host, session, args, true);
+      if (session.plan.empty && staleCount(pending) === 0) {
         io.stdout.write('Nothing to change: the host matches the policy.\n');
-        await record(io, (await hostTarget(args, io)).url, [], session.compiled.state);
+        await record(io, target, [], session.compiled.state);
         return EXIT.ok;
       }
-      io.stdout.write(`${formatPlan(session.plan, session.names)}\n`);
+      io.stdout.write(
+        `${formatPlan(session.plan, session.names)}\n${describeViewers(pending, false)}`,
+      );
       if (args.values.yes !== true)
         throw new CliError('apply changes the host: run it again with --yes to go ahead');
+      const viewers =
+        staleCount(pending) === 0 ? [] : await viewerStep(io, host, session, args, false);
       const mutations = await execute(io, host, session.operations, session.reading.roleIds);
-      await record(
-        io,
-        (await hostTarget(args, io)).url,
-        session.operations,
-        session.compiled.state,
+      await record(io, target, session.operations, session.compiled.state, viewers);
+      io.stdout.write(describeViewers(viewers, true));
+      io.stdout.write(
+        `Applied: ${mutations + viewers.reduce((n, r) => n + r.calls, 0)} host calls.\n`,
       );
-      io.stdout.write(`Applied: ${mutations} host calls.\n`);
       return EXIT.ok;
     });
   },
