@@ -201,4 +201,34 @@ describe('tiergate plan, apply and drift', () => {
     expect(code).toBe(1);
     expect(err).toMatch(/the policy does not fit the host:\n.*invoice/);
   }, 30_000);
+
+  it("fills the records' tiergateViewers for team scopes on apply, and then has nothing to write", async () => {
+    const { cwd } = await workspace();
+    expect((await run(cwd, 'install', '--addon-url', 'http://127.0.0.1:9')).code).toBe(0);
+    const file = join(cwd, 'tiergate.policy.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace('read: { junior: own }', 'read: { junior: team }')
+        .replaceAll(/(tier: (?:junior|senior)) }/g, '$1, teams: [field] }')
+        .replace('org:\n', 'org:\n  teams: [{ id: field }]\n'),
+    );
+    const plan = await run(cwd, 'plan');
+    expect(plan.code).toBe(2);
+    // Every deal owned by a member gets viewers; one owned by nobody keeps none.
+    const pending = /^tiergateViewers: (\d+) records to update \(opportunity \1\/20\)\.$/m.exec(
+      plan.out,
+    );
+    expect(Number(pending?.[1])).toBeGreaterThan(10);
+    const applied = await run(cwd, 'apply', '--yes');
+    expect(applied.code).toBe(0);
+    expect(applied.out).toContain(
+      `tiergateViewers: ${pending?.[1] ?? ''} records updated (opportunity ${pending?.[1] ?? ''}/20) in `,
+    );
+    const again = await run(cwd, 'plan');
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/^tiergateViewers: every record is up to date\.$/m);
+    const rolesOnly = await run(cwd, 'plan', '--roles-only');
+    expect(rolesOnly.out).not.toMatch(/tiergateViewers/);
+  }, 30_000);
 });

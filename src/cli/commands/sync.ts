@@ -16,6 +16,7 @@ import { openSession, planAgainst, type SyncSession } from '../../sync/session.j
 import { syncViewers, type ViewerSyncResult } from '../../sync/viewers.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
+import { plural } from '../table.js';
 import {
   connectTarget,
   HOST_TARGET_HELP,
@@ -155,7 +156,14 @@ function describeViewers(results: readonly ViewerSyncResult[], done: boolean): s
   const parts = results
     .filter((r) => r.stale > 0)
     .map((r) => `${r.object} ${r.stale}/${r.records}`);
-  return `tiergateViewers: ${stale} records ${done ? 'updated' : 'to update'} (${parts.join(', ')})${done ? ` in ${results.reduce((n, r) => n + r.calls, 0)} host calls` : ''}.\n`;
+  return `tiergateViewers: ${stale} records ${done ? 'updated' : 'to update'} (${parts.join(', ')})${
+    done
+      ? ` in ${plural(
+          results.reduce((n, r) => n + r.calls, 0),
+          'host call',
+        )}`
+      : ''
+  }.\n`;
 }
 
 export const planCommand: Command = {
