@@ -1,0 +1,265 @@
+/**
+ * The webhook inbox: a webhook is written here before it is acknowledged, then processed by
+ * workers that claim events with `FOR UPDATE SKIP LOCKED`, so several replicas can share one
+ * PostgreSQL without two of them taking the same event.
+ *
+ * Twenty does not redeliver and gives no event id, so an event is a duplicate when its raw body
+ * was seen before (`body_sha256`) or when its dedupe key was (webhook id, event, record id and
+ * event date: the same change delivered with a fresh nonce and timestamp).
+ *
+ * Events of one record are processed in the order they arrived: an event is not claimed while
+ * an earlier event of the same record is pending or processing. A `dead` event (it failed
+ * `maxAttempts` times) no longer holds the record back; it waits for an operator instead.
+ *
+ * A claim is a lease: `locked_until`. A worker that dies leaves its events to be claimed again
+ * once the lease ends; each claim counts as an attempt, so an event that keeps killing its
+ * worker goes `dead` too. Times come from the caller's clock (`now`), which tests set.
+ */
+import { createHash } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { Executor, InboxStatus, WebhookInboxTable } from './schema.js';
+
+export { INBOX_STATUSES, type InboxStatus } from './schema.js';
+
+/** Attempts after which a failing event is parked as `dead`. */
+export const INBOX_MAX_ATTEMPTS = 8;
+
+const INBOX = 'tiergate_webhook_inbox';
+
+export interface NewInboxEvent {
+  /** The request body exactly as received. */
+  readonly body: string;
+  /** See `inboxDedupeKey`. */
+  readonly dedupeKey: string;
+  readonly eventName: string;
+  readonly objectName: string;
+  readonly recordId: string;
+  readonly receivedAt?: Date;
+}
+
+export interface InboxEvent {
+  readonly id: number;
+  readonly receivedAt: Date;
+  readonly bodySha256: string;
+  readonly dedupeKey: string;
+  readonly eventName: string;
+  readonly objectName: string;
+  readonly recordId: string;
+  readonly body: string;
+  readonly status: InboxStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastError: string | null;
+  readonly lockedBy: string | null;
+  readonly lockedUntil: Date | null;
+}
+
+/** Hex SHA-256 of the body's UTF-8 bytes. */
+export function bodySha256(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex');
+}
+
+/** One change, however often it is delivered: a JSON array, so no part can bleed into another. */
+export function inboxDedupeKey(parts: {
+  readonly webhookId: string;
+  readonly eventName: string;
+  readonly recordId: string;
+  readonly eventDate: string;
+}): string {
+  return JSON.stringify([parts.webhookId, parts.eventName, parts.recordId, parts.eventDate]);
+}
+
+function toEvent(row: Selectable<WebhookInboxTable>): InboxEvent {
+  return {
+    id: row.id,
+    receivedAt: row.received_at,
+    bodySha256: row.body_sha256,
+    dedupeKey: row.dedupe_key,
+    eventName: row.event_name,
+    objectName: row.object_name,
+    recordId: row.record_id,
+    body: row.body,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    lockedBy: row.locked_by,
+    lockedUntil: row.locked_until,
+  };
+}
+
+/** Stores the event unless its body or its dedupe key is already in the inbox. */
+export async function insertIfNew(
+  db: Executor,
+  event: NewInboxEvent,
+): Promise<'inserted' | 'duplicate'> {
+  // Due at once by the same clock that claims it (the caller's, not the database's).
+  const receivedAt = event.receivedAt ?? new Date();
+  const inserted = await db
+    .insertInto(INBOX)
+    .values({
+      body: event.body,
+      body_sha256: bodySha256(event.body),
+      dedupe_key: event.dedupeKey,
+      event_name: event.eventName,
+      object_name: event.objectName,
+      record_id: event.recordId,
+      received_at: receivedAt,
+      next_attempt_at: receivedAt,
+    })
+    // No conflict target: a clash on either unique column is a duplicate.
+    .onConflict((conflict) => conflict.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted === undefined ? 'duplicate' : 'inserted';
+}
+
+export interface ClaimOptions {
+  readonly workerId: string;
+  /** At most this many events. */
+  readonly limit: number;
+  /** How long the claim holds before another worker may take the events. */
+  readonly leaseMs: number;
+  readonly now?: Date;
+  readonly maxAttempts?: number;
+}
+
+/**
+ * Claims up to `limit` due events, oldest first, marking them `processing` for `workerId`
+ * until the lease ends. Skips events other workers are claiming at the same moment, and events
+ * whose record has an earlier event still pending or processing.
+ */
+export async function claimEvents(db: Executor, options: ClaimOptions): Promise<InboxEvent[]> {
+  const now = options.now ?? new Date();
+  const maxAttempts = options.maxAttempts ?? INBOX_MAX_ATTEMPTS;
+  if (!Number.isInteger(options.limit) || options.limit < 1)
+    throw new RangeError(`claim limit must be a positive integer, not ${options.limit}`);
+  if (!(options.leaseMs >= 0)) throw new RangeError(`leaseMs must be >= 0, not ${options.leaseMs}`);
+
+  // A lease that ended on an event out of attempts: its workers keep dying on it. Park it.
+  await db
+    .updateTable(INBOX)
+    .set((eb) => ({
+      status: 'dead',
+      last_error: eb.fn.coalesce(
+        'last_error',
+        eb.val(`lease expired after ${maxAttempts} attempts`),
+      ),
+      locked_by: null,
+      locked_until: null,
+    }))
+    .where('status', '=', 'processing')
+    .where('locked_until', '<=', now)
+    .where('attempts', '>=', maxAttempts)
+    .execute();
+
+  const candidates = db
+    .selectFrom(`${INBOX} as candidate`)
+    .select('candidate.id')
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('candidate.status', '=', 'pending'),
+          eb('candidate.next_attempt_at', '<=', now),
+        ]),
+        eb.and([
+          eb('candidate.status', '=', 'processing'),
+          eb('candidate.locked_until', '<=', now),
+        ]),
+      ]),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom(`${INBOX} as earlier`)
+            .select('earlier.id')
+            .whereRef('earlier.object_name', '=', 'candidate.object_name')
+            .whereRef('earlier.record_id', '=', 'candidate.record_id')
+            .whereRef('earlier.id', '<', 'candidate.id')
+            .where('earlier.status', 'in', ['pending', 'processing']),
+        ),
+      ),
+    )
+    .orderBy('candidate.id')
+    .limit(options.limit)
+    .forUpdate()
+    .skipLocked();
+
+  const rows = await db
+    .updateTable(INBOX)
+    .set((eb) => ({
+      status: 'processing',
+      locked_by: options.workerId,
+      locked_until: new Date(now.getTime() + options.leaseMs),
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', 'in', candidates)
+    .returningAll()
+    .execute();
+  return rows.map(toEvent).sort((a, b) => a.id - b.id);
+}
+
+/** Marks a claimed event done; false when `workerId` no longer holds it (its lease ended). */
+export async function completeEvent(db: Executor, id: number, workerId: string): Promise<boolean> {
+  const result = await db
+    .updateTable(INBOX)
+    .set({ status: 'done', locked_by: null, locked_until: null })
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Records a failed attempt: the event is due again at `retryAt`, or `dead` once it has had
+ * `maxAttempts` attempts. `'not-claimed'` when `workerId` no longer holds it.
+ */
+export async function failEvent(
+  db: Executor,
+  id: number,
+  workerId: string,
+  failure: { readonly error: string; readonly retryAt: Date; readonly maxAttempts?: number },
+): Promise<'pending' | 'dead' | 'not-claimed'> {
+  const maxAttempts = failure.maxAttempts ?? INBOX_MAX_ATTEMPTS;
+  const row = await db
+    .updateTable(INBOX)
+    .set((eb) => ({
+      status: eb
+        .case()
+        .when('attempts', '>=', maxAttempts)
+        .then(eb.val<InboxStatus>('dead'))
+        .else(eb.val<InboxStatus>('pending'))
+        .end(),
+      next_attempt_at: failure.retryAt,
+      last_error: failure.error,
+      locked_by: null,
+      locked_until: null,
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .where('locked_by', '=', workerId)
+    .returning('status')
+    .executeTakeFirst();
+  if (row === undefined) return 'not-claimed';
+  return row.status === 'dead' ? 'dead' : 'pending';
+}
+
+/** One event by id, or undefined. */
+export async function findEvent(db: Executor, id: number): Promise<InboxEvent | undefined> {
+  const row = await db.selectFrom(INBOX).selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toEvent(row);
+}
+
+/** How many events are in each status (zero for a status with none). */
+export async function countEventsByStatus(db: Executor): Promise<Record<InboxStatus, number>> {
+  const rows = await db
+    .selectFrom(INBOX)
+    .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute();
+  const counts: Record<InboxStatus, number> = { pending: 0, processing: 0, done: 0, dead: 0 };
+  for (const row of rows) counts[row.status] = row.count;
+  return counts;
+}

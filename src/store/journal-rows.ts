@@ -1,0 +1,374 @@
+/**
+ * Rows of the audit journal, its checkpoints and its outbox, as stored. What the hashes cover
+ * and how the chain is verified belongs to `src/audit`; the store keeps the rows exactly as
+ * given (canonical JSON as text, byte for byte) and guarantees two things of its own: `seq`
+ * runs from 1 with no gap (an append must continue the journal, and two concurrent appends
+ * cannot both take a seq), and a journal row and its outbox row commit together or not at all.
+ *
+ * The outbox carries each journal row to the host's audit object. A claim is a lease written
+ * into `next_attempt_at`: a relay that dies leaves its rows due again when the lease ends, and
+ * every claim counts as an attempt, so after `maxAttempts` a row is parked as `dead`.
+ */
+import type { Selectable } from 'kysely';
+import type {
+  AuditCheckpointTable,
+  AuditJournalTable,
+  AuditOutboxTable,
+  Executor,
+  OutboxStatus,
+} from './schema.js';
+import { StoreError } from './store-error.js';
+
+export { OUTBOX_STATUSES, type OutboxStatus } from './schema.js';
+
+const JOURNAL = 'tiergate_audit_journal';
+const CHECKPOINT = 'tiergate_audit_checkpoint';
+const OUTBOX = 'tiergate_audit_outbox';
+
+/** Attempts after which an undeliverable outbox row is parked as `dead`. */
+export const OUTBOX_MAX_ATTEMPTS = 10;
+
+export interface JournalRow {
+  readonly seq: number;
+  /** ISO 8601, as hashed. */
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  /** Canonical JSON text, or null for no value (`src/audit` decides which). */
+  readonly before: string | null;
+  readonly after: string | null;
+  readonly reason: string | null;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface Checkpoint {
+  readonly seq: number;
+  readonly hash: string;
+  readonly at: string;
+  readonly keyId: string;
+  readonly signature: string;
+}
+
+export interface OutboxEntry {
+  readonly journalSeq: number;
+  readonly status: OutboxStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastError: string | null;
+  readonly deliveredAt: Date | null;
+}
+
+function toJournalRow(row: Selectable<AuditJournalTable>): JournalRow {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    target: row.target,
+    before: row.before,
+    after: row.after,
+    reason: row.reason,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function toOutboxEntry(row: Selectable<AuditOutboxTable>): OutboxEntry {
+  return {
+    journalSeq: row.journal_seq,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    deliveredAt: row.delivered_at,
+  };
+}
+
+function toCheckpoint(row: Selectable<AuditCheckpointTable>): Checkpoint {
+  return {
+    seq: row.seq,
+    hash: row.hash,
+    at: row.at,
+    keyId: row.key_id,
+    signature: row.signature,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505';
+}
+
+/** Runs `fn` in `db` when it is a transaction already, else in a new one. */
+function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+/**
+ * Appends rows in one insert; they must continue the journal (`seq` = last seq + 1, then + 1
+ * each). With `outbox`, each row gets its outbox row, due at `now`, in the same transaction.
+ * Pass a transaction to commit the rows with other writes; otherwise one is opened here.
+ */
+export async function appendJournalRows(
+  db: Executor,
+  rows: readonly JournalRow[],
+  options: { readonly outbox?: boolean; readonly now?: Date } = {},
+): Promise<void> {
+  const first = rows[0];
+  if (first === undefined) return;
+  rows.forEach((row, i) => {
+    if (row.seq !== first.seq + i)
+      throw new StoreError(
+        `journal rows must have consecutive seqs: ${row.seq} follows ${first.seq + i - 1}`,
+      );
+  });
+  await inTransaction(db, async (trx) => {
+    const last = await trx
+      .selectFrom(JOURNAL)
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirstOrThrow();
+    const expected = (last.seq ?? 0) + 1;
+    if (first.seq !== expected)
+      throw new StoreError(`journal append must start at seq ${expected}, not ${first.seq}`);
+    try {
+      await trx
+        .insertInto(JOURNAL)
+        .values(
+          rows.map((row) => ({
+            seq: row.seq,
+            at: row.at,
+            actor: row.actor,
+            action: row.action,
+            target: row.target,
+            before: row.before,
+            after: row.after,
+            reason: row.reason,
+            prev_hash: row.prevHash,
+            hash: row.hash,
+          })),
+        )
+        .execute();
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new StoreError(
+          `journal seq ${first.seq} or a hash was taken meanwhile: another append got there first`,
+          { cause: error },
+        );
+      throw error;
+    }
+    if (options.outbox === true) {
+      const due = options.now ?? new Date();
+      await trx
+        .insertInto(OUTBOX)
+        .values(rows.map((row) => ({ journal_seq: row.seq, next_attempt_at: due })))
+        .execute();
+    }
+  });
+}
+
+/** The journal's last row, or undefined when it is empty. */
+export async function lastJournalRow(db: Executor): Promise<JournalRow | undefined> {
+  const row = await db
+    .selectFrom(JOURNAL)
+    .selectAll()
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toJournalRow(row);
+}
+
+/** Up to `limit` rows from `fromSeq` on, in seq order. */
+export async function readJournalRows(
+  db: Executor,
+  fromSeq: number,
+  limit: number,
+): Promise<JournalRow[]> {
+  const rows = await db
+    .selectFrom(JOURNAL)
+    .selectAll()
+    .where('seq', '>=', fromSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toJournalRow);
+}
+
+/** Every row from `fromSeq` (default 1) on, in seq order, read `batchSize` rows at a time. */
+export async function* allJournalRows(
+  db: Executor,
+  options: { readonly fromSeq?: number; readonly batchSize?: number } = {},
+): AsyncGenerator<JournalRow, void, undefined> {
+  const batchSize = options.batchSize ?? 500;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, not ${batchSize}`);
+  let from = options.fromSeq ?? 1;
+  for (;;) {
+    const batch = await readJournalRows(db, from, batchSize);
+    yield* batch;
+    const last = batch.at(-1);
+    if (last === undefined || batch.length < batchSize) return;
+    from = last.seq + 1;
+  }
+}
+
+/** Stores a checkpoint; a second checkpoint at the same seq is refused. */
+export async function appendCheckpoint(db: Executor, checkpoint: Checkpoint): Promise<void> {
+  await db
+    .insertInto(CHECKPOINT)
+    .values({
+      seq: checkpoint.seq,
+      hash: checkpoint.hash,
+      at: checkpoint.at,
+      key_id: checkpoint.keyId,
+      signature: checkpoint.signature,
+    })
+    .execute();
+}
+
+/** The checkpoint with the highest seq, or undefined. */
+export async function lastCheckpoint(db: Executor): Promise<Checkpoint | undefined> {
+  const row = await db
+    .selectFrom(CHECKPOINT)
+    .selectAll()
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toCheckpoint(row);
+}
+
+export interface ClaimedOutboxRow {
+  readonly entry: OutboxEntry;
+  readonly row: JournalRow;
+}
+
+/**
+ * Claims up to `limit` due outbox rows, lowest seq first, with their journal rows: they are not
+ * due again for `leaseMs`. Rows another relay is claiming at the same moment are skipped.
+ */
+export async function claimOutbox(
+  db: Executor,
+  options: {
+    readonly limit: number;
+    readonly leaseMs: number;
+    readonly now?: Date;
+    readonly maxAttempts?: number;
+  },
+): Promise<ClaimedOutboxRow[]> {
+  const now = options.now ?? new Date();
+  const maxAttempts = options.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
+  if (!Number.isInteger(options.limit) || options.limit < 1)
+    throw new RangeError(`claim limit must be a positive integer, not ${options.limit}`);
+  if (!(options.leaseMs >= 0)) throw new RangeError(`leaseMs must be >= 0, not ${options.leaseMs}`);
+
+  // Due again with no attempts left: the relays that claimed it died each time.
+  await db
+    .updateTable(OUTBOX)
+    .set((eb) => ({
+      status: 'dead',
+      last_error: eb.fn.coalesce(
+        'last_error',
+        eb.val(`lease expired after ${maxAttempts} attempts`),
+      ),
+    }))
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where('attempts', '>=', maxAttempts)
+    .execute();
+
+  const due = db
+    .selectFrom(OUTBOX)
+    .select('journal_seq')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .orderBy('journal_seq')
+    .limit(options.limit)
+    .forUpdate()
+    .skipLocked();
+  const entries = await db
+    .updateTable(OUTBOX)
+    .set((eb) => ({
+      next_attempt_at: new Date(now.getTime() + options.leaseMs),
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('journal_seq', 'in', due)
+    .returningAll()
+    .execute();
+  if (entries.length === 0) return [];
+  const rows = await db
+    .selectFrom(JOURNAL)
+    .selectAll()
+    .where(
+      'seq',
+      'in',
+      entries.map((e) => e.journal_seq),
+    )
+    .execute();
+  const bySeq = new Map(rows.map((row) => [row.seq, toJournalRow(row)]));
+  return entries
+    .map((entry) => {
+      const row = bySeq.get(entry.journal_seq);
+      if (row === undefined)
+        throw new StoreError(`outbox row ${entry.journal_seq} has no journal row`);
+      return { entry: toOutboxEntry(entry), row };
+    })
+    .sort((a, b) => a.entry.journalSeq - b.entry.journalSeq);
+}
+
+/** Marks a row delivered; false when it was not pending (delivered already, or dead). */
+export async function markDelivered(
+  db: Executor,
+  journalSeq: number,
+  now: Date = new Date(),
+): Promise<boolean> {
+  const result = await db
+    .updateTable(OUTBOX)
+    .set({ status: 'delivered', delivered_at: now, last_error: null })
+    .where('journal_seq', '=', journalSeq)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Records a failed delivery: due again at `retryAt`, or `dead` once it has had `maxAttempts`
+ * attempts. `'not-pending'` when the row was delivered or dead already.
+ */
+export async function markOutboxFailed(
+  db: Executor,
+  journalSeq: number,
+  failure: { readonly error: string; readonly retryAt: Date; readonly maxAttempts?: number },
+): Promise<'pending' | 'dead' | 'not-pending'> {
+  const maxAttempts = failure.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
+  const row = await db
+    .updateTable(OUTBOX)
+    .set((eb) => ({
+      status: eb
+        .case()
+        .when('attempts', '>=', maxAttempts)
+        .then(eb.val<OutboxStatus>('dead'))
+        .else(eb.val<OutboxStatus>('pending'))
+        .end(),
+      next_attempt_at: failure.retryAt,
+      last_error: failure.error,
+    }))
+    .where('journal_seq', '=', journalSeq)
+    .where('status', '=', 'pending')
+    .returning('status')
+    .executeTakeFirst();
+  if (row === undefined) return 'not-pending';
+  return row.status === 'dead' ? 'dead' : 'pending';
+}
+
+/** The outbox row of a journal row, or undefined. */
+export async function findOutboxEntry(
+  db: Executor,
+  journalSeq: number,
+): Promise<OutboxEntry | undefined> {
+  const row = await db
+    .selectFrom(OUTBOX)
+    .selectAll()
+    .where('journal_seq', '=', journalSeq)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toOutboxEntry(row);
+}

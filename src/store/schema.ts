@@ -1,0 +1,99 @@
+/**
+ * The store's tables as Kysely sees them. Every table is named `tiergate_<what>` (snake_case)
+ * so that Tiergate can share a database, and its default schema, with other applications; the
+ * migration bookkeeping tables follow the same rule (`tiergate_migration`,
+ * `tiergate_migration_lock`).
+ *
+ * Types are those the store's connections hand back on both engines: `bigint` columns arrive as
+ * JavaScript numbers (the store's type parser refuses values beyond 2^53), `timestamptz` columns
+ * as `Date`s, everything else as text. Repositories map these rows to camelCase objects; nothing
+ * outside `src/store` should need these interfaces.
+ */
+import type { ColumnType, Generated, Kysely } from 'kysely';
+
+export const TABLES = {
+  webhookInbox: 'tiergate_webhook_inbox',
+  auditJournal: 'tiergate_audit_journal',
+  auditCheckpoint: 'tiergate_audit_checkpoint',
+  auditOutbox: 'tiergate_audit_outbox',
+  sweepCursor: 'tiergate_sweep_cursor',
+} as const;
+
+export const MIGRATION_TABLE = 'tiergate_migration';
+export const MIGRATION_LOCK_TABLE = 'tiergate_migration_lock';
+
+/** A `timestamptz`: read as a `Date`, written as a `Date` (or an ISO string). */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A `timestamptz` with a database default. */
+type TimestampWithDefault = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export const INBOX_STATUSES = ['pending', 'processing', 'done', 'dead'] as const;
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+
+export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+export interface WebhookInboxTable {
+  id: Generated<number>;
+  received_at: TimestampWithDefault;
+  body_sha256: string;
+  dedupe_key: string;
+  event_name: string;
+  object_name: string;
+  record_id: string;
+  body: string;
+  status: ColumnType<InboxStatus, InboxStatus | undefined, InboxStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: TimestampWithDefault;
+  last_error: string | null;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+}
+
+export interface AuditJournalTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  before: string | null;
+  after: string | null;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditCheckpointTable {
+  seq: number;
+  hash: string;
+  at: string;
+  key_id: string;
+  signature: string;
+}
+
+export interface AuditOutboxTable {
+  journal_seq: number;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: TimestampWithDefault;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+}
+
+export interface SweepCursorTable {
+  object_name: string;
+  updated_at: string;
+  record_id: string;
+  swept_at: Timestamp;
+}
+
+export interface Database {
+  tiergate_webhook_inbox: WebhookInboxTable;
+  tiergate_audit_journal: AuditJournalTable;
+  tiergate_audit_checkpoint: AuditCheckpointTable;
+  tiergate_audit_outbox: AuditOutboxTable;
+  tiergate_sweep_cursor: SweepCursorTable;
+}
+
+/** What repositories run on: the store's `db`, or a transaction from `store.transaction`. */
+export type Executor = Kysely<Database>;
