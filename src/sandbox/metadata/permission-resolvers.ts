@@ -1,7 +1,8 @@
 /**
  * Object and field permissions of a role: `upsertObjectPermissions` (repo `metadata-modules/
  * object-permission/object-permission.service.ts`) and `upsertFieldPermissions` (repo
- * `object-permission/field-permission/field-permission.service.ts`), behind the ROLES flag.
+ * `object-permission/field-permission/field-permission.service.ts`), and the role's permission
+ * flags (`upsertPermissionFlags`), behind the ROLES flag.
  *
  * Field permissions are a deny-list: only `false` (restrict) or `null` (lift) are accepted, and
  * a row whose two values end up null is deleted. A restriction on a relation field is copied to
@@ -10,6 +11,7 @@
  * computing effective permissions (PR #14287; see role-views.ts `restrictedFieldsOf`).
  */
 import { z } from 'zod';
+import { TWENTY_PERMISSION_FLAGS } from '../../host/permission-flags.js';
 import type {
   FieldPermission,
   ObjectPermission,
@@ -198,7 +200,43 @@ const upsertFieldPermissions: RootResolver = (args, context) => {
     .map((p) => fieldPermissionView(role, p));
 };
 
+const permissionFlagsArgs = z.object({
+  upsertPermissionFlagsInput: z.object({
+    roleId: z.string(),
+    permissionFlagKeys: z.array(z.string()),
+  }),
+});
+
+/**
+ * `upsertPermissionFlags` (repo `role-permission-flag.service.ts`): the role's flags become
+ * exactly the keys given (callers that add one send the whole list). A key Twenty does not know
+ * is refused; the exact error code Twenty answers with is UNVERIFIED, the refusal is not.
+ */
+const upsertPermissionFlags: RootResolver = (args, context) => {
+  requireSettingsFlag(context, 'ROLES');
+  const input = parseArgs(permissionFlagsArgs, args).upsertPermissionFlagsInput;
+  const unknown = input.permissionFlagKeys.filter(
+    (key) => !(TWENTY_PERMISSION_FLAGS as readonly string[]).includes(key),
+  );
+  if (unknown.length > 0) {
+    throw permissionsError(
+      'BAD_USER_INPUT',
+      'INVALID_SETTING',
+      `Invalid permission flag ${unknown.join(', ')}`,
+    );
+  }
+  const role = commit(context, (state) => {
+    const next = {
+      ...editableRoleOrThrow(state, input.roleId),
+      permissionFlags: [...new Set(input.permissionFlagKeys)],
+    };
+    return { state: replaceRole(state, next), result: next };
+  });
+  return role.permissionFlags.map((flag) => ({ id: `${role.id}:${flag}`, roleId: role.id, flag }));
+};
+
 export const permissionResolvers: Readonly<Record<string, RootResolver>> = {
   upsertObjectPermissions,
   upsertFieldPermissions,
+  upsertPermissionFlags,
 };

@@ -189,3 +189,52 @@ describe('upsertFieldPermissions', () => {
     });
   });
 });
+
+const UPSERT_FLAGS = `
+  mutation Flags($input: UpsertPermissionFlagsInput!) {
+    upsertPermissionFlags(upsertPermissionFlagsInput: $input) { roleId flag }
+  }`;
+
+describe('upsertPermissionFlags', () => {
+  it("makes the role's flags exactly the keys given, and the role then passes those settings checks", async () => {
+    const { run, state } = harness();
+    const flags = (keys: string[]) =>
+      run(UPSERT_FLAGS, { input: { roleId: MEMBER_ROLE.id, permissionFlagKeys: keys } });
+    const createField = () =>
+      run(
+        `mutation { createOneField(input: { field: { objectMetadataId: "${opportunity}", type: TEXT, name: "note", label: "Note" } }) { name } }`,
+        {},
+        asMember(BOB),
+      );
+    expect(firstError(await createField())?.extensions?.code).toBe('FORBIDDEN');
+
+    await flags(['ROLES', 'WORKSPACE_MEMBERS']);
+    expect(await flags(['DATA_MODEL', 'ROLES', 'DATA_MODEL'])).toEqual({
+      data: {
+        upsertPermissionFlags: [
+          { roleId: MEMBER_ROLE.id, flag: 'DATA_MODEL' },
+          { roleId: MEMBER_ROLE.id, flag: 'ROLES' },
+        ],
+      },
+    });
+    expect(state().roles.find((r) => r.id === MEMBER_ROLE.id)?.permissionFlags).toEqual([
+      'DATA_MODEL',
+      'ROLES',
+    ]);
+    expect(await createField()).toEqual({ data: { createOneField: { name: 'note' } } });
+  });
+
+  it('refuses a flag Twenty does not have, and a caller without the ROLES flag', async () => {
+    const { run } = harness();
+    const unknown = await run(UPSERT_FLAGS, {
+      input: { roleId: MEMBER_ROLE.id, permissionFlagKeys: ['ROLES', 'TELEPORT'] },
+    });
+    expect(firstError(unknown)?.message).toBe('Invalid permission flag TELEPORT');
+    const denied = await run(
+      UPSERT_FLAGS,
+      { input: { roleId: MEMBER_ROLE.id, permissionFlagKeys: ['ROLES'] } },
+      asMember(BOB),
+    );
+    expect(firstError(denied)?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
