@@ -105,11 +105,24 @@ describe('tiergate install against the sandbox', () => {
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
     expect(out).not.toContain(secret);
     expect(readFileSync(file, 'utf8')).not.toContain(secret);
+    // The add-on's own key: its token sealed the same way, and it opens the metadata API.
+    const token = open(record.sealedApiKey ?? '', await secretKey({}, cwd));
+    expect(out).not.toContain(token);
+    expect(readFileSync(file, 'utf8')).not.toContain(token);
+    const roles = await fetch(`${BASE_URL}/metadata`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ getRoles { label } }' }),
+    });
+    expect(((await roles.json()) as { errors?: unknown }).errors).toBeUndefined();
 
     const again = await run(cwd, 'install', '--addon-url', 'https://tg.example');
     expect(again.code).toBe(0);
     expect(again.out).toContain('Left alone');
     expect(again.out).not.toContain('Created');
+    const kept = installationSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    expect(kept.apiKeyId).toBe(record.apiKeyId);
+    expect(kept.sealedApiKey).toBe(record.sealedApiKey);
   });
 
   it('uninstalls only with --yes, keeps the audit object and then its record', async () => {

@@ -70,7 +70,7 @@ describe('tiergate sandbox', () => {
     const run = runSandbox(['--rls', 'on', '--apply', policy]);
     await run.ready;
     const { out } = run.output();
-    expect(out).toMatch(/Installed Tiergate: 20 items created/);
+    expect(out).toMatch(/Installed Tiergate: 22 items created/);
     expect(out).toMatch(
       /Applied the policy: 12 Twenty roles, tiergateViewers on \d+ records, \d+ host calls; \d+ rules are left to the gateway\./,
     );

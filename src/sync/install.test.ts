@@ -1,4 +1,5 @@
 /** install and uninstall against the sandbox, in-process through msw. */
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { InstallCreateFieldDocument } from '../host/generated/metadata.js';
 import { connectHost, type Host } from '../host/host.js';
@@ -17,7 +18,11 @@ const server = mswServer();
 
 async function world(rls = true): Promise<{ sandbox: Sandbox; host: Host }> {
   const sandbox = await createSandbox({ rls, seed: 'none', adminKey: ADMIN_KEY });
-  server.use(...sandboxHandlers(sandbox.serverOptions, BASE_URL));
+  server.use(
+    ...sandboxHandlers(sandbox.serverOptions, BASE_URL),
+    // Records written in a test reach the installed webhook: the add-on accepts them.
+    http.post(`${ADDON_URL}/webhooks/twenty`, () => new HttpResponse(null, { status: 200 })),
+  );
   return { sandbox, host: connectHost({ baseUrl: BASE_URL, token: ADMIN_KEY }) };
 }
 
@@ -29,6 +34,8 @@ function declared(): string[] {
       ...o.fields.map((f) => `field ${o.nameSingular}.${f.name}`),
     ]),
     ...manifest.fields.map((f) => `field ${f.object}.${f.name}`),
+    `role ${manifest.applicationRole.label}`,
+    'API key Tiergate add-on',
   ];
 }
 
@@ -68,13 +75,17 @@ describe('install', () => {
   it('creates nothing the second time: everything is unchanged and the webhook is the same', async () => {
     const { sandbox, host } = await world();
     const first = await install(host, manifest, { addonUrl: ADDON_URL });
-    const second = await install(host, manifest, { addonUrl: `${ADDON_URL}/` });
+    const second = await install(host, manifest, {
+      addonUrl: `${ADDON_URL}/`,
+      apiKeyId: first.appKey?.id,
+    });
 
     expect(second.created).toEqual([]);
     expect(second.createdItems).toEqual([]);
     expect(second.differing).toEqual([]);
     expect(second.unchanged.toSorted()).toEqual(first.created.toSorted());
     expect(second.webhook).toEqual({ ...first.webhook, created: false });
+    expect(second.appKey).toEqual({ id: first.appKey?.id });
     expect(sandbox.state().webhooks.filter((w) => w.deletedAt === null)).toHaveLength(1);
   });
 
@@ -124,7 +135,16 @@ describe('uninstall', () => {
     expect(report.failed).toEqual([]);
     expect(report.webhookRemoved).toBe(true);
     expect(report.removed.toSorted()).toEqual(
-      ['webhook', ...manifest.fields.map((f) => `field ${f.object}.${f.name}`)].toSorted(),
+      [
+        'webhook',
+        'role Tiergate',
+        'API key Tiergate add-on',
+        ...manifest.fields.map((f) => `field ${f.object}.${f.name}`),
+      ].toSorted(),
+    );
+    expect(sandbox.state().roles.map((r) => r.label)).not.toContain('Tiergate');
+    expect(sandbox.state().apiKeys.find((k) => k.id === installed.appKey?.id)?.revokedAt).not.toBe(
+      null,
     );
     expect(report.kept).toContain('object tiergateAuditEntry');
     expect(sandbox.state().webhooks.filter((w) => w.deletedAt === null)).toEqual([]);
@@ -162,5 +182,63 @@ describe('uninstall', () => {
     const again = await uninstall(host, record, { purge: false });
     expect(again.failed).toEqual([]);
     expect(again.webhookRemoved).toBe(true);
+  });
+});
+
+describe("install: Tiergate's own role and API key", () => {
+  it('gives the add-on a key of its own, holding exactly the flags and switches the manifest declares', async () => {
+    const { sandbox, host } = await world();
+    const report = await install(host, manifest, { addonUrl: ADDON_URL });
+    const role = sandbox.state().roles.find((r) => r.label === manifest.applicationRole.label);
+    expect(role?.permissionFlags.toSorted()).toEqual(
+      manifest.applicationRole.permissionFlags.map((f) => f.flag).toSorted(),
+    );
+    expect(role).toMatchObject({
+      canReadAllObjectRecords: manifest.applicationRole.canReadAllObjectRecords,
+      canSoftDeleteAllObjectRecords: false,
+      canDestroyAllObjectRecords: false,
+      canUpdateAllSettings: false,
+      canBeAssignedToUsers: false,
+      canBeAssignedToApiKeys: true,
+    });
+
+    const addon = connectHost({ baseUrl: BASE_URL, token: report.appKey?.token ?? '' });
+    // Reads records and roles; cannot delete a record: the role grants what it needs, no more.
+    const { companies } = await addon.core.request<{ companies: { totalCount: number } }>(
+      '{ companies { totalCount } }',
+    );
+    expect(companies.totalCount).toBe(0);
+    await expect(addon.metadata.request('{ getRoles { id } }')).resolves.toBeDefined();
+    const created = await addon.core.request<{ createCompany: { id: string } }>(
+      'mutation { createCompany(data: { name: "Acme" }) { id } }',
+    );
+    await expect(
+      addon.core.request(`mutation { deleteCompany(id: "${created.createCompany.id}") { id } }`),
+    ).rejects.toThrow(/permission/i);
+  });
+
+  it('reports a role it did not create that bears its label, and makes no key', async () => {
+    const { host } = await world();
+    await host.metadata.request(
+      'mutation { createOneRole(createRoleInput: { label: "Tiergate" }) { id } }',
+    );
+    const report = await install(host, manifest, { addonUrl: ADDON_URL });
+    expect(report.appKey).toBeUndefined();
+    expect(report.differing).toEqual([
+      'role Tiergate: a role labelled Tiergate exists that Tiergate did not create; left alone, so no API key was made for the add-on',
+    ]);
+  });
+
+  it('reports a role whose flags were changed by hand', async () => {
+    const { sandbox, host } = await world();
+    await install(host, manifest, { addonUrl: ADDON_URL });
+    const role = sandbox.state().roles.find((r) => r.label === 'Tiergate');
+    await host.metadata.request(
+      `mutation { upsertPermissionFlags(upsertPermissionFlagsInput: { roleId: "${role?.id ?? ''}", permissionFlagKeys: ["ROLES", "SECURITY"] }) { flag } }`,
+    );
+    const again = await install(host, manifest, { addonUrl: ADDON_URL });
+    expect(again.differing).toEqual([
+      'role Tiergate: flags ROLES, SECURITY on the host, API_KEYS_AND_WEBHOOKS, DATA_MODEL, ROLES, WORKSPACE_MEMBERS in the manifest',
+    ]);
   });
 });

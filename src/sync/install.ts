@@ -14,17 +14,22 @@ import {
   InstallDeleteFieldDocument,
   InstallDeleteObjectDocument,
   InstallDeleteWebhookDocument,
+  InstallRevokeApiKeyDocument,
   InstallWebhooksDocument,
+  SyncDeleteRoleDocument,
 } from '../host/generated/metadata.js';
 import { HostError } from '../host/host-error.js';
 import type { Host } from '../host/host.js';
 import { resolveAddonUrl, type Manifest, type ManifestField } from './manifest.js';
 import { describeItem, type CreatedItem, type Installation } from './installation.js';
 import { rlsEntitled } from './session.js';
+import { ensureAppKey, ensureAppRole, type AppKey } from './install-app-role.js';
 
 export interface InstallOptions {
   /** The add-on's base URL, what `{{addonUrl}}` stands for. */
   readonly addonUrl: string;
+  /** The add-on's API key an earlier install recorded: kept while it is live. */
+  readonly apiKeyId?: string | undefined;
   readonly now?: () => Date;
 }
 
@@ -37,6 +42,8 @@ export interface InstallReport {
   /** What was created, with host ids (for the installation record and uninstall). */
   readonly createdItems: CreatedItem[];
   readonly webhook: { readonly id: string; readonly secret: string; readonly created: boolean };
+  /** The add-on's API key (its token only when new); undefined when the role could not be made. */
+  readonly appKey: AppKey | undefined;
   readonly rlsEntitled: boolean;
   readonly installedAt: string;
 }
@@ -200,12 +207,17 @@ export async function install(
   manifest: Manifest,
   options: InstallOptions,
 ): Promise<InstallReport> {
-  const installedAt = (options.now ?? (() => new Date()))().toISOString();
+  const now = (options.now ?? (() => new Date()))();
   const out: Collector = { created: [], unchanged: [], differing: [], createdItems: [] };
   const rls = await rlsEntitled(host.metadata);
   await ensureObjects(host, manifest, out);
+  const roleId = await ensureAppRole(host.metadata, manifest, out);
+  const appKey =
+    roleId === undefined
+      ? undefined
+      : await ensureAppKey(host.metadata, roleId, options.apiKeyId, now, out);
   const webhook = await ensureWebhook(host.metadata, manifest, options.addonUrl, out);
-  return { ...out, webhook, rlsEntitled: rls, installedAt };
+  return { ...out, webhook, appKey, rlsEntitled: rls, installedAt: now.toISOString() };
 }
 
 export interface UninstallReport {
@@ -255,10 +267,22 @@ export async function uninstall(
     (await attempt('webhook', () =>
       host.metadata.request(InstallDeleteWebhookDocument, { id: webhookId }),
     ));
+  // The key before its role: Twenty keeps a role that a live key holds.
+  for (const kind of ['apiKey', 'role'] as const) {
+    for (const item of installation.created.filter((i) => i.kind === kind)) {
+      const done = await attempt(describeItem(item), () =>
+        item.kind === 'apiKey'
+          ? host.metadata.request(InstallRevokeApiKeyDocument, { input: { id: item.id } })
+          : host.metadata.request(SyncDeleteRoleDocument, { roleId: item.id }),
+      );
+      if (!done) remaining.push(item);
+    }
+  }
   const objects = installation.created.filter((i) => i.kind === 'object');
   const purged = new Set(options.purge ? objects.map((i) => i.name) : []);
   // Fields first, then objects; the fields of an object being purged go with it.
-  for (const item of [...installation.created.filter((i) => i.kind === 'field'), ...objects]) {
+  const fields = installation.created.filter((i) => i.kind === 'field');
+  for (const item of [...fields, ...objects]) {
     const what = describeItem(item);
     if ((item.kind === 'object' || item.own) && !options.purge) {
       kept.push(what);

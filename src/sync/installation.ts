@@ -19,6 +19,9 @@ const createdItem = z.discriminatedUnion('kind', [
     /** On one of Tiergate's own objects (kept with the audit data unless purged). */
     own: z.boolean(),
   }),
+  /** Tiergate's own role (manifest.json applicationRole) and the add-on's API key holding it. */
+  z.strictObject({ kind: z.literal('role'), name: z.string(), id: z.string() }),
+  z.strictObject({ kind: z.literal('apiKey'), name: z.string(), id: z.string() }),
 ]);
 
 /** Something install created on the host. */
@@ -32,13 +35,25 @@ export const installationSchema = z.strictObject({
   webhookId: z.string().nullable(),
   sealedWebhookSecret: z.string().nullable(),
   rlsEntitled: z.boolean(),
+  /** The add-on's API key (holding Tiergate's role) and its token, sealed; null before 0.2. */
+  apiKeyId: z.string().nullable().default(null),
+  sealedApiKey: z.string().nullable().default(null),
 });
 
 export type Installation = z.infer<typeof installationSchema>;
 
-/** `object tiergateAuditEntry`, `field company.tiergateViewers`. */
+/** `object tiergateAuditEntry`, `field company.tiergateViewers`, `role Tiergate`. */
 export function describeItem(item: CreatedItem): string {
-  return item.kind === 'object' ? `object ${item.name}` : `field ${item.object}.${item.name}`;
+  switch (item.kind) {
+    case 'object':
+      return `object ${item.name}`;
+    case 'field':
+      return `field ${item.object}.${item.name}`;
+    case 'role':
+      return `role ${item.name}`;
+    case 'apiKey':
+      return `API key ${item.name}`;
+  }
 }
 
 /** The record under `cwd`, or undefined when there is none; throws when it is unreadable. */

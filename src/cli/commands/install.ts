@@ -55,7 +55,8 @@ function printInstall(io: CliIo, report: InstallReport, json: boolean): void {
   const { created, unchanged, differing, rlsEntitled } = report;
   const webhook = { id: report.webhook.id, created: report.webhook.created };
   if (json) {
-    writeJson(io, { created, unchanged, differing, webhook, rlsEntitled });
+    const apiKey = report.appKey === undefined ? null : { id: report.appKey.id };
+    writeJson(io, { created, unchanged, differing, webhook, apiKey, rlsEntitled });
     return;
   }
   io.stdout.write(
@@ -63,6 +64,9 @@ function printInstall(io: CliIo, report: InstallReport, json: boolean): void {
       list('Left alone (already there)', unchanged) +
       list('Differs from the manifest (left alone)', differing) +
       `Webhook: ${webhook.id}${webhook.created ? ' (new secret, sealed in ' + INSTALLATION_FILE + ')' : ''}\n` +
+      (report.appKey === undefined
+        ? 'Add-on API key: none (see above); the add-on needs --api-key\n'
+        : `Add-on API key: ${report.appKey.id}${report.appKey.token === undefined ? '' : ' (new token, sealed in ' + INSTALLATION_FILE + ')'}\n`) +
       `Row-level rules: ${rlsEntitled ? 'entitled' : 'not entitled (the gateway enforces them)'}\n`,
   );
 }
@@ -99,9 +103,13 @@ Exit codes: 0 installed, 1 host error, 2 bad usage.`,
     const host = connectTarget(target);
     return guarded(async () => {
       const previous = await readInstallation(io.cwd);
-      const report = await install(host, tiergateManifest(), { addonUrl });
-      const key = await secretKey(io.env, io.cwd);
       const sameHost = previous?.hostUrl === target.url;
+      const report = await install(host, tiergateManifest(), {
+        addonUrl,
+        apiKeyId: sameHost ? (previous.apiKeyId ?? undefined) : undefined,
+      });
+      const key = await secretKey(io.env, io.cwd);
+      const token = report.appKey?.token;
       const record: Installation = {
         hostUrl: target.url,
         addonUrl,
@@ -110,6 +118,9 @@ Exit codes: 0 installed, 1 host error, 2 bad usage.`,
         webhookId: report.webhook.id,
         sealedWebhookSecret: seal(report.webhook.secret, key),
         rlsEntitled: report.rlsEntitled,
+        apiKeyId: report.appKey?.id ?? null,
+        sealedApiKey:
+          token !== undefined ? seal(token, key) : sameHost ? previous.sealedApiKey : null,
       };
       await writeInstallation(io.cwd, record);
       printInstall(io, report, args.values.json === true);

@@ -54,7 +54,7 @@ export async function applyDemoPolicy(
   const installed = await install(host, tiergateManifest(), { addonUrl });
   await host.dataModel.refresh();
   io.stdout.write(
-    `Installed Tiergate: ${installed.created.length} items created (the audit object, helper fields, the webhook to ${addonUrl}).\n`,
+    `Installed Tiergate: ${installed.created.length} items created (the audit object, helper fields, its role and API key, the webhook to ${addonUrl}).\n`,
   );
   const session = await openSession(host, policy);
   if (session.compiled.problems.length > 0) {
