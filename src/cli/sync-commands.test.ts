@@ -1,5 +1,5 @@
 /** `tiergate plan`, `apply` and `drift` against a sandbox on loopback, as an integrator runs them. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,7 +92,23 @@ describe('tiergate plan, apply and drift', () => {
     const applied = await run(cwd, 'apply', '--yes');
     expect(applied.code).toBe(0);
     expect(applied.out).toMatch(/Applied: \d+ host calls\./);
-    expect(existsSync(join(cwd, '.tiergate', 'journal.jsonl'))).toBe(true);
+    const journal = readFileSync(join(cwd, '.tiergate', 'journal.jsonl'), 'utf8').trim();
+    const entry = JSON.parse(journal.split('\n').at(-1) ?? '{}') as {
+      at: string;
+      by: string;
+      why: string;
+      changes: { roles: { key: string; change: string }[]; assignments: { after: string }[] };
+      operations: unknown[];
+    };
+    expect(entry.why).toBe('tiergate apply');
+    expect(entry.by).not.toBe('');
+    expect(Date.parse(entry.at)).not.toBeNaN();
+    expect(entry.changes.roles.map((r) => [r.key, r.change])).toContainEqual([
+      'rep@junior',
+      'create',
+    ]);
+    expect(entry.changes.assignments.map((a) => a.after)).toContain('rep@junior');
+    expect(entry.operations.length).toBeGreaterThan(0);
     const again = await run(cwd, 'plan');
     expect(again.code).toBe(0);
     const reapply = await run(cwd, 'apply', '--yes');

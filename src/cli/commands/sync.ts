@@ -9,7 +9,7 @@ import { HostError } from '../../host/host-error.js';
 import type { Host } from '../../host/host.js';
 import type { HostPermissionState } from '../../sync/host-state.js';
 import { applyOperations, ApplyError } from '../../sync/apply.js';
-import { formatPlan, planJson, type HostOperation } from '../../sync/plan.js';
+import { formatPlan, planJson, type HostOperation, type HostPlan } from '../../sync/plan.js';
 import { readHostState } from '../../sync/read-host.js';
 import { HostOrgError } from '../../sync/host-org.js';
 import { openSession, planAgainst, type SyncSession } from '../../sync/session.js';
@@ -54,27 +54,42 @@ async function guarded(run: () => Promise<number>): Promise<number> {
   }
 }
 
-/** Records what was applied: an append-only journal, and the state drift compares against. */
-async function record(
-  io: CliIo,
-  target: string,
-  operations: readonly HostOperation[],
-  applied: HostPermissionState,
-  viewers: readonly ViewerSyncResult[] = [],
-): Promise<void> {
+interface Applied {
+  readonly target: string;
+  readonly why: string;
+  readonly plan?: HostPlan;
+  readonly operations: readonly HostOperation[];
+  readonly state: HostPermissionState;
+  readonly viewers?: readonly ViewerSyncResult[];
+}
+
+/**
+ * Records what was applied: an append-only journal entry (who, when, why, each change with its
+ * before and after, the host calls made) and the state drift compares against.
+ */
+async function record(io: CliIo, applied: Applied): Promise<void> {
   await mkdir(join(io.cwd, '.tiergate'), { recursive: true });
+  const { plan, viewers = [] } = applied;
   const entry = {
     at: new Date().toISOString(),
     by: userInfo().username,
-    host: target,
-    why: 'tiergate apply',
-    operations,
+    host: applied.target,
+    why: applied.why,
+    ...(plan === undefined
+      ? {}
+      : {
+          changes: {
+            roles: plan.roles.filter((r) => r.change !== 'unchanged'),
+            assignments: plan.assignments,
+          },
+        }),
+    operations: applied.operations,
     ...(viewers.length > 0 ? { viewers } : {}),
   };
   await appendFile(join(io.cwd, '.tiergate', 'journal.jsonl'), `${JSON.stringify(entry)}\n`, {
     mode: 0o600,
   });
-  await writeFile(stateFile(io), `${JSON.stringify(applied, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(stateFile(io), `${JSON.stringify(applied.state, null, 2)}\n`, { mode: 0o600 });
 }
 
 async function execute(
@@ -232,7 +247,12 @@ ${ROLES_ONLY_HELP}
       const pending = await viewerStep(io, host, session, args, true);
       if (session.plan.empty && staleCount(pending) === 0) {
         io.stdout.write('Nothing to change: the host matches the policy.\n');
-        await record(io, target, [], session.compiled.state);
+        await record(io, {
+          target,
+          why: 'tiergate apply (nothing to change)',
+          operations: [],
+          state: session.compiled.state,
+        });
         return EXIT.ok;
       }
       io.stdout.write(
@@ -243,7 +263,14 @@ ${ROLES_ONLY_HELP}
       const viewers =
         staleCount(pending) === 0 ? [] : await viewerStep(io, host, session, args, false);
       const mutations = await execute(io, host, session.operations, session.reading.roleIds);
-      await record(io, target, session.operations, session.compiled.state, viewers);
+      await record(io, {
+        target,
+        why: 'tiergate apply',
+        plan: session.plan,
+        operations: session.operations,
+        state: session.compiled.state,
+        viewers,
+      });
       io.stdout.write(describeViewers(viewers, true));
       io.stdout.write(
         `Applied: ${mutations + viewers.reduce((n, r) => n + r.calls, 0)} host calls.\n`,
@@ -291,7 +318,13 @@ Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
       if (plan.empty) return EXIT.ok;
       if (args.values.revert !== true) return PENDING;
       const mutations = await execute(io, host, operations, reading.roleIds);
-      await record(io, (await hostTarget(args, io)).url, operations, applied);
+      await record(io, {
+        target: (await hostTarget(args, io)).url,
+        why: 'tiergate drift --revert',
+        plan,
+        operations,
+        state: applied,
+      });
       io.stdout.write(`Reverted: ${mutations} host calls.\n`);
       return EXIT.ok;
     });
