@@ -3,12 +3,14 @@
  * `npm run bench -- [name]`). With no name every benchmark runs; an unknown name prints the
  * usage and exits 2. A benchmark's exit code is non-zero only when its correctness check fails.
  */
+import { runAuditBench } from './audit.js';
 import { runEngineBench } from './engine.js';
 import { runSyncBench } from './sync.js';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<number>>> = {
   engine: runEngineBench,
   sync: runSyncBench,
+  audit: runAuditBench,
 };
 
 function usage(): string {
