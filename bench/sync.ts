@@ -184,7 +184,7 @@ async function viewerFigures(): Promise<ViewerFigures> {
     const session = await openSession(host, policy);
     await applyOperations(host.metadata, [...session.operations], session.reading.roleIds);
     const { org, compiled } = session;
-    const indexMs = timeMs(() => new ViewerIndex(org.policy, compiled.viewerScopes, org.hostIds));
+    const indexMs = timeMs(() => new ViewerIndex(org.policy, compiled.viewerScopes));
     const start = process.hrtime.bigint();
     const first = await syncViewers(host, org.policy, session.viewers);
     const firstSeconds = Number(process.hrtime.bigint() - start) / 1e9;

@@ -74,13 +74,10 @@ describe('resolveOrg with org.source: host', () => {
       { role: 'host', tier: 'host', teams: 'host', manager: 'none' },
       { role: 'host', tier: 'host', teams: 'host', manager: 'host' },
     ]);
-    expect([...org.hostIds]).toEqual([
-      ['w-boss', 'w-boss'],
-      ['w-ann', 'w-ann'],
-    ]);
+    expect([...org.aliases]).toEqual([]);
   });
 
-  it("falls back to the policy's entry matched by email, whatever its case, and keeps that entry's id", () => {
+  it("falls back to the policy's entry matched by email, whatever its case, and renames references to it", () => {
     const policy = policyWith(
       'host',
       `[{ id: m-carol, email: Carol@Acme.test, role: rep, teams: [emea], manager: m-dan },
@@ -92,22 +89,23 @@ describe('resolveOrg with org.source: host', () => {
       hostMember('w-dan', { email: 'dan@acme.test' }),
     ]);
     expect(org.problems).toEqual([]);
-    const carol = org.members.find((m) => m.hostId === 'w-carol');
+    const carol = org.members.find((m) => m.id === 'w-carol');
     expect(carol).toMatchObject({
-      id: 'm-carol',
+      alias: 'm-carol',
       role: 'rep',
       tier: 'senior',
       teams: ['emea'],
-      manager: 'm-dan',
+      manager: 'w-dan',
       from: { role: 'policy', tier: 'host', teams: 'policy', manager: 'policy' },
     });
-    expect(org.members.find((m) => m.hostId === 'w-dan')).toMatchObject({
-      id: 'm-dan',
+    expect(org.members.find((m) => m.id === 'w-dan')).toMatchObject({
+      alias: 'm-dan',
       tier: 'senior',
       from: { tier: 'default' },
     });
-    // The restriction naming m-carol still resolves, and sync knows her workspace member.
-    expect(org.hostIds.get('m-carol')).toBe('w-carol');
+    // Records name owners by workspace member id: the restriction follows Carol there.
+    expect(org.policy.restrictions[0]?.members).toEqual(['w-carol']);
+    expect(org.aliases.get('m-carol')).toBe('w-carol');
   });
 
   it('leaves out, and says why, a member whose role, tier or team the policy does not have', () => {
@@ -169,7 +167,7 @@ describe('resolveOrg with org.source: host', () => {
 });
 
 describe('resolveOrg with org.source: config', () => {
-  it("keeps the policy's members and matches them to workspace members by id, then by email", () => {
+  it("keeps the policy's members, under the id of the workspace member each matches by id or email", () => {
     const policy = policyWith(
       'config',
       `[{ id: w-1, role: rep }, { id: m-carol, email: carol@acme.test, role: rep },
@@ -179,13 +177,10 @@ describe('resolveOrg with org.source: config', () => {
       hostMember('w-1'),
       hostMember('w-carol', { email: 'carol@acme.test', role: 'manager' }),
     ]);
-    expect(org.policy).toBe(policy);
-    expect([...org.hostIds]).toEqual([
-      ['w-1', 'w-1'],
-      ['m-carol', 'w-carol'],
-    ]);
+    expect(org.policy.org.members.map((m) => m.id)).toEqual(['w-1', 'w-carol']);
+    expect([...org.aliases]).toEqual([['m-carol', 'w-carol']]);
     // The host's tiergate fields do not count when the policy is the source.
-    expect(org.members.find((m) => m.id === 'm-carol')?.role).toBe('rep');
+    expect(org.members.find((m) => m.id === 'w-carol')?.role).toBe('rep');
     expect(org.problems).toEqual([
       {
         member: 'ghost@acme.test',

@@ -18,7 +18,6 @@ import { validatePolicy } from '../policy/load.js';
 import { PolicyError, formatIssue } from '../policy/errors.js';
 import { closest } from '../policy/references.js';
 import type { Member, Policy } from '../policy/schema.js';
-import { memberTier } from '../policy/sources.js';
 import { manifestField } from './manifest.js';
 
 /** The workspaceMember fields org.source: host reads, each declared by manifest.json. */
@@ -125,15 +124,16 @@ export async function readHostMembers(
 export type ValueSource = 'host' | 'policy' | 'default' | 'none';
 
 export interface ResolvedMember {
-  /** The member's id in the policy: its org.members id when it has an entry, else its host id. */
+  /** The workspace member id: the member's id in the resolved policy, as records name owners. */
   readonly id: string;
-  readonly hostId: string;
+  /** Its org.members id, when it has an entry there under another id. */
+  readonly alias?: string;
   readonly email: string | null;
   readonly name: string;
   readonly role: string;
   readonly tier: string;
   readonly teams: readonly string[];
-  /** The manager's policy id. */
+  /** The manager's workspace member id. */
   readonly manager: string | null;
   readonly from: {
     readonly role: ValueSource;
@@ -150,10 +150,14 @@ export interface OrgProblem {
 }
 
 export interface ResolvedOrg {
-  /** The policy with org.members as resolved (org.source: host), or as written (config). */
+  /**
+   * The policy with org.members as resolved, every member under its workspace member id (so
+   * that the owner ids on records, which are workspace member ids, mean the same members), and
+   * references to org.members ids (managers, restrictions) rewritten to match.
+   */
   readonly policy: Policy;
-  /** Policy member id → workspace member id, for the members found in the host. */
-  readonly hostIds: ReadonlyMap<string, string>;
+  /** org.members id → workspace member id, for entries whose id was not already the host's. */
+  readonly aliases: ReadonlyMap<string, string>;
   /** The members in force, in the host's order (host source) or the policy's (config). */
   readonly members: readonly ResolvedMember[];
   /** Members left out or links dropped, and why. */
@@ -190,7 +194,7 @@ function byEmail(
   return map;
 }
 
-/** The workspace member a policy member stands for: the same id, else the same email. */
+/** The workspace member a policy entry stands for: the same id, else the same email. */
 function hostMatch(
   member: Member,
   ids: ReadonlyMap<string, HostMember>,
@@ -202,72 +206,53 @@ function hostMatch(
   return key === undefined ? undefined : (emails.get(key) ?? undefined);
 }
 
-function configOrg(policy: Policy, hostMembers: readonly HostMember[]): ResolvedOrg {
-  const problems: OrgProblem[] = [];
+/** org.members entries matched to workspace members, the others reported. */
+function matchEntries(
+  policy: Policy,
+  hostMembers: readonly HostMember[],
+  problems: OrgProblem[],
+  unmatched: (entry: Member) => string,
+): Map<string, Member> {
   const ids = new Map(hostMembers.map((m) => [m.id, m]));
   const emails = byEmail(hostMembers, problems);
-  const hostIds = new Map<string, string>();
-  const members: ResolvedMember[] = [];
-  for (const member of policy.org.members) {
-    const found = hostMatch(member, ids, emails);
-    if (found === undefined) {
-      problems.push({
-        member: member.email ?? member.id,
-        message: `org.members ${member.id} matches no workspace member (by id or email), so it holds no role in the host`,
-      });
-      continue;
-    }
-    hostIds.set(member.id, found.id);
-    members.push({
-      id: member.id,
-      hostId: found.id,
-      email: found.email ?? member.email ?? null,
-      name: member.name ?? found.name,
-      role: member.role,
-      tier: memberTier(policy, member),
-      teams: member.teams,
-      manager: member.manager ?? null,
-      from: {
-        role: 'policy',
-        tier: member.tier === undefined ? 'default' : 'policy',
-        teams: 'policy',
-        manager: member.manager === undefined ? 'none' : 'policy',
-      },
-    });
+  const entryOf = new Map<string, Member>();
+  for (const entry of policy.org.members) {
+    const found = hostMatch(entry, ids, emails);
+    if (found === undefined)
+      problems.push({ member: entry.email ?? entry.id, message: unmatched(entry) });
+    else entryOf.set(found.id, entry);
   }
-  return { policy, hostIds, members, problems };
-}
-
-interface Draft {
-  readonly host: HostMember;
-  readonly entry: Member | undefined;
-  readonly id: string;
+  return entryOf;
 }
 
 /** The member's role, tier and teams, or the reason it is left out. */
 function valuesOf(
   policy: Policy,
-  draft: Draft,
-): Omit<ResolvedMember, 'manager' | 'id' | 'hostId' | 'email' | 'name' | 'from'> & {
+  host: HostMember,
+  entry: Member | undefined,
+  useHostFields: boolean,
+): Pick<ResolvedMember, 'role' | 'tier' | 'teams'> & {
   from: Omit<ResolvedMember['from'], 'manager'>;
 } {
-  const { host, entry } = draft;
+  const fields = useHostFields
+    ? host
+    : { role: null, tier: null, teams: [] as readonly string[], manager: null };
   const roles = Object.keys(policy.roles);
   const tiers = policy.tiers.map((t) => t.id);
   const teams = policy.org.teams.map((t) => t.id);
-  const role = host.role ?? entry?.role;
+  const role = fields.role ?? entry?.role;
   if (role === undefined) {
     throw new Error('no tiergateRole on the host and no entry in org.members: it holds no role');
   }
-  const roleFrom: ValueSource = host.role === null ? 'policy' : 'host';
+  const roleFrom: ValueSource = fields.role === null ? 'policy' : 'host';
   if (!roles.includes(role)) {
     throw new Error(
       `role "${role}" (from ${roleFrom === 'host' ? 'tiergateRole' : 'org.members'}) is not a role of the policy${hint(role, roles)}`,
     );
   }
-  const tier = host.tier ?? entry?.tier ?? policy.roles[role]?.defaultTier;
+  const tier = fields.tier ?? entry?.tier ?? policy.roles[role]?.defaultTier;
   const tierFrom: ValueSource =
-    host.tier !== null ? 'host' : entry?.tier !== undefined ? 'policy' : 'default';
+    fields.tier !== null ? 'host' : entry?.tier !== undefined ? 'policy' : 'default';
   if (tier === undefined) {
     throw new Error(`no tier: tiergateTier is empty and role ${role} has no defaultTier`);
   }
@@ -276,9 +261,9 @@ function valuesOf(
       `tier "${tier}" (from ${tierFrom === 'host' ? 'tiergateTier' : 'org.members'}) is not a tier of the policy${hint(tier, tiers)}`,
     );
   }
-  const memberTeams = host.teams.length > 0 ? host.teams : (entry?.teams ?? []);
+  const memberTeams = fields.teams.length > 0 ? fields.teams : (entry?.teams ?? []);
   const teamsFrom: ValueSource =
-    host.teams.length > 0 ? 'host' : memberTeams.length > 0 ? 'policy' : 'none';
+    fields.teams.length > 0 ? 'host' : memberTeams.length > 0 ? 'policy' : 'none';
   for (const team of memberTeams) {
     if (!teams.includes(team)) {
       throw new Error(`team "${team}" is not a team of org.teams${hint(team, teams)}`);
@@ -292,50 +277,53 @@ function valuesOf(
   };
 }
 
-function hostSourcedOrg(policy: Policy, hostMembers: readonly HostMember[]): ResolvedOrg {
+/**
+ * Resolves the org. `useHostFields`: org.source host (every workspace member is a candidate, its
+ * tiergate* fields first); otherwise only the policy's entries count, matched to the host.
+ */
+function resolve(
+  policy: Policy,
+  hostMembers: readonly HostMember[],
+  useHostFields: boolean,
+): ResolvedOrg {
   const problems: OrgProblem[] = [];
-  const emails = byEmail(hostMembers, problems);
-  const ids = new Map(hostMembers.map((m) => [m.id, m]));
-  // The policy's own entries keep their ids, so restrictions and tests that name them still
-  // resolve; a member the policy does not list is known by its workspace member id.
-  const entryOf = new Map<string, Member>();
-  for (const entry of policy.org.members) {
-    const found = hostMatch(entry, ids, emails);
-    if (found === undefined) {
-      problems.push({
-        member: entry.email ?? entry.id,
-        message: `org.members ${entry.id} matches no workspace member by email: left out`,
-      });
-    } else entryOf.set(found.id, entry);
-  }
-  const drafts: Draft[] = hostMembers.map((host) => {
-    const entry = entryOf.get(host.id);
-    return { host, entry, id: entry?.id ?? host.id };
-  });
-  const policyIdOf = new Map(drafts.map((d) => [d.host.id, d.id]));
-  const configIdOf = new Map(drafts.flatMap((d) => (d.entry ? [[d.entry.id, d.id]] : [])));
+  const entryOf = matchEntries(policy, hostMembers, problems, (entry) =>
+    useHostFields
+      ? `org.members ${entry.id} matches no workspace member by email: left out`
+      : `org.members ${entry.id} matches no workspace member (by id or email), so it holds no role in the host`,
+  );
+  const aliases = new Map<string, string>();
+  for (const [hostId, entry] of entryOf) if (entry.id !== hostId) aliases.set(entry.id, hostId);
+  const hostIdOf = (entryId: string): string | undefined =>
+    aliases.get(entryId) ?? (entryOf.has(entryId) ? entryId : undefined);
 
+  const candidates = useHostFields ? hostMembers : hostMembers.filter((h) => entryOf.has(h.id));
   const kept: { member: ResolvedMember; managerFromHost: boolean }[] = [];
-  for (const draft of drafts) {
+  for (const host of candidates) {
+    const entry = entryOf.get(host.id);
     let values: ReturnType<typeof valuesOf>;
     try {
-      values = valuesOf(policy, draft);
+      values = valuesOf(policy, host, entry, useHostFields);
     } catch (error) {
       problems.push({
-        member: draft.host.email ?? draft.host.id,
+        member: host.email ?? host.id,
         message: `left out: ${(error as Error).message}`,
       });
       continue;
     }
+    const managerFromHost = useHostFields && host.manager !== null;
+    // tiergateManager holds a workspace member id; org.members' manager an org.members id.
+    const manager = managerFromHost ? host.manager : (entry?.manager ?? null);
     kept.push({
-      managerFromHost: draft.host.manager !== null,
+      managerFromHost,
       member: {
         ...values,
-        id: draft.id,
-        hostId: draft.host.id,
-        email: draft.host.email,
-        name: draft.host.name || (draft.entry?.name ?? ''),
-        manager: draft.host.manager ?? draft.entry?.manager ?? null,
+        id: host.id,
+        ...(entry !== undefined && entry.id !== host.id ? { alias: entry.id } : {}),
+        email: host.email ?? entry?.email ?? null,
+        name: (useHostFields ? host.name : (entry?.name ?? '')) || (entry?.name ?? host.name),
+        manager:
+          manager === null ? null : managerFromHost ? manager : (hostIdOf(manager) ?? manager),
         from: { ...values.from, manager: 'none' },
       },
     });
@@ -343,20 +331,14 @@ function hostSourcedOrg(policy: Policy, hostMembers: readonly HostMember[]): Res
   const keptIds = new Set(kept.map(({ member }) => member.id));
   const members = kept.map(({ member, managerFromHost }): ResolvedMember => {
     if (member.manager === null) return member;
-    // tiergateManager holds a workspace member id; org.members' manager a policy member id.
-    const managerId = (managerFromHost ? policyIdOf : configIdOf).get(member.manager);
-    if (managerId === undefined || !keptIds.has(managerId) || managerId === member.id) {
+    if (!keptIds.has(member.manager) || member.manager === member.id) {
       problems.push({
         member: member.email ?? member.id,
         message: `manager "${member.manager}" (from ${managerFromHost ? 'tiergateManager' : 'org.members'}) is not a member of the org: the link is dropped`,
       });
       return { ...member, manager: null };
     }
-    return {
-      ...member,
-      manager: managerId,
-      from: { ...member.from, manager: managerFromHost ? 'host' : 'policy' },
-    };
+    return { ...member, from: { ...member.from, manager: managerFromHost ? 'host' : 'policy' } };
   });
 
   const composed = {
@@ -373,6 +355,18 @@ function hostSourcedOrg(policy: Policy, hostMembers: readonly HostMember[]): Res
         ...(m.manager === null ? {} : { manager: m.manager }),
       })),
     },
+    // A restriction naming a member left out no longer names anyone: it restricted only them.
+    restrictions: policy.restrictions.map((r) =>
+      r.members === undefined
+        ? r
+        : {
+            ...r,
+            members: r.members.flatMap((id) => {
+              const hostId = hostIdOf(id);
+              return hostId !== undefined && keptIds.has(hostId) ? [hostId] : [];
+            }),
+          },
+    ),
   };
   let resolved: Policy;
   try {
@@ -383,19 +377,12 @@ function hostSourcedOrg(policy: Policy, hostMembers: readonly HostMember[]): Res
       `the organisation read from the host does not hold together:\n${error.issues.map(formatIssue).join('\n')}`,
     );
   }
-  return {
-    policy: resolved,
-    hostIds: new Map(members.map((m) => [m.id, m.hostId])),
-    members,
-    problems,
-  };
+  return { policy: resolved, aliases, members, problems };
 }
 
 /** The policy's organisation resolved against the host's workspace members. */
 export function resolveOrg(policy: Policy, hostMembers: readonly HostMember[]): ResolvedOrg {
-  return policy.org.source === 'host'
-    ? hostSourcedOrg(policy, hostMembers)
-    : configOrg(policy, hostMembers);
+  return resolve(policy, hostMembers, policy.org.source === 'host');
 }
 
 /** Reads the host's members and resolves the policy's org against them. */

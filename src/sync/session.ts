@@ -88,17 +88,15 @@ export async function openSession(host: Host, policy: Policy): Promise<SyncSessi
     readHostState(host.metadata),
     pullOrg(host, policy),
   ]);
-  const compiled = compileHostState(org.policy, dataModel, {
-    rlsEntitled: rls,
-    memberIds: (id) => org.hostIds.get(id),
-  });
+  // The resolved org names every member by its workspace member id.
+  const compiled = compileHostState(org.policy, dataModel, { rlsEntitled: rls });
   return {
     compiled,
     reading,
     rls,
     org,
     strays: straysOf(compiled.state, reading),
-    viewers: new ViewerIndex(org.policy, compiled.viewerScopes, org.hostIds),
+    viewers: new ViewerIndex(org.policy, compiled.viewerScopes),
     names: namesOf(dataModel),
     ...planAgainst(compiled.state, reading),
   };

@@ -23,22 +23,21 @@ objects: { opportunity: { owner: [ownerId, createdBy.workspaceMemberId] } }
 org:
   teams: [{ id: west }, { id: east }]
   members:
-    - { id: boss, role: manager, tier: senior, teams: [west] }
-    - { id: ann, role: rep, tier: junior, teams: [west], manager: boss }
-    - { id: bob, role: rep, tier: junior, teams: [east], manager: boss }
-    - { id: cat, role: rep, tier: junior, teams: [west], manager: ann }
+    - { id: h-boss, role: manager, tier: senior, teams: [west] }
+    - { id: h-ann, role: rep, tier: junior, teams: [west], manager: h-boss }
+    - { id: h-bob, role: rep, tier: junior, teams: [east], manager: h-boss }
+    - { id: h-cat, role: rep, tier: junior, teams: [west], manager: h-ann }
 roles:
   rep: { label: Rep, duties: Sells., objects: { opportunity: { read: { junior: team } } } }
   manager: { label: Manager, duties: Leads., objects: { opportunity: { read: { senior: reports } } } }
 `);
-const hostIds = new Map(['boss', 'ann', 'bob', 'cat'].map((id) => [id, `h-${id}`]));
 const scopes = [
   { roleKey: 'rep@junior', object: 'opportunity', scopes: ['team' as const] },
   { roleKey: 'manager@senior', object: 'opportunity', scopes: ['reports' as const] },
 ];
 
 describe('ViewerIndex', () => {
-  const index = new ViewerIndex(small, scopes, hostIds);
+  const index = new ViewerIndex(small, scopes);
 
   it("lists the team's members and the managers above the owner as viewers of a record", () => {
     // Ann's deal: her team (west: ann, boss, cat) and her manager chain (boss).
@@ -62,9 +61,9 @@ describe('ViewerIndex', () => {
     expect(index.viewersOf('company', ['h-ann'])).toEqual([]);
   });
 
-  it('leaves out members that are not in the host', () => {
-    const partial = new ViewerIndex(small, scopes, new Map([['ann', 'h-ann']]));
-    expect(partial.viewersOf('opportunity', ['h-ann'])).toEqual(['h-ann']);
+  it('gives a member no viewing when its role reads no helper field', () => {
+    const managersOnly = new ViewerIndex(small, scopes.slice(1));
+    expect(managersOnly.viewersOf('opportunity', ['h-ann'])).toEqual(['h-boss']);
   });
 });
 
@@ -100,11 +99,7 @@ describe('syncViewers against the sandbox', () => {
     const session = await openSession(host, policy);
     expect(session.compiled.problems).toEqual([]);
     await applyOperations(host.metadata, [...session.operations], session.reading.roleIds);
-    const index = new ViewerIndex(
-      session.org.policy,
-      session.compiled.viewerScopes,
-      session.org.hostIds,
-    );
+    const index = new ViewerIndex(session.org.policy, session.compiled.viewerScopes);
     expect(index.objects()).toEqual(['company', 'opportunity', 'person', 'task']);
 
     const first = await syncViewers(host, policy, index);

@@ -26,16 +26,14 @@ import { compareText, HELPER_FIELD } from './compile-fields.js';
 
 /** Who views what, per object, from the org and compile's viewer scopes. */
 export class ViewerIndex {
-  /** object → owner's policy member id → viewers' host ids. */
+  /** object → owner's member id → viewers' member ids. */
   private readonly byOwner = new Map<string, Map<string, Set<string>>>();
-  private readonly policyIdOf: ReadonlyMap<string, string>;
 
-  constructor(
-    policy: Policy,
-    viewerScopes: readonly ViewerScopes[],
-    hostIds: ReadonlyMap<string, string>,
-  ) {
-    this.policyIdOf = new Map([...hostIds].map(([policyId, hostId]) => [hostId, policyId]));
+  /**
+   * `policy` as resolved against the host (src/sync/host-org.ts): its member ids are workspace
+   * member ids, the values records hold in their owner fields.
+   */
+  constructor(policy: Policy, viewerScopes: readonly ViewerScopes[]) {
     const org = buildOrg(policy.org.members, policy.org.teams);
     const scopesOf = new Map<string, ViewerScopes[]>();
     for (const entry of viewerScopes) {
@@ -43,17 +41,16 @@ export class ViewerIndex {
       if (!this.byOwner.has(entry.object)) this.byOwner.set(entry.object, new Map());
     }
     for (const member of policy.org.members) {
-      const hostId = hostIds.get(member.id);
       const closure = org.closureOf(member.id);
       const entries = scopesOf.get(`${member.role}@${memberTier(policy, member)}`);
-      if (hostId === undefined || closure === undefined || entries === undefined) continue;
+      if (closure === undefined || entries === undefined) continue;
       for (const { object, scopes } of entries) {
         const owners = this.byOwner.get(object) ?? new Map<string, Set<string>>();
         for (const scope of scopes) {
           const reached = scope === 'own' ? [member.id] : closure[scope];
           for (const owner of reached) {
             const viewers = owners.get(owner) ?? new Set<string>();
-            viewers.add(hostId);
+            viewers.add(member.id);
             owners.set(owner, viewers);
           }
         }
@@ -71,12 +68,9 @@ export class ViewerIndex {
     const owners = this.byOwner.get(object);
     if (owners === undefined) return [];
     const viewers = new Set<string>();
-    for (const hostId of ownerHostIds) {
-      if (typeof hostId !== 'string') continue;
-      const policyId = this.policyIdOf.get(hostId);
-      for (const viewer of policyId === undefined ? [] : (owners.get(policyId) ?? [])) {
-        viewers.add(viewer);
-      }
+    for (const owner of ownerHostIds) {
+      if (typeof owner !== 'string') continue;
+      for (const viewer of owners.get(owner) ?? []) viewers.add(viewer);
     }
     return [...viewers].sort(compareText);
   }

@@ -59,8 +59,8 @@ async function policyFor(
   args: ParsedArgs,
   io: CliIo,
   policy: Policy,
-): Promise<{ policy: Policy; hostIds: ReadonlyMap<string, string> }> {
-  if (!namesHost(args) && policy.org.source !== 'host') return { policy, hostIds: new Map() };
+): Promise<{ policy: Policy; aliases: ReadonlyMap<string, string> }> {
+  if (!namesHost(args) && policy.org.source !== 'host') return { policy, aliases: new Map() };
   const target = await hostTarget(args, io).catch((error: unknown) => {
     if (error instanceof CliError && policy.org.source === 'host' && !namesHost(args))
       throw new CliError(
@@ -74,7 +74,7 @@ async function policyFor(
       io.stderr.write(
         `org: ${org.problems.length} member${org.problems.length === 1 ? '' : 's'} left out or changed (tiergate org pull lists them)\n`,
       );
-    return { policy: org.policy, hostIds: org.hostIds };
+    return { policy: org.policy, aliases: org.aliases };
   } catch (error) {
     if (error instanceof HostError || error instanceof HostOrgError)
       throw new CliError(error.message, EXIT.failed);
@@ -82,12 +82,12 @@ async function policyFor(
   }
 }
 
-/** `--member` as a member id, a workspace member id or an email, resolved to the member id. */
-function memberIdOf(policy: Policy, hostIds: ReadonlyMap<string, string>, value: string): string {
+/** `--member` as a member id, an org.members id the host renamed, or an email. */
+function memberIdOf(policy: Policy, aliases: ReadonlyMap<string, string>, value: string): string {
   const members = policy.org.members;
   if (members.some((m) => m.id === value)) return value;
-  const byHostId = [...hostIds].find(([, hostId]) => hostId === value)?.[0];
-  if (byHostId !== undefined) return byHostId;
+  const aliased = aliases.get(value);
+  if (aliased !== undefined) return aliased;
   const wanted = value.trim().toLowerCase();
   const byEmail = members.filter((m) => m.email?.trim().toLowerCase() === wanted);
   return byEmail.length === 1 && byEmail[0] ? byEmail[0].id : value;
@@ -132,8 +132,8 @@ records it is granted on. Exit codes: 0 answered (allow or deny), 1 invalid poli
     if (!(ACTIONS as readonly string[]).includes(action))
       throw new CliError(`--action "${action}" is not one of ${ACTIONS.join(', ')}`);
     const now = parseNow(args.values.now);
-    const { policy, hostIds } = await policyFor(args, io, await readPolicy(io, file));
-    const member = memberIdOf(policy, hostIds, memberArg);
+    const { policy, aliases } = await policyFor(args, io, await readPolicy(io, file));
+    const member = memberIdOf(policy, aliases, memberArg);
     const record =
       typeof args.values.record === 'string'
         ? await readJson(io, args.values.record, 'record')

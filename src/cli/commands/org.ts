@@ -31,7 +31,7 @@ function row(member: ResolvedMember, names: ReadonlyMap<string, string>): string
       member.manager === null ? '' : (names.get(member.manager) ?? member.manager),
       member.from.manager,
     ),
-    member.id === member.hostId ? member.id : `${member.id} (${member.hostId})`,
+    member.alias === undefined ? member.id : `${member.id} (${member.alias})`,
   ];
 }
 
@@ -83,7 +83,7 @@ came from Twenty. Exit codes: 0 every member placed, 1 some left out or an error
       );
       io.stdout.write(
         `${renderTable(
-          ['NAME', 'EMAIL', 'ROLE', 'TIER', 'TEAMS', 'MANAGER', 'ID (WORKSPACE MEMBER)'],
+          ['NAME', 'EMAIL', 'ROLE', 'TIER', 'TEAMS', 'MANAGER', 'WORKSPACE MEMBER (POLICY ID)'],
           org.members.map((m) => row(m, names)),
         )}\n`,
       );
