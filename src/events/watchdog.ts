@@ -1,0 +1,254 @@
+/**
+ * The watchdog's judgement of one record change (issue #5 point 7), free of I/O: was the member
+ * who made it allowed to, by the policy? Twenty enforces what it can natively, but not `when`
+ * rules, masks, `where` on scopes, or any scope on a workspace without row-level rules; and a
+ * change made by hand on a host where Tiergate's roles drifted is only caught here.
+ *
+ * - The actor is the record's `updatedBy` (or `createdBy` for a creation) when its source is a
+ *   workspace member; changes by API keys, workflows and Tiergate itself are not a member's and
+ *   are not judged (they are still journaled by the caller).
+ * - created: `create` must be allowed on the new record, and every field it sets must be `edit`.
+ * - updated: `update` must be allowed on the record as it was (`before`, when the caller knows it;
+ *   Twenty's webhooks carry only the record after the change, so without it the record as it is
+ *   now stands in), and each of `updatedFields` must be `edit` for the member on that record.
+ * - deleted / restored: `delete`; destroyed: `destroy`, on the record as it was.
+ * - A member of the workspace who is not in the org holds no Tiergate grant: any change is a
+ *   violation (fail closed).
+ *
+ * What to journal: `redactRecord` replaces the values of sensitive fields (hidden or masked for
+ * some role at some tier, or capped by a `when` rule) with a keyed hash, so the journal proves
+ * what changed without holding the value. `viewersUpdate` says when an owner change moves a
+ * record's `tiergateViewers`, so the caller can rewrite it.
+ */
+import { createHmac } from 'node:crypto';
+import { canonicalize } from '../audit/canonical-json.js';
+import type { Engine } from '../policy/engine.js';
+import type { Action, Policy } from '../policy/schema.js';
+import { readPath } from '../policy/condition.js';
+import type { ViewerIndex } from '../sync/viewers.js';
+import { HELPER_FIELD } from '../sync/compile-fields.js';
+
+type Row = Readonly<Record<string, unknown>>;
+
+export const RECORD_ACTIONS = ['created', 'updated', 'deleted', 'destroyed', 'restored'] as const;
+export type RecordAction = (typeof RECORD_ACTIONS)[number];
+
+/** A change to one record, from a webhook or a sweep. */
+export interface RecordEvent {
+  readonly object: string;
+  readonly action: RecordAction;
+  readonly recordId: string;
+  /** The record after the change (absent for destroyed). */
+  readonly after?: Row | undefined;
+  /** The record before it, when known (from the caller's last copy). */
+  readonly before?: Row | undefined;
+  /** Twenty's `updatedFields`, for updates. */
+  readonly updatedFields?: readonly string[] | undefined;
+}
+
+export interface Violation {
+  /** Workspace member id of the actor. */
+  readonly actor: string;
+  /** The actor's policy member id, when it is in the org. */
+  readonly member?: string;
+  readonly object: string;
+  readonly recordId: string;
+  readonly action: RecordAction;
+  /** `scope` (the record was outside what the member may touch), `fields`, or `not-in-org`. */
+  readonly kind: 'scope' | 'fields' | 'not-in-org';
+  /** The fields it could not edit (kind `fields`). */
+  readonly fields?: readonly string[];
+  /** In words, with the policy's own reasons. */
+  readonly message: string;
+}
+
+export interface Judgement {
+  /** Workspace member id of the actor, or undefined when no member made the change. */
+  readonly actor: string | undefined;
+  readonly violations: readonly Violation[];
+}
+
+/** Fields every record has, which members never set themselves. */
+const SYSTEM_FIELDS = new Set([
+  'id',
+  'createdAt',
+  'updatedAt',
+  'deletedAt',
+  'createdBy',
+  'updatedBy',
+  'position',
+  'searchVector',
+  HELPER_FIELD,
+]);
+
+const ACTION_OF: Readonly<Record<RecordAction, Action>> = {
+  created: 'create',
+  updated: 'update',
+  deleted: 'delete',
+  restored: 'delete',
+  destroyed: 'destroy',
+};
+
+/** The workspace member who made the change, from the record's actor fields. */
+export function actorOf(event: RecordEvent): string | undefined {
+  const record = event.after ?? event.before;
+  if (record === undefined) return undefined;
+  const actor = readPath(record, [event.action === 'created' ? 'createdBy' : 'updatedBy']);
+  if (typeof actor !== 'object' || actor === null) return undefined;
+  const { source, workspaceMemberId } = actor as { source?: unknown; workspaceMemberId?: unknown };
+  // MANUAL is a person in Twenty's UI (or through their token); API, WORKFLOW, SYSTEM… are not.
+  return source === 'MANUAL' && typeof workspaceMemberId === 'string' && workspaceMemberId !== ''
+    ? workspaceMemberId
+    : undefined;
+}
+
+/** Fields a creation sets: those with a value, other than the ones every record has. */
+function fieldsSet(record: Row): string[] {
+  return Object.entries(record)
+    .filter(([field, value]) => !SYSTEM_FIELDS.has(field) && value !== null && value !== undefined)
+    .map(([field]) => field)
+    .sort();
+}
+
+/**
+ * Judges one event. `policyIdOf` maps a workspace member id to the policy's member id (the
+ * resolved org's host ids, reversed); undefined: the actor is not in the org.
+ */
+export function judge(
+  engine: Engine,
+  event: RecordEvent,
+  policyIdOf: (workspaceMemberId: string) => string | undefined,
+): Judgement {
+  const actor = actorOf(event);
+  if (actor === undefined) return { actor, violations: [] };
+  const base = { actor, object: event.object, recordId: event.recordId, action: event.action };
+  const member = policyIdOf(actor);
+  if (member === undefined) {
+    return {
+      actor,
+      violations: [
+        {
+          ...base,
+          kind: 'not-in-org',
+          message: `${actor} ${event.action} ${event.object} ${event.recordId} but holds no Tiergate grant (not in the org)`,
+        },
+      ],
+    };
+  }
+  const action = ACTION_OF[event.action];
+  const record = event.action === 'created' ? event.after : (event.before ?? event.after);
+  const decision = engine.decide({ member, object: event.object, action, record });
+  if (decision.effect === 'deny') {
+    return {
+      actor,
+      violations: [
+        {
+          ...base,
+          member,
+          kind: 'scope',
+          message: `${member} may not ${action} this ${event.object}: ${decision.reasons.join('; ')}`,
+        },
+      ],
+    };
+  }
+  const touched =
+    event.action === 'created'
+      ? fieldsSet(event.after ?? {})
+      : event.action === 'updated'
+        ? (event.updatedFields ?? []).filter((f) => !SYSTEM_FIELDS.has(f))
+        : [];
+  const refused = touched.filter(
+    (field) =>
+      engine.fieldState({ member, object: event.object, action, record, field }) !== 'edit',
+  );
+  if (refused.length === 0) return { actor, violations: [] };
+  return {
+    actor,
+    violations: [
+      {
+        ...base,
+        member,
+        kind: 'fields',
+        fields: refused,
+        message: `${member} may not edit ${refused.join(', ')} of this ${event.object}`,
+      },
+    ],
+  };
+}
+
+/**
+ * Fields of an object whose values the journal must not hold in clear: hidden or masked for
+ * some role at some tier, or the target of a `when` rule.
+ */
+export function sensitiveFields(policy: Policy, object: string): ReadonlySet<string> {
+  const fields = new Set<string>();
+  for (const role of Object.values(policy.roles)) {
+    for (const [name, rule] of Object.entries(role.objects[object]?.fields ?? {})) {
+      if (name === 'default') continue;
+      const { when, ...tiers } = rule;
+      const restricted = Object.values(tiers).some(
+        (value) => value === 'hidden' || typeof value === 'object',
+      );
+      if (restricted || (when !== undefined && when.length > 0))
+        fields.add(name.split('.')[0] ?? name);
+    }
+  }
+  return fields;
+}
+
+/**
+ * The record with each sensitive field's value replaced by `{ hmacSha256 }` over its canonical
+ * JSON, keyed: equal values hash equally (so a change shows), but the value cannot be read back
+ * or guessed from a table of likely values without the key.
+ */
+export function redactRecord(
+  record: Row,
+  sensitive: ReadonlySet<string>,
+  key: Uint8Array,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(record)) {
+    out[field] =
+      sensitive.has(field) && value !== null && value !== undefined
+        ? {
+            hmacSha256: createHmac('sha256', key)
+              .update(`tiergate.watchdog.v1\n${field}\n${canonicalize(value)}`)
+              .digest('hex'),
+          }
+        : value;
+  }
+  return out;
+}
+
+/**
+ * The record's new `tiergateViewers`, when the change moved them (a creation, or an owner field
+ * among the updated ones); undefined when they stay as they are. Changes to the field itself
+ * (Tiergate's own writes) never trigger another write.
+ */
+export function viewersUpdate(
+  index: ViewerIndex,
+  policy: Policy,
+  event: RecordEvent,
+): readonly string[] | undefined {
+  if (!index.objects().includes(event.object) || event.after === undefined) return undefined;
+  const owners = policy.objects[event.object]?.owner ?? [];
+  if (event.action === 'updated') {
+    const changed = new Set((event.updatedFields ?? []).map((f) => f.split('.')[0] ?? f));
+    const ownerTops = owners.map((o) => o.split('.')[0] ?? o);
+    // Twenty names a relation's join column (`ownerId`) or the relation (`owner`).
+    if (!ownerTops.some((o) => changed.has(o) || changed.has(o.replace(/Id$/, '')))) {
+      return undefined;
+    }
+  } else if (event.action !== 'created' && event.action !== 'restored') {
+    return undefined;
+  }
+  const after = event.after;
+  const wanted = index.viewersOf(
+    event.object,
+    owners.map((path) => readPath(after, path.split('.'))),
+  );
+  const current = Array.isArray(after[HELPER_FIELD])
+    ? (after[HELPER_FIELD] as unknown[]).filter((v): v is string => typeof v === 'string').sort()
+    : [];
+  return current.join() === wanted.join() ? undefined : wanted;
+}
