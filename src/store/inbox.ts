@@ -34,6 +34,11 @@ export interface NewInboxEvent {
   readonly eventName: string;
   readonly objectName: string;
   readonly recordId: string;
+  /**
+   * The record's `updatedAt` as the event carries it: with it, the same version of a record is
+   * stored once whether its webhook or the sweep brought it (see `recordVersion`).
+   */
+  readonly recordVersion?: string | null;
   readonly receivedAt?: Date;
 }
 
@@ -45,6 +50,7 @@ export interface InboxEvent {
   readonly eventName: string;
   readonly objectName: string;
   readonly recordId: string;
+  readonly recordVersion: string | null;
   readonly body: string;
   readonly status: InboxStatus;
   readonly attempts: number;
@@ -57,6 +63,13 @@ export interface InboxEvent {
 /** Hex SHA-256 of the body's UTF-8 bytes. */
 export function bodySha256(body: string): string {
   return createHash('sha256').update(body, 'utf8').digest('hex');
+}
+
+/** A record's `updatedAt` in one spelling (ISO-8601 UTC), or null when it is not a date. */
+export function recordVersion(updatedAt: unknown): string | null {
+  if (typeof updatedAt !== 'string') return null;
+  const time = Date.parse(updatedAt);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
 /** One change, however often it is delivered: a JSON array, so no part can bleed into another. */
@@ -78,6 +91,7 @@ function toEvent(row: Selectable<WebhookInboxTable>): InboxEvent {
     eventName: row.event_name,
     objectName: row.object_name,
     recordId: row.record_id,
+    recordVersion: row.record_version,
     body: row.body,
     status: row.status,
     attempts: row.attempts,
@@ -104,10 +118,12 @@ export async function insertIfNew(
       event_name: event.eventName,
       object_name: event.objectName,
       record_id: event.recordId,
+      record_version: event.recordVersion ?? null,
       received_at: receivedAt,
       next_attempt_at: receivedAt,
     })
-    // No conflict target: a clash on either unique column is a duplicate.
+    // No conflict target: a clash on any unique key (body, dedupe key, record version) is a
+    // duplicate.
     .onConflict((conflict) => conflict.doNothing())
     .returning('id')
     .executeTakeFirst();

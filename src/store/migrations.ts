@@ -107,9 +107,30 @@ const initial: Migration = {
   },
 };
 
+/**
+ * The version of the record an inbox event carries (its `updatedAt` as the host reports it), so
+ * that a change reaches the inbox once whether its webhook arrived, the sweep found it, or both.
+ */
+const inboxRecordVersion: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .alterTable('tiergate_webhook_inbox')
+      .addColumn('record_version', 'text')
+      .execute();
+    await db.schema
+      .createIndex('tiergate_webhook_inbox_record_version')
+      .on('tiergate_webhook_inbox')
+      .columns(['object_name', 'record_id', 'record_version'])
+      .unique()
+      .where(sql.ref('record_version'), 'is not', null)
+      .execute();
+  },
+};
+
 /** Every migration, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
+  '0002_inbox_record_version': inboxRecordVersion,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -41,6 +41,8 @@ export interface WebhookInboxTable {
   event_name: string;
   object_name: string;
   record_id: string;
+  /** The record's `updatedAt` the event carries, normalised to ISO-8601 UTC; null: unknown. */
+  record_version: ColumnType<string | null, string | null | undefined, string | null>;
   body: string;
   status: ColumnType<InboxStatus, InboxStatus | undefined, InboxStatus>;
   attempts: ColumnType<number, number | undefined, number>;

@@ -17,6 +17,7 @@ import {
   findEvent,
   inboxDedupeKey,
   insertIfNew,
+  recordVersion,
   type NewInboxEvent,
 } from './inbox.js';
 import {
@@ -93,7 +94,7 @@ describe.each(storeBackends())('the store on $name', (backend) => {
   describe('migrations', () => {
     it('creates every table on a fresh database, and a second migrate applies nothing', async () => {
       expect(store.kind).toBe(backend.kind);
-      expect(firstMigration.applied).toEqual(['0001_initial']);
+      expect(firstMigration.applied).toEqual(['0001_initial', '0002_inbox_record_version']);
       expect(await store.migrate()).toEqual({ applied: [] });
       expect(await other.migrate()).toEqual({ applied: [] });
       const tables = await sql<{ table_name: string }>`
@@ -123,6 +124,23 @@ describe.each(storeBackends())('the store on $name', (backend) => {
         done: 0,
         dead: 0,
       });
+    });
+
+    it('stores one version of a record once, whether its webhook or the sweep brought it', async () => {
+      const webhook = { ...event('person', 'p-1'), recordVersion: '2026-03-01T12:00:00.000Z' };
+      expect(await insertIfNew(store.db, webhook)).toBe('inserted');
+      const swept = {
+        ...event('person', 'p-1'),
+        body: '{"swept":true}',
+        dedupeKey: 'sweep key',
+        recordVersion: recordVersion('2026-03-01T12:00:00Z'),
+      };
+      expect(await insertIfNew(store.db, swept)).toBe('duplicate');
+      const later = { ...swept, recordVersion: '2026-03-01T12:00:01.000Z' };
+      expect(await insertIfNew(store.db, later)).toBe('inserted');
+      // Events that carry no version never clash on it.
+      expect(await insertIfNew(store.db, event('person', 'p-1'))).toBe('inserted');
+      expect(recordVersion('not a date')).toBeNull();
     });
 
     it('reports a redelivery of the same change with a different body as a duplicate', async () => {
@@ -519,7 +537,7 @@ describe('the embedded store in a directory', () => {
     const first = await openStore({ dataDir });
     expect(first.kind).toBe('pglite');
     expect(first.location).toBe(`PGlite in ${dataDir}`);
-    expect((await first.migrate()).applied).toEqual(['0001_initial']);
+    expect((await first.migrate()).applied).toEqual(['0001_initial', '0002_inbox_record_version']);
     await setSweepCursor(first.db, cursor);
     await appendJournalRows(first.db, journalRows(1, 2), { outbox: true });
     await first.close();
