@@ -65,11 +65,25 @@ export function bodySha256(body: string): string {
   return createHash('sha256').update(body, 'utf8').digest('hex');
 }
 
-/** A record's `updatedAt` in one spelling (ISO-8601 UTC), or null when it is not a date. */
-export function recordVersion(updatedAt: unknown): string | null {
-  if (typeof updatedAt !== 'string') return null;
-  const time = Date.parse(updatedAt);
+const isoOf = (value: unknown): string | null => {
+  if (typeof value !== 'string') return null;
+  const time = Date.parse(value);
   return Number.isNaN(time) ? null : new Date(time).toISOString();
+};
+
+/**
+ * Which version of a record an event carries, in one spelling whoever reports it: its
+ * `updatedAt` in ISO-8601 UTC, and for a soft-deleted record also its `deletedAt` (a deletion
+ * need not move `updatedAt`). Null when the record has no readable `updatedAt`.
+ */
+export function recordVersion(record: {
+  readonly updatedAt?: unknown;
+  readonly deletedAt?: unknown;
+}): string | null {
+  const updated = isoOf(record.updatedAt);
+  if (updated === null) return null;
+  const deleted = isoOf(record.deletedAt);
+  return deleted === null ? updated : `${updated} deleted ${deleted}`;
 }
 
 /** One change, however often it is delivered: a JSON array, so no part can bleed into another. */

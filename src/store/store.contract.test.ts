@@ -133,14 +133,18 @@ describe.each(storeBackends())('the store on $name', (backend) => {
         ...event('person', 'p-1'),
         body: '{"swept":true}',
         dedupeKey: 'sweep key',
-        recordVersion: recordVersion('2026-03-01T12:00:00Z'),
+        recordVersion: recordVersion({ updatedAt: '2026-03-01T12:00:00Z' }),
       };
       expect(await insertIfNew(store.db, swept)).toBe('duplicate');
       const later = { ...swept, recordVersion: '2026-03-01T12:00:01.000Z' };
       expect(await insertIfNew(store.db, later)).toBe('inserted');
       // Events that carry no version never clash on it.
       expect(await insertIfNew(store.db, event('person', 'p-1'))).toBe('inserted');
-      expect(recordVersion('not a date')).toBeNull();
+      expect(recordVersion({ updatedAt: 'not a date' })).toBeNull();
+      // A soft deletion is a version of its own, even when it leaves updatedAt alone.
+      expect(
+        recordVersion({ updatedAt: '2026-03-01T12:00:01Z', deletedAt: '2026-03-02T08:00:00Z' }),
+      ).toBe('2026-03-01T12:00:01.000Z deleted 2026-03-02T08:00:00.000Z');
     });
 
     it('reports a redelivery of the same change with a different body as a duplicate', async () => {
