@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { orgCommand } from './commands/org.js';
+import { auditCommand } from './commands/audit.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { schemaCommand } from './commands/schema.js';
 import { applyCommand, driftCommand, planCommand } from './commands/sync.js';
@@ -25,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   installCommand,
   uninstallCommand,
   orgCommand,
+  auditCommand,
 ];
 
 function mainHelp(): string {

@@ -1,0 +1,299 @@
+/**
+ * `tiergate audit verify` and `tiergate audit log`, run as the binary runs them (arguments
+ * parsed as `main.ts` parses them), on PGlite and on PostgreSQL: the command reports an intact
+ * journal with its figures, names the entry where the table was tampered with, and exits 1 then;
+ * usage mistakes exit 2. The store is injected for the engine suites; the last tests run the
+ * real `auditCommand` on the store it finds itself (`.tiergate/store`, then `DATABASE_URL`).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Journal } from '../audit/journal-store.js';
+import type { JournalDraft } from '../audit/journal.js';
+import { emptyStore, storeBackends, testServer } from '../store/store.test-support.js';
+import { openStore, type Store } from '../store/store.js';
+import type { Command } from './command.js';
+import { auditCommand, createAuditCommand } from './commands/audit.js';
+import { CliError, type CliIo } from './io.js';
+
+interface Ran {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Runs `command` on `argv` as `main` does: strict parsing, CliErrors as messages and codes. */
+async function run(
+  command: Command,
+  argv: readonly string[],
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+): Promise<Ran> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    cwd,
+    env,
+  };
+  let code: number;
+  try {
+    const parsed = parseArgs({
+      args: [...argv],
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    code = await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    err += `${error.message}\n`;
+    code = error.code;
+  }
+  return { code, out, err };
+}
+
+const draft = (n: number): JournalDraft => ({
+  actor: n % 2 === 0 ? 'm-bob' : 'm-alice',
+  action: 'policy.apply',
+  target: `role:rep@tier-${n}`,
+  before: { n },
+  after: { n: n + 1 },
+  reason: n % 2 === 0 ? `run ${n}` : null,
+});
+
+/** `n` entries, one append each, with a checkpoint every 3 (at 1, 4, 7, 10…). */
+async function journalEntries(store: Store, cwd: string, n: number): Promise<Journal> {
+  const journal = await Journal.open(store, {
+    cwd,
+    checkpointPolicy: { everyEntries: 3, everyMs: 3_600_000 },
+  });
+  for (let i = 1; i <= n; i++) await journal.append([draft(i)]);
+  return journal;
+}
+
+describe.each(storeBackends())('tiergate audit on $name', (backend) => {
+  let store: Store;
+  let cwd: string;
+  /** The command over the suite's store, which it must not close. */
+  const command = createAuditCommand({
+    openStore: () => Promise.resolve({ ...store, close: () => Promise.resolve() }),
+  });
+  const audit = (...argv: string[]): Promise<Ran> => run(command, argv, cwd);
+
+  beforeAll(async () => {
+    ({ store } = await backend.setup());
+    await store.migrate();
+  }, 120_000);
+  afterAll(() => backend.teardown());
+  beforeEach(async () => {
+    await emptyStore(store);
+    cwd = await mkdtemp(join(tmpdir(), 'tiergate-audit-cli-'));
+  });
+  afterEach(() => rm(cwd, { recursive: true, force: true }));
+
+  it('verify passes an intact journal and says how much the checkpoints cover', async () => {
+    await journalEntries(store, cwd, 12);
+    const result = await audit('verify');
+    expect(result).toEqual({
+      code: 0,
+      out: 'journal verified: 12 entries, last seq 12, 4 checkpoints checked; 2 entries after the last checkpoint\n',
+      err: '',
+    });
+  });
+
+  it('verify passes an empty journal', async () => {
+    expect(await audit('verify')).toMatchObject({
+      code: 0,
+      out: 'journal verified: 0 entries, last seq 0, 0 checkpoints checked\n',
+    });
+  });
+
+  it('verify names the entry an UPDATE changed, with exit 1', async () => {
+    await journalEntries(store, cwd, 12);
+    await sql`update tiergate_audit_journal set actor = 'm-mallory' where seq = 6`.execute(
+      store.db,
+    );
+    const result = await audit('verify');
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      /^journal verification FAILED at entry 6 \(hash-mismatch\): entry 6: hash does not match its contents .*; 5 entries verified before it\n$/,
+    );
+  });
+
+  it('verify names a cut tail by the first removed entry, thanks to the checkpoint file', async () => {
+    await journalEntries(store, cwd, 12);
+    await sql`delete from tiergate_audit_outbox where journal_seq >= 8`.execute(store.db);
+    await sql`delete from tiergate_audit_journal where seq >= 8`.execute(store.db);
+    await sql`delete from tiergate_audit_checkpoint where seq >= 8`.execute(store.db);
+    const result = await audit('verify', '--json');
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.out)).toMatchObject({
+      ok: false,
+      entries: 7,
+      problem: { seq: 8, kind: 'truncated' },
+      checkpointFile: join(cwd, '.tiergate', 'audit-checkpoints.jsonl'),
+    });
+  });
+
+  it('verify reports a checkpoint file edited by hand', async () => {
+    const journal = await journalEntries(store, cwd, 5);
+    const text = await readFile(journal.checkpointPath, 'utf8');
+    // The checkpoint of entry 4 now vouches for another hash (its first digit changed).
+    const edited = text.replace(
+      /"seq":4,"hash":"(.)/,
+      (_, digit: string) => `"seq":4,"hash":"${digit === 'f' ? 'e' : 'f'}`,
+    );
+    expect(edited).not.toBe(text);
+    await writeFile(journal.checkpointPath, edited);
+    const result = await audit('verify');
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('FAILED at entry 4 (checkpoint-signature)');
+  });
+
+  it('verify reads the checkpoint file and key ring given with --checkpoints and --keys', async () => {
+    const journal = await journalEntries(store, cwd, 4);
+    const elsewhere = join(cwd, 'vault');
+    await writeFile(join(cwd, 'moved.jsonl'), await readFile(journal.checkpointPath));
+    await rm(journal.checkpointPath);
+    await journal.ring.save(join(elsewhere, 'keys.json'));
+    await rm(join(cwd, '.tiergate', 'audit-keys.json'));
+    const result = await audit(
+      'verify',
+      '--checkpoints',
+      'moved.jsonl',
+      '--keys',
+      'vault/keys.json',
+      '--json',
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({
+      ok: true,
+      entries: 4,
+      checkpointsChecked: 2,
+      tableCheckpoints: 2,
+      store: store.location,
+    });
+  });
+
+  it('log prints the last N entries, oldest first, one line each', async () => {
+    await journalEntries(store, cwd, 6);
+    const result = await audit('log', '--limit', '2');
+    expect(result.code).toBe(0);
+    const lines = result.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^SEQ\s+AT\s+ACTOR\s+ACTION\s+TARGET\s+REASON$/);
+    expect(lines[2]).toMatch(
+      /^5\s+\d{4}-\d\d-\d\dT[\d:.]+Z\s+m-alice\s+policy\.apply\s+role:rep@tier-5$/,
+    );
+    expect(lines[3]).toMatch(/^6\s+\S+\s+m-bob\s+policy\.apply\s+role:rep@tier-6\s+run 6$/);
+  });
+
+  it('log --json prints whole entries, and says so when the journal is empty', async () => {
+    expect(await audit('log')).toMatchObject({ code: 0, out: /^the journal is empty \(/ });
+    await journalEntries(store, cwd, 3);
+    const entries = JSON.parse((await audit('log', '--json')).out) as { seq: number }[];
+    expect(entries).toMatchObject([
+      { seq: 1, before: '{"n":1}', after: '{"n":2}', reason: null },
+      { seq: 2, reason: 'run 2' },
+      { seq: 3 },
+    ]);
+  });
+});
+
+describe('tiergate audit usage', () => {
+  const cwd = tmpdir();
+  const noStore = createAuditCommand({
+    openStore: () => Promise.reject(new Error('no store should be opened for a usage error')),
+  });
+
+  it.each([
+    [[], 'usage: give the subcommand (verify or log)'],
+    [
+      ['check'],
+      'usage: unknown subcommand "check"; try tiergate audit verify or tiergate audit log',
+    ],
+    [['log', '--limit', '0'], 'usage: --limit must be a positive whole number, not "0"'],
+    [['log', '--limit', '2x'], 'usage: --limit must be a positive whole number, not "2x"'],
+    [['verify', '--limit', '3'], 'usage: --limit is an option of tiergate audit log'],
+    [['log', '--keys', 'k.json'], 'usage: --keys is an option of tiergate audit verify'],
+    [['verify', 'extra'], 'usage: unexpected argument "extra"'],
+  ])('exits 2 for %j: %s', async (argv, message) => {
+    expect(await run(noStore, argv, cwd)).toEqual({ code: 2, out: '', err: `${message}\n` });
+  });
+
+  it('exits 2 and names the database when the store cannot be reached', async () => {
+    const result = await run(auditCommand, ['verify'], cwd, {
+      DATABASE_URL: 'postgres://tiergate:secret@127.0.0.1:1/none',
+    });
+    expect(result).toEqual({
+      code: 2,
+      out: '',
+      err: 'cannot reach PostgreSQL at 127.0.0.1:1 (DATABASE_URL): ECONNREFUSED\n',
+    });
+  });
+
+  it('documents both subcommands and every option in its help', () => {
+    for (const text of ['audit verify', 'audit log', '--limit N', '--keys FILE', '--json'])
+      expect(`${auditCommand.usage}\n${auditCommand.help}`).toContain(text);
+    for (const option of Object.keys(auditCommand.options))
+      expect(auditCommand.help).toContain(`--${option}`);
+  });
+});
+
+describe('tiergate audit on the store it finds itself', () => {
+  it('opens the embedded store in .tiergate/store, journaled and closed by another process', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'tiergate-audit-embedded-'));
+    try {
+      const store = await openStore({ dataDir: join(cwd, '.tiergate', 'store') });
+      await store.migrate();
+      await journalEntries(store, cwd, 4);
+      await store.close();
+      expect(await run(auditCommand, ['verify'], cwd)).toEqual({
+        code: 0,
+        out: 'journal verified: 4 entries, last seq 4, 2 checkpoints checked; 0 entries after the last checkpoint\n',
+        err: '',
+      });
+      const log = await run(auditCommand, ['log', '--limit', '1', '--json'], cwd);
+      expect(JSON.parse(log.out)).toMatchObject([{ seq: 4 }]);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('opens PostgreSQL at DATABASE_URL, migrating a fresh database first', async () => {
+    const server = testServer();
+    const admin = await openStore({ databaseUrl: server.url, databaseUrlName: server.from });
+    const database = `tiergate_test_${randomBytes(6).toString('hex')}`;
+    const cwd = await mkdtemp(join(tmpdir(), 'tiergate-audit-pg-'));
+    try {
+      await sql`create database ${sql.id(database)}`.execute(admin.db);
+      const url = new URL(server.url);
+      url.pathname = `/${database}`;
+      const env = { DATABASE_URL: url.toString() };
+      expect(await run(auditCommand, ['verify'], cwd, env)).toMatchObject({
+        code: 0,
+        out: 'journal verified: 0 entries, last seq 0, 0 checkpoints checked\n',
+      });
+      const store = await openStore({ databaseUrl: url.toString() });
+      try {
+        await journalEntries(store, cwd, 2);
+      } finally {
+        await store.close();
+      }
+      expect(await run(auditCommand, ['verify'], cwd, env)).toMatchObject({
+        code: 0,
+        out: 'journal verified: 2 entries, last seq 2, 1 checkpoint checked; 1 entry after the last checkpoint\n',
+      });
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+      await sql`drop database if exists ${sql.id(database)} with (force)`.execute(admin.db);
+      await admin.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,190 @@
+/**
+ * `tiergate audit verify` and `tiergate audit log` (issue 5 point 5): the journal of what
+ * Tiergate changed, checked and shown. `verify` recomputes every entry's hash and link, checks
+ * that seq runs 1, 2, 3… and that every signed checkpoint in the checkpoint file vouches for the
+ * entry at its seq (which catches a rewritten or cut tail), and cross-checks the table's own
+ * checkpoints against the file; it names the first bad entry. `log` prints the last entries.
+ *
+ * The store is the one every command uses (`DATABASE_URL`, else PGlite in `.tiergate/store`),
+ * migrated first so a fresh installation verifies as an empty journal. Tests inject the store
+ * through `createAuditCommand`.
+ */
+import { resolve } from 'node:path';
+import { CheckpointError } from '../../audit/checkpoint.js';
+import { Journal, journalTail, type JournalReport } from '../../audit/journal-store.js';
+import { DEFAULT_KEY_RING_PATH, KeyRing, KeyRingError } from '../../audit/key-ring.js';
+import { openStore, StoreError, storeOptionsFromEnv, type Store } from '../../store/store.js';
+import { onePositional, type Command, type ParsedArgs } from '../command.js';
+import { CliError, EXIT, writeJson, type CliIo } from '../io.js';
+import { plural, renderTable } from '../table.js';
+
+export const DEFAULT_LOG_LIMIT = 20;
+
+export interface AuditCommandDeps {
+  /** Opens (not migrates) the store; the command closes it when done. */
+  readonly openStore: (io: CliIo) => Promise<Store>;
+}
+
+const defaultDeps: AuditCommandDeps = {
+  openStore: (io) => openStore(storeOptionsFromEnv(io.env, io.cwd)),
+};
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const entries = (n: number): string => `${count(n)} ${n === 1 ? 'entry' : 'entries'}`;
+
+function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function limitOf(args: ParsedArgs): number {
+  const text = stringOption(args, 'limit');
+  if (text === undefined) return DEFAULT_LOG_LIMIT;
+  const limit = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(limit) || limit < 1)
+    throw new CliError(`usage: --limit must be a positive whole number, not "${text}"`);
+  return limit;
+}
+
+/** One line for the terminal: the verified head, or the first problem. */
+export function describeReport(report: JournalReport): string {
+  if (report.ok) {
+    const after = report.lastSeq - report.lastCheckpointSeq;
+    const anchored =
+      report.entries === 0
+        ? ''
+        : report.lastCheckpointSeq === 0
+          ? '; no checkpoint vouches for any entry yet'
+          : `; ${entries(after)} after the last checkpoint`;
+    return `journal verified: ${entries(report.entries)}, last seq ${report.lastSeq}, ${plural(report.checkpointsChecked, 'checkpoint')} checked${anchored}`;
+  }
+  const { problem } = report;
+  const where = problem.seq === 0 ? 'in the checkpoint file' : `at entry ${problem.seq}`;
+  return `journal verification FAILED ${where} (${problem.kind}): ${problem.message}; ${entries(report.entries)} verified before it`;
+}
+
+async function withStore<T>(
+  deps: AuditCommandDeps,
+  io: CliIo,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
+  let store: Store;
+  try {
+    store = await deps.openStore(io);
+  } catch (error) {
+    if (error instanceof StoreError) throw new CliError(error.message, EXIT.usage);
+    throw error;
+  }
+  try {
+    await store.migrate().catch((error: unknown) => {
+      throw error instanceof StoreError ? new CliError(error.message, EXIT.usage) : error;
+    });
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function verify(args: ParsedArgs, io: CliIo, deps: AuditCommandDeps): Promise<number> {
+  const keysPath = resolve(io.cwd, stringOption(args, 'keys') ?? DEFAULT_KEY_RING_PATH);
+  const checkpointPath = stringOption(args, 'checkpoints');
+  return withStore(deps, io, async (store) => {
+    let report: JournalReport;
+    try {
+      const { ring } = await KeyRing.loadOrCreate(keysPath);
+      const journal = new Journal(store, ring, {
+        cwd: io.cwd,
+        ...(checkpointPath === undefined ? {} : { checkpointPath }),
+      });
+      report = await journal.verify();
+    } catch (error) {
+      if (error instanceof KeyRingError || error instanceof CheckpointError)
+        throw new CliError(error.message, EXIT.usage);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+        throw new CliError(`cannot read the journal's files: ${(error as Error).message}`);
+      throw error;
+    }
+    if (args.values.json === true) writeJson(io, { store: store.location, ...report });
+    else io.stdout.write(`${describeReport(report)}\n`);
+    return report.ok ? EXIT.ok : EXIT.failed;
+  });
+}
+
+async function log(args: ParsedArgs, io: CliIo, deps: AuditCommandDeps): Promise<number> {
+  const limit = limitOf(args);
+  return withStore(deps, io, async (store) => {
+    const tail = await journalTail(store.db, limit);
+    if (args.values.json === true) {
+      writeJson(io, tail);
+    } else if (tail.length === 0) {
+      io.stdout.write(`the journal is empty (${store.location})\n`);
+    } else {
+      io.stdout.write(
+        `${renderTable(
+          ['SEQ', 'AT', 'ACTOR', 'ACTION', 'TARGET', 'REASON'],
+          tail.map((e) => [String(e.seq), e.at, e.actor, e.action, e.target, e.reason ?? '']),
+        )}\n`,
+      );
+    }
+    return EXIT.ok;
+  });
+}
+
+/** The `audit` command over the store `deps` opens (tests give their own). */
+export function createAuditCommand(deps: AuditCommandDeps = defaultDeps): Command {
+  return {
+    name: 'audit',
+    summary: "Verify Tiergate's tamper-evident journal, or show its last entries.",
+    usage:
+      'tiergate audit verify [--keys FILE] [--checkpoints FILE] [--json]\n       tiergate audit log [--limit N] [--json]',
+    help: `Every change Tiergate makes is journaled: seq, time, actor, action, target, the values
+before and after, a reason, and a SHA-256 chained to the entry before. Every 1,000 entries or 15
+minutes the head is signed (Ed25519, a key from .tiergate/audit-keys.json) and the checkpoint
+kept both in the store and in .tiergate/audit-checkpoints.jsonl, outside the store.
+
+verify checks every entry's fields and hash, that each links to the one before, that seq runs
+1, 2, 3… with no gap, and that every checkpoint in the file is signed and matches the entry at
+its seq: a tail rewritten with recomputed hashes, or cut off, fails there. It also reports a
+checkpoint in the store that the file lacks or holds differently. It names the first bad entry.
+
+log prints the last entries, oldest first: seq, time, actor, action, target, reason.
+
+The store is PostgreSQL at DATABASE_URL, else the embedded database in .tiergate/store.
+
+Options:
+  --keys FILE         verify: the key ring (default .tiergate/audit-keys.json)
+  --checkpoints FILE  verify: the checkpoint file (default .tiergate/audit-checkpoints.jsonl)
+  --limit N           log: how many entries (default ${DEFAULT_LOG_LIMIT})
+  --json              print the report (verify) or the entries (log) as JSON
+  -h, --help          show this help
+
+Exit codes: 0 verified (or log shown), 1 the journal has a problem, 2 bad usage or unreadable
+store or files.`,
+    options: {
+      keys: { type: 'string' },
+      checkpoints: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run(args, io) {
+      const sub = onePositional(args, 'subcommand (verify or log)');
+      if (sub === 'verify') {
+        if (args.values.limit !== undefined)
+          throw new CliError('usage: --limit is an option of tiergate audit log');
+        return verify(args, io, deps);
+      }
+      if (sub === 'log') {
+        for (const name of ['keys', 'checkpoints'])
+          if (args.values[name] !== undefined)
+            throw new CliError(`usage: --${name} is an option of tiergate audit verify`);
+        return log(args, io, deps);
+      }
+      throw new CliError(
+        `usage: unknown subcommand "${sub}"; try tiergate audit verify or tiergate audit log`,
+      );
+    },
+  };
+}
+
+export const auditCommand: Command = createAuditCommand();
