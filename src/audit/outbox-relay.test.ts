@@ -1,0 +1,509 @@
+/**
+ * The audit outbox relay against PGlite in memory (one instance for the file, emptied before
+ * each test) and the in-process sandbox behind msw, with Tiergate installed. Time, sleep and
+ * jitter are injected: no test waits for a real backoff. Faults are put in front of the sandbox
+ * by an msw handler that counts the relay's calls and decides each call's fate from that count.
+ */
+import { delay, http, HttpResponse } from 'msw';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connectHost, type Host } from '../host/host.js';
+import { mswServer } from '../host/msw-server.test-support.js';
+import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { answer } from '../sandbox/server.js';
+import type { SandboxRecord } from '../sandbox/workspace.js';
+import {
+  appendJournalRows,
+  findOutboxEntry,
+  lastJournalRow,
+  readJournalRows,
+  type ClaimedOutboxRow,
+  type JournalRow,
+} from '../store/journal-rows.js';
+import { emptyStore } from '../store/store.test-support.js';
+import { IN_MEMORY, openStore, type Store } from '../store/store.js';
+import { install } from '../sync/install.js';
+import { resolveAddonUrl, tiergateManifest, type Manifest } from '../sync/manifest.js';
+import { chainEntries, GENESIS_PREV_HASH } from './journal.js';
+import {
+  auditRecordId,
+  auditRecordOf,
+  OutboxRelay,
+  type OutboxRelayOptions,
+  type RelayRun,
+} from './outbox-relay.js';
+
+const BASE_URL = 'http://twenty.test';
+const GRAPHQL_URL = `${BASE_URL}/graphql`;
+const ADMIN_KEY = 'admin-key-for-outbox-relay-tests';
+const ADDON_URL = 'https://tiergate.example.com';
+const START = Date.parse('2026-03-01T09:00:00.000Z');
+const manifest = tiergateManifest();
+const server = mswServer();
+
+let store: Store;
+beforeAll(async () => {
+  store = await openStore({ dataDir: IN_MEMORY });
+  await store.migrate();
+}, 120_000); // PGlite's start-up is slow on a busy machine
+afterAll(async () => {
+  await store.close();
+});
+beforeEach(async () => {
+  await emptyStore(store);
+});
+
+/** A fake clock the relay's `now` and `sleep` share: sleeping moves it on. */
+function fakeTime(): {
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  advance: (ms: number) => void;
+} {
+  let clock = START;
+  return {
+    now: () => new Date(clock),
+    sleep: (ms) => {
+      clock += ms;
+      return Promise.resolve();
+    },
+    advance: (ms) => {
+      clock += ms;
+    },
+  };
+}
+
+interface World {
+  readonly sandbox: Sandbox;
+  readonly host: Host;
+}
+
+/** A sandbox with Tiergate installed, served by msw, and a host client with no retries of its own. */
+async function world(timeoutMs = 5_000): Promise<World> {
+  const sandbox = await createSandbox({ rls: false, seed: 'none', adminKey: ADMIN_KEY });
+  server.use(
+    ...sandboxHandlers(sandbox.serverOptions, BASE_URL),
+    http.post(
+      resolveAddonUrl(manifest.webhook.targetUrl, ADDON_URL),
+      () => new HttpResponse(null, { status: 200 }),
+    ),
+  );
+  const host = connectHost({
+    baseUrl: BASE_URL,
+    token: ADMIN_KEY,
+    retry: { attempts: 1 },
+    rateLimit: { requests: 1_000_000, windowMs: 1_000 },
+    timeoutMs,
+  });
+  await install(host, manifest, { addonUrl: ADDON_URL });
+  await host.dataModel.refresh();
+  return { sandbox, host };
+}
+
+/** Appends `count` entries (with their outbox rows) after the journal's head, stamped `at`. */
+async function appendEntries(count: number, at: Date): Promise<JournalRow[]> {
+  const head = await lastJournalRow(store.db);
+  const drafts = Array.from({ length: count }, (_, i) => ({
+    actor: `member-${i % 7}`,
+    action: i % 2 === 0 ? 'tier.promoted' : 'grant.expired',
+    target: `member-${i}`,
+    before: i % 3 === 0 ? null : { tier: 'junior', n: i },
+    after: { tier: 'senior', n: i, tags: ['a', 'b'] },
+    reason: i % 5 === 0 ? null : `reason ${i}`,
+  }));
+  const entries = chainEntries(head, drafts, at);
+  await appendJournalRows(store.db, entries, { outbox: true, now: at });
+  return entries;
+}
+
+function auditRecords(sandbox: Sandbox): SandboxRecord[] {
+  return Object.values(sandbox.state().records.tiergateAuditEntry ?? {});
+}
+
+/** What the journal says the host must hold: `id hash seq`, one line per entry, sorted. */
+async function journalSet(): Promise<string[]> {
+  const rows = await readJournalRows(store.db, 1, 100_000);
+  return rows.map((row) => `${auditRecordId(row.hash)} ${row.hash} ${row.seq}`).sort();
+}
+
+/** What the host holds, in the same form. */
+function receivedSet(sandbox: Sandbox): string[] {
+  return auditRecords(sandbox)
+    .map((record) => `${record.id} ${String(record.hash)} ${String(record.sequence)}`)
+    .sort();
+}
+
+/** The ids in the `data` of each audit create the relay sent, in the order sent. */
+function recordSends(): string[][] {
+  const sends: string[][] = [];
+  server.events.on('request:start', ({ request }) => {
+    if (request.url !== GRAPHQL_URL) return;
+    void request
+      .clone()
+      .text()
+      .then((text) => {
+        const body = JSON.parse(text) as {
+          query?: string;
+          variables?: { data?: { id: string }[] };
+        };
+        if (body.query?.includes('createTiergateAuditEntries') === true)
+          sends.push((body.variables?.data ?? []).map((record) => record.id));
+      });
+  });
+  return sends;
+}
+
+/** Runs the relay until nothing is pending, moving the clock to each retry; fails after `limit` runs. */
+async function drain(
+  relay: OutboxRelay,
+  time: ReturnType<typeof fakeTime>,
+  limit = 200,
+): Promise<RelayRun[]> {
+  const runs: RelayRun[] = [];
+  for (let i = 0; i < limit; i++) {
+    const run = await relay.runOnce();
+    runs.push(run);
+    if (run.delivered === 0 && run.failed === 0 && run.parked === 0) return runs;
+    time.advance(run.retryInMs ?? 0);
+  }
+  throw new Error(`the outbox was not drained after ${limit} runs`);
+}
+
+function relayOptions(
+  time: ReturnType<typeof fakeTime>,
+  extra: Partial<OutboxRelayOptions> = {},
+): OutboxRelayOptions {
+  return {
+    backoff: { baseMs: 100, maxMs: 1_000 },
+    random: () => 0.5,
+    now: time.now,
+    sleep: time.sleep,
+    log: () => undefined,
+    ...extra,
+  };
+}
+
+describe('auditRecordId', () => {
+  const hash = 'a'.repeat(16) + 'f'.repeat(16) + '0'.repeat(32);
+
+  it('is the first 32 hex digits of the hash as a version-8 UUID with the RFC variant', () => {
+    expect(auditRecordId(hash)).toBe('aaaaaaaa-aaaa-8aaa-bfff-ffffffffffff');
+    expect(auditRecordId('0'.repeat(64))).toBe('00000000-0000-8000-8000-000000000000');
+  });
+
+  it('gives the same id for the same hash and different ids for hashes that differ in their first half', () => {
+    const other = `${'a'.repeat(15)}b${'f'.repeat(16)}${'0'.repeat(32)}`;
+    expect(auditRecordId(hash)).toBe(auditRecordId(`${hash.slice(0, 32)}${'1'.repeat(32)}`));
+    expect(auditRecordId(other)).not.toBe(auditRecordId(hash));
+  });
+
+  it('refuses what is not a 64-digit lowercase hex hash, naming it', () => {
+    expect(() => auditRecordId('ABC')).toThrow(/64 lowercase hex digits, not "ABC"/);
+    expect(() => auditRecordId(hash.toUpperCase())).toThrow(/64 lowercase hex digits/);
+  });
+});
+
+describe('auditRecordOf', () => {
+  const [first, second] = chainEntries(
+    undefined,
+    [
+      { actor: 'm-alice', action: 'tier.promoted', target: 'm-bob', after: { tier: 'senior' } },
+      {
+        actor: 'm-alice',
+        action: 'grant.expired',
+        target: 'm-carol',
+        before: { grant: [1, 2] },
+        reason: 'ended',
+      },
+    ],
+    new Date(START),
+  ) as [JournalRow, JournalRow];
+
+  it('maps an entry to the manifest fields, with before and after as JSON values', () => {
+    expect(auditRecordOf(second)).toEqual({
+      id: auditRecordId(second.hash),
+      sequence: 2,
+      occurredAt: '2026-03-01T09:00:00.000Z',
+      actor: 'm-alice',
+      action: 'grant.expired',
+      subject: 'm-carol',
+      reason: 'ended',
+      before: { grant: [1, 2] },
+      after: null,
+      hash: second.hash,
+      previousHash: first.hash,
+    });
+  });
+
+  it('leaves previousHash empty for the first entry, whose prevHash is the genesis value', () => {
+    expect(first.prevHash).toBe(GENESIS_PREV_HASH);
+    expect(auditRecordOf(first).previousHash).toBeNull();
+  });
+
+  it('fails loudly when the manifest does not declare a field it writes', () => {
+    const lacking = structuredClone(manifest) as Manifest & {
+      objects: { nameSingular: string; fields: { name: string }[] }[];
+    };
+    for (const object of lacking.objects)
+      if (object.nameSingular === 'tiergateAuditEntry')
+        object.fields = object.fields.filter((f) => f.name !== 'subject');
+    expect(() => auditRecordOf(first, lacking)).toThrow(
+      'Tiergate relies on field tiergateAuditEntry.subject, which manifest.json does not declare',
+    );
+  });
+});
+
+describe('OutboxRelay', () => {
+  it('delivers appended entries once each, in seq order, with the derived ids, and sends nothing the second time', async () => {
+    const { sandbox, host } = await world();
+    const time = fakeTime();
+    const entries = await appendEntries(130, time.now());
+    const sends = recordSends();
+    const relay = new OutboxRelay(store, host, relayOptions(time, { batchSize: 50 }));
+
+    expect(await relay.runOnce()).toEqual({ delivered: 130, failed: 0, parked: 0 });
+    await sandbox.settle();
+
+    expect(sends.map((ids) => ids.length)).toEqual([50, 50, 30]);
+    expect(sends.flat()).toEqual(entries.map((entry) => auditRecordId(entry.hash)));
+    expect(receivedSet(sandbox)).toEqual(await journalSet());
+    const record = auditRecords(sandbox).find((r) => r.sequence === 4);
+    expect(record).toMatchObject(auditRecordOf(entries[3] as JournalRow));
+    const outbox = await findOutboxEntry(store.db, 130);
+    expect(outbox).toMatchObject({ status: 'delivered', attempts: 1, lastError: null });
+
+    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0, parked: 0 });
+    expect(sends).toHaveLength(3);
+  });
+
+  it('leaves one record, not two, when an entry the host already holds is delivered again', async () => {
+    const { sandbox, host } = await world();
+    const time = fakeTime();
+    const entries = await appendEntries(5, time.now());
+    const sends = recordSends();
+    const relay = new OutboxRelay(store, host, relayOptions(time));
+    await relay.runOnce();
+    // As if the relay had died after the host took entry 3 but before marking it delivered.
+    await store.db
+      .updateTable('tiergate_audit_outbox')
+      .set({ status: 'pending', delivered_at: null, next_attempt_at: time.now() })
+      .where('journal_seq', '=', 3)
+      .execute();
+
+    expect(await relay.runOnce()).toEqual({ delivered: 1, failed: 0, parked: 0 });
+    await sandbox.settle();
+
+    const id = auditRecordId((entries[2] as JournalRow).hash);
+    expect(sends.flat().filter((sent) => sent === id)).toHaveLength(2);
+    expect(auditRecords(sandbox)).toHaveLength(5);
+    expect(auditRecords(sandbox).filter((record) => record.id === id)).toHaveLength(1);
+    expect(receivedSet(sandbox)).toEqual(await journalSet());
+  });
+
+  it('keeps going through 500s, timeouts and connection resets, and the host ends up holding exactly the journal', async () => {
+    const timeoutMs = 200;
+    const { sandbox, host } = await world(timeoutMs);
+    const time = fakeTime();
+    await appendEntries(95, time.now());
+    // The fate of the relay's n-th call: three 500s, three calls the host carries out but
+    // answers too late, three connection resets, then healthy.
+    const fates = ['500', '500', '500', 'late', 'late', 'late', 'reset', 'reset', 'reset'];
+    const seen: string[] = [];
+    /** How many times the host carried out a create for each id. */
+    const applied = new Map<string, number>();
+    server.use(
+      http.post(GRAPHQL_URL, async ({ request }) => {
+        const text = await request.clone().text();
+        const body = JSON.parse(text) as {
+          query?: string;
+          variables?: { data?: { id: string }[] };
+        };
+        if (body.query?.includes('createTiergateAuditEntries') !== true) return undefined;
+        const fate = fates[seen.length] ?? 'healthy';
+        seen.push(fate);
+        if (fate === '500')
+          return HttpResponse.json({ errors: [{ message: 'boom' }] }, { status: 500 });
+        if (fate === 'reset') return HttpResponse.error();
+        const result = await answer(sandbox.serverOptions, {
+          method: 'POST',
+          path: '/graphql',
+          authorization: request.headers.get('authorization') ?? undefined,
+          readBody: () => Promise.resolve(text),
+        });
+        if (result.status === 200)
+          for (const record of body.variables?.data ?? [])
+            applied.set(record.id, (applied.get(record.id) ?? 0) + 1);
+        if (fate === 'late') await delay(timeoutMs * 5);
+        return HttpResponse.json(result.body as Record<string, unknown>, { status: result.status });
+      }),
+    );
+    const parked: ClaimedOutboxRow[] = [];
+    const relay = new OutboxRelay(
+      store,
+      host,
+      relayOptions(time, {
+        batchSize: 40,
+        maxAttempts: 50,
+        onParked: (row) => {
+          parked.push(row);
+        },
+      }),
+    );
+
+    const runs = await drain(relay, time);
+    await sandbox.settle();
+
+    expect(seen.slice(0, fates.length)).toEqual(fates);
+    expect(runs.reduce((n, run) => n + run.delivered, 0)).toBe(95);
+    expect(runs.reduce((n, run) => n + run.failed, 0)).toBeGreaterThanOrEqual(fates.length * 40);
+    expect(parked).toEqual([]);
+    // Redelivered for real: the host carried out the same create more than once ...
+    expect([...applied.values()].filter((times) => times > 1).length).toBeGreaterThan(0);
+    // ... and still holds each entry once: none lost, none twice.
+    expect(auditRecords(sandbox)).toHaveLength(95);
+    expect(receivedSet(sandbox)).toEqual(await journalSet());
+    const rows = await readJournalRows(store.db, 1, 1_000);
+    for (const row of rows)
+      expect((await findOutboxEntry(store.db, row.seq))?.status, `entry ${row.seq}`).toBe(
+        'delivered',
+      );
+  });
+
+  it('runs until aborted, sleeping through the backoff, and delivers what was appended while it ran', async () => {
+    const { sandbox, host } = await world();
+    const time = fakeTime();
+    await appendEntries(10, time.now());
+    let failures = 2;
+    server.use(
+      http.post(GRAPHQL_URL, () => {
+        if (failures === 0) return undefined;
+        failures--;
+        return HttpResponse.error();
+      }),
+    );
+    const stop = new AbortController();
+    const slept: number[] = [];
+    let appended = false;
+    const relay = new OutboxRelay(
+      store,
+      host,
+      relayOptions(time, {
+        idleMs: 1_000,
+        sleep: async (ms) => {
+          slept.push(ms);
+          await time.sleep(ms);
+          if (!appended) {
+            if (ms === 1_000) {
+              appended = true;
+              await appendEntries(3, time.now());
+            }
+          } else if (ms === 1_000) stop.abort();
+        },
+      }),
+    );
+
+    await relay.run(stop.signal);
+    await sandbox.settle();
+
+    // Two failed attempts back off 50 then 100 ms (half of 100 · 2^(n-1), random 0.5).
+    expect(slept).toEqual([50, 100, 1_000, 1_000]);
+    expect(auditRecords(sandbox)).toHaveLength(13);
+    expect(receivedSet(sandbox)).toEqual(await journalSet());
+  });
+
+  it('backs off exponentially with full jitter up to maxMs, parks the row after maxAttempts and alerts once', async () => {
+    server.use(
+      http.post(GRAPHQL_URL, () =>
+        HttpResponse.json({ errors: [{ message: 'down' }] }, { status: 503 }),
+      ),
+    );
+    const host = connectHost({ baseUrl: BASE_URL, token: ADMIN_KEY, retry: { attempts: 1 } });
+    const time = fakeTime();
+    await appendEntries(1, time.now());
+    const alerts: { seq: number; attempts: number; error: string }[] = [];
+    const lines: string[] = [];
+    const relay = new OutboxRelay(
+      store,
+      host,
+      relayOptions(time, {
+        maxAttempts: 6,
+        log: (line) => lines.push(line),
+        onParked: (row, error) => {
+          alerts.push({ seq: row.entry.journalSeq, attempts: row.entry.attempts, error });
+        },
+      }),
+    );
+
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const before = time.now().getTime();
+      expect(await relay.runOnce()).toMatchObject({ delivered: 0, failed: 1, parked: 0 });
+      const entry = await findOutboxEntry(store.db, 1);
+      delays.push((entry?.nextAttemptAt.getTime() ?? Number.NaN) - before);
+      time.advance(delays.at(-1) ?? 0);
+    }
+    expect(delays).toEqual([50, 100, 200, 400, 500]);
+    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0, parked: 1 });
+    time.advance(60_000);
+    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0, parked: 0 });
+
+    expect(alerts).toEqual([{ seq: 1, attempts: 6, error: 'TiergateAuditRelay (HTTP 503): down' }]);
+    expect(await findOutboxEntry(store.db, 1)).toMatchObject({ status: 'dead', attempts: 6 });
+    expect(
+      lines.filter((line) => line.includes('parked journal entry 1 after 6 attempts')),
+    ).toHaveLength(1);
+  });
+
+  it('counts a refusal the host will not change its mind on as an attempt and keeps its message', async () => {
+    server.use(
+      http.post(GRAPHQL_URL, () =>
+        HttpResponse.json({ errors: [{ message: 'Forbidden resource' }] }, { status: 403 }),
+      ),
+    );
+    const host = connectHost({ baseUrl: BASE_URL, token: ADMIN_KEY });
+    const time = fakeTime();
+    await appendEntries(1, time.now());
+    const relay = new OutboxRelay(store, host, relayOptions(time));
+
+    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 1, parked: 0, retryInMs: 50 });
+    expect(await findOutboxEntry(store.db, 1)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'TiergateAuditRelay (HTTP 403): Forbidden resource',
+    });
+  });
+
+  it('sends a refused batch row by row, so the one entry the host refuses does not hold back the rest', async () => {
+    const { sandbox, host } = await world();
+    const time = fakeTime();
+    const entries = await appendEntries(6, time.now());
+    const refused = auditRecordId((entries[3] as JournalRow).hash);
+    server.use(
+      http.post(GRAPHQL_URL, async ({ request }) => {
+        const text = await request.clone().text();
+        if (!text.includes(refused)) return undefined;
+        return HttpResponse.json(
+          {
+            errors: [
+              { message: 'Invalid value for field before', extensions: { code: 'BAD_USER_INPUT' } },
+            ],
+          },
+          { status: 400 },
+        );
+      }),
+    );
+    const relay = new OutboxRelay(store, host, relayOptions(time));
+
+    expect(await relay.runOnce()).toEqual({ delivered: 5, failed: 1, parked: 0, retryInMs: 50 });
+    await sandbox.settle();
+
+    expect(
+      auditRecords(sandbox)
+        .map((record) => record.sequence)
+        .sort(),
+    ).toEqual([1, 2, 3, 5, 6]);
+    expect(await findOutboxEntry(store.db, 4)).toMatchObject({
+      status: 'pending',
+      lastError: 'TiergateAuditRelay (HTTP 400) [BAD_USER_INPUT]: Invalid value for field before',
+    });
+  });
+});

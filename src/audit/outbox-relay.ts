@@ -1,0 +1,361 @@
+/**
+ * The relay that carries the audit journal to the host: each journal entry becomes one
+ * `tiergateAuditEntry` record in Twenty. The entry and its outbox row were committed together
+ * (`appendJournalRows(trx, rows, { outbox: true })`); the relay claims due outbox rows in seq
+ * order (`claimOutbox`, a lease that counts as an attempt), sends their entries in batches as one
+ * `create<Plural>(data: [...], upsert: true)` each, and marks them delivered.
+ *
+ * Exactly once, by idempotency: a record's id is derived from its entry's hash
+ * (`auditRecordId`), so sending an entry again (the host took it but the answer was lost, the
+ * relay died before marking it, a lease ran out) upserts the same record instead of adding a
+ * second one. Delivery is at least once; the host ends up with each entry once.
+ *
+ * A failed batch is due again after an exponential backoff with full jitter (the host layer's
+ * `backoffDelay`); once a row has had `maxAttempts` attempts it is parked (`dead`), the
+ * `onParked` alert hook is called and a line is logged. A refusal that retrying cannot cure (a
+ * non-retryable `HostError`: 4xx other than 408/429, or a GraphQL error) counts as an attempt
+ * like any other, with the host's message kept in `last_error`; a refused batch of several rows
+ * is then sent row by row, so one entry the host will not take does not hold back the others.
+ *
+ * Order: a run stops at the first failed batch and `run` waits for its retry, so entries reach
+ * the host in seq order unless a row is refused for good. Each record carries its `sequence`.
+ */
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { objectTypeNames, resolverName } from '../host/core-schema/names.js';
+import { HOST_BATCH_SIZE } from '../host/batch.js';
+import { HostError } from '../host/host-error.js';
+import type { Host } from '../host/host.js';
+import { backoffDelay } from '../host/retry.js';
+import {
+  claimOutbox,
+  markDelivered,
+  markOutboxFailed,
+  OUTBOX_MAX_ATTEMPTS,
+  type ClaimedOutboxRow,
+  type JournalRow,
+} from '../store/journal-rows.js';
+import type { Store } from '../store/store.js';
+import {
+  manifestField,
+  manifestObject,
+  tiergateManifest,
+  type Manifest,
+} from '../sync/manifest.js';
+import { GENESIS_PREV_HASH, isHexHash } from './journal.js';
+
+/** The host object the journal is mirrored to (manifest.json). */
+export const AUDIT_OBJECT = 'tiergateAuditEntry';
+
+/** How long a claim holds a row by default: longer than a send with all its retries takes. */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+/** How long `run` waits before looking again when nothing is due. */
+export const DEFAULT_IDLE_MS = 1_000;
+
+export class OutboxRelayError extends Error {
+  override readonly name = 'OutboxRelayError';
+}
+
+/**
+ * The id of an entry's record on the host, derived from the entry's hash: its first 32 hex
+ * digits as a UUID, with the version nibble set to 8 (RFC 9562 §5.8, "custom": the layout is
+ * the application's own) and the variant bits to `10`. 122 bits of the hash remain, so two
+ * entries share an id only if their SHA-256 hashes agree on those bits. The same entry always
+ * gets the same id, which is what makes a redelivery an update of the record it already made.
+ */
+export function auditRecordId(entryHash: string): string {
+  if (!isHexHash(entryHash))
+    throw new OutboxRelayError(
+      `an audit record id needs an entry hash of 64 lowercase hex digits, not ${JSON.stringify(entryHash)}`,
+    );
+  const hex = entryHash.slice(0, 32).split('');
+  hex[12] = '8';
+  hex[16] = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  const digits = hex.join('');
+  return [
+    digits.slice(0, 8),
+    digits.slice(8, 12),
+    digits.slice(12, 16),
+    digits.slice(16, 20),
+    digits.slice(20, 32),
+  ].join('-');
+}
+
+/** A record of the audit object, as sent to the host's core API. */
+export type AuditRecord = Readonly<Record<string, unknown>> & { readonly id: string };
+
+/** The manifest's name of one of the audit object's fields; throws when it is not declared. */
+function field(name: string, manifest: Manifest): string {
+  return manifestField(AUDIT_OBJECT, name, manifest).name;
+}
+
+function parseDocument(seq: number, name: string, text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new OutboxRelayError(
+      `journal entry ${seq}: ${name} is not JSON text (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The `tiergateAuditEntry` record of a journal entry: its derived id, `sequence`, `occurredAt`,
+ * `actor`, `action`, `subject` (the entry's target), `reason`, `before`/`after` as JSON values
+ * (RAW_JSON), `hash`, and `previousHash`: null for entry 1, whose `prevHash` is the genesis
+ * value of zeros (the manifest's "empty for the first entry"). Field names are read from
+ * manifest.json, so a field it does not declare fails here, loudly.
+ */
+export function auditRecordOf(
+  entry: JournalRow,
+  manifest: Manifest = tiergateManifest(),
+): AuditRecord {
+  manifestObject(AUDIT_OBJECT, manifest);
+  return {
+    id: auditRecordId(entry.hash),
+    [field('sequence', manifest)]: entry.seq,
+    [field('occurredAt', manifest)]: entry.at,
+    [field('actor', manifest)]: entry.actor,
+    [field('action', manifest)]: entry.action,
+    [field('subject', manifest)]: entry.target,
+    [field('reason', manifest)]: entry.reason,
+    [field('before', manifest)]: parseDocument(entry.seq, 'before', entry.before),
+    [field('after', manifest)]: parseDocument(entry.seq, 'after', entry.after),
+    [field('hash', manifest)]: entry.hash,
+    [field('previousHash', manifest)]: entry.prevHash === GENESIS_PREV_HASH ? null : entry.prevHash,
+  };
+}
+
+export interface BackoffOptions {
+  /** The ceiling of the first retry's delay; it doubles with each attempt. */
+  readonly baseMs: number;
+  /** The largest ceiling. */
+  readonly maxMs: number;
+}
+
+export interface OutboxRelayOptions {
+  /** Rows per claim and per host call; at most Twenty's 60 records per create. */
+  readonly batchSize?: number;
+  /** Attempts after which a row is parked; `OUTBOX_MAX_ATTEMPTS` by default. */
+  readonly maxAttempts?: number;
+  readonly backoff: BackoffOptions;
+  /** How long a claim holds its rows (`DEFAULT_LEASE_MS`): a relay that dies frees them then. */
+  readonly leaseMs?: number;
+  /** How long `run` waits when nothing is due (`DEFAULT_IDLE_MS`). */
+  readonly idleMs?: number;
+  /** In [0, 1): the jitter. */
+  readonly random?: () => number;
+  readonly now?: () => Date;
+  /** Waits `ms`, or less when `signal` aborts; never rejects. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The alert: called once for each row this relay parks, with the last error. */
+  readonly onParked?: (row: ClaimedOutboxRow, error: string) => void | Promise<void>;
+  /** One line per notable event (a failed batch, a parked row); stderr by default. */
+  readonly log?: (line: string) => void;
+  /** Where the audit object's names come from; manifest.json by default. */
+  readonly manifest?: Manifest;
+}
+
+export interface RelayRun {
+  readonly delivered: number;
+  /** Rows that failed and are due again later. */
+  readonly failed: number;
+  /** Rows that failed for the last time and were parked. */
+  readonly parked: number;
+  /** When rows failed: the delay until the earliest of them is due again. */
+  readonly retryInMs?: number;
+}
+
+const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+  try {
+    await sleepFor(ms, undefined, signal === undefined ? undefined : { signal });
+  } catch (error) {
+    if (!(signal?.aborted ?? false)) throw error;
+  }
+};
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Whether retrying the same batch cannot succeed: the host refused it, or an entry is malformed. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof OutboxRelayError || (error instanceof HostError && !error.retryable);
+}
+
+/** Carries outbox rows to the host's audit object; see the file's comment. */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly maxAttempts: number;
+  private readonly leaseMs: number;
+  private readonly idleMs: number;
+  private readonly random: () => number;
+  private readonly now: () => Date;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly log: (line: string) => void;
+  private readonly manifest: Manifest;
+  private readonly mutation: string;
+  private readonly resolver: string;
+
+  constructor(
+    private readonly store: Pick<Store, 'db'>,
+    private readonly host: Pick<Host, 'core'>,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.batchSize = options.batchSize ?? HOST_BATCH_SIZE;
+    this.maxAttempts = options.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    const { baseMs, maxMs } = options.backoff;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > HOST_BATCH_SIZE)
+      throw new RangeError(
+        `outbox relay batchSize must be a whole number from 1 to ${HOST_BATCH_SIZE}, not ${this.batchSize}`,
+      );
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1)
+      throw new RangeError(
+        `outbox relay maxAttempts must be a whole number >= 1, not ${this.maxAttempts}`,
+      );
+    if (!(baseMs >= 0) || !(maxMs >= baseMs))
+      throw new RangeError(
+        `outbox relay backoff needs 0 <= baseMs <= maxMs, not baseMs ${baseMs} and maxMs ${maxMs}`,
+      );
+    if (!(this.leaseMs >= 0)) throw new RangeError(`outbox relay leaseMs must be >= 0`);
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? (() => new Date());
+    this.sleep = options.sleep ?? defaultSleep;
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.manifest = options.manifest ?? tiergateManifest();
+    const object = manifestObject(AUDIT_OBJECT, this.manifest);
+    this.resolver = resolverName(object, 'createMany');
+    this.mutation = `mutation TiergateAuditRelay($data: [${objectTypeNames(object.nameSingular).create}!]!) {
+  ${this.resolver}(data: $data, upsert: true) { id }
+}`;
+  }
+
+  /**
+   * Delivers what is due now, batch after batch, until nothing is due or a batch fails (the
+   * rows after it stay due, and are taken in order once the failed ones are due again).
+   */
+  async runOnce(): Promise<RelayRun> {
+    let delivered = 0;
+    let failed = 0;
+    let parked = 0;
+    let retryInMs: number | undefined;
+    for (;;) {
+      const claimed = await claimOutbox(this.store.db, {
+        limit: this.batchSize,
+        leaseMs: this.leaseMs,
+        now: this.now(),
+        maxAttempts: this.maxAttempts,
+      });
+      if (claimed.length === 0) break;
+      const errors = await this.send(claimed);
+      for (const row of claimed) {
+        const error = errors.get(row.entry.journalSeq);
+        if (error === undefined) {
+          if (await markDelivered(this.store.db, row.entry.journalSeq, this.now())) delivered++;
+          continue;
+        }
+        const delay = backoffDelay(
+          row.entry.attempts,
+          {
+            attempts: this.maxAttempts,
+            baseDelayMs: this.options.backoff.baseMs,
+            maxDelayMs: this.options.backoff.maxMs,
+          },
+          this.random,
+        );
+        const outcome = await markOutboxFailed(this.store.db, row.entry.journalSeq, {
+          error,
+          retryAt: new Date(this.now().getTime() + delay),
+          maxAttempts: this.maxAttempts,
+        });
+        if (outcome === 'dead') {
+          parked++;
+          this.log(
+            `audit outbox: parked journal entry ${row.entry.journalSeq} after ${row.entry.attempts} attempts: ${error}`,
+          );
+          await this.options.onParked?.(row, error);
+        } else if (outcome === 'pending') {
+          failed++;
+          retryInMs = Math.min(retryInMs ?? delay, delay);
+        }
+      }
+      if (errors.size > 0) {
+        const first = errors.values().next().value as string;
+        this.log(
+          `audit outbox: ${errors.size} of ${claimed.length} entries from seq ${claimed[0]?.entry.journalSeq} not delivered: ${first}`,
+        );
+        break;
+      }
+    }
+    return retryInMs === undefined
+      ? { delivered, failed, parked }
+      : { delivered, failed, parked, retryInMs };
+  }
+
+  /**
+   * Runs until `signal` aborts: delivers what is due, waits for the earliest retry after a
+   * failure, and looks again every `idleMs` when nothing is due. An error of the store is logged
+   * and the loop goes on after `backoff.maxMs`.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let wait: number;
+      try {
+        const result = await this.runOnce();
+        wait = result.retryInMs ?? (result.delivered > 0 ? 0 : this.idleMs);
+      } catch (error) {
+        this.log(`audit outbox: relay run failed: ${messageOf(error)}`);
+        wait = this.options.backoff.maxMs;
+      }
+      if (wait > 0 && !signal.aborted) await this.sleep(wait, signal);
+    }
+  }
+
+  /** Sends the rows; the error of each row that did not reach the host, by journal seq. */
+  private async send(rows: readonly ClaimedOutboxRow[]): Promise<Map<number, string>> {
+    try {
+      await this.create(rows);
+      return new Map();
+    } catch (error) {
+      if (rows.length === 1 || !isRefusal(error))
+        return new Map(rows.map((row) => [row.entry.journalSeq, messageOf(error)]));
+    }
+    // Refused as a batch: find the rows the host refuses, one by one.
+    const errors = new Map<number, string>();
+    for (const row of rows) {
+      try {
+        await this.create([row]);
+      } catch (error) {
+        errors.set(row.entry.journalSeq, messageOf(error));
+        if (!isRefusal(error)) {
+          // The host is failing now: leave the rest for the retry.
+          for (const rest of rows.slice(rows.indexOf(row) + 1))
+            errors.set(rest.entry.journalSeq, messageOf(error));
+          break;
+        }
+      }
+    }
+    return errors;
+  }
+
+  private async create(rows: readonly ClaimedOutboxRow[]): Promise<void> {
+    const data = rows.map((row) => auditRecordOf(row.row, this.manifest));
+    const answer = await this.host.core.request<Record<string, unknown>>(this.mutation, { data });
+    const returned = answer[this.resolver];
+    const ids = new Set(
+      Array.isArray(returned)
+        ? returned.map((record: unknown) =>
+            typeof record === 'object' && record !== null && 'id' in record ? record.id : undefined,
+          )
+        : [],
+    );
+    const missing = data.find((record) => !ids.has(record.id));
+    if (missing !== undefined)
+      throw new OutboxRelayError(
+        `${this.resolver}: the host's answer lacks record ${missing.id} (journal entry ${String(missing[field('sequence', this.manifest)])})`,
+      );
+  }
+}
