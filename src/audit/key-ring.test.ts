@@ -157,3 +157,16 @@ describe('KeyRing', () => {
     expect(() => verifyingKeys([{ ...info, id: 'ffffffffffffffff' }])).toThrow('has the key id');
   });
 });
+
+describe('KeyRing.loadOrCreate, raced', () => {
+  it('gives every caller the same ring when several create it at once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tiergate-ring-race-'));
+    const path = join(dir, 'audit-keys.json');
+    const results = await Promise.all(Array.from({ length: 8 }, () => KeyRing.loadOrCreate(path)));
+    expect(new Set(results.map((r) => r.ring.activeKeyId)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect((await KeyRing.load(path)).activeKeyId).toBe(results[0]?.ring.activeKeyId);
+    expect(await readdir(dir)).toEqual(['audit-keys.json']);
+    await rm(dir, { recursive: true, force: true });
+  });
+});

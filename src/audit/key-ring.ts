@@ -19,7 +19,7 @@ import {
   sign as signBytes,
   type KeyObject,
 } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { inspect } from 'node:util';
 
@@ -114,8 +114,19 @@ export class KeyRing implements VerifyingKeys {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+    // Two processes (or two journals in one) may both find no ring: the first to link its file
+    // into place wins, and the other loads that one, so no checkpoint is ever signed by a key
+    // that a later write threw away.
     const ring = KeyRing.generate(now);
-    await ring.save(path);
+    const temporary = await ring.writeTemporary(path);
+    try {
+      await link(temporary, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      return { ring: await KeyRing.load(path), created: false };
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
     return { ring, created: true };
   }
 
@@ -201,6 +212,17 @@ export class KeyRing implements VerifyingKeys {
    * file beside it, flushed, then renamed over the old one.
    */
   async save(path: string): Promise<void> {
+    const temporary = await this.writeTemporary(path);
+    try {
+      await rename(temporary, path);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Writes the ring, synced, to a new file beside `path` (mode 0600); returns its path. */
+  private async writeTemporary(path: string): Promise<string> {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const text = `${JSON.stringify(
       {
@@ -225,11 +247,11 @@ export class KeyRing implements VerifyingKeys {
       } finally {
         await handle.close();
       }
-      await rename(temporary, path);
     } catch (error) {
       await unlink(temporary).catch(() => undefined);
       throw error;
     }
+    return temporary;
   }
 
   /** What a log may show: ids, dates, public keys; never a private key. */
