@@ -1,0 +1,235 @@
+/**
+ * Workers (issue #5 point 3): events leave the inbox (src/store/inbox.ts: claimed with
+ * `FOR UPDATE SKIP LOCKED`, one record's events in order) and become journal entries. For each
+ * event, in one transaction: the change's entry (values of sensitive fields as keyed hashes), one
+ * entry per violation the watchdog finds, and the event marked done; a worker whose lease ran out
+ * rolls back rather than journal what another worker will journal too. So each event is
+ * journaled exactly once, however many workers run on one database.
+ *
+ * Before that transaction, an owner change rewrites the record's `tiergateViewers` on the host
+ * (idempotent, so a retry is harmless). A failure of either step puts the event back with
+ * exponential backoff, and after `INBOX_MAX_ATTEMPTS` leaves it `dead` for an operator.
+ */
+import type { Journal } from '../audit/journal-store.js';
+import type { JournalDraft } from '../audit/journal.js';
+import type { Engine } from '../policy/engine.js';
+import type { Policy } from '../policy/schema.js';
+import type { ViewerIndex } from '../sync/viewers.js';
+import { claimEvents, completeEvent, failEvent, type InboxEvent } from '../store/inbox.js';
+import type { Store } from '../store/store.js';
+import { SWEEP_WEBHOOK_ID } from './sweep.js';
+import {
+  judge,
+  RECORD_ACTIONS,
+  redactRecord,
+  sensitiveFields,
+  viewersUpdate,
+  type RecordAction,
+  type RecordEvent,
+} from './watchdog.js';
+
+type Row = Record<string, unknown>;
+
+export interface WorkerOptions {
+  readonly store: Store;
+  readonly journal: Journal;
+  /** The policy as resolved against the host (member ids are workspace member ids). */
+  readonly policy: Policy;
+  readonly engine: Engine;
+  /** Key of the keyed hash that stands for sensitive values in the journal. */
+  readonly redactKey: Uint8Array;
+  readonly workerId: string;
+  /** With these, an owner change rewrites the record's tiergateViewers on the host. */
+  readonly viewers?: {
+    readonly index: ViewerIndex;
+    write(object: string, recordId: string, viewers: readonly string[]): Promise<void>;
+  };
+  readonly batchSize?: number;
+  readonly leaseMs?: number;
+  /** Delay before attempt `n + 1` after `n` failed ones. */
+  readonly retryDelayMs?: (attempts: number) => number;
+  readonly now?: () => Date;
+  readonly log?: (line: string) => void;
+}
+
+export interface BatchResult {
+  readonly claimed: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly violations: number;
+}
+
+/** A body that does not say what changed. */
+export class UnreadableEvent extends Error {
+  override readonly name = 'UnreadableEvent';
+}
+
+const isRow = (value: unknown): value is Row =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The change a stored webhook body (or a sweep's) describes. */
+export function recordEventOf(event: InboxEvent): RecordEvent & { readonly swept: boolean } {
+  let body: unknown;
+  try {
+    body = JSON.parse(event.body);
+  } catch {
+    throw new UnreadableEvent(`inbox event ${event.id}: the body is not JSON`);
+  }
+  if (!isRow(body) || typeof body.eventName !== 'string' || !isRow(body.record)) {
+    throw new UnreadableEvent(`inbox event ${event.id}: no eventName and record in the body`);
+  }
+  const [object = '', action = ''] = body.eventName.split('.');
+  if (!(RECORD_ACTIONS as readonly string[]).includes(action)) {
+    throw new UnreadableEvent(`inbox event ${event.id}: unknown action in "${body.eventName}"`);
+  }
+  const record = body.record;
+  const updatedFields = Array.isArray(body.updatedFields)
+    ? body.updatedFields.filter((f): f is string => typeof f === 'string')
+    : undefined;
+  const gone = action === 'deleted' || action === 'destroyed';
+  return {
+    object,
+    action: action as RecordAction,
+    recordId: event.recordId,
+    ...(gone ? { before: record } : {}),
+    ...(action === 'destroyed' ? {} : { after: record }),
+    ...(updatedFields === undefined ? {} : { updatedFields }),
+    swept: body.webhookId === SWEEP_WEBHOOK_ID,
+  };
+}
+
+/** Who made the change, in words, when no member did (an API key, a workflow, the system). */
+function actorLabel(record: Row | undefined, action: RecordAction): string {
+  const actor = record?.[action === 'created' ? 'createdBy' : 'updatedBy'];
+  if (!isRow(actor)) return 'unknown';
+  const source = typeof actor.source === 'string' ? actor.source : 'unknown';
+  const name = typeof actor.name === 'string' && actor.name !== '' ? `:${actor.name}` : '';
+  return `${source.toLowerCase()}${name}`;
+}
+
+export class EventWorker {
+  private readonly options: WorkerOptions;
+  private readonly sensitive = new Map<string, ReadonlySet<string>>();
+  private readonly inOrg: ReadonlySet<string>;
+
+  constructor(options: WorkerOptions) {
+    this.options = options;
+    this.inOrg = new Set(options.policy.org.members.map((m) => m.id));
+  }
+
+  private now(): Date {
+    return (this.options.now ?? (() => new Date()))();
+  }
+
+  private sensitiveOf(object: string): ReadonlySet<string> {
+    let found = this.sensitive.get(object);
+    if (found === undefined) {
+      found = sensitiveFields(this.options.policy, object);
+      this.sensitive.set(object, found);
+    }
+    return found;
+  }
+
+  /** The journal entries for one change: the change itself, then each violation. */
+  drafts(change: RecordEvent & { readonly swept: boolean }): {
+    drafts: JournalDraft[];
+    violations: number;
+  } {
+    const { engine, redactKey } = this.options;
+    const judgement = judge(engine, change, (id) => (this.inOrg.has(id) ? id : undefined));
+    const sensitive = this.sensitiveOf(change.object);
+    const redact = (record: Row | undefined) =>
+      record === undefined ? null : redactRecord(record, sensitive, redactKey);
+    const target = `${change.object}/${change.recordId}`;
+    const actor = judgement.actor ?? actorLabel(change.after ?? change.before, change.action);
+    const drafts: JournalDraft[] = [
+      {
+        actor,
+        action: `record.${change.action}`,
+        target,
+        before: change.action === 'updated' ? null : redact(change.before),
+        after: redact(change.after),
+        reason: change.swept ? 'found by the sweep (its webhook never arrived)' : null,
+      },
+      ...judgement.violations.map((v): JournalDraft => ({
+        actor,
+        action: `violation.${v.kind}`,
+        target,
+        after: { kind: v.kind, ...(v.fields ? { fields: [...v.fields] } : {}) },
+        reason: v.message,
+      })),
+    ];
+    return { drafts, violations: judgement.violations.length };
+  }
+
+  private async processOne(event: InboxEvent): Promise<number> {
+    const { store, journal, viewers, workerId } = this.options;
+    const change = recordEventOf(event);
+    if (viewers !== undefined) {
+      const wanted = viewersUpdate(viewers.index, this.options.policy, change);
+      if (wanted !== undefined) await viewers.write(change.object, change.recordId, wanted);
+    }
+    const { drafts, violations } = this.drafts(change);
+    await store.transaction(async (trx) => {
+      await journal.append(drafts, { trx });
+      if (!(await completeEvent(trx, event.id, workerId))) {
+        throw new Error(`inbox event ${event.id}: the lease ended before it was journaled`);
+      }
+    });
+    return violations;
+  }
+
+  /** Claims up to `batchSize` events and processes them; never throws for one event's failure. */
+  async runOnce(): Promise<BatchResult> {
+    const { store, journal, workerId } = this.options;
+    const events = await claimEvents(store.db, {
+      workerId,
+      limit: this.options.batchSize ?? 50,
+      leaseMs: this.options.leaseMs ?? 60_000,
+      now: this.now(),
+    });
+    let done = 0;
+    let failed = 0;
+    let violations = 0;
+    for (const event of events) {
+      try {
+        violations += await this.processOne(event);
+        done++;
+      } catch (error) {
+        failed++;
+        const message = error instanceof Error ? error.message : String(error);
+        const delay = (this.options.retryDelayMs ?? ((n) => Math.min(2 ** n * 1000, 3_600_000)))(
+          event.attempts,
+        );
+        const outcome = await failEvent(store.db, event.id, workerId, {
+          error: message,
+          retryAt: new Date(this.now().getTime() + delay),
+        });
+        this.options.log?.(
+          `inbox event ${event.id} (${event.eventName} ${event.recordId}) failed: ${message}; ${outcome === 'dead' ? 'dead: it needs an operator' : `retried in ${delay} ms`}`,
+        );
+      }
+    }
+    if (done > 0) await journal.checkpointIfDue();
+    return { claimed: events.length, done, failed, violations };
+  }
+
+  /** Processes until `signal` aborts, resting `idleMs` whenever the inbox has nothing due. */
+  async run(signal: AbortSignal, idleMs = 500): Promise<void> {
+    while (!signal.aborted) {
+      const result = await this.runOnce().catch((error: unknown) => {
+        this.options.log?.(`worker ${this.options.workerId}: ${String(error)}`);
+        return { claimed: 0 };
+      });
+      if (result.claimed === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, idleMs);
+          signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    }
+  }
+}
