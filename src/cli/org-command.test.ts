@@ -124,7 +124,7 @@ describe('tiergate org pull', () => {
     const pulled = await run(cwd, 'org', 'pull');
     expect(pulled.code).toBe(1);
     expect(pulled.err).toMatch(/has no tiergateRole, .* run tiergate install first/);
-  }, 30_000);
+  }, 90_000);
 
   it('lists members placed from Twenty and from the policy, and those left out, with exit 1', async () => {
     const { cwd, members } = await world({ install: true });
@@ -165,7 +165,7 @@ describe('tiergate org pull', () => {
       [senior?.id, lead?.id],
     ]);
     expect(json.problems).toHaveLength(14);
-  }, 30_000);
+  }, 90_000);
 
   it('exits 0 when every workspace member is placed', async () => {
     const { cwd, members } = await world({ install: true });
@@ -174,7 +174,7 @@ describe('tiergate org pull', () => {
     expect(pulled.err).toBe('');
     expect(pulled).toMatchObject({ code: 0 });
     expect(pulled.out).toMatch(/16 members placed\n/);
-  }, 30_000);
+  }, 90_000);
 });
 
 describe('explain and plan with org.source: host', () => {
@@ -209,7 +209,7 @@ describe('explain and plan with org.source: host', () => {
     };
     expect(senior.scope).toBe('all');
     expect(senior.fields.amount).toBe('read');
-  }, 30_000);
+  }, 90_000);
 
   it('assigns members to the roles their tiergate fields name, and plans a move when Twenty changes one', async () => {
     const { cwd, sandbox, members } = await world({ install: true });
@@ -232,7 +232,7 @@ describe('explain and plan with org.source: host', () => {
     expect(plan.out).toContain(members[5]?.id ?? '');
     expect((await run(cwd, 'apply', '--yes')).code).toBe(0);
     expect(roleOf(members[5]?.id ?? '')).toBe('Rep · senior');
-  }, 30_000);
+  }, 90_000);
 
   it('warns about a member left holding a managed role after its fields are cleared', async () => {
     const { cwd, members } = await world({ install: true });
@@ -241,5 +241,5 @@ describe('explain and plan with org.source: host', () => {
     await setOrgFields(members[5]?.id ?? '', '{ tiergateRole: null, tiergateTier: null }');
     const plan = await run(cwd, 'plan');
     expect(plan.err).toContain(`${members[5]?.id ?? ''}: holds rep@junior but is not in the org`);
-  }, 30_000);
+  }, 90_000);
 });

@@ -92,28 +92,35 @@ describe('tiergate plan, apply and drift', () => {
     const applied = await run(cwd, 'apply', '--yes');
     expect(applied.code).toBe(0);
     expect(applied.out).toMatch(/Applied: \d+ host calls\./);
-    const journal = readFileSync(join(cwd, '.tiergate', 'journal.jsonl'), 'utf8').trim();
-    const entry = JSON.parse(journal.split('\n').at(-1) ?? '{}') as {
-      at: string;
-      by: string;
-      why: string;
-      changes: { roles: { key: string; change: string }[]; assignments: { after: string }[] };
-      operations: unknown[];
-    };
-    expect(entry.why).toBe('tiergate apply');
-    expect(entry.by).not.toBe('');
-    expect(Date.parse(entry.at)).not.toBeNaN();
-    expect(entry.changes.roles.map((r) => [r.key, r.change])).toContainEqual([
-      'rep@junior',
-      'create',
-    ]);
-    expect(entry.changes.assignments.map((a) => a.after)).toContain('rep@junior');
-    expect(entry.operations.length).toBeGreaterThan(0);
+    expect(applied.err).toMatch(/Journaled as entries 1–\d+ \(tiergate audit log\)/);
+    const log = await run(cwd, 'audit', 'log', '--json');
+    const entries = JSON.parse(log.out) as {
+      actor: string;
+      action: string;
+      target: string;
+      before: string | null;
+      after: string | null;
+      reason: string;
+    }[];
+    const created = entries.find((e) => e.target === 'role:rep@junior');
+    expect(created).toMatchObject({
+      action: 'role.created',
+      before: null,
+      reason: 'tiergate apply',
+    });
+    expect(JSON.parse(created?.after ?? '{}')).toMatchObject({
+      key: 'rep@junior',
+      label: 'Rep · junior',
+    });
+    const moved = entries.find((e) => e.action === 'member.role-changed');
+    expect(JSON.parse(moved?.after ?? '{}')).toHaveProperty('role');
+    expect(entries.at(-1)?.action).toBe('policy.applied');
+    expect((await run(cwd, 'audit', 'verify')).code).toBe(0);
     const again = await run(cwd, 'plan');
     expect(again.code).toBe(0);
     const reapply = await run(cwd, 'apply', '--yes');
     expect(reapply.out).toBe('Nothing to change: the host matches the policy.\n');
-  }, 30_000);
+  }, 90_000);
 
   it('prints the plan as JSON with the duties left to the gateway', async () => {
     const { cwd } = await workspace();
@@ -127,7 +134,7 @@ describe('tiergate plan, apply and drift', () => {
     };
     expect(json.plan.counts.rolesToCreate).toBe(3);
     expect(json.rowLevelEntitled).toBe(true);
-  }, 30_000);
+  }, 90_000);
 
   it('reports a role changed by hand as drift, and reverts it', async () => {
     const { cwd, sandbox } = await workspace();
@@ -150,7 +157,7 @@ describe('tiergate plan, apply and drift', () => {
       code: 0,
       out: 'No drift: the host is as the last apply left it.\n',
     });
-  }, 30_000);
+  }, 90_000);
 
   it('asks for a host when there is no sandbox here, and for an apply before drift', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'tiergate-sync-'));
@@ -202,7 +209,7 @@ describe('tiergate plan, apply and drift', () => {
     expect((await run(cwd, 'validate', 'tiergate.policy.yaml', '--host', url)).err).toMatch(
       /--host needs --api-key/,
     );
-  }, 30_000);
+  }, 90_000);
 
   it('refuses a policy that does not fit the host, listing why', async () => {
     const { cwd } = await workspace();
@@ -216,7 +223,7 @@ describe('tiergate plan, apply and drift', () => {
     const { code, err } = await run(cwd, 'plan');
     expect(code).toBe(1);
     expect(err).toMatch(/the policy does not fit the host:\n.*invoice/);
-  }, 30_000);
+  }, 90_000);
 
   it("fills the records' tiergateViewers for team scopes on apply, and then has nothing to write", async () => {
     const { cwd } = await workspace();
@@ -246,5 +253,5 @@ describe('tiergate plan, apply and drift', () => {
     expect(again.out).toMatch(/^tiergateViewers: every record is up to date\.$/m);
     const rolesOnly = await run(cwd, 'plan', '--roles-only');
     expect(rolesOnly.out).not.toMatch(/tiergateViewers/);
-  }, 30_000);
+  }, 90_000);
 });

@@ -2,7 +2,7 @@
  * `tiergate plan`, `apply` and `drift`: the policy as Twenty's own roles, the way Terraform
  * plans and applies. Exit codes: 0 nothing to change, 2 changes pending (plan, drift), 1 error.
  */
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { HostError } from '../../host/host-error.js';
@@ -11,7 +11,10 @@ import type { HostPermissionState } from '../../sync/host-state.js';
 import { applyOperations, ApplyError } from '../../sync/apply.js';
 import { formatPlan, planJson, type HostOperation, type HostPlan } from '../../sync/plan.js';
 import { readHostState } from '../../sync/read-host.js';
+import { Journal } from '../../audit/journal-store.js';
+import { openStore, storeOptionsFromEnv, type Store } from '../../store/store.js';
 import { HostOrgError } from '../../sync/host-org.js';
+import { appliedDrafts } from '../../sync/journal-drafts.js';
 import { openSession, planAgainst, type SyncSession } from '../../sync/session.js';
 import { syncViewers, type ViewerSyncResult } from '../../sync/viewers.js';
 import type { Command, ParsedArgs } from '../command.js';
@@ -57,38 +60,51 @@ async function guarded(run: () => Promise<number>): Promise<number> {
 interface Applied {
   readonly target: string;
   readonly why: string;
-  readonly plan?: HostPlan;
-  readonly operations: readonly HostOperation[];
+  /** The host's state before, the plan, and the calls made; absent when nothing changed. */
+  readonly run?: {
+    readonly plan: HostPlan;
+    readonly before: HostPermissionState;
+    readonly hostCalls: number;
+    readonly viewers?: readonly ViewerSyncResult[];
+  };
   readonly state: HostPermissionState;
-  readonly viewers?: readonly ViewerSyncResult[];
 }
 
 /**
- * Records what was applied: an append-only journal entry (who, when, why, each change with its
- * before and after, the host calls made) and the state drift compares against.
+ * Records what was applied: the changes (each with its before and after, who and why) in the
+ * audit journal, in the store (PostgreSQL at DATABASE_URL, else PGlite in .tiergate/store), and
+ * the state drift compares against in .tiergate/applied-state.json.
  */
 async function record(io: CliIo, applied: Applied): Promise<void> {
   await mkdir(join(io.cwd, '.tiergate'), { recursive: true });
-  const { plan, viewers = [] } = applied;
-  const entry = {
-    at: new Date().toISOString(),
-    by: userInfo().username,
-    host: applied.target,
-    why: applied.why,
-    ...(plan === undefined
-      ? {}
-      : {
-          changes: {
-            roles: plan.roles.filter((r) => r.change !== 'unchanged'),
-            assignments: plan.assignments,
-          },
-        }),
-    operations: applied.operations,
-    ...(viewers.length > 0 ? { viewers } : {}),
-  };
-  await appendFile(join(io.cwd, '.tiergate', 'journal.jsonl'), `${JSON.stringify(entry)}\n`, {
-    mode: 0o600,
-  });
+  if (applied.run !== undefined) {
+    const drafts = appliedDrafts({
+      ...applied.run,
+      actor: userInfo().username,
+      why: applied.why,
+      host: applied.target,
+      after: applied.state,
+    });
+    let store: Store;
+    try {
+      store = await openStore(storeOptionsFromEnv(io.env, io.cwd));
+    } catch (error) {
+      throw new CliError(
+        `the changes were applied, but the journal cannot be opened to record them: ${(error as Error).message}`,
+        EXIT.failed,
+      );
+    }
+    try {
+      await store.migrate();
+      const journal = await Journal.open(store, { cwd: io.cwd });
+      const entries = await journal.append(drafts);
+      io.stderr.write(
+        `Journaled as entries ${entries[0]?.seq ?? '?'}–${entries.at(-1)?.seq ?? '?'} (tiergate audit log).\n`,
+      );
+    } finally {
+      await store.close();
+    }
+  }
   await writeFile(stateFile(io), `${JSON.stringify(applied.state, null, 2)}\n`, { mode: 0o600 });
 }
 
@@ -233,7 +249,8 @@ export const applyCommand: Command = {
 (so no member loses a record its new role's predicates expect there), then the roles in a safe
 order (roles before assignments, members moved before a role is deleted, never the last admin).
 On a host error it stops and says which change failed; run it again to converge. Records each
-apply in .tiergate/journal.jsonl and the applied state in .tiergate/applied-state.json (for drift).
+change in the audit journal (tiergate audit log; the store is PostgreSQL at $DATABASE_URL, else
+.tiergate/store) and the applied state in .tiergate/applied-state.json (for drift).
 
 Options:
 ${HOST_HELP}
@@ -247,12 +264,7 @@ ${ROLES_ONLY_HELP}
       const pending = await viewerStep(io, host, session, args, true);
       if (session.plan.empty && staleCount(pending) === 0) {
         io.stdout.write('Nothing to change: the host matches the policy.\n');
-        await record(io, {
-          target,
-          why: 'tiergate apply (nothing to change)',
-          operations: [],
-          state: session.compiled.state,
-        });
+        await record(io, { target, why: 'tiergate apply', state: session.compiled.state });
         return EXIT.ok;
       }
       io.stdout.write(
@@ -263,18 +275,20 @@ ${ROLES_ONLY_HELP}
       const viewers =
         staleCount(pending) === 0 ? [] : await viewerStep(io, host, session, args, false);
       const mutations = await execute(io, host, session.operations, session.reading.roleIds);
+      const viewerCalls = viewers.reduce((n, r) => n + r.calls, 0);
       await record(io, {
         target,
         why: 'tiergate apply',
-        plan: session.plan,
-        operations: session.operations,
+        run: {
+          plan: session.plan,
+          before: session.reading.state,
+          hostCalls: mutations + viewerCalls,
+          viewers,
+        },
         state: session.compiled.state,
-        viewers,
       });
       io.stdout.write(describeViewers(viewers, true));
-      io.stdout.write(
-        `Applied: ${mutations + viewers.reduce((n, r) => n + r.calls, 0)} host calls.\n`,
-      );
+      io.stdout.write(`Applied: ${mutations + viewerCalls} host calls.\n`);
       return EXIT.ok;
     });
   },
@@ -321,8 +335,7 @@ Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
       await record(io, {
         target: (await hostTarget(args, io)).url,
         why: 'tiergate drift --revert',
-        plan,
-        operations,
+        run: { plan, before: reading.state, hostCalls: mutations },
         state: applied,
       });
       io.stdout.write(`Reverted: ${mutations} host calls.\n`);
