@@ -1,0 +1,134 @@
+/**
+ * The add-on's event pipeline behind `tiergate serve` (issue #5): workers turning inbox events
+ * into journal entries (with the watchdog's verdicts and tiergateViewers kept current), the
+ * periodic sweep that finds what webhooks missed, and the relay mirroring the journal into
+ * Twenty's audit object. The webhook endpoint (src/server) fills the inbox; this empties it.
+ *
+ * The org is read from the host once at start (org.source: host included); a policy or org
+ * change takes a restart, as `tiergate apply` does its own reading.
+ */
+import { hkdfSync } from 'node:crypto';
+import { Journal } from '../audit/journal-store.js';
+import { OutboxRelay } from '../audit/outbox-relay.js';
+import { resolverName } from '../host/core-schema/names.js';
+import type { Host } from '../host/host.js';
+import { compilePolicy } from '../policy/engine.js';
+import type { Policy } from '../policy/schema.js';
+import type { Store } from '../store/store.js';
+import { compileHostState } from '../sync/compile.js';
+import { HELPER_FIELD } from '../sync/compile-fields.js';
+import { pullOrg } from '../sync/host-org.js';
+import { rlsEntitled } from '../sync/session.js';
+import { ViewerIndex } from '../sync/viewers.js';
+import { sweep, type SweepResult } from './sweep.js';
+import { EventWorker, type BatchResult } from './worker.js';
+
+export interface PipelineOptions {
+  readonly store: Store;
+  readonly host: Host;
+  readonly policy: Policy;
+  /** Where the key ring and checkpoint file live (the installation's directory). */
+  readonly cwd: string;
+  /** Tiergate's secret key (src/sync/secret-box.ts); the watchdog's hash key derives from it. */
+  readonly secretKey: Uint8Array;
+  readonly workerId: string;
+  /** Between sweeps; 0 turns the periodic sweep off (sweepNow still works). */
+  readonly sweepEveryMs?: number;
+  readonly log?: (line: string) => void;
+  readonly now?: () => Date;
+}
+
+export interface Pipeline {
+  readonly journal: Journal;
+  /** The objects the sweep reads: those the policy governs. */
+  readonly objects: readonly string[];
+  workOnce(): Promise<BatchResult>;
+  sweepNow(): Promise<SweepResult[]>;
+  relayOnce(): Promise<{ delivered: number; failed: number; parked: number }>;
+  /** Starts the loops (workers, relay, periodic sweep) until `stop`. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** The watchdog's keyed-hash key: derived, never the secret key itself. */
+export function redactKeyOf(secretKey: Uint8Array): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', secretKey, '', 'tiergate.watchdog.redact.v1', 32));
+}
+
+export async function openPipeline(options: PipelineOptions): Promise<Pipeline> {
+  const { store, host, log } = options;
+  const [org, model, rls] = await Promise.all([
+    pullOrg(host, options.policy),
+    host.dataModel.get(),
+    rlsEntitled(host.metadata),
+  ]);
+  for (const problem of org.problems) log?.(`org: ${problem.member}: ${problem.message}`);
+  const compiled = compileHostState(org.policy, model, { rlsEntitled: rls });
+  const journal = await Journal.open(store, {
+    cwd: options.cwd,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const index = new ViewerIndex(org.policy, compiled.viewerScopes);
+  const worker = new EventWorker({
+    store,
+    journal,
+    policy: org.policy,
+    engine: compilePolicy(org.policy),
+    redactKey: redactKeyOf(options.secretKey),
+    workerId: options.workerId,
+    viewers: {
+      index,
+      async write(object, recordId, viewers) {
+        const metadata = model.object(object);
+        if (metadata === undefined) throw new Error(`no object ${object} on the host`);
+        await host.core.request(
+          `mutation TiergateSetRecordViewers($id: UUID!, $viewers: [String!]) {
+  ${resolverName(metadata, 'updateOne')}(id: $id, data: { ${HELPER_FIELD}: $viewers }) { id }
+}`,
+          { id: recordId, viewers: [...viewers] },
+        );
+      },
+    },
+    ...(options.now ? { now: options.now } : {}),
+    ...(log ? { log } : {}),
+  });
+  const relay = new OutboxRelay(store, host, {
+    backoff: { baseMs: 1_000, maxMs: 300_000 },
+    ...(log ? { log } : {}),
+    onParked: (row, error) =>
+      log?.(
+        `ALERT: journal entry ${row.entry.journalSeq} could not reach the CRM's audit object: ${error}`,
+      ),
+  });
+  const governed = new Set(Object.keys(org.policy.objects));
+  for (const role of Object.values(org.policy.roles))
+    for (const name of Object.keys(role.objects)) governed.add(name);
+  const objects = [...governed]
+    .filter((name) => model.object(name) !== undefined && model.object(name)?.isSystem !== true)
+    .sort();
+
+  const controller = new AbortController();
+  const loops: Promise<unknown>[] = [];
+  const sweepNow = () => sweep(host, store, objects, options.now ? { now: options.now } : {});
+  return {
+    journal,
+    objects,
+    workOnce: () => worker.runOnce(),
+    sweepNow,
+    relayOnce: () => relay.runOnce(),
+    start() {
+      loops.push(worker.run(controller.signal), relay.run(controller.signal));
+      const every = options.sweepEveryMs ?? 5 * 60_000;
+      if (every > 0) {
+        const timer = setInterval(() => {
+          sweepNow().catch((error: unknown) => log?.(`sweep failed: ${String(error)}`));
+        }, every);
+        controller.signal.addEventListener('abort', () => clearInterval(timer));
+      }
+    },
+    async stop() {
+      controller.abort();
+      await Promise.allSettled(loops);
+    },
+  };
+}
