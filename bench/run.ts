@@ -5,12 +5,14 @@
  */
 import { runAuditBench } from './audit.js';
 import { runEngineBench } from './engine.js';
+import { runIntakeBench } from './intake.js';
 import { runSyncBench } from './sync.js';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<number>>> = {
   engine: runEngineBench,
   sync: runSyncBench,
   audit: runAuditBench,
+  intake: runIntakeBench,
 };
 
 function usage(): string {

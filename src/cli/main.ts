@@ -7,6 +7,7 @@ import { explainCommand } from './commands/explain.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { orgCommand } from './commands/org.js';
 import { auditCommand } from './commands/audit.js';
+import { serveCommand } from './commands/serve.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { schemaCommand } from './commands/schema.js';
 import { applyCommand, driftCommand, planCommand } from './commands/sync.js';
@@ -27,6 +28,7 @@ const COMMANDS: readonly Command[] = [
   uninstallCommand,
   orgCommand,
   auditCommand,
+  serveCommand,
 ];
 
 function mainHelp(): string {

@@ -2,7 +2,7 @@
  * The add-on's event pipeline behind `tiergate serve` (issue #5): workers turning inbox events
  * into journal entries (with the watchdog's verdicts and tiergateViewers kept current), the
  * periodic sweep that finds what webhooks missed, and the relay mirroring the journal into
- * Twenty's audit object. The webhook endpoint (src/server) fills the inbox; this empties it.
+ * Twenty's audit object. The webhook endpoint (intake-app.ts) fills the inbox; this empties it.
  *
  * The org is read from the host once at start (org.source: host included); a policy or org
  * change takes a restart, as `tiergate apply` does its own reading.

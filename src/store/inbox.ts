@@ -116,18 +116,44 @@ function toEvent(row: Selectable<WebhookInboxTable>): InboxEvent {
   };
 }
 
-/** Stores the event unless its body or its dedupe key is already in the inbox. */
+/** Stores the event unless its body, its dedupe key or its record version is already there. */
 export async function insertIfNew(
   db: Executor,
   event: NewInboxEvent,
 ): Promise<'inserted' | 'duplicate'> {
-  // Due at once by the same clock that claims it (the caller's, not the database's).
-  const receivedAt = event.receivedAt ?? new Date();
-  const inserted = await db
-    .insertInto(INBOX)
-    .values({
+  const [result] = await insertManyIfNew(db, [event]);
+  return result ?? 'duplicate';
+}
+
+/**
+ * Stores each event unless its body, its dedupe key or its record version is already in the
+ * inbox or earlier in the same batch; the results are in the order of `events`.
+ */
+export async function insertManyIfNew(
+  db: Executor,
+  events: readonly NewInboxEvent[],
+): Promise<('inserted' | 'duplicate')[]> {
+  const results: ('inserted' | 'duplicate')[] = [];
+  const rows = [];
+  const seen = new Set<string>();
+  const shas: string[] = [];
+  for (const event of events) {
+    const sha = bodySha256(event.body);
+    const keys = [`b${sha}`, `k${event.dedupeKey}`];
+    if (event.recordVersion != null)
+      keys.push(`v${JSON.stringify([event.objectName, event.recordId, event.recordVersion])}`);
+    if (keys.some((k) => seen.has(k))) {
+      results.push('duplicate');
+      shas.push('');
+      continue;
+    }
+    for (const k of keys) seen.add(k);
+    results.push('inserted'); // provisional: settled below by what the database took
+    shas.push(sha);
+    const receivedAt = event.receivedAt ?? new Date();
+    rows.push({
       body: event.body,
-      body_sha256: bodySha256(event.body),
+      body_sha256: sha,
       dedupe_key: event.dedupeKey,
       event_name: event.eventName,
       object_name: event.objectName,
@@ -135,13 +161,19 @@ export async function insertIfNew(
       record_version: event.recordVersion ?? null,
       received_at: receivedAt,
       next_attempt_at: receivedAt,
-    })
-    // No conflict target: a clash on any unique key (body, dedupe key, record version) is a
-    // duplicate.
+    });
+  }
+  if (rows.length === 0) return results;
+  const inserted = await db
+    .insertInto(INBOX)
+    .values(rows)
     .onConflict((conflict) => conflict.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted === undefined ? 'duplicate' : 'inserted';
+    .returning('body_sha256')
+    .execute();
+  const taken = new Set(inserted.map((r) => r.body_sha256));
+  return results.map((result, i) =>
+    result === 'inserted' && taken.has(shas[i] ?? '') ? 'inserted' : 'duplicate',
+  );
 }
 
 export interface ClaimOptions {

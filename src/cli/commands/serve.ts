@@ -1,0 +1,151 @@
+/**
+ * `tiergate serve`: runs the add-on server (issue 5 point 2, the intake): Twenty's webhooks on
+ * POST /webhooks/twenty, persisted to the store's inbox before they are acknowledged, with
+ * GET /healthz, GET /readyz and GET /metrics. The store is PostgreSQL at $DATABASE_URL, else
+ * PGlite in .tiergate/store, migrated on start. The webhook secret is $TIERGATE_WEBHOOK_SECRET,
+ * else the one `tiergate install` sealed in .tiergate/installation.json; without one the server
+ * does not start (it would refuse every webhook). Logs are JSON lines on standard output, with
+ * secrets redacted; the human messages go to standard error. Stops on Ctrl-C (io.signal).
+ */
+import { startServer, type RunningServer } from '../../events/server.js';
+import { createLogger } from '../../events/logger.js';
+import { WEBHOOK_PATH } from '../../events/intake-app.js';
+import { openStore, storeOptionsFromEnv, StoreError, type Store } from '../../store/store.js';
+import { INSTALLATION_FILE, readInstallation } from '../../sync/installation.js';
+import { open, SECRET_KEY_VARIABLE, secretKey } from '../../sync/secret-box.js';
+import type { Command } from '../command.js';
+import { CliError, EXIT, type CliIo } from '../io.js';
+
+export const DEFAULT_SERVE_PORT = 3031;
+export const WEBHOOK_SECRET_VARIABLE = 'TIERGATE_WEBHOOK_SECRET';
+
+function portOf(value: string | boolean | undefined): number {
+  if (value === undefined) return DEFAULT_SERVE_PORT;
+  const port = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || port > 65_535)
+    throw new CliError(`usage: --port takes a port number from 0 to 65535, not "${String(value)}"`);
+  return port;
+}
+
+function bindOf(value: string | boolean | undefined): string {
+  if (value === undefined) return '127.0.0.1';
+  if (typeof value !== 'string' || !/^[0-9A-Za-z.:-]+$/.test(value))
+    throw new CliError(
+      `usage: --bind takes an address to listen on (127.0.0.1, 0.0.0.0, ::), not "${String(value)}"`,
+    );
+  return value;
+}
+
+/** The webhook secret and where it came from (for the start message; never the value). */
+async function webhookSecretOf(io: CliIo): Promise<{ secret: string; source: string }> {
+  const fromEnv = io.env[WEBHOOK_SECRET_VARIABLE];
+  if (fromEnv !== undefined && fromEnv !== '')
+    return { secret: fromEnv, source: `$${WEBHOOK_SECRET_VARIABLE}` };
+  const installation = await readInstallation(io.cwd).catch((error: unknown) => {
+    throw new CliError(
+      `cannot read ${INSTALLATION_FILE}: ${(error as Error).message}`,
+      EXIT.failed,
+    );
+  });
+  if (installation?.sealedWebhookSecret == null) {
+    throw new CliError(
+      `no webhook secret: ${installation === undefined ? `there is no ${INSTALLATION_FILE} here` : `${INSTALLATION_FILE} holds no webhook secret`}. ` +
+        `Run \`tiergate install --addon-url <this server's public URL>\` here first (its webhook ` +
+        `then points at <URL>${WEBHOOK_PATH}), or set $${WEBHOOK_SECRET_VARIABLE}.`,
+      EXIT.failed,
+    );
+  }
+  try {
+    const key = await secretKey(io.env, io.cwd);
+    return { secret: open(installation.sealedWebhookSecret, key), source: INSTALLATION_FILE };
+  } catch (error) {
+    throw new CliError(
+      `cannot open the webhook secret sealed in ${INSTALLATION_FILE}: ${(error as Error).message} ` +
+        `(is $${SECRET_KEY_VARIABLE}, or .tiergate/secret.key, the key install used?)`,
+      EXIT.failed,
+    );
+  }
+}
+
+async function openMigratedStore(io: CliIo): Promise<Store> {
+  let store: Store;
+  try {
+    store = await openStore(storeOptionsFromEnv(io.env, io.cwd));
+  } catch (error) {
+    if (error instanceof StoreError) throw new CliError(error.message, EXIT.failed);
+    throw error;
+  }
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    if (error instanceof StoreError) throw new CliError(error.message, EXIT.failed);
+    throw error;
+  }
+  return store;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: "Run the add-on server: Twenty's webhooks into the inbox, health, readiness, metrics.",
+  usage: 'tiergate serve [--port N] [--bind ADDR]',
+  help: `Serves, on http://<bind>:<port>:
+  POST ${WEBHOOK_PATH}   Twenty's webhooks: signature checked (401 with the reason), JSON of up
+                           to 1 MiB, de-duplicated, stored before the 200
+  GET  /healthz            200 while the process runs
+  GET  /readyz             200 when the store answers and the webhook secret is known, else 503
+  GET  /metrics            Prometheus metrics
+
+The store is PostgreSQL at $DATABASE_URL, else an embedded database in .tiergate/store; its
+schema is brought up to date on start. The webhook secret is $${WEBHOOK_SECRET_VARIABLE}, else
+the one \`tiergate install --addon-url URL\` sealed in ${INSTALLATION_FILE} (opened with
+$${SECRET_KEY_VARIABLE} or .tiergate/secret.key); without one, serve does not start.
+
+Options:
+  --port N       port to listen on (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
+  --bind ADDR    address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  -h, --help     show this help
+
+Logs are JSON lines on standard output, secrets redacted; messages go to standard error.
+Stops on Ctrl-C, finishing the requests in flight.`,
+  options: { port: { type: 'string' }, bind: { type: 'string' } },
+  async run(args, io) {
+    if (args.positionals.length > 0)
+      throw new CliError(`usage: serve takes no arguments, not "${args.positionals[0] ?? ''}"`);
+    const port = portOf(args.values.port);
+    const bind = bindOf(args.values.bind);
+    const { secret, source } = await webhookSecretOf(io);
+    const store = await openMigratedStore(io);
+    const logger = createLogger({
+      destination: { write: (line: string) => void io.stdout.write(line) },
+      secrets: () => [secret, io.env[SECRET_KEY_VARIABLE]],
+    });
+    let running: RunningServer;
+    try {
+      running = await startServer({
+        store,
+        webhookSecret: () => secret,
+        logger,
+        port,
+        bind,
+        ...(io.signal ? { signal: io.signal } : {}),
+      });
+    } catch (error) {
+      await store.close();
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new CliError(
+        code === 'EADDRINUSE'
+          ? `port ${port} is in use on ${bind}; pick another with --port`
+          : `cannot listen on ${bind}:${port}: ${(error as Error).message}`,
+        EXIT.failed,
+      );
+    }
+    io.stderr.write(
+      `Tiergate is serving on ${running.url} (webhooks: ${running.url}${WEBHOOK_PATH})\n` +
+        `  store: ${store.location}\n  webhook secret: from ${source}\nPress Ctrl-C to stop.\n`,
+    );
+    await running.closed;
+    io.stderr.write('Tiergate stopped.\n');
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,98 @@
+/**
+ * What the intake needs from a Twenty webhook body (HOST-CONTRACT.md §A): the event name
+ * (`<nameSingular>.<action>`), the object's singular name, the record's id, the webhook's id
+ * and the event date. The body is decoded as strict UTF-8 and parsed once, only to read these;
+ * what is stored is always the raw body, never re-serialised JSON (RELIABILITY.md §1 d).
+ */
+import { inboxDedupeKey, recordVersion } from '../store/inbox.js';
+
+export interface WebhookEventFields {
+  readonly eventName: string;
+  readonly objectName: string;
+  readonly recordId: string;
+  readonly webhookId: string;
+  readonly eventDate: string;
+  readonly dedupeKey: string;
+  /** The record's version (`updatedAt`, and `deletedAt` if set), shared with the sweep's. */
+  readonly recordVersion: string | null;
+}
+
+export type ParsedWebhook =
+  | { readonly ok: true; readonly text: string; readonly fields: WebhookEventFields }
+  | {
+      readonly ok: false;
+      readonly status: 400 | 422;
+      readonly error: 'bad-encoding' | 'bad-json' | 'invalid-event';
+      readonly message: string;
+    };
+
+const ACTIONS = new Set(['created', 'updated', 'deleted', 'destroyed', 'restored', 'upserted']);
+const EVENT_NAME = /^([A-Za-z][A-Za-z0-9_]*)\.([a-z]+)$/;
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && value.length <= 512;
+}
+
+/** Decodes, parses and checks a webhook body; never throws. */
+export function parseWebhook(raw: Uint8Array): ParsedWebhook {
+  let text: string;
+  try {
+    text = decoder.decode(raw);
+  } catch {
+    return { ok: false, status: 400, error: 'bad-encoding', message: 'body is not valid UTF-8' };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch (error) {
+    return {
+      ok: false,
+      status: 400,
+      error: 'bad-json',
+      message: `body is not JSON: ${(error as Error).message}`,
+    };
+  }
+  const invalid = (message: string): ParsedWebhook => ({
+    ok: false,
+    status: 422,
+    error: 'invalid-event',
+    message,
+  });
+  if (!isObject(body)) return invalid('body is not a JSON object');
+  const { eventName, objectMetadata, record, webhookId, eventDate } = body;
+  if (!nonEmptyString(eventName)) return invalid('eventName is missing or not a string');
+  const name = EVENT_NAME.exec(eventName);
+  if (name === null || !ACTIONS.has(name[2] ?? ''))
+    return invalid(`eventName "${eventName.slice(0, 64)}" is not <object>.<action>`);
+  if (!isObject(objectMetadata) || !nonEmptyString(objectMetadata.nameSingular))
+    return invalid('objectMetadata.nameSingular is missing or not a string');
+  const objectName = objectMetadata.nameSingular;
+  if (objectName !== name[1])
+    return invalid(
+      `eventName "${eventName}" does not name objectMetadata.nameSingular "${objectName}"`,
+    );
+  if (!isObject(record) || !nonEmptyString(record.id))
+    return invalid('record.id is missing or not a string');
+  if (!nonEmptyString(webhookId)) return invalid('webhookId is missing or not a string');
+  if (!nonEmptyString(eventDate) || Number.isNaN(Date.parse(eventDate)))
+    return invalid('eventDate is missing or not a date');
+  const recordId = record.id;
+  return {
+    ok: true,
+    text,
+    fields: {
+      eventName,
+      objectName,
+      recordId,
+      webhookId,
+      eventDate,
+      dedupeKey: inboxDedupeKey({ webhookId, eventName, recordId, eventDate }),
+      recordVersion: recordVersion(record),
+    },
+  };
+}
