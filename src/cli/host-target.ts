@@ -2,12 +2,15 @@
  * Which Twenty host a command talks to, the same way for every command that talks to one:
  * the URL from `--host`, else the installation record (.tiergate/installation.json, written by
  * `tiergate install`), else the local sandbox's connection file (.tiergate/sandbox.json); the
- * key from `--api-key`, else `$TIERGATE_API_KEY`, else the sandbox's admin key.
+ * key from `--api-key`, else `$TIERGATE_API_KEY`, else the add-on's own key that install sealed
+ * in the installation record (when the URL is the installation's and the command asks for it),
+ * else the sandbox's admin key.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectHost, type Host } from '../host/host.js';
 import { readInstallation } from '../sync/installation.js';
+import { open, secretKey } from '../sync/secret-box.js';
 import type { ParsedArgs } from './command.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 
@@ -47,13 +50,24 @@ async function sandboxFile(io: CliIo): Promise<{ url?: string; adminKey?: string
 }
 
 /** The host and key to use; a usage error naming what to give when nothing says. */
-export async function hostTarget(args: ParsedArgs, io: CliIo): Promise<HostTarget> {
+export async function hostTarget(
+  args: ParsedArgs,
+  io: CliIo,
+  options: {
+    /** Fall back to the add-on's own key (not for install and uninstall, which manage it). */
+    readonly addonKey?: boolean;
+  } = {},
+): Promise<HostTarget> {
   const installed = await readInstallation(io.cwd).catch((error: unknown) => {
     throw new CliError((error as Error).message, EXIT.failed);
   });
   const sandbox = await sandboxFile(io);
   const url = flag(args, 'host') ?? installed?.hostUrl ?? sandbox?.url;
-  const apiKey = flag(args, 'api-key') ?? io.env.TIERGATE_API_KEY ?? sandbox?.adminKey;
+  const sealed =
+    options.addonKey === true && installed?.sealedApiKey != null && url === installed.hostUrl
+      ? await secretKey(io.env, io.cwd).then((key) => open(installed.sealedApiKey ?? '', key))
+      : undefined;
+  const apiKey = flag(args, 'api-key') ?? io.env.TIERGATE_API_KEY ?? sealed ?? sandbox?.adminKey;
   if (url !== undefined && apiKey !== undefined && apiKey !== '') return { url, apiKey };
   throw new CliError(
     url === undefined

@@ -61,7 +61,7 @@ async function policyFor(
   policy: Policy,
 ): Promise<{ policy: Policy; aliases: ReadonlyMap<string, string> }> {
   if (!namesHost(args) && policy.org.source !== 'host') return { policy, aliases: new Map() };
-  const target = await hostTarget(args, io).catch((error: unknown) => {
+  const target = await hostTarget(args, io, { addonKey: true }).catch((error: unknown) => {
     if (error instanceof CliError && policy.org.source === 'host' && !namesHost(args))
       throw new CliError(
         `org.source is host, so explain reads members from Twenty: ${error.message}`,

@@ -63,7 +63,7 @@ came from Twenty. Exit codes: 0 every member placed, 1 some left out or an error
     const file =
       typeof args.values.policy === 'string' ? args.values.policy : 'tiergate.policy.yaml';
     const policy = await readPolicy(io, file);
-    const target = await hostTarget(args, io);
+    const target = await hostTarget(args, io, { addonKey: true });
     const host = connectTarget(target);
     let org;
     try {

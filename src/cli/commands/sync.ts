@@ -41,7 +41,7 @@ ${HOST_TARGET_HELP}; it needs the ROLES flag
   --json          print the plan as JSON`;
 
 async function hostOf(args: ParsedArgs, io: CliIo): Promise<Host> {
-  return connectTarget(await hostTarget(args, io));
+  return connectTarget(await hostTarget(args, io, { addonKey: true }));
 }
 
 const stateFile = (io: CliIo): string => join(io.cwd, '.tiergate', 'applied-state.json');
