@@ -13,8 +13,18 @@ import { WEBHOOK_PATH } from '../../events/intake-app.js';
 import { openStore, storeOptionsFromEnv, StoreError, type Store } from '../../store/store.js';
 import { INSTALLATION_FILE, readInstallation } from '../../sync/installation.js';
 import { open, SECRET_KEY_VARIABLE, secretKey } from '../../sync/secret-box.js';
-import type { Command } from '../command.js';
-import { CliError, EXIT, type CliIo } from '../io.js';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { openPipeline, type Pipeline } from '../../events/pipeline.js';
+import type { Command, ParsedArgs } from '../command.js';
+import {
+  connectTarget,
+  HOST_TARGET_HELP,
+  HOST_TARGET_OPTIONS,
+  hostTarget,
+} from '../host-target.js';
+import { CliError, EXIT, readPolicy, type CliIo } from '../io.js';
 
 export const DEFAULT_SERVE_PORT = 3031;
 export const WEBHOOK_SECRET_VARIABLE = 'TIERGATE_WEBHOOK_SECRET';
@@ -85,10 +95,58 @@ async function openMigratedStore(io: CliIo): Promise<Store> {
   return store;
 }
 
+function minutesOf(value: string | boolean | undefined): number {
+  if (value === undefined) return 5;
+  const minutes = Number(value);
+  if (typeof value !== 'string' || !Number.isFinite(minutes) || minutes < 0)
+    throw new CliError(
+      `usage: --sweep-minutes takes a number of minutes (0: off), not "${String(value)}"`,
+    );
+  return minutes;
+}
+
+/**
+ * The pipeline behind the intake, when there is a policy to judge events by: workers, the
+ * sweep and the relay to the host's audit object. Without a policy file, events are only stored.
+ */
+async function pipelineOf(
+  args: ParsedArgs,
+  io: CliIo,
+  store: Store,
+  log: (line: string) => void,
+): Promise<Pipeline | undefined> {
+  const given = typeof args.values.policy === 'string' ? args.values.policy : undefined;
+  const file = given ?? 'tiergate.policy.yaml';
+  if (given === undefined && !existsSync(join(io.cwd, file))) {
+    io.stderr.write(
+      `No ${file} here: webhooks are stored but not processed (give --policy FILE to process them).\n`,
+    );
+    return undefined;
+  }
+  const policy = await readPolicy(io, file);
+  const host = connectTarget(await hostTarget(args, io, { addonKey: true }));
+  const pipeline = await openPipeline({
+    store,
+    host,
+    policy,
+    cwd: io.cwd,
+    secretKey: await secretKey(io.env, io.cwd),
+    workerId: `${hostname()}:${process.pid}`,
+    sweepEveryMs: minutesOf(args.values['sweep-minutes']) * 60_000,
+    log,
+  });
+  pipeline.start();
+  io.stderr.write(
+    `  processing: ${file}, sweeping ${pipeline.objects.join(', ')}, journal mirrored to the host's audit object\n`,
+  );
+  return pipeline;
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: "Run the add-on server: Twenty's webhooks into the inbox, health, readiness, metrics.",
-  usage: 'tiergate serve [--port N] [--bind ADDR]',
+  usage:
+    'tiergate serve [--port N] [--bind ADDR] [--policy FILE] [--host URL --api-key KEY] [--sweep-minutes N]',
   help: `Serves, on http://<bind>:<port>:
   POST ${WEBHOOK_PATH}   Twenty's webhooks: signature checked (401 with the reason), JSON of up
                            to 1 MiB, de-duplicated, stored before the 200
@@ -101,14 +159,29 @@ schema is brought up to date on start. The webhook secret is $${WEBHOOK_SECRET_V
 the one \`tiergate install --addon-url URL\` sealed in ${INSTALLATION_FILE} (opened with
 $${SECRET_KEY_VARIABLE} or .tiergate/secret.key); without one, serve does not start.
 
+With a policy (./tiergate.policy.yaml or --policy), stored events are then processed: each
+change is checked against the policy and journaled (tiergate audit log), violations included;
+a sweep every few minutes finds changes whose webhook never came; and the journal is mirrored
+into the host's tiergateAuditEntry object. The host is the installation's, read with the
+add-on's own key unless --host/--api-key say otherwise.
+
 Options:
-  --port N       port to listen on (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
-  --bind ADDR    address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
-  -h, --help     show this help
+  --port N            port to listen on (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
+  --bind ADDR         address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --policy FILE       the policy events are judged by (default ./tiergate.policy.yaml)
+${HOST_TARGET_HELP}
+  --sweep-minutes N   minutes between sweeps (default 5; 0 turns the sweep off)
+  -h, --help          show this help
 
 Logs are JSON lines on standard output, secrets redacted; messages go to standard error.
 Stops on Ctrl-C, finishing the requests in flight.`,
-  options: { port: { type: 'string' }, bind: { type: 'string' } },
+  options: {
+    port: { type: 'string' },
+    bind: { type: 'string' },
+    policy: { type: 'string' },
+    ...HOST_TARGET_OPTIONS,
+    'sweep-minutes': { type: 'string' },
+  },
   async run(args, io) {
     if (args.positionals.length > 0)
       throw new CliError(`usage: serve takes no arguments, not "${args.positionals[0] ?? ''}"`);
@@ -120,6 +193,14 @@ Stops on Ctrl-C, finishing the requests in flight.`,
       destination: { write: (line: string) => void io.stdout.write(line) },
       secrets: () => [secret, io.env[SECRET_KEY_VARIABLE]],
     });
+    // The pipeline stops before the server closes the store.
+    const stopping = new AbortController();
+    let pipeline: Pipeline | undefined;
+    io.signal?.addEventListener(
+      'abort',
+      () => void (pipeline?.stop() ?? Promise.resolve()).finally(() => stopping.abort()),
+      { once: true },
+    );
     let running: RunningServer;
     try {
       running = await startServer({
@@ -128,7 +209,7 @@ Stops on Ctrl-C, finishing the requests in flight.`,
         logger,
         port,
         bind,
-        ...(io.signal ? { signal: io.signal } : {}),
+        signal: stopping.signal,
       });
     } catch (error) {
       await store.close();
@@ -142,9 +223,19 @@ Stops on Ctrl-C, finishing the requests in flight.`,
     }
     io.stderr.write(
       `Tiergate is serving on ${running.url} (webhooks: ${running.url}${WEBHOOK_PATH})\n` +
-        `  store: ${store.location}\n  webhook secret: from ${source}\nPress Ctrl-C to stop.\n`,
+        `  store: ${store.location}\n  webhook secret: from ${source}\n`,
     );
+    try {
+      pipeline = await pipelineOf(args, io, store, (line) => logger.info(line));
+    } catch (error) {
+      await running.close();
+      throw error instanceof CliError
+        ? error
+        : new CliError(`cannot start processing: ${(error as Error).message}`, EXIT.failed);
+    }
+    io.stderr.write('Press Ctrl-C to stop.\n');
     await running.closed;
+    await pipeline?.stop();
     io.stderr.write('Tiergate stopped.\n');
     return EXIT.ok;
   },
