@@ -170,6 +170,14 @@ describe.each(storeBackends())('workers on $name', (backend) => {
     expect(entry?.reason).toBe('found by the sweep (its webhook never arrived)');
   });
 
+  it("marks Tiergate's own tiergateViewers writes done without journaling each one", async () => {
+    await deliver(store, { actor: 'w-ann', id: 'o-7', fields: ['tiergateViewers'] });
+    await deliver(store, { actor: 'w-ann', id: 'o-8', fields: ['tiergateViewers', 'name'] });
+    expect(await (await worker(store, 'w1')).runOnce()).toMatchObject({ claimed: 2, done: 2 });
+    const entries = await (await Journal.open(store, { cwd })).tail(10);
+    expect(entries.map((e) => e.target)).toEqual(['opportunity/o-8']);
+  });
+
   it('retries an event it cannot process and leaves it dead after the last attempt', async () => {
     await insertIfNew(store.db, {
       body: '{"not":"an event"}',

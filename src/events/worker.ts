@@ -17,6 +17,7 @@ import type { Policy } from '../policy/schema.js';
 import type { ViewerIndex } from '../sync/viewers.js';
 import { claimEvents, completeEvent, failEvent, type InboxEvent } from '../store/inbox.js';
 import type { Store } from '../store/store.js';
+import { HELPER_FIELD } from '../sync/compile-fields.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import {
   judge,
@@ -98,6 +99,14 @@ export function recordEventOf(event: InboxEvent): RecordEvent & { readonly swept
   };
 }
 
+/** An update that touched nothing but the helper field Tiergate maintains. */
+function isOwnMaintenance(change: RecordEvent): boolean {
+  const fields = change.updatedFields ?? [];
+  return (
+    change.action === 'updated' && fields.length > 0 && fields.every((f) => f === HELPER_FIELD)
+  );
+}
+
 /** Who made the change, in words, when no member did (an API key, a workflow, the system). */
 function actorLabel(record: Row | undefined, action: RecordAction): string {
   const actor = record?.[action === 'created' ? 'createdBy' : 'updatedBy'];
@@ -165,6 +174,14 @@ export class EventWorker {
   private async processOne(event: InboxEvent): Promise<number> {
     const { store, journal, viewers, workerId } = this.options;
     const change = recordEventOf(event);
+    if (isOwnMaintenance(change)) {
+      // Tiergate's own writes of tiergateViewers: the apply or the worker that made them is
+      // journaled already; an entry per record would only bury the changes people made.
+      if (!(await completeEvent(store.db, event.id, workerId))) {
+        throw new Error(`inbox event ${event.id}: the lease ended before it was done`);
+      }
+      return 0;
+    }
     if (viewers !== undefined) {
       const wanted = viewersUpdate(viewers.index, this.options.policy, change);
       if (wanted !== undefined) await viewers.write(change.object, change.recordId, wanted);
