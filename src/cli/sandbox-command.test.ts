@@ -7,7 +7,7 @@ import { main } from './main.js';
 interface Connection {
   url: string;
   adminKey: string;
-  members: { token: string }[];
+  members: { id: string; token: string }[];
 }
 
 /** Runs `tiergate sandbox …` in-process until `stop` is called. */
@@ -80,9 +80,66 @@ describe('tiergate sandbox', () => {
     const junior = /sales-rep · junior\s+(\d+)\s+\d+\s+readable/.exec(out);
     expect(Number(junior?.[1])).toBeGreaterThan(0);
     expect(Number(junior?.[1])).toBeLessThan(2000);
+    expect(out).toMatch(
+      /Tiergate add-on on http:\/\/127\.0\.0\.1:\d+: changes made in the sandbox/,
+    );
+
+    // A member renames one of its own companies through its own token: the add-on beside the
+    // sandbox receives the webhook, and the change is in the journal under that member.
+    const connection = JSON.parse(
+      readFileSync(join(run.cwd, '.tiergate', 'sandbox.json'), 'utf8'),
+    ) as Connection;
+    let changed: { member: string; company: string } | undefined;
+    for (const member of connection.members) {
+      const found = (await query(
+        `${connection.url}/graphql`,
+        member.token,
+        `{ companies(first: 1, filter: { accountOwnerId: { eq: "${member.id}" } }) { edges { node { id } } } }`,
+      )) as { data?: { companies: { edges: { node: { id: string } }[] } } };
+      const company = found.data?.companies.edges[0]?.node.id;
+      if (company === undefined) continue;
+      const renamed = (await query(
+        `${connection.url}/graphql`,
+        member.token,
+        `mutation { updateCompany(id: "${company}", data: { name: "Renamed in the demo" }) { id } }`,
+      )) as { errors?: unknown };
+      if (renamed.errors === undefined) {
+        changed = { member: member.id, company };
+        break;
+      }
+    }
+    expect(changed).toBeDefined();
+    const addonUrl = /Tiergate add-on on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? '';
+    // Processed once the add-on has accepted deliveries and its inbox has nothing left to do.
+    const settled = async (): Promise<boolean> => {
+      const metrics = await (await fetch(`${addonUrl}/metrics`)).text();
+      const count = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? 'NaN');
+      return (
+        count(/tiergate_webhooks_received_total\{outcome="accepted"\} (\d+)/) > 0 &&
+        count(/tiergate_webhook_inbox_events\{status="pending"\} (\d+)/) === 0 &&
+        count(/tiergate_webhook_inbox_events\{status="processing"\} (\d+)/) === 0
+      );
+    };
+    for (let i = 0; i < 300 && !(await settled()); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     run.stop();
     await expect(run.done).resolves.toBe(0);
-  }, 60_000);
+    const log: string[] = [];
+    await main(['audit', 'log', '--json', '--limit', '50'], {
+      stdout: { write: (text: string) => log.push(text) },
+      stderr: { write: () => undefined },
+      cwd: run.cwd,
+      env: {},
+    });
+    const entries = JSON.parse(log.join('')) as { actor: string; action: string; target: string }[];
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        actor: changed?.member,
+        action: 'record.updated',
+        target: `company/${changed?.company ?? ''}`,
+      }),
+    );
+  }, 150_000);
 
   it('starts an empty workspace with --seed none', async () => {
     const run = runSandbox(['--seed', 'none']);

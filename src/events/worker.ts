@@ -240,11 +240,15 @@ export class EventWorker {
       });
       if (result.claimed === 0) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, idleMs);
-          signal.addEventListener('abort', () => {
+          const wake = () => {
             clearTimeout(timer);
             resolve();
-          });
+          };
+          const timer = setTimeout(() => {
+            signal.removeEventListener('abort', wake);
+            resolve();
+          }, idleMs);
+          signal.addEventListener('abort', wake, { once: true });
         });
       }
     }

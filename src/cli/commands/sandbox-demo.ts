@@ -13,6 +13,11 @@ import { install } from '../../sync/install.js';
 import { tiergateManifest } from '../../sync/manifest.js';
 import { openSession } from '../../sync/session.js';
 import { syncViewers } from '../../sync/viewers.js';
+import { createLogger } from '../../events/logger.js';
+import { openPipeline } from '../../events/pipeline.js';
+import { startServer } from '../../events/server.js';
+import { openStore, storeOptionsFromEnv } from '../../store/store.js';
+import { secretKey } from '../../sync/secret-box.js';
 import { CliError, EXIT, type CliIo } from '../io.js';
 import { renderTable } from '../table.js';
 
@@ -49,7 +54,7 @@ export async function applyDemoPolicy(
   policy: Policy,
   state: () => WorkspaceState,
   addonUrl: string,
-): Promise<void> {
+): Promise<{ readonly webhookSecret: string }> {
   const host = connectHost({ baseUrl: url, token: adminKey, rateLimit: LOCAL_RATE_LIMIT });
   const installed = await install(host, tiergateManifest(), { addonUrl });
   await host.dataModel.refresh();
@@ -95,4 +100,73 @@ export async function applyDemoPolicy(
   io.stdout.write(
     `What members see now, through their own tokens:\n${renderTable(['member', 'role · tier', 'companies', 'opportunities', 'amount'], rows)}\n`,
   );
+  return { webhookSecret: installed.webhook.secret };
+}
+
+/**
+ * The add-on beside the demo sandbox: the webhook intake and the pipeline behind it, so that
+ * what members change in the sandbox lands in the journal (`tiergate audit log`). It listens
+ * before the demo's apply, answering 503 until `activate` gives it the webhook secret: the
+ * apply's own rewrite of every record's tiergateViewers is not worth an inbox of 9,000 events.
+ * The periodic sweep stays off for the same reason (a first sweep would journal the seed).
+ */
+export async function listenDemoAddon(
+  io: CliIo,
+  port: number,
+): Promise<{
+  readonly url: string;
+  activate(options: {
+    readonly url: string;
+    readonly adminKey: string;
+    readonly policy: Policy;
+    readonly webhookSecret: string;
+  }): Promise<void>;
+  stop(): Promise<void>;
+}> {
+  const store = await openStore(storeOptionsFromEnv(io.env, io.cwd));
+  await store.migrate();
+  let secret: string | undefined;
+  // Silent until activated: the apply's deliveries are refused on purpose, not worth a line each.
+  const logger = createLogger({ level: 'silent', secrets: () => [secret] });
+  const intake = await startServer({
+    store,
+    webhookSecret: () => secret,
+    logger,
+    port,
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  let pipeline: { stop(): Promise<void> } | undefined;
+  return {
+    url: intake.url,
+    async activate(options) {
+      const host = connectHost({
+        baseUrl: options.url,
+        token: options.adminKey,
+        rateLimit: LOCAL_RATE_LIMIT,
+      });
+      const opened = await openPipeline({
+        store,
+        host,
+        policy: options.policy,
+        cwd: io.cwd,
+        secretKey: await secretKey(io.env, io.cwd),
+        workerId: 'demo',
+        sweepEveryMs: 0,
+        log: (line) => io.stderr.write(`${line}\n`),
+      });
+      opened.start();
+      pipeline = opened;
+      secret = options.webhookSecret;
+      logger.level = 'warn';
+      io.stdout.write(
+        `Tiergate add-on on ${intake.url}: changes made in the sandbox are checked against the policy and journaled (npx tiergate audit log, once stopped).\n`,
+      );
+    },
+    async stop() {
+      await pipeline?.stop();
+      await intake.close();
+    },
+  };
 }

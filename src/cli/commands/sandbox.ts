@@ -5,7 +5,7 @@ import { startSandboxServer } from '../../sandbox/server.js';
 import { StateFileError } from '../../sandbox/state-file.js';
 import type { Command } from '../command.js';
 import { CliError, EXIT, readPolicy, type CliIo } from '../io.js';
-import { applyDemoPolicy } from './sandbox-demo.js';
+import { applyDemoPolicy, listenDemoAddon } from './sandbox-demo.js';
 
 const DEFAULT_PORT = 3030;
 
@@ -165,19 +165,42 @@ Stops on Ctrl-C.`,
           : []),
       ].join('\n') + '\n',
     );
-    if (policy)
-      await applyDemoPolicy(
+    let addon: Awaited<ReturnType<typeof listenDemoAddon>> | undefined;
+    if (policy) {
+      const sandboxPort = Number(new URL(running.url).port);
+      // With no --addon-url, the add-on runs here too (next to a sandbox on a free port, on one
+      // of its own); another URL is served elsewhere.
+      if (args.values['addon-url'] === undefined) {
+        addon = await listenDemoAddon(io, port === 0 ? 0 : sandboxPort + 1).catch(
+          (error: unknown) => {
+            io.stderr.write(
+              `The add-on could not start (${(error as Error).message}); the sandbox runs without it.\n`,
+            );
+            return undefined;
+          },
+        );
+      }
+      const addonUrl = addon?.url ?? addonUrlOf(args.values['addon-url'], sandboxPort);
+      const { webhookSecret } = await applyDemoPolicy(
         io,
         running.url,
         sandbox.adminKey,
         policy,
         () => sandbox.state(),
-        addonUrlOf(args.values['addon-url'], Number(new URL(running.url).port)),
+        addonUrl,
       );
+      await addon?.activate({
+        url: running.url,
+        adminKey: sandbox.adminKey,
+        policy,
+        webhookSecret,
+      });
+    }
     io.stdout.write('Press Ctrl-C to stop.\n');
     await waitForStop(io.signal);
     await running.close();
     await sandbox.settle();
+    await addon?.stop();
     io.stdout.write('Sandbox stopped.\n');
     return EXIT.ok;
   },
