@@ -152,6 +152,17 @@ describe('tiergate plan, apply and drift', () => {
     const drift = await run(cwd, 'drift');
     expect(drift.code).toBe(2);
     expect(drift.out).toMatch(/~ role rep@junior/);
+    // The hand-made change is journaled: as applied before, as found after.
+    const logged = JSON.parse((await run(cwd, 'audit', 'log', '--json')).out) as {
+      action: string;
+      target: string;
+      before: string | null;
+      after: string | null;
+    }[];
+    const found = logged.find((e) => e.action === 'drift.role');
+    expect(found?.target).toBe('role:rep@junior');
+    expect(JSON.parse(found?.before ?? '{}')).toMatchObject({ canDestroyAllObjectRecords: false });
+    expect(JSON.parse(found?.after ?? '{}')).toMatchObject({ canDestroyAllObjectRecords: true });
     expect((await run(cwd, 'drift', '--revert')).code).toBe(0);
     expect(await run(cwd, 'drift')).toMatchObject({
       code: 0,

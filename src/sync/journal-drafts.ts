@@ -61,3 +61,37 @@ export function appliedDrafts(run: AppliedRun): JournalDraft[] {
     },
   ];
 }
+
+/**
+ * What `tiergate drift` writes when it finds hand-made changes: one entry per role and member
+ * that differs, `before` as the last apply left it, `after` as the host holds it now.
+ */
+export function driftDrafts(drift: {
+  readonly actor: string;
+  readonly host: string;
+  /** The plan from the host back to the applied state. */
+  readonly plan: HostPlan;
+  readonly applied: HostPermissionState;
+  readonly current: HostPermissionState;
+}): JournalDraft[] {
+  const reason = 'changed in Twenty since the last apply (found by tiergate drift)';
+  const base = { actor: drift.actor, reason };
+  return [
+    ...drift.plan.roles
+      .filter((r) => r.change !== 'unchanged')
+      .map((r): JournalDraft => ({
+        ...base,
+        action: 'drift.role',
+        target: `role:${r.key}`,
+        before: roleOf(drift.applied, r.key),
+        after: roleOf(drift.current, r.key),
+      })),
+    ...drift.plan.assignments.map((a): JournalDraft => ({
+      ...base,
+      action: 'drift.member',
+      target: `member:${a.memberId}`,
+      before: { role: a.after },
+      after: a.before === undefined ? null : { role: a.before },
+    })),
+  ];
+}

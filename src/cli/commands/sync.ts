@@ -14,7 +14,8 @@ import { readHostState } from '../../sync/read-host.js';
 import { Journal } from '../../audit/journal-store.js';
 import { openStore, storeOptionsFromEnv, type Store } from '../../store/store.js';
 import { HostOrgError } from '../../sync/host-org.js';
-import { appliedDrafts } from '../../sync/journal-drafts.js';
+import type { JournalDraft } from '../../audit/journal.js';
+import { appliedDrafts, driftDrafts } from '../../sync/journal-drafts.js';
 import { openSession, planAgainst, type SyncSession } from '../../sync/session.js';
 import { syncViewers, type ViewerSyncResult } from '../../sync/viewers.js';
 import type { Command, ParsedArgs } from '../command.js';
@@ -70,6 +71,29 @@ interface Applied {
   readonly state: HostPermissionState;
 }
 
+/** Appends to the audit journal in the store (PostgreSQL at DATABASE_URL, else .tiergate/store). */
+async function journalEntries(io: CliIo, drafts: readonly JournalDraft[]): Promise<void> {
+  let store: Store;
+  try {
+    store = await openStore(storeOptionsFromEnv(io.env, io.cwd));
+  } catch (error) {
+    throw new CliError(
+      `the host was read or changed, but the journal cannot be opened to record it: ${(error as Error).message}`,
+      EXIT.failed,
+    );
+  }
+  try {
+    await store.migrate();
+    const journal = await Journal.open(store, { cwd: io.cwd });
+    const entries = await journal.append(drafts);
+    io.stderr.write(
+      `Journaled as entries ${entries[0]?.seq ?? '?'}–${entries.at(-1)?.seq ?? '?'} (tiergate audit log).\n`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
 /**
  * Records what was applied: the changes (each with its before and after, who and why) in the
  * audit journal, in the store (PostgreSQL at DATABASE_URL, else PGlite in .tiergate/store), and
@@ -85,25 +109,7 @@ async function record(io: CliIo, applied: Applied): Promise<void> {
       host: applied.target,
       after: applied.state,
     });
-    let store: Store;
-    try {
-      store = await openStore(storeOptionsFromEnv(io.env, io.cwd));
-    } catch (error) {
-      throw new CliError(
-        `the changes were applied, but the journal cannot be opened to record them: ${(error as Error).message}`,
-        EXIT.failed,
-      );
-    }
-    try {
-      await store.migrate();
-      const journal = await Journal.open(store, { cwd: io.cwd });
-      const entries = await journal.append(drafts);
-      io.stderr.write(
-        `Journaled as entries ${entries[0]?.seq ?? '?'}–${entries.at(-1)?.seq ?? '?'} (tiergate audit log).\n`,
-      );
-    } finally {
-      await store.close();
-    }
+    await journalEntries(io, drafts);
   }
   await writeFile(stateFile(io), `${JSON.stringify(applied.state, null, 2)}\n`, { mode: 0o600 });
 }
@@ -330,6 +336,16 @@ Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
             : `Drift since the last apply:\n${formatPlan(plan)}\n`,
         );
       if (plan.empty) return EXIT.ok;
+      await journalEntries(
+        io,
+        driftDrafts({
+          actor: userInfo().username,
+          host: (await hostTarget(args, io)).url,
+          plan,
+          applied,
+          current: reading.state,
+        }),
+      );
       if (args.values.revert !== true) return PENDING;
       const mutations = await execute(io, host, operations, reading.roleIds);
       await record(io, {
