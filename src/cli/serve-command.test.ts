@@ -127,7 +127,10 @@ describe('tiergate serve', () => {
   it('serves with the secret sealed by install, stores a signed webhook in .tiergate/store, and stops on its signal', async () => {
     const cwd = emptyDir();
     await installWithSecret(cwd);
-    const run = runServe(cwd, { TIERGATE_SECRET_KEY: KEY.toString('base64') });
+    const run = runServe(cwd, {
+      TIERGATE_SECRET_KEY: KEY.toString('base64'),
+      TIERGATE_LOG_LEVEL: 'debug',
+    });
     const url = await run.ready;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(run.output().err).toContain('webhook secret: from .tiergate/installation.json');

@@ -51,6 +51,8 @@ async function serve(overrides: Partial<ServerOptions> = {}): Promise<TestServer
   const logger = createLogger({
     destination: { write: (line: string) => void lines.push(line) },
     secrets: () => [SECRET],
+    // Every line, accepted deliveries included, so the redaction tests see them all.
+    level: 'debug',
   });
   const server = await startServer({
     store,

@@ -95,6 +95,17 @@ async function openMigratedStore(io: CliIo): Promise<Store> {
   return store;
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** `$TIERGATE_LOG_LEVEL` (default info); an unknown level is a usage error, not a silent default. */
+function logLevelOf(value: string | undefined): (typeof LOG_LEVELS)[number] {
+  if (value === undefined || value === '') return 'info';
+  const level = LOG_LEVELS.find((l) => l === value);
+  if (level === undefined)
+    throw new CliError(`usage: $TIERGATE_LOG_LEVEL takes ${LOG_LEVELS.join(', ')}, not "${value}"`);
+  return level;
+}
+
 function minutesOf(value: string | boolean | undefined): number {
   if (value === undefined) return 5;
   const minutes = Number(value);
@@ -173,7 +184,8 @@ ${HOST_TARGET_HELP}
   --sweep-minutes N   minutes between sweeps (default 5; 0 turns the sweep off)
   -h, --help          show this help
 
-Logs are JSON lines on standard output, secrets redacted; messages go to standard error.
+Logs are JSON lines on standard output, secrets redacted ($TIERGATE_LOG_LEVEL: info by default;
+debug adds a line per accepted webhook); messages go to standard error.
 Stops on Ctrl-C, finishing the requests in flight.`,
   options: {
     port: { type: 'string' },
@@ -192,6 +204,7 @@ Stops on Ctrl-C, finishing the requests in flight.`,
     const logger = createLogger({
       destination: { write: (line: string) => void io.stdout.write(line) },
       secrets: () => [secret, io.env[SECRET_KEY_VARIABLE]],
+      level: logLevelOf(io.env.TIERGATE_LOG_LEVEL),
     });
     // The pipeline stops before the server closes the store.
     const stopping = new AbortController();
