@@ -13,6 +13,7 @@ import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { answer } from '../sandbox/server.js';
 import type { SandboxRecord } from '../sandbox/workspace.js';
 import {
+  appendCheckpoint,
   appendJournalRows,
   findOutboxEntry,
   lastJournalRow,
@@ -28,6 +29,7 @@ import { chainEntries, GENESIS_PREV_HASH } from './journal.js';
 import {
   auditRecordId,
   auditRecordOf,
+  checkpointRecordOf,
   OutboxRelay,
   type OutboxRelayOptions,
   type RelayRun,
@@ -273,6 +275,24 @@ describe('OutboxRelay', () => {
 
     expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0, parked: 0 });
     expect(sends).toHaveLength(3);
+  });
+
+  it('mirrors a signed checkpoint once all its entries are there, once, beside them', async () => {
+    const { sandbox, host } = await world();
+    const time = fakeTime();
+    const entries = await appendEntries(6, time.now());
+    const head = entries[3] as JournalRow;
+    const checkpoint = { seq: 4, hash: head.hash, at: head.at, keyId: 'k1', signature: 'c2ln' };
+    await appendCheckpoint(store.db, checkpoint);
+    const relay = new OutboxRelay(store, host, relayOptions(time));
+    await relay.runOnce();
+    await relay.runOnce();
+    const mirrored = auditRecords(sandbox).filter((r) => r.action === 'journal.checkpoint');
+    expect(mirrored).toHaveLength(1);
+    expect(mirrored[0]).toMatchObject(checkpointRecordOf(checkpoint));
+    expect(mirrored[0]).toMatchObject({ sequence: 4, hash: head.hash, after: checkpoint });
+    // The journal's own records are all there too, and only they carry entry ids.
+    expect(auditRecords(sandbox)).toHaveLength(7);
   });
 
   it('leaves one record, not two, when an entry the host already holds is delivered again', async () => {

@@ -20,6 +20,7 @@
  * Order: a run stops at the first failed batch and `run` waits for its retry, so entries reach
  * the host in seq order unless a row is refused for good. Each record carries its `sequence`.
  */
+import { createHash } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { objectTypeNames, resolverName } from '../host/core-schema/names.js';
 import { HOST_BATCH_SIZE } from '../host/batch.js';
@@ -27,10 +28,14 @@ import { HostError } from '../host/host-error.js';
 import type { Host } from '../host/host.js';
 import { backoffDelay } from '../host/retry.js';
 import {
+  checkpointsToMirror,
   claimOutbox,
+  deliveredThrough,
+  markCheckpointsMirrored,
   markDelivered,
   markOutboxFailed,
   OUTBOX_MAX_ATTEMPTS,
+  type Checkpoint,
   type ClaimedOutboxRow,
   type JournalRow,
 } from '../store/journal-rows.js';
@@ -124,6 +129,35 @@ export function auditRecordOf(
     [field('after', manifest)]: parseDocument(entry.seq, 'after', entry.after),
     [field('hash', manifest)]: entry.hash,
     [field('previousHash', manifest)]: entry.prevHash === GENESIS_PREV_HASH ? null : entry.prevHash,
+  };
+}
+
+/**
+ * A signed checkpoint as a record of the audit object (issue #5: checkpoints are kept outside
+ * the journal's table, in a file and in the host): action `journal.checkpoint`, its `hash` the
+ * entry hash it vouches for, `after` the whole checkpoint with its signature, and an id derived
+ * from the signature so that mirroring it twice leaves one record.
+ */
+export function checkpointRecordOf(
+  checkpoint: Checkpoint,
+  manifest: Manifest = tiergateManifest(),
+): AuditRecord {
+  manifestObject(AUDIT_OBJECT, manifest);
+  const idSource = createHash('sha256')
+    .update(`tiergate.checkpoint.v1\n${checkpoint.seq}\n${checkpoint.signature}`)
+    .digest('hex');
+  return {
+    id: auditRecordId(idSource),
+    [field('sequence', manifest)]: checkpoint.seq,
+    [field('occurredAt', manifest)]: checkpoint.at,
+    [field('actor', manifest)]: 'tiergate',
+    [field('action', manifest)]: 'journal.checkpoint',
+    [field('subject', manifest)]: `journal through entry ${checkpoint.seq}`,
+    [field('reason', manifest)]: null,
+    [field('before', manifest)]: null,
+    [field('after', manifest)]: { ...checkpoint },
+    [field('hash', manifest)]: checkpoint.hash,
+    [field('previousHash', manifest)]: null,
   };
 }
 
@@ -290,9 +324,34 @@ export class OutboxRelay {
         break;
       }
     }
+    if (retryInMs === undefined) await this.mirrorCheckpoints();
     return retryInMs === undefined
       ? { delivered, failed, parked }
       : { delivered, failed, parked, retryInMs };
+  }
+
+  /**
+   * Puts into the host the checkpoints whose entries are all there; a failure is logged and the
+   * next run tries again (the ids make a repeat harmless).
+   */
+  private async mirrorCheckpoints(): Promise<void> {
+    try {
+      const through = await deliveredThrough(this.store.db);
+      const due = await checkpointsToMirror(this.store.db, {
+        deliveredThrough: through,
+        limit: this.batchSize,
+      });
+      if (due.length === 0) return;
+      const data = due.map((cp) => checkpointRecordOf(cp, this.manifest));
+      await this.host.core.request<Record<string, unknown>>(this.mutation, { data });
+      await markCheckpointsMirrored(
+        this.store.db,
+        due.map((cp) => cp.seq),
+        this.now(),
+      );
+    } catch (error) {
+      this.log(`audit outbox: checkpoints not mirrored to the host yet: ${messageOf(error)}`);
+    }
   }
 
   /**

@@ -227,6 +227,51 @@ export async function appendCheckpoint(db: Executor, checkpoint: Checkpoint): Pr
 }
 
 /** The checkpoint with the highest seq, or undefined. */
+/**
+ * Checkpoints whose entries have all reached the host (`delivered` through their seq) but which
+ * have not been mirrored there themselves, lowest seq first.
+ */
+export async function checkpointsToMirror(
+  db: Executor,
+  options: { readonly deliveredThrough: number; readonly limit: number },
+): Promise<Checkpoint[]> {
+  const rows = await db
+    .selectFrom(CHECKPOINT)
+    .selectAll()
+    .where('mirrored_at', 'is', null)
+    .where('seq', '<=', options.deliveredThrough)
+    .orderBy('seq')
+    .limit(options.limit)
+    .execute();
+  return rows.map(toCheckpoint);
+}
+
+/** Marks checkpoints as mirrored to the host. */
+export async function markCheckpointsMirrored(
+  db: Executor,
+  seqs: readonly number[],
+  at: Date,
+): Promise<void> {
+  if (seqs.length === 0) return;
+  await db.updateTable(CHECKPOINT).set({ mirrored_at: at }).where('seq', 'in', seqs).execute();
+}
+
+/** The highest seq such that every outbox row up to it is delivered; 0 when none is. */
+export async function deliveredThrough(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom(OUTBOX)
+    .select((eb) => eb.fn.min('journal_seq').as('first'))
+    .where('status', '!=', 'delivered')
+    .executeTakeFirst();
+  const firstUndelivered = row?.first ?? null;
+  if (firstUndelivered !== null) return firstUndelivered - 1;
+  const last = await db
+    .selectFrom(OUTBOX)
+    .select((eb) => eb.fn.max('journal_seq').as('last'))
+    .executeTakeFirst();
+  return last?.last ?? 0;
+}
+
 export async function lastCheckpoint(db: Executor): Promise<Checkpoint | undefined> {
   const row = await db
     .selectFrom(CHECKPOINT)

@@ -127,10 +127,21 @@ const inboxRecordVersion: Migration = {
   },
 };
 
+/** When a checkpoint reached the host's audit object (null: not yet), so each goes once. */
+const checkpointMirrored: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .alterTable('tiergate_audit_checkpoint')
+      .addColumn('mirrored_at', 'timestamptz')
+      .execute();
+  },
+};
+
 /** Every migration, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_inbox_record_version': inboxRecordVersion,
+  '0003_checkpoint_mirrored': checkpointMirrored,
 };
 
 export const migrationProvider: MigrationProvider = {

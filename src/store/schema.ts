@@ -71,6 +71,8 @@ export interface AuditCheckpointTable {
   at: string;
   key_id: string;
   signature: string;
+  /** When the relay put it into the host's audit object; null until then. */
+  mirrored_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface AuditOutboxTable {

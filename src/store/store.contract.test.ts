@@ -29,6 +29,9 @@ import {
   lastCheckpoint,
   lastJournalRow,
   markDelivered,
+  checkpointsToMirror,
+  deliveredThrough,
+  markCheckpointsMirrored,
   markOutboxFailed,
   readJournalRows,
   type JournalRow,
@@ -94,7 +97,11 @@ describe.each(storeBackends())('the store on $name', (backend) => {
   describe('migrations', () => {
     it('creates every table on a fresh database, and a second migrate applies nothing', async () => {
       expect(store.kind).toBe(backend.kind);
-      expect(firstMigration.applied).toEqual(['0001_initial', '0002_inbox_record_version']);
+      expect(firstMigration.applied).toEqual([
+        '0001_initial',
+        '0002_inbox_record_version',
+        '0003_checkpoint_mirrored',
+      ]);
       expect(await store.migrate()).toEqual({ applied: [] });
       expect(await other.migrate()).toEqual({ applied: [] });
       const tables = await sql<{ table_name: string }>`
@@ -496,6 +503,36 @@ describe.each(storeBackends())('the store on $name', (backend) => {
       expect(await lastCheckpoint(store.db)).toEqual(checkpoint(5));
       await expect(appendCheckpoint(store.db, checkpoint(5))).rejects.toThrow();
     });
+
+    it('offers a checkpoint for mirroring once every entry up to it reached the host, and once only', async () => {
+      await appendJournalRows(store.db, journalRows(1, 5), { outbox: true });
+      const checkpoint = (seq: number) => ({
+        seq,
+        hash: journalRow(seq).hash,
+        at: journalRow(seq).at,
+        keyId: 'k1',
+        signature: `sig-${seq}`,
+      });
+      await appendCheckpoint(store.db, checkpoint(2));
+      await appendCheckpoint(store.db, checkpoint(5));
+      const due = async () =>
+        (
+          await checkpointsToMirror(store.db, {
+            deliveredThrough: await deliveredThrough(store.db),
+            limit: 10,
+          })
+        ).map((c) => c.seq);
+      expect(await deliveredThrough(store.db)).toBe(0);
+      expect(await due()).toEqual([]);
+      for (const seq of [1, 2, 4]) await markDelivered(store.db, seq, later(1));
+      expect(await deliveredThrough(store.db)).toBe(2);
+      expect(await due()).toEqual([2]);
+      await markCheckpointsMirrored(store.db, [2], later(2));
+      expect(await due()).toEqual([]);
+      for (const seq of [3, 5]) await markDelivered(store.db, seq, later(3));
+      expect(await deliveredThrough(store.db)).toBe(5);
+      expect(await due()).toEqual([5]);
+    });
   });
 
   describe('sweep cursors', () => {
@@ -541,7 +578,11 @@ describe('the embedded store in a directory', () => {
     const first = await openStore({ dataDir });
     expect(first.kind).toBe('pglite');
     expect(first.location).toBe(`PGlite in ${dataDir}`);
-    expect((await first.migrate()).applied).toEqual(['0001_initial', '0002_inbox_record_version']);
+    expect((await first.migrate()).applied).toEqual([
+      '0001_initial',
+      '0002_inbox_record_version',
+      '0003_checkpoint_mirrored',
+    ]);
     await setSweepCursor(first.db, cursor);
     await appendJournalRows(first.db, journalRows(1, 2), { outbox: true });
     await first.close();
