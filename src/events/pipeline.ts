@@ -35,6 +35,8 @@ export interface PipelineOptions {
   /** Between sweeps; 0 turns the periodic sweep off (sweepNow still works). */
   readonly sweepEveryMs?: number;
   readonly log?: (line: string) => void;
+  /** Violations and parked audit entries, one line each (default: `log`, marked ALERT). */
+  readonly alert?: (line: string) => void;
   readonly now?: () => Date;
 }
 
@@ -91,6 +93,11 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     },
     ...(options.now ? { now: options.now } : {}),
     ...(log ? { log } : {}),
+    ...(options.alert
+      ? { alert: options.alert }
+      : log
+        ? { alert: (line) => log(`ALERT: ${line}`) }
+        : {}),
   });
   const relay = new OutboxRelay(store, host, {
     backoff: { baseMs: 1_000, maxMs: 300_000 },

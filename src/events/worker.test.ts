@@ -129,8 +129,17 @@ describe.each(storeBackends())('workers on $name', (backend) => {
       fields: ['name'],
       record: { ownerId: 'w-sue' },
     });
-    const result = await (await worker(store, 'w1')).runOnce();
+    const alerts: string[] = [];
+    const result = await (
+      await worker(store, 'w1', { alert: (line: string) => alerts.push(line) })
+    ).runOnce();
     expect(result).toMatchObject({ done: 2, violations: 2 });
+    expect(alerts).toEqual([
+      'violation (journal entry 2): w-ann may not edit amount, notes of this opportunity',
+      expect.stringMatching(
+        /^violation \(journal entry 4\): w-ann may not update this opportunity/,
+      ),
+    ]);
     const entries = await (await Journal.open(store, { cwd })).tail(10);
     expect(entries.map((e) => [e.action, e.target])).toEqual([
       ['record.updated', 'opportunity/o-2'],

@@ -51,6 +51,8 @@ export interface WorkerOptions {
   readonly retryDelayMs?: (attempts: number) => number;
   readonly now?: () => Date;
   readonly log?: (line: string) => void;
+  /** Called once per violation, after it is journaled. */
+  readonly alert?: (line: string) => void;
 }
 
 export interface BatchResult {
@@ -187,12 +189,17 @@ export class EventWorker {
       if (wanted !== undefined) await viewers.write(change.object, change.recordId, wanted);
     }
     const { drafts, violations } = this.drafts(change);
-    await store.transaction(async (trx) => {
-      await journal.append(drafts, { trx });
+    const entries = await store.transaction(async (trx) => {
+      const appended = await journal.append(drafts, { trx });
       if (!(await completeEvent(trx, event.id, workerId))) {
         throw new Error(`inbox event ${event.id}: the lease ended before it was journaled`);
       }
+      return appended;
     });
+    // The alert: once committed, each violation is said at once (serve logs it at warn); its
+    // entry reaches the CRM's audit object through the relay.
+    for (const entry of entries.filter((e) => e.action.startsWith('violation.')))
+      this.options.alert?.(`violation (journal entry ${entry.seq}): ${entry.reason ?? ''}`);
     return violations;
   }
 

@@ -124,7 +124,7 @@ async function pipelineOf(
   args: ParsedArgs,
   io: CliIo,
   store: Store,
-  log: (line: string) => void,
+  logger: { info(msg: string): void; warn(msg: string): void },
 ): Promise<Pipeline | undefined> {
   const given = typeof args.values.policy === 'string' ? args.values.policy : undefined;
   const file = given ?? 'tiergate.policy.yaml';
@@ -144,7 +144,8 @@ async function pipelineOf(
     secretKey: await secretKey(io.env, io.cwd),
     workerId: `${hostname()}:${process.pid}`,
     sweepEveryMs: minutesOf(args.values['sweep-minutes']) * 60_000,
-    log,
+    log: (line) => logger.info(line),
+    alert: (line) => logger.warn(`ALERT: ${line}`),
   });
   pipeline.start();
   io.stderr.write(
@@ -239,7 +240,7 @@ Stops on Ctrl-C, finishing the requests in flight.`,
         `  store: ${store.location}\n  webhook secret: from ${source}\n`,
     );
     try {
-      pipeline = await pipelineOf(args, io, store, (line) => logger.info(line));
+      pipeline = await pipelineOf(args, io, store, logger);
     } catch (error) {
       await running.close();
       throw error instanceof CliError
