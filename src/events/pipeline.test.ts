@@ -165,8 +165,13 @@ roles:
 
     // The relay mirrors the whole journal into the sandbox's audit object.
     for (;;) if ((await pipeline.relayOnce()).delivered === 0) break;
+    // …and each signed checkpoint beside them (the first is signed with the first entries).
     const mirrored = Object.values(sandbox.state().records.tiergateAuditEntry ?? {});
-    expect(mirrored).toHaveLength((await pipeline.journal.tail(10_000)).length);
+    const checkpoints = mirrored.filter((r) => r.action === 'journal.checkpoint');
+    expect(mirrored.length - checkpoints.length).toBe((await pipeline.journal.tail(10_000)).length);
+    const report = await pipeline.journal.verify();
+    expect(checkpoints.length).toBe(report.ok ? report.checkpointsChecked : -1);
+    expect(checkpoints.length).toBeGreaterThan(0);
     await pipeline.stop();
   }, 120_000);
 });
