@@ -8,23 +8,11 @@ import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
 import { createSandbox } from '../sandbox/sandbox.js';
 import { installationSchema } from '../sync/installation.js';
 import { open, secretKey } from '../sync/secret-box.js';
-import { main } from './main.js';
+import { runCli as run } from './run.test-support.js';
 
 const BASE_URL = 'http://twenty.test';
 const ADMIN_KEY = 'admin-key-for-install-command-tests';
 const server = mswServer();
-
-async function run(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    cwd,
-    env: {},
-  });
-  return { code, out, err };
-}
 
 const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'tiergate-install-'));
 

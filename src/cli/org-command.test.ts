@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
-import { main } from './main.js';
+import { runCli as run } from './run.test-support.js';
 
 const ADMIN_KEY = 'admin-key-for-org-tests';
 let running: RunningSandbox | undefined;
@@ -50,21 +50,6 @@ interface World {
   readonly cwd: string;
   readonly sandbox: Sandbox;
   readonly members: readonly { id: string; email: string }[];
-}
-
-async function run(
-  cwd: string,
-  ...argv: string[]
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    cwd,
-    env: {},
-  });
-  return { code, out, err };
 }
 
 /** Sets tiergate* fields of a workspace member through Twenty's core API, as an admin would. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
-import { main } from './main.js';
+import { runCli as run } from './run.test-support.js';
 
 const ADMIN_KEY = 'admin-key-for-sync-tests';
 let running: RunningSandbox | undefined;
@@ -63,21 +63,6 @@ async function workspace(): Promise<{ cwd: string; sandbox: Sandbox }> {
   );
   writeFileSync(join(cwd, 'tiergate.policy.yaml'), policyFor(sandbox));
   return { cwd, sandbox };
-}
-
-async function run(
-  cwd: string,
-  ...argv: string[]
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    cwd,
-    env: {},
-  });
-  return { code, out, err };
 }
 
 describe('tiergate plan, apply and drift', () => {

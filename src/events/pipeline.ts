@@ -15,7 +15,7 @@ import type { Host } from '../host/host.js';
 import { compilePolicy } from '../policy/engine.js';
 import type { Policy } from '../policy/schema.js';
 import type { Store } from '../store/store.js';
-import { compileHostState } from '../sync/compile.js';
+import { compileHostState, governedObjectNames } from '../sync/compile.js';
 import { HELPER_FIELD } from '../sync/compile-fields.js';
 import { pullOrg } from '../sync/host-org.js';
 import { rlsEntitled } from '../sync/session.js';
@@ -59,6 +59,7 @@ export function redactKeyOf(secretKey: Uint8Array): Uint8Array {
 
 export async function openPipeline(options: PipelineOptions): Promise<Pipeline> {
   const { store, host, log } = options;
+  const alert = options.alert ?? (log ? (line: string) => log(`ALERT: ${line}`) : undefined);
   const [org, model, rls] = await Promise.all([
     pullOrg(host, options.policy),
     host.dataModel.get(),
@@ -93,26 +94,19 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     },
     ...(options.now ? { now: options.now } : {}),
     ...(log ? { log } : {}),
-    ...(options.alert
-      ? { alert: options.alert }
-      : log
-        ? { alert: (line) => log(`ALERT: ${line}`) }
-        : {}),
+    ...(alert ? { alert } : {}),
   });
   const relay = new OutboxRelay(store, host, {
     backoff: { baseMs: 1_000, maxMs: 300_000 },
     ...(log ? { log } : {}),
     onParked: (row, error) =>
-      log?.(
-        `ALERT: journal entry ${row.entry.journalSeq} could not reach the CRM's audit object: ${error}`,
+      alert?.(
+        `journal entry ${row.entry.journalSeq} could not reach the CRM's audit object: ${error}`,
       ),
   });
-  const governed = new Set(Object.keys(org.policy.objects));
-  for (const role of Object.values(org.policy.roles))
-    for (const name of Object.keys(role.objects)) governed.add(name);
-  const objects = [...governed]
-    .filter((name) => model.object(name) !== undefined && model.object(name)?.isSystem !== true)
-    .sort();
+  const objects = governedObjectNames(org.policy).filter(
+    (name) => model.object(name) !== undefined && model.object(name)?.isSystem !== true,
+  );
 
   const controller = new AbortController();
   const loops: Promise<unknown>[] = [];

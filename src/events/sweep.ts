@@ -9,10 +9,9 @@
  * Soft-deleted records are included (Twenty's findMany hides them unless the filter names
  * `deletedAt`); a destroyed record is gone and only its webhook can tell.
  */
-import { z } from 'zod';
 import { resolverName } from '../host/core-schema/names.js';
 import type { Host } from '../host/host.js';
-import { allNodes } from '../host/paging.js';
+import { allRecords } from '../host/paging.js';
 import { recordSelection } from '../host/record-selection.js';
 import { getSweepCursor, setSweepCursor } from '../store/cursors.js';
 import { inboxDedupeKey, insertIfNew, recordVersion } from '../store/inbox.js';
@@ -39,11 +38,6 @@ export interface SweepResult {
   /** The cursor after the sweep. */
   readonly cursor: string;
 }
-
-const page = z.object({
-  edges: z.array(z.object({ node: z.record(z.string(), z.unknown()) })),
-  pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
-});
 
 /** The event a webhook would have carried for this record version. */
 function eventNameOf(object: string, record: Readonly<Record<string, unknown>>): string {
@@ -81,14 +75,13 @@ export async function sweepObject(
   let enqueued = 0;
   let latest = cursor?.updatedAt ?? EPOCH;
   let latestId = cursor?.recordId ?? '';
-  const pages = (text: string) =>
-    allNodes('TiergateSweep', async (after) => {
-      const data = await host.core.request<Record<string, unknown>>(text, {
-        first: options.pageSize ?? 60,
-        after,
-        since: since.toISOString(),
-      });
-      return page.parse(data[findMany]);
+  const pages = (document: string) =>
+    allRecords(host.core, {
+      operation: 'TiergateSweep',
+      document,
+      resolver: findMany,
+      variables: { since: since.toISOString() },
+      ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     });
   for (const pass of passes)
     for await (const record of pages(pass)) {

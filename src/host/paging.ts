@@ -1,4 +1,6 @@
 /** Cursor paging over Twenty's connections (`edges { node cursor }`, `pageInfo`), as an iterator. */
+import { HOST_BATCH_SIZE } from './batch.js';
+import type { HostClient } from './client.js';
 import { HostError } from './host-error.js';
 
 export interface Connection<TNode> {
@@ -30,4 +32,52 @@ export async function* allNodes<TNode>(
     seen.add(next);
     after = next;
   }
+}
+
+type Row = Record<string, unknown>;
+
+const isRow = (value: unknown): value is Row =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A findMany answer as a connection of plain records; a HostError names what is off. */
+function recordConnection(operation: string, value: unknown): Connection<Row> {
+  const connection = isRow(value) ? value : undefined;
+  const edges = connection?.edges;
+  const pageInfo = connection?.pageInfo;
+  if (
+    !Array.isArray(edges) ||
+    !edges.every((edge) => isRow(edge) && isRow(edge.node)) ||
+    !isRow(pageInfo) ||
+    typeof pageInfo.hasNextPage !== 'boolean'
+  ) {
+    throw new HostError({
+      operation,
+      message: 'the host answered a page of records in an unexpected shape',
+    });
+  }
+  return connection as unknown as Connection<Row>;
+}
+
+/**
+ * Every record a core findMany query returns, page after page. `document` takes `$first` and
+ * `$after` (and whatever `variables` adds); `resolver` is the field the records are under.
+ */
+export function allRecords(
+  client: HostClient,
+  options: {
+    readonly operation: string;
+    readonly document: string;
+    readonly resolver: string;
+    readonly variables?: Readonly<Record<string, unknown>>;
+    readonly pageSize?: number;
+  },
+): AsyncGenerator<Row, void, undefined> {
+  return allNodes(options.operation, async (after) => {
+    const data = await client.request<Row>(options.document, {
+      ...options.variables,
+      first: options.pageSize ?? HOST_BATCH_SIZE,
+      after,
+    });
+    return recordConnection(options.operation, data[options.resolver]);
+  });
 }

@@ -68,13 +68,18 @@ function pathOfObject(policy: Policy, name: string): string {
   return `roles.${role ?? ''}.objects.${name}`;
 }
 
-function governedObjects(ctx: CompileContext): DiscoveredObject[] {
-  const names = new Set(Object.keys(ctx.policy.objects));
-  for (const role of Object.values(ctx.policy.roles)) {
+/** The objects a policy governs: those of `objects` and of every role's `objects`, sorted. */
+export function governedObjectNames(policy: Policy): string[] {
+  const names = new Set(Object.keys(policy.objects));
+  for (const role of Object.values(policy.roles)) {
     for (const name of Object.keys(role.objects)) names.add(name);
   }
+  return [...names].sort(compareText);
+}
+
+function governedObjects(ctx: CompileContext): DiscoveredObject[] {
   const objects: DiscoveredObject[] = [];
-  for (const name of [...names].sort(compareText)) {
+  for (const name of governedObjectNames(ctx.policy)) {
     const object = ctx.model.object(name);
     const path = pathOfObject(ctx.policy, name);
     if (object === undefined) {

@@ -11,11 +11,10 @@
  * A record whose owner is outside the org has no viewers: only members with `all` see it, as the
  * engine decides. The watchdog keeps the field current between applies (issue #5).
  */
-import { z } from 'zod';
 import { resolverName } from '../host/core-schema/names.js';
 import type { DataModelSnapshot } from '../host/data-model.js';
 import type { Host } from '../host/host.js';
-import { allNodes } from '../host/paging.js';
+import { allRecords } from '../host/paging.js';
 import { chunks, HOST_BATCH_SIZE } from '../host/batch.js';
 import { buildOrg } from '../org/org.js';
 import { readPath } from '../policy/condition.js';
@@ -99,11 +98,6 @@ function selection(path: string): string {
   return rest.length === 0 ? head : `${head} { ${selection(rest.join('.'))} }`;
 }
 
-const page = z.object({
-  edges: z.array(z.object({ node: z.record(z.string(), z.unknown()) })),
-  pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
-});
-
 const sameList = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -128,12 +122,11 @@ async function syncObject(
   const pageSize = options.pageSize ?? HOST_BATCH_SIZE; // Twenty's QUERY_MAX_RECORDS
   const stale = new Map<string, { viewers: string[]; ids: string[] }>();
   let records = 0;
-  const nodes = allNodes('TiergateViewers', async (after) => {
-    const data = await host.core.request<Record<string, unknown>>(query, {
-      first: pageSize,
-      after,
-    });
-    return page.parse(data[findMany]);
+  const nodes = allRecords(host.core, {
+    operation: 'TiergateViewers',
+    document: query,
+    resolver: findMany,
+    pageSize,
   });
   for await (const node of nodes) {
     records++;

@@ -41,8 +41,10 @@ const HOST_HELP = `  --policy FILE   the policy (default ./tiergate.policy.yaml)
 ${HOST_TARGET_HELP}; it needs the ROLES flag
   --json          print the plan as JSON`;
 
-async function hostOf(args: ParsedArgs, io: CliIo): Promise<Host> {
-  return connectTarget(await hostTarget(args, io, { addonKey: true }));
+/** The host to sync with, and its URL (for the journal), read once per command. */
+async function hostOf(args: ParsedArgs, io: CliIo): Promise<{ host: Host; url: string }> {
+  const target = await hostTarget(args, io, { addonKey: true });
+  return { host: connectTarget(target), url: target.url };
 }
 
 const stateFile = (io: CliIo): string => join(io.cwd, '.tiergate', 'applied-state.json');
@@ -130,13 +132,13 @@ async function execute(
 async function withSession(
   args: ParsedArgs,
   io: CliIo,
-  then: (session: SyncSession, host: Host) => Promise<number>,
+  then: (session: SyncSession, host: Host, url: string) => Promise<number>,
 ): Promise<number> {
   const policy = await readPolicy(
     io,
     typeof args.values.policy === 'string' ? args.values.policy : 'tiergate.policy.yaml',
   );
-  const host = await hostOf(args, io);
+  const { host, url } = await hostOf(args, io);
   return guarded(async () => {
     const session = await openSession(host, policy);
     if (session.compiled.problems.length > 0) {
@@ -146,7 +148,7 @@ async function withSession(
       );
     }
     warnAboutOrg(io, session);
-    return then(session, host);
+    return then(session, host, url);
   });
 }
 
@@ -265,8 +267,7 @@ ${ROLES_ONLY_HELP}
   -h, --help      show this help`,
   options: { ...SESSION_OPTIONS, yes: { type: 'boolean' } },
   async run(args, io) {
-    return withSession(args, io, async (session, host) => {
-      const target = (await hostTarget(args, io)).url;
+    return withSession(args, io, async (session, host, target) => {
       const pending = await viewerStep(io, host, session, args, true);
       if (session.plan.empty && staleCount(pending) === 0) {
         io.stdout.write('Nothing to change: the host matches the policy.\n');
@@ -324,7 +325,7 @@ Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
         EXIT.failed,
       );
     }
-    const host = await hostOf(args, io);
+    const { host, url } = await hostOf(args, io);
     return guarded(async () => {
       const reading = await readHostState(host.metadata);
       const { plan, operations } = planAgainst(applied, reading);
@@ -340,7 +341,7 @@ Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
         io,
         driftDrafts({
           actor: userInfo().username,
-          host: (await hostTarget(args, io)).url,
+          host: url,
           plan,
           applied,
           current: reading.state,
@@ -349,7 +350,7 @@ Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
       if (args.values.revert !== true) return PENDING;
       const mutations = await execute(io, host, operations, reading.roleIds);
       await record(io, {
-        target: (await hostTarget(args, io)).url,
+        target: url,
         why: 'tiergate drift --revert',
         run: { plan, before: reading.state, hostCalls: mutations },
         state: applied,
