@@ -161,6 +161,18 @@ export class Engine {
     return plan.fields.statesFor(request.record);
   }
 
+  /**
+   * The field states that hold for every record the member may act on (each `when` cap
+   * applied): what the member may filter, sort, group or aggregate by without learning a value
+   * a cap withholds on some record. Every field is hidden when the action is denied.
+   */
+  fieldFloor(request: Omit<DecisionRequest, 'record'>): Readonly<Record<string, FieldState>> {
+    const plan = this.objectPlan(request.member, request.object);
+    if (!plan) return {};
+    if (this.decideIn(plan, request).effect === 'deny') return plan.fields.hidden;
+    return plan.fields.floor;
+  }
+
   /** One field's state, including fields the policy does not name (they take `default`). */
   fieldState(request: FieldRequest): FieldState {
     const plan = this.objectPlan(request.member, request.object);

@@ -44,6 +44,11 @@ export interface FieldPlan {
   readonly conditional: ReadonlySet<string>;
   /** The same names, all hidden: the answer when the action is denied. */
   readonly hidden: Readonly<Record<string, FieldState>>;
+  /**
+   * The states that hold whatever the record: every `when` cap applied. What an enforcement
+   * point may let a member filter, sort or group by without learning a capped value.
+   */
+  readonly floor: Readonly<Record<string, FieldState>>;
   /** The states of every known field, for a record (its `when` rules applied) or for none. */
   statesFor(record: Row | undefined): Readonly<Record<string, FieldState>>;
   codeFor(field: string, record: Row | undefined): FieldCode;
@@ -122,6 +127,7 @@ function capped(field: SourceField, holds: Holds): FieldCode {
 }
 
 const NOTHING_HOLDS: Holds = () => false;
+const EVERY_CAP_HOLDS: Holds = () => true;
 const holdsOn =
   (record: Row): Holds =>
   (cap) =>
@@ -249,6 +255,7 @@ export function buildFieldPlan(
     codes,
     conditional,
     hidden: fastTable([...names].map((n) => [n, 'hidden'] as const)),
+    floor: fastTable([...names].map((n) => [n, stateOf(codeWith(n, EVERY_CAP_HOLDS))] as const)),
     statesFor: (record) => outcomeOf(record).states,
     codeFor: (name, record) => codeWith(name, record ? holdsOn(record) : NOTHING_HOLDS),
     reasonFor,
