@@ -253,6 +253,7 @@ describe('policyJsonSchema', () => {
       'reviews',
       'monitoring',
       'security',
+      'gateway',
     ]);
     expect(schema.additionalProperties).toBe(false);
   });

@@ -291,6 +291,8 @@ function checkLifecycle(c: Checker): void {
       c.add(['monitoring', i], 'a monitoring rule needs count and window, or outsideHours');
     }
   });
+  for (const [key, member] of Object.entries(c.policy.gateway?.apiKeys ?? {}))
+    c.known('member', member, ['gateway', 'apiKeys', key]);
   security?.stepUp.forEach((action, i) => {
     if (!(STEP_UP_ACTIONS as readonly string[]).includes(action)) {
       c.add(

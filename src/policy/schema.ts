@@ -206,8 +206,35 @@ const securitySchema = z.strictObject({
       absoluteHours: z.number().int().positive(),
     })
     .optional(),
-  export: z.strictObject({ maxRowsWithoutStepUp: z.number().int().nonnegative() }).optional(),
+  export: z
+    .strictObject({
+      maxRowsWithoutStepUp: z.number().int().nonnegative(),
+      /** Extension: the window rows are counted over (ISO 8601 duration); one hour by default. */
+      window: duration.optional(),
+    })
+    .optional(),
 });
+
+const positiveInt = z.number().int().positive({ error: 'must be a positive integer' });
+
+/** Extension: the enforcing gateway (`tiergate gateway`). */
+const gatewaySchema = z.strictObject({
+  /** API key id (as Twenty shows it) → the member whose permissions the key acts with. */
+  apiKeys: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /** GraphQL limits; each unset one keeps its default (src/gateway/limits.ts). */
+  limits: z
+    .strictObject({
+      maxDepth: positiveInt.optional(),
+      maxAliases: positiveInt.optional(),
+      maxCost: positiveInt.optional(),
+      maxTokens: positiveInt.optional(),
+      maxDirectives: positiveInt.optional(),
+      maxPageSize: positiveInt.optional(),
+      maxOperationsPerBatch: positiveInt.optional(),
+    })
+    .default({}),
+});
+export type GatewaySettings = z.infer<typeof gatewaySchema>;
 
 export const policySchema = z
   .strictObject({
@@ -236,6 +263,7 @@ export const policySchema = z
     reviews: z.array(reviewSchema).default([]),
     monitoring: z.array(monitoringRuleSchema).default([]),
     security: securitySchema.optional(),
+    gateway: gatewaySchema.optional(),
   })
   .meta({ title: 'Tiergate policy', description: 'Who may do what in the CRM (POLICY.md).' });
 

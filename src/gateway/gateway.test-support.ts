@@ -1,0 +1,133 @@
+/**
+ * A gateway in front of a running, seeded sandbox, with the demo policy and the seeded
+ * members' own tokens: what the gateway's tests (and its bypass suite) run against.
+ */
+import { readFileSync } from 'node:fs';
+import { compilePolicy, type Engine } from '../policy/engine.js';
+import { loadPolicy } from '../policy/load.js';
+import type { Member, Policy } from '../policy/schema.js';
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
+import type { DeniedEvent } from './graphql/handle.js';
+import { openGateway, type OpenedGateway } from './open.js';
+import { InMemoryTotpSecrets } from './step-up.js';
+
+export const DEMO_POLICY: Policy = loadPolicy(
+  readFileSync(new URL('../../examples/demo/tiergate.policy.yaml', import.meta.url), 'utf8'),
+);
+
+export interface Answer {
+  readonly status: number;
+  readonly body: {
+    readonly data?: Record<string, unknown> | null;
+    readonly errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+  };
+  /** The body as text, to search for values that must not appear. */
+  readonly text: string;
+}
+
+export interface GatewayFixture {
+  readonly sandbox: Sandbox;
+  readonly host: RunningSandbox;
+  readonly gateway: OpenedGateway;
+  readonly policy: Policy;
+  readonly engine: Engine;
+  readonly denials: DeniedEvent[];
+  readonly totp: InMemoryTotpSecrets;
+  /** A member of the policy with this role and tier (the first in the org's order). */
+  member(role: string, tier: string): Member;
+  tokenOf(memberId: string): string;
+  /** POST a GraphQL body to the gateway (or, with `direct`, to the sandbox itself). */
+  graphql(token: string, body: unknown, direct?: boolean): Promise<Answer>;
+  /** A REST call through the gateway (or directly). */
+  rest(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    direct?: boolean,
+  ): Promise<Answer>;
+  /** Every record of an object in the sandbox, as stored. */
+  records(object: string): Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export interface FixtureOptions {
+  readonly policy?: Policy;
+  readonly counts?: { companies?: number; people?: number; opportunities?: number };
+  readonly now?: () => number;
+}
+
+async function call(url: string, init: RequestInit): Promise<Answer> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: Answer['body'];
+  try {
+    body = JSON.parse(text) as Answer['body'];
+  } catch {
+    body = {};
+  }
+  return { status: response.status, body, text };
+}
+
+export async function gatewayFixture(options: FixtureOptions = {}): Promise<GatewayFixture> {
+  const policy = options.policy ?? DEMO_POLICY;
+  const sandbox = await createSandbox({
+    rls: false,
+    seed: 'default',
+    seedCounts: { companies: 80, people: 120, opportunities: 120, ...options.counts },
+    adminKey: 'gateway-test-admin',
+  });
+  const host = await startSandboxServer(sandbox.serverOptions);
+  const denials: DeniedEvent[] = [];
+  const totp = new InMemoryTotpSecrets();
+  const gateway = await openGateway({
+    hostUrl: host.url,
+    apiKey: sandbox.adminKey,
+    policy,
+    totpSecrets: totp,
+    onDenied: (event) => denials.push(event),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const engine = compilePolicy(policy);
+  const tokenOf = (memberId: string): string => {
+    const token = sandbox.state().members.find((m) => m.id === memberId)?.token;
+    if (token === undefined) throw new Error(`no sandbox member ${memberId}`);
+    return token;
+  };
+  return {
+    sandbox,
+    host,
+    gateway,
+    policy,
+    engine,
+    denials,
+    totp,
+    member(role, tier) {
+      const found = policy.org.members.find((m) => m.role === role && m.tier === tier);
+      if (!found) throw new Error(`no ${role} at ${tier} in the policy`);
+      return found;
+    },
+    tokenOf,
+    graphql: (token, body, direct = false) =>
+      call(`${direct ? host.url : gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      }),
+    rest: (token, method, path, body, direct = false) =>
+      call(`${direct ? host.url : gateway.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    records: (object) => Object.values(sandbox.state().records[object] ?? {}),
+    async close() {
+      await gateway.close();
+      await host.close();
+    },
+  };
+}

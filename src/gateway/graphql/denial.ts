@@ -1,0 +1,47 @@
+/**
+ * A request the gateway refuses, with what the caller can act on. The codes are the
+ * extensions Twenty's own errors carry where one fits (FORBIDDEN, BAD_USER_INPUT,
+ * UNAUTHENTICATED), plus the gateway's own (STEP_UP_REQUIRED, LIMIT_EXCEEDED).
+ */
+export type DenialCode =
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'STEP_UP_REQUIRED'
+  | 'LIMIT_EXCEEDED'
+  | 'GATEWAY_ERROR';
+
+const STATUS: Readonly<Record<DenialCode, number>> = {
+  FORBIDDEN: 403,
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  STEP_UP_REQUIRED: 403,
+  LIMIT_EXCEEDED: 400,
+  GATEWAY_ERROR: 503,
+};
+
+export class Denial extends Error {
+  override readonly name = 'Denial';
+  readonly status: number;
+  constructor(
+    readonly code: DenialCode,
+    message: string,
+    /** Machine-readable detail for the caller (never another member's data). */
+    readonly detail: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+}
+
+/** The GraphQL error body of a denial. */
+export function denialBody(denial: Denial): { errors: unknown[] } {
+  return {
+    errors: [
+      {
+        message: denial.message,
+        extensions: { code: denial.code, ...denial.detail },
+      },
+    ],
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * One GraphQL request through the gateway: its body (one operation, or an array of them, each
+ * enforced on its own), the limits, the policy on the request side, the write checks against
+ * the host, the forwarding with the caller's own token, and the policy on the response side.
+ * Every refusal goes to `onDenied` (counted, and journaled when a journal is present).
+ */
+import {
+  GraphQLError,
+  parse,
+  print,
+  validate,
+  valueFromASTUntyped,
+  type DocumentNode,
+} from 'graphql';
+import type { ExportMeter } from '../export-meter.js';
+import { checkBatchSize, checkDocument, checkTokens, type GraphqlLimits } from '../limits.js';
+import type { GatewayModel } from '../model.js';
+import { Denial, denialBody } from './denial.js';
+import { prepareOperation, selectOperation, type Caller } from './prepare.js';
+import { projectResponse } from './respond.js';
+import { runWriteChecks, type HostRead } from './write-checks.js';
+
+export interface GraphqlRequest {
+  readonly query: string;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly operationName: string | undefined;
+}
+
+/** What the host answered: its status and its JSON body. */
+export interface HostAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface DeniedEvent {
+  readonly member: string | undefined;
+  readonly code: string;
+  readonly message: string;
+  readonly object?: string | undefined;
+}
+
+export interface GraphqlDeps {
+  readonly model: GatewayModel;
+  readonly limits: GraphqlLimits;
+  readonly meter?: ExportMeter | undefined;
+  readonly now: () => number;
+  readonly onDenied?: ((event: DeniedEvent) => void) | undefined;
+  /** Reads served to the client, by member (for monitoring). */
+  readonly onRows?: ((member: string, rows: number) => void) | undefined;
+}
+
+export interface GraphqlCall {
+  readonly caller: Caller;
+  /** Sends a request to the host's /graphql with the caller's own token. */
+  readonly forward: (request: GraphqlRequest) => Promise<HostAnswer>;
+}
+
+/** Parsed and validated documents by their text: clients repeat the same few queries. */
+class DocumentCache {
+  readonly #entries = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  constructor(private readonly max = 500) {}
+
+  get(source: string, model: GatewayModel): DocumentNode | readonly GraphQLError[] {
+    const found = this.#entries.get(source);
+    if (found) {
+      this.#entries.delete(source);
+      this.#entries.set(source, found);
+      return found;
+    }
+    let result: DocumentNode | readonly GraphQLError[];
+    try {
+      const document = parse(source, { noLocation: false });
+      const errors = validate(model.schema, document);
+      result = errors.length > 0 ? errors : document;
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      result = [error];
+    }
+    this.#entries.set(source, result);
+    if (this.#entries.size > this.max) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    return result;
+  }
+}
+
+const caches = new WeakMap<GatewayModel, DocumentCache>();
+
+function cacheOf(model: GatewayModel): DocumentCache {
+  let cache = caches.get(model);
+  if (!cache) {
+    cache = new DocumentCache();
+    caches.set(model, cache);
+  }
+  return cache;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The body's operation, or a Denial naming what is malformed. */
+export function readRequest(body: unknown, at = ''): GraphqlRequest {
+  if (!isRecord(body))
+    throw new Denial('BAD_USER_INPUT', `The request${at} must be a JSON object with a query`);
+  const { query, variables, operationName } = body;
+  if (typeof query !== 'string' || query.trim() === '')
+    throw new Denial('BAD_USER_INPUT', `The request${at} has no query string`);
+  if (variables !== undefined && variables !== null && !isRecord(variables))
+    throw new Denial('BAD_USER_INPUT', `variables${at} must be an object`);
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
+    throw new Denial('BAD_USER_INPUT', `operationName${at} must be a string`);
+  return {
+    query,
+    variables: isRecord(variables) ? variables : {},
+    operationName: typeof operationName === 'string' ? operationName : undefined,
+  };
+}
+
+function limitDenial(violation: { message: string; limit: string }): Denial {
+  return new Denial('LIMIT_EXCEEDED', violation.message, { limit: violation.limit });
+}
+
+async function handleOne(
+  request: GraphqlRequest,
+  call: GraphqlCall,
+  deps: GraphqlDeps,
+): Promise<HostAnswer> {
+  const tokens = checkTokens(request.query, deps.limits);
+  if (tokens) throw limitDenial(tokens);
+  const parsed = cacheOf(deps.model).get(request.query, deps.model);
+  if (Array.isArray(parsed)) {
+    return {
+      status: 400,
+      body: {
+        errors: (parsed as readonly GraphQLError[]).map((error) => ({
+          message: error.message,
+          ...(error.locations ? { locations: error.locations } : {}),
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        })),
+      },
+    };
+  }
+  const document = parsed as DocumentNode;
+  // Defaults of variables the client left out, as the host would apply them.
+  const operation = selectOperation(document, request.operationName);
+  const variables: Record<string, unknown> = { ...request.variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (!Object.hasOwn(variables, name) && definition.defaultValue)
+      variables[name] = valueFromASTUntyped(definition.defaultValue);
+  }
+  const violation = checkDocument(document, variables, request.operationName, deps.limits);
+  if (violation) throw limitDenial(violation);
+  const { caller } = call;
+  const prepared = prepareOperation(document, request.operationName, variables, caller, deps.model);
+  if (prepared.kind === 'query' && deps.meter) {
+    const check = deps.meter.check(caller.member, deps.now());
+    if (!check.allowed)
+      throw new Denial(
+        'STEP_UP_REQUIRED',
+        `Step-up required: ${check.rowsInWindow} records read in the window, the limit without step-up is ${check.limit}; confirm a TOTP code at POST /tiergate/step-up`,
+        { rowsInWindow: check.rowsInWindow, limit: check.limit },
+      );
+  }
+  const forward: GraphqlRequest = {
+    query: print(prepared.document),
+    variables: prepared.variables,
+    operationName: prepared.operation.name?.value,
+  };
+  if (prepared.checks.length > 0) {
+    const read: HostRead = async (query, vars) => {
+      const answer = await call.forward({ query, variables: vars, operationName: undefined });
+      return isRecord(answer.body) ? answer.body : { errors: [{ message: 'no JSON answer' }] };
+    };
+    await runWriteChecks(prepared.checks, caller, deps.model, read);
+  }
+  const answer = await call.forward(forward);
+  if (!isRecord(answer.body) || !Object.hasOwn(answer.body, 'data')) return answer;
+  const projected = projectResponse(answer.body.data, prepared, caller, deps.model);
+  if (projected.rows > 0) {
+    deps.meter?.record(caller.member, projected.rows, deps.now());
+    deps.onRows?.(caller.member, projected.rows);
+  }
+  return { status: answer.status, body: { ...answer.body, data: projected.data } };
+}
+
+/** Handles an operation, turning a Denial into its GraphQL error. */
+async function settle(
+  request: () => GraphqlRequest,
+  call: GraphqlCall,
+  deps: GraphqlDeps,
+): Promise<HostAnswer> {
+  try {
+    return await handleOne(request(), call, deps);
+  } catch (error) {
+    if (!(error instanceof Denial)) throw error;
+    deps.onDenied?.({
+      member: call.caller.member,
+      code: error.code,
+      message: error.message,
+      object: typeof error.detail.object === 'string' ? error.detail.object : undefined,
+    });
+    return { status: error.status, body: denialBody(error) };
+  }
+}
+
+/**
+ * A /graphql body: one operation, or an array of them (each enforced on its own; the answer is
+ * the array of answers, with status 200 unless every operation failed alike).
+ */
+export async function handleGraphql(
+  body: unknown,
+  call: GraphqlCall,
+  deps: GraphqlDeps,
+): Promise<HostAnswer> {
+  if (!Array.isArray(body)) return settle(() => readRequest(body), call, deps);
+  const batch = checkBatchSize(body.length, deps.limits);
+  if (batch)
+    return settle(
+      () => {
+        throw limitDenial(batch);
+      },
+      call,
+      deps,
+    );
+  const answers: HostAnswer[] = [];
+  for (const [index, item] of body.entries())
+    answers.push(await settle(() => readRequest(item, ` [${index}]`), call, deps));
+  const statuses = new Set(answers.map((a) => a.status));
+  return {
+    status: statuses.size === 1 ? (answers[0]?.status ?? 200) : 200,
+    body: answers.map((a) => a.body),
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * Who is calling: the bearer token resolved to a workspace member by asking the host
+ * (`currentUser` on the metadata API), or to an API key the policy maps to a member. Answers
+ * are cached by the SHA-256 of the token (never the token itself) for at most `ttlMs`, in a
+ * bounded LRU, so a revoked token stops working within a minute. A token the host rejects, an
+ * API key the policy does not map, or a host that cannot answer is a refusal (fail closed),
+ * worded so the caller can act on it and naming no one else.
+ */
+import { createHash } from 'node:crypto';
+import { Denial } from './graphql/denial.js';
+
+export type Identity =
+  | { readonly kind: 'member'; readonly workspaceMemberId: string }
+  | { readonly kind: 'apiKey'; readonly apiKeyId: string; readonly workspaceMemberId: string };
+
+/** Asks the host who owns a token. */
+export interface IdentityLookup {
+  /** The workspace member behind a user's token; undefined when the host rejects the token. */
+  currentMember(token: string): Promise<{ readonly id: string } | { readonly rejected: string }>;
+  /** Whether the host accepts an API key token (any cheap authenticated call). */
+  acceptsApiKey(token: string): Promise<true | { readonly rejected: string }>;
+}
+
+export interface IdentityOptions {
+  readonly lookup: IdentityLookup;
+  /** API key id → the member whose permissions it acts with (policy `gateway.apiKeys`). */
+  readonly apiKeys: Readonly<Record<string, string>>;
+  readonly ttlMs?: number;
+  readonly maxEntries?: number;
+  readonly now?: () => number;
+}
+
+interface Cached {
+  readonly identity: Identity;
+  readonly until: number;
+}
+
+function base64UrlJson(part: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The API key id a token claims, when it is shaped as Twenty's API key tokens are (a JWT whose
+ * payload has `type: API_KEY`; the key id is `sub`, or `jti` where `sub` is the workspace).
+ * The claim is only a name: the host verifies the token's signature on every forwarded call.
+ */
+export function apiKeyIdOf(token: string): string | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const payload = base64UrlJson(parts[1] as string);
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const claims = payload as Record<string, unknown>;
+  if (claims.type !== 'API_KEY') return undefined;
+  const id = typeof claims.jti === 'string' ? claims.jti : claims.sub;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+export class IdentityResolver {
+  readonly #lookup: IdentityLookup;
+  readonly #apiKeys: Readonly<Record<string, string>>;
+  readonly #ttlMs: number;
+  readonly #max: number;
+  readonly #now: () => number;
+  readonly #cache = new Map<string, Cached>();
+  readonly #pending = new Map<string, Promise<Identity>>();
+
+  constructor(options: IdentityOptions) {
+    this.#lookup = options.lookup;
+    this.#apiKeys = options.apiKeys;
+    this.#ttlMs = Math.min(options.ttlMs ?? 60_000, 60_000);
+    this.#max = options.maxEntries ?? 10_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.#cache.size;
+  }
+
+  /** The caller behind an Authorization header, or a Denial (401/403). */
+  async resolve(authorization: string | undefined): Promise<Identity> {
+    const token = bearerToken(authorization);
+    if (token === undefined)
+      throw new Denial(
+        'UNAUTHENTICATED',
+        'Missing bearer token: send Authorization: Bearer <your Twenty token or API key>',
+      );
+    const key = createHash('sha256').update(token).digest('base64url');
+    const now = this.#now();
+    const cached = this.#cache.get(key);
+    if (cached && cached.until > now) {
+      this.#cache.delete(key);
+      this.#cache.set(key, cached);
+      return cached.identity;
+    }
+    if (cached) this.#cache.delete(key);
+    let pending = this.#pending.get(key);
+    if (!pending) {
+      pending = this.#ask(token).finally(() => this.#pending.delete(key));
+      this.#pending.set(key, pending);
+    }
+    const identity = await pending;
+    this.#cache.set(key, { identity, until: now + this.#ttlMs });
+    while (this.#cache.size > this.#max) {
+      const oldest = this.#cache.keys().next().value;
+      if (oldest === undefined) break;
+      this.#cache.delete(oldest);
+    }
+    return identity;
+  }
+
+  async #ask(token: string): Promise<Identity> {
+    const apiKeyId = apiKeyIdOf(token);
+    try {
+      if (apiKeyId !== undefined) {
+        const member = Object.hasOwn(this.#apiKeys, apiKeyId) ? this.#apiKeys[apiKeyId] : undefined;
+        if (member === undefined)
+          throw new Denial(
+            'FORBIDDEN',
+            `API key ${apiKeyId} is not mapped to a member in the policy (gateway.apiKeys), so the gateway denies it`,
+          );
+        const accepted = await this.#lookup.acceptsApiKey(token);
+        if (accepted !== true)
+          throw new Denial(
+            'UNAUTHENTICATED',
+            `The host rejected this API key: ${accepted.rejected}`,
+          );
+        return { kind: 'apiKey', apiKeyId, workspaceMemberId: member };
+      }
+      const answer = await this.#lookup.currentMember(token);
+      if ('rejected' in answer)
+        throw new Denial('UNAUTHENTICATED', `The host rejected this token: ${answer.rejected}`);
+      return { kind: 'member', workspaceMemberId: answer.id };
+    } catch (error) {
+      if (error instanceof Denial) throw error;
+      throw new Denial(
+        'GATEWAY_ERROR',
+        `Could not identify the caller: the host did not answer (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+  }
+}
+
+/** The lookup over HTTP: the host's metadata and core endpoints, with the caller's token. */
+export function httpIdentityLookup(
+  hostUrl: string,
+  fetchImpl: typeof fetch = fetch,
+): IdentityLookup {
+  const post = async (path: string, token: string, query: string) => {
+    const response = await fetchImpl(new URL(path, hostUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const body = (await response.json().catch(() => undefined)) as
+      { data?: unknown; errors?: { message?: unknown }[] } | undefined;
+    return { status: response.status, body };
+  };
+  const reason = (body: { errors?: { message?: unknown }[] } | undefined, status: number) => {
+    const message = body?.errors?.[0]?.message;
+    return typeof message === 'string' ? message : `HTTP ${status}`;
+  };
+  return {
+    async currentMember(token) {
+      const { status, body } = await post(
+        '/metadata',
+        token,
+        'query TiergateWhoAmI { currentUser { workspaceMember { id } } }',
+      );
+      if (status >= 500) throw new Error(`HTTP ${status}`);
+      const data = body?.data as
+        { currentUser?: { workspaceMember?: { id?: unknown } } } | undefined;
+      const id = data?.currentUser?.workspaceMember?.id;
+      return typeof id === 'string' ? { id } : { rejected: reason(body, status) };
+    },
+    async acceptsApiKey(token) {
+      const { status, body } = await post(
+        '/graphql',
+        token,
+        'query TiergateKeyCheck { __typename }',
+      );
+      if (status >= 500) throw new Error(`HTTP ${status}`);
+      return status === 200 && body?.data !== undefined && !body.errors?.length
+        ? true
+        : { rejected: reason(body, status) };
+    },
+  };
+}

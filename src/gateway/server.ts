@@ -1,0 +1,424 @@
+/**
+ * The gateway's HTTP face: a reverse proxy in front of Twenty's server. GraphQL on `/graphql`
+ * and the REST API under `/rest/` are enforced (src/gateway/graphql, src/gateway/rest.ts);
+ * everything else — the web app's files, the metadata API, SSE, websockets — passes through
+ * unchanged, streamed both ways. Headers an intermediary sets (`X-Forwarded-*`) are the
+ * gateway's own, never the client's.
+ *
+ * Enforced requests are identified first (src/gateway/identity.ts), then judged for the member
+ * with the policy, and forwarded with the caller's own token, so Twenty's native checks still
+ * apply and the caller sees the intersection. `POST /tiergate/step-up` takes a TOTP code and
+ * lifts the export limit for ten minutes.
+ */
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Counter, Registry } from 'prom-client';
+import type { Engine } from '../policy/engine.js';
+import type { Policy } from '../policy/schema.js';
+import type { ExportMeter } from './export-meter.js';
+import { Denial, denialBody } from './graphql/denial.js';
+import {
+  handleGraphql,
+  type DeniedEvent,
+  type GraphqlRequest,
+  type HostAnswer,
+} from './graphql/handle.js';
+import type { Caller } from './graphql/prepare.js';
+import type { IdentityResolver } from './identity.js';
+import type { GraphqlLimits } from './limits.js';
+import type { GatewayModel } from './model.js';
+import { handleRest } from './rest.js';
+import type { StepUp } from './step-up.js';
+
+export interface GatewayOptions {
+  /** Twenty's server, e.g. http://127.0.0.1:3000. */
+  readonly upstream: string;
+  readonly policy: Policy;
+  readonly engine: Engine;
+  readonly model: GatewayModel;
+  readonly identity: IdentityResolver;
+  readonly limits: GraphqlLimits;
+  readonly meter?: ExportMeter | undefined;
+  readonly stepUp?: StepUp | undefined;
+  /** Bodies of enforced requests larger than this are refused (413). */
+  readonly maxBodyBytes?: number;
+  /** Each refusal, after it is counted (the CLI journals them). */
+  readonly onDenied?: ((event: DeniedEvent) => void) | undefined;
+  readonly log?: ((line: string) => void) | undefined;
+  readonly now?: () => number;
+}
+
+export interface Gateway {
+  readonly url: string;
+  readonly server: Server;
+  readonly metrics: Registry;
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+]);
+
+/** The client's headers as the host should get them: hop-by-hop and forwarding ones replaced. */
+function forwardedHeaders(
+  request: IncomingMessage,
+  keepLength: boolean,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (name.startsWith('x-forwarded-') || name === 'forwarded') continue;
+    if (HOP_BY_HOP.has(name) && !(keepLength && name === 'content-length')) continue;
+    out[name] = value;
+  }
+  const remote = request.socket.remoteAddress;
+  if (remote) out['x-forwarded-for'] = remote;
+  out['x-forwarded-proto'] = 'http';
+  if (request.headers.host) out['x-forwarded-host'] = request.headers.host;
+  return out;
+}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export async function startGateway(
+  options: GatewayOptions & { readonly port?: number; readonly hostname?: string },
+): Promise<Gateway> {
+  const upstream = new URL(options.upstream);
+  const now = options.now ?? Date.now;
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const registry = new Registry();
+  const denials = new Counter({
+    name: 'tiergate_gateway_denials_total',
+    help: 'Requests the gateway refused, by code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const requests = new Counter({
+    name: 'tiergate_gateway_requests_total',
+    help: 'Requests through the gateway, by surface',
+    labelNames: ['surface'] as const,
+    registers: [registry],
+  });
+  const rowsServed = new Counter({
+    name: 'tiergate_gateway_rows_total',
+    help: 'Records passed to clients through the gateway',
+    registers: [registry],
+  });
+  const onDenied = (event: DeniedEvent): void => {
+    denials.inc({ code: event.code });
+    options.onDenied?.(event);
+  };
+
+  /** A request to the host with the caller's headers and a JSON body; its JSON answer. */
+  const hostJson = async (
+    path: string,
+    method: string,
+    request: IncomingMessage,
+    body: unknown,
+  ): Promise<HostAnswer> => {
+    const headers: Record<string, string> = {};
+    for (const name of ['authorization', 'accept-language', 'x-locale', 'origin', 'cookie']) {
+      const value = headerText(request.headers, name);
+      if (value !== undefined) headers[name] = value;
+    }
+    headers['content-type'] = 'application/json';
+    headers.accept = 'application/json';
+    const response = await fetch(new URL(path, upstream), {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      throw new Denial(
+        'GATEWAY_ERROR',
+        `The host answered ${response.status} with a body that is not JSON`,
+      );
+    }
+    return { status: response.status, body: parsed };
+  };
+
+  const callerFor = async (request: IncomingMessage): Promise<Caller> => {
+    const identity = await options.identity.resolve(headerText(request.headers, 'authorization'));
+    const member = identity.workspaceMemberId;
+    if (!options.engine.members().includes(member))
+      throw new Denial(
+        'FORBIDDEN',
+        'This workspace member is not in the Tiergate policy, so the gateway denies every record',
+      );
+    return { engine: options.engine, policy: options.policy, member };
+  };
+
+  const graphqlDeps = {
+    model: options.model,
+    limits: options.limits,
+    meter: options.meter,
+    now,
+    onDenied,
+    onRows: (_member: string, rows: number) => rowsServed.inc(rows),
+  };
+
+  const enforceGraphql = async (request: IncomingMessage, response: ServerResponse) => {
+    requests.inc({ surface: 'graphql' });
+    if (request.method !== 'POST')
+      throw new Denial(
+        'BAD_USER_INPUT',
+        'GraphQL goes through the gateway as POST with a JSON body',
+      );
+    const type = headerText(request.headers, 'content-type') ?? '';
+    if (!/^application\/(graphql-response\+)?json\b/i.test(type))
+      throw new Denial('BAD_USER_INPUT', `Content-Type must be application/json, not "${type}"`);
+    const caller = await callerFor(request);
+    const raw = await readBody(request, maxBody);
+    if (raw === undefined) {
+      sendJson(response, 413, { errors: [{ message: `Body larger than ${maxBody} bytes` }] });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new Denial('BAD_USER_INPUT', 'The body is not valid JSON');
+    }
+    const answer = await handleGraphql(
+      body,
+      {
+        caller,
+        forward: (forward: GraphqlRequest) =>
+          hostJson('/graphql', 'POST', request, {
+            query: forward.query,
+            variables: forward.variables,
+            ...(forward.operationName ? { operationName: forward.operationName } : {}),
+          }),
+      },
+      graphqlDeps,
+    );
+    sendJson(response, answer.status, answer.body);
+  };
+
+  const enforceRest = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    requests.inc({ surface: 'rest' });
+    const caller = await callerFor(request);
+    const raw =
+      request.method === 'GET' || request.method === 'DELETE'
+        ? Buffer.alloc(0)
+        : await readBody(request, maxBody);
+    if (raw === undefined) {
+      sendJson(response, 413, {
+        statusCode: 413,
+        error: 'Payload Too Large',
+        messages: [`Body larger than ${maxBody} bytes`],
+      });
+      return;
+    }
+    const answer = await handleRest(
+      { method: request.method ?? 'GET', url, body: raw },
+      {
+        caller,
+        model: options.model,
+        limits: options.limits,
+        meter: options.meter,
+        now,
+        onDenied,
+        onRows: (_member, rows) => rowsServed.inc(rows),
+        host: (method, path, body) => hostJson(path, method, request, body),
+      },
+    );
+    sendJson(response, answer.status, answer.body);
+  };
+
+  const stepUp = async (request: IncomingMessage, response: ServerResponse) => {
+    const caller = await callerFor(request);
+    if (!options.stepUp || !options.meter)
+      throw new Denial('FORBIDDEN', 'Step-up is not configured on this gateway (security.export)');
+    const raw = await readBody(request, 4096);
+    let code: unknown;
+    try {
+      code = (JSON.parse(raw?.toString('utf8') ?? '') as { code?: unknown }).code;
+    } catch {
+      code = undefined;
+    }
+    if (typeof code !== 'string')
+      throw new Denial('BAD_USER_INPUT', 'Send {"code": "<6-digit TOTP code>"} as JSON');
+    const result = await options.stepUp.verify(caller.member, code, now());
+    if (!result.ok) {
+      onDenied({ member: caller.member, code: 'STEP_UP_FAILED', message: result.reason });
+      sendJson(response, result.status, {
+        errors: [{ message: result.reason, extensions: { code: 'STEP_UP_FAILED' } }],
+      });
+      return;
+    }
+    options.log?.(
+      `step-up: member ${caller.member} elevated until ${result.elevatedUntil.toISOString()}`,
+    );
+    sendJson(response, 200, { elevatedUntil: result.elevatedUntil.toISOString() });
+  };
+
+  /** Everything else: streamed to the host and back, unchanged. */
+  const passThrough = (request: IncomingMessage, response: ServerResponse) => {
+    const upstreamRequest = httpRequest(
+      {
+        protocol: upstream.protocol,
+        hostname: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers: forwardedHeaders(request, true),
+      },
+      (upstreamResponse) => {
+        const headers: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(upstreamResponse.headers))
+          if (value !== undefined && name !== 'connection' && name !== 'keep-alive')
+            headers[name] = value;
+        response.writeHead(
+          upstreamResponse.statusCode ?? 502,
+          upstreamResponse.statusMessage,
+          headers,
+        );
+        upstreamResponse.pipe(response);
+      },
+    );
+    upstreamRequest.on('error', (error) => {
+      if (!response.headersSent)
+        sendJson(response, 502, { error: `The host is unreachable: ${error.message}` });
+      else response.destroy(error);
+    });
+    request.pipe(upstreamRequest);
+  };
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    const path = url.pathname;
+    const handle = async (): Promise<void> => {
+      if (path === '/graphql') return enforceGraphql(request, response);
+      if (path === '/rest' || path.startsWith('/rest/')) return enforceRest(request, response, url);
+      if (path === '/tiergate/step-up' && request.method === 'POST')
+        return stepUp(request, response);
+      if (path === '/tiergate/healthz') {
+        sendJson(response, 200, { ok: true });
+        return;
+      }
+      if (path === '/tiergate/metrics') {
+        response.writeHead(200, { 'content-type': registry.contentType });
+        response.end(await registry.metrics());
+        return;
+      }
+      passThrough(request, response);
+    };
+    handle().catch((error: unknown) => {
+      const denial =
+        error instanceof Denial
+          ? error
+          : new Denial(
+              'GATEWAY_ERROR',
+              'The gateway could not decide this request, so it denies it',
+            );
+      if (!(error instanceof Denial))
+        options.log?.(`gateway error on ${request.method} ${path}: ${String(error)}`);
+      onDenied({ member: undefined, code: denial.code, message: denial.message });
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      if (path === '/rest' || path.startsWith('/rest/'))
+        sendJson(response, denial.status, {
+          statusCode: denial.status,
+          error: denial.code,
+          messages: [denial.message],
+        });
+      else sendJson(response, denial.status, denialBody(denial));
+    });
+  });
+
+  // Websockets: the upgrade request and both streams, relayed as they are.
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    if (url.pathname === '/graphql' || url.pathname.startsWith('/rest')) {
+      // Subscriptions would stream records past the policy.
+      socket.end(
+        'HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nSubscriptions are not available through the gateway\n',
+      );
+      return;
+    }
+    const target = connect(Number(upstream.port || 80), upstream.hostname, () => {
+      const headers = forwardedHeaders(request, true);
+      headers.connection = 'Upgrade';
+      const upgrade = headerText(request.headers, 'upgrade');
+      if (upgrade) headers.upgrade = upgrade;
+      headers.host = upstream.host;
+      const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/1.1`];
+      for (const [name, value] of Object.entries(headers))
+        for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${item}`);
+      target.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) target.write(head);
+      target.pipe(socket);
+      socket.pipe(target);
+    });
+    const close = () => {
+      target.destroy();
+      socket.destroy();
+    };
+    target.on('error', close);
+    socket.on('error', close);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.hostname ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    server,
+    metrics: registry,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
