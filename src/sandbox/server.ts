@@ -1,11 +1,13 @@
 /**
- * The sandbox's HTTP face: `POST /graphql` (core API) and `POST /metadata` (metadata API), as
- * Twenty serves them, behind `Authorization: Bearer <token>` (a member's token or an API key's).
+ * The sandbox's HTTP face: `POST /graphql` (core API), `POST /metadata` (metadata API) and the
+ * core REST API under `/rest/` (rest/rest-api.ts), as Twenty serves them, behind
+ * `Authorization: Bearer <token>` (a member's token or an API key's).
  * Only loopback is listened on: the sandbox is a test double, never a service for a network.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionResult } from 'graphql';
+import { answerRest } from './rest/rest-api.js';
 import type { Principal, WorkspaceState } from './workspace.js';
 
 /** An API answering GraphQL for a principal (the core API or the metadata API). */
@@ -113,10 +115,14 @@ export async function answer(
     readonly path: string;
     readonly authorization: string | undefined;
     readonly readBody: () => Promise<string | undefined>;
+    /** The query string without `?` (read by the REST API only). */
+    readonly search?: string;
   },
 ): Promise<SandboxAnswer> {
   const { method, path } = request;
   if (method === 'GET' && path === '/healthz') return { status: 200, body: { ok: true } };
+  if (path.startsWith('/rest/'))
+    return answerRest(options, { ...request, search: request.search ?? '' });
   const api =
     path === '/graphql' ? options.core : path === '/metadata' ? options.metadata : undefined;
   if (!api) return { status: 404, body: { error: `no route ${method} ${path}` } };
@@ -148,9 +154,12 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
   const { status, body } = await answer(options, {
     method: request.method ?? 'GET',
-    path: (request.url ?? '/').split('?')[0] ?? '/',
+    path: (query < 0 ? url : url.slice(0, query)) || '/',
+    search: query < 0 ? '' : url.slice(query + 1),
     authorization: request.headers.authorization,
     readBody: () => readBody(request, options.maxBodyBytes ?? MAX_BODY_BYTES),
   });
