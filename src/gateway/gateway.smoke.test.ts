@@ -32,3 +32,28 @@ describe('the gateway in front of the sandbox', () => {
     expect((direct.body.data?.companies as { edges: unknown[] }).edges.length).toBe(80);
   });
 });
+
+describe('the REST API through the gateway', () => {
+  it('lists only the companies in scope, with fields hidden left out', async () => {
+    const intern = fx.member('sales-rep', 'intern');
+    const token = fx.tokenOf(intern.id);
+    const through = await fx.rest(token, 'GET', '/rest/companies?limit=200');
+    expect(through.status).toBe(200);
+    const companies = (through.body.data?.companies ?? []) as Record<string, unknown>[];
+    const allowed = fx
+      .records('company')
+      .filter(
+        (record) =>
+          fx.engine.decide({ member: intern.id, object: 'company', action: 'read', record })
+            .effect === 'allow',
+      )
+      .map((r) => r.id as string)
+      .sort();
+    expect(companies.map((c) => c.id).sort()).toEqual(allowed);
+    expect(companies.every((c) => !('annualRecurringRevenue' in c))).toBe(true);
+    const direct = await fx.rest(token, 'GET', '/rest/companies?limit=200', undefined, true);
+    const all = (direct.body.data?.companies ?? []) as Record<string, unknown>[];
+    expect(all.length).toBe(80);
+    expect(all.some((c) => 'annualRecurringRevenue' in c)).toBe(true);
+  });
+});

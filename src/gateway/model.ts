@@ -81,6 +81,13 @@ export class GatewayModel {
     this.objects = byName;
   }
 
+  /** The object a REST path names by its plural (`companies`). */
+  byPlural(namePlural: string): GatewayObject | undefined {
+    for (const object of this.objects.values())
+      if (object.metadata.namePlural === namePlural) return object;
+    return undefined;
+  }
+
   /** The object and method behind a root field of Query or Mutation. */
   root(fieldName: string): RootField | undefined {
     return this.#roots.get(fieldName);

@@ -1,10 +1,28 @@
-/** The REST API through the gateway (work in progress in this commit: every request refused). */
+/**
+ * Twenty's REST API (`/rest/<plural>`, `/rest/<plural>/<id>`, `/rest/batch/<plural>`) through
+ * the gateway, enforced with the same checks as GraphQL (src/gateway/graphql/prepare.ts):
+ *
+ * - list: the `filter` parameter is read (src/host/rest-filter.ts), its fields and `order_by`'s
+ *   checked readable on every record, and the member's scope ANDed in; the filter the host
+ *   gets is printed from what was checked, never the client's text. `limit` is bounded.
+ * - one record: fetched, then judged: a record out of scope is answered exactly as a missing
+ *   one (404), so an id reveals nothing.
+ * - create (one, batch, upsert), update, delete and destroy: as the GraphQL mutations, the
+ *   record read first with the caller's own token where the decision needs it.
+ * - every record answered (nested ones with `depth=1` too) is projected: fields hidden are
+ *   left out (as Twenty leaves out fields a role cannot read), masked ones masked.
+ *
+ * Other paths under `/rest/` are refused: only what is enforced goes through.
+ */
+import { parseRestFilter, printRestFilter } from '../host/rest-filter.js';
+import type { FieldState } from '../policy/schema.js';
 import type { ExportMeter } from './export-meter.js';
 import { Denial } from './graphql/denial.js';
 import type { DeniedEvent, HostAnswer } from './graphql/handle.js';
-import type { Caller } from './graphql/prepare.js';
+import { Rewriter, type Caller, type WriteCheck } from './graphql/prepare.js';
+import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
 import type { GraphqlLimits } from './limits.js';
-import type { GatewayModel } from './model.js';
+import type { GatewayModel, GatewayObject } from './model.js';
 
 export interface RestRequest {
   readonly method: string;
@@ -20,14 +38,266 @@ export interface RestDeps {
   readonly now: () => number;
   readonly onDenied: (event: DeniedEvent) => void;
   readonly onRows: (member: string, rows: number) => void;
+  /** A request to the host with the caller's own token: method, path (with query), JSON body. */
   readonly host: (method: string, path: string, body: unknown) => Promise<HostAnswer>;
 }
 
-export function handleRest(request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
-  return Promise.reject(
-    new Denial(
+type Json = Record<string, unknown>;
+
+function isJson(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function restError(status: number, error: string, message: string): HostAnswer {
+  return { status, body: { statusCode: status, error, messages: [message] } };
+}
+
+const NOT_FOUND = (object: GatewayObject) =>
+  restError(404, 'NotFoundException', `Record not found (${object.name})`);
+
+/** `order_by=name[AscNullsFirst],amount.amountMicros[DescNullsLast]` → field paths. */
+export function orderByPaths(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map((item) => {
+      const bracket = item.indexOf('[');
+      return bracket < 0 ? item : item.slice(0, bracket);
+    });
+}
+
+/** Judges records of `object` as the member may read them, nested relations included. */
+class RestProjector {
+  rows = 0;
+
+  constructor(
+    private readonly caller: Caller,
+    private readonly model: GatewayModel,
+  ) {}
+
+  record(value: unknown, object: GatewayObject): Json | null {
+    if (!isJson(value)) return null;
+    const { engine, member } = this.caller;
+    const projected = engine.project({ member, object: object.name, record: value });
+    if (projected === null) return null;
+    this.rows++;
+    let states: Readonly<Record<string, FieldState>> | undefined;
+    const stateOf = (name: string): FieldState => {
+      states ??= engine.fieldStates({ member, object: object.name, action: 'read', record: value });
+      return Object.hasOwn(states, name)
+        ? (states[name] as FieldState)
+        : engine.fieldState({
+            member,
+            object: object.name,
+            action: 'read',
+            field: name,
+            record: value,
+          });
+    };
+    const out: Json = {};
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'id' || key === '__typename') {
+        out[key] = inner;
+        continue;
+      }
+      const field = object.fields.get(key);
+      const relation = field?.type === 'RELATION' ? field.relation : undefined;
+      if (relation) {
+        const state = stateOf(key);
+        if (state !== 'read' && state !== 'edit') continue;
+        const target = this.model.objects.get(relation.targetObject);
+        if (!target) continue;
+        if (Array.isArray(inner))
+          out[key] = inner
+            .map((item) => this.record(item, target))
+            .filter((item): item is Json => item !== null);
+        else if (inner === null) out[key] = null;
+        else {
+          const related = this.record(inner, target);
+          if (related !== null) out[key] = related;
+        }
+        continue;
+      }
+      const stateName = object.stateField(key);
+      if (stateName !== key) {
+        const state = stateOf(stateName);
+        if (state === 'read' || state === 'edit') out[key] = inner;
+        continue;
+      }
+      if (Object.hasOwn(projected, key)) out[key] = projected[key];
+    }
+    return out;
+  }
+}
+
+interface Route {
+  readonly object: GatewayObject;
+  readonly id: string | undefined;
+  readonly batch: boolean;
+}
+
+function routeOf(model: GatewayModel, path: string): Route | undefined {
+  const segments = path.split('/').slice(2);
+  const batch = segments[0] === 'batch';
+  const [plural, id, ...rest] = batch ? segments.slice(1) : segments;
+  if (plural === undefined || plural === '' || rest.length > 0 || (batch && id !== undefined))
+    return undefined;
+  const object = model.byPlural(plural);
+  return object ? { object, id: id === '' ? undefined : id, batch } : undefined;
+}
+
+function parseBody(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new Denial('BAD_USER_INPUT', 'The body is not valid JSON');
+  }
+}
+
+/** The request as the gateway forwards it: its path and the query parameters it keeps. */
+function pathWith(url: URL, params: URLSearchParams): string {
+  const query = params.toString();
+  return query === '' ? url.pathname : `${url.pathname}?${query}`;
+}
+
+async function list(route: Route, request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
+  const { object } = route;
+  const { caller } = deps;
+  const checks = new Rewriter(caller, deps.model, {});
+  const params = new URLSearchParams(request.url.searchParams);
+  const decision = caller.engine.decide({
+    member: caller.member,
+    object: object.name,
+    action: 'read',
+  });
+  if (decision.effect === 'deny')
+    throw new Denial('FORBIDDEN', `Permission denied: read on ${object.name}`, {
+      object: object.name,
+    });
+  const parts: unknown[] = [];
+  const text = params.get('filter');
+  if (text !== null && text !== '') {
+    const parsed = parseRestFilter(text);
+    if (!parsed.ok) return restError(400, 'BadRequestException', `filter: ${parsed.error.message}`);
+    checks.checkFilter(object, parsed.filter, 'filtering');
+    parts.push(parsed.filter);
+  }
+  const order = params.get('order_by');
+  if (order !== null)
+    for (const path of orderByPaths(order)) checks.requireReadable(object, path, 'ordering');
+  if (Object.keys(decision.filter).length > 0) parts.push(decision.filter);
+  if (parts.length === 0) params.delete('filter');
+  else params.set('filter', printRestFilter(parts.length === 1 ? parts[0] : { and: parts }));
+  const limit = params.get('limit');
+  if (limit !== null && Number(limit) > deps.limits.maxPageSize)
+    throw new Denial(
+      'LIMIT_EXCEEDED',
+      `Page size limit of ${deps.limits.maxPageSize} exceeded: limit is ${limit}`,
+      { limit: 'maxPageSize' },
+    );
+  meterCheck(deps);
+  const answer = await deps.host('GET', pathWith(request.url, params), undefined);
+  if (answer.status !== 200 || !isJson(answer.body)) return answer;
+  const data = isJson(answer.body.data) ? answer.body.data : {};
+  const plural = object.metadata.namePlural;
+  const records = Array.isArray(data[plural]) ? data[plural] : [];
+  const projector = new RestProjector(caller, deps.model);
+  const kept = records
+    .map((record) => projector.record(record, object))
+    .filter((record): record is Json => record !== null);
+  metered(deps, projector.rows);
+  return { status: 200, body: { ...answer.body, data: { ...data, [plural]: kept } } };
+}
+
+function meterCheck(deps: RestDeps): void {
+  if (!deps.meter) return;
+  const check = deps.meter.check(deps.caller.member, deps.now());
+  if (!check.allowed)
+    throw new Denial(
+      'STEP_UP_REQUIRED',
+      `Step-up required: ${check.rowsInWindow} records read in the window, the limit without step-up is ${check.limit}; confirm a TOTP code at POST /tiergate/step-up`,
+      { rowsInWindow: check.rowsInWindow, limit: check.limit },
+    );
+}
+
+function metered(deps: RestDeps, rows: number): void {
+  if (rows === 0) return;
+  deps.meter?.record(deps.caller.member, rows, deps.now());
+  deps.onRows(deps.caller.member, rows);
+}
+
+/** The records inside a REST answer's `data` (one object, or a list), projected in place. */
+function projectData(answer: HostAnswer, object: GatewayObject, deps: RestDeps): HostAnswer {
+  if (!isJson(answer.body) || !isJson(answer.body.data)) return answer;
+  const projector = new RestProjector(deps.caller, deps.model);
+  const data: Json = {};
+  for (const [key, value] of Object.entries(answer.body.data)) {
+    if (Array.isArray(value))
+      data[key] = value
+        .map((record) => projector.record(record, object))
+        .filter((record): record is Json => record !== null);
+    else {
+      const record = projector.record(value, object);
+      if (record === null) return NOT_FOUND(object);
+      data[key] = record;
+    }
+  }
+  metered(deps, projector.rows);
+  return { status: answer.status, body: { ...answer.body, data } };
+}
+
+export async function handleRest(request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
+  const path = request.url.pathname;
+  const route = routeOf(deps.model, path);
+  if (!route)
+    throw new Denial(
       'FORBIDDEN',
-      `${request.method} ${request.url.pathname} is refused (member ${deps.caller.member})`,
-    ),
-  );
+      `${request.method} ${path} is not a REST route the gateway enforces`,
+    );
+  const { object, id } = route;
+  const method = request.method.toUpperCase();
+  const { caller } = deps;
+  const read: HostRead = async (query, variables) => {
+    const answer = await deps.host('POST', '/graphql', { query, variables });
+    return isJson(answer.body) ? answer.body : { errors: [{ message: 'no JSON answer' }] };
+  };
+  const forward = () =>
+    deps.host(method, pathWith(request.url, request.url.searchParams), parseBody(request.body));
+
+  if (method === 'GET' && id === undefined && !route.batch) return list(route, request, deps);
+  if (method === 'GET' && id !== undefined) {
+    meterCheck(deps);
+    const answer = await forward();
+    return answer.status === 200 ? projectData(answer, object, deps) : answer;
+  }
+  const checks = new Rewriter(caller, deps.model, {});
+  if (method === 'POST') {
+    const body = parseBody(request.body);
+    const items = route.batch ? body : [body];
+    if (!Array.isArray(items) || items.length === 0 || !items.every(isJson))
+      throw new Denial(
+        'BAD_USER_INPUT',
+        route.batch ? 'The body must be a non-empty array of records' : 'The body must be a record',
+      );
+    checks.checkCreate(object, items, route.batch);
+    if (request.url.searchParams.get('upsert') === 'true')
+      await runWriteChecks([{ kind: 'upsert', object, items }], caller, deps.model, read);
+    return projectData(await forward(), object, deps);
+  }
+  if (id === undefined)
+    throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
+  let check: WriteCheck;
+  if (method === 'PATCH' || method === 'PUT') {
+    const data = parseBody(request.body);
+    if (!isJson(data)) throw new Denial('BAD_USER_INPUT', 'The body must be a record');
+    check = { kind: 'one', object, method: 'updateOne', id, data };
+  } else if (method === 'DELETE') {
+    const soft = request.url.searchParams.get('soft_delete') === 'true';
+    check = { kind: 'one', object, method: soft ? 'deleteOne' : 'destroyOne', id };
+  } else
+    throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
+  await runWriteChecks([check], caller, deps.model, read);
+  return projectData(await forward(), object, deps);
 }

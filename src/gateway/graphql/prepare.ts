@@ -122,8 +122,11 @@ function fieldNode(
 
 const READABLE: ReadonlySet<FieldState> = new Set(['read', 'edit']);
 
-/** One operation's rewriting: carries the new variables and what was stripped. */
-class Rewriter {
+/**
+ * One operation's rewriting: carries the new variables and what was stripped. Its checks
+ * (filters, orders, created items) serve the REST API too (src/gateway/rest.ts).
+ */
+export class Rewriter {
   readonly stripped = new WeakSet<FieldNode>();
   readonly checks: WriteCheck[] = [];
   readonly addedVariables: VariableDefinitionNode[] = [];
@@ -522,10 +525,22 @@ class Rewriter {
     const items = method === 'createMany' ? (Array.isArray(value) ? value : []) : [value];
     if (items.length === 0 || !items.every(isJsonObject))
       throw new Denial('BAD_USER_INPUT', `${node.name.value} needs data`);
+    this.checkCreate(object, items, method === 'createMany');
+    if (this.argValue(node, 'upsert').value === true)
+      this.checks.push({ kind: 'upsert', object, items });
+    return node;
+  }
+
+  /**
+   * Created items: create allowed, every field set editable (mass assignment), and an item
+   * that names an owner or a scoped field must land inside the member's reach.
+   */
+  checkCreate(object: GatewayObject, items: readonly Json[], many: boolean): void {
     const engine = this.caller.engine;
     const member = this.caller.member;
+    const decides = decisionFields(this.caller.policy, object.name);
     items.forEach((item, index) => {
-      const at = method === 'createMany' ? ` (item ${index})` : '';
+      const at = many ? ` (item ${index})` : '';
       const decision = engine.decide({
         member,
         object: object.name,
@@ -538,8 +553,6 @@ class Rewriter {
           action: 'create',
         });
       this.requireEditable(object, 'create', item, at);
-      // An item that names an owner or a scoped field must land inside the member's reach.
-      const decides = decisionFields(this.caller.policy, object.name);
       if (
         decides.some((f) => Object.hasOwn(item, f) || Object.hasOwn(item, objectJoin(object, f)))
       ) {
@@ -552,9 +565,6 @@ class Rewriter {
           );
       }
     });
-    const upsert = this.argValue(node, 'upsert').value === true;
-    if (upsert) this.checks.push({ kind: 'upsert', object, items });
-    return node;
   }
 
   /** Mass assignment: every field set must be editable (with `when` rules on `record`). */
