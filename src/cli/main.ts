@@ -8,6 +8,7 @@ import { installCommand, uninstallCommand } from './commands/install.js';
 import { orgCommand } from './commands/org.js';
 import { auditCommand } from './commands/audit.js';
 import { serveCommand } from './commands/serve.js';
+import { gatewayCommand } from './commands/gateway.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { schemaCommand } from './commands/schema.js';
 import { applyCommand, driftCommand, planCommand } from './commands/sync.js';
@@ -29,6 +30,7 @@ const COMMANDS: readonly Command[] = [
   orgCommand,
   auditCommand,
   serveCommand,
+  gatewayCommand,
 ];
 
 function mainHelp(): string {

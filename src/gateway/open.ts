@@ -24,6 +24,8 @@ export interface OpenGatewayOptions {
   readonly apiKey: string;
   readonly policy: Policy;
   readonly port?: number;
+  /** The address to listen on (default 127.0.0.1). */
+  readonly bind?: string;
   readonly totpSecrets?: TotpSecrets;
   readonly onDenied?: (event: DeniedEvent) => void;
   readonly log?: (line: string) => void;
@@ -79,6 +81,7 @@ export async function openGateway(options: OpenGatewayOptions): Promise<OpenedGa
     meter,
     stepUp,
     ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.bind !== undefined ? { hostname: options.bind } : {}),
     ...(options.onDenied ? { onDenied: options.onDenied } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),

@@ -29,15 +29,18 @@ import { CliError, EXIT, readPolicy, type CliIo } from '../io.js';
 export const DEFAULT_SERVE_PORT = 3031;
 export const WEBHOOK_SECRET_VARIABLE = 'TIERGATE_WEBHOOK_SECRET';
 
-function portOf(value: string | boolean | undefined): number {
-  if (value === undefined) return DEFAULT_SERVE_PORT;
+export function portOf(
+  value: string | boolean | undefined,
+  fallback: number = DEFAULT_SERVE_PORT,
+): number {
+  if (value === undefined) return fallback;
   const port = Number(value);
   if (typeof value !== 'string' || !/^\d+$/.test(value) || port > 65_535)
     throw new CliError(`usage: --port takes a port number from 0 to 65535, not "${String(value)}"`);
   return port;
 }
 
-function bindOf(value: string | boolean | undefined): string {
+export function bindOf(value: string | boolean | undefined): string {
   if (value === undefined) return '127.0.0.1';
   if (typeof value !== 'string' || !/^[0-9A-Za-z.:-]+$/.test(value))
     throw new CliError(
@@ -77,7 +80,7 @@ async function webhookSecretOf(io: CliIo): Promise<{ secret: string; source: str
   }
 }
 
-async function openMigratedStore(io: CliIo): Promise<Store> {
+export async function openMigratedStore(io: CliIo): Promise<Store> {
   let store: Store;
   try {
     store = await openStore(storeOptionsFromEnv(io.env, io.cwd));
@@ -98,7 +101,7 @@ async function openMigratedStore(io: CliIo): Promise<Store> {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** `$TIERGATE_LOG_LEVEL` (default info); an unknown level is a usage error, not a silent default. */
-function logLevelOf(value: string | undefined): (typeof LOG_LEVELS)[number] {
+export function logLevelOf(value: string | undefined): (typeof LOG_LEVELS)[number] {
   if (value === undefined || value === '') return 'info';
   const level = LOG_LEVELS.find((l) => l === value);
   if (level === undefined)
