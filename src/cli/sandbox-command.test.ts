@@ -109,6 +109,21 @@ describe('tiergate sandbox', () => {
       }
     }
     expect(changed).toBeDefined();
+
+    // The gateway stands in front of the sandbox: the junior rep's own request through it
+    // shows phone numbers masked, as the line printed says.
+    const gatewayUrl = /Tiergate gateway on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? '';
+    const example =
+      /curl -s (\S+)\/graphql -H 'authorization: Bearer (\S+)'.*-d '(\{.*people.*\})'/.exec(out);
+    expect(example?.[1]).toBe(gatewayUrl);
+    const viaGateway = (await query(
+      `${gatewayUrl}/graphql`,
+      example?.[2] ?? '',
+      (JSON.parse(example?.[3] ?? '{}') as { query: string }).query,
+    )) as { data?: { people: { edges: { node: { phones: { primaryPhoneNumber: string } } }[] } } };
+    const phones = viaGateway.data?.people.edges.map((e) => e.node.phones.primaryPhoneNumber) ?? [];
+    expect(phones.length).toBeGreaterThan(0);
+    for (const phone of phones) expect(phone).toMatch(/^••••\d{0,4}$/);
     const addonUrl = /Tiergate add-on on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? '';
     // Processed once the add-on has accepted deliveries and its inbox has nothing left to do.
     const settled = async (): Promise<boolean> => {

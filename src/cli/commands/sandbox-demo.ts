@@ -20,6 +20,7 @@ import { openStore, storeOptionsFromEnv } from '../../store/store.js';
 import { secretKey } from '../../sync/secret-box.js';
 import { CliError, EXIT, type CliIo } from '../io.js';
 import { renderTable } from '../table.js';
+import { openGateway } from '../../gateway/open.js';
 
 /** The sandbox has no request limit of its own: let the local apply run at full speed. */
 const LOCAL_RATE_LIMIT = { requests: 100_000, windowMs: 60_000 };
@@ -169,4 +170,54 @@ export async function listenDemoAddon(
       await intake.close();
     },
   };
+}
+
+/**
+ * The gateway in front of the sandbox (issue 6): the URL to use instead of the sandbox's, and
+ * a request that shows a junior's masked phone numbers. Refusals are said on standard error.
+ */
+export async function startDemoGateway(
+  io: CliIo,
+  options: {
+    readonly hostUrl: string;
+    readonly adminKey: string;
+    readonly policy: Policy;
+    readonly port: number;
+    readonly state: WorkspaceState;
+  },
+): Promise<{ close(): Promise<void> } | undefined> {
+  try {
+    const gateway = await openGateway({
+      hostUrl: options.hostUrl,
+      apiKey: options.adminKey,
+      policy: options.policy,
+      port: options.port,
+      onDenied: (event) =>
+        io.stderr.write(`gateway refused ${event.member ?? 'a caller'}: ${event.message}\n`),
+    });
+    const junior = options.policy.org.members.find(
+      (m) => m.role === 'sales-rep' && m.tier === 'junior',
+    );
+    const token = options.state.members.find((m) => m.id === junior?.id)?.token;
+    const query =
+      '{ people(first: 3) { edges { node { name { firstName lastName } phones { primaryPhoneNumber } } } } }';
+    io.stdout.write(
+      [
+        `Tiergate gateway on ${gateway.url}: use it instead of ${options.hostUrl} (GraphQL ${gateway.url}/graphql, REST ${gateway.url}/rest/).`,
+        '  It enforces scopes, masks and field rules for every member behind their own token.',
+        ...(token === undefined
+          ? []
+          : [
+              `  A junior rep (${junior?.email ?? junior?.id ?? ''}) sees phone numbers masked:`,
+              `  curl -s ${gateway.url}/graphql -H 'authorization: Bearer ${token}' -H 'content-type: application/json' -d '${JSON.stringify({ query })}'`,
+            ]),
+      ].join('\n') + '\n',
+    );
+    return gateway;
+  } catch (error) {
+    io.stderr.write(
+      `The gateway could not start (${(error as Error).message}); the sandbox runs without it.\n`,
+    );
+    return undefined;
+  }
 }

@@ -5,7 +5,7 @@ import { startSandboxServer } from '../../sandbox/server.js';
 import { StateFileError } from '../../sandbox/state-file.js';
 import type { Command } from '../command.js';
 import { CliError, EXIT, readPolicy, type CliIo } from '../io.js';
-import { applyDemoPolicy, listenDemoAddon } from './sandbox-demo.js';
+import { applyDemoPolicy, listenDemoAddon, startDemoGateway } from './sandbox-demo.js';
 
 const DEFAULT_PORT = 3030;
 
@@ -166,6 +166,7 @@ Stops on Ctrl-C.`,
       ].join('\n') + '\n',
     );
     let addon: Awaited<ReturnType<typeof listenDemoAddon>> | undefined;
+    let gateway: { close(): Promise<void> } | undefined;
     if (policy) {
       const sandboxPort = Number(new URL(running.url).port);
       // With no --addon-url, the add-on runs here too (next to a sandbox on a free port, on one
@@ -195,9 +196,17 @@ Stops on Ctrl-C.`,
         policy,
         webhookSecret,
       });
+      gateway = await startDemoGateway(io, {
+        hostUrl: running.url,
+        adminKey: sandbox.adminKey,
+        policy,
+        port: port === 0 ? 0 : sandboxPort + 2,
+        state: sandbox.state(),
+      });
     }
     io.stdout.write('Press Ctrl-C to stop.\n');
     await waitForStop(io.signal);
+    await gateway?.close();
     await running.close();
     await sandbox.settle();
     await addon?.stop();
