@@ -4,9 +4,10 @@
  * api-key.resolver.ts`, behind `SettingsPermissionGuard(API_KEYS_AND_WEBHOOKS)`; role checks
  * from `services/api-key-role.service.ts`). One role per key (HOST-CONTRACT §B).
  *
- * Twenty's token is a JWT (`sub` = key id, `type: API_KEY`); the sandbox issues an opaque
- * `newToken()` and records it in `apiKeyTokens` (token → key id). The token's own expiry is not
- * recorded; the key's `expiresAt` and `revokedAt` are.
+ * Twenty's token is a JWT (`sub` = key id, `type: API_KEY`); the sandbox issues one of that
+ * shape, its signature part a random `newToken()` (nothing verifies it: the sandbox looks the
+ * whole token up in `apiKeyTokens`, token → key id). The token's own expiry is not recorded;
+ * the key's `expiresAt` and `revokedAt` are.
  */
 import { z } from 'zod';
 import type { SandboxApiKey, SandboxRole, WorkspaceState } from '../workspace.js';
@@ -172,7 +173,12 @@ const assignRoleToApiKey: RootResolver = (args, context) => {
 const generateApiKeyToken: RootResolver = (args, context) => {
   guarded(context);
   const { apiKeyId } = parseArgs(z.object({ apiKeyId: z.string(), expiresAt: isoDate }), args);
-  const token = context.deps.newToken();
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const token = [
+    part({ alg: 'HS256', typ: 'JWT' }),
+    part({ sub: apiKeyId, type: 'API_KEY', workspaceId: stateOf(context).id }),
+    context.deps.newToken(),
+  ].join('.');
   commit(context, (state) => {
     const key = apiKeyOrThrow(state, apiKeyId);
     if (key.revokedAt !== null) {

@@ -52,12 +52,23 @@ describe('createApiKey', () => {
 });
 
 describe('generateApiKeyToken', () => {
-  it('issues a token and maps it to the key', async () => {
+  it("issues a token shaped as Twenty's (a JWT naming the key) and maps it to the key", async () => {
     const { run, state } = harness();
     await run(CREATE, { input: { name: 'Tiergate', expiresAt, roleId: WEBHOOKS_ROLE.id } });
     const result = await run(TOKEN, { apiKeyId: 'id-1', expiresAt });
-    expect(result).toEqual({ data: { generateApiKeyToken: { token: 'secret-1' } } });
-    expect(state().apiKeyTokens).toEqual({ 'secret-1': 'id-1' });
+    const token = (result.data as { generateApiKeyToken: { token: string } }).generateApiKeyToken
+      .token;
+    const [header, payload, signature] = token.split('.');
+    expect(JSON.parse(Buffer.from(header ?? '', 'base64url').toString())).toEqual({
+      alg: 'HS256',
+      typ: 'JWT',
+    });
+    expect(JSON.parse(Buffer.from(payload ?? '', 'base64url').toString())).toMatchObject({
+      sub: 'id-1',
+      type: 'API_KEY',
+    });
+    expect(signature).toBe('secret-1');
+    expect(state().apiKeyTokens).toEqual({ [token]: 'id-1' });
   });
 
   it('refuses a revoked key', async () => {
