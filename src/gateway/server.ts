@@ -120,6 +120,29 @@ function headerText(headers: IncomingHttpHeaders, name: string): string | undefi
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Which surface a path reaches, judged as leniently as a server might route it (Express
+ * matches paths case-insensitively and ignores a trailing slash; a proxy in between may decode
+ * and merge slashes), so no spelling of /graphql or /rest slips past as "everything else".
+ * `path` is the decoded, slash-merged path the gateway enforces and forwards.
+ */
+export function surfaceOf(pathname: string): {
+  readonly surface: 'graphql' | 'rest' | 'other';
+  readonly path: string;
+} {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    throw new Denial('BAD_USER_INPUT', `The path ${pathname} is not valid percent-encoding`);
+  }
+  const path = decoded.replace(/[\\/]{2,}/g, '/').replace(/\/+$/, '') || '/';
+  const folded = path.toLowerCase();
+  if (folded === '/graphql') return { surface: 'graphql', path: '/graphql' };
+  if (folded === '/rest' || folded.startsWith('/rest/')) return { surface: 'rest', path };
+  return { surface: 'other', path };
+}
+
 export async function startGateway(
   options: GatewayOptions & { readonly port?: number; readonly hostname?: string },
 ): Promise<Gateway> {
@@ -332,10 +355,15 @@ export async function startGateway(
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
-    const path = url.pathname;
+    let path = url.pathname;
     const handle = async (): Promise<void> => {
-      if (path === '/graphql') return enforceGraphql(request, response);
-      if (path === '/rest' || path.startsWith('/rest/')) return enforceRest(request, response, url);
+      const surface = surfaceOf(url.pathname);
+      path = surface.path;
+      if (surface.surface === 'graphql') return enforceGraphql(request, response);
+      if (surface.surface === 'rest') {
+        url.pathname = surface.path;
+        return enforceRest(request, response, url);
+      }
       if (path === '/tiergate/step-up' && request.method === 'POST')
         return stepUp(request, response);
       if (path === '/tiergate/healthz') {
@@ -364,7 +392,7 @@ export async function startGateway(
         response.destroy();
         return;
       }
-      if (path === '/rest' || path.startsWith('/rest/'))
+      if (path.toLowerCase().startsWith('/rest'))
         sendJson(response, denial.status, {
           statusCode: denial.status,
           error: denial.code,
@@ -377,7 +405,13 @@ export async function startGateway(
   // Websockets: the upgrade request and both streams, relayed as they are.
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
-    if (url.pathname === '/graphql' || url.pathname.startsWith('/rest')) {
+    let surface: string;
+    try {
+      surface = surfaceOf(url.pathname).surface;
+    } catch {
+      surface = 'graphql';
+    }
+    if (surface !== 'other') {
       // Subscriptions would stream records past the policy.
       socket.end(
         'HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nSubscriptions are not available through the gateway\n',

@@ -179,15 +179,18 @@ export class Rewriter {
     states: Readonly<Record<string, FieldState>>,
     object: GatewayObject,
     field: string,
+    action: Action = 'read',
   ): FieldState {
     if (field === 'id') return 'read';
+    // A field the policy names itself (a join column included) before the relation it follows.
+    if (Object.hasOwn(states, field)) return states[field] as FieldState;
     const name = object.stateField(field);
     if (Object.hasOwn(states, name)) return states[name] as FieldState;
     // A field the policy does not list takes `default`, the same on every record.
     return this.caller.engine.fieldState({
       member: this.caller.member,
       object: object.name,
-      action: 'read',
+      action,
       field: name,
     });
   }
@@ -568,14 +571,21 @@ export class Rewriter {
   }
 
   /** Mass assignment: every field set must be editable (with `when` rules on `record`). */
-  requireEditable(object: GatewayObject, action: Action, record: Json, at = ''): void {
+  requireEditable(
+    object: GatewayObject,
+    action: Action,
+    fields: Json,
+    at = '',
+    record: Json = fields,
+  ): void {
     const states = this.caller.engine.fieldStates({
       member: this.caller.member,
       object: object.name,
       action,
       record,
     });
-    const refused = Object.keys(record).filter((key) => {
+    const refused = Object.keys(fields).filter((key) => {
+      if (Object.hasOwn(states, key)) return states[key] !== 'edit';
       const name = object.stateField(key);
       const state = Object.hasOwn(states, name)
         ? states[name]
@@ -609,7 +619,10 @@ export class Rewriter {
       object: object.name,
       action: 'update',
     });
-    const refused = Object.keys(data).filter((key) => floor[object.stateField(key)] !== 'edit');
+    refuseSystemWrites(object, data, 'update');
+    const refused = Object.keys(data).filter(
+      (key) => this.stateIn(floor, object, key, 'update') !== 'edit',
+    );
     if (refused.length > 0)
       throw new Denial(
         'FORBIDDEN',
@@ -623,7 +636,9 @@ export class Rewriter {
     });
     const scoped = Object.keys(decision.filter).length > 0;
     const decides = decisionFields(this.caller.policy, object.name);
-    const moved = Object.keys(data).filter((key) => decides.includes(object.stateField(key)));
+    const moved = Object.keys(data).filter(
+      (key) => decides.includes(key) || decides.includes(object.stateField(key)),
+    );
     if (scoped && moved.length > 0)
       throw new Denial(
         'FORBIDDEN',
@@ -632,6 +647,30 @@ export class Rewriter {
       );
     return this.scopedFilter(node, definition, object, 'update');
   }
+}
+
+/**
+ * Fields no write may set through its data: `deletedAt` moves a record to and from the trash,
+ * which is the delete and restore mutations' business (and the delete rules'); an id never
+ * changes (a create may choose its record's id).
+ */
+export function refuseSystemWrites(
+  object: GatewayObject,
+  data: Json,
+  mode: 'create' | 'update',
+  at = '',
+): void {
+  if (Object.hasOwn(data, 'deletedAt'))
+    throw new Denial(
+      'FORBIDDEN',
+      `Permission denied: ${object.name}.deletedAt cannot be written${at}; delete or restore the record instead, so the delete rules apply`,
+      { object: object.name, fields: ['deletedAt'] },
+    );
+  if (mode === 'update' && Object.hasOwn(data, 'id'))
+    throw new Denial('FORBIDDEN', `Permission denied: a ${object.name}'s id cannot change${at}`, {
+      object: object.name,
+      fields: ['id'],
+    });
 }
 
 /**

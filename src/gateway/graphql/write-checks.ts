@@ -18,7 +18,7 @@ import { objectTypeNames, resolverName } from '../../host/core-schema/names.js';
 import type { Action } from '../../policy/schema.js';
 import type { GatewayModel, GatewayObject } from '../model.js';
 import { Denial } from './denial.js';
-import { decisionSelections, type Caller, type WriteCheck } from './prepare.js';
+import { decisionSelections, refuseSystemWrites, type Caller, type WriteCheck } from './prepare.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -115,7 +115,9 @@ function requireEditable(
     action: 'update',
     record,
   });
+  refuseSystemWrites(object, data, 'update', ` on ${id}`);
   const refused = Object.keys(data).filter((key) => {
+    if (Object.hasOwn(states, key)) return states[key] !== 'edit';
     const name = object.stateField(key);
     const state = Object.hasOwn(states, name)
       ? states[name]
@@ -209,28 +211,32 @@ export async function runWriteChecks(
         break;
       }
       case 'upsert': {
-        const ids = check.items
-          .map((item) => item.id)
-          .filter((id): id is string => typeof id === 'string');
+        // An item whose id names no record may still match one by a unique field (a domain,
+        // an email), and then update it: only an unconditional update scope allows that.
         const update = caller.engine.decide({
           member: caller.member,
           object: check.object.name,
           action: 'update',
         });
         const unconditional = update.effect === 'allow' && Object.keys(update.filter).length === 0;
-        if (ids.length < check.items.length && !unconditional)
-          throw new Denial(
-            'FORBIDDEN',
-            `Permission denied: an upsert of ${check.object.name} without an id may update any record; this member may update only some`,
-            { object: check.object.name },
-          );
+        const ids = check.items
+          .map((item) => item.id)
+          .filter((id): id is string => typeof id === 'string');
         const records =
           ids.length > 0
             ? await readRecords(check.object, ids, caller, model, read)
             : new Map<string, Json>();
         for (const item of check.items) {
           const id = typeof item.id === 'string' ? item.id : undefined;
-          if (id === undefined || !records.has(id)) continue;
+          if (id === undefined || !records.has(id)) {
+            if (!unconditional)
+              throw new Denial(
+                'FORBIDDEN',
+                `Permission denied: an upsert of a new ${check.object.name} may match and update any record by a unique field; this member may update only some`,
+                { object: check.object.name },
+              );
+            continue;
+          }
           const before = visible(caller, check.object, records, id);
           const { id: _id, ...data } = item;
           checkUpdate(caller, check.object, before, data, id);
