@@ -5,6 +5,7 @@
  */
 import { runAuditBench } from './audit.js';
 import { runEngineBench } from './engine.js';
+import { runGatewayBench } from './gateway.js';
 import { runIntakeBench } from './intake.js';
 import { runSyncBench } from './sync.js';
 
@@ -13,6 +14,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<number>>> = {
   sync: runSyncBench,
   audit: runAuditBench,
   intake: runIntakeBench,
+  gateway: runGatewayBench,
 };
 
 function usage(): string {
