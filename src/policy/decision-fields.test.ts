@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decisionFields } from './decision-fields.js';
+import { decisionFields, decisionPaths } from './decision-fields.js';
 import { compilePolicy } from './engine.js';
 import { loadPolicy } from './load.js';
 
@@ -38,6 +38,24 @@ describe('decisionFields', () => {
 
   it('is empty for an object the policy does not know', () => {
     expect(decisionFields(POLICY, 'rocket')).toEqual([]);
+  });
+});
+
+describe('decisionPaths', () => {
+  it('names the sub-fields read of each composite, and null for a field read whole', () => {
+    const opportunity = decisionPaths(POLICY, 'opportunity');
+    expect(opportunity.get('amount')).toEqual(new Set(['amountMicros']));
+    expect(opportunity.get('stage')).toBeNull();
+    expect(opportunity.get('ownerId')).toBeNull();
+    const person = decisionPaths(POLICY, 'person');
+    expect(person.get('createdBy')).toEqual(new Set(['workspaceMemberId']));
+  });
+
+  it('covers exactly the fields decisionFields lists', () => {
+    for (const object of ['opportunity', 'person', 'company'])
+      expect([...decisionPaths(POLICY, object).keys()].sort()).toEqual(
+        decisionFields(POLICY, object),
+      );
   });
 });
 

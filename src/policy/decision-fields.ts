@@ -4,7 +4,7 @@
  * records it did not choose the fields of (a gateway reading a client's query) fetches these
  * beside what the client asked for, so the engine sees what it needs and nothing more.
  */
-import { fieldsOfCondition, type Condition } from './condition.js';
+import { fieldsOfCondition, isOperatorName, isPlainObject, type Condition } from './condition.js';
 import type { Policy, ScopeGrant } from './schema.js';
 
 const SCOPED_ACTIONS = ['read', 'update', 'delete', 'destroy'] as const;
@@ -34,4 +34,53 @@ export function decisionFields(policy: Policy, object: string): string[] {
     if (restriction.where && restriction.objects.includes(object))
       fieldsOfCondition(restriction.where, fields);
   return [...fields].sort();
+}
+
+/**
+ * The same fields with the sub-fields read of each composite: `createdBy` → {workspaceMemberId},
+ * `amount` → {amountMicros}; a field read whole (a scalar, or a composite compared as a whole)
+ * maps to null. So an enforcement point fetches what decisions read, not every sub-field.
+ */
+export function decisionPaths(policy: Policy, object: string): Map<string, Set<string> | null> {
+  const paths = new Map<string, Set<string> | null>();
+  const add = (field: string, sub: string | undefined): void => {
+    if (sub === undefined) {
+      paths.set(field, null);
+      return;
+    }
+    const known = paths.get(field);
+    if (known === null) return;
+    if (known) known.add(sub);
+    else paths.set(field, new Set([sub]));
+  };
+  const walk = (condition: Condition): void => {
+    for (const [key, value] of Object.entries(condition)) {
+      if (key === 'and' || key === 'or') {
+        for (const child of value as readonly Condition[]) walk(child);
+      } else if (key === 'not') {
+        walk(value as Condition);
+      } else if (isPlainObject(value) && !Object.keys(value).some(isOperatorName)) {
+        for (const sub of Object.keys(value)) add(key, sub);
+      } else add(key, undefined);
+    }
+  };
+  const settings = Object.hasOwn(policy.objects, object) ? policy.objects[object] : undefined;
+  for (const owner of settings?.owner ?? []) {
+    const [field, sub] = owner.split('.') as [string, string | undefined];
+    add(field, sub);
+  }
+  for (const role of Object.values(policy.roles)) {
+    const rules = Object.hasOwn(role.objects, object) ? role.objects[object] : undefined;
+    if (!rules) continue;
+    for (const action of SCOPED_ACTIONS)
+      for (const grant of Object.values(rules[action] ?? {})) {
+        const where = whereOf(grant);
+        if (where) walk(where);
+      }
+    for (const rule of Object.values(rules.fields ?? {}))
+      for (const when of rule.when ?? []) walk(when.if);
+  }
+  for (const restriction of policy.restrictions)
+    if (restriction.where && restriction.objects.includes(object)) walk(restriction.where);
+  return paths;
 }

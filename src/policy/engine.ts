@@ -113,6 +113,11 @@ export class Engine {
     return [...this.index.members.keys()];
   }
 
+  /** Whether `id` is a member of the org (a lookup, not a copy of the list). */
+  hasMember(id: string): boolean {
+    return this.index.members.has(id);
+  }
+
   /** Objects the policy knows, in policy order. */
   objects(): readonly string[] {
     return Object.keys(this.policy.objects);

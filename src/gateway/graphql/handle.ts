@@ -16,7 +16,12 @@ import type { ExportMeter } from '../export-meter.js';
 import { checkBatchSize, checkDocument, checkTokens, type GraphqlLimits } from '../limits.js';
 import type { GatewayModel } from '../model.js';
 import { Denial, denialBody } from './denial.js';
-import { prepareOperation, selectOperation, type Caller } from './prepare.js';
+import {
+  prepareOperation,
+  selectOperation,
+  type Caller,
+  type PreparedOperation,
+} from './prepare.js';
 import { projectResponse } from './respond.js';
 import { runWriteChecks, type HostRead } from './write-checks.js';
 
@@ -122,11 +127,55 @@ function limitDenial(violation: { message: string; limit: string }): Denial {
   return new Denial('LIMIT_EXCEEDED', violation.message, { limit: violation.limit });
 }
 
-async function handleOne(
+interface Prepared {
+  readonly prepared: PreparedOperation;
+  readonly forward: GraphqlRequest;
+}
+
+/**
+ * Prepared operations by member and request: a client repeats the same queries with the same
+ * variables, and preparing (limits, checks, rewriting, printing) is the same work each time. A
+ * refusal is not kept: it is cheap to find again, and keeping it would let a flood of distinct
+ * bad requests evict the good ones.
+ */
+class PreparedCache {
+  readonly #entries = new Map<string, Prepared>();
+  constructor(private readonly max = 1000) {}
+
+  get(key: string): Prepared | undefined {
+    const found = this.#entries.get(key);
+    if (found) {
+      this.#entries.delete(key);
+      this.#entries.set(key, found);
+    }
+    return found;
+  }
+
+  set(key: string, value: Prepared): void {
+    this.#entries.set(key, value);
+    if (this.#entries.size > this.max) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+  }
+}
+
+const preparedCaches = new WeakMap<object, PreparedCache>();
+
+function preparedCacheOf(engine: object): PreparedCache {
+  let cache = preparedCaches.get(engine);
+  if (!cache) {
+    cache = new PreparedCache();
+    preparedCaches.set(engine, cache);
+  }
+  return cache;
+}
+
+function prepare(
   request: GraphqlRequest,
-  call: GraphqlCall,
+  caller: Caller,
   deps: GraphqlDeps,
-): Promise<HostAnswer> {
+): Prepared | HostAnswer {
   const tokens = checkTokens(request.query, deps.limits);
   if (tokens) throw limitDenial(tokens);
   const parsed = cacheOf(deps.model).get(request.query, deps.model);
@@ -153,9 +202,36 @@ async function handleOne(
   }
   const violation = checkDocument(document, variables, request.operationName, deps.limits);
   if (violation) throw limitDenial(violation);
-  const { caller } = call;
   const prepared = prepareOperation(document, request.operationName, variables, caller, deps.model);
-  if (prepared.kind === 'query' && deps.meter) {
+  return {
+    prepared,
+    forward: {
+      query: print(prepared.document),
+      variables: prepared.variables,
+      operationName: prepared.operation.name?.value,
+    },
+  };
+}
+
+async function handleOne(
+  request: GraphqlRequest,
+  call: GraphqlCall,
+  deps: GraphqlDeps,
+): Promise<HostAnswer> {
+  const { caller } = call;
+  const cache = preparedCacheOf(caller.engine);
+  const key = `${caller.member}\u0000${request.operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(request.variables)}`;
+  let entry = cache.get(key);
+  if (!entry) {
+    const made = prepare(request, caller, deps);
+    if (!('prepared' in made)) return made;
+    entry = made;
+    // Large requests are prepared each time: a thousand of them would hold too much memory.
+    if (key.length <= 16_384) cache.set(key, entry);
+  }
+  const { prepared, forward } = entry;
+  // Mutations answer records too: every operation waits for step-up past the limit.
+  if (deps.meter) {
     const check = deps.meter.check(caller.member, deps.now());
     if (!check.allowed)
       throw new Denial(
@@ -164,11 +240,6 @@ async function handleOne(
         { rowsInWindow: check.rowsInWindow, limit: check.limit },
       );
   }
-  const forward: GraphqlRequest = {
-    query: print(prepared.document),
-    variables: prepared.variables,
-    operationName: prepared.operation.name?.value,
-  };
   if (prepared.checks.length > 0) {
     const read: HostRead = async (query, vars) => {
       const answer = await call.forward({ query, variables: vars, operationName: undefined });

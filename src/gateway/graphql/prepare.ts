@@ -42,7 +42,7 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import type { ResolverMethod } from '../../host/core-schema/names.js';
-import { decisionFields } from '../../policy/decision-fields.js';
+import { decisionFields, decisionPaths } from '../../policy/decision-fields.js';
 import type { Engine } from '../../policy/engine.js';
 import type { Action, FieldState, Policy } from '../../policy/schema.js';
 import type { GatewayModel, GatewayObject } from '../model.js';
@@ -685,16 +685,19 @@ export function decisionSelections(
 ): FieldNode[] {
   const fields = type.getFields();
   const selections: FieldNode[] = [];
-  for (const name of decisionFields(policy, object.name)) {
+  for (const [name, subs] of decisionPaths(policy, object.name)) {
     const field = fields[name];
     if (!field) continue;
     const alias = prefix === undefined ? undefined : `${prefix}${name}`;
     const named = getNamedType(field.type);
     if (isObjectType(named)) {
-      const subs = Object.values(named.getFields())
+      // A composite: the sub-fields the policy reads (all of them when it reads it whole).
+      const known = named.getFields();
+      const wanted = Object.values(known)
         .filter((sub) => !isCompositeType(getNamedType(sub.type)))
+        .filter((sub) => subs === null || subs.has(sub.name))
         .map((sub) => fieldNode(undefined, sub.name));
-      selections.push(fieldNode(alias, name, subs));
+      if (wanted.length > 0) selections.push(fieldNode(alias, name, wanted));
     } else selections.push(fieldNode(alias, name));
   }
   return selections;

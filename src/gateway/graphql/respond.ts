@@ -15,7 +15,7 @@ import {
   getNullableType,
   isListType,
   isObjectType,
-  Kind,
+  Kind as AstKind,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
@@ -23,51 +23,83 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { FieldState } from '../../policy/schema.js';
-import type { GatewayModel, GatewayObject } from '../model.js';
+import type { GatewayModel, TypeRole } from '../model.js';
 import { RESERVED_PREFIX, type Caller, type PreparedOperation } from './prepare.js';
 
 type Json = Record<string, unknown>;
+
+/** What a response key is, on the type its shape describes; decided once per shape. */
+type KeyKind =
+  | 'typename'
+  | 'stripped'
+  | 'id'
+  | 'scalar'
+  | 'composite'
+  | 'join'
+  | 'relation'
+  | 'object'
+  | 'unknown';
 
 interface Entry {
   readonly name: string;
   readonly stripped: boolean;
   readonly sets: readonly SelectionSetNode[];
+  kind: KeyKind;
+  type: GraphQLOutputType | undefined;
+  /** The field whose state governs this one (a join column's relation). */
+  stateName: string;
   /** Built on first use: the shape below this key. */
   child?: Shape | undefined;
 }
 
-/** The response keys of a list of selection sets on one type, fragments expanded. */
+interface ShapeContext {
+  readonly model: GatewayModel;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly stripped: WeakSet<FieldNode>;
+}
+
+/**
+ * The response keys of a list of selection sets on one type, fragments expanded, each with
+ * what it is: built once per prepared operation and reused for every record of every answer.
+ */
 class Shape {
   readonly #entries = new Map<string, Entry>();
+  readonly role: TypeRole | undefined;
+  /** For an edge: the key its node is under. */
+  readonly nodeKey: string;
 
   constructor(
+    readonly type: GraphQLObjectType,
     sets: readonly SelectionSetNode[],
-    fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-    stripped: WeakSet<FieldNode>,
+    private readonly context: ShapeContext,
   ) {
+    this.role = context.model.typeRole(type.name);
     const seen = new Set<string>();
     const collect = (set: SelectionSetNode): void => {
       for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) {
+        if (selection.kind === AstKind.FIELD) {
           const key = selection.alias?.value ?? selection.name.value;
           const found = this.#entries.get(key);
-          const sets = selection.selectionSet ? [selection.selectionSet] : [];
-          if (found) {
+          const more = selection.selectionSet ? [selection.selectionSet] : [];
+          if (found)
             this.#entries.set(key, {
-              name: found.name,
-              stripped: found.stripped && stripped.has(selection),
-              sets: [...found.sets, ...sets],
+              ...found,
+              stripped: found.stripped && context.stripped.has(selection),
+              sets: [...found.sets, ...more],
             });
-          } else
+          else
             this.#entries.set(key, {
               name: selection.name.value,
-              stripped: stripped.has(selection),
-              sets,
+              stripped: context.stripped.has(selection),
+              sets: more,
+              kind: 'unknown',
+              type: undefined,
+              stateName: selection.name.value,
             });
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+        } else if (selection.kind === AstKind.INLINE_FRAGMENT) collect(selection.selectionSet);
         else {
           const name = selection.name.value;
-          const fragment = fragments.get(name);
+          const fragment = context.fragments.get(name);
           if (fragment && !seen.has(name)) {
             seen.add(name);
             collect(fragment.selectionSet);
@@ -76,6 +108,26 @@ class Shape {
       }
     };
     for (const set of sets) collect(set);
+    const fields = type.getFields();
+    const object = this.role?.kind === 'record' ? this.role.object : undefined;
+    for (const entry of this.#entries.values()) {
+      if (entry.stripped) entry.kind = 'stripped';
+      else if (entry.name === '__typename') entry.kind = 'typename';
+      else {
+        const field = fields[entry.name];
+        if (!field) continue;
+        entry.type = field.type;
+        const named = getNamedType(field.type);
+        const related = context.model.typeRole(named.name);
+        if (object === undefined) entry.kind = isObjectType(named) ? 'object' : 'scalar';
+        else if (entry.name === 'id') entry.kind = 'id';
+        else if (related) entry.kind = 'relation';
+        else if (object.stateField(entry.name) !== entry.name) entry.kind = 'join';
+        else entry.kind = isObjectType(named) ? 'composite' : 'scalar';
+        if (object) entry.stateName = object.stateField(entry.name);
+      }
+    }
+    this.nodeKey = this.keyOf('node') ?? 'node';
   }
 
   entry(key: string): Entry | undefined {
@@ -91,6 +143,15 @@ class Shape {
     for (const [key, entry] of this.#entries) if (entry.name === name) return key;
     return undefined;
   }
+
+  /** The shape below a key (built once). */
+  child(entry: Entry): Shape | undefined {
+    if (entry.child) return entry.child;
+    const named = entry.type ? getNamedType(entry.type) : undefined;
+    if (!isObjectType(named)) return undefined;
+    entry.child = new Shape(named, entry.sets, this.context);
+    return entry.child;
+  }
 }
 
 export interface ProjectedResponse {
@@ -101,86 +162,75 @@ export interface ProjectedResponse {
   readonly withheld: number;
 }
 
+function isJson(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const READABLE = (state: FieldState | undefined): boolean => state === 'read' || state === 'edit';
+
 class Projector {
   rows = 0;
   withheld = 0;
 
-  constructor(
-    private readonly caller: Caller,
-    private readonly model: GatewayModel,
-    private readonly prepared: PreparedOperation,
-  ) {}
+  constructor(private readonly caller: Caller) {}
 
-  shape(sets: readonly SelectionSetNode[]): Shape {
-    return new Shape(sets, this.prepared.fragments, this.prepared.stripped);
-  }
-
-  childShape(entry: Entry): Shape {
-    return (entry.child ??= this.shape(entry.sets));
-  }
-
-  value(value: unknown, type: GraphQLOutputType, entry: Entry): unknown {
+  /** A value of the field at `entry` (in `parent`): lists, objects and records walked. */
+  value(value: unknown, type: GraphQLOutputType, entry: Entry, parent: Shape): unknown {
     if (value === null || value === undefined) return null;
     const nullable = getNullableType(type);
     if (isListType(nullable)) {
       if (!Array.isArray(value)) return null;
-      const items = value.map((item) => this.value(item, nullable.ofType, entry));
-      return items;
+      return value.map((item) => this.value(item, nullable.ofType, entry, parent));
     }
-    const named = getNamedType(nullable);
-    if (!isObjectType(named)) return value;
-    if (typeof value !== 'object' || Array.isArray(value)) return null;
-    const role = this.model.typeRole(named.name);
-    if (role?.kind === 'record') return this.record(value as Json, role.object, named, entry);
-    return this.object(value as Json, named, this.childShape(entry));
+    if (!isJson(value)) return isObjectType(getNamedType(nullable)) ? null : value;
+    const shape = parent.child(entry);
+    if (!shape) return null;
+    return shape.role?.kind === 'record' ? this.record(value, shape) : this.object(value, shape);
   }
 
-  object(value: Json, type: GraphQLObjectType, shape: Shape): Json {
+  object(value: Json, shape: Shape): Json {
     const out: Json = {};
-    const fields = type.getFields();
-    const role = this.model.typeRole(type.name);
-    for (const [key, inner] of Object.entries(value)) {
+    const connection = shape.role?.kind === 'connection';
+    for (const key in value) {
       const entry = shape.entry(key);
       if (!entry || key.startsWith(RESERVED_PREFIX)) continue;
-      if (entry.stripped) {
-        out[key] = null;
-        continue;
-      }
-      if (entry.name === '__typename') {
-        out[key] = inner;
-        continue;
-      }
-      const field = fields[entry.name];
-      if (!field) continue;
-      let projected = this.value(inner, field.type, entry);
-      // Edges of records withheld go, rather than stand as nulls in a non-null list.
-      if (role?.kind === 'connection' && entry.name === 'edges' && Array.isArray(projected))
-        projected = projected.filter(
-          (edge) => edge !== null && (edge as Json)[nodeKey(this.childShape(entry))] !== null,
-        );
-      out[key] = projected;
+      const inner = value[key];
+      if (entry.kind === 'stripped') out[key] = null;
+      else if (entry.kind === 'typename') out[key] = inner;
+      else if (entry.type === undefined) continue;
+      else if (connection && entry.name === 'edges' && Array.isArray(inner)) {
+        // Edges of records withheld go, rather than stand as nulls in a non-null list.
+        const edges = this.value(inner, entry.type, entry, shape) as unknown[];
+        const nodeKey = shape.child(entry)?.nodeKey ?? 'node';
+        out[key] = edges.filter((edge) => isJson(edge) && edge[nodeKey] !== null);
+      } else out[key] = this.value(inner, entry.type, entry, shape);
     }
     return out;
   }
 
-  record(value: Json, object: GatewayObject, type: GraphQLObjectType, entry: Entry): Json | null {
-    const shape = this.childShape(entry);
-    const fields = type.getFields();
+  record(value: Json, shape: Shape): Json | null {
+    const role = shape.role;
+    if (role?.kind !== 'record') return null;
+    const object = role.object;
     const full: Json = {};
-    for (const [key, inner] of Object.entries(value)) {
-      if (key.startsWith(RESERVED_PREFIX)) continue;
-      const found = shape.entry(key);
-      if (!found || found.stripped || found.name === '__typename') continue;
-      const field = fields[found.name];
-      if (!field || this.model.typeRole(getNamedType(field.type).name)) continue;
-      full[found.name] =
-        isObjectType(getNamedType(field.type)) && inner !== null && typeof inner === 'object'
-          ? byName(inner as Json, this.childShape(found))
-          : inner;
+    for (const key in value) {
+      const entry = shape.entry(key);
+      if (!entry) continue;
+      if (entry.kind === 'scalar') full[entry.name] = value[key];
+      else if (entry.kind === 'composite') {
+        const inner = value[key];
+        const child = shape.child(entry);
+        full[entry.name] = isJson(inner) && child ? byName(inner, child) : inner;
+      }
     }
-    // What the decisions read, fetched whole: it wins over a partial selection of the same field.
-    for (const [key, inner] of Object.entries(value))
-      if (key.startsWith(RESERVED_PREFIX)) full[key.slice(RESERVED_PREFIX.length)] = inner;
+    // What the decisions read (their own selection) completes what the client selected.
+    for (const key in value) {
+      if (!key.startsWith(RESERVED_PREFIX)) continue;
+      const name = key.slice(RESERVED_PREFIX.length);
+      const injected = value[key];
+      const selected = full[name];
+      full[name] = isJson(selected) && isJson(injected) ? { ...selected, ...injected } : injected;
+    }
     const { engine, member } = this.caller;
     const projected = engine.project({ member, object: object.name, record: full });
     if (projected === null) {
@@ -202,61 +252,53 @@ class Projector {
           });
     };
     const out: Json = {};
-    for (const [key, inner] of Object.entries(value)) {
-      if (key.startsWith(RESERVED_PREFIX)) continue;
-      const found = shape.entry(key);
-      if (!found) continue;
-      if (found.stripped) {
-        out[key] = null;
-        continue;
+    for (const key in value) {
+      const entry = shape.entry(key);
+      if (!entry || key.startsWith(RESERVED_PREFIX)) continue;
+      const inner = value[key];
+      switch (entry.kind) {
+        case 'stripped':
+          out[key] = null;
+          break;
+        case 'typename':
+        case 'id':
+          out[key] = inner;
+          break;
+        case 'relation':
+          // Shown when its field is, then judged by the related object's rules.
+          out[key] =
+            READABLE(stateOf(entry.stateName)) && entry.type
+              ? this.value(inner, entry.type, entry, shape)
+              : null;
+          break;
+        case 'join':
+          // A join column (`companyId`) reveals the relation: only when that is readable.
+          out[key] = READABLE(stateOf(entry.stateName)) ? inner : null;
+          break;
+        case 'scalar':
+          out[key] = Object.hasOwn(projected, entry.name) ? projected[entry.name] : null;
+          break;
+        case 'composite': {
+          const shown = Object.hasOwn(projected, entry.name) ? projected[entry.name] : null;
+          const child = shape.child(entry);
+          out[key] = isJson(shown) && child ? aliased(shown, child) : shown;
+          break;
+        }
+        case 'object':
+        case 'unknown':
+          break;
       }
-      const name = found.name;
-      if (name === '__typename' || name === 'id') {
-        out[key] = inner;
-        continue;
-      }
-      const field = fields[name];
-      if (!field) continue;
-      const named = getNamedType(field.type);
-      const stateName = object.stateField(name);
-      if (this.model.typeRole(named.name)) {
-        // A relation: shown when its field is, then judged by the related object's rules.
-        const state = stateOf(stateName);
-        out[key] =
-          state === 'read' || state === 'edit' ? this.value(inner, field.type, found) : null;
-        continue;
-      }
-      if (stateName !== name) {
-        // A join column (`companyId`) reveals the relation: only when it is readable.
-        const state = stateOf(stateName);
-        out[key] = state === 'read' || state === 'edit' ? inner : null;
-        continue;
-      }
-      if (!Object.hasOwn(projected, name)) {
-        out[key] = null;
-        continue;
-      }
-      const shown = projected[name];
-      out[key] =
-        isObjectType(named) && shown !== null && typeof shown === 'object'
-          ? aliased(shown as Json, this.childShape(found))
-          : shown;
     }
     return out;
   }
 }
 
-/** The key the edges of a connection carry their node under. */
-function nodeKey(edgeShape: Shape): string {
-  return edgeShape.keyOf('node') ?? 'node';
-}
-
 /** A composite value keyed by its sub-fields' names rather than the client's aliases. */
 function byName(value: Json, shape: Shape): Json {
   const out: Json = {};
-  for (const [key, inner] of Object.entries(value)) {
+  for (const key in value) {
     const entry = shape.entry(key);
-    if (entry && entry.name !== '__typename') out[entry.name] = inner;
+    if (entry && entry.name !== '__typename') out[entry.name] = value[key];
   }
   return out;
 }
@@ -271,6 +313,8 @@ function aliased(projected: Json, shape: Shape): Json {
   return out;
 }
 
+const rootShapes = new WeakMap<PreparedOperation, Shape>();
+
 /** The host's `data` for a prepared operation, as the member may see it. */
 export function projectResponse(
   data: unknown,
@@ -278,15 +322,19 @@ export function projectResponse(
   caller: Caller,
   model: GatewayModel,
 ): ProjectedResponse {
-  const projector = new Projector(caller, model, prepared);
   const root =
     prepared.kind === 'query' ? model.schema.getQueryType() : model.schema.getMutationType();
-  if (!root || data === null || typeof data !== 'object' || Array.isArray(data))
-    return { data: null, rows: 0, withheld: 0 };
-  const projected = projector.object(
-    data as Json,
-    root,
-    projector.shape([prepared.operation.selectionSet]),
-  );
+  if (!root || !isJson(data)) return { data: null, rows: 0, withheld: 0 };
+  let shape = rootShapes.get(prepared);
+  if (!shape) {
+    shape = new Shape(root, [prepared.operation.selectionSet], {
+      model,
+      fragments: prepared.fragments,
+      stripped: prepared.stripped,
+    });
+    rootShapes.set(prepared, shape);
+  }
+  const projector = new Projector(caller);
+  const projected = projector.object(data, shape);
   return { data: projected, rows: projector.rows, withheld: projector.withheld };
 }
