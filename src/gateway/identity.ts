@@ -117,6 +117,11 @@ export class IdentityResolver {
     return identity;
   }
 
+  /** Words from elsewhere (the host, an error) with the token taken out, should they quote it. */
+  #withoutToken(text: string, token: string): string {
+    return token === '' ? text : text.split(token).join('[token]');
+  }
+
   async #ask(token: string): Promise<Identity> {
     const apiKeyId = apiKeyIdOf(token);
     try {
@@ -131,19 +136,22 @@ export class IdentityResolver {
         if (accepted !== true)
           throw new Denial(
             'UNAUTHENTICATED',
-            `The host rejected this API key: ${accepted.rejected}`,
+            `The host rejected this API key: ${this.#withoutToken(accepted.rejected, token)}`,
           );
         return { kind: 'apiKey', apiKeyId, workspaceMemberId: member };
       }
       const answer = await this.#lookup.currentMember(token);
       if ('rejected' in answer)
-        throw new Denial('UNAUTHENTICATED', `The host rejected this token: ${answer.rejected}`);
+        throw new Denial(
+          'UNAUTHENTICATED',
+          `The host rejected this token: ${this.#withoutToken(answer.rejected, token)}`,
+        );
       return { kind: 'member', workspaceMemberId: answer.id };
     } catch (error) {
       if (error instanceof Denial) throw error;
       throw new Denial(
         'GATEWAY_ERROR',
-        `Could not identify the caller: the host did not answer (${error instanceof Error ? error.message : String(error)})`,
+        `Could not identify the caller: the host did not answer (${this.#withoutToken(error instanceof Error ? error.message : String(error), token)})`,
       );
     }
   }

@@ -248,7 +248,7 @@ function projectData(answer: HostAnswer, object: GatewayObject, deps: RestDeps):
   return { status: answer.status, body: { ...answer.body, data } };
 }
 
-export async function handleRest(request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
+async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
   const path = request.url.pathname;
   const route = routeOf(deps.model, path);
   if (!route)
@@ -300,4 +300,28 @@ export async function handleRest(request: RestRequest, deps: RestDeps): Promise<
     throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
   await runWriteChecks([check], caller, deps.model, read);
   return projectData(await forward(), object, deps);
+}
+
+/** A REST request through the gateway; a refusal is recorded under the member and answered. */
+export async function handleRest(request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
+  try {
+    return await answerRest(request, deps);
+  } catch (error) {
+    if (!(error instanceof Denial)) throw error;
+    deps.onDenied({
+      member: deps.caller.member,
+      code: error.code,
+      message: error.message,
+      object: typeof error.detail.object === 'string' ? error.detail.object : undefined,
+    });
+    return {
+      status: error.status,
+      body: {
+        statusCode: error.status,
+        error: error.code,
+        messages: [error.message],
+        ...(Object.keys(error.detail).length > 0 ? { detail: error.detail } : {}),
+      },
+    };
+  }
 }

@@ -11,6 +11,7 @@
  * lifts the export limit for ten minutes.
  */
 import {
+  Agent,
   createServer,
   request as httpRequest,
   type IncomingHttpHeaders,
@@ -107,17 +108,32 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  const bytes = Buffer.from(JSON.stringify(body));
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
+    'content-length': bytes.length,
   });
-  response.end(text);
+  response.end(bytes);
 }
 
 function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The path and query of a request target as sent, not resolved against a base: a WHATWG URL
+ * would read `//graphql` as a host named graphql. Only the origin form (`/path?query`) is
+ * served; the absolute form (`http://host/graphql`) is for proxies, and refused.
+ */
+function rawTarget(target: string | undefined): { readonly path: string; readonly search: string } {
+  const text = target ?? '/';
+  if (!text.startsWith('/'))
+    throw new Denial('BAD_USER_INPUT', 'The request target must be a path starting with /');
+  const query = text.indexOf('?');
+  return query < 0
+    ? { path: text, search: '' }
+    : { path: text.slice(0, query), search: text.slice(query) };
 }
 
 /**
@@ -167,6 +183,8 @@ export async function startGateway(
     help: 'Records passed to clients through the gateway',
     registers: [registry],
   });
+  // Enforced calls to the host reuse connections (the pass-through keeps the client's own).
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const onDenied = (event: DeniedEvent): void => {
     denials.inc({ code: event.code });
     options.onDenied?.(event);
@@ -186,29 +204,53 @@ export async function startGateway(
     }
     headers['content-type'] = 'application/json';
     headers.accept = 'application/json';
-    const response = await fetch(new URL(path, upstream), {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    if (payload) headers['content-length'] = String(payload.length);
+    const { status, text } = await new Promise<{ status: number; text: string }>(
+      (resolve, reject) => {
+        const outgoing = httpRequest(
+          {
+            protocol: upstream.protocol,
+            hostname: upstream.hostname,
+            port: upstream.port,
+            method,
+            path,
+            headers,
+            agent,
+            timeout: 30_000,
+          },
+          (incoming) => {
+            const chunks: Buffer[] = [];
+            incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+            incoming.on('end', () =>
+              resolve({
+                status: incoming.statusCode ?? 502,
+                text: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
+            incoming.on('error', reject);
+          },
+        );
+        outgoing.on('timeout', () => outgoing.destroy(new Error('no answer within 30 s')));
+        outgoing.on('error', (error) =>
+          reject(new Denial('GATEWAY_ERROR', `The host is unreachable: ${error.message}`)),
+        );
+        outgoing.end(payload);
+      },
+    );
     let parsed: unknown;
     try {
       parsed = text === '' ? null : JSON.parse(text);
     } catch {
-      throw new Denial(
-        'GATEWAY_ERROR',
-        `The host answered ${response.status} with a body that is not JSON`,
-      );
+      throw new Denial('GATEWAY_ERROR', `The host answered ${status} with a body that is not JSON`);
     }
-    return { status: response.status, body: parsed };
+    return { status, body: parsed };
   };
 
   const callerFor = async (request: IncomingMessage): Promise<Caller> => {
     const identity = await options.identity.resolve(headerText(request.headers, 'authorization'));
     const member = identity.workspaceMemberId;
-    if (!options.engine.members().includes(member))
+    if (!options.engine.hasMember(member))
       throw new Denial(
         'FORBIDDEN',
         'This workspace member is not in the Tiergate policy, so the gateway denies every record',
@@ -354,14 +396,16 @@ export async function startGateway(
   };
 
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
-    let path = url.pathname;
+    let path = '/';
     const handle = async (): Promise<void> => {
-      const surface = surfaceOf(url.pathname);
+      const target = rawTarget(request.url);
+      const surface = surfaceOf(target.path);
       path = surface.path;
       if (surface.surface === 'graphql') return enforceGraphql(request, response);
       if (surface.surface === 'rest') {
+        const url = new URL('http://gateway.invalid/');
         url.pathname = surface.path;
+        url.search = target.search;
         return enforceRest(request, response, url);
       }
       if (path === '/tiergate/step-up' && request.method === 'POST')
@@ -402,12 +446,12 @@ export async function startGateway(
     });
   });
 
-  // Websockets: the upgrade request and both streams, relayed as they are.
+  // Websockets: the upgrade request and both streams, relayed as they are (and ended on close).
+  const relayed = new Set<Socket>();
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     let surface: string;
     try {
-      surface = surfaceOf(url.pathname).surface;
+      surface = surfaceOf(rawTarget(request.url).path).surface;
     } catch {
       surface = 'graphql';
     }
@@ -432,10 +476,15 @@ export async function startGateway(
       target.pipe(socket);
       socket.pipe(target);
     });
+    relayed.add(socket).add(target);
     const close = () => {
       target.destroy();
       socket.destroy();
+      relayed.delete(socket);
+      relayed.delete(target);
     };
+    socket.on('close', close);
+    target.on('close', close);
     target.on('error', close);
     socket.on('error', close);
   });
@@ -452,6 +501,8 @@ export async function startGateway(
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        for (const socket of relayed) socket.destroy();
+        agent.destroy();
         server.close(() => resolve());
       }),
   };
