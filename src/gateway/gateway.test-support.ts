@@ -33,6 +33,8 @@ export interface GatewayFixture {
   readonly policy: Policy;
   readonly engine: Engine;
   readonly denials: DeniedEvent[];
+  /** Step-ups the gateway reported (what the CLI journals). */
+  readonly stepUps: { member: string; elevatedUntil: Date }[];
   readonly totp: InMemoryTotpSecrets;
   /** A member of the policy with this role and tier (the first in the org's order). */
   member(role: string, tier: string): Member;
@@ -80,6 +82,7 @@ export async function gatewayFixture(options: FixtureOptions = {}): Promise<Gate
   });
   const host = await startSandboxServer(sandbox.serverOptions);
   const denials: DeniedEvent[] = [];
+  const stepUps: { member: string; elevatedUntil: Date }[] = [];
   const totp = new InMemoryTotpSecrets();
   const gateway = await openGateway({
     hostUrl: host.url,
@@ -87,6 +90,7 @@ export async function gatewayFixture(options: FixtureOptions = {}): Promise<Gate
     policy,
     totpSecrets: totp,
     onDenied: (event) => denials.push(event),
+    onStepUp: (event) => stepUps.push(event),
     ...(options.now ? { now: options.now } : {}),
   });
   const engine = compilePolicy(policy);
@@ -102,6 +106,7 @@ export async function gatewayFixture(options: FixtureOptions = {}): Promise<Gate
     policy,
     engine,
     denials,
+    stepUps,
     totp,
     member(role, tier) {
       const found = policy.org.members.find((m) => m.role === role && m.tier === tier);

@@ -284,6 +284,8 @@ describe('the export limit and step-up through the gateway', () => {
     const answer = await stepUp(totp(secret, clock.now));
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ elevatedUntil: new Date(clock.now + 600_000).toISOString() });
+    // The step-up is reported for the record, under the member.
+    expect(fx.stepUps.at(-1)?.elevatedUntil.getTime()).toBe(clock.now + 600_000);
     const read = await readPage();
     expect(read.status).toBe(200);
     expect((read.body.data?.companies as Page).edges).toHaveLength(10);

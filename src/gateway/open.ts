@@ -28,6 +28,7 @@ export interface OpenGatewayOptions {
   readonly bind?: string;
   readonly totpSecrets?: TotpSecrets;
   readonly onDenied?: (event: DeniedEvent) => void;
+  readonly onStepUp?: (event: { member: string; elevatedUntil: Date }) => void;
   readonly log?: (line: string) => void;
   readonly now?: () => number;
 }
@@ -83,6 +84,7 @@ export async function openGateway(options: OpenGatewayOptions): Promise<OpenedGa
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.bind !== undefined ? { hostname: options.bind } : {}),
     ...(options.onDenied ? { onDenied: options.onDenied } : {}),
+    ...(options.onStepUp ? { onStepUp: options.onStepUp } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

@@ -51,6 +51,8 @@ export interface GatewayOptions {
   readonly stepUp?: StepUp | undefined;
   /** Bodies of enforced requests larger than this are refused (413). */
   readonly maxBodyBytes?: number;
+  /** Each successful step-up (the CLI journals them, as it journals refusals). */
+  readonly onStepUp?: ((event: { member: string; elevatedUntil: Date }) => void) | undefined;
   /** Each refusal, after it is counted (the CLI journals them). */
   readonly onDenied?: ((event: DeniedEvent) => void) | undefined;
   readonly log?: ((line: string) => void) | undefined;
@@ -360,6 +362,7 @@ export async function startGateway(
     options.log?.(
       `step-up: member ${caller.member} elevated until ${result.elevatedUntil.toISOString()}`,
     );
+    options.onStepUp?.({ member: caller.member, elevatedUntil: result.elevatedUntil });
     sendJson(response, 200, { elevatedUntil: result.elevatedUntil.toISOString() });
   };
 

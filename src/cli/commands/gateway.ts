@@ -18,33 +18,54 @@ import { bindOf, openMigratedStore, portOf } from './serve.js';
 
 export const DEFAULT_GATEWAY_PORT = 3040;
 
-/** Refusals into the journal, a batch at a time; what cannot be written is said on stderr. */
+/** Refusals and step-ups into the journal, a batch at a time; what cannot be written is said on stderr. */
+/** Where the recorder writes: the journal (or, in a test, anything that takes drafts). */
+export interface DraftSink {
+  append(drafts: readonly JournalDraft[]): Promise<unknown>;
+}
+
 export class DenialRecorder {
-  readonly #journal: Journal;
-  readonly #io: CliIo;
+  readonly #journal: DraftSink;
+  readonly #io: Pick<CliIo, 'stderr'>;
   #queue: JournalDraft[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   /** Refusals beyond this many waiting are counted, not journaled one by one. */
-  readonly #max = 10_000;
+  readonly #max: number;
   #dropped = 0;
 
-  constructor(journal: Journal, io: CliIo) {
+  constructor(journal: DraftSink, io: Pick<CliIo, 'stderr'>, max = 10_000) {
+    this.#max = max;
     this.#journal = journal;
     this.#io = io;
   }
 
   record(event: DeniedEvent): void {
-    if (this.#queue.length >= this.#max) {
-      this.#dropped++;
-      return;
-    }
-    this.#queue.push({
+    this.add({
       actor: event.member ?? 'anonymous',
       action: 'gateway.denied',
       target: event.object ?? 'request',
       reason: `${event.code}: ${event.message}`,
     });
+  }
+
+  /** A member proved a TOTP code: recorded beside the refusals. */
+  stepUp(event: { member: string; elevatedUntil: Date }): void {
+    this.add({
+      actor: event.member,
+      action: 'gateway.step-up',
+      target: `member:${event.member}`,
+      after: { elevatedUntil: event.elevatedUntil.toISOString() },
+      reason: 'TOTP code confirmed; export limit lifted',
+    });
+  }
+
+  add(draft: JournalDraft): void {
+    if (this.#queue.length >= this.#max) {
+      this.#dropped++;
+      return;
+    }
+    this.#queue.push(draft);
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       void this.flush();
@@ -146,6 +167,7 @@ Stops on Ctrl-C.`,
         // Enrolment arrives with the admin panel; until then nobody is enrolled.
         totpSecrets: new InMemoryTotpSecrets(),
         onDenied: (event) => recorder.record(event),
+        onStepUp: (event) => recorder.stepUp(event),
         log: (line) => io.stderr.write(`${line}\n`),
       });
     } catch (error) {

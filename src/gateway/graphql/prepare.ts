@@ -45,7 +45,7 @@ import type { ResolverMethod } from '../../host/core-schema/names.js';
 import { decisionFields, decisionPaths } from '../../policy/decision-fields.js';
 import type { Engine } from '../../policy/engine.js';
 import type { Action, FieldState, Policy } from '../../policy/schema.js';
-import type { GatewayModel, GatewayObject } from '../model.js';
+import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
 import { Denial } from './denial.js';
 
 /** The reserved alias prefix of the fields the gateway adds; clients may not use it. */
@@ -72,7 +72,9 @@ export type WriteCheck =
       readonly object: GatewayObject;
       readonly items: readonly Readonly<Record<string, unknown>>[];
     }
-  | { readonly kind: 'merge'; readonly object: GatewayObject; readonly ids: readonly string[] };
+  | { readonly kind: 'merge'; readonly object: GatewayObject; readonly ids: readonly string[] }
+  /** Records a read names by id (duplicates of them): each must be readable. */
+  | { readonly kind: 'read'; readonly object: GatewayObject; readonly ids: readonly string[] };
 
 export interface PreparedOperation {
   readonly document: DocumentNode;
@@ -135,6 +137,8 @@ export class Rewriter {
   readonly #floors = new Map<string, Readonly<Record<string, FieldState>>>();
   readonly #maxStates = new Map<string, Readonly<Record<string, FieldState>>>();
   readonly #injections = new Map<string, FieldNode[]>();
+  /** Inside a connection the host did not scope (duplicates): only edges and pageInfo. */
+  #unscopedConnection = false;
 
   constructor(
     private readonly caller: Caller,
@@ -357,6 +361,21 @@ export class Rewriter {
 
   selectionSet(set: SelectionSetNode, type: GraphQLObjectType): SelectionSetNode {
     const role = this.model.typeRole(type.name);
+    // A record's own connections are scoped again, whatever holds the record.
+    const unscoped = this.#unscopedConnection;
+    if (role?.kind === 'record') this.#unscopedConnection = false;
+    try {
+      return this.#selectionSet(set, type, role);
+    } finally {
+      this.#unscopedConnection = unscoped;
+    }
+  }
+
+  #selectionSet(
+    set: SelectionSetNode,
+    type: GraphQLObjectType,
+    role: TypeRole | undefined,
+  ): SelectionSetNode {
     const selections: SelectionNode[] = set.selections.map((selection) => {
       switch (selection.kind) {
         case Kind.FIELD:
@@ -404,6 +423,12 @@ export class Rewriter {
       if (target?.kind === 'connection')
         rewritten = this.connectionArgs(node, definition, target.object);
     } else if (role?.kind === 'connection') {
+      if (this.#unscopedConnection && name !== 'edges' && name !== 'pageInfo')
+        throw new Denial(
+          'FORBIDDEN',
+          `Permission denied: ${name} over duplicates counts records outside this member's scope; ask for edges`,
+          { object: role.object.name },
+        );
       if (name !== 'edges' && name !== 'pageInfo' && name !== 'groupByDimensionValues')
         this.checkAggregate(role.object, name);
     }
@@ -502,10 +527,15 @@ export class Rewriter {
         break;
       }
     }
-    if (!rewritten.selectionSet) return rewritten;
-    if (!isObjectType(named))
-      throw new Denial('FORBIDDEN', `Unsupported selection on ${definition.name}`);
-    return { ...rewritten, selectionSet: this.selectionSet(rewritten.selectionSet, named) };
+    try {
+      if (!rewritten.selectionSet) return rewritten;
+      if (!isObjectType(named))
+        throw new Denial('FORBIDDEN', `Unsupported selection on ${definition.name}`);
+      return { ...rewritten, selectionSet: this.selectionSet(rewritten.selectionSet, named) };
+    } finally {
+      // Only this root field's own connection is unscoped.
+      this.#unscopedConnection = false;
+    }
   }
 
   /** Duplicates are found across every record: the member must read the records it names. */
@@ -519,7 +549,10 @@ export class Rewriter {
       throw new Denial('FORBIDDEN', `Permission denied: read on ${object.name}`);
     const ids = this.argValue(node, 'ids').value;
     if (Array.isArray(ids) && ids.length > 0)
-      this.checks.push({ kind: 'merge', object, ids: ids.filter((i) => typeof i === 'string') });
+      this.checks.push({ kind: 'read', object, ids: ids.filter((i) => typeof i === 'string') });
+    // The host finds duplicates among every record, unscoped: its records are judged one by
+    // one in the answer, but a count or an aggregate over them would tell of the others.
+    this.#unscopedConnection = true;
     return node;
   }
 

@@ -201,6 +201,11 @@ export async function runWriteChecks(
         else requireAction(caller, check.object, ACTION_OF[check.method], before, check.id);
         break;
       }
+      case 'read': {
+        const records = await readRecords(check.object, check.ids, caller, model, read);
+        for (const id of check.ids) visible(caller, check.object, records, id);
+        break;
+      }
       case 'merge': {
         const records = await readRecords(check.object, check.ids, caller, model, read);
         for (const id of check.ids) {

@@ -1,0 +1,47 @@
+/**
+ * Duplicates: the host looks for them among every record, so the gateway checks the ids it is
+ * asked about, judges each record it answers, and refuses counts over them.
+ */
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
+import { compilePolicy } from '../policy/engine.js';
+import { Denial } from './graphql/denial.js';
+import { prepareOperation } from './graphql/prepare.js';
+import { DEMO_POLICY } from './gateway.test-support.js';
+import { GatewayModel } from './model.js';
+
+const model = new GatewayModel(STANDARD_OBJECTS);
+const engine = compilePolicy(DEMO_POLICY);
+const junior = DEMO_POLICY.org.members.find((m) => m.role === 'sales-rep' && m.tier === 'junior');
+const caller = { engine, policy: DEMO_POLICY, member: junior?.id ?? '' };
+
+const prepare = (query: string) => prepareOperation(parse(query), undefined, {}, caller, model);
+
+describe('duplicates through the gateway', () => {
+  it('checks that each id asked about is readable, before the host is asked', () => {
+    const prepared = prepare(
+      '{ companyDuplicates(ids: ["0b6a6c1e-0000-4000-8000-000000000001"]) { edges { node { id name } } } }',
+    );
+    expect(prepared.checks).toEqual([
+      expect.objectContaining({ kind: 'read', ids: ['0b6a6c1e-0000-4000-8000-000000000001'] }),
+    ]);
+  });
+
+  it('refuses totalCount and aggregates over duplicates, which count records out of scope', () => {
+    for (const field of ['totalCount', 'countEmptyName'])
+      expect(() =>
+        prepare(`{ companyDuplicates(ids: []) { ${field} edges { node { id } } } }`),
+      ).toThrow(Denial);
+  });
+
+  it("scopes a duplicate's own relation connections again, and later root fields as usual", () => {
+    const prepared = prepare(
+      '{ companyDuplicates(ids: []) { edges { node { id people { totalCount } } } } companies { totalCount } }',
+    );
+    expect(prepared.kind).toBe('query');
+    // Both the nested people connection and the root companies read got the scope filter.
+    const filters = Object.keys(prepared.variables).filter((name) => name.startsWith('_tg_v'));
+    expect(filters).toHaveLength(2);
+  });
+});
