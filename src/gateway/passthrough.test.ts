@@ -328,3 +328,57 @@ describe('the gateway in front of an unreachable upstream', () => {
     }
   });
 });
+
+describe('headers on enforced requests', () => {
+  it("forwards the client's own headers to the host, and the host's headers back, around the gateway's JSON", async () => {
+    const member = DEMO_POLICY.org.members[0]?.id ?? '';
+    let seen: IncomingMessage['headers'] | undefined;
+    const upstream = createServer((request, response) => {
+      void bodyOf(request).then(() => {
+        seen = request.headers;
+        response.writeHead(200, {
+          'content-type': 'application/json',
+          'set-cookie': 'twenty=1',
+          'x-schema-version': '42',
+        });
+        response.end(JSON.stringify({ data: { companies: { edges: [] } } }));
+      });
+    });
+    const port = await listen(upstream);
+    const gateway = await startGateway({
+      ...gatewayOptions(`http://127.0.0.1:${port}`),
+      identity: new IdentityResolver({
+        lookup: { ...lookup, currentMember: () => Promise.resolve({ id: member }) },
+        apiKeys: {},
+      }),
+    });
+    try {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer member-token',
+          'content-type': 'application/json',
+          'x-schema-version': '41',
+          'accept-language': 'fr',
+          'if-none-match': '"stale"',
+          'x-forwarded-for': '6.6.6.6',
+        },
+        body: JSON.stringify({ query: '{ companies { edges { node { id } } } }' }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('set-cookie')).toBe('twenty=1');
+      expect(response.headers.get('x-schema-version')).toBe('42');
+      expect(await response.json()).toEqual({ data: { companies: { edges: [] } } });
+      expect(seen?.authorization).toBe('Bearer member-token');
+      expect(seen?.['x-schema-version']).toBe('41');
+      expect(seen?.['accept-language']).toBe('fr');
+      // A validator is about the host's body; the client gets the gateway's.
+      expect(seen?.['if-none-match']).toBeUndefined();
+      expect(seen?.['x-forwarded-for']).not.toBe('6.6.6.6');
+    } finally {
+      await gateway.close();
+      upstream.closeAllConnections();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
+  });
+});

@@ -208,7 +208,11 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
     .map((record) => projector.record(record, object))
     .filter((record): record is Json => record !== null);
   metered(deps, projector.rows);
-  return { status: 200, body: { ...answer.body, data: { ...data, [plural]: kept } } };
+  return {
+    status: 200,
+    body: { ...answer.body, data: { ...data, [plural]: kept } },
+    headers: answer.headers,
+  };
 }
 
 function meterCheck(deps: RestDeps): void {
@@ -245,7 +249,7 @@ function projectData(answer: HostAnswer, object: GatewayObject, deps: RestDeps):
     }
   }
   metered(deps, projector.rows);
-  return { status: answer.status, body: { ...answer.body, data } };
+  return { status: answer.status, body: { ...answer.body, data }, headers: answer.headers };
 }
 
 async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAnswer> {

@@ -19,7 +19,9 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Counter, Registry } from 'prom-client';
 import type { Engine } from '../policy/engine.js';
@@ -79,14 +81,27 @@ const HOP_BY_HOP = new Set([
   'content-length',
 ]);
 
+/**
+ * Headers an enforced request does not pass on: the body is the gateway's JSON, uncompressed,
+ * and validators or ranges are about the host's body, not the one the client gets.
+ */
+const STRIPPED_FROM_ENFORCED: ReadonlySet<string> = new Set([
+  'accept-encoding',
+  'if-none-match',
+  'if-modified-since',
+  'range',
+  'if-range',
+]);
+
 /** The client's headers as the host should get them: hop-by-hop and forwarding ones replaced. */
 function forwardedHeaders(
   request: IncomingMessage,
   keepLength: boolean,
+  without: ReadonlySet<string> = new Set(),
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
+    if (value === undefined || without.has(name)) continue;
     if (name.startsWith('x-forwarded-') || name === 'forwarded') continue;
     if (HOP_BY_HOP.has(name) && !(keepLength && name === 'content-length')) continue;
     out[name] = value;
@@ -109,13 +124,30 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string | string[]>> = {},
+): void {
   const bytes = Buffer.from(JSON.stringify(body));
   response.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': bytes.length,
   });
   response.end(bytes);
+}
+
+/** The host's answer headers a client may see on an enforced answer (the body is the gateway's). */
+function relayedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (name === 'content-type' || name === 'content-encoding' || name === 'etag') continue;
+    out[name] = value;
+  }
+  return out;
 }
 
 function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -185,8 +217,14 @@ export async function startGateway(
     help: 'Records passed to clients through the gateway',
     registers: [registry],
   });
-  // Enforced calls to the host reuse connections (the pass-through keeps the client's own).
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // Twenty over http or https; enforced calls reuse connections (the pass-through keeps the
+  // client's own).
+  const secure = upstream.protocol === 'https:';
+  const upstreamRequest = secure ? httpsRequest : httpRequest;
+  const upstreamPort = Number(upstream.port || (secure ? 443 : 80));
+  const agent = secure
+    ? new HttpsAgent({ keepAlive: true, maxSockets: 256 })
+    : new Agent({ keepAlive: true, maxSockets: 256 });
   const onDenied = (event: DeniedEvent): void => {
     denials.inc({ code: event.code });
     options.onDenied?.(event);
@@ -199,54 +237,55 @@ export async function startGateway(
     request: IncomingMessage,
     body: unknown,
   ): Promise<HostAnswer> => {
-    const headers: Record<string, string> = {};
-    for (const name of ['authorization', 'accept-language', 'x-locale', 'origin', 'cookie']) {
-      const value = headerText(request.headers, name);
-      if (value !== undefined) headers[name] = value;
-    }
+    // The client's own headers (its token, locale, cookies, Twenty's schema-version header…),
+    // but the body is the gateway's JSON, uncompressed.
+    const headers = forwardedHeaders(request, false, STRIPPED_FROM_ENFORCED);
     headers['content-type'] = 'application/json';
     headers.accept = 'application/json';
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     if (payload) headers['content-length'] = String(payload.length);
-    const { status, text } = await new Promise<{ status: number; text: string }>(
-      (resolve, reject) => {
-        const outgoing = httpRequest(
-          {
-            protocol: upstream.protocol,
-            hostname: upstream.hostname,
-            port: upstream.port,
-            method,
-            path,
-            headers,
-            agent,
-            timeout: 30_000,
-          },
-          (incoming) => {
-            const chunks: Buffer[] = [];
-            incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-            incoming.on('end', () =>
-              resolve({
-                status: incoming.statusCode ?? 502,
-                text: Buffer.concat(chunks).toString('utf8'),
-              }),
-            );
-            incoming.on('error', reject);
-          },
-        );
-        outgoing.on('timeout', () => outgoing.destroy(new Error('no answer within 30 s')));
-        outgoing.on('error', (error) =>
-          reject(new Denial('GATEWAY_ERROR', `The host is unreachable: ${error.message}`)),
-        );
-        outgoing.end(payload);
-      },
-    );
+    const { status, text, answerHeaders } = await new Promise<{
+      status: number;
+      text: string;
+      answerHeaders: Record<string, string | string[]>;
+    }>((resolve, reject) => {
+      const outgoing = upstreamRequest(
+        {
+          protocol: upstream.protocol,
+          hostname: upstream.hostname,
+          port: upstream.port,
+          method,
+          path,
+          headers,
+          agent,
+          timeout: 30_000,
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('end', () =>
+            resolve({
+              status: incoming.statusCode ?? 502,
+              text: Buffer.concat(chunks).toString('utf8'),
+              answerHeaders: relayedHeaders(incoming.headers),
+            }),
+          );
+          incoming.on('error', reject);
+        },
+      );
+      outgoing.on('timeout', () => outgoing.destroy(new Error('no answer within 30 s')));
+      outgoing.on('error', (error) =>
+        reject(new Denial('GATEWAY_ERROR', `The host is unreachable: ${error.message}`)),
+      );
+      outgoing.end(payload);
+    });
     let parsed: unknown;
     try {
       parsed = text === '' ? null : JSON.parse(text);
     } catch {
       throw new Denial('GATEWAY_ERROR', `The host answered ${status} with a body that is not JSON`);
     }
-    return { status, body: parsed };
+    return { status, body: parsed, headers: answerHeaders };
   };
 
   const callerFor = async (request: IncomingMessage): Promise<Caller> => {
@@ -304,7 +343,7 @@ export async function startGateway(
       },
       graphqlDeps,
     );
-    sendJson(response, answer.status, answer.body);
+    sendJson(response, answer.status, answer.body, answer.headers);
   };
 
   const enforceRest = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
@@ -335,7 +374,7 @@ export async function startGateway(
         host: (method, path, body) => hostJson(path, method, request, body),
       },
     );
-    sendJson(response, answer.status, answer.body);
+    sendJson(response, answer.status, answer.body, answer.headers);
   };
 
   const stepUp = async (request: IncomingMessage, response: ServerResponse) => {
@@ -368,7 +407,7 @@ export async function startGateway(
 
   /** Everything else: streamed to the host and back, unchanged. */
   const passThrough = (request: IncomingMessage, response: ServerResponse) => {
-    const upstreamRequest = httpRequest(
+    const outgoing = upstreamRequest(
       {
         protocol: upstream.protocol,
         hostname: upstream.hostname,
@@ -390,12 +429,12 @@ export async function startGateway(
         upstreamResponse.pipe(response);
       },
     );
-    upstreamRequest.on('error', (error) => {
+    outgoing.on('error', (error) => {
       if (!response.headersSent)
         sendJson(response, 502, { error: `The host is unreachable: ${error.message}` });
       else response.destroy(error);
     });
-    request.pipe(upstreamRequest);
+    request.pipe(outgoing);
   };
 
   const server = createServer((request, response) => {
@@ -465,7 +504,7 @@ export async function startGateway(
       );
       return;
     }
-    const target = connect(Number(upstream.port || 80), upstream.hostname, () => {
+    const onConnected = () => {
       const headers = forwardedHeaders(request, true);
       headers.connection = 'Upgrade';
       const upgrade = headerText(request.headers, 'upgrade');
@@ -478,7 +517,13 @@ export async function startGateway(
       if (head.length > 0) target.write(head);
       target.pipe(socket);
       socket.pipe(target);
-    });
+    };
+    const target: Socket = secure
+      ? tlsConnect(
+          { host: upstream.hostname, port: upstreamPort, servername: upstream.hostname },
+          onConnected,
+        )
+      : connect(upstreamPort, upstream.hostname, onConnected);
     relayed.add(socket).add(target);
     const close = () => {
       target.destroy();

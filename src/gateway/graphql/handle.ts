@@ -35,6 +35,8 @@ export interface GraphqlRequest {
 export interface HostAnswer {
   readonly status: number;
   readonly body: unknown;
+  /** The host's answer headers a client may see (set-cookie, caching…); none for a refusal. */
+  readonly headers?: Readonly<Record<string, string | string[]>>;
 }
 
 export interface DeniedEvent {
@@ -254,7 +256,11 @@ async function handleOne(
     deps.meter?.record(caller.member, projected.rows, deps.now());
     deps.onRows?.(caller.member, projected.rows);
   }
-  return { status: answer.status, body: { ...answer.body, data: projected.data } };
+  return {
+    status: answer.status,
+    body: { ...answer.body, data: projected.data },
+    headers: answer.headers,
+  };
 }
 
 /** Handles an operation, turning a Denial into its GraphQL error. */
