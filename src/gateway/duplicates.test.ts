@@ -8,6 +8,7 @@ import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../policy/engine.js';
 import { Denial } from './graphql/denial.js';
 import { prepareOperation } from './graphql/prepare.js';
+import { projectResponse } from './graphql/respond.js';
 import { DEMO_POLICY } from './gateway.test-support.js';
 import { GatewayModel } from './model.js';
 
@@ -43,5 +44,40 @@ describe('duplicates through the gateway', () => {
     // Both the nested people connection and the root companies read got the scope filter.
     const filters = Object.keys(prepared.variables).filter((name) => name.startsWith('_tg_v'));
     expect(filters).toHaveLength(2);
+  });
+});
+
+describe('edges asked without their node', () => {
+  it('are judged by the record fetched beside them: out of scope, the edge is not served', () => {
+    const prepared = prepare('{ companyDuplicates(ids: []) { edges { cursor } } }');
+    const outside = { id: 'c-out', accountOwnerId: 'someone-else' };
+    const inside = { id: 'c-in', accountOwnerId: caller.member };
+    const data = {
+      companyDuplicates: [
+        {
+          edges: [
+            {
+              cursor: 'cursor-out',
+              _tg_node: { ...outside, _tg_accountOwnerId: outside.accountOwnerId },
+            },
+            {
+              cursor: 'cursor-in',
+              _tg_node: { ...inside, _tg_accountOwnerId: inside.accountOwnerId },
+            },
+            { cursor: 'cursor-unjudged' },
+          ],
+        },
+      ],
+    };
+    const projected = projectResponse(data, prepared, caller, model);
+    expect(projected.data).toEqual({ companyDuplicates: [{ edges: [{ cursor: 'cursor-in' }] }] });
+    // Judging a record is not reading it: nothing is counted against the export limit.
+    expect(projected.rows).toBe(0);
+  });
+
+  it('refuses pageInfo over duplicates, whose cursors point at records out of scope', () => {
+    expect(() => prepare('{ companyDuplicates(ids: []) { pageInfo { endCursor } } }')).toThrow(
+      /pageInfo over duplicates/,
+    );
   });
 });

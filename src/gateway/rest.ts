@@ -18,7 +18,7 @@ import { parseRestFilter, printRestFilter } from '../host/rest-filter.js';
 import type { FieldState } from '../policy/schema.js';
 import type { ExportMeter } from './export-meter.js';
 import { Denial } from './graphql/denial.js';
-import type { DeniedEvent, HostAnswer } from './graphql/handle.js';
+import { overLimit, type DeniedEvent, type HostAnswer } from './graphql/handle.js';
 import { Rewriter, type Caller, type WriteCheck } from './graphql/prepare.js';
 import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
 import type { GraphqlLimits } from './limits.js';
@@ -227,6 +227,7 @@ function meterCheck(deps: RestDeps): void {
 }
 
 function metered(deps: RestDeps, rows: number): void {
+  overLimit(deps, deps.caller.member, rows);
   if (rows === 0) return;
   deps.meter?.record(deps.caller.member, rows, deps.now());
   deps.onRows(deps.caller.member, rows);

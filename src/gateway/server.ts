@@ -23,6 +23,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { AddressInfo } from 'node:net';
+import { Kind, OperationTypeNode, parse } from 'graphql';
 import { Counter, Registry } from 'prom-client';
 import type { Engine } from '../policy/engine.js';
 import type { Policy } from '../policy/schema.js';
@@ -86,6 +87,9 @@ const HOP_BY_HOP = new Set([
  * and validators or ranges are about the host's body, not the one the client gets.
  */
 const STRIPPED_FROM_ENFORCED: ReadonlySet<string> = new Set([
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
   'accept-encoding',
   'if-none-match',
   'if-modified-since',
@@ -170,16 +174,39 @@ function rawTarget(target: string | undefined): { readonly path: string; readonl
     : { path: text.slice(0, query), search: text.slice(query) };
 }
 
+/** Whether a GraphQL document holds a subscription (one that does not parse holds none the host runs). */
+function subscribes(query: string): boolean {
+  try {
+    return parse(query).definitions.some(
+      (d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === OperationTypeNode.SUBSCRIPTION,
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Paths that carry records past the policy and are not enforced: refused, not passed on. */
+const REFUSED_PREFIXES: readonly { readonly prefix: string; readonly why: string }[] = [
+  { prefix: '/mcp', why: "Twenty's MCP server reads records past the policy" },
+  {
+    prefix: '/file/record-export',
+    why: "Twenty's CSV export holds every record the member's Twenty role reads, past the policy",
+  },
+];
+
+const under = (folded: string, prefix: string): boolean =>
+  folded === prefix || folded.startsWith(`${prefix}/`);
+
+export type Surface = 'graphql' | 'rest' | 'metadata' | 'other';
+
 /**
- * Which surface a path reaches, judged as leniently as a server might route it (Express
- * matches paths case-insensitively and ignores a trailing slash; a proxy in between may decode
- * and merge slashes), so no spelling of /graphql or /rest slips past as "everything else".
- * `path` is the decoded, slash-merged path the gateway enforces and forwards.
+ * Which surface a path reaches, judged as leniently as Twenty's server routes it: Express
+ * mounts GraphQL with `app.use('/graphql')`, which matches case-insensitively and any path
+ * below it, and a proxy in between may decode and merge slashes. So every spelling of
+ * /graphql, /rest and /metadata is recognised, and `path` is the decoded, slash-merged path the
+ * gateway enforces and forwards. A path that carries records unenforced is refused here.
  */
-export function surfaceOf(pathname: string): {
-  readonly surface: 'graphql' | 'rest' | 'other';
-  readonly path: string;
-} {
+export function surfaceOf(pathname: string): { readonly surface: Surface; readonly path: string } {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -188,8 +215,12 @@ export function surfaceOf(pathname: string): {
   }
   const path = decoded.replace(/[\\/]{2,}/g, '/').replace(/\/+$/, '') || '/';
   const folded = path.toLowerCase();
-  if (folded === '/graphql') return { surface: 'graphql', path: '/graphql' };
-  if (folded === '/rest' || folded.startsWith('/rest/')) return { surface: 'rest', path };
+  if (under(folded, '/graphql')) return { surface: 'graphql', path: '/graphql' };
+  if (under(folded, '/rest')) return { surface: 'rest', path };
+  if (under(folded, '/metadata')) return { surface: 'metadata', path: '/metadata' };
+  for (const refused of REFUSED_PREFIXES)
+    if (under(folded, refused.prefix))
+      throw new Denial('FORBIDDEN', `${path} is not available through the gateway: ${refused.why}`);
   return { surface: 'other', path };
 }
 
@@ -405,8 +436,13 @@ export async function startGateway(
     sendJson(response, 200, { elevatedUntil: result.elevatedUntil.toISOString() });
   };
 
-  /** Everything else: streamed to the host and back, unchanged. */
-  const passThrough = (request: IncomingMessage, response: ServerResponse) => {
+  /**
+   * Everything else: streamed to the host and back, unchanged (a body already read, as the
+   * metadata API's is, goes as it was read).
+   */
+  const passThrough = (request: IncomingMessage, response: ServerResponse, body?: Buffer) => {
+    const headers = forwardedHeaders(request, body === undefined);
+    if (body !== undefined) headers['content-length'] = String(body.length);
     const outgoing = upstreamRequest(
       {
         protocol: upstream.protocol,
@@ -414,17 +450,17 @@ export async function startGateway(
         port: upstream.port,
         method: request.method,
         path: request.url,
-        headers: forwardedHeaders(request, true),
+        headers,
       },
       (upstreamResponse) => {
-        const headers: Record<string, string | string[]> = {};
+        const answer: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(upstreamResponse.headers))
           if (value !== undefined && name !== 'connection' && name !== 'keep-alive')
-            headers[name] = value;
+            answer[name] = value;
         response.writeHead(
           upstreamResponse.statusCode ?? 502,
           upstreamResponse.statusMessage,
-          headers,
+          answer,
         );
         upstreamResponse.pipe(response);
       },
@@ -434,7 +470,46 @@ export async function startGateway(
         sendJson(response, 502, { error: `The host is unreachable: ${error.message}` });
       else response.destroy(error);
     });
-    request.pipe(outgoing);
+    if (body === undefined) request.pipe(outgoing);
+    else outgoing.end(body);
+  };
+
+  /**
+   * The metadata API passes through, but not its subscriptions: Twenty's live updates stream
+   * record events from there, past the policy.
+   */
+  const metadata = async (request: IncomingMessage, response: ServerResponse, search: string) => {
+    requests.inc({ surface: 'metadata' });
+    const noSubscriptions = () =>
+      new Denial(
+        'FORBIDDEN',
+        'Subscriptions (live updates) are not available through the gateway: they would stream records past the policy',
+      );
+    if (/text\/event-stream/i.test(headerText(request.headers, 'accept') ?? ''))
+      throw noSubscriptions();
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      const query = new URLSearchParams(search).get('query');
+      if (query !== null && subscribes(query)) throw noSubscriptions();
+      passThrough(request, response);
+      return;
+    }
+    const body = await readBody(request, maxBody);
+    if (body === undefined) {
+      sendJson(response, 413, { errors: [{ message: `Body larger than ${maxBody} bytes` }] });
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      parsed = undefined; // Not JSON: the host refuses it; it holds no subscription we could run.
+    }
+    for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+      const query =
+        typeof item === 'object' && item !== null ? (item as { query?: unknown }).query : undefined;
+      if (typeof query === 'string' && subscribes(query)) throw noSubscriptions();
+    }
+    passThrough(request, response, body);
   };
 
   const server = createServer((request, response) => {
@@ -444,6 +519,7 @@ export async function startGateway(
       const surface = surfaceOf(target.path);
       path = surface.path;
       if (surface.surface === 'graphql') return enforceGraphql(request, response);
+      if (surface.surface === 'metadata') return metadata(request, response, target.search);
       if (surface.surface === 'rest') {
         const url = new URL('http://gateway.invalid/');
         url.pathname = surface.path;
@@ -514,9 +590,31 @@ export async function startGateway(
       for (const [name, value] of Object.entries(headers))
         for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${item}`);
       target.write(`${lines.join('\r\n')}\r\n\r\n`);
-      if (head.length > 0) target.write(head);
-      target.pipe(socket);
-      socket.pipe(target);
+      // Nothing of the client's goes on until the host has switched protocols: a host that
+      // refuses the upgrade but keeps the connection would otherwise read the client's next
+      // bytes as requests of their own, past the gateway.
+      let answer = Buffer.alloc(0);
+      const onAnswer = (chunk: Buffer) => {
+        answer = Buffer.concat([answer, chunk]);
+        const end = answer.indexOf('\r\n\r\n');
+        if (end < 0) {
+          if (answer.length > 64 * 1024) close();
+          return;
+        }
+        target.off('data', onAnswer);
+        const status = /^HTTP\/1\.[01] (\d{3})/.exec(answer.toString('latin1', 0, end))?.[1];
+        if (status !== '101') {
+          // The host's refusal goes back as it is, and both ends close.
+          socket.end(answer.subarray(0, end + 4));
+          target.destroy();
+          return;
+        }
+        socket.write(answer);
+        if (head.length > 0) target.write(head);
+        target.pipe(socket);
+        socket.pipe(target);
+      };
+      target.on('data', onAnswer);
     };
     const target: Socket = secure
       ? tlsConnect(

@@ -76,6 +76,8 @@ function actionIndex(action: string): number {
 }
 
 interface MemberPlan {
+  /** Changes whenever the plan is rebuilt (a temporary grant started or ended). */
+  readonly version: number;
   readonly sources: readonly Source[];
   /** A handful per member: a scan by identity beats hashing the name. */
   readonly objects: ObjectPlan[];
@@ -91,6 +93,7 @@ export class Engine {
   private readonly grantsByMember: ReadonlyMap<string, readonly ParsedGrant[]>;
   private readonly plans = new Map<string, MemberPlan>();
   private readonly fieldPlans = new Map<string, FieldPlan>();
+  private planCount = 0;
 
   /** Use `compilePolicy`. */
   constructor(index: PolicyIndex, now: () => Date, grants: readonly ParsedGrant[]) {
@@ -111,6 +114,15 @@ export class Engine {
   /** Member ids of the org, in policy order. */
   members(): readonly string[] {
     return [...this.index.members.keys()];
+  }
+
+  /**
+   * A number that changes whenever the member's decisions may have (a temporary grant started
+   * or ended): what an enforcement point keys anything it keeps per member by. -1 for a
+   * stranger.
+   */
+  planVersion(memberId: string): number {
+    return this.memberPlan(memberId)?.version ?? -1;
   }
 
   /** Whether `id` is a member of the org (a lookup, not a copy of the list). */
@@ -241,6 +253,7 @@ export class Engine {
     const active = grants ? grants.filter((g) => grantActive(g, now)) : [];
     const window = grants ? grantWindow(grants, now) : { from: -Infinity, until: Infinity };
     const plan: MemberPlan = {
+      version: ++this.planCount,
       sources: sourcesOf(this.policy, this.index.order, member, active),
       objects: [],
       validFrom: window.from,

@@ -222,7 +222,8 @@ async function handleOne(
 ): Promise<HostAnswer> {
   const { caller } = call;
   const cache = preparedCacheOf(caller.engine);
-  const key = `${caller.member}\u0000${request.operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(request.variables)}`;
+  // The plan's version: a grant that starts or ends makes a new key.
+  const key = `${caller.member}\u0000${caller.engine.planVersion(caller.member)}\u0000${request.operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(request.variables)}`;
   let entry = cache.get(key);
   if (!entry) {
     const made = prepare(request, caller, deps);
@@ -252,6 +253,7 @@ async function handleOne(
   const answer = await call.forward(forward);
   if (!isRecord(answer.body) || !Object.hasOwn(answer.body, 'data')) return answer;
   const projected = projectResponse(answer.body.data, prepared, caller, deps.model);
+  overLimit(deps, caller.member, projected.rows);
   if (projected.rows > 0) {
     deps.meter?.record(caller.member, projected.rows, deps.now());
     deps.onRows?.(caller.member, projected.rows);
@@ -261,6 +263,26 @@ async function handleOne(
     body: { ...answer.body, data: projected.data },
     headers: answer.headers,
   };
+}
+
+/**
+ * An answer that would take the member past the export limit is not served: the limit holds
+ * for one large answer (nested pages multiply) as for many small ones. Its rows are not counted,
+ * since the member never gets them.
+ */
+export function overLimit(
+  deps: { readonly meter?: ExportMeter | undefined; readonly now: () => number },
+  member: string,
+  rows: number,
+): void {
+  if (!deps.meter || rows === 0) return;
+  const remaining = deps.meter.remaining(member, deps.now());
+  if (rows > remaining)
+    throw new Denial(
+      'STEP_UP_REQUIRED',
+      `Step-up required: this answer holds ${rows} records and ${remaining} more may be read in the window without step-up (limit ${deps.meter.limit}); confirm a TOTP code at POST /tiergate/step-up, or ask for fewer`,
+      { rows, remaining, limit: deps.meter.limit },
+    );
 }
 
 /** Handles an operation, turning a Denial into its GraphQL error. */

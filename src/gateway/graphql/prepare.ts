@@ -41,7 +41,7 @@ import {
   type ValueNode,
   type VariableDefinitionNode,
 } from 'graphql';
-import type { ResolverMethod } from '../../host/core-schema/names.js';
+import { objectTypeNames, type ResolverMethod } from '../../host/core-schema/names.js';
 import { decisionFields, decisionPaths } from '../../policy/decision-fields.js';
 import type { Engine } from '../../policy/engine.js';
 import type { Action, FieldState, Policy } from '../../policy/schema.js';
@@ -137,13 +137,13 @@ export class Rewriter {
   readonly #floors = new Map<string, Readonly<Record<string, FieldState>>>();
   readonly #maxStates = new Map<string, Readonly<Record<string, FieldState>>>();
   readonly #injections = new Map<string, FieldNode[]>();
-  /** Inside a connection the host did not scope (duplicates): only edges and pageInfo. */
-  #unscopedConnection = false;
 
   constructor(
     private readonly caller: Caller,
     private readonly model: GatewayModel,
     private readonly rawVariables: Readonly<Record<string, unknown>>,
+    /** The client's fragment definitions, as written (for judging a selection's fields). */
+    private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode> = new Map(),
   ) {
     this.variables = { ...rawVariables };
   }
@@ -361,14 +361,7 @@ export class Rewriter {
 
   selectionSet(set: SelectionSetNode, type: GraphQLObjectType): SelectionSetNode {
     const role = this.model.typeRole(type.name);
-    // A record's own connections are scoped again, whatever holds the record.
-    const unscoped = this.#unscopedConnection;
-    if (role?.kind === 'record') this.#unscopedConnection = false;
-    try {
-      return this.#selectionSet(set, type, role);
-    } finally {
-      this.#unscopedConnection = unscoped;
-    }
+    return this.#selectionSet(set, type, role);
   }
 
   #selectionSet(
@@ -393,6 +386,17 @@ export class Rewriter {
       }
     });
     if (role?.kind === 'record') selections.push(...this.injections(role.object, type));
+    if (role?.kind === 'edge' && !this.fieldNames(set).has('node')) {
+      // An edge asked without its node (a cursor alone) is still judged by its record.
+      const record = this.model.schema.getType(objectTypeNames(role.object.name).plain);
+      if (!isObjectType(record)) throw new Denial('FORBIDDEN', `No record type for ${type.name}`);
+      selections.push(
+        fieldNode(`${RESERVED_PREFIX}node`, 'node', [
+          fieldNode(undefined, 'id'),
+          ...this.injections(role.object, record),
+        ]),
+      );
+    }
     return { ...set, selections };
   }
 
@@ -423,12 +427,6 @@ export class Rewriter {
       if (target?.kind === 'connection')
         rewritten = this.connectionArgs(node, definition, target.object);
     } else if (role?.kind === 'connection') {
-      if (this.#unscopedConnection && name !== 'edges' && name !== 'pageInfo')
-        throw new Denial(
-          'FORBIDDEN',
-          `Permission denied: ${name} over duplicates counts records outside this member's scope; ask for edges`,
-          { object: role.object.name },
-        );
       if (name !== 'edges' && name !== 'pageInfo' && name !== 'groupByDimensionValues')
         this.checkAggregate(role.object, name);
     }
@@ -471,6 +469,12 @@ export class Rewriter {
         rewritten = this.scopedFilter(node, definition, object, 'read');
         break;
       case 'groupBy': {
+        if (node.arguments?.some((a) => a.name.value === 'viewId'))
+          throw new Denial(
+            'FORBIDDEN',
+            `Permission denied: viewId on ${definition.name} applies a view's filters the gateway cannot check; send the filter itself`,
+            { object: object.name },
+          );
         this.checkGroupBy(object, this.argValue(node, 'groupBy').value);
         const order = this.argValue(node, 'orderBy').value;
         if (order !== undefined && order !== null) this.checkOrder(object, order, 'ordering');
@@ -527,15 +531,10 @@ export class Rewriter {
         break;
       }
     }
-    try {
-      if (!rewritten.selectionSet) return rewritten;
-      if (!isObjectType(named))
-        throw new Denial('FORBIDDEN', `Unsupported selection on ${definition.name}`);
-      return { ...rewritten, selectionSet: this.selectionSet(rewritten.selectionSet, named) };
-    } finally {
-      // Only this root field's own connection is unscoped.
-      this.#unscopedConnection = false;
-    }
+    if (!rewritten.selectionSet) return rewritten;
+    if (!isObjectType(named))
+      throw new Denial('FORBIDDEN', `Unsupported selection on ${definition.name}`);
+    return { ...rewritten, selectionSet: this.selectionSet(rewritten.selectionSet, named) };
   }
 
   /** Duplicates are found across every record: the member must read the records it names. */
@@ -547,13 +546,39 @@ export class Rewriter {
     });
     if (decision.effect === 'deny')
       throw new Denial('FORBIDDEN', `Permission denied: read on ${object.name}`);
-    const ids = this.argValue(node, 'ids').value;
-    if (Array.isArray(ids) && ids.length > 0)
-      this.checks.push({ kind: 'read', object, ids: ids.filter((i) => typeof i === 'string') });
+    // A single value where a list is expected is a list of one, as GraphQL coerces it.
+    const raw = this.argValue(node, 'ids').value;
+    const ids = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map(
+      String,
+    );
+    if (ids.length > 0) this.checks.push({ kind: 'read', object, ids });
     // The host finds duplicates among every record, unscoped: its records are judged one by
-    // one in the answer, but a count or an aggregate over them would tell of the others.
-    this.#unscopedConnection = true;
+    // one in the answer (edges too), but a count, an aggregate or pageInfo's cursors would tell
+    // of the others. Fragments included: the fields are collected as the host would.
+    for (const name of this.fieldNames(node.selectionSet))
+      if (name !== 'edges' && name !== '__typename')
+        throw new Denial(
+          'FORBIDDEN',
+          `Permission denied: ${name} over duplicates tells of records outside this member's scope; ask for edges only`,
+          { object: object.name },
+        );
     return node;
+  }
+
+  /** The field names a selection set selects at its own level, fragments expanded. */
+  fieldNames(set: SelectionSetNode | undefined, seen = new Set<string>()): Set<string> {
+    const names = new Set<string>();
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT)
+        for (const name of this.fieldNames(selection.selectionSet, seen)) names.add(name);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = this.fragments.get(selection.name.value);
+        for (const name of this.fieldNames(fragment?.selectionSet, seen)) names.add(name);
+      }
+    }
+    return names;
   }
 
   create(node: FieldNode, object: GatewayObject, method: ResolverMethod): FieldNode {
@@ -588,7 +613,10 @@ export class Rewriter {
           object: object.name,
           action: 'create',
         });
-      this.requireEditable(object, 'create', item, at);
+      refuseSystemWrites(object, item, 'create', at);
+      // A create may choose its record's id (Twenty's web app does); the rest must be editable.
+      const { id: _id, ...fields } = item;
+      this.requireEditable(object, 'create', fields, at, item);
       if (
         decides.some((f) => Object.hasOwn(item, f) || Object.hasOwn(item, objectJoin(object, f)))
       ) {
@@ -807,7 +835,18 @@ export function prepareOperation(
       : model.schema.getMutationType();
   if (!rootType)
     throw new Denial('BAD_USER_INPUT', `The schema has no ${operation.operation} type`);
-  const rewriter = new Rewriter(caller, model, rawVariables);
+  const clientFragments = new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d] as const),
+  );
+  for (const definition of operation.variableDefinitions ?? [])
+    if (definition.variable.name.value.startsWith(RESERVED_PREFIX))
+      throw new Denial(
+        'BAD_USER_INPUT',
+        `The variable prefix ${RESERVED_PREFIX} is reserved by the gateway (at $${definition.variable.name.value})`,
+      );
+  const rewriter = new Rewriter(caller, model, rawVariables, clientFragments);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.FRAGMENT_DEFINITION) continue;

@@ -168,9 +168,14 @@ function isJson(value: unknown): value is Json {
 
 const READABLE = (state: FieldState | undefined): boolean => state === 'read' || state === 'edit';
 
+/** The key an edge's record is fetched under when the client did not ask for the node. */
+const JUDGED_NODE = `${RESERVED_PREFIX}node`;
+
 class Projector {
   rows = 0;
   withheld = 0;
+  /** While judging an edge by its record: the record is not served, so it is not counted. */
+  judging = false;
 
   constructor(private readonly caller: Caller) {}
 
@@ -188,9 +193,19 @@ class Projector {
     return shape.role?.kind === 'record' ? this.record(value, shape) : this.object(value, shape);
   }
 
-  object(value: Json, shape: Shape): Json {
+  object(value: Json, shape: Shape): Json | null {
     const out: Json = {};
     const connection = shape.role?.kind === 'connection';
+    const judgedBy = shape.role?.kind === 'edge' ? shape.entry(JUDGED_NODE) : undefined;
+    if (judgedBy?.type) {
+      // An edge asked without its node: judged by the record the gateway fetched beside it
+      // (an answer without that record is not judged, so not served).
+      if (!Object.hasOwn(value, JUDGED_NODE)) return null;
+      this.judging = true;
+      const judged = this.value(value[JUDGED_NODE], judgedBy.type, judgedBy, shape);
+      this.judging = false;
+      if (judged === null) return null;
+    }
     for (const key in value) {
       const entry = shape.entry(key);
       if (!entry || key.startsWith(RESERVED_PREFIX)) continue;
@@ -234,10 +249,10 @@ class Projector {
     const { engine, member } = this.caller;
     const projected = engine.project({ member, object: object.name, record: full });
     if (projected === null) {
-      this.withheld++;
+      if (!this.judging) this.withheld++;
       return null;
     }
-    this.rows++;
+    if (!this.judging) this.rows++;
     let states: Readonly<Record<string, FieldState>> | undefined;
     const stateOf = (name: string): FieldState => {
       states ??= engine.fieldStates({ member, object: object.name, action: 'read', record: full });
@@ -335,6 +350,6 @@ export function projectResponse(
     rootShapes.set(prepared, shape);
   }
   const projector = new Projector(caller);
-  const projected = projector.object(data, shape);
+  const projected = projector.object(data, shape) ?? null;
   return { data: projected, rows: projector.rows, withheld: projector.withheld };
 }

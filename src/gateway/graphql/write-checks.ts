@@ -216,14 +216,20 @@ export async function runWriteChecks(
         break;
       }
       case 'upsert': {
-        // An item whose id names no record may still match one by a unique field (a domain,
-        // an email), and then update it: only an unconditional update scope allows that.
+        // Twenty matches an upsert on the id and on every unique field (a domain, an email), so
+        // any item may update a record it does not name: only an unconditional update scope
+        // allows that. Items naming a record by id still pass the update checks on it.
         const update = caller.engine.decide({
           member: caller.member,
           object: check.object.name,
           action: 'update',
         });
-        const unconditional = update.effect === 'allow' && Object.keys(update.filter).length === 0;
+        if (update.effect !== 'allow' || Object.keys(update.filter).length > 0)
+          throw new Denial(
+            'FORBIDDEN',
+            `Permission denied: an upsert of ${check.object.name} may match and update any record by a unique field; this member may update only some, so create without upsert`,
+            { object: check.object.name },
+          );
         const ids = check.items
           .map((item) => item.id)
           .filter((id): id is string => typeof id === 'string');
@@ -233,15 +239,7 @@ export async function runWriteChecks(
             : new Map<string, Json>();
         for (const item of check.items) {
           const id = typeof item.id === 'string' ? item.id : undefined;
-          if (id === undefined || !records.has(id)) {
-            if (!unconditional)
-              throw new Denial(
-                'FORBIDDEN',
-                `Permission denied: an upsert of a new ${check.object.name} may match and update any record by a unique field; this member may update only some`,
-                { object: check.object.name },
-              );
-            continue;
-          }
+          if (id === undefined || !records.has(id)) continue;
           const before = visible(caller, check.object, records, id);
           const { id: _id, ...data } = item;
           checkUpdate(caller, check.object, before, data, id);

@@ -4,7 +4,8 @@
  * api-key.resolver.ts`, behind `SettingsPermissionGuard(API_KEYS_AND_WEBHOOKS)`; role checks
  * from `services/api-key-role.service.ts`). One role per key (HOST-CONTRACT §B).
  *
- * Twenty's token is a JWT (`sub` = key id, `type: API_KEY`); the sandbox issues one of that
+ * Twenty's token is a JWT (`sub` = the workspace, `jti` = the key id, `type: API_KEY`: repo
+ * `core-modules/api-key/services/api-key.service.ts`, `generateApiKeyToken`); the sandbox issues one of that
  * shape, its signature part a random `newToken()` (nothing verifies it: the sandbox looks the
  * whole token up in `apiKeyTokens`, token → key id). The token's own expiry is not recorded;
  * the key's `expiresAt` and `revokedAt` are.
@@ -176,7 +177,12 @@ const generateApiKeyToken: RootResolver = (args, context) => {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const token = [
     part({ alg: 'HS256', typ: 'JWT' }),
-    part({ sub: apiKeyId, type: 'API_KEY', workspaceId: stateOf(context).id }),
+    part({
+      sub: stateOf(context).id,
+      type: 'API_KEY',
+      workspaceId: stateOf(context).id,
+      jti: apiKeyId,
+    }),
     context.deps.newToken(),
   ].join('.');
   commit(context, (state) => {

@@ -64,7 +64,7 @@ describe('generateApiKeyToken', () => {
       typ: 'JWT',
     });
     expect(JSON.parse(Buffer.from(payload ?? '', 'base64url').toString())).toMatchObject({
-      sub: 'id-1',
+      jti: 'id-1',
       type: 'API_KEY',
     });
     expect(signature).toBe('secret-1');
