@@ -3,7 +3,9 @@ import { Denial } from './graphql/denial.js';
 import {
   apiKeyIdOf,
   bearerToken,
+  httpIdentityLookup,
   IdentityResolver,
+  sessionCookie,
   type Identity,
   type IdentityLookup,
 } from './identity.js';
@@ -351,5 +353,92 @@ describe('IdentityResolver messages', () => {
     const rejected = await denialOf(mapped.resolver.resolve(bearer(key)));
     expect(rejected.message).not.toContain(key);
     expect(rejected.message).not.toContain('c2VjcmV0LXNpZ25hdHVyZQ');
+  });
+});
+
+describe("Twenty's session cookie", () => {
+  class SessionLookup extends FakeLookup {
+    readonly sessions = new Map<string, MemberAnswer>();
+    currentMemberBySession(cookie: string): Promise<MemberAnswer> {
+      this.asked.push(cookie);
+      return Promise.resolve(this.sessions.get(cookie) ?? { rejected: 'invalid session' });
+    }
+  }
+
+  it('finds the session cookie among others, under either of its names', () => {
+    expect(sessionCookie('a=1; twenty-session=abc; b=2')).toBe('twenty-session=abc');
+    expect(sessionCookie('__Host-twenty-session=xyz')).toBe('__Host-twenty-session=xyz');
+    expect(sessionCookie('twenty-session=; other=1')).toBeUndefined();
+    expect(sessionCookie('not-twenty-session=abc')).toBeUndefined();
+    expect(sessionCookie(undefined)).toBeUndefined();
+  });
+
+  it('identifies a caller by the session cookie when no Authorization header is sent', async () => {
+    const lookup = new SessionLookup();
+    lookup.sessions.set('twenty-session=s1', { id: 'wm-1' });
+    const resolver = new IdentityResolver({ lookup, apiKeys: {} });
+    await expect(resolver.resolve(undefined, 'theme=dark; twenty-session=s1')).resolves.toEqual({
+      kind: 'member',
+      workspaceMemberId: 'wm-1',
+    });
+    // Cached: the other cookies may change, the session is the key.
+    await resolver.resolve(undefined, 'twenty-session=s1; theme=light');
+    expect(lookup.timesAsked('twenty-session=s1')).toBe(1);
+  });
+
+  it('prefers the Authorization header over a session cookie, as Twenty does', async () => {
+    const lookup = new SessionLookup();
+    lookup.members.set('header-token', { id: 'wm-header' });
+    lookup.sessions.set('twenty-session=s2', { id: 'wm-cookie' });
+    const resolver = new IdentityResolver({ lookup, apiKeys: {} });
+    const identity = await resolver.resolve('Bearer header-token', 'twenty-session=s2');
+    expect(identity.workspaceMemberId).toBe('wm-header');
+    expect(lookup.timesAsked('twenty-session=s2')).toBe(0);
+  });
+
+  it('refuses a session the host rejects, without quoting it', async () => {
+    const lookup = new SessionLookup();
+    lookup.sessions.set('twenty-session=s3', { rejected: 'session s3 expired' });
+    const resolver = new IdentityResolver({ lookup, apiKeys: {} });
+    const refusal = await resolver.resolve(undefined, 'twenty-session=s3').catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(Denial);
+    expect((refusal as Denial).status).toBe(401);
+    expect((refusal as Denial).message).toBe(
+      'The host rejected this session: session [token] expired',
+    );
+  });
+
+  it('refuses cookie sessions when the lookup cannot check them', async () => {
+    const resolver = new IdentityResolver({ lookup: new FakeLookup(), apiKeys: {} });
+    await expect(resolver.resolve(undefined, 'twenty-session=s4')).rejects.toThrow(
+      'Session cookies are not accepted here',
+    );
+  });
+
+  it('asks the host with a GET carrying only the cookie (Twenty checks the Origin of other methods)', async () => {
+    const seen: { url: string; method: string; headers: Headers }[] = [];
+    const fetchImpl = ((input: URL | string, init?: RequestInit) => {
+      seen.push({
+        url: String(input),
+        method: init?.method ?? 'GET',
+        headers: new Headers(init?.headers),
+      });
+      return Promise.resolve(
+        new Response(
+          JSON.stringify({ data: { currentUser: { workspaceMember: { id: 'wm-9' } } } }),
+          {
+            headers: { 'content-type': 'application/json' },
+          },
+        ),
+      );
+    }) as typeof fetch;
+    const lookup = httpIdentityLookup('http://twenty.test', fetchImpl);
+    await expect(lookup.currentMemberBySession?.('twenty-session=s5')).resolves.toEqual({
+      id: 'wm-9',
+    });
+    expect(seen[0]?.method).toBe('GET');
+    expect(seen[0]?.url).toMatch(/^http:\/\/twenty\.test\/metadata\?query=/);
+    expect(seen[0]?.headers.get('cookie')).toBe('twenty-session=s5');
+    expect(seen[0]?.headers.get('authorization')).toBeNull();
   });
 });

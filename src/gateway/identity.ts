@@ -19,6 +19,29 @@ export interface IdentityLookup {
   currentMember(token: string): Promise<{ readonly id: string } | { readonly rejected: string }>;
   /** Whether the host accepts an API key token (any cheap authenticated call). */
   acceptsApiKey(token: string): Promise<true | { readonly rejected: string }>;
+  /**
+   * The workspace member behind a session cookie (newer Twenty web apps authenticate with one
+   * instead of a header); without it, cookie sessions are refused.
+   */
+  currentMemberBySession?(
+    cookie: string,
+  ): Promise<{ readonly id: string } | { readonly rejected: string }>;
+}
+
+/** Twenty's session cookie: `__Host-` prefixed over https, plain over http. */
+const SESSION_COOKIES = ['__Host-twenty-session', 'twenty-session'] as const;
+
+/** The session cookie in a Cookie header, as `name=value`, or undefined. */
+export function sessionCookie(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const pair = part.trim();
+    const equals = pair.indexOf('=');
+    if (equals < 1) continue;
+    const name = pair.slice(0, equals);
+    if ((SESSION_COOKIES as readonly string[]).includes(name) && pair.length > equals + 1)
+      return pair;
+  }
+  return undefined;
 }
 
 export interface IdentityOptions {
@@ -85,15 +108,22 @@ export class IdentityResolver {
     return this.#cache.size;
   }
 
-  /** The caller behind an Authorization header, or a Denial (401/403). */
-  async resolve(authorization: string | undefined): Promise<Identity> {
+  /**
+   * The caller behind an Authorization header or, without one, Twenty's session cookie (as
+   * Twenty itself prefers the header), or a Denial (401/403).
+   */
+  async resolve(authorization: string | undefined, cookie?: string): Promise<Identity> {
     const token = bearerToken(authorization);
-    if (token === undefined)
+    const session = token === undefined ? sessionCookie(cookie) : undefined;
+    if (token === undefined && session === undefined)
       throw new Denial(
         'UNAUTHENTICATED',
         'Missing bearer token: send Authorization: Bearer <your Twenty token or API key>',
       );
-    const key = createHash('sha256').update(token).digest('base64url');
+    const secret = token ?? session ?? '';
+    const key = createHash('sha256')
+      .update(token === undefined ? `session:${secret}` : `bearer:${secret}`)
+      .digest('base64url');
     const now = this.#now();
     const cached = this.#cache.get(key);
     if (cached && cached.until > now) {
@@ -104,7 +134,9 @@ export class IdentityResolver {
     if (cached) this.#cache.delete(key);
     let pending = this.#pending.get(key);
     if (!pending) {
-      pending = this.#ask(token).finally(() => this.#pending.delete(key));
+      pending = (token === undefined ? this.#askSession(secret) : this.#ask(secret)).finally(() =>
+        this.#pending.delete(key),
+      );
       this.#pending.set(key, pending);
     }
     const identity = await pending;
@@ -115,6 +147,31 @@ export class IdentityResolver {
       this.#cache.delete(oldest);
     }
     return identity;
+  }
+
+  async #askSession(cookie: string): Promise<Identity> {
+    const ask = this.#lookup.currentMemberBySession?.bind(this.#lookup);
+    if (!ask)
+      throw new Denial(
+        'UNAUTHENTICATED',
+        'Session cookies are not accepted here: send Authorization: Bearer <your Twenty token>',
+      );
+    const secret = cookie.slice(cookie.indexOf('=') + 1);
+    try {
+      const answer = await ask(cookie);
+      if ('rejected' in answer)
+        throw new Denial(
+          'UNAUTHENTICATED',
+          `The host rejected this session: ${this.#withoutToken(answer.rejected, secret)}`,
+        );
+      return { kind: 'member', workspaceMemberId: answer.id };
+    } catch (error) {
+      if (error instanceof Denial) throw error;
+      throw new Denial(
+        'GATEWAY_ERROR',
+        `Could not identify the caller: the host did not answer (${this.#withoutToken(error instanceof Error ? error.message : String(error), secret)})`,
+      );
+    }
   }
 
   /** Words from elsewhere (the host, an error) with the token taken out, should they quote it. */
@@ -189,6 +246,25 @@ export function httpIdentityLookup(
         { currentUser?: { workspaceMember?: { id?: unknown } } } | undefined;
       const id = data?.currentUser?.workspaceMember?.id;
       return typeof id === 'string' ? { id } : { rejected: reason(body, status) };
+    },
+    async currentMemberBySession(cookie) {
+      // GET: Twenty checks the Origin of cookie-authenticated requests other than GET.
+      const url = new URL('/metadata', hostUrl);
+      url.searchParams.set(
+        'query',
+        'query TiergateWhoAmI { currentUser { workspaceMember { id } } }',
+      );
+      const response = await fetchImpl(url, {
+        headers: { cookie, accept: 'application/json' },
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (response.status >= 500) throw new Error(`HTTP ${response.status}`);
+      const body = (await response.json().catch(() => undefined)) as
+        { data?: unknown; errors?: { message?: unknown }[] } | undefined;
+      const data = body?.data as
+        { currentUser?: { workspaceMember?: { id?: unknown } } } | undefined;
+      const id = data?.currentUser?.workspaceMember?.id;
+      return typeof id === 'string' ? { id } : { rejected: reason(body, response.status) };
     },
     async acceptsApiKey(token) {
       const { status, body } = await post(

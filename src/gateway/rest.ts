@@ -158,7 +158,11 @@ function parseBody(body: Buffer): unknown {
 
 /** The request as the gateway forwards it: its path and the query parameters it keeps. */
 function pathWith(url: URL, params: URLSearchParams): string {
-  const query = params.toString();
+  // Twenty also reads a token from `?token=`: the host must act for the caller the gateway
+  // identified (by the header or the session cookie), so no other credential goes along.
+  const kept = new URLSearchParams(params);
+  kept.delete('token');
+  const query = kept.toString();
   return query === '' ? url.pathname : `${url.pathname}?${query}`;
 }
 

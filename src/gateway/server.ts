@@ -320,7 +320,10 @@ export async function startGateway(
   };
 
   const callerFor = async (request: IncomingMessage): Promise<Caller> => {
-    const identity = await options.identity.resolve(headerText(request.headers, 'authorization'));
+    const identity = await options.identity.resolve(
+      headerText(request.headers, 'authorization'),
+      headerText(request.headers, 'cookie'),
+    );
     const member = identity.workspaceMemberId;
     if (!options.engine.hasMember(member))
       throw new Denial(
