@@ -124,7 +124,7 @@ describe('identity through the gateway', () => {
       apiKey: fx.sandbox.adminKey,
       policy: {
         ...POLICY_WITHOUT_SANNE,
-        gateway: { apiKeys: { [mappedKeyId]: keyMember }, limits: {} },
+        gateway: { apiKeys: { [mappedKeyId]: keyMember }, nativeObjects: [], limits: {} },
       },
     });
   }, 60_000);
@@ -404,7 +404,10 @@ describe('limits through the gateway', () => {
 
   beforeAll(async () => {
     fx = await gatewayFixture({
-      policy: { ...DEMO_POLICY, gateway: { apiKeys: {}, limits: { maxDepth: 3 } } },
+      policy: {
+        ...DEMO_POLICY,
+        gateway: { apiKeys: {}, nativeObjects: [], limits: { maxDepth: 3 } },
+      },
       counts: { companies: 5, people: 5, opportunities: 5 },
     });
   }, 60_000);

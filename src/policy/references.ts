@@ -293,6 +293,17 @@ function checkLifecycle(c: Checker): void {
   });
   for (const [key, member] of Object.entries(c.policy.gateway?.apiKeys ?? {}))
     c.known('member', member, ['gateway', 'apiKeys', key]);
+  const governed = new Set([
+    ...Object.keys(c.policy.objects),
+    ...Object.values(c.policy.roles).flatMap((role) => Object.keys(role.objects)),
+  ]);
+  c.policy.gateway?.nativeObjects.forEach((object, i) => {
+    if (governed.has(object))
+      c.add(
+        ['gateway', 'nativeObjects', i],
+        `${object} is governed by the policy, so the gateway cannot leave it to Twenty`,
+      );
+  });
   security?.stepUp.forEach((action, i) => {
     if (!(STEP_UP_ACTIONS as readonly string[]).includes(action)) {
       c.add(

@@ -221,6 +221,13 @@ const positiveInt = z.number().int().positive({ error: 'must be a positive integ
 const gatewaySchema = z.strictObject({
   /** API key id (as Twenty shows it) → the member whose permissions the key acts with. */
   apiKeys: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /**
+   * Objects the policy does not govern that the gateway leaves to Twenty's own permissions
+   * (what Twenty's web app reads beside records: favorites, workspace members…). Governed
+   * records reached from them are still enforced. Every other object outside the policy is
+   * refused.
+   */
+  nativeObjects: z.array(z.string().min(1)).default([]),
   /** GraphQL limits; each unset one keeps its default (src/gateway/limits.ts). */
   limits: z
     .strictObject({

@@ -14,6 +14,7 @@ beforeAll(async () => {
       ...DEMO_POLICY,
       gateway: {
         apiKeys: DEMO_POLICY.gateway?.apiKeys ?? {},
+        nativeObjects: [],
         limits: { ...DEMO_POLICY.gateway?.limits, maxOperationsPerBatch: 5 },
       },
     },

@@ -134,6 +134,8 @@ export class Rewriter {
   readonly addedVariables: VariableDefinitionNode[] = [];
   readonly variables: Record<string, unknown>;
   #counter = 0;
+  /** Objects left to Twenty's own permissions (policy `gateway.nativeObjects`). */
+  readonly native: ReadonlySet<string>;
   readonly #floors = new Map<string, Readonly<Record<string, FieldState>>>();
   readonly #maxStates = new Map<string, Readonly<Record<string, FieldState>>>();
   readonly #injections = new Map<string, FieldNode[]>();
@@ -146,6 +148,7 @@ export class Rewriter {
     private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode> = new Map(),
   ) {
     this.variables = { ...rawVariables };
+    this.native = new Set(caller.policy.gateway?.nativeObjects ?? []);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -385,6 +388,7 @@ export class Rewriter {
           return selection;
       }
     });
+    if (role !== undefined && this.native.has(role.object.name)) return { ...set, selections };
     if (role?.kind === 'record') selections.push(...this.injections(role.object, type));
     if (role?.kind === 'edge' && !this.fieldNames(set).has('node')) {
       // An edge asked without its node (a cursor alone) is still judged by its record.
@@ -420,13 +424,18 @@ export class Rewriter {
 
     const role = this.model.typeRole(parent.name);
     let rewritten = node;
+    const native = role !== undefined && this.native.has(role.object.name);
     if (role?.kind === 'record') {
-      const state = this.stateIn(this.maxStates(role.object), role.object, name);
-      if (state === 'hidden') return this.strip(node);
+      // A native object's fields are Twenty's business; its relations still lead to records
+      // the policy governs, and those are judged.
+      if (!native) {
+        const state = this.stateIn(this.maxStates(role.object), role.object, name);
+        if (state === 'hidden') return this.strip(node);
+      }
       const target = this.model.typeRole(named.name);
-      if (target?.kind === 'connection')
+      if (target?.kind === 'connection' && !this.native.has(target.object.name))
         rewritten = this.connectionArgs(node, definition, target.object);
-    } else if (role?.kind === 'connection') {
+    } else if (role?.kind === 'connection' && !native) {
       if (name !== 'edges' && name !== 'pageInfo' && name !== 'groupByDimensionValues')
         this.checkAggregate(role.object, name);
     }
@@ -460,14 +469,28 @@ export class Rewriter {
       throw new Denial('FORBIDDEN', `${definition.name} is not an operation the gateway knows`);
     const { object, method } = root;
     const named = getNamedType(definition.type);
-    let rewritten: FieldNode;
+    // A native object is Twenty's business: only the governed records it leads to are judged.
+    const rewritten = this.native.has(object.name)
+      ? node
+      : this.#governedRoot(node, definition, object, method);
+    if (!rewritten.selectionSet) return rewritten;
+    if (!isObjectType(named))
+      throw new Denial('FORBIDDEN', `Unsupported selection on ${definition.name}`);
+    return { ...rewritten, selectionSet: this.selectionSet(rewritten.selectionSet, named) };
+  }
+
+  /** A root field of an object the policy governs, checked and rewritten by its method. */
+  #governedRoot(
+    node: FieldNode,
+    definition: GraphQLField<unknown, unknown>,
+    object: GatewayObject,
+    method: ResolverMethod,
+  ): FieldNode {
     switch (method) {
       case 'findMany':
-        rewritten = this.connectionArgs(node, definition, object);
-        break;
+        return this.connectionArgs(node, definition, object);
       case 'findOne':
-        rewritten = this.scopedFilter(node, definition, object, 'read');
-        break;
+        return this.scopedFilter(node, definition, object, 'read');
       case 'groupBy': {
         if (node.arguments?.some((a) => a.name.value === 'viewId'))
           throw new Denial(
@@ -480,28 +503,21 @@ export class Rewriter {
         if (order !== undefined && order !== null) this.checkOrder(object, order, 'ordering');
         const records = this.argValue(node, 'orderByForRecords').value;
         if (records !== undefined && records !== null) this.checkOrder(object, records, 'ordering');
-        rewritten = this.scopedFilter(node, definition, object, 'read');
-        break;
+        return this.scopedFilter(node, definition, object, 'read');
       }
       case 'findDuplicates':
-        rewritten = this.duplicates(node, object);
-        break;
+        return this.duplicates(node, object);
       case 'createOne':
       case 'createMany':
-        rewritten = this.create(node, object, method);
-        break;
+        return this.create(node, object, method);
       case 'updateMany':
-        rewritten = this.updateMany(node, definition, object);
-        break;
+        return this.updateMany(node, definition, object);
       case 'deleteMany':
-        rewritten = this.scopedFilter(node, definition, object, 'delete');
-        break;
+        return this.scopedFilter(node, definition, object, 'delete');
       case 'destroyMany':
-        rewritten = this.scopedFilter(node, definition, object, 'destroy');
-        break;
+        return this.scopedFilter(node, definition, object, 'destroy');
       case 'restoreMany':
-        rewritten = this.scopedFilter(node, definition, object, 'delete');
-        break;
+        return this.scopedFilter(node, definition, object, 'delete');
       case 'updateOne':
       case 'deleteOne':
       case 'destroyOne':
@@ -519,22 +535,16 @@ export class Rewriter {
           id,
           ...(isJsonObject(data) ? { data } : {}),
         });
-        rewritten = node;
-        break;
+        return node;
       }
       case 'mergeMany': {
         const ids = this.argValue(node, 'ids').value;
         if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string'))
           throw new Denial('BAD_USER_INPUT', `${definition.name} needs ids`);
         this.checks.push({ kind: 'merge', object, ids });
-        rewritten = node;
-        break;
+        return node;
       }
     }
-    if (!rewritten.selectionSet) return rewritten;
-    if (!isObjectType(named))
-      throw new Denial('FORBIDDEN', `Unsupported selection on ${definition.name}`);
-    return { ...rewritten, selectionSet: this.selectionSet(rewritten.selectionSet, named) };
   }
 
   /** Duplicates are found across every record: the member must read the records it names. */

@@ -177,7 +177,29 @@ class Projector {
   /** While judging an edge by its record: the record is not served, so it is not counted. */
   judging = false;
 
-  constructor(private readonly caller: Caller) {}
+  readonly native: ReadonlySet<string>;
+
+  constructor(private readonly caller: Caller) {
+    this.native = new Set(caller.policy.gateway?.nativeObjects ?? []);
+  }
+
+  /**
+   * A record of an object left to Twenty: as the host answered it, except its relations, which
+   * lead to records the policy may govern and are judged by their own object's rules.
+   */
+  nativeRecord(value: Json, shape: Shape): Json {
+    const out: Json = {};
+    for (const key in value) {
+      const entry = shape.entry(key);
+      if (!entry || key.startsWith(RESERVED_PREFIX)) continue;
+      const inner = value[key];
+      if (entry.kind === 'stripped') out[key] = null;
+      else if (entry.kind === 'relation' && entry.type)
+        out[key] = this.value(inner, entry.type, entry, shape);
+      else out[key] = inner;
+    }
+    return out;
+  }
 
   /** A value of the field at `entry` (in `parent`): lists, objects and records walked. */
   value(value: unknown, type: GraphQLOutputType, entry: Entry, parent: Shape): unknown {
@@ -227,6 +249,7 @@ class Projector {
     const role = shape.role;
     if (role?.kind !== 'record') return null;
     const object = role.object;
+    if (this.native.has(object.name)) return this.nativeRecord(value, shape);
     const full: Json = {};
     for (const key in value) {
       const entry = shape.entry(key);
