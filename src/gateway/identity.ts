@@ -215,67 +215,59 @@ export class IdentityResolver {
 }
 
 /** The lookup over HTTP: the host's metadata and core endpoints, with the caller's token. */
+const WHO_AM_I = 'query TiergateWhoAmI { currentUser { workspaceMember { id } } }';
+
+interface GraphqlAnswer {
+  readonly status: number;
+  readonly body: { data?: unknown; errors?: { message?: unknown }[] } | undefined;
+}
+
+/** The host's words for a refusal, or its status. */
+function reasonOf({ status, body }: GraphqlAnswer): string {
+  const message = body?.errors?.[0]?.message;
+  return typeof message === 'string' ? message : `HTTP ${status}`;
+}
+
+/** The member `currentUser` names, or why there is none; a host error (5xx) throws. */
+function memberOf(answer: GraphqlAnswer): { readonly id: string } | { readonly rejected: string } {
+  if (answer.status >= 500) throw new Error(`HTTP ${answer.status}`);
+  const data = answer.body?.data as
+    { currentUser?: { workspaceMember?: { id?: unknown } } } | undefined;
+  const id = data?.currentUser?.workspaceMember?.id;
+  return typeof id === 'string' ? { id } : { rejected: reasonOf(answer) };
+}
+
 export function httpIdentityLookup(
   hostUrl: string,
   fetchImpl: typeof fetch = fetch,
 ): IdentityLookup {
-  const post = async (path: string, token: string, query: string) => {
-    const response = await fetchImpl(new URL(path, hostUrl), {
+  const ask = async (url: URL, init: RequestInit): Promise<GraphqlAnswer> => {
+    const response = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(5_000) });
+    const body = (await response.json().catch(() => undefined)) as GraphqlAnswer['body'];
+    return { status: response.status, body };
+  };
+  const post = (path: string, token: string, query: string) =>
+    ask(new URL(path, hostUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query }),
-      signal: AbortSignal.timeout(5_000),
     });
-    const body = (await response.json().catch(() => undefined)) as
-      { data?: unknown; errors?: { message?: unknown }[] } | undefined;
-    return { status: response.status, body };
-  };
-  const reason = (body: { errors?: { message?: unknown }[] } | undefined, status: number) => {
-    const message = body?.errors?.[0]?.message;
-    return typeof message === 'string' ? message : `HTTP ${status}`;
-  };
   return {
     async currentMember(token) {
-      const { status, body } = await post(
-        '/metadata',
-        token,
-        'query TiergateWhoAmI { currentUser { workspaceMember { id } } }',
-      );
-      if (status >= 500) throw new Error(`HTTP ${status}`);
-      const data = body?.data as
-        { currentUser?: { workspaceMember?: { id?: unknown } } } | undefined;
-      const id = data?.currentUser?.workspaceMember?.id;
-      return typeof id === 'string' ? { id } : { rejected: reason(body, status) };
+      return memberOf(await post('/metadata', token, WHO_AM_I));
     },
     async currentMemberBySession(cookie) {
       // GET: Twenty checks the Origin of cookie-authenticated requests other than GET.
       const url = new URL('/metadata', hostUrl);
-      url.searchParams.set(
-        'query',
-        'query TiergateWhoAmI { currentUser { workspaceMember { id } } }',
-      );
-      const response = await fetchImpl(url, {
-        headers: { cookie, accept: 'application/json' },
-        signal: AbortSignal.timeout(5_000),
-      });
-      if (response.status >= 500) throw new Error(`HTTP ${response.status}`);
-      const body = (await response.json().catch(() => undefined)) as
-        { data?: unknown; errors?: { message?: unknown }[] } | undefined;
-      const data = body?.data as
-        { currentUser?: { workspaceMember?: { id?: unknown } } } | undefined;
-      const id = data?.currentUser?.workspaceMember?.id;
-      return typeof id === 'string' ? { id } : { rejected: reason(body, response.status) };
+      url.searchParams.set('query', WHO_AM_I);
+      return memberOf(await ask(url, { headers: { cookie, accept: 'application/json' } }));
     },
     async acceptsApiKey(token) {
-      const { status, body } = await post(
-        '/graphql',
-        token,
-        'query TiergateKeyCheck { __typename }',
-      );
-      if (status >= 500) throw new Error(`HTTP ${status}`);
-      return status === 200 && body?.data !== undefined && !body.errors?.length
+      const answer = await post('/graphql', token, 'query TiergateKeyCheck { __typename }');
+      if (answer.status >= 500) throw new Error(`HTTP ${answer.status}`);
+      return answer.status === 200 && answer.body?.data !== undefined && !answer.body.errors?.length
         ? true
-        : { rejected: reason(body, status) };
+        : { rejected: reasonOf(answer) };
     },
   };
 }

@@ -15,12 +15,12 @@
  * Other paths under `/rest/` are refused: only what is enforced goes through.
  */
 import { parseRestFilter, printRestFilter } from '../host/rest-filter.js';
-import type { FieldState } from '../policy/schema.js';
 import type { ExportMeter } from './export-meter.js';
 import { Denial } from './graphql/denial.js';
 import { overLimit, type DeniedEvent, type HostAnswer } from './graphql/handle.js';
 import { Rewriter, type Caller, type WriteCheck } from './graphql/prepare.js';
 import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
+import { stateReader } from './graphql/field-states.js';
 import type { GraphqlLimits } from './limits.js';
 import type { GatewayModel, GatewayObject } from './model.js';
 
@@ -82,19 +82,7 @@ class RestProjector {
     const projected = engine.project({ member, object: object.name, record: value });
     if (projected === null) return null;
     this.rows++;
-    let states: Readonly<Record<string, FieldState>> | undefined;
-    const stateOf = (name: string): FieldState => {
-      states ??= engine.fieldStates({ member, object: object.name, action: 'read', record: value });
-      return Object.hasOwn(states, name)
-        ? (states[name] as FieldState)
-        : engine.fieldState({
-            member,
-            object: object.name,
-            action: 'read',
-            field: name,
-            record: value,
-          });
-    };
+    const stateOf = stateReader(this.caller, object, 'read', value);
     const out: Json = {};
     for (const [key, inner] of Object.entries(value)) {
       if (key === 'id' || key === '__typename') {

@@ -62,45 +62,62 @@ export interface GraphqlCall {
   readonly forward: (request: GraphqlRequest) => Promise<HostAnswer>;
 }
 
-/** Parsed and validated documents by their text: clients repeat the same few queries. */
-class DocumentCache {
-  readonly #entries = new Map<string, DocumentNode | readonly GraphQLError[]>();
-  constructor(private readonly max = 500) {}
+/** A bounded map that forgets the least recently used entry first. */
+class Lru<V> {
+  readonly #entries = new Map<string, V>();
+  constructor(private readonly max: number) {}
 
-  get(source: string, model: GatewayModel): DocumentNode | readonly GraphQLError[] {
-    const found = this.#entries.get(source);
-    if (found) {
-      this.#entries.delete(source);
-      this.#entries.set(source, found);
-      return found;
+  get(key: string): V | undefined {
+    const found = this.#entries.get(key);
+    if (found !== undefined) {
+      this.#entries.delete(key);
+      this.#entries.set(key, found);
     }
-    let result: DocumentNode | readonly GraphQLError[];
-    try {
-      const document = parse(source, { noLocation: false });
-      const errors = validate(model.schema, document);
-      result = errors.length > 0 ? errors : document;
-    } catch (error) {
-      if (!(error instanceof GraphQLError)) throw error;
-      result = [error];
-    }
-    this.#entries.set(source, result);
+    return found;
+  }
+
+  set(key: string, value: V): void {
+    this.#entries.set(key, value);
     if (this.#entries.size > this.max) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
-    return result;
   }
 }
 
-const caches = new WeakMap<GatewayModel, DocumentCache>();
+/** One cache per owner (a model, an engine), made on first use and gone with its owner. */
+function cachePer<V>(max: number): (owner: object) => Lru<V> {
+  const caches = new WeakMap<object, Lru<V>>();
+  return (owner) => {
+    let cache = caches.get(owner);
+    if (!cache) {
+      cache = new Lru<V>(max);
+      caches.set(owner, cache);
+    }
+    return cache;
+  };
+}
 
-function cacheOf(model: GatewayModel): DocumentCache {
-  let cache = caches.get(model);
-  if (!cache) {
-    cache = new DocumentCache();
-    caches.set(model, cache);
+type Parsed = DocumentNode | readonly GraphQLError[];
+
+/** Parsed and validated documents by their text: clients repeat the same few queries. */
+const documentsOf = cachePer<Parsed>(500);
+
+function parsedDocument(source: string, model: GatewayModel): Parsed {
+  const cache = documentsOf(model);
+  const found = cache.get(source);
+  if (found) return found;
+  let result: Parsed;
+  try {
+    const document = parse(source, { noLocation: false });
+    const errors = validate(model.schema, document);
+    result = errors.length > 0 ? errors : document;
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    result = [error];
   }
-  return cache;
+  cache.set(source, result);
+  return result;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -140,38 +157,7 @@ interface Prepared {
  * refusal is not kept: it is cheap to find again, and keeping it would let a flood of distinct
  * bad requests evict the good ones.
  */
-class PreparedCache {
-  readonly #entries = new Map<string, Prepared>();
-  constructor(private readonly max = 1000) {}
-
-  get(key: string): Prepared | undefined {
-    const found = this.#entries.get(key);
-    if (found) {
-      this.#entries.delete(key);
-      this.#entries.set(key, found);
-    }
-    return found;
-  }
-
-  set(key: string, value: Prepared): void {
-    this.#entries.set(key, value);
-    if (this.#entries.size > this.max) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
-  }
-}
-
-const preparedCaches = new WeakMap<object, PreparedCache>();
-
-function preparedCacheOf(engine: object): PreparedCache {
-  let cache = preparedCaches.get(engine);
-  if (!cache) {
-    cache = new PreparedCache();
-    preparedCaches.set(engine, cache);
-  }
-  return cache;
-}
+const preparedOf = cachePer<Prepared>(1000);
 
 function prepare(
   request: GraphqlRequest,
@@ -180,7 +166,7 @@ function prepare(
 ): Prepared | HostAnswer {
   const tokens = checkTokens(request.query, deps.limits);
   if (tokens) throw limitDenial(tokens);
-  const parsed = cacheOf(deps.model).get(request.query, deps.model);
+  const parsed = parsedDocument(request.query, deps.model);
   if (Array.isArray(parsed)) {
     return {
       status: 400,
@@ -221,7 +207,7 @@ async function handleOne(
   deps: GraphqlDeps,
 ): Promise<HostAnswer> {
   const { caller } = call;
-  const cache = preparedCacheOf(caller.engine);
+  const cache = preparedOf(caller.engine);
   // The plan's version: a grant that starts or ends makes a new key.
   const key = `${caller.member}\u0000${caller.engine.planVersion(caller.member)}\u0000${request.operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(request.variables)}`;
   let entry = cache.get(key);

@@ -47,6 +47,7 @@ import type { Engine } from '../../policy/engine.js';
 import type { Action, FieldState, Policy } from '../../policy/schema.js';
 import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
 import { Denial } from './denial.js';
+import { notEditable } from './field-states.js';
 
 /** The reserved alias prefix of the fields the gateway adds; clients may not use it. */
 export const RESERVED_PREFIX = '_tg_';
@@ -649,26 +650,7 @@ export class Rewriter {
     at = '',
     record: Json = fields,
   ): void {
-    const states = this.caller.engine.fieldStates({
-      member: this.caller.member,
-      object: object.name,
-      action,
-      record,
-    });
-    const refused = Object.keys(fields).filter((key) => {
-      if (Object.hasOwn(states, key)) return states[key] !== 'edit';
-      const name = object.stateField(key);
-      const state = Object.hasOwn(states, name)
-        ? states[name]
-        : this.caller.engine.fieldState({
-            member: this.caller.member,
-            object: object.name,
-            action,
-            field: name,
-            record,
-          });
-      return state !== 'edit';
-    });
+    const refused = notEditable(this.caller, object, action, fields, record);
     if (refused.length > 0)
       throw new Denial(
         'FORBIDDEN',

@@ -23,6 +23,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { FieldState } from '../../policy/schema.js';
+import { stateReader } from './field-states.js';
 import type { GatewayModel, TypeRole } from '../model.js';
 import { RESERVED_PREFIX, type Caller, type PreparedOperation } from './prepare.js';
 
@@ -276,19 +277,7 @@ class Projector {
       return null;
     }
     if (!this.judging) this.rows++;
-    let states: Readonly<Record<string, FieldState>> | undefined;
-    const stateOf = (name: string): FieldState => {
-      states ??= engine.fieldStates({ member, object: object.name, action: 'read', record: full });
-      return Object.hasOwn(states, name)
-        ? (states[name] as FieldState)
-        : engine.fieldState({
-            member,
-            object: object.name,
-            action: 'read',
-            field: name,
-            record: full,
-          });
-    };
+    const stateOf = stateReader(this.caller, object, 'read', full);
     const out: Json = {};
     for (const key in value) {
       const entry = shape.entry(key);

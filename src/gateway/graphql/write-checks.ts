@@ -18,6 +18,7 @@ import { objectTypeNames, resolverName } from '../../host/core-schema/names.js';
 import type { Action } from '../../policy/schema.js';
 import type { GatewayModel, GatewayObject } from '../model.js';
 import { Denial } from './denial.js';
+import { notEditable } from './field-states.js';
 import { decisionSelections, refuseSystemWrites, type Caller, type WriteCheck } from './prepare.js';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -109,27 +110,8 @@ function requireEditable(
   data: Json,
   id: string,
 ): void {
-  const states = caller.engine.fieldStates({
-    member: caller.member,
-    object: object.name,
-    action: 'update',
-    record,
-  });
   refuseSystemWrites(object, data, 'update', ` on ${id}`);
-  const refused = Object.keys(data).filter((key) => {
-    if (Object.hasOwn(states, key)) return states[key] !== 'edit';
-    const name = object.stateField(key);
-    const state = Object.hasOwn(states, name)
-      ? states[name]
-      : caller.engine.fieldState({
-          member: caller.member,
-          object: object.name,
-          action: 'update',
-          field: name,
-          record,
-        });
-    return state !== 'edit';
-  });
+  const refused = notEditable(caller, object, 'update', data, record);
   if (refused.length > 0)
     throw new Denial(
       'FORBIDDEN',
