@@ -22,9 +22,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 import os from 'node:os';
 import autocannon from 'autocannon';
+import { serveIfWorker } from './worker-role.js';
 import { parse, print } from 'graphql';
 import { prepareOperation } from '../src/gateway/graphql/prepare.js';
 import { GatewayModel } from '../src/gateway/model.js';
@@ -165,12 +166,7 @@ async function serveInWorker(target: Target): Promise<void> {
   });
 }
 
-if (!isMainThread && (workerData as Partial<WorkerInput> | null)?.role === ROLE) {
-  const input = workerData as WorkerInput;
-  serveInWorker(input.target).catch((error: unknown) => {
-    parentPort?.postMessage({ type: 'failed', error: String(error) } satisfies WorkerMessage);
-  });
-}
+serveIfWorker(ROLE, serveInWorker);
 
 // ---- the load, in the main thread -------------------------------------------------------------
 

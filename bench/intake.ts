@@ -14,9 +14,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 import os from 'node:os';
 import autocannon from 'autocannon';
+import { serveIfWorker } from './worker-role.js';
 import express from 'express';
 import { sql } from 'kysely';
 import { signedHeaders } from '../src/host/webhook/signature.js';
@@ -100,12 +101,7 @@ async function serveInWorker(target: Target): Promise<void> {
   });
 }
 
-if (!isMainThread && (workerData as Partial<WorkerInput> | null)?.role === ROLE) {
-  const input = workerData as WorkerInput;
-  serveInWorker(input.target).catch((error: unknown) => {
-    parentPort?.postMessage({ type: 'failed', error: String(error) } satisfies WorkerMessage);
-  });
-}
+serveIfWorker(ROLE, serveInWorker);
 
 // ---- the load, in the main thread -------------------------------------------------------------
 

@@ -6,59 +6,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../policy/engine.js';
 import { DEMO_POLICY } from '../gateway/gateway.test-support.js';
 import { createSandbox } from '../sandbox/sandbox.js';
 import { startSandboxServer } from '../sandbox/server.js';
-import type { ParsedArgs } from './command.js';
 import { gatewayCommand } from './commands/gateway.js';
-import { CliError } from './io.js';
-import { runCli } from './run.test-support.js';
+import { runCli, runUntilStopped } from './run.test-support.js';
 
 const POLICY_FILE = fileURLToPath(
   new URL('../../examples/demo/tiergate.policy.yaml', import.meta.url),
 );
 
 function runGateway(cwd: string, argv: string[]) {
-  const stop = new AbortController();
-  let err = '';
-  let announced: (url: string) => void = () => undefined;
-  const ready = new Promise<string>((resolve) => {
-    announced = resolve;
-  });
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: gatewayCommand.options,
-    allowPositionals: true,
-    strict: true,
-  });
-  const done = gatewayCommand
-    .run(
-      { values: values as ParsedArgs['values'], positionals },
-      {
-        stdout: { write: () => undefined },
-        stderr: {
-          write: (text: string) => {
-            err += text;
-            const url = /gateway on (http:\/\/\S+)/.exec(err)?.[1];
-            if (url !== undefined && err.includes('Press Ctrl-C')) announced(url);
-          },
-        },
-        cwd,
-        env: {},
-        signal: stop.signal,
-      },
-    )
-    .catch((error: unknown) => {
-      if (error instanceof CliError) {
-        err += `${error.message}\n`;
-        return error.code;
-      }
-      throw error;
-    });
-  return { ready, done, stop: () => stop.abort(), err: () => err };
+  const run = runUntilStopped(gatewayCommand, cwd, {}, argv, /gateway on (http:\/\/\S+)/);
+  return { ...run, err: () => run.output().err };
 }
 
 describe('tiergate gateway', () => {

@@ -1,4 +1,7 @@
 /** Runs `tiergate …` in-process in `cwd`, as a shell would, capturing both outputs. */
+import { parseArgs } from 'node:util';
+import type { Command, ParsedArgs } from './command.js';
+import { CliError } from './io.js';
 import { main } from './main.js';
 
 export interface CliRun {
@@ -17,4 +20,56 @@ export async function runCli(cwd: string, ...argv: string[]): Promise<CliRun> {
     env: {},
   });
   return { code, out, err };
+}
+
+/**
+ * Runs a long-running command (serve, gateway) in-process until its signal: `ready` resolves
+ * with the URL the command announces (the first group of `announce`) once it has said
+ * "Press Ctrl-C"; `done` with its exit code (a CliError's code, its message added to stderr).
+ */
+export function runUntilStopped(
+  command: Command,
+  cwd: string,
+  env: Record<string, string>,
+  argv: readonly string[],
+  announce: RegExp,
+) {
+  const stop = new AbortController();
+  let out = '';
+  let err = '';
+  let announced: (url: string) => void = () => undefined;
+  const ready = new Promise<string>((resolve) => {
+    announced = resolve;
+  });
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: command.options,
+    allowPositionals: true,
+    strict: true,
+  });
+  const done = command
+    .run(
+      { values: values as ParsedArgs['values'], positionals },
+      {
+        stdout: { write: (text: string) => (out += text) },
+        stderr: {
+          write: (text: string) => {
+            err += text;
+            const url = announce.exec(err)?.[1];
+            if (url !== undefined && err.includes('Press Ctrl-C')) announced(url);
+          },
+        },
+        cwd,
+        env,
+        signal: stop.signal,
+      },
+    )
+    .catch((error: unknown) => {
+      if (error instanceof CliError) {
+        err += `${error.message}\n`;
+        return error.code;
+      }
+      throw error;
+    });
+  return { ready, done, stop: () => stop.abort(), output: () => ({ out, err }) };
 }

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { signedHeaders } from '../host/webhook/signature.js';
 import { sql } from 'kysely';
@@ -16,8 +15,7 @@ import { openStore } from '../store/store.js';
 import { writeInstallation } from '../sync/installation.js';
 import { seal } from '../sync/secret-box.js';
 import { serveCommand } from './commands/serve.js';
-import type { ParsedArgs } from './command.js';
-import { CliError } from './io.js';
+import { runUntilStopped } from './run.test-support.js';
 
 const SECRET = 'whsec-serve-command-0123456789abcdef';
 const KEY = randomBytes(32);
@@ -26,44 +24,7 @@ const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'tiergate-serve-'));
 
 /** Runs `tiergate serve …` in-process; `ready` resolves with the URL once it is announced. */
 function runServe(cwd: string, env: Record<string, string>, argv: string[] = ['--port', '0']) {
-  const stop = new AbortController();
-  let out = '';
-  let err = '';
-  let announced: (url: string) => void = () => undefined;
-  const ready = new Promise<string>((resolve) => {
-    announced = resolve;
-  });
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: serveCommand.options,
-    allowPositionals: true,
-    strict: true,
-  });
-  const done = serveCommand
-    .run(
-      { values: values as ParsedArgs['values'], positionals },
-      {
-        stdout: { write: (text: string) => (out += text) },
-        stderr: {
-          write: (text: string) => {
-            err += text;
-            const url = /serving on (http:\/\/\S+)/.exec(err)?.[1];
-            if (url !== undefined && err.includes('Press Ctrl-C to stop.')) announced(url);
-          },
-        },
-        cwd,
-        env,
-        signal: stop.signal,
-      },
-    )
-    .catch((error: unknown) => {
-      if (error instanceof CliError) {
-        err += `${error.message}\n`;
-        return error.code;
-      }
-      throw error;
-    });
-  return { ready, done, stop: () => stop.abort(), output: () => ({ out, err }) };
+  return runUntilStopped(serveCommand, cwd, env, argv, /serving on (http:\/\/\S+)/);
 }
 
 async function installWithSecret(cwd: string): Promise<void> {
