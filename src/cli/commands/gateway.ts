@@ -118,12 +118,16 @@ export const gatewayCommand: Command = {
   /rest/...              Twenty's REST API, enforced the same way
   POST /tiergate/step-up {"code": "123456"}: a TOTP code lifts the export limit for 10 minutes
   GET  /tiergate/healthz, GET /tiergate/metrics
-  anything else          passed through unchanged (web app, metadata API, files, websockets)
+  anything else          passed through unchanged (web app, metadata API, files, websockets),
+                         except what would carry records past the policy: subscriptions,
+                         /mcp and CSV export downloads are refused
 
 Callers keep their own Twenty token: the gateway asks Twenty who it belongs to (cached for at
 most a minute), judges the request for that member, and forwards it with the same token, so
 Twenty's own permissions apply too. API keys act as the member gateway.apiKeys maps them to in
-the policy, or are refused. Members outside the policy are refused everything.
+the policy, or are refused. Members outside the policy are refused everything, and so are
+objects outside it, unless gateway.nativeObjects leaves them to Twenty (favorites, workspace
+members: what Twenty's web app reads beside records).
 
 The host is the installation's (read with the add-on's own key), else the sandbox's, unless
 --host/--api-key say otherwise; the key reads the data model and the workspace members once at
