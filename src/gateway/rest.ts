@@ -14,6 +14,7 @@
  *
  * Other paths under `/rest/` are refused: only what is enforced goes through.
  */
+import { randomUUID } from 'node:crypto';
 import { parseRestFilter, printRestFilter } from '../host/rest-filter.js';
 import type { ExportMeter } from './export-meter.js';
 import { Denial } from './graphql/denial.js';
@@ -51,9 +52,6 @@ function isJson(value: unknown): value is Json {
 function restError(status: number, error: string, message: string): HostAnswer {
   return { status, body: { statusCode: status, error, messages: [message] } };
 }
-
-const NOT_FOUND = (object: GatewayObject) =>
-  restError(404, 'NotFoundException', `Record not found (${object.name})`);
 
 /** `order_by=name[AscNullsFirst],amount.amountMicros[DescNullsLast]` → field paths. */
 export function orderByPaths(text: string): string[] {
@@ -225,11 +223,19 @@ function metered(deps: RestDeps, rows: number): void {
   deps.onRows(deps.caller.member, rows);
 }
 
-/** The records inside a REST answer's `data` (one object, or a list), projected in place. */
-function projectData(answer: HostAnswer, object: GatewayObject, deps: RestDeps): HostAnswer {
+/**
+ * The records inside a REST answer's `data` (one object, or a list), projected in place; a
+ * single record the member may not read becomes null (`withheld` says so).
+ */
+function projectData(
+  answer: HostAnswer,
+  object: GatewayObject,
+  deps: RestDeps,
+): HostAnswer & { readonly withheld?: boolean } {
   if (!isJson(answer.body) || !isJson(answer.body.data)) return answer;
   const projector = new RestProjector(deps.caller, deps.model);
   const data: Json = {};
+  let withheld = false;
   for (const [key, value] of Object.entries(answer.body.data)) {
     if (Array.isArray(value))
       data[key] = value
@@ -237,12 +243,17 @@ function projectData(answer: HostAnswer, object: GatewayObject, deps: RestDeps):
         .filter((record): record is Json => record !== null);
     else {
       const record = projector.record(value, object);
-      if (record === null) return NOT_FOUND(object);
+      if (record === null) withheld = true;
       data[key] = record;
     }
   }
   metered(deps, projector.rows);
-  return { status: answer.status, body: { ...answer.body, data }, headers: answer.headers };
+  return {
+    status: answer.status,
+    body: { ...answer.body, data },
+    headers: answer.headers,
+    withheld,
+  };
 }
 
 async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
@@ -267,7 +278,14 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   if (method === 'GET' && id !== undefined) {
     meterCheck(deps);
     const answer = await forward();
-    return answer.status === 200 ? projectData(answer, object, deps) : answer;
+    if (answer.status !== 200) return answer;
+    const projected = projectData(answer, object, deps);
+    if (!projected.withheld) return projected;
+    // A record out of reach is answered exactly as the host answers an id that does not exist:
+    // the host's own answer for a fresh random id, status, body and headers alike.
+    const missing = new URL(request.url);
+    missing.pathname = `/rest/${object.metadata.namePlural}/${randomUUID()}`;
+    return deps.host('GET', pathWith(missing, missing.searchParams), undefined);
   }
   const checks = new Rewriter(caller, deps.model, {});
   if (method === 'POST') {
