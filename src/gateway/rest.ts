@@ -19,7 +19,8 @@ import { parseRestFilter, printRestFilter } from '../host/rest-filter.js';
 import type { ExportMeter } from './export-meter.js';
 import { Denial } from './graphql/denial.js';
 import { overLimit, type DeniedEvent, type HostAnswer } from './graphql/handle.js';
-import { Rewriter, type Caller, type WriteCheck } from './graphql/prepare.js';
+import { PolicyChecks } from './graphql/policy-checks.js';
+import type { Caller, WriteCheck } from './graphql/types.js';
 import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
 import { stateReader } from './graphql/field-states.js';
 import type { GraphqlLimits } from './limits.js';
@@ -155,7 +156,7 @@ function pathWith(url: URL, params: URLSearchParams): string {
 async function list(route: Route, request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
   const { object } = route;
   const { caller } = deps;
-  const checks = new Rewriter(caller, deps.model, {});
+  const checks = new PolicyChecks(caller);
   const params = new URLSearchParams(request.url.searchParams);
   const decision = caller.engine.decide({
     member: caller.member,
@@ -287,7 +288,7 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
     missing.pathname = `/rest/${object.metadata.namePlural}/${randomUUID()}`;
     return deps.host('GET', pathWith(missing, missing.searchParams), undefined);
   }
-  const checks = new Rewriter(caller, deps.model, {});
+  const checks = new PolicyChecks(caller);
   if (method === 'POST') {
     const body = parseBody(request.body);
     const items = route.batch ? body : [body];

@@ -1,0 +1,399 @@
+/**
+ * One operation's rewriting for one member (src/gateway/graphql/prepare.ts says what and
+ * why): the scope ANDed into filters as new variables, fields hidden on every record
+ * stripped, the fields decisions read injected under `_tg_` aliases, and the writes that need
+ * the host's record collected as checks.
+ */
+import {
+  getNamedType,
+  isObjectType,
+  Kind,
+  valueFromASTUntyped,
+  type ArgumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type SelectionNode,
+  type SelectionSetNode,
+  type ValueNode,
+  type VariableDefinitionNode,
+} from 'graphql';
+import { objectTypeNames, type ResolverMethod } from '../../host/core-schema/names.js';
+import { decisionFields } from '../../policy/decision-fields.js';
+import type { Action } from '../../policy/schema.js';
+import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
+import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
+import { Denial } from './denial.js';
+import { PolicyChecks, refuseSystemWrites } from './policy-checks.js';
+import { RESERVED_PREFIX, type Caller, type Json, type WriteCheck } from './types.js';
+
+export class Rewriter extends PolicyChecks {
+  readonly stripped = new WeakSet<FieldNode>();
+  readonly checks: WriteCheck[] = [];
+  readonly addedVariables: VariableDefinitionNode[] = [];
+  readonly variables: Record<string, unknown>;
+  #counter = 0;
+  /** Objects left to Twenty's own permissions (policy `gateway.nativeObjects`). */
+  readonly native: ReadonlySet<string>;
+  readonly #injections = new Map<string, FieldNode[]>();
+
+  constructor(
+    caller: Caller,
+    private readonly model: GatewayModel,
+    private readonly rawVariables: Readonly<Record<string, unknown>>,
+    /** The client's fragment definitions, as written (for judging a selection's fields). */
+    private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode> = new Map(),
+  ) {
+    super(caller);
+    this.variables = { ...rawVariables };
+    this.native = new Set(caller.policy.gateway?.nativeObjects ?? []);
+  }
+
+  argValue(node: FieldNode, name: string): { arg: ArgumentNode | undefined; value: unknown } {
+    const arg = node.arguments?.find((a) => a.name.value === name);
+    return { arg, value: arg ? valueFromASTUntyped(arg.value, this.rawVariables) : undefined };
+  }
+
+  /** A new variable holding `value`, of the argument's own type. */
+  newVariable(type: string, value: unknown): ValueNode {
+    const name = `${RESERVED_PREFIX}v${this.#counter++}`;
+    this.addedVariables.push({
+      kind: Kind.VARIABLE_DEFINITION,
+      variable: { kind: Kind.VARIABLE, name: nameNode(name) },
+      type: typeNodeOf(type),
+      directives: [],
+    });
+    this.variables[name] = value;
+    return { kind: Kind.VARIABLE, name: nameNode(name) };
+  }
+
+  /** The member's scope for `action` ANDed into the client's filter, as a new variable. */
+  scopedFilter(
+    node: FieldNode,
+    definition: GraphQLField<unknown, unknown>,
+    object: GatewayObject,
+    action: Action,
+    extra?: Json,
+  ): FieldNode {
+    const { value } = this.argValue(node, 'filter');
+    if (value !== undefined && value !== null) this.checkFilter(object, value, 'filtering');
+    const decision = this.caller.engine.decide({
+      member: this.caller.member,
+      object: object.name,
+      action,
+    });
+    if (decision.effect === 'deny')
+      throw new Denial(
+        'FORBIDDEN',
+        `Permission denied: ${action} on ${object.name} (${decision.reasons.join('; ')})`,
+        { object: object.name, action },
+      );
+    const parts: unknown[] = [];
+    if (isJsonObject(value) && Object.keys(value).length > 0) parts.push(value);
+    if (Object.keys(decision.filter).length > 0) parts.push(decision.filter);
+    if (extra) parts.push(extra);
+    const filter = parts.length === 0 ? {} : parts.length === 1 ? parts[0] : { and: parts };
+    const argType = definition.args.find((a) => a.name === 'filter')?.type.toString();
+    if (argType === undefined) throw new Denial('FORBIDDEN', `${definition.name} takes no filter`);
+    const args = (node.arguments ?? []).filter((a) => a.name.value !== 'filter');
+    args.push({
+      kind: Kind.ARGUMENT,
+      name: nameNode('filter'),
+      value: this.newVariable(argType, filter),
+    });
+    return { ...node, arguments: args };
+  }
+
+  /** The decision fields of an object, as selections under reserved aliases. */
+  injections(object: GatewayObject, type: GraphQLObjectType): FieldNode[] {
+    let found = this.#injections.get(object.name);
+    if (!found) {
+      found = decisionSelections(this.caller.policy, object, type, RESERVED_PREFIX);
+      this.#injections.set(object.name, found);
+    }
+    return found;
+  }
+
+  selectionSet(set: SelectionSetNode, type: GraphQLObjectType): SelectionSetNode {
+    const role = this.model.typeRole(type.name);
+    return this.#selectionSet(set, type, role);
+  }
+
+  #selectionSet(
+    set: SelectionSetNode,
+    type: GraphQLObjectType,
+    role: TypeRole | undefined,
+  ): SelectionSetNode {
+    const selections: SelectionNode[] = set.selections.map((selection) => {
+      switch (selection.kind) {
+        case Kind.FIELD:
+          return this.field(selection, type);
+        case Kind.INLINE_FRAGMENT: {
+          const inner = selection.typeCondition
+            ? this.model.schema.getType(selection.typeCondition.name.value)
+            : type;
+          if (!isObjectType(inner))
+            throw new Denial('FORBIDDEN', `Unsupported fragment type ${String(inner)}`);
+          return { ...selection, selectionSet: this.selectionSet(selection.selectionSet, inner) };
+        }
+        case Kind.FRAGMENT_SPREAD:
+          return selection;
+      }
+    });
+    if (role !== undefined && this.native.has(role.object.name)) return { ...set, selections };
+    if (role?.kind === 'record') selections.push(...this.injections(role.object, type));
+    if (role?.kind === 'edge' && !this.fieldNames(set).has('node')) {
+      // An edge asked without its node (a cursor alone) is still judged by its record.
+      const record = this.model.schema.getType(objectTypeNames(role.object.name).plain);
+      if (!isObjectType(record)) throw new Denial('FORBIDDEN', `No record type for ${type.name}`);
+      selections.push(
+        fieldNode(`${RESERVED_PREFIX}node`, 'node', [
+          fieldNode(undefined, 'id'),
+          ...this.injections(role.object, record),
+        ]),
+      );
+    }
+    return { ...set, selections };
+  }
+
+  field(node: FieldNode, parent: GraphQLObjectType): FieldNode {
+    const alias = node.alias?.value;
+    if (alias?.startsWith(RESERVED_PREFIX) || node.name.value.startsWith(RESERVED_PREFIX))
+      throw new Denial(
+        'BAD_USER_INPUT',
+        `The alias prefix ${RESERVED_PREFIX} is reserved by the gateway (at ${alias ?? node.name.value})`,
+      );
+    const name = node.name.value;
+    if (name === '__typename') return node;
+    if (name.startsWith('__'))
+      throw new Denial('FORBIDDEN', `Introspection (${name}) is disabled on the gateway`);
+    const definition = parent.getFields()[name];
+    if (!definition) throw new Denial('BAD_USER_INPUT', `Unknown field ${parent.name}.${name}`);
+    const named = getNamedType(definition.type);
+    const queryType = this.model.schema.getQueryType();
+    const mutationType = this.model.schema.getMutationType();
+    if (parent === queryType || parent === mutationType) return this.root(node, definition);
+
+    const role = this.model.typeRole(parent.name);
+    let rewritten = node;
+    const native = role !== undefined && this.native.has(role.object.name);
+    if (role?.kind === 'record') {
+      // A native object's fields are Twenty's business; its relations still lead to records
+      // the policy governs, and those are judged.
+      if (!native) {
+        const state = this.stateIn(this.maxStates(role.object), role.object, name);
+        if (state === 'hidden') return this.strip(node);
+      }
+      const target = this.model.typeRole(named.name);
+      if (target?.kind === 'connection' && !this.native.has(target.object.name))
+        rewritten = this.connectionArgs(node, definition, target.object);
+    } else if (role?.kind === 'connection' && !native) {
+      if (name !== 'edges' && name !== 'pageInfo' && name !== 'groupByDimensionValues')
+        this.checkAggregate(role.object, name);
+    }
+    if (!rewritten.selectionSet) return rewritten;
+    if (!isObjectType(named))
+      throw new Denial('FORBIDDEN', `Unsupported selection on ${parent.name}.${name}`);
+    return { ...rewritten, selectionSet: this.selectionSet(rewritten.selectionSet, named) };
+  }
+
+  /** A field hidden on every record: asked as `__typename` under its key, answered null. */
+  strip(node: FieldNode): FieldNode {
+    const replaced = fieldNode(node.alias?.value ?? node.name.value, '__typename');
+    this.stripped.add(replaced);
+    return replaced;
+  }
+
+  /** A nested relation connection: scope, and the client's filter and order checked. */
+  connectionArgs(
+    node: FieldNode,
+    definition: GraphQLField<unknown, unknown>,
+    object: GatewayObject,
+  ): FieldNode {
+    const { value: order } = this.argValue(node, 'orderBy');
+    if (order !== undefined && order !== null) this.checkOrder(object, order, 'ordering');
+    return this.scopedFilter(node, definition, object, 'read');
+  }
+
+  root(node: FieldNode, definition: GraphQLField<unknown, unknown>): FieldNode {
+    const root = this.model.root(definition.name);
+    if (!root)
+      throw new Denial('FORBIDDEN', `${definition.name} is not an operation the gateway knows`);
+    const { object, method } = root;
+    const named = getNamedType(definition.type);
+    // A native object is Twenty's business: only the governed records it leads to are judged.
+    const rewritten = this.native.has(object.name)
+      ? node
+      : this.#governedRoot(node, definition, object, method);
+    if (!rewritten.selectionSet) return rewritten;
+    if (!isObjectType(named))
+      throw new Denial('FORBIDDEN', `Unsupported selection on ${definition.name}`);
+    return { ...rewritten, selectionSet: this.selectionSet(rewritten.selectionSet, named) };
+  }
+
+  /** A root field of an object the policy governs, checked and rewritten by its method. */
+  #governedRoot(
+    node: FieldNode,
+    definition: GraphQLField<unknown, unknown>,
+    object: GatewayObject,
+    method: ResolverMethod,
+  ): FieldNode {
+    switch (method) {
+      case 'findMany':
+        return this.connectionArgs(node, definition, object);
+      case 'findOne':
+        return this.scopedFilter(node, definition, object, 'read');
+      case 'groupBy': {
+        if (node.arguments?.some((a) => a.name.value === 'viewId'))
+          throw new Denial(
+            'FORBIDDEN',
+            `Permission denied: viewId on ${definition.name} applies a view's filters the gateway cannot check; send the filter itself`,
+            { object: object.name },
+          );
+        this.checkGroupBy(object, this.argValue(node, 'groupBy').value);
+        const order = this.argValue(node, 'orderBy').value;
+        if (order !== undefined && order !== null) this.checkOrder(object, order, 'ordering');
+        const records = this.argValue(node, 'orderByForRecords').value;
+        if (records !== undefined && records !== null) this.checkOrder(object, records, 'ordering');
+        return this.scopedFilter(node, definition, object, 'read');
+      }
+      case 'findDuplicates':
+        return this.duplicates(node, object);
+      case 'createOne':
+      case 'createMany':
+        return this.create(node, object, method);
+      case 'updateMany':
+        return this.updateMany(node, definition, object);
+      case 'deleteMany':
+        return this.scopedFilter(node, definition, object, 'delete');
+      case 'destroyMany':
+        return this.scopedFilter(node, definition, object, 'destroy');
+      case 'restoreMany':
+        return this.scopedFilter(node, definition, object, 'delete');
+      case 'updateOne':
+      case 'deleteOne':
+      case 'destroyOne':
+      case 'restoreOne': {
+        const id = this.argValue(node, 'id').value;
+        if (typeof id !== 'string')
+          throw new Denial('BAD_USER_INPUT', `${definition.name} needs an id`);
+        const data = this.argValue(node, 'data').value;
+        if (method === 'updateOne' && !isJsonObject(data))
+          throw new Denial('BAD_USER_INPUT', `${definition.name} needs data`);
+        this.checks.push({
+          kind: 'one',
+          object,
+          method,
+          id,
+          ...(isJsonObject(data) ? { data } : {}),
+        });
+        return node;
+      }
+      case 'mergeMany': {
+        const ids = this.argValue(node, 'ids').value;
+        if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string'))
+          throw new Denial('BAD_USER_INPUT', `${definition.name} needs ids`);
+        this.checks.push({ kind: 'merge', object, ids });
+        return node;
+      }
+    }
+  }
+
+  /** Duplicates are found across every record: the member must read the records it names. */
+  duplicates(node: FieldNode, object: GatewayObject): FieldNode {
+    const decision = this.caller.engine.decide({
+      member: this.caller.member,
+      object: object.name,
+      action: 'read',
+    });
+    if (decision.effect === 'deny')
+      throw new Denial('FORBIDDEN', `Permission denied: read on ${object.name}`);
+    // A single value where a list is expected is a list of one, as GraphQL coerces it.
+    const raw = this.argValue(node, 'ids').value;
+    const ids = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map(
+      String,
+    );
+    if (ids.length > 0) this.checks.push({ kind: 'read', object, ids });
+    // The host finds duplicates among every record, unscoped: its records are judged one by
+    // one in the answer (edges too), but a count, an aggregate or pageInfo's cursors would tell
+    // of the others. Fragments included: the fields are collected as the host would.
+    for (const name of this.fieldNames(node.selectionSet))
+      if (name !== 'edges' && name !== '__typename')
+        throw new Denial(
+          'FORBIDDEN',
+          `Permission denied: ${name} over duplicates tells of records outside this member's scope; ask for edges only`,
+          { object: object.name },
+        );
+    return node;
+  }
+
+  /** The field names a selection set selects at its own level, fragments expanded. */
+  fieldNames(set: SelectionSetNode | undefined, seen = new Set<string>()): Set<string> {
+    const names = new Set<string>();
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT)
+        for (const name of this.fieldNames(selection.selectionSet, seen)) names.add(name);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = this.fragments.get(selection.name.value);
+        for (const name of this.fieldNames(fragment?.selectionSet, seen)) names.add(name);
+      }
+    }
+    return names;
+  }
+
+  create(node: FieldNode, object: GatewayObject, method: ResolverMethod): FieldNode {
+    const { value } = this.argValue(node, 'data');
+    const items = method === 'createMany' ? (Array.isArray(value) ? value : []) : [value];
+    if (items.length === 0 || !items.every(isJsonObject))
+      throw new Denial('BAD_USER_INPUT', `${node.name.value} needs data`);
+    this.checkCreate(object, items, method === 'createMany');
+    if (this.argValue(node, 'upsert').value === true)
+      this.checks.push({ kind: 'upsert', object, items });
+    return node;
+  }
+
+  updateMany(
+    node: FieldNode,
+    definition: GraphQLField<unknown, unknown>,
+    object: GatewayObject,
+  ): FieldNode {
+    const data = this.argValue(node, 'data').value;
+    if (!isJsonObject(data)) throw new Denial('BAD_USER_INPUT', `${definition.name} needs data`);
+    // No record to judge `when` rules on: the fields must be editable on every record.
+    const floor = this.caller.engine.fieldFloor({
+      member: this.caller.member,
+      object: object.name,
+      action: 'update',
+    });
+    refuseSystemWrites(object, data, 'update');
+    const refused = Object.keys(data).filter(
+      (key) => this.stateIn(floor, object, key, 'update') !== 'edit',
+    );
+    if (refused.length > 0)
+      throw new Denial(
+        'FORBIDDEN',
+        `Permission denied: this member may not set ${refused.map((f) => `${object.name}.${f}`).join(', ')} on every record`,
+        { object: object.name, fields: refused },
+      );
+    const decision = this.caller.engine.decide({
+      member: this.caller.member,
+      object: object.name,
+      action: 'update',
+    });
+    const scoped = Object.keys(decision.filter).length > 0;
+    const decides = decisionFields(this.caller.policy, object.name);
+    const moved = Object.keys(data).filter(
+      (key) => decides.includes(key) || decides.includes(object.stateField(key)),
+    );
+    if (scoped && moved.length > 0)
+      throw new Denial(
+        'FORBIDDEN',
+        `Permission denied: ${definition.name} may not change ${moved.join(', ')}, which decide this member's scope; update those records one by one`,
+        { object: object.name, fields: moved },
+      );
+    return this.scopedFilter(node, definition, object, 'update');
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * What the request and response sides of GraphQL enforcement share: who calls, what a
+ * prepared operation holds, and the writes decided against the host's records.
+ */
+import type {
+  DocumentNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  OperationDefinitionNode,
+} from 'graphql';
+import type { Engine } from '../../policy/engine.js';
+import type { Policy } from '../../policy/schema.js';
+import type { GatewayObject } from '../model.js';
+
+/** The reserved alias prefix of the fields the gateway adds; clients may not use it. */
+export const RESERVED_PREFIX = '_tg_';
+
+export interface Caller {
+  readonly engine: Engine;
+  readonly policy: Policy;
+  readonly member: string;
+}
+
+/** A write decided against the record as the host has it, before the mutation is forwarded. */
+export type WriteCheck =
+  | {
+      readonly kind: 'one';
+      readonly object: GatewayObject;
+      readonly method: 'updateOne' | 'deleteOne' | 'destroyOne' | 'restoreOne';
+      readonly id: string;
+      readonly data?: Readonly<Record<string, unknown>>;
+    }
+  | {
+      /** upsert: items naming an existing record must pass the update checks. */
+      readonly kind: 'upsert';
+      readonly object: GatewayObject;
+      readonly items: readonly Readonly<Record<string, unknown>>[];
+    }
+  | { readonly kind: 'merge'; readonly object: GatewayObject; readonly ids: readonly string[] }
+  /** Records a read names by id (duplicates of them): each must be readable. */
+  | { readonly kind: 'read'; readonly object: GatewayObject; readonly ids: readonly string[] };
+
+export interface PreparedOperation {
+  readonly document: DocumentNode;
+  readonly operation: OperationDefinitionNode;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly variables: Readonly<Record<string, unknown>>;
+  /** Fields answered null: hidden on every record, sent to the host as `__typename`. */
+  readonly stripped: WeakSet<FieldNode>;
+  readonly checks: readonly WriteCheck[];
+  /** Root fields whose records the host cannot scope (duplicates): judged in the response only. */
+  readonly kind: 'query' | 'mutation';
+}
+
+export type Json = Readonly<Record<string, unknown>>;
