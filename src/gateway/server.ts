@@ -14,16 +14,13 @@ import {
   Agent,
   createServer,
   request as httpRequest,
-  type IncomingHttpHeaders,
   type IncomingMessage,
   type Server,
   type ServerResponse,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { connect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Kind, OperationTypeNode, parse } from 'graphql';
 import { Counter, Registry } from 'prom-client';
 import type { Engine } from '../policy/engine.js';
 import type { Policy } from '../policy/schema.js';
@@ -40,6 +37,16 @@ import type { IdentityResolver } from './identity.js';
 import type { GraphqlLimits } from './limits.js';
 import type { GatewayModel } from './model.js';
 import { handleRest } from './rest.js';
+import {
+  forwardedHeaders,
+  headerText,
+  readBody,
+  relayedHeaders,
+  sendJson,
+  STRIPPED_FROM_ENFORCED,
+} from './http.js';
+import { rawTarget, subscribes, surfaceOf } from './routes.js';
+import { relayUpgrade } from './websocket.js';
 import type { StepUp } from './step-up.js';
 
 export interface GatewayOptions {
@@ -67,161 +74,6 @@ export interface Gateway {
   readonly server: Server;
   readonly metrics: Registry;
   close(): Promise<void>;
-}
-
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'content-length',
-]);
-
-/**
- * Headers an enforced request does not pass on: the body is the gateway's JSON, uncompressed,
- * and validators or ranges are about the host's body, not the one the client gets.
- */
-const STRIPPED_FROM_ENFORCED: ReadonlySet<string> = new Set([
-  'x-http-method-override',
-  'x-http-method',
-  'x-method-override',
-  'accept-encoding',
-  'if-none-match',
-  'if-modified-since',
-  'range',
-  'if-range',
-]);
-
-/** The client's headers as the host should get them: hop-by-hop and forwarding ones replaced. */
-function forwardedHeaders(
-  request: IncomingMessage,
-  keepLength: boolean,
-  without: ReadonlySet<string> = new Set(),
-): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || without.has(name)) continue;
-    if (name.startsWith('x-forwarded-') || name === 'forwarded') continue;
-    if (HOP_BY_HOP.has(name) && !(keepLength && name === 'content-length')) continue;
-    out[name] = value;
-  }
-  const remote = request.socket.remoteAddress;
-  if (remote) out['x-forwarded-for'] = remote;
-  out['x-forwarded-proto'] = 'http';
-  if (request.headers.host) out['x-forwarded-host'] = request.headers.host;
-  return out;
-}
-
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Readonly<Record<string, string | string[]>> = {},
-): void {
-  const bytes = Buffer.from(JSON.stringify(body));
-  response.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': bytes.length,
-  });
-  response.end(bytes);
-}
-
-/** The host's answer headers a client may see on an enforced answer (the body is the gateway's). */
-function relayedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name)) continue;
-    if (name === 'content-type' || name === 'content-encoding' || name === 'etag') continue;
-    out[name] = value;
-  }
-  return out;
-}
-
-function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/**
- * The path and query of a request target as sent, not resolved against a base: a WHATWG URL
- * would read `//graphql` as a host named graphql. Only the origin form (`/path?query`) is
- * served; the absolute form (`http://host/graphql`) is for proxies, and refused.
- */
-function rawTarget(target: string | undefined): { readonly path: string; readonly search: string } {
-  const text = target ?? '/';
-  if (!text.startsWith('/'))
-    throw new Denial('BAD_USER_INPUT', 'The request target must be a path starting with /');
-  const query = text.indexOf('?');
-  return query < 0
-    ? { path: text, search: '' }
-    : { path: text.slice(0, query), search: text.slice(query) };
-}
-
-/** Whether a GraphQL document holds a subscription (one that does not parse holds none the host runs). */
-function subscribes(query: string): boolean {
-  try {
-    return parse(query).definitions.some(
-      (d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === OperationTypeNode.SUBSCRIPTION,
-    );
-  } catch {
-    return false;
-  }
-}
-
-/** Paths that carry records past the policy and are not enforced: refused, not passed on. */
-const REFUSED_PREFIXES: readonly { readonly prefix: string; readonly why: string }[] = [
-  { prefix: '/mcp', why: "Twenty's MCP server reads records past the policy" },
-  {
-    prefix: '/file/record-export',
-    why: "Twenty's CSV export holds every record the member's Twenty role reads, past the policy",
-  },
-];
-
-const under = (folded: string, prefix: string): boolean =>
-  folded === prefix || folded.startsWith(`${prefix}/`);
-
-export type Surface = 'graphql' | 'rest' | 'metadata' | 'other';
-
-/**
- * Which surface a path reaches, judged as leniently as Twenty's server routes it: Express
- * mounts GraphQL with `app.use('/graphql')`, which matches case-insensitively and any path
- * below it, and a proxy in between may decode and merge slashes. So every spelling of
- * /graphql, /rest and /metadata is recognised, and `path` is the decoded, slash-merged path the
- * gateway enforces and forwards. A path that carries records unenforced is refused here.
- */
-export function surfaceOf(pathname: string): { readonly surface: Surface; readonly path: string } {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    throw new Denial('BAD_USER_INPUT', `The path ${pathname} is not valid percent-encoding`);
-  }
-  const path = decoded.replace(/[\\/]{2,}/g, '/').replace(/\/+$/, '') || '/';
-  const folded = path.toLowerCase();
-  if (under(folded, '/graphql')) return { surface: 'graphql', path: '/graphql' };
-  if (under(folded, '/rest')) return { surface: 'rest', path };
-  if (under(folded, '/metadata')) return { surface: 'metadata', path: '/metadata' };
-  for (const refused of REFUSED_PREFIXES)
-    if (under(folded, refused.prefix))
-      throw new Denial('FORBIDDEN', `${path} is not available through the gateway: ${refused.why}`);
-  return { surface: 'other', path };
 }
 
 export async function startGateway(
@@ -567,75 +419,10 @@ export async function startGateway(
     });
   });
 
-  // Websockets: the upgrade request and both streams, relayed as they are (and ended on close).
+  // Websockets: relayed both ways once the host switches protocols, and ended on close.
   const relayed = new Set<Socket>();
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
-    let surface: string;
-    try {
-      surface = surfaceOf(rawTarget(request.url).path).surface;
-    } catch {
-      surface = 'graphql';
-    }
-    if (surface !== 'other') {
-      // Subscriptions would stream records past the policy.
-      socket.end(
-        'HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nSubscriptions are not available through the gateway\n',
-      );
-      return;
-    }
-    const onConnected = () => {
-      const headers = forwardedHeaders(request, true);
-      headers.connection = 'Upgrade';
-      const upgrade = headerText(request.headers, 'upgrade');
-      if (upgrade) headers.upgrade = upgrade;
-      headers.host = upstream.host;
-      const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/1.1`];
-      for (const [name, value] of Object.entries(headers))
-        for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${item}`);
-      target.write(`${lines.join('\r\n')}\r\n\r\n`);
-      // Nothing of the client's goes on until the host has switched protocols: a host that
-      // refuses the upgrade but keeps the connection would otherwise read the client's next
-      // bytes as requests of their own, past the gateway.
-      let answer = Buffer.alloc(0);
-      const onAnswer = (chunk: Buffer) => {
-        answer = Buffer.concat([answer, chunk]);
-        const end = answer.indexOf('\r\n\r\n');
-        if (end < 0) {
-          if (answer.length > 64 * 1024) close();
-          return;
-        }
-        target.off('data', onAnswer);
-        const status = /^HTTP\/1\.[01] (\d{3})/.exec(answer.toString('latin1', 0, end))?.[1];
-        if (status !== '101') {
-          // The host's refusal goes back as it is, and both ends close.
-          socket.end(answer.subarray(0, end + 4));
-          target.destroy();
-          return;
-        }
-        socket.write(answer);
-        if (head.length > 0) target.write(head);
-        target.pipe(socket);
-        socket.pipe(target);
-      };
-      target.on('data', onAnswer);
-    };
-    const target: Socket = secure
-      ? tlsConnect(
-          { host: upstream.hostname, port: upstreamPort, servername: upstream.hostname },
-          onConnected,
-        )
-      : connect(upstreamPort, upstream.hostname, onConnected);
-    relayed.add(socket).add(target);
-    const close = () => {
-      target.destroy();
-      socket.destroy();
-      relayed.delete(socket);
-      relayed.delete(target);
-    };
-    socket.on('close', close);
-    target.on('close', close);
-    target.on('error', close);
-    socket.on('error', close);
+    relayUpgrade({ request, socket, head, upstream, port: upstreamPort, relayed });
   });
 
   await new Promise<void>((resolve, reject) => {
