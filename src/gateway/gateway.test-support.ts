@@ -60,7 +60,8 @@ export interface FixtureOptions {
   readonly now?: () => number;
 }
 
-async function call(url: string, init: RequestInit): Promise<Answer> {
+/** A request's answer: status, JSON body (empty when it is not JSON) and raw text. */
+export async function fetchAnswer(url: string, init: RequestInit): Promise<Answer> {
   const response = await fetch(url, init);
   const text = await response.text();
   let body: Answer['body'];
@@ -115,13 +116,13 @@ export async function gatewayFixture(options: FixtureOptions = {}): Promise<Gate
     },
     tokenOf,
     graphql: (token, body, direct = false) =>
-      call(`${direct ? host.url : gateway.url}/graphql`, {
+      fetchAnswer(`${direct ? host.url : gateway.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(body),
       }),
     rest: (token, method, path, body, direct = false) =>
-      call(`${direct ? host.url : gateway.url}${path}`, {
+      fetchAnswer(`${direct ? host.url : gateway.url}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
