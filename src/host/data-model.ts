@@ -80,6 +80,10 @@ function fieldOf(object: string, node: FieldNode): DiscoveredField {
     type: node.type,
     isNullable: node.isNullable ?? true,
     isSystem: node.isSystem ?? false,
+    // Only its presence matters to the schema: a required field with a default is optional.
+    ...(node.defaultValue !== null && node.defaultValue !== undefined
+      ? { defaultValue: node.defaultValue }
+      : {}),
     ...(fieldOptions ? { options: fieldOptions } : {}),
     ...(relation ? { relation } : {}),
   };
