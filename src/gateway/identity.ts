@@ -31,17 +31,27 @@ export interface IdentityLookup {
 /** Twenty's session cookie: `__Host-` prefixed over https, plain over http. */
 const SESSION_COOKIES = ['__Host-twenty-session', 'twenty-session'] as const;
 
-/** The session cookie in a Cookie header, as `name=value`, or undefined. */
+/**
+ * The session cookie in a Cookie header, as `name=value`, or undefined. Two different session
+ * values (under one name or both) are refused: which one the host reads is not ours to guess.
+ */
 export function sessionCookie(header: string | undefined): string | undefined {
+  const found = new Set<string>();
   for (const part of (header ?? '').split(';')) {
     const pair = part.trim();
     const equals = pair.indexOf('=');
     if (equals < 1) continue;
     const name = pair.slice(0, equals);
     if ((SESSION_COOKIES as readonly string[]).includes(name) && pair.length > equals + 1)
-      return pair;
+      found.add(pair);
   }
-  return undefined;
+  const values = new Set([...found].map((pair) => pair.slice(pair.indexOf('=') + 1)));
+  if (values.size > 1)
+    throw new Denial(
+      'UNAUTHENTICATED',
+      'Two different Twenty session cookies were sent: sign in again, or send a bearer token',
+    );
+  return found.values().next().value;
 }
 
 export interface IdentityOptions {
@@ -114,6 +124,13 @@ export class IdentityResolver {
    */
   async resolve(authorization: string | undefined, cookie?: string): Promise<Identity> {
     const token = bearerToken(authorization);
+    // A header the gateway cannot read is refused, not passed over for the cookie: the host
+    // reads headers more loosely, and would act for whoever the header names.
+    if (token === undefined && authorization !== undefined && authorization.trim() !== '')
+      throw new Denial(
+        'UNAUTHENTICATED',
+        'The Authorization header is not a bearer token: send Authorization: Bearer <your Twenty token or API key>',
+      );
     const session = token === undefined ? sessionCookie(cookie) : undefined;
     if (token === undefined && session === undefined)
       throw new Denial(

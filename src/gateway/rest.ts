@@ -153,6 +153,38 @@ function pathWith(url: URL, params: URLSearchParams): string {
   return query === '' ? url.pathname : `${url.pathname}?${query}`;
 }
 
+/** The query parameters each kind of REST call may carry (`token` is accepted and dropped). */
+const PARAMETERS = {
+  list: ['filter', 'order_by', 'limit', 'starting_after', 'ending_before', 'depth'],
+  one: ['depth'],
+  create: ['upsert', 'depth'],
+  update: ['depth'],
+  delete: ['soft_delete'],
+} as const;
+
+/**
+ * Only parameters the gateway checks reach the host, each once: a repeated one is read as a
+ * list by the host's parser (`soft_delete=true&soft_delete=true` is not `'true'` there, so the
+ * host would destroy what the gateway judged a soft delete), and one it does not know (a
+ * bracketed `filter[id][is]`) might be read in ways it never checked.
+ */
+function checkParameters(
+  params: URLSearchParams,
+  kind: keyof typeof PARAMETERS,
+  call: string,
+): void {
+  const known: readonly string[] = PARAMETERS[kind];
+  for (const name of new Set(params.keys())) {
+    if (params.getAll(name).length > 1)
+      throw new Denial('BAD_USER_INPUT', `The query parameter ${name} is given more than once`);
+    if (name !== 'token' && !known.includes(name))
+      throw new Denial(
+        'BAD_USER_INPUT',
+        `The query parameter ${name} is not one ${call} takes through the gateway (it takes ${known.join(', ')})`,
+      );
+  }
+}
+
 async function list(route: Route, request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
   const { object } = route;
   const { caller } = deps;
@@ -182,6 +214,8 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
   if (parts.length === 0) params.delete('filter');
   else params.set('filter', printRestFilter(parts.length === 1 ? parts[0] : { and: parts }));
   const limit = params.get('limit');
+  if (limit !== null && !/^\d{1,9}$/.test(limit))
+    throw new Denial('BAD_USER_INPUT', `limit must be a whole number, not "${limit}"`);
   if (limit !== null && Number(limit) > deps.limits.maxPageSize)
     throw new Denial(
       'LIMIT_EXCEEDED',
@@ -268,6 +302,17 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   const { object, id } = route;
   const method = request.method.toUpperCase();
   const { caller } = deps;
+  const kind =
+    method === 'GET'
+      ? id === undefined
+        ? 'list'
+        : 'one'
+      : method === 'POST'
+        ? 'create'
+        : method === 'DELETE'
+          ? 'delete'
+          : 'update';
+  checkParameters(request.url.searchParams, kind, `${method} ${path}`);
   const read: HostRead = async (query, variables) => {
     const answer = await deps.host('POST', '/graphql', { query, variables });
     return isJson(answer.body) ? answer.body : { errors: [{ message: 'no JSON answer' }] };

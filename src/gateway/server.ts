@@ -340,14 +340,32 @@ export async function startGateway(
         'FORBIDDEN',
         'Subscriptions (live updates) are not available through the gateway: they would stream records past the policy',
       );
-    if (/text\/event-stream/i.test(headerText(request.headers, 'accept') ?? ''))
+    // Streaming answers (SSE, incremental multipart) are what subscriptions travel on.
+    if (/text\/event-stream|multipart\/mixed/i.test(headerText(request.headers, 'accept') ?? ''))
       throw noSubscriptions();
     if (request.method === 'GET' || request.method === 'HEAD') {
-      const query = new URLSearchParams(search).get('query');
-      if (query !== null && subscribes(query)) throw noSubscriptions();
+      const params = new URLSearchParams(search);
+      const queries = params.getAll('query');
+      // One document, written out: a persisted query names one the gateway cannot read.
+      if (queries.length > 1 || params.has('extensions'))
+        throw new Denial(
+          'BAD_USER_INPUT',
+          'The metadata API takes one written-out query per request through the gateway',
+        );
+      if (queries[0] !== undefined && subscribes(queries[0])) throw noSubscriptions();
       passThrough(request, response);
       return;
     }
+    // Only what the gateway can read goes on: JSON, not compressed, each operation a written-out
+    // query (Twenty's server also takes GraphQL text, forms and multipart, which could carry a
+    // subscription past this check).
+    const type = headerText(request.headers, 'content-type') ?? '';
+    const encoding = headerText(request.headers, 'content-encoding') ?? 'identity';
+    if (!/^application\/json\s*(;|$)/i.test(type) || !/^identity$/i.test(encoding.trim()))
+      throw new Denial(
+        'BAD_USER_INPUT',
+        `The metadata API takes uncompressed application/json through the gateway, not "${type}"${encoding === 'identity' ? '' : ` (${encoding})`}`,
+      );
     const body = await readBody(request, maxBody);
     if (body === undefined) {
       sendJson(response, 413, { errors: [{ message: `Body larger than ${maxBody} bytes` }] });
@@ -355,14 +373,19 @@ export async function startGateway(
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      parsed = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
     } catch {
-      parsed = undefined; // Not JSON: the host refuses it; it holds no subscription we could run.
+      throw new Denial('BAD_USER_INPUT', 'The body is not valid JSON');
     }
     for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
       const query =
         typeof item === 'object' && item !== null ? (item as { query?: unknown }).query : undefined;
-      if (typeof query === 'string' && subscribes(query)) throw noSubscriptions();
+      if (typeof query !== 'string')
+        throw new Denial(
+          'BAD_USER_INPUT',
+          'Each operation to the metadata API needs a written-out query through the gateway',
+        );
+      if (subscribes(query)) throw noSubscriptions();
     }
     passThrough(request, response, body);
   };

@@ -190,6 +190,7 @@ function prepare(
   }
   const violation = checkDocument(document, variables, request.operationName, deps.limits);
   if (violation) throw limitDenial(violation);
+
   const prepared = prepareOperation(document, request.operationName, variables, caller, deps.model);
   return {
     prepared,

@@ -21,6 +21,7 @@
  * Anything the gateway does not understand is refused: fail closed.
  */
 import {
+  getVariableValues,
   isObjectType,
   Kind,
   OperationTypeNode,
@@ -81,6 +82,16 @@ export function prepareOperation(
       : model.schema.getMutationType();
   if (!rootType)
     throw new Denial('BAD_USER_INPUT', `The schema has no ${operation.operation} type`);
+  // The variables must be what their types say, as the host would coerce them: a value the
+  // host's schema would refuse is refused here, before any check reads it as something else.
+  const coerced = getVariableValues(
+    model.schema,
+    operation.variableDefinitions ?? [],
+    rawVariables,
+    { maxErrors: 5 },
+  );
+  if (coerced.errors)
+    throw new Denial('BAD_USER_INPUT', coerced.errors.map((error) => error.message).join('; '));
   const clientFragments = new Map(
     document.definitions
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)

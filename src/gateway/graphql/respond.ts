@@ -228,6 +228,11 @@ class Projector {
       const judged = this.value(value[JUDGED_NODE], judgedBy.type, judgedBy, shape);
       this.judging = false;
       if (judged === null) return null;
+    } else if (shape.role?.kind === 'edge') {
+      // An edge is served only with its record judged: a node the host left out (a skipped
+      // `node`) or answered null (withheld) takes its edge with it.
+      const node = shape.keyOf('node');
+      if (node === undefined || !isJson(value[node])) return null;
     }
     for (const key in value) {
       const entry = shape.entry(key);
@@ -240,7 +245,9 @@ class Projector {
         // Edges of records withheld go, rather than stand as nulls in a non-null list.
         const edges = this.value(inner, entry.type, entry, shape) as unknown[];
         const nodeKey = shape.child(entry)?.nodeKey ?? 'node';
-        out[key] = edges.filter((edge) => isJson(edge) && edge[nodeKey] !== null);
+        out[key] = edges.filter(
+          (edge) => isJson(edge) && (!Object.hasOwn(edge, nodeKey) || isJson(edge[nodeKey])),
+        );
       } else out[key] = this.value(inner, entry.type, entry, shape);
     }
     return out;
@@ -259,7 +266,10 @@ class Projector {
       else if (entry.kind === 'composite') {
         const inner = value[key];
         const child = shape.child(entry);
-        full[entry.name] = isJson(inner) && child ? byName(inner, child) : inner;
+        const named = isJson(inner) && child ? byName(inner, child) : inner;
+        // The same composite under two keys: both selections make up the value judged.
+        const before = full[entry.name];
+        full[entry.name] = isJson(before) && isJson(named) ? { ...before, ...named } : named;
       }
     }
     // What the decisions read (their own selection) completes what the client selected.
@@ -308,7 +318,7 @@ class Projector {
         case 'composite': {
           const shown = Object.hasOwn(projected, entry.name) ? projected[entry.name] : null;
           const child = shape.child(entry);
-          out[key] = isJson(shown) && child ? aliased(shown, child) : shown;
+          out[key] = isJson(shown) && child ? aliased(shown, child, inner) : shown;
           break;
         }
         case 'object':
@@ -330,11 +340,14 @@ function byName(value: Json, shape: Shape): Json {
   return out;
 }
 
-/** A projected composite, keyed back by the client's aliases (a sub-field withheld is null). */
-function aliased(projected: Json, shape: Shape): Json {
+/**
+ * A projected composite, keyed back by the client's aliases (a sub-field withheld is null);
+ * `__typename` is the type's name, as the host answered it.
+ */
+function aliased(projected: Json, shape: Shape, answered: unknown): Json {
   const out: Json = {};
   for (const [key, entry] of shape.entries()) {
-    if (entry.name === '__typename') out[key] = projected.__typename ?? null;
+    if (entry.name === '__typename') out[key] = isJson(answered) ? (answered[key] ?? null) : null;
     else out[key] = Object.hasOwn(projected, entry.name) ? projected[entry.name] : null;
   }
   return out;
