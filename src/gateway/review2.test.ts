@@ -61,6 +61,11 @@ function withDecisionFields(record: Record<string, unknown>, selected: Record<st
   return out;
 }
 
+/** The host's answer to a `people` read: one person, with what the gateway fetched to judge it. */
+function peopleAnswer(record: Record<string, unknown>, node: Record<string, unknown>) {
+  return { people: { edges: [{ node: withDecisionFields(record, node) }] } };
+}
+
 describe('composites: aliases, __typename, lists, the same composite twice', () => {
   const caller = callerOf('sales-rep', 'junior'); // phones masked last4
   const person = personOf(caller.member);
@@ -71,23 +76,15 @@ describe('composites: aliases, __typename, lists, the same composite twice', () 
       '{ people { edges { node { id phones { a: primaryPhoneNumber b: primaryPhoneNumber __typename additionalPhones } } } } }',
     );
     const phones = person.phones as Record<string, unknown>;
-    const data = {
-      people: {
-        edges: [
-          {
-            node: withDecisionFields(person, {
-              id: person.id,
-              phones: {
-                a: phones.primaryPhoneNumber,
-                b: phones.primaryPhoneNumber,
-                __typename: 'Phones',
-                additionalPhones: phones.additionalPhones,
-              },
-            }),
-          },
-        ],
+    const data = peopleAnswer(person, {
+      id: person.id,
+      phones: {
+        a: phones.primaryPhoneNumber,
+        b: phones.primaryPhoneNumber,
+        __typename: 'Phones',
+        additionalPhones: phones.additionalPhones,
       },
-    };
+    });
     const text = JSON.stringify(projectResponse(data, prepared, caller, model).data);
     expect(text).not.toContain(RAW_PHONE);
     expect(text).not.toContain(RAW_EXTRA);
@@ -100,19 +97,11 @@ describe('composites: aliases, __typename, lists, the same composite twice', () 
       '{ people { edges { node { id p1: phones { primaryPhoneNumber } p2: phones { x: additionalPhones } } } } }',
     );
     const phones = person.phones as Record<string, unknown>;
-    const data = {
-      people: {
-        edges: [
-          {
-            node: withDecisionFields(person, {
-              id: person.id,
-              p1: { primaryPhoneNumber: phones.primaryPhoneNumber },
-              p2: { x: phones.additionalPhones },
-            }),
-          },
-        ],
-      },
-    };
+    const data = peopleAnswer(person, {
+      id: person.id,
+      p1: { primaryPhoneNumber: phones.primaryPhoneNumber },
+      p2: { x: phones.additionalPhones },
+    });
     const projected = projectResponse(data, prepared, caller, model).data;
     const text = JSON.stringify(projected);
     expect(text).not.toContain(RAW_PHONE);
@@ -127,18 +116,10 @@ describe('composites: aliases, __typename, lists, the same composite twice', () 
       '{ people { edges { node { id mails: emails { p: primaryEmail more: additionalEmails } } } } }',
     );
     const emails = own.emails as Record<string, unknown>;
-    const data = {
-      people: {
-        edges: [
-          {
-            node: withDecisionFields(own, {
-              id: own.id,
-              mails: { p: emails.primaryEmail, more: emails.additionalEmails },
-            }),
-          },
-        ],
-      },
-    };
+    const data = peopleAnswer(own, {
+      id: own.id,
+      mails: { p: emails.primaryEmail, more: emails.additionalEmails },
+    });
     const text = JSON.stringify(projectResponse(data, prepared, intern, model).data);
     expect(text).not.toContain('secret.person');
     expect(text).not.toContain('other.secret');
@@ -152,19 +133,11 @@ describe('composites: aliases, __typename, lists, the same composite twice', () 
       '{ people { edges { node { id ...P company { people { edges { node { ...P } } } } } } } } fragment P on Person { phones { primaryPhoneNumber additionalPhones } }',
     );
     // A host that ignores the rewrite (answers the real composite under the key).
-    const data = {
-      people: {
-        edges: [
-          {
-            node: withDecisionFields(own, {
-              id: own.id,
-              phones: own.phones,
-              company: null,
-            }),
-          },
-        ],
-      },
-    };
+    const data = peopleAnswer(own, {
+      id: own.id,
+      phones: own.phones,
+      company: null,
+    });
     const text = JSON.stringify(projectResponse(data, prepared, intern, model).data);
     expect(text).not.toContain(RAW_PHONE);
     expect(text).not.toContain(RAW_EXTRA);
