@@ -224,8 +224,8 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
     );
   meterCheck(deps);
   const answer = await deps.host('GET', pathWith(request.url, params), undefined);
-  if (answer.status !== 200 || !isJson(answer.body)) return answer;
-  const data = isJson(answer.body.data) ? answer.body.data : {};
+  if (!isJson(answer.body) || !isJson(answer.body.data)) return errorOnly(answer);
+  const data = answer.body.data;
   const plural = object.metadata.namePlural;
   const records = Array.isArray(data[plural]) ? data[plural] : [];
   const projector = new RestProjector(caller, deps.model);
@@ -233,9 +233,35 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
     .map((record) => projector.record(record, object))
     .filter((record): record is Json => record !== null);
   metered(deps, projector.rows);
+  // The records judged, with the host's count and cursors (computed over the scoped filter).
+  const { totalCount, pageInfo } = answer.body;
   return {
-    status: 200,
-    body: { ...answer.body, data: { ...data, [plural]: kept } },
+    status: answer.status,
+    body: {
+      data: { [plural]: kept },
+      ...(typeof totalCount === 'number' ? { totalCount } : {}),
+      ...(isJson(pageInfo) ? { pageInfo } : {}),
+    },
+    headers: answer.headers,
+  };
+}
+
+/**
+ * The host's answer without records: its error words (`statusCode`, `error`, `messages`) and
+ * nothing else, so an answer the gateway cannot judge never carries data past it.
+ */
+function errorOnly(answer: HostAnswer): HostAnswer {
+  const body = isJson(answer.body) ? answer.body : {};
+  const messages = Array.isArray(body.messages)
+    ? body.messages.filter((m): m is string => typeof m === 'string')
+    : [`The host answered ${answer.status} without records`];
+  return {
+    status: answer.status,
+    body: {
+      statusCode: typeof body.statusCode === 'number' ? body.statusCode : answer.status,
+      error: typeof body.error === 'string' ? body.error : 'HostError',
+      messages,
+    },
     headers: answer.headers,
   };
 }
@@ -267,7 +293,7 @@ function projectData(
   object: GatewayObject,
   deps: RestDeps,
 ): HostAnswer & { readonly withheld?: boolean } {
-  if (!isJson(answer.body) || !isJson(answer.body.data)) return answer;
+  if (!isJson(answer.body) || !isJson(answer.body.data)) return errorOnly(answer);
   const projector = new RestProjector(deps.caller, deps.model);
   const data: Json = {};
   let withheld = false;
@@ -283,12 +309,7 @@ function projectData(
     }
   }
   metered(deps, projector.rows);
-  return {
-    status: answer.status,
-    body: { ...answer.body, data },
-    headers: answer.headers,
-    withheld,
-  };
+  return { status: answer.status, body: { data }, headers: answer.headers, withheld };
 }
 
 async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
@@ -324,14 +345,14 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   if (method === 'GET' && id !== undefined) {
     meterCheck(deps);
     const answer = await forward();
-    if (answer.status !== 200) return answer;
+    if (answer.status !== 200) return errorOnly(answer);
     const projected = projectData(answer, object, deps);
     if (!projected.withheld) return projected;
     // A record out of reach is answered exactly as the host answers an id that does not exist:
     // the host's own answer for a fresh random id, status, body and headers alike.
     const missing = new URL(request.url);
     missing.pathname = `/rest/${object.metadata.namePlural}/${randomUUID()}`;
-    return deps.host('GET', pathWith(missing, missing.searchParams), undefined);
+    return errorOnly(await deps.host('GET', pathWith(missing, missing.searchParams), undefined));
   }
   const checks = new PolicyChecks(caller);
   if (method === 'POST') {

@@ -238,7 +238,21 @@ async function handleOne(
     await runWriteChecks(prepared.checks, caller, deps.model, read);
   }
   const answer = await call.forward(forward);
-  if (!isRecord(answer.body) || !Object.hasOwn(answer.body, 'data')) return answer;
+  // Only what the gateway judged leaves it: `data` projected, `errors` as the host wrote them
+  // (they describe the request); any other key of the host's answer is dropped.
+  const errors =
+    isRecord(answer.body) && Array.isArray(answer.body.errors) ? answer.body.errors : undefined;
+  if (!isRecord(answer.body) || !Object.hasOwn(answer.body, 'data') || answer.body.data === null)
+    return {
+      status: answer.status,
+      body: errors
+        ? {
+            errors,
+            ...(isRecord(answer.body) && Object.hasOwn(answer.body, 'data') ? { data: null } : {}),
+          }
+        : { errors: [{ message: `The host answered ${answer.status} without data` }] },
+      headers: answer.headers,
+    };
   const projected = projectResponse(answer.body.data, prepared, caller, deps.model);
   overLimit(deps, caller.member, projected.rows);
   if (projected.rows > 0) {
@@ -247,7 +261,7 @@ async function handleOne(
   }
   return {
     status: answer.status,
-    body: { ...answer.body, data: projected.data },
+    body: { ...(errors ? { errors } : {}), data: projected.data },
     headers: answer.headers,
   };
 }
