@@ -72,18 +72,32 @@ export function sendJson(
   const bytes = Buffer.from(JSON.stringify(body));
   response.writeHead(status, {
     ...headers,
+    'cache-control': 'private, no-store',
     'content-type': 'application/json; charset=utf-8',
     'content-length': bytes.length,
   });
   response.end(bytes);
 }
 
+const RELAYED_NOT: ReadonlySet<string> = new Set([
+  'content-type',
+  'content-encoding',
+  'etag',
+  'last-modified',
+  'location',
+  'cache-control',
+  'expires',
+  'age',
+]);
+
 /** The host's answer headers a client may see on an enforced answer (the body is the gateway's). */
 export function relayedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name)) continue;
-    if (name === 'content-type' || name === 'content-encoding' || name === 'etag') continue;
+    // The body is the gateway's: no validator, no redirect, and no shared caching of one
+    // member's judged answer (sendJson marks every answer private).
+    if (RELAYED_NOT.has(name)) continue;
     out[name] = value;
   }
   return out;

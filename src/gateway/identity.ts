@@ -248,6 +248,7 @@ function reasonOf({ status, body }: GraphqlAnswer): string {
 /** The member `currentUser` names, or why there is none; a host error (5xx) throws. */
 function memberOf(answer: GraphqlAnswer): { readonly id: string } | { readonly rejected: string } {
   if (answer.status >= 500) throw new Error(`HTTP ${answer.status}`);
+  if (answer.status !== 200) return { rejected: reasonOf(answer) };
   const data = answer.body?.data as
     { currentUser?: { workspaceMember?: { id?: unknown } } } | undefined;
   const id = data?.currentUser?.workspaceMember?.id;
@@ -259,7 +260,12 @@ export function httpIdentityLookup(
   fetchImpl: typeof fetch = fetch,
 ): IdentityLookup {
   const ask = async (url: URL, init: RequestInit): Promise<GraphqlAnswer> => {
-    const response = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(5_000) });
+    // A redirect is not followed: only the host itself says who a token belongs to.
+    const response = await fetchImpl(url, {
+      ...init,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(5_000),
+    });
     const body = (await response.json().catch(() => undefined)) as GraphqlAnswer['body'];
     return { status: response.status, body };
   };

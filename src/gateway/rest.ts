@@ -15,6 +15,7 @@
  * Other paths under `/rest/` are refused: only what is enforced goes through.
  */
 import { randomUUID } from 'node:crypto';
+import { resolverName } from '../host/core-schema/names.js';
 import { parseRestFilter, printRestFilter } from '../host/rest-filter.js';
 import type { ExportMeter } from './export-meter.js';
 import { Denial } from './graphql/denial.js';
@@ -89,6 +90,8 @@ class RestProjector {
         continue;
       }
       const field = object.fields.get(key);
+      // A key that is no field of the object (nor a join column) is nothing the policy judges.
+      if (!field && object.stateField(key) === key) continue;
       const relation = field?.type === 'RELATION' ? field.relation : undefined;
       if (relation) {
         const state = stateOf(key);
@@ -292,12 +295,15 @@ function projectData(
   answer: HostAnswer,
   object: GatewayObject,
   deps: RestDeps,
+  keys: readonly string[],
 ): HostAnswer & { readonly withheld?: boolean } {
   if (!isJson(answer.body) || !isJson(answer.body.data)) return errorOnly(answer);
   const projector = new RestProjector(deps.caller, deps.model);
   const data: Json = {};
   let withheld = false;
+  // Only the key this call answers under is judged as this object's; any other is dropped.
   for (const [key, value] of Object.entries(answer.body.data)) {
+    if (!keys.includes(key)) continue;
     if (Array.isArray(value))
       data[key] = value
         .map((record) => projector.record(record, object))
@@ -346,7 +352,7 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
     meterCheck(deps);
     const answer = await forward();
     if (answer.status !== 200) return errorOnly(answer);
-    const projected = projectData(answer, object, deps);
+    const projected = projectData(answer, object, deps, [resolverName(object.metadata, 'findOne')]);
     if (!projected.withheld) return projected;
     // A record out of reach is answered exactly as the host answers an id that does not exist:
     // the host's own answer for a fresh random id, status, body and headers alike.
@@ -366,7 +372,9 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
     checks.checkCreate(object, items, route.batch);
     if (request.url.searchParams.get('upsert') === 'true')
       await runWriteChecks([{ kind: 'upsert', object, items }], caller, deps.model, read);
-    return projectData(await forward(), object, deps);
+    return projectData(await forward(), object, deps, [
+      resolverName(object.metadata, route.batch ? 'createMany' : 'createOne'),
+    ]);
   }
   if (id === undefined)
     throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
@@ -381,7 +389,10 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   } else
     throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
   await runWriteChecks([check], caller, deps.model, read);
-  return projectData(await forward(), object, deps);
+  return projectData(await forward(), object, deps, [
+    resolverName(object.metadata, check.method === 'updateOne' ? 'updateOne' : 'deleteOne'),
+    resolverName(object.metadata, 'destroyOne'),
+  ]);
 }
 
 /** A REST request through the gateway; a refusal is recorded under the member and answered. */

@@ -49,6 +49,11 @@ import { rawTarget, subscribes, surfaceOf } from './routes.js';
 import { relayUpgrade } from './websocket.js';
 import type { StepUp } from './step-up.js';
 
+/** The most the gateway reads of one host answer it must judge (64 MiB). */
+const MAX_HOST_ANSWER_BYTES = 64 * 1024 * 1024;
+/** The longest a host may take over one answer the gateway must judge. */
+const HOST_DEADLINE_MS = 30_000;
+
 export interface GatewayOptions {
   /** Twenty's server, e.g. http://127.0.0.1:3000. */
   readonly upstream: string;
@@ -145,20 +150,34 @@ export async function startGateway(
         },
         (incoming) => {
           const chunks: Buffer[] = [];
-          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.on('end', () =>
+          let size = 0;
+          incoming.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            // An answer past the cap is not judged piecemeal: it is refused whole.
+            if (size > MAX_HOST_ANSWER_BYTES)
+              outgoing.destroy(new Error(`an answer larger than ${MAX_HOST_ANSWER_BYTES} bytes`));
+            else chunks.push(chunk);
+          });
+          incoming.on('end', () => {
+            clearTimeout(deadline);
             resolve({
               status: incoming.statusCode ?? 502,
               text: Buffer.concat(chunks).toString('utf8'),
               answerHeaders: relayedHeaders(incoming.headers),
-            }),
-          );
+            });
+          });
           incoming.on('error', reject);
         },
       );
+      // The whole exchange within 30 s, however slowly the host trickles its bytes.
+      const deadline = setTimeout(
+        () => outgoing.destroy(new Error('no full answer within 30 s')),
+        HOST_DEADLINE_MS,
+      );
+      outgoing.on('close', () => clearTimeout(deadline));
       outgoing.on('timeout', () => outgoing.destroy(new Error('no answer within 30 s')));
       outgoing.on('error', (error) =>
-        reject(new Denial('GATEWAY_ERROR', `The host is unreachable: ${error.message}`)),
+        reject(new Denial('GATEWAY_ERROR', `The host could not be read in full: ${error.message}`)),
       );
       outgoing.end(payload);
     });

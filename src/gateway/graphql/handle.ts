@@ -241,7 +241,9 @@ async function handleOne(
   // Only what the gateway judged leaves it: `data` projected, `errors` as the host wrote them
   // (they describe the request); any other key of the host's answer is dropped.
   const errors =
-    isRecord(answer.body) && Array.isArray(answer.body.errors) ? answer.body.errors : undefined;
+    isRecord(answer.body) && Array.isArray(answer.body.errors)
+      ? answer.body.errors.map(errorWords)
+      : undefined;
   if (!isRecord(answer.body) || !Object.hasOwn(answer.body, 'data') || answer.body.data === null)
     return {
       status: answer.status,
@@ -264,6 +266,26 @@ async function handleOne(
     body: { ...(errors ? { errors } : {}), data: projected.data },
     headers: answer.headers,
   };
+}
+
+/**
+ * A host error as the client may see it: its words and where they point, and the string codes
+ * of its extensions; anything else an error carries (a record, a stack) stays behind.
+ */
+function errorWords(error: unknown): Record<string, unknown> {
+  if (!isRecord(error)) return { message: 'The host answered an error' };
+  const out: Record<string, unknown> = {
+    message: typeof error.message === 'string' ? error.message : 'The host answered an error',
+  };
+  if (Array.isArray(error.locations)) out.locations = error.locations;
+  if (Array.isArray(error.path)) out.path = error.path;
+  if (isRecord(error.extensions)) {
+    const extensions: Record<string, string> = {};
+    for (const key of ['code', 'subCode', 'userFriendlyMessage'])
+      if (typeof error.extensions[key] === 'string') extensions[key] = error.extensions[key];
+    out.extensions = extensions;
+  }
+  return out;
 }
 
 /**
