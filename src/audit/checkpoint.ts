@@ -178,11 +178,13 @@ export async function appendCheckpoint(path: string, checkpoint: Checkpoint): Pr
 }
 
 /**
- * Every checkpoint in a JSON-lines file, in file order (none when the file does not exist).
- * A line that is not a checkpoint is an error naming the file and the line number; blank lines
- * are skipped.
+ * The JSON value of every non-blank line of a checkpoint file, with its line number, in file
+ * order (none when the file does not exist). A line that is not JSON is a CheckpointError
+ * naming the file and the line.
  */
-export async function readCheckpoints(path: string): Promise<Checkpoint[]> {
+export async function checkpointFileLines(
+  path: string,
+): Promise<{ readonly line: number; readonly value: unknown }[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -190,20 +192,29 @@ export async function readCheckpoints(path: string): Promise<Checkpoint[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const checkpoints: Checkpoint[] = [];
+  const values: { line: number; value: unknown }[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] as string).trim();
     if (line === '') continue;
-    let value: unknown;
     try {
-      value = JSON.parse(line);
+      values.push({ line: i + 1, value: JSON.parse(line) });
     } catch (error) {
       throw new CheckpointError(`${path} line ${i + 1}: not JSON (${(error as Error).message})`);
     }
-    const problem = checkpointProblem(value);
-    if (problem !== undefined) throw new CheckpointError(`${path} line ${i + 1}: ${problem}`);
-    checkpoints.push(parseCheckpoint(value));
   }
-  return checkpoints;
+  return values;
+}
+
+/**
+ * Every checkpoint in a JSON-lines file, in file order (none when the file does not exist).
+ * A line that is not a checkpoint is an error naming the file and the line number; blank lines
+ * are skipped.
+ */
+export async function readCheckpoints(path: string): Promise<Checkpoint[]> {
+  return (await checkpointFileLines(path)).map(({ line, value }) => {
+    const problem = checkpointProblem(value);
+    if (problem !== undefined) throw new CheckpointError(`${path} line ${line}: ${problem}`);
+    return parseCheckpoint(value);
+  });
 }

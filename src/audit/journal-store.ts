@@ -16,7 +16,6 @@
  * is only ever taken of committed entries: `append` with a caller's transaction leaves the
  * checkpoint to `checkpointIfDue()`, which the caller runs after its commit.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { sql, type Transaction } from 'kysely';
 import {
@@ -31,7 +30,9 @@ import { TABLES, type Database, type Executor } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import {
   appendCheckpoint as fileCheckpoint,
+  CheckpointError,
   checkpointDue,
+  checkpointFileLines,
   checkpointProblem,
   DEFAULT_CHECKPOINT_PATH,
   DEFAULT_CHECKPOINT_POLICY,
@@ -266,32 +267,14 @@ async function lock(trx: Transaction<Database>): Promise<void> {
 async function readCheckpointFile(
   path: string,
 ): Promise<{ checkpoints: Checkpoint[] } | { problem: JournalReportProblem }> {
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Checked by the verifier, which trusts no field of them.
+    const lines = await checkpointFileLines(path);
+    return { checkpoints: lines.map(({ value }) => value as Checkpoint) };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { checkpoints: [] };
-    throw error;
+    if (!(error instanceof CheckpointError)) throw error;
+    return { problem: { seq: 0, kind: 'checkpoint-file', message: error.message } };
   }
-  const checkpoints: Checkpoint[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).trim();
-    if (line === '') continue;
-    try {
-      // Checked by the verifier, which trusts no field of it.
-      checkpoints.push(JSON.parse(line) as Checkpoint);
-    } catch (error) {
-      return {
-        problem: {
-          seq: 0,
-          kind: 'checkpoint-file',
-          message: `${path} line ${i + 1}: not JSON (${(error as Error).message})`,
-        },
-      };
-    }
-  }
-  return { checkpoints };
 }
 
 /** Every checkpoint in the store's table, by seq. */

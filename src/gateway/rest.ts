@@ -19,7 +19,8 @@ import { resolverName } from '../host/core-schema/names.js';
 import { parseRestFilter, printRestFilter } from '../host/rest-filter.js';
 import type { ExportMeter } from './export-meter.js';
 import { Denial } from './graphql/denial.js';
-import { overLimit, type DeniedEvent, type HostAnswer } from './graphql/handle.js';
+import type { DeniedEvent, HostAnswer } from './graphql/handle.js';
+import { countServed, requireUnderLimit } from './metering.js';
 import { PolicyChecks } from './graphql/policy-checks.js';
 import type { Caller, WriteCheck } from './graphql/types.js';
 import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
@@ -225,7 +226,7 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
       `Page size limit of ${deps.limits.maxPageSize} exceeded: limit is ${limit}`,
       { limit: 'maxPageSize' },
     );
-  meterCheck(deps);
+  requireUnderLimit(deps, deps.caller.member);
   const answer = await deps.host('GET', pathWith(request.url, params), undefined);
   if (!isJson(answer.body) || !isJson(answer.body.data)) return errorOnly(answer);
   const data = answer.body.data;
@@ -235,7 +236,7 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
   const kept = records
     .map((record) => projector.record(record, object))
     .filter((record): record is Json => record !== null);
-  metered(deps, projector.rows);
+  countServed(deps, deps.caller.member, projector.rows);
   // The records judged, with the host's count and cursors (computed over the scoped filter).
   const { totalCount, pageInfo } = answer.body;
   return {
@@ -269,24 +270,6 @@ function errorOnly(answer: HostAnswer): HostAnswer {
   };
 }
 
-function meterCheck(deps: RestDeps): void {
-  if (!deps.meter) return;
-  const check = deps.meter.check(deps.caller.member, deps.now());
-  if (!check.allowed)
-    throw new Denial(
-      'STEP_UP_REQUIRED',
-      `Step-up required: ${check.rowsInWindow} records read in the window, the limit without step-up is ${check.limit}; confirm a TOTP code at POST /tiergate/step-up`,
-      { rowsInWindow: check.rowsInWindow, limit: check.limit },
-    );
-}
-
-function metered(deps: RestDeps, rows: number): void {
-  overLimit(deps, deps.caller.member, rows);
-  if (rows === 0) return;
-  deps.meter?.record(deps.caller.member, rows, deps.now());
-  deps.onRows(deps.caller.member, rows);
-}
-
 /**
  * The records inside a REST answer's `data` (one object, or a list), projected in place; a
  * single record the member may not read becomes null (`withheld` says so).
@@ -314,7 +297,7 @@ function projectData(
       data[key] = record;
     }
   }
-  metered(deps, projector.rows);
+  countServed(deps, deps.caller.member, projector.rows);
   return { status: answer.status, body: { data }, headers: answer.headers, withheld };
 }
 
@@ -349,7 +332,7 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
 
   if (method === 'GET' && id === undefined && !route.batch) return list(route, request, deps);
   if (method === 'GET' && id !== undefined) {
-    meterCheck(deps);
+    requireUnderLimit(deps, deps.caller.member);
     const answer = await forward();
     if (answer.status !== 200) return errorOnly(answer);
     const projected = projectData(answer, object, deps, [resolverName(object.metadata, 'findOne')]);

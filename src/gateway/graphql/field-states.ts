@@ -10,20 +10,45 @@ import type { Caller } from './prepare.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
+/**
+ * A field's state in a table the engine gave (for a record, or for every record): by the
+ * field's own name, then by the relation a join column follows, else its `default`.
+ */
+export function stateIn(
+  caller: Caller,
+  object: GatewayObject,
+  action: Action,
+  states: Readonly<Record<string, FieldState>>,
+  field: string,
+  record?: Row,
+): FieldState {
+  if (Object.hasOwn(states, field)) return states[field] as FieldState;
+  const name = object.stateField(field);
+  if (Object.hasOwn(states, name)) return states[name] as FieldState;
+  return caller.engine.fieldState({
+    member: caller.member,
+    object: object.name,
+    action,
+    field: name,
+    record,
+  });
+}
+
 export function stateReader(
   caller: Caller,
   object: GatewayObject,
   action: Action,
   record: Row | undefined,
 ): (field: string) => FieldState {
-  const { engine, member } = caller;
   let states: Readonly<Record<string, FieldState>> | undefined;
   return (field) => {
-    states ??= engine.fieldStates({ member, object: object.name, action, record });
-    if (Object.hasOwn(states, field)) return states[field] as FieldState;
-    const name = object.stateField(field);
-    if (Object.hasOwn(states, name)) return states[name] as FieldState;
-    return engine.fieldState({ member, object: object.name, action, field: name, record });
+    states ??= caller.engine.fieldStates({
+      member: caller.member,
+      object: object.name,
+      action,
+      record,
+    });
+    return stateIn(caller, object, action, states, field, record);
   };
 }
 

@@ -15,6 +15,7 @@ import {
 import type { ExportMeter } from '../export-meter.js';
 import { checkBatchSize, checkDocument, checkTokens, type GraphqlLimits } from '../limits.js';
 import type { GatewayModel } from '../model.js';
+import { countServed, requireUnderLimit } from '../metering.js';
 import { Denial, denialBody } from './denial.js';
 import {
   prepareOperation,
@@ -221,15 +222,7 @@ async function handleOne(
   }
   const { prepared, forward } = entry;
   // Mutations answer records too: every operation waits for step-up past the limit.
-  if (deps.meter) {
-    const check = deps.meter.check(caller.member, deps.now());
-    if (!check.allowed)
-      throw new Denial(
-        'STEP_UP_REQUIRED',
-        `Step-up required: ${check.rowsInWindow} records read in the window, the limit without step-up is ${check.limit}; confirm a TOTP code at POST /tiergate/step-up`,
-        { rowsInWindow: check.rowsInWindow, limit: check.limit },
-      );
-  }
+  requireUnderLimit(deps, caller.member);
   if (prepared.checks.length > 0) {
     const read: HostRead = async (query, vars) => {
       const answer = await call.forward({ query, variables: vars, operationName: undefined });
@@ -256,11 +249,7 @@ async function handleOne(
       headers: answer.headers,
     };
   const projected = projectResponse(answer.body.data, prepared, caller, deps.model);
-  overLimit(deps, caller.member, projected.rows);
-  if (projected.rows > 0) {
-    deps.meter?.record(caller.member, projected.rows, deps.now());
-    deps.onRows?.(caller.member, projected.rows);
-  }
+  countServed(deps, caller.member, projected.rows);
   return {
     status: answer.status,
     body: { ...(errors ? { errors } : {}), data: projected.data },
@@ -286,26 +275,6 @@ function errorWords(error: unknown): Record<string, unknown> {
     out.extensions = extensions;
   }
   return out;
-}
-
-/**
- * An answer that would take the member past the export limit is not served: the limit holds
- * for one large answer (nested pages multiply) as for many small ones. Its rows are not counted,
- * since the member never gets them.
- */
-export function overLimit(
-  deps: { readonly meter?: ExportMeter | undefined; readonly now: () => number },
-  member: string,
-  rows: number,
-): void {
-  if (!deps.meter || rows === 0) return;
-  const remaining = deps.meter.remaining(member, deps.now());
-  if (rows > remaining)
-    throw new Denial(
-      'STEP_UP_REQUIRED',
-      `Step-up required: this answer holds ${rows} records and ${remaining} more may be read in the window without step-up (limit ${deps.meter.limit}); confirm a TOTP code at POST /tiergate/step-up, or ask for fewer`,
-      { rows, remaining, limit: deps.meter.limit },
-    );
 }
 
 /** Handles an operation, turning a Denial into its GraphQL error. */

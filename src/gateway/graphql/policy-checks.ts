@@ -4,12 +4,13 @@
  * filters, orders, groups and aggregates on readable fields only, and created items (allowed,
  * editable, in scope). Each check throws a Denial naming what it refuses.
  */
+import { joinColumnOf } from '../../host/core-schema/object-metadata.js';
 import { decisionFields } from '../../policy/decision-fields.js';
 import type { Action, FieldState } from '../../policy/schema.js';
 import type { GatewayObject } from '../model.js';
 import { isJsonObject } from './ast.js';
 import { Denial } from './denial.js';
-import { notEditable } from './field-states.js';
+import { notEditable, stateIn } from './field-states.js';
 import type { Caller, Json } from './types.js';
 
 const LOGICAL = new Set(['and', 'or', 'not']);
@@ -56,18 +57,8 @@ export class PolicyChecks {
     field: string,
     action: Action = 'read',
   ): FieldState {
-    if (field === 'id') return 'read';
-    // A field the policy names itself (a join column included) before the relation it follows.
-    if (Object.hasOwn(states, field)) return states[field] as FieldState;
-    const name = object.stateField(field);
-    if (Object.hasOwn(states, name)) return states[name] as FieldState;
-    // A field the policy does not list takes `default`, the same on every record.
-    return this.caller.engine.fieldState({
-      member: this.caller.member,
-      object: object.name,
-      action,
-      field: name,
-    });
+    // A readable record's id is always readable.
+    return field === 'id' ? 'read' : stateIn(this.caller, object, action, states, field);
   }
 
   /** Refuses unless `field` (and `sub`, for a composite) is readable on every record. */
@@ -267,5 +258,5 @@ const OPERATORS = new Set([
 /** The join column of a relation field (`company` → `companyId`), or the name itself. */
 function objectJoin(object: GatewayObject, field: string): string {
   const metadata = object.fields.get(field);
-  return metadata?.relation?.joinColumn ?? (metadata?.type === 'RELATION' ? `${field}Id` : field);
+  return (metadata && joinColumnOf(metadata)) ?? field;
 }

@@ -9,7 +9,6 @@ import {
   isObjectType,
   Kind,
   valueFromASTUntyped,
-  type ArgumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -50,9 +49,10 @@ export class Rewriter extends PolicyChecks {
     this.native = new Set(caller.policy.gateway?.nativeObjects ?? []);
   }
 
-  argValue(node: FieldNode, name: string): { arg: ArgumentNode | undefined; value: unknown } {
+  /** An argument's value as the client wrote it, variables substituted (undefined when absent). */
+  argValue(node: FieldNode, name: string): unknown {
     const arg = node.arguments?.find((a) => a.name.value === name);
-    return { arg, value: arg ? valueFromASTUntyped(arg.value, this.rawVariables) : undefined };
+    return arg ? valueFromASTUntyped(arg.value, this.rawVariables) : undefined;
   }
 
   /** A new variable holding `value`, of the argument's own type. */
@@ -76,7 +76,7 @@ export class Rewriter extends PolicyChecks {
     action: Action,
     extra?: Json,
   ): FieldNode {
-    const { value } = this.argValue(node, 'filter');
+    const value = this.argValue(node, 'filter');
     if (value !== undefined && value !== null) this.checkFilter(object, value, 'filtering');
     const decision = this.caller.engine.decide({
       member: this.caller.member,
@@ -211,7 +211,7 @@ export class Rewriter extends PolicyChecks {
     definition: GraphQLField<unknown, unknown>,
     object: GatewayObject,
   ): FieldNode {
-    const { value: order } = this.argValue(node, 'orderBy');
+    const order = this.argValue(node, 'orderBy');
     if (order !== undefined && order !== null) this.checkOrder(object, order, 'ordering');
     return this.scopedFilter(node, definition, object, 'read');
   }
@@ -251,10 +251,10 @@ export class Rewriter extends PolicyChecks {
             `Permission denied: viewId on ${definition.name} applies a view's filters the gateway cannot check; send the filter itself`,
             { object: object.name },
           );
-        this.checkGroupBy(object, this.argValue(node, 'groupBy').value);
-        const order = this.argValue(node, 'orderBy').value;
+        this.checkGroupBy(object, this.argValue(node, 'groupBy'));
+        const order = this.argValue(node, 'orderBy');
         if (order !== undefined && order !== null) this.checkOrder(object, order, 'ordering');
-        const records = this.argValue(node, 'orderByForRecords').value;
+        const records = this.argValue(node, 'orderByForRecords');
         if (records !== undefined && records !== null) this.checkOrder(object, records, 'ordering');
         return this.scopedFilter(node, definition, object, 'read');
       }
@@ -275,10 +275,10 @@ export class Rewriter extends PolicyChecks {
       case 'deleteOne':
       case 'destroyOne':
       case 'restoreOne': {
-        const id = this.argValue(node, 'id').value;
+        const id = this.argValue(node, 'id');
         if (typeof id !== 'string')
           throw new Denial('BAD_USER_INPUT', `${definition.name} needs an id`);
-        const data = this.argValue(node, 'data').value;
+        const data = this.argValue(node, 'data');
         if (method === 'updateOne' && !isJsonObject(data))
           throw new Denial('BAD_USER_INPUT', `${definition.name} needs data`);
         this.checks.push({
@@ -291,7 +291,7 @@ export class Rewriter extends PolicyChecks {
         return node;
       }
       case 'mergeMany': {
-        const ids = this.argValue(node, 'ids').value;
+        const ids = this.argValue(node, 'ids');
         if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string'))
           throw new Denial('BAD_USER_INPUT', `${definition.name} needs ids`);
         this.checks.push({ kind: 'merge', object, ids });
@@ -310,7 +310,7 @@ export class Rewriter extends PolicyChecks {
     if (decision.effect === 'deny')
       throw new Denial('FORBIDDEN', `Permission denied: read on ${object.name}`);
     // A single value where a list is expected is a list of one, as GraphQL coerces it.
-    const raw = this.argValue(node, 'ids').value;
+    const raw = this.argValue(node, 'ids');
     const ids = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]).map(
       String,
     );
@@ -345,13 +345,12 @@ export class Rewriter extends PolicyChecks {
   }
 
   create(node: FieldNode, object: GatewayObject, method: ResolverMethod): FieldNode {
-    const { value } = this.argValue(node, 'data');
+    const value = this.argValue(node, 'data');
     const items = method === 'createMany' ? (Array.isArray(value) ? value : []) : [value];
     if (items.length === 0 || !items.every(isJsonObject))
       throw new Denial('BAD_USER_INPUT', `${node.name.value} needs data`);
     this.checkCreate(object, items, method === 'createMany');
-    if (this.argValue(node, 'upsert').value === true)
-      this.checks.push({ kind: 'upsert', object, items });
+    if (this.argValue(node, 'upsert') === true) this.checks.push({ kind: 'upsert', object, items });
     return node;
   }
 
@@ -360,7 +359,7 @@ export class Rewriter extends PolicyChecks {
     definition: GraphQLField<unknown, unknown>,
     object: GatewayObject,
   ): FieldNode {
-    const data = this.argValue(node, 'data').value;
+    const data = this.argValue(node, 'data');
     if (!isJsonObject(data)) throw new Denial('BAD_USER_INPUT', `${definition.name} needs data`);
     // No record to judge `when` rules on: the fields must be editable on every record.
     const floor = this.caller.engine.fieldFloor({

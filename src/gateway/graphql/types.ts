@@ -48,7 +48,7 @@ export interface PreparedOperation {
   /** Fields answered null: hidden on every record, sent to the host as `__typename`. */
   readonly stripped: WeakSet<FieldNode>;
   readonly checks: readonly WriteCheck[];
-  /** Root fields whose records the host cannot scope (duplicates): judged in the response only. */
+  /** The operation's type: which root type the response is walked from. */
   readonly kind: 'query' | 'mutation';
 }
 
