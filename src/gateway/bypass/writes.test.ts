@@ -455,3 +455,46 @@ describe('soft-deleted records outside the scope', () => {
     expect(fx.records('company').find((c) => c.id === target.id)?.deletedAt).not.toBeNull();
   });
 });
+
+describe('merge: every id is checked', () => {
+  /** A member who may update and delete at least two deals, and one deal outside that reach. */
+  function merger() {
+    for (const member of fx.policy.org.members) {
+      const update = split(fx, member.id, 'opportunity', 'update');
+      const remove = split(fx, member.id, 'opportunity', 'delete');
+      const removable = new Set(remove.inside.map(idOf));
+      const both = update.inside.filter(
+        (o) => removable.has(idOf(o)) && (o.deletedAt ?? null) === null,
+      );
+      const outside = update.outside.find((o) => (o.deletedAt ?? null) === null);
+      if (both.length >= 2 && outside)
+        return { id: member.id, token: fx.tokenOf(member.id), both, outside };
+    }
+    throw new Error('no member of the demo policy may update and delete two deals');
+  }
+
+  const MERGE =
+    'mutation($ids: [UUID!]!) { mergeOpportunities(ids: $ids, conflictPriorityIndex: 0) { id } }';
+
+  it('passes a merge of deals the member may update and delete on to the host', async () => {
+    const { token, both } = merger();
+    const through = await fx.graphql(token, {
+      query: MERGE,
+      variables: { ids: [idOf(both[0] as Row), idOf(both[1] as Row)] },
+    });
+    // The sandbox does not merge: its refusal shows the gateway let the merge through.
+    expect(through.body.errors?.[0]?.message ?? '').toContain('not supported by the sandbox');
+  });
+
+  it('refuses a merge naming one deal outside the reach, before the host sees it', async () => {
+    const { token, both, outside } = merger();
+    const before = fx.records('opportunity');
+    const through = await fx.graphql(token, {
+      query: MERGE,
+      variables: { ids: [idOf(both[0] as Row), idOf(outside)] },
+    });
+    expectPermissionDenied(through);
+    expect(through.text).not.toContain(String(outside.name));
+    expect(fx.records('opportunity')).toEqual(before);
+  });
+});
