@@ -65,7 +65,10 @@ export class PolicyChecks {
   /** Refuses unless `field` (and `sub`, for a composite) is readable on every record. */
   requireReadable(object: GatewayObject, path: string, use: string): void {
     const [field, sub] = path.split('.') as [string, string | undefined];
-    if (isSearchVector(object, field)) return this.requireSearchable(object, field, use);
+    if (isSearchVector(object, field)) {
+      this.requireSearchable(object, field, use);
+      return;
+    }
     const floor = this.floor(object);
     const top = this.stateIn(floor, object, field);
     const inner =

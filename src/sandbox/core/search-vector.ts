@@ -98,7 +98,7 @@ export function searchPredicate(
     if (operator !== 'search') throw coreError(`Operator "${operator}" is not supported`);
   const value = entries.length === 0 ? undefined : entries[0]?.[1];
   if (value === null || value === undefined) return () => true;
-  const wanted = String(value);
+  const wanted = text(value);
   const terms = wanted
     .trim()
     .toLowerCase()
