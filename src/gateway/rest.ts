@@ -27,6 +27,7 @@ import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
 import { stateReader } from './graphql/field-states.js';
 import type { GraphqlLimits } from './limits.js';
 import type { GatewayModel, GatewayObject } from './model.js';
+import { isSearchVector } from './search-vector.js';
 
 export interface RestRequest {
   readonly method: string;
@@ -71,11 +72,14 @@ export function orderByPaths(text: string): string[] {
 /** Judges records of `object` as the member may read them, nested relations included. */
 class RestProjector {
   rows = 0;
+  readonly #checks: PolicyChecks;
 
   constructor(
     private readonly caller: Caller,
     private readonly model: GatewayModel,
-  ) {}
+  ) {
+    this.#checks = new PolicyChecks(caller);
+  }
 
   record(value: unknown, object: GatewayObject): Json | null {
     if (!isJson(value)) return null;
@@ -110,6 +114,8 @@ class RestProjector {
         }
         continue;
       }
+      // A search vector lists the words of the fields it is built from.
+      if (isSearchVector(object, key) && !this.#checks.searchable(object)) continue;
       const stateName = object.stateField(key);
       if (stateName !== key) {
         const state = stateOf(stateName);

@@ -8,6 +8,7 @@ import { joinColumnOf } from '../../host/core-schema/object-metadata.js';
 import { decisionFields } from '../../policy/decision-fields.js';
 import type { Action, FieldState } from '../../policy/schema.js';
 import type { GatewayObject } from '../model.js';
+import { isSearchVector, searchSources, searchVectorDenial } from '../search-vector.js';
 import { isJsonObject } from './ast.js';
 import { Denial } from './denial.js';
 import { notEditable, stateIn } from './field-states.js';
@@ -64,6 +65,10 @@ export class PolicyChecks {
   /** Refuses unless `field` (and `sub`, for a composite) is readable on every record. */
   requireReadable(object: GatewayObject, path: string, use: string): void {
     const [field, sub] = path.split('.') as [string, string | undefined];
+    if (isSearchVector(object, field)) {
+      this.requireSearchable(object, field, use);
+      return;
+    }
     const floor = this.floor(object);
     const top = this.stateIn(floor, object, field);
     const inner =
@@ -76,6 +81,19 @@ export class PolicyChecks {
         `Permission denied: ${use} on ${object.name}.${path}, a field this member cannot read on every record`,
         { object: object.name, field: path },
       );
+  }
+
+  /** Whether every field feeding the object's search vector is readable in clear. */
+  searchable(object: GatewayObject): boolean {
+    const floor = this.floor(object);
+    return searchSources(object, floor, (f) => this.stateIn(floor, object, f)).unclear.length === 0;
+  }
+
+  /** Refuses `use` of a search vector (`searchVector`) unless it is searchable. */
+  requireSearchable(object: GatewayObject, field: string, use: string): void {
+    const floor = this.floor(object);
+    const sources = searchSources(object, floor, (f) => this.stateIn(floor, object, f));
+    if (sources.unclear.length > 0) throw searchVectorDenial(object, field, use, sources);
   }
 
   /** Every field path (`name`, `phones.primaryPhoneNumber`) a filter value reads. */

@@ -22,8 +22,10 @@ import { objectTypeNames, type ResolverMethod } from '../../host/core-schema/nam
 import { decisionFields } from '../../policy/decision-fields.js';
 import type { Action } from '../../policy/schema.js';
 import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
+import { isSearchVector } from '../search-vector.js';
 import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
 import { Denial } from './denial.js';
+import { duplicateDataPaths } from './duplicate-data.js';
 import { PolicyChecks, refuseSystemWrites } from './policy-checks.js';
 import { RESERVED_PREFIX, type Caller, type Json, type WriteCheck } from './types.js';
 
@@ -184,6 +186,8 @@ export class Rewriter extends PolicyChecks {
       if (!native) {
         const state = this.stateIn(this.maxStates(role.object), role.object, name);
         if (state === 'hidden') return this.strip(node);
+        if (isSearchVector(role.object, name))
+          this.requireSearchable(role.object, name, 'selecting');
       }
       const target = this.model.typeRole(named.name);
       if (target?.kind === 'connection' && !this.native.has(target.object.name))
@@ -315,6 +319,9 @@ export class Rewriter extends PolicyChecks {
       String,
     );
     if (ids.length > 0) this.checks.push({ kind: 'read', object, ids });
+    // The values of `data` are matched against every record: judged as a filter's.
+    for (const path of duplicateDataPaths(this.argValue(node, 'data')))
+      this.requireReadable(object, path, 'finding duplicates by');
     // The host finds duplicates among every record, unscoped: its records are judged one by
     // one in the answer (edges too), but a count, an aggregate or pageInfo's cursors would tell
     // of the others. Fragments included: the fields are collected as the host would.

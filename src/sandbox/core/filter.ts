@@ -17,6 +17,7 @@ import type { SandboxObject } from '../workspace.js';
 import { coreError } from './errors.js';
 import { operatorTest, type Truth, type ValueKind, type ValueTest } from './filter-operators.js';
 import { fieldOfKey, metadataFieldName, type ResolvedField } from './object-model.js';
+import { searchPredicate } from './search-vector.js';
 import { compositeProperties } from '../../host/core-schema/field-types.js';
 
 export type RecordFilter = Readonly<Record<string, unknown>>;
@@ -58,6 +59,7 @@ function fieldPredicates(object: SandboxObject, key: string, value: unknown): Re
     throw coreError(`Invalid filter: ${object.nameSingular} has no filterable field ${key}`);
   }
   if (resolved.kind.kind === 'composite') return compositePredicates(resolved, key, value);
+  if (resolved.field.type === 'TS_VECTOR') return [searchPredicate(object, value)];
   return [predicate([key], value, kindOfField(resolved))];
 }
 

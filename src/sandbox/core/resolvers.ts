@@ -13,6 +13,7 @@ import {
   type ResolverMethod,
 } from '../../host/core-schema/names.js';
 import type { SandboxObject } from '../workspace.js';
+import { searchVectorOf } from './search-vector.js';
 import {
   createResolver,
   removeManyResolver,
@@ -85,6 +86,10 @@ function attachRelations(schema: GraphQLSchema, objects: readonly SandboxObject[
     const fields = type.getFields();
     for (const field of object.fields) {
       const target = fields[field.name];
+      // Twenty's generated column, computed here from the record's search fields.
+      if (field.type === 'TS_VECTOR' && target)
+        target.resolve = (record: Readonly<Record<string, unknown>>) =>
+          searchVectorOf(object, record);
       if (field.type !== 'RELATION' || !target) continue;
       const kind = fieldKind(object, field);
       if (kind.kind === 'manyToOne') {

@@ -1,0 +1,65 @@
+/**
+ * `searchVector` reveals the fields it is built from: its value lists their words, and its
+ * `search` filter (or any comparison of its text) finds records by them. So a member may filter
+ * on it, select it or receive it only when every field that may feed it is readable in clear
+ * (read or edit, no mask) on every record; otherwise it is refused (filters, selections) or
+ * dropped (REST answers).
+ *
+ * Which fields feed it: src/host/core-schema/search-fields.ts. A workspace may add any field of
+ * a searchable type to the vector and the gateway does not read that setting, so every such
+ * field counts, beside Twenty's defaults: fail closed.
+ */
+import { possibleSearchFields } from '../host/core-schema/search-fields.js';
+import type { FieldState } from '../policy/schema.js';
+import { Denial } from './graphql/denial.js';
+import type { GatewayObject } from './model.js';
+
+const READABLE: ReadonlySet<FieldState> = new Set(['read', 'edit']);
+
+/** Whether `name` is a TS_VECTOR field of the object (Twenty's `searchVector`). */
+export function isSearchVector(object: GatewayObject, name: string): boolean {
+  return object.fields.get(name)?.type === 'TS_VECTOR';
+}
+
+/**
+ * The fields that may feed the object's search vector, split by whether the member reads them
+ * in clear on every record: `floor` is the engine's field floor, `stateOf` a field's state in it.
+ */
+export function searchSources(
+  object: GatewayObject,
+  floor: Readonly<Record<string, FieldState>>,
+  stateOf: (field: string) => FieldState,
+): { readonly clear: string[]; readonly unclear: string[] } {
+  const clear: string[] = [];
+  const unclear: string[] = [];
+  for (const field of possibleSearchFields(object.metadata)) {
+    const prefix = `${object.stateField(field)}.`;
+    // A rule on a sub-field (`phones.primaryPhoneNumber: { mask: last4 }`) counts too.
+    const subs = Object.keys(floor).filter((key) => key.startsWith(prefix));
+    const inClear =
+      READABLE.has(stateOf(field)) && subs.every((key) => READABLE.has(floor[key] as FieldState));
+    (inClear ? clear : unclear).push(field);
+  }
+  return { clear, unclear };
+}
+
+/**
+ * The refusal of a search over fields the member cannot read in clear, saying what to do
+ * instead. It names only this member's own fields, never a rule, role or tier.
+ */
+export function searchVectorDenial(
+  object: GatewayObject,
+  field: string,
+  use: string,
+  sources: { readonly clear: readonly string[]; readonly unclear: readonly string[] },
+): Denial {
+  const instead =
+    sources.clear.length > 0
+      ? `filter by a field you can read instead, such as ${sources.clear.slice(0, 3).join(', ')}`
+      : 'filter by a field you can read instead';
+  return new Denial(
+    'FORBIDDEN',
+    `Permission denied: ${use} on ${object.name}.${field} searches fields this member cannot read on every record; ${instead}`,
+    { object: object.name, field, fields: [...sources.unclear] },
+  );
+}
