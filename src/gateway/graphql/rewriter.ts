@@ -25,6 +25,7 @@ import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
 import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
 import { Denial } from './denial.js';
 import { PolicyChecks, refuseSystemWrites } from './policy-checks.js';
+import { writtenPaths } from './composite-paths.js';
 import { RESERVED_PREFIX, type Caller, type Json, type WriteCheck } from './types.js';
 
 export class Rewriter extends PolicyChecks {
@@ -368,7 +369,7 @@ export class Rewriter extends PolicyChecks {
       action: 'update',
     });
     refuseSystemWrites(object, data, 'update');
-    const refused = Object.keys(data).filter(
+    const refused = writtenPaths(object, data).filter(
       (key) => this.stateIn(floor, object, key, 'update') !== 'edit',
     );
     if (refused.length > 0)
