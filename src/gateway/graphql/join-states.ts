@@ -21,12 +21,21 @@ export function stricter(a: FieldState, b: FieldState): FieldState {
   return RANK[a] <= RANK[b] ? a : b;
 }
 
+/** Per policy: `object.field` for every field a role's field rules name. */
+const named = new WeakMap<Policy, ReadonlySet<string>>();
+
 /** Whether a field rule of some role names `field` of `object` (not through `default`). */
 function ruleNames(policy: Policy, object: string, field: string): boolean {
-  return Object.values(policy.roles).some((role) => {
-    const fields = role.objects[object]?.fields;
-    return fields !== undefined && Object.hasOwn(fields, field);
-  });
+  let names = named.get(policy);
+  if (!names) {
+    const found = new Set<string>();
+    for (const role of Object.values(policy.roles))
+      for (const [name, rules] of Object.entries(role.objects))
+        for (const key of Object.keys(rules.fields ?? {})) found.add(`${name}.${key}`);
+    names = found;
+    named.set(policy, names);
+  }
+  return names.has(`${object}.${field}`);
 }
 
 /** The relation and join column a field name stands for, when it is either. */
