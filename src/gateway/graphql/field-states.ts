@@ -2,7 +2,8 @@
  * Field states as enforcement reads them, one record at a time: from the table the engine
  * gives for the record (its `when` rules applied), by the field's own name, a relation and its
  * join column (`companyId`, `company`) by the stricter of their rules, and for a field the
- * policy does not list, its `default`. The table is built on first use: many records need no state at all.
+ * policy does not list, its `default`. The table is built on first use: many records need no
+ * state at all.
  */
 import type { Action, FieldState } from '../../policy/schema.js';
 import type { GatewayObject } from '../model.js';
