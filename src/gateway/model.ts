@@ -15,6 +15,7 @@ import {
   type ResolverMethod,
 } from '../host/core-schema/names.js';
 import {
+  capitalize,
   joinColumnOf,
   type FieldMetadata,
   type ObjectMetadata,
@@ -26,8 +27,13 @@ export interface GatewayObject {
   readonly fields: ReadonlyMap<string, FieldMetadata>;
   /** The field whose state governs a schema field: a join column (`companyId`) follows its relation. */
   stateField(name: string): string;
-  /** The field an aggregate (`sumAmountAmountMicros`) reads; null for `totalCount`. */
+  /**
+   * The field an aggregate reads (`countEmptyAmount` → `amount`), or its sub-field
+   * (`sumAmountAmountMicros` → `amount.amountMicros`); null for `totalCount`.
+   */
   aggregateField(name: string): string | null | undefined;
+  /** The object a relation field leads to (`company` → company). */
+  relatedObject(name: string): GatewayObject | undefined;
 }
 
 export interface RootField {
@@ -40,14 +46,30 @@ export type TypeRole =
   | { readonly kind: 'connection'; readonly object: GatewayObject; readonly groupBy: boolean }
   | { readonly kind: 'edge'; readonly object: GatewayObject };
 
-function objectOf(metadata: ObjectMetadata): GatewayObject {
+/**
+ * A CURRENCY field's min, max, avg and sum read its `amountMicros` only
+ * (twentyhq/twenty `.../workspace-schema-builder/utils/get-available-aggregations-from-object-
+ * fields.util.ts`, `subFieldForNumericOperation`); its counts read the whole value.
+ */
+function aggregateReads(field: FieldMetadata, aggregate: string): string {
+  const numeric = `${capitalize(field.name)}AmountMicros`;
+  return field.type === 'CURRENCY' && aggregate.endsWith(numeric)
+    ? `${field.name}.amountMicros`
+    : field.name;
+}
+
+function objectOf(
+  metadata: ObjectMetadata,
+  lookup: (name: string) => GatewayObject | undefined,
+): GatewayObject {
   const fields = new Map(metadata.fields.map((f) => [f.name, f] as const));
   const joins = new Map<string, string>();
   const aggregates = new Map<string, string | null>([[TOTAL_COUNT.name, null]]);
   for (const field of metadata.fields) {
     const join = joinColumnOf(field);
     if (join !== undefined) joins.set(join, field.name);
-    for (const aggregate of fieldAggregates(field)) aggregates.set(aggregate.name, field.name);
+    for (const aggregate of fieldAggregates(field))
+      aggregates.set(aggregate.name, aggregateReads(field, aggregate.name));
   }
   return {
     metadata,
@@ -55,6 +77,10 @@ function objectOf(metadata: ObjectMetadata): GatewayObject {
     fields,
     stateField: (name) => joins.get(name) ?? name,
     aggregateField: (name) => aggregates.get(name),
+    relatedObject: (name) => {
+      const target = fields.get(name)?.relation?.targetObject;
+      return target === undefined ? undefined : lookup(target);
+    },
   };
 }
 
@@ -68,7 +94,7 @@ export class GatewayModel {
     this.schema = buildCoreSchema(objects);
     const byName = new Map<string, GatewayObject>();
     for (const metadata of objects) {
-      const object = objectOf(metadata);
+      const object = objectOf(metadata, (name) => byName.get(name));
       byName.set(object.name, object);
       for (const method of [...QUERY_METHODS, ...MUTATION_METHODS])
         this.#roots.set(resolverName(metadata, method), { object, method });

@@ -1,18 +1,22 @@
 /**
  * Field states as enforcement reads them, one record at a time: from the table the engine
- * gives for the record (its `when` rules applied), by the field's own name first, then by the
- * relation a join column follows (`companyId` → `company`), and for a field the policy does not
- * list, its `default`. The table is built on first use: many records need no state at all.
+ * gives for the record (its `when` rules applied), by the field's own name, a relation and its
+ * join column (`companyId`, `company`) by the stricter of their rules, and for a field the
+ * policy does not list, its `default`. The table is built on first use: many records need no
+ * state at all.
  */
 import type { Action, FieldState } from '../../policy/schema.js';
 import type { GatewayObject } from '../model.js';
+import { writtenPaths } from './composite-paths.js';
+import { linkState } from './join-states.js';
 import type { Caller } from './prepare.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
 /**
- * A field's state in a table the engine gave (for a record, or for every record): by the
- * field's own name, then by the relation a join column follows, else its `default`.
+ * A field's state in a table the engine gave (for a record, or for every record): a relation,
+ * its join column and its inverse by the one state that governs them (join-states.ts); any
+ * other field by its own name, else its `default`.
  */
 export function stateIn(
   caller: Caller,
@@ -22,16 +26,17 @@ export function stateIn(
   field: string,
   record?: Row,
 ): FieldState {
-  if (Object.hasOwn(states, field)) return states[field] as FieldState;
-  const name = object.stateField(field);
-  if (Object.hasOwn(states, name)) return states[name] as FieldState;
-  return caller.engine.fieldState({
-    member: caller.member,
-    object: object.name,
-    action,
-    field: name,
-    record,
-  });
+  const own = (name: string): FieldState =>
+    Object.hasOwn(states, name)
+      ? (states[name] as FieldState)
+      : caller.engine.fieldState({
+          member: caller.member,
+          object: object.name,
+          action,
+          field: name,
+          record,
+        });
+  return linkState(caller, object, action, field, own) ?? own(field);
 }
 
 export function stateReader(
@@ -52,7 +57,10 @@ export function stateReader(
   };
 }
 
-/** The fields of `data` this member may not set (mass assignment), judged on `record`. */
+/**
+ * The fields and sub-fields of `data` this member may not set (mass assignment), judged on
+ * `record`: `amount: { currencyCode }` is refused when `amount.currencyCode` is not editable.
+ */
 export function notEditable(
   caller: Caller,
   object: GatewayObject,
@@ -61,5 +69,5 @@ export function notEditable(
   record: Row,
 ): string[] {
   const stateOf = stateReader(caller, object, action, record);
-  return Object.keys(data).filter((key) => stateOf(key) !== 'edit');
+  return writtenPaths(object, data).filter((path) => stateOf(path) !== 'edit');
 }

@@ -10,6 +10,7 @@ import type { Action, FieldState } from '../../policy/schema.js';
 import type { GatewayObject } from '../model.js';
 import { isSearchVector, searchSources, searchVectorDenial } from '../search-vector.js';
 import { isJsonObject } from './ast.js';
+import { readPaths } from './composite-paths.js';
 import { Denial } from './denial.js';
 import { notEditable, stateIn } from './field-states.js';
 import type { Caller, Json } from './types.js';
@@ -62,20 +63,21 @@ export class PolicyChecks {
     return field === 'id' ? 'read' : stateIn(this.caller, object, action, states, field);
   }
 
-  /** Refuses unless `field` (and `sub`, for a composite) is readable on every record. */
+  /**
+   * Refuses unless `field` is readable on every record, with its sub-field `field.sub` or, for
+   * a composite used whole, every sub-field (composite-paths.ts).
+   */
   requireReadable(object: GatewayObject, path: string, use: string): void {
-    const [field, sub] = path.split('.') as [string, string | undefined];
-    if (isSearchVector(object, field)) {
-      this.requireSearchable(object, field, use);
+    const [field, ...subs] = readPaths(object, path);
+    if (isSearchVector(object, field as string)) {
+      this.requireSearchable(object, field as string, use);
       return;
     }
     const floor = this.floor(object);
-    const top = this.stateIn(floor, object, field);
-    const inner =
-      sub !== undefined && Object.hasOwn(floor, `${object.stateField(field)}.${sub}`)
-        ? (floor[`${object.stateField(field)}.${sub}`] as FieldState)
-        : top;
-    if (!READABLE.has(top) || !READABLE.has(inner))
+    const top = this.stateIn(floor, object, field as string);
+    // A sub-field no rule names follows its field as the floor has it.
+    const inner = subs.map((sub) => (Object.hasOwn(floor, sub) ? (floor[sub] as FieldState) : top));
+    if (!READABLE.has(top) || inner.some((state) => !READABLE.has(state)))
       throw new Denial(
         'FORBIDDEN',
         `Permission denied: ${use} on ${object.name}.${path}, a field this member cannot read on every record`,
@@ -113,8 +115,10 @@ export class PolicyChecks {
         into.add(`${prefix}.${key}`);
         continue;
       }
-      into.add(key);
-      if (isJsonObject(inner) && !isOperatorObject(inner)) this.filterPaths(inner, into, key);
+      // A composite's sub-field filters read those sub-fields; operators read the field whole.
+      if (isJsonObject(inner) && !isOperatorObject(inner) && Object.keys(inner).length > 0)
+        this.filterPaths(inner, into, key);
+      else into.add(key);
     }
     return into;
   }

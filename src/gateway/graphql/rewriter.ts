@@ -27,6 +27,7 @@ import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } fro
 import { Denial } from './denial.js';
 import { duplicateDataPaths } from './duplicate-data.js';
 import { PolicyChecks, refuseSystemWrites } from './policy-checks.js';
+import { writtenPaths } from './composite-paths.js';
 import { RESERVED_PREFIX, type Caller, type Json, type WriteCheck } from './types.js';
 
 export class Rewriter extends PolicyChecks {
@@ -375,7 +376,7 @@ export class Rewriter extends PolicyChecks {
       action: 'update',
     });
     refuseSystemWrites(object, data, 'update');
-    const refused = Object.keys(data).filter(
+    const refused = writtenPaths(object, data).filter(
       (key) => this.stateIn(floor, object, key, 'update') !== 'edit',
     );
     if (refused.length > 0)
