@@ -24,12 +24,17 @@ import type { Action } from '../../policy/schema.js';
 import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
 import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
 import { Denial } from './denial.js';
+import { guardedField, type SingleAnswer } from './guarded-writes.js';
 import { PolicyChecks, refuseSystemWrites } from './policy-checks.js';
 import { RESERVED_PREFIX, type Caller, type Json, type WriteCheck } from './types.js';
+import { touchOf, type WriteTouch } from './write-sequence.js';
 
 export class Rewriter extends PolicyChecks {
   readonly stripped = new WeakSet<FieldNode>();
   readonly checks: WriteCheck[] = [];
+  /** What each governed mutation field writes (judged as a sequence in prepare.ts). */
+  readonly touches: WriteTouch[] = [];
+  readonly singles = new Map<string, SingleAnswer>();
   readonly addedVariables: VariableDefinitionNode[] = [];
   readonly variables: Record<string, unknown>;
   #counter = 0;
@@ -239,6 +244,11 @@ export class Rewriter extends PolicyChecks {
     object: GatewayObject,
     method: ResolverMethod,
   ): FieldNode {
+    const name = node.alias?.value ?? node.name.value;
+    const touch = touchOf(method, object.name, name, node.name.value, (arg) =>
+      this.argValue(node, arg),
+    );
+    if (touch) this.touches.push(touch);
     switch (method) {
       case 'findMany':
         return this.connectionArgs(node, definition, object);
@@ -281,14 +291,20 @@ export class Rewriter extends PolicyChecks {
         const data = this.argValue(node, 'data');
         if (method === 'updateOne' && !isJsonObject(data))
           throw new Denial('BAD_USER_INPUT', `${definition.name} needs data`);
+        // The scope and the fields judged go into the write itself (src/gateway/graphql/guarded-writes.ts).
+        const guarded = guardedField(node, object, method, id, this.caller, (type, value) =>
+          this.newVariable(type, value),
+        );
+        this.singles.set(guarded.node.alias?.value ?? name, { object: object.name, id });
         this.checks.push({
           kind: 'one',
           object,
           method,
           id,
           ...(isJsonObject(data) ? { data } : {}),
+          guard: guarded.guard,
         });
-        return node;
+        return guarded.node;
       }
       case 'mergeMany': {
         const ids = this.argValue(node, 'ids');
