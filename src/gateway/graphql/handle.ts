@@ -295,7 +295,7 @@ async function settle(
     deps.onDenied?.({
       member: call.caller.member,
       code: error.code,
-      message: error.message,
+      message: error.journal,
       object: typeof error.detail.object === 'string' ? error.detail.object : undefined,
     });
     return { status: error.status, body: denialBody(error) };

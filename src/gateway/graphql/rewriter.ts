@@ -25,6 +25,7 @@ import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
 import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
 import { Denial } from './denial.js';
 import { guardedField, type SingleAnswer } from './guarded-writes.js';
+import { NEXT_STEP } from './refusal-words.js';
 import { PolicyChecks, refuseSystemWrites } from './policy-checks.js';
 import { RESERVED_PREFIX, type Caller, type Json, type WriteCheck } from './types.js';
 import { touchOf, type WriteTouch } from './write-sequence.js';
@@ -91,8 +92,9 @@ export class Rewriter extends PolicyChecks {
     if (decision.effect === 'deny')
       throw new Denial(
         'FORBIDDEN',
-        `Permission denied: ${action} on ${object.name} (${decision.reasons.join('; ')})`,
+        `Permission denied: this member may not ${action} ${object.name} records; ${NEXT_STEP}`,
         { object: object.name, action },
+        decision.reasons.join('; '),
       );
     const parts: unknown[] = [];
     if (isJsonObject(value) && Object.keys(value).length > 0) parts.push(value);

@@ -20,6 +20,7 @@ import type { GatewayModel, GatewayObject } from '../model.js';
 import { Denial } from './denial.js';
 import { notEditable } from './field-states.js';
 import { guardFilter } from './guarded-writes.js';
+import { NEXT_STEP } from './refusal-words.js';
 import { decisionSelections, refuseSystemWrites, type Caller, type WriteCheck } from './prepare.js';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -99,8 +100,9 @@ function requireAction(
   if (decision.effect === 'deny')
     throw new Denial(
       'FORBIDDEN',
-      `Permission denied: ${action} on ${object.name} ${id}${when} (${decision.reasons.join('; ')})`,
+      `Permission denied: this member may not ${action} ${object.name} ${id}${when}; ${NEXT_STEP}`,
       { object: object.name, action, id },
+      decision.reasons.join('; '),
     );
 }
 
