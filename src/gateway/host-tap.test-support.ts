@@ -35,7 +35,7 @@ export async function startHostTap(upstream: string): Promise<HostTap> {
     url: '',
     calls: [],
     after: undefined,
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
   const server = createServer((request, response) => {
     void (async () => {

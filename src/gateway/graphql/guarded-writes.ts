@@ -73,7 +73,7 @@ export function guardedField(
     action: ACTION[method],
   });
   const base: Json[] = [{ id: { in: [id] } }];
-  if (Object.keys(decision.filter).length > 0) base.push(decision.filter as Json);
+  if (Object.keys(decision.filter).length > 0) base.push(decision.filter);
   if (method === 'destroyOne' || method === 'restoreOne') base.push(ANY_DELETION);
   const variable = newVariable(`${objectTypeNames(object.name).filter}!`, { and: base });
   if (variable.kind !== Kind.VARIABLE) throw new Error('the guard filter must be a variable');
