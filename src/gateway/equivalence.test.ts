@@ -139,7 +139,9 @@ describe('the records through the gateway are exactly those the engine allows', 
           );
           if (!readable(object)) {
             // A read the member may not make is refused, naming it.
-            expect(answer.errors?.[0]?.message).toContain(`Permission denied: read on ${object}`);
+            expect(answer.errors?.[0]?.message).toContain(
+              `Permission denied: this member may not read ${object} records`,
+            );
             expect(answer.data ?? null).toBeNull();
             continue;
           }

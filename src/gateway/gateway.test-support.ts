@@ -9,6 +9,7 @@ import type { Member, Policy } from '../policy/schema.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
 import type { DeniedEvent } from './graphql/handle.js';
+import { startHostTap, type HostTap } from './host-tap.test-support.js';
 import { openGateway, type OpenedGateway } from './open.js';
 import { InMemoryTotpSecrets } from './step-up.js';
 
@@ -36,6 +37,8 @@ export interface GatewayFixture {
   /** Step-ups the gateway reported (what the CLI journals). */
   readonly stepUps: { member: string; elevatedUntil: Date }[];
   readonly totp: InMemoryTotpSecrets;
+  /** The tap the gateway reaches the sandbox through, when asked for. */
+  readonly tap: HostTap | undefined;
   /** A member of the policy with this role and tier (the first in the org's order). */
   member(role: string, tier: string): Member;
   tokenOf(memberId: string): string;
@@ -58,6 +61,8 @@ export interface FixtureOptions {
   readonly policy?: Policy;
   readonly counts?: { companies?: number; people?: number; opportunities?: number };
   readonly now?: () => number;
+  /** Puts a tap between the gateway and the sandbox (src/gateway/host-tap.test-support.ts). */
+  readonly tap?: boolean;
 }
 
 /** A request's answer: status, JSON body (empty when it is not JSON) and raw text. */
@@ -85,8 +90,9 @@ export async function gatewayFixture(options: FixtureOptions = {}): Promise<Gate
   const denials: DeniedEvent[] = [];
   const stepUps: { member: string; elevatedUntil: Date }[] = [];
   const totp = new InMemoryTotpSecrets();
+  const tap = options.tap ? await startHostTap(host.url) : undefined;
   const gateway = await openGateway({
-    hostUrl: host.url,
+    hostUrl: tap?.url ?? host.url,
     apiKey: sandbox.adminKey,
     policy,
     totpSecrets: totp,
@@ -109,6 +115,7 @@ export async function gatewayFixture(options: FixtureOptions = {}): Promise<Gate
     denials,
     stepUps,
     totp,
+    tap,
     member(role, tier) {
       const found = policy.org.members.find((m) => m.role === role && m.tier === tier);
       if (!found) throw new Error(`no ${role} at ${tier} in the policy`);
@@ -133,6 +140,7 @@ export async function gatewayFixture(options: FixtureOptions = {}): Promise<Gate
     records: (object) => Object.values(sandbox.state().records[object] ?? {}),
     async close() {
       await gateway.close();
+      await tap?.close();
       await host.close();
     },
   };

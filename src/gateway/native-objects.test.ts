@@ -71,7 +71,7 @@ describe('objects left to Twenty', () => {
         query: '{ workspaceMembers { edges { node { id } } } }',
       });
       expect(answer.body.errors?.[0]?.message).toContain(
-        'Permission denied: read on workspaceMember',
+        'Permission denied: this member may not read workspaceMember records',
       );
     } finally {
       await strict.close();

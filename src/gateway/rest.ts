@@ -339,15 +339,20 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   if (method === 'GET' && id === undefined && !route.batch) return list(route, request, deps);
   if (method === 'GET' && id !== undefined) {
     requireUnderLimit(deps, deps.caller.member);
+    // A record out of reach is answered exactly as the host answers an id that does not exist:
+    // the host's own answer for a fresh random id, status, body and headers alike. A missing id
+    // gets that same answer, so both cost the same two round trips to the host.
+    const asMissing = async () => {
+      const missing = new URL(request.url);
+      missing.pathname = `/rest/${object.metadata.namePlural}/${randomUUID()}`;
+      return errorOnly(await deps.host('GET', pathWith(missing, missing.searchParams), undefined));
+    };
     const answer = await forward();
+    if (answer.status === 404) return asMissing();
     if (answer.status !== 200) return errorOnly(answer);
     const projected = projectData(answer, object, deps, [resolverName(object.metadata, 'findOne')]);
     if (!projected.withheld) return projected;
-    // A record out of reach is answered exactly as the host answers an id that does not exist:
-    // the host's own answer for a fresh random id, status, body and headers alike.
-    const missing = new URL(request.url);
-    missing.pathname = `/rest/${object.metadata.namePlural}/${randomUUID()}`;
-    return errorOnly(await deps.host('GET', pathWith(missing, missing.searchParams), undefined));
+    return asMissing();
   }
   const checks = new PolicyChecks(caller);
   if (method === 'POST') {
@@ -393,7 +398,7 @@ export async function handleRest(request: RestRequest, deps: RestDeps): Promise<
     deps.onDenied({
       member: deps.caller.member,
       code: error.code,
-      message: error.message,
+      message: error.journal,
       object: typeof error.detail.object === 'string' ? error.detail.object : undefined,
     });
     return {

@@ -446,7 +446,7 @@ export async function startGateway(
             );
       if (!(error instanceof Denial))
         options.log?.(`gateway error on ${request.method} ${path}: ${String(error)}`);
-      onDenied({ member: undefined, code: denial.code, message: denial.message });
+      onDenied({ member: undefined, code: denial.code, message: denial.journal });
       if (response.headersSent) {
         response.destroy();
         return;

@@ -20,6 +20,11 @@ const STATUS: Readonly<Record<DenialCode, number>> = {
   GATEWAY_ERROR: 503,
 };
 
+/**
+ * The message is what the caller reads: what was refused and what they may do next, never
+ * the policy's structure (its paths, the roles and tiers that would allow) nor other members.
+ * Those go in `audit`, which only the journal (`gateway.denied`) and the admins see.
+ */
 export class Denial extends Error {
   override readonly name = 'Denial';
   readonly status: number;
@@ -28,9 +33,16 @@ export class Denial extends Error {
     message: string,
     /** Machine-readable detail for the caller (never another member's data). */
     readonly detail: Readonly<Record<string, unknown>> = {},
+    /** Why, in the policy's terms: for the journal and the admins only. */
+    readonly audit?: string,
   ) {
     super(message);
     this.status = STATUS[code];
+  }
+
+  /** The refusal as the journal records it: the caller's words, then the policy's reasons. */
+  get journal(): string {
+    return this.audit === undefined ? this.message : `${this.message} [${this.audit}]`;
   }
 }
 

@@ -23,6 +23,7 @@ import {
   type Caller,
   type PreparedOperation,
 } from './prepare.js';
+import { answerAsOne } from './guarded-writes.js';
 import { projectResponse } from './respond.js';
 import { runWriteChecks, type HostRead } from './write-checks.js';
 
@@ -220,7 +221,8 @@ async function handleOne(
     // Large requests are prepared each time: a thousand of them would hold too much memory.
     if (key.length <= 16_384) cache.set(key, entry);
   }
-  const { prepared, forward } = entry;
+  const { prepared } = entry;
+  let { forward } = entry;
   // Mutations answer records too: every operation waits for step-up past the limit.
   requireUnderLimit(deps, caller.member);
   if (prepared.checks.length > 0) {
@@ -228,7 +230,8 @@ async function handleOne(
       const answer = await call.forward({ query, variables: vars, operationName: undefined });
       return isRecord(answer.body) ? answer.body : { errors: [{ message: 'no JSON answer' }] };
     };
-    await runWriteChecks(prepared.checks, caller, deps.model, read);
+    const guards = await runWriteChecks(prepared.checks, caller, deps.model, read);
+    forward = { ...forward, variables: { ...forward.variables, ...guards } };
   }
   const answer = await call.forward(forward);
   // Only what the gateway judged leaves it: `data` projected, `errors` as the host wrote them
@@ -250,9 +253,11 @@ async function handleOne(
     };
   const projected = projectResponse(answer.body.data, prepared, caller, deps.model);
   countServed(deps, caller.member, projected.rows);
+  const single = answerAsOne(projected.data, prepared.singles ?? new Map());
+  const allErrors = [...(errors ?? []), ...single.errors];
   return {
     status: answer.status,
-    body: { ...(errors ? { errors } : {}), data: projected.data },
+    body: { ...(allErrors.length > 0 ? { errors: allErrors } : {}), data: single.data },
     headers: answer.headers,
   };
 }
@@ -290,7 +295,7 @@ async function settle(
     deps.onDenied?.({
       member: call.caller.member,
       code: error.code,
-      message: error.message,
+      message: error.journal,
       object: typeof error.detail.object === 'string' ? error.detail.object : undefined,
     });
     return { status: error.status, body: denialBody(error) };

@@ -35,6 +35,7 @@ import type { GatewayModel } from '../model.js';
 import { Denial } from './denial.js';
 import { Rewriter } from './rewriter.js';
 import { RESERVED_PREFIX, type Caller, type PreparedOperation } from './types.js';
+import { checkWriteSequence } from './write-sequence.js';
 
 export { decisionSelections } from './ast.js';
 export { refuseSystemWrites } from './policy-checks.js';
@@ -151,6 +152,7 @@ export function prepareOperation(
     const name = definition.variable.name.value;
     if (Object.hasOwn(rewriter.variables, name)) variables[name] = rewriter.variables[name];
   }
+  checkWriteSequence(rewriter.touches);
   const finalOperation = { ...rewrittenOperation, variableDefinitions };
   const keptFragments = [...fragments.values()].filter((f) => used.has(f.name.value));
   return {
@@ -160,6 +162,7 @@ export function prepareOperation(
     variables,
     stripped: rewriter.stripped,
     checks: rewriter.checks,
+    singles: rewriter.singles,
     kind: operation.operation === OperationTypeNode.QUERY ? 'query' : 'mutation',
   };
 }

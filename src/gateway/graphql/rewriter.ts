@@ -26,13 +26,19 @@ import { isSearchVector } from '../search-vector.js';
 import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
 import { Denial } from './denial.js';
 import { duplicateDataPaths } from './duplicate-data.js';
+import { guardedField, type SingleAnswer } from './guarded-writes.js';
+import { NEXT_STEP } from './refusal-words.js';
 import { PolicyChecks, refuseSystemWrites } from './policy-checks.js';
 import { writtenPaths } from './composite-paths.js';
 import { RESERVED_PREFIX, type Caller, type Json, type WriteCheck } from './types.js';
+import { touchOf, type WriteTouch } from './write-sequence.js';
 
 export class Rewriter extends PolicyChecks {
   readonly stripped = new WeakSet<FieldNode>();
   readonly checks: WriteCheck[] = [];
+  /** What each governed mutation field writes (judged as a sequence in prepare.ts). */
+  readonly touches: WriteTouch[] = [];
+  readonly singles = new Map<string, SingleAnswer>();
   readonly addedVariables: VariableDefinitionNode[] = [];
   readonly variables: Record<string, unknown>;
   #counter = 0;
@@ -89,8 +95,9 @@ export class Rewriter extends PolicyChecks {
     if (decision.effect === 'deny')
       throw new Denial(
         'FORBIDDEN',
-        `Permission denied: ${action} on ${object.name} (${decision.reasons.join('; ')})`,
+        `Permission denied: this member may not ${action} ${object.name} records; ${NEXT_STEP}`,
         { object: object.name, action },
+        decision.reasons.join('; '),
       );
     const parts: unknown[] = [];
     if (isJsonObject(value) && Object.keys(value).length > 0) parts.push(value);
@@ -244,6 +251,11 @@ export class Rewriter extends PolicyChecks {
     object: GatewayObject,
     method: ResolverMethod,
   ): FieldNode {
+    const name = node.alias?.value ?? node.name.value;
+    const touch = touchOf(method, object.name, name, node.name.value, (arg) =>
+      this.argValue(node, arg),
+    );
+    if (touch) this.touches.push(touch);
     switch (method) {
       case 'findMany':
         return this.connectionArgs(node, definition, object);
@@ -286,14 +298,20 @@ export class Rewriter extends PolicyChecks {
         const data = this.argValue(node, 'data');
         if (method === 'updateOne' && !isJsonObject(data))
           throw new Denial('BAD_USER_INPUT', `${definition.name} needs data`);
+        // The scope and the fields judged go into the write itself (src/gateway/graphql/guarded-writes.ts).
+        const guarded = guardedField(node, object, method, id, this.caller, (type, value) =>
+          this.newVariable(type, value),
+        );
+        this.singles.set(guarded.node.alias?.value ?? name, { object: object.name, id });
         this.checks.push({
           kind: 'one',
           object,
           method,
           id,
           ...(isJsonObject(data) ? { data } : {}),
+          guard: guarded.guard,
         });
-        return node;
+        return guarded.node;
       }
       case 'mergeMany': {
         const ids = this.argValue(node, 'ids');

@@ -11,6 +11,7 @@ import type {
 import type { Engine } from '../../policy/engine.js';
 import type { Policy } from '../../policy/schema.js';
 import type { GatewayObject } from '../model.js';
+import type { SingleAnswer, WriteGuard } from './guarded-writes.js';
 
 /** The reserved alias prefix of the fields the gateway adds; clients may not use it. */
 export const RESERVED_PREFIX = '_tg_';
@@ -29,6 +30,8 @@ export type WriteCheck =
       readonly method: 'updateOne' | 'deleteOne' | 'destroyOne' | 'restoreOne';
       readonly id: string;
       readonly data?: Readonly<Record<string, unknown>>;
+      /** The filter variable that makes the write's decision part of the write itself. */
+      readonly guard?: WriteGuard;
     }
   | {
       /** upsert: items naming an existing record must pass the update checks. */
@@ -48,6 +51,8 @@ export interface PreparedOperation {
   /** Fields answered null: hidden on every record, sent to the host as `__typename`. */
   readonly stripped: WeakSet<FieldNode>;
   readonly checks: readonly WriteCheck[];
+  /** Response keys answered as one record, though forwarded as a filtered many-mutation. */
+  readonly singles?: ReadonlyMap<string, SingleAnswer>;
   /** The operation's type: which root type the response is walked from. */
   readonly kind: 'query' | 'mutation';
 }

@@ -19,6 +19,8 @@ import type { Action } from '../../policy/schema.js';
 import type { GatewayModel, GatewayObject } from '../model.js';
 import { Denial } from './denial.js';
 import { notEditable } from './field-states.js';
+import { guardFilter } from './guarded-writes.js';
+import { NEXT_STEP } from './refusal-words.js';
 import { decisionSelections, refuseSystemWrites, type Caller, type WriteCheck } from './prepare.js';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -98,8 +100,9 @@ function requireAction(
   if (decision.effect === 'deny')
     throw new Denial(
       'FORBIDDEN',
-      `Permission denied: ${action} on ${object.name} ${id}${when} (${decision.reasons.join('; ')})`,
+      `Permission denied: this member may not ${action} ${object.name} ${id}${when}; ${NEXT_STEP}`,
       { object: object.name, action, id },
+      decision.reasons.join('; '),
     );
 }
 
@@ -166,13 +169,17 @@ function visible(
   return record;
 }
 
-/** Runs the checks; throws a Denial at the first refusal. */
+/**
+ * Runs the checks; throws a Denial at the first refusal. Returns the values of the guard
+ * variables: the filters that make each one-record write match only the record as judged.
+ */
 export async function runWriteChecks(
   checks: readonly WriteCheck[],
   caller: Caller,
   model: GatewayModel,
   read: HostRead,
-): Promise<void> {
+): Promise<Record<string, unknown>> {
+  const guards: Record<string, unknown> = {};
   for (const check of checks) {
     switch (check.kind) {
       case 'one': {
@@ -181,6 +188,7 @@ export async function runWriteChecks(
         if (check.method === 'updateOne')
           checkUpdate(caller, check.object, before, check.data ?? {}, check.id);
         else requireAction(caller, check.object, ACTION_OF[check.method], before, check.id);
+        if (check.guard) guards[check.guard.variable] = guardFilter(check.guard, before);
         break;
       }
       case 'read': {
@@ -230,4 +238,5 @@ export async function runWriteChecks(
       }
     }
   }
+  return guards;
 }

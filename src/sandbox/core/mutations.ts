@@ -16,7 +16,7 @@
 import type { RecordEvent, SandboxObject, SandboxRecord } from '../workspace.js';
 import { reachableRecords } from './access.js';
 import { QUERY_MAX_RECORDS, type CoreContext } from './context.js';
-import { coreError, recordNotFound } from './errors.js';
+import { coreError, duplicateEntry, recordNotFound } from './errors.js';
 import { readColumn } from './filter.js';
 import { tableOf } from './object-model.js';
 import { actorOf, buildRecord, changedFields, updatedRecord, type RecordData } from './records.js';
@@ -104,7 +104,7 @@ export function insertRecords(
   let backfilled = 0;
   const created = data.map((item) => {
     if (typeof item.id === 'string' && item.id in table) {
-      throw coreError('A duplicate entry was detected');
+      throw duplicateEntry(object.nameSingular, item.id);
     }
     return buildRecord(object, item, {
       id: context.deps.newId(),
