@@ -116,7 +116,7 @@ function normalised(pathname: string): string {
  * Which surface a path reaches, and the path the gateway enforces and forwards: the mount
  * Express routes the path to as sent, or after a proxy's decoding and slash merging; both
  * readings must agree on one surface (or on none). GraphQL and metadata are enforced on their
- * own paths; REST on the normalised path; MCP and exports are refused in every spelling.
+ * own paths; REST on the normalised path, its mount in lower case; MCP and exports are refused in every spelling.
  */
 export function surfaceOf(pathname: string): { readonly surface: Surface; readonly path: string } {
   const path = normalised(pathname);
@@ -133,7 +133,8 @@ export function surfaceOf(pathname: string): { readonly surface: Surface; readon
     throw new Denial('FORBIDDEN', `${trimmed} is not available through the gateway: ${refused}`);
   if (mount === 'graphql') return { surface: 'graphql', path: '/graphql' };
   if (mount === 'metadata') return { surface: 'metadata', path: '/metadata' };
-  return { surface: 'rest', path: trimmed };
+  // Express matched the mount whatever its case: the gateway writes it as Twenty's controller does.
+  return { surface: 'rest', path: `/rest${trimmed.slice('/rest'.length)}` };
 }
 
 /** Whether a GraphQL document holds a subscription (one that does not parse holds none the host runs). */
