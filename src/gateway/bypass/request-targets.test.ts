@@ -97,6 +97,21 @@ const REST: readonly [string, Reaches, Outcome][] = [
   ['/rest/x/../companies?limit=200', 'none', 'refused'],
 ];
 
+/** Spellings of /metadata: the sandbox's metadata API answers the ones Twenty routes there. */
+const METADATA: readonly [string, Reaches][] = [
+  ['/metadata', 'metadata'],
+  ['/metadata/', 'metadata'],
+  ['/METADATA?x=/metadata', 'metadata'],
+  ['/metadata#x', 'metadata'],
+  ['/metadata\\#x', 'metadata'],
+  ['/Metadata\\#x', 'none'],
+  ['/Metadata\\#/metadata', 'metadata'],
+  ['/METADATA', 'none'],
+  ['//metadata', 'none'],
+  ['/%6Detadata', 'none'],
+  ['/metadata/%2e%2e/graphql', 'none'],
+];
+
 /** Routes the gateway refuses whole, in every spelling (the sandbox serves none of them). */
 const REFUSED = [
   '/mcp',
@@ -155,6 +170,21 @@ describe('request targets, as Twenty routes them', () => {
     const through = await raw(fx.gateway.url, 'GET', target, rep.token);
     expectOutcome(through, outcome, direct, rep.outsideNames);
   });
+
+  it.each(METADATA)(
+    'POST %s reaches %s directly; the gateway never serves record counts there',
+    async (target, reaches) => {
+      const rep = junior();
+      const counts = { query: '{ objectRecordCounts { objectNamePlural totalCount } }' };
+      const direct = await raw(fx.host.url, 'POST', target, rep.token, counts);
+      // The sandbox's metadata API answers it (it does not compute the counts themselves).
+      if (reaches === 'metadata') expect(direct.text).toContain('objectRecordCounts is not served');
+      else expect(direct.status).toBe(404);
+      const through = await raw(fx.gateway.url, 'POST', target, rep.token, counts);
+      expect([400, 403]).toContain(through.status);
+      expect(through.text).not.toContain('objectRecordCounts is not served');
+    },
+  );
 
   it.each(REFUSED)('refuses %s, never reaching the host', async (target) => {
     const rep = junior();
