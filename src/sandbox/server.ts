@@ -1,6 +1,7 @@
 /**
  * The sandbox's HTTP face: `POST /graphql` (core API), `POST /metadata` (metadata API) and the
- * core REST API under `/rest/` (rest/rest-api.ts), as Twenty serves them, behind
+ * core REST API under `/rest/` (rest/rest-api.ts), as Twenty serves them and reached by the
+ * targets Twenty's router sends there (routing.ts), behind
  * `Authorization: Bearer <token>` (a member's token or an API key's).
  * Only loopback is listened on: the sandbox is a test double, never a service for a network.
  */
