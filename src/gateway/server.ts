@@ -45,6 +45,7 @@ import {
   sendJson,
   STRIPPED_FROM_ENFORCED,
 } from './http.js';
+import { checkMetadataDocument } from './metadata-surface.js';
 import { rawTarget, subscribes, surfaceOf } from './routes.js';
 import { relayUpgrade } from './websocket.js';
 import type { StepUp } from './step-up.js';
@@ -349,8 +350,8 @@ export async function startGateway(
   };
 
   /**
-   * The metadata API passes through, but not its subscriptions: Twenty's live updates stream
-   * record events from there, past the policy.
+   * The metadata API passes through, but not its subscriptions (Twenty's live updates stream
+   * record events from there, past the policy) nor its record-derived fields (metadata-surface.ts).
    */
   const metadata = async (request: IncomingMessage, response: ServerResponse, search: string) => {
     requests.inc({ surface: 'metadata' });
@@ -372,6 +373,7 @@ export async function startGateway(
           'The metadata API takes one written-out query per request through the gateway',
         );
       if (queries[0] !== undefined && subscribes(queries[0])) throw noSubscriptions();
+      if (queries[0] !== undefined) checkMetadataDocument(queries[0]);
       passThrough(request, response);
       return;
     }
@@ -405,6 +407,7 @@ export async function startGateway(
           'Each operation to the metadata API needs a written-out query through the gateway',
         );
       if (subscribes(query)) throw noSubscriptions();
+      checkMetadataDocument(query);
     }
     passThrough(request, response, body);
   };

@@ -1,6 +1,7 @@
 /**
  * The sandbox's HTTP face: `POST /graphql` (core API), `POST /metadata` (metadata API) and the
- * core REST API under `/rest/` (rest/rest-api.ts), as Twenty serves them, behind
+ * core REST API under `/rest/` (rest/rest-api.ts), as Twenty serves them and reached by the
+ * targets Twenty's router sends there (routing.ts), behind
  * `Authorization: Bearer <token>` (a member's token or an API key's).
  * Only loopback is listened on: the sandbox is a test double, never a service for a network.
  */
@@ -8,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import { answerRest } from './rest/rest-api.js';
+import { routeTarget } from './routing.js';
 import type { Principal, WorkspaceState } from './workspace.js';
 
 /** An API answering GraphQL for a principal (the core API or the metadata API). */
@@ -155,11 +157,19 @@ async function handle(
   response: ServerResponse,
 ): Promise<void> {
   const url = request.url ?? '/';
-  const query = url.indexOf('?');
+  const method = request.method ?? 'GET';
+  const routed = routeTarget(method, url);
+  // What Twenty's router sends to no API gets no API's answer.
+  if (routed.api === 'none') {
+    send(response, 404, { error: `no route ${method} ${url}` });
+    return;
+  }
+  const beforeFragment = url.split('#')[0] ?? '';
+  const query = beforeFragment.indexOf('?');
   const { status, body } = await answer(options, {
-    method: request.method ?? 'GET',
-    path: (query < 0 ? url : url.slice(0, query)) || '/',
-    search: query < 0 ? '' : url.slice(query + 1),
+    method,
+    path: routed.path,
+    search: query < 0 ? '' : beforeFragment.slice(query + 1),
     authorization: request.headers.authorization,
     readBody: () => readBody(request, options.maxBodyBytes ?? MAX_BODY_BYTES),
   });
