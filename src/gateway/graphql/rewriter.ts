@@ -23,6 +23,7 @@ import { decisionFields } from '../../policy/decision-fields.js';
 import type { Action } from '../../policy/schema.js';
 import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
 import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
+import { openCursorArgs } from './cursor-args.js';
 import { Denial } from './denial.js';
 import { PolicyChecks, refuseSystemWrites } from './policy-checks.js';
 import { RESERVED_PREFIX, type Caller, type Json, type WriteCheck } from './types.js';
@@ -171,6 +172,14 @@ export class Rewriter extends PolicyChecks {
     const definition = parent.getFields()[name];
     if (!definition) throw new Denial('BAD_USER_INPUT', `Unknown field ${parent.name}.${name}`);
     const named = getNamedType(definition.type);
+    // Cursors come in sealed by the gateway (src/gateway/cursor-seal.ts); the host gets its own.
+    const paged = this.model.typeRole(named.name);
+    if (paged?.kind === 'connection')
+      node = openCursorArgs(node, paged.object.name, {
+        member: this.caller.member,
+        rawVariables: this.rawVariables,
+        newVariable: (type, value) => this.newVariable(type, value),
+      });
     const queryType = this.model.schema.getQueryType();
     const mutationType = this.model.schema.getMutationType();
     if (parent === queryType || parent === mutationType) return this.root(node, definition);
