@@ -6,7 +6,10 @@
  * number included, whatever the member may read of it. So no host cursor leaves the gateway:
  * each is sealed (AES-256-GCM under a key drawn when the process starts, bound to the member and
  * the object), and a sealed cursor coming back is opened to the host's own on the way in.
- * A cursor the gateway did not seal for this member and object is refused, never forwarded.
+ * A cursor the gateway did not seal for this member and object is refused, never forwarded:
+ * Twenty turns a cursor coming in into a keyset filter on the values it holds
+ * (`packages/twenty-server/src/engine/api/utils/compute-cursor-arg-filter.utils.ts`), so a
+ * forged one would be a filter the gateway never checked.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Denial } from './graphql/denial.js';
