@@ -6,6 +6,7 @@ import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../policy/engine.js';
+import { processCursorSeal } from './cursor-seal.js';
 import { Denial } from './graphql/denial.js';
 import { prepareOperation } from './graphql/prepare.js';
 import { projectResponse } from './graphql/respond.js';
@@ -70,9 +71,15 @@ describe('edges asked without their node', () => {
       ],
     };
     const projected = projectResponse(data, prepared, caller, model);
-    expect(projected.data).toEqual({ companyDuplicates: [{ edges: [{ cursor: 'cursor-in' }] }] });
-    // Judging a record is not reading it: nothing is counted against the export limit.
-    expect(projected.rows).toBe(0);
+    const served = projected.data as { companyDuplicates: { edges: { cursor: string }[] }[] };
+    const edges = served.companyDuplicates[0]?.edges ?? [];
+    expect(edges).toHaveLength(1);
+    // The one edge served is the record in scope's, its cursor sealed for this member.
+    expect(processCursorSeal.open(edges[0]?.cursor ?? '', caller.member, 'company', 'after')).toBe(
+      'cursor-in',
+    );
+    // Its cursor stands for the record: it counts against the export limit as the record would.
+    expect(projected.rows).toBe(1);
   });
 
   it('refuses pageInfo over duplicates, whose cursors point at records out of scope', () => {

@@ -28,8 +28,10 @@ export function requireUnderLimit(metering: Metering, member: string): void {
 }
 
 /**
- * After the answer is judged: refused when its records would take the member past the limit
- * (they are not counted, since the member never gets them), else counted.
+ * After the answer is judged: refused when its rows would take the member past the limit
+ * (they are not counted, since the member never gets them), else counted. The check and the
+ * count are one synchronous step just before the answer leaves, so answers to parallel
+ * requests are weighed one after another: they cannot all pass under the limit together.
  */
 export function countServed(metering: Metering, member: string, rows: number): void {
   if (rows === 0) return;

@@ -20,7 +20,9 @@ import { parseRestFilter, printRestFilter } from '../host/rest-filter.js';
 import type { ExportMeter } from './export-meter.js';
 import { Denial } from './graphql/denial.js';
 import type { DeniedEvent, HostAnswer } from './graphql/handle.js';
+import { openRestCursors, sealPageInfo } from './cursor-seal.js';
 import { countServed, requireUnderLimit } from './metering.js';
+import { RowTally } from './row-tally.js';
 import { PolicyChecks } from './graphql/policy-checks.js';
 import type { Caller, WriteCheck } from './graphql/types.js';
 import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
@@ -71,8 +73,8 @@ export function orderByPaths(text: string): string[] {
 
 /** Judges records of `object` as the member may read them, nested relations included. */
 class RestProjector {
-  rows = 0;
   readonly #checks: PolicyChecks;
+  readonly tally = new RowTally();
 
   constructor(
     private readonly caller: Caller,
@@ -86,7 +88,7 @@ class RestProjector {
     const { engine, member } = this.caller;
     const projected = engine.project({ member, object: object.name, record: value });
     if (projected === null) return null;
-    this.rows++;
+    this.tally.record(object.name, value.id);
     const stateOf = stateReader(this.caller, object, 'read', value);
     const out: Json = {};
     for (const [key, inner] of Object.entries(value)) {
@@ -232,6 +234,7 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
       `Page size limit of ${deps.limits.maxPageSize} exceeded: limit is ${limit}`,
       { limit: 'maxPageSize' },
     );
+  openRestCursors(params, caller.member, object.name);
   requireUnderLimit(deps, deps.caller.member);
   const answer = await deps.host('GET', pathWith(request.url, params), undefined);
   if (!isJson(answer.body) || !isJson(answer.body.data)) return errorOnly(answer);
@@ -242,15 +245,18 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
   const kept = records
     .map((record) => projector.record(record, object))
     .filter((record): record is Json => record !== null);
-  countServed(deps, deps.caller.member, projector.rows);
-  // The records judged, with the host's count and cursors (computed over the scoped filter).
-  const { totalCount, pageInfo } = answer.body;
+  // The records judged, with the host's count and cursors (computed over the scoped filter);
+  // the count is an aggregate value, and the cursors are sealed (src/gateway/cursor-seal.ts).
+  const { totalCount } = answer.body;
+  if (typeof totalCount === 'number') projector.tally.aggregates(1);
+  countServed(deps, deps.caller.member, projector.tally.rows);
+  const pageInfo = sealPageInfo(answer.body.pageInfo, caller.member, object.name);
   return {
     status: answer.status,
     body: {
       data: { [plural]: kept },
       ...(typeof totalCount === 'number' ? { totalCount } : {}),
-      ...(isJson(pageInfo) ? { pageInfo } : {}),
+      ...(pageInfo ? { pageInfo } : {}),
     },
     headers: answer.headers,
   };
@@ -303,7 +309,7 @@ function projectData(
       data[key] = record;
     }
   }
-  countServed(deps, deps.caller.member, projector.rows);
+  countServed(deps, deps.caller.member, projector.tally.rows);
   return { status: answer.status, body: { data }, headers: answer.headers, withheld };
 }
 

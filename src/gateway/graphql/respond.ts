@@ -23,6 +23,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { FieldState } from '../../policy/schema.js';
+import { processCursorSeal } from '../cursor-seal.js';
+import { RowTally } from '../row-tally.js';
 import { stateReader } from './field-states.js';
 import type { GatewayModel, TypeRole } from '../model.js';
 import { RESERVED_PREFIX, type Caller, type PreparedOperation } from './prepare.js';
@@ -157,7 +159,7 @@ class Shape {
 
 export interface ProjectedResponse {
   readonly data: unknown;
-  /** Records passed to the client (for export metering). */
+  /** Rows passed to the client, as src/gateway/row-tally.ts counts them (for export metering). */
   readonly rows: number;
   /** Records the host returned that the policy withheld (none, when scoping held). */
   readonly withheld: number;
@@ -172,11 +174,15 @@ const READABLE = (state: FieldState | undefined): boolean => state === 'read' ||
 /** The key an edge's record is fetched under when the client did not ask for the node. */
 const JUDGED_NODE = `${RESERVED_PREFIX}node`;
 
+/** A connection's keys that are not aggregate values. */
+const NOT_AGGREGATES = new Set(['edges', 'pageInfo', 'groupByDimensionValues', '__typename']);
+const PAGE_CURSORS = new Set(['startCursor', 'endCursor']);
+
 class Projector {
-  rows = 0;
+  readonly tally = new RowTally();
   withheld = 0;
-  /** While judging an edge by its record: the record is not served, so it is not counted. */
-  judging = false;
+  /** The object of the connection being walked, whose records its page cursors point at. */
+  paged: string | undefined;
 
   readonly native: ReadonlySet<string>;
 
@@ -223,16 +229,20 @@ class Projector {
     if (judgedBy?.type) {
       // An edge asked without its node: judged by the record the gateway fetched beside it
       // (an answer without that record is not judged, so not served).
+      // Its cursor stands for the record, so the record counts as served.
       if (!Object.hasOwn(value, JUDGED_NODE)) return null;
-      this.judging = true;
       const judged = this.value(value[JUDGED_NODE], judgedBy.type, judgedBy, shape);
-      this.judging = false;
       if (judged === null) return null;
     } else if (shape.role?.kind === 'edge') {
       // An edge is served only with its record judged: a node the host left out (a skipped
       // `node`) or answered null (withheld) takes its edge with it.
       const node = shape.keyOf('node');
       if (node === undefined || !isJson(value[node])) return null;
+    }
+    const outer = this.paged;
+    if (connection && shape.role?.kind === 'connection') {
+      this.paged = shape.role.object.name;
+      if (!this.native.has(this.paged)) this.countAggregates(value, shape, shape.role.groupBy);
     }
     for (const key in value) {
       const entry = shape.entry(key);
@@ -241,6 +251,10 @@ class Projector {
       if (entry.kind === 'stripped') out[key] = null;
       else if (entry.kind === 'typename') out[key] = inner;
       else if (entry.type === undefined) continue;
+      else if (shape.role?.kind === 'edge' && entry.name === 'cursor')
+        out[key] = this.sealed(inner, shape.role.object.name);
+      else if (shape.type.name === 'PageInfo' && PAGE_CURSORS.has(entry.name))
+        out[key] = this.sealed(inner, this.paged);
       else if (connection && entry.name === 'edges' && Array.isArray(inner)) {
         // Edges of records withheld go, rather than stand as nulls in a non-null list.
         const edges = this.value(inner, entry.type, entry, shape) as unknown[];
@@ -250,7 +264,25 @@ class Projector {
         );
       } else out[key] = this.value(inner, entry.type, entry, shape);
     }
+    this.paged = outer;
     return out;
+  }
+
+  /** A host cursor as the client gets it: sealed for this member and object, or null. */
+  sealed(cursor: unknown, object: string | undefined): string | null {
+    if (typeof cursor !== 'string' || object === undefined) return null;
+    return processCursorSeal.seal(cursor, this.caller.member, object);
+  }
+
+  /** A connection's (or a group's) aggregate values, as rows for the export limit. */
+  countAggregates(value: Json, shape: Shape, group: boolean): void {
+    let values = 0;
+    for (const key in value) {
+      const entry = shape.entry(key);
+      if (entry && entry.kind !== 'stripped' && !NOT_AGGREGATES.has(entry.name)) values++;
+    }
+    if (group) this.tally.group(values);
+    else this.tally.aggregates(values);
   }
 
   record(value: Json, shape: Shape): Json | null {
@@ -283,10 +315,10 @@ class Projector {
     const { engine, member } = this.caller;
     const projected = engine.project({ member, object: object.name, record: full });
     if (projected === null) {
-      if (!this.judging) this.withheld++;
+      this.withheld++;
       return null;
     }
-    if (!this.judging) this.rows++;
+    this.tally.record(object.name, recordId(value, shape));
     const stateOf = stateReader(this.caller, object, 'read', full);
     const out: Json = {};
     for (const key in value) {
@@ -328,6 +360,12 @@ class Projector {
     }
     return out;
   }
+}
+
+/** The record's id, under whichever key the answer holds it. */
+function recordId(value: Json, shape: Shape): unknown {
+  for (const key in value) if (shape.entry(key)?.kind === 'id') return value[key];
+  return undefined;
 }
 
 /** A composite value keyed by its sub-fields' names rather than the client's aliases. */
@@ -376,5 +414,5 @@ export function projectResponse(
   }
   const projector = new Projector(caller);
   const projected = projector.object(data, shape) ?? null;
-  return { data: projected, rows: projector.rows, withheld: projector.withheld };
+  return { data: projected, rows: projector.tally.rows, withheld: projector.withheld };
 }

@@ -24,6 +24,7 @@ import type { Action } from '../../policy/schema.js';
 import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
 import { isSearchVector } from '../search-vector.js';
 import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
+import { openCursorArgs } from './cursor-args.js';
 import { Denial } from './denial.js';
 import { duplicateDataPaths } from './duplicate-data.js';
 import { guardedField, type SingleAnswer } from './guarded-writes.js';
@@ -181,6 +182,14 @@ export class Rewriter extends PolicyChecks {
     const definition = parent.getFields()[name];
     if (!definition) throw new Denial('BAD_USER_INPUT', `Unknown field ${parent.name}.${name}`);
     const named = getNamedType(definition.type);
+    // Cursors come in sealed by the gateway (src/gateway/cursor-seal.ts); the host gets its own.
+    const paged = this.model.typeRole(named.name);
+    if (paged?.kind === 'connection')
+      node = openCursorArgs(node, paged.object.name, {
+        member: this.caller.member,
+        rawVariables: this.rawVariables,
+        newVariable: (type, value) => this.newVariable(type, value),
+      });
     const queryType = this.model.schema.getQueryType();
     const mutationType = this.model.schema.getMutationType();
     if (parent === queryType || parent === mutationType) return this.root(node, definition);
