@@ -234,16 +234,6 @@ describe('diffHostState', () => {
     expect(kinds(ops)).toEqual(['updateWorkspaceMemberRole rep@senior', 'deleteRole rep@junior']);
   });
 
-  it('never reassigns a protected member', () => {
-    const desired = { ...BASE, assignments: { ...BASE.assignments, 'm-admin': 'rep@junior' } };
-    const { diff, ops } = plan(desired, BASE, { ...OPTIONS, protectedMemberIds: ['m-admin'] });
-    expect(ops).toEqual([]);
-    expect(diff.empty).toBe(true);
-    expect(diff.skippedAssignments).toEqual([
-      { memberId: 'm-admin', before: 'Admin', wanted: 'rep@junior', reason: 'protected member' },
-    ]);
-  });
-
   it('blocks deleting a role that members would still hold', () => {
     const desired = state([role('rep@senior')], { 'm-2': 'rep@senior' });
     const { diff, ops } = plan(desired);
