@@ -128,5 +128,5 @@ export async function dealsReadBy(
   return error === undefined ? { names } : { names, error };
 }
 
-export const EMAIL = (member: SandboxMember): RegExp =>
+export const EMAIL = (member: { readonly userEmail: string }): RegExp =>
   new RegExp(member.userEmail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
