@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { HostPermissionState } from './host-state.js';
-import {
-  BASE,
-  OPTIONS,
-  fail,
-  kinds,
-  plan,
-  role,
-  state,
-  withRole,
-} from './plan-fixtures.test-support.js';
+import { BASE, fail, kinds, plan, role, state, withRole } from './plan-fixtures.test-support.js';
 
 describe('diffHostState', () => {
   it('finds nothing to do when the states are identical', () => {

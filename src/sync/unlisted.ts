@@ -69,7 +69,8 @@ export function withUnlisted(
       return { memberId, ...(holds === undefined ? {} : { holds }), fate: mode };
     });
   const held = Object.values(actual.assignments).includes(LOCKED_ROLE_KEY);
-  const locked = mode === 'lock' ? members.map((m) => [m.memberId, LOCKED_ROLE_KEY]) : [];
+  const locked =
+    mode === 'lock' ? members.map((m): [string, string] => [m.memberId, LOCKED_ROLE_KEY]) : [];
   const needed = locked.length > 0 || held;
   const wantRole = needed && !desired.roles.some((r) => r.key === LOCKED_ROLE_KEY);
   const state: HostPermissionState = {
