@@ -231,7 +231,8 @@ export const planCommand: Command = {
   help: `Reads the host's roles, permissions and member assignments, compiles the policy for the
 host's data model and entitlements, and prints the difference grouped by role, with counts.
 Where team scopes are enforced natively, it also counts the records whose tiergateViewers
-helper field differs from what the org says.
+helper field differs from what the org says. Members on a role the policy does not give them
+are moved back; members the policy does not list are listed, with what org.unlisted does.
 
 Options:
 ${HOST_HELP}
@@ -254,7 +255,11 @@ Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
             members: session.org.members.length,
             problems: session.org.problems,
             strays: session.strays,
-            unlisted: session.unlisted,
+            unlisted: {
+              mode: session.unlisted.mode,
+              explicit: session.unlisted.explicit,
+              members: session.unlisted.members,
+            },
           },
         });
       } else {
@@ -338,7 +343,10 @@ ${HOST_HELP}
   --revert        restore the applied state
   -h, --help      show this help
 
-Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
+A member moved to another role (Admin included) is drift; a move Twenty refuses (the last
+admin, the member whose token is used) is reported with the reason and stays drift.
+
+Exit codes: 0 no drift (or all of it reverted), 2 drift found, 1 error.`,
   options: { ...HOST_OPTIONS, revert: { type: 'boolean' } },
   async run(args, io) {
     const applied = await readApplied(io);
