@@ -262,6 +262,12 @@ export const policySchema = z
         source: z.enum(['config', 'host']).default('config'),
         teams: z.array(teamSchema).default([]),
         members: z.array(memberSchema).default([]),
+        // Optional so existing policies still load; sync reads absent as lock (fail closed) and
+        // plan says so (src/sync/unlisted.ts).
+        unlisted: z.enum(['keep', 'lock']).optional().meta({
+          description:
+            'Workspace members the policy does not list: keep their Twenty role, or lock them (move them to a role with no record access). Default lock.',
+        }),
       })
       .default({ source: 'config', teams: [], members: [] }),
     roles: z.record(id('a role id'), roleSchema),

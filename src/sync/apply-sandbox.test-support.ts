@@ -13,7 +13,7 @@ import { applyOperations, type ApplyResult } from './apply.js';
 import { compileHostState } from './compile.js';
 import type { HostPermissionState } from './host-state.js';
 import { diffHostState, operationsFor, type HostOperation, type HostPlan } from './plan.js';
-import { readHostState, type HostReading } from './read-host.js';
+import { adminRoleKeys, readHostState, type HostReading } from './read-host.js';
 
 export const BASE_URL = 'http://twenty.test';
 
@@ -147,7 +147,7 @@ export async function plan(world: SyncWorld) {
   const reading = await readHostState(world.admin.metadata);
   const plan = diffHostState(world.desired, reading.state, {
     managedRoleKeys: (key) => !key.startsWith('host:'),
-    protectedMemberIds: [world.adminMemberId],
+    adminRoleKeys: adminRoleKeys(reading),
   });
   return { reading, plan, operations: operationsFor(plan, reading.state, world.desired) };
 }

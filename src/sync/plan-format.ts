@@ -58,6 +58,10 @@ function rulesText(rules: RowLevelRules): string | undefined {
 export interface PlanNames {
   readonly object?: (id: string) => string | undefined;
   readonly field?: (id: string) => string | undefined;
+  /** `Name <email>` of a workspace member id. */
+  readonly member?: (id: string) => string | undefined;
+  /** A role's label for an assignment key (`host:<id>` of a role Tiergate does not manage). */
+  readonly role?: (key: string) => string | undefined;
 }
 
 const named = (id: string, name: ((id: string) => string | undefined) | undefined): string =>
@@ -115,13 +119,16 @@ export function formatPlan(plan: HostPlan, names: PlanNames = {}): string {
   const roles = plan.roles
     .filter((r) => r.change !== 'unchanged')
     .flatMap((r) => roleLines(r, names));
+  const member = (id: string) => named(id, names.member);
+  const role = (key: string | undefined) => (key === undefined ? key : named(key, names.role));
   const members = [
     ...plan.assignments.map(
-      (a) => `${marker(a.before, a.after)} member ${a.memberId}: ${change(a.before, a.after)}`,
+      (a) =>
+        `${marker(a.before, a.after)} member ${member(a.memberId)}: ${change(role(a.before), role(a.after))}`,
     ),
     ...plan.skippedAssignments.map(
       (s) =>
-        `! member ${s.memberId}: stays ${s.before ?? 'without a role'}, not moved to ${s.wanted} (${s.reason})`,
+        `! member ${member(s.memberId)}: stays ${role(s.before) ?? 'without a role'}, not moved to ${role(s.wanted) ?? s.wanted} (${s.reason})`,
     ),
   ];
   const sections = [

@@ -10,6 +10,7 @@ import type {
   HostRlsPredicate,
   HostRole,
 } from './host-state.js';
+import type { RefusalContext } from './plan-refusals.js';
 
 /** The role switches `createOneRole` / `updateOneRole` accept that Tiergate manages. */
 export const ROLE_SETTING_FIELDS = [
@@ -109,11 +110,10 @@ export interface HostPlan {
   readonly empty: boolean;
 }
 
-export interface DiffOptions {
+/** Besides the managed roles, what Twenty will refuse (plan-refusals.ts): only those stay put. */
+export interface DiffOptions extends RefusalContext {
   /** Only roles whose key this accepts are created, changed or deleted. */
   readonly managedRoleKeys: (key: string) => boolean;
-  /** Members never reassigned (workspace admins, so the last admin is never removed). */
-  readonly protectedMemberIds?: readonly string[];
 }
 
 /** `ObjectPermissionInput` of the metadata API. */

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { HostPermissionState } from './host-state.js';
-import {
-  BASE,
-  OPTIONS,
-  fail,
-  kinds,
-  plan,
-  role,
-  state,
-  withRole,
-} from './plan-fixtures.test-support.js';
+import { BASE, fail, kinds, plan, role, state, withRole } from './plan-fixtures.test-support.js';
 
 describe('diffHostState', () => {
   it('finds nothing to do when the states are identical', () => {
@@ -232,16 +223,6 @@ describe('diffHostState', () => {
     const { diff, ops } = plan(desired);
     expect(diff.counts).toMatchObject({ rolesToDelete: 1, assignmentChanges: 1, blocked: 0 });
     expect(kinds(ops)).toEqual(['updateWorkspaceMemberRole rep@senior', 'deleteRole rep@junior']);
-  });
-
-  it('never reassigns a protected member', () => {
-    const desired = { ...BASE, assignments: { ...BASE.assignments, 'm-admin': 'rep@junior' } };
-    const { diff, ops } = plan(desired, BASE, { ...OPTIONS, protectedMemberIds: ['m-admin'] });
-    expect(ops).toEqual([]);
-    expect(diff.empty).toBe(true);
-    expect(diff.skippedAssignments).toEqual([
-      { memberId: 'm-admin', before: 'Admin', wanted: 'rep@junior', reason: 'protected member' },
-    ]);
   });
 
   it('blocks deleting a role that members would still hold', () => {

@@ -1,8 +1,8 @@
 /**
  * `tiergate plan`: the difference between the desired host state (compiled from the policy) and
  * the state read from Twenty, grouped by role. Pure: no I/O. Only roles `managedRoleKeys`
- * accepts are touched; protected members are never reassigned; a role is deleted only when no
- * member would be left holding it (twenty#14117: the host will not strand the last admin either).
+ * accepts are touched; a member is moved off any other role unless Twenty refuses the move
+ * (plan-refusals.ts), and a role is deleted only when no member would be left holding it.
  */
 import type { HostPermissionState, HostRole } from './host-state.js';
 import {
@@ -10,6 +10,7 @@ import {
   objectPermissionChanges,
   rowLevelChanges,
 } from './plan-compare.js';
+import { refusedMoves } from './plan-refusals.js';
 import {
   ROLE_SETTING_FIELDS,
   type AssignmentChange,
@@ -85,23 +86,31 @@ function planAssignments(
   targets: ReadonlySet<string>,
   options: DiffOptions,
 ): { assignments: AssignmentChange[]; skippedAssignments: SkippedAssignment[] } {
-  const protectedIds = new Set(options.protectedMemberIds ?? []);
-  const assignments: AssignmentChange[] = [];
+  const moves: AssignmentChange[] = [];
   const skippedAssignments: SkippedAssignment[] = [];
   for (const memberId of Object.keys(desired.assignments).sort()) {
     const wanted = desired.assignments[memberId];
     const before = actual.assignments[memberId];
     if (wanted === undefined || wanted === before) continue;
     const from = before === undefined ? {} : { before };
-    if (protectedIds.has(memberId)) {
-      skippedAssignments.push({ memberId, ...from, wanted, reason: 'protected member' });
-    } else if (!targets.has(wanted)) {
+    if (!targets.has(wanted)) {
       const reason = 'not a managed role of the desired state';
       skippedAssignments.push({ memberId, ...from, wanted, reason });
     } else {
-      assignments.push({ memberId, ...from, after: wanted });
+      moves.push({ memberId, ...from, after: wanted });
     }
   }
+  // Whatever role a member holds now (Admin, or any role Tiergate does not manage), it is moved
+  // unless Twenty itself refuses; those are reported with Twenty's reason.
+  const refused = refusedMoves(moves, actual, options);
+  for (const move of moves) {
+    const reason = refused.get(move.memberId);
+    if (reason === undefined) continue;
+    const { after, ...rest } = move;
+    skippedAssignments.push({ ...rest, wanted: after, reason });
+  }
+  skippedAssignments.sort((a, b) => (a.memberId < b.memberId ? -1 : 1));
+  const assignments = moves.filter((move) => !refused.has(move.memberId));
   return { assignments, skippedAssignments };
 }
 

@@ -14,6 +14,7 @@ function row(overrides: Partial<Row>): Row {
     id: 'role-1',
     label: 'Sales rep · Junior',
     description: 'Managed by Tiergate (rep@junior). Do not edit: changes are reverted.',
+    isEditable: true,
     canReadAllObjectRecords: false,
     canUpdateAllObjectRecords: false,
     canSoftDeleteAllObjectRecords: false,
@@ -46,7 +47,9 @@ describe('hostReadingOf', () => {
     expect(reading.state.roles.map((r) => r.key)).toEqual(['rep@junior']);
     expect(reading.roleIds).toEqual(new Map([['rep@junior', 'role-1']]));
     expect(reading.state.assignments).toEqual({ a: 'rep@junior', b: unmanagedRoleKey('member') });
-    expect(reading.unmanaged).toEqual([{ id: 'member', label: 'Member', members: ['b'] }]);
+    expect(reading.unmanaged).toEqual([
+      { id: 'member', label: 'Member', admin: false, members: ['b'] },
+    ]);
   });
 
   it('resolves null object switches to the role defaults and null field values to allowed', () => {

@@ -32,6 +32,12 @@ type GroupRow = NonNullable<HostRoleRow['rowLevelPermissionPredicateGroups']>[nu
 export interface UnmanagedRole {
   readonly id: string;
   readonly label: string;
+  /**
+   * Twenty's Admin role: the one standard role that is not editable (repo `workspace-manager/
+   * workspace-sync-metadata/standard-roles/roles/admin-role.ts`). Twenty keeps at least one
+   * member on it (`user-role.service.ts` `validateMoreThanOneWorkspaceMemberHasAdminRoleOrThrow`).
+   */
+  readonly admin: boolean;
   /** Workspace member ids holding the role. */
   readonly members: readonly string[];
 }
@@ -41,6 +47,11 @@ export interface HostReading {
   /** Managed role key → the role's host id. */
   readonly roleIds: Map<string, string>;
   readonly unmanaged: readonly UnmanagedRole[];
+}
+
+/** The assignment keys of Twenty's Admin role (one in practice). */
+export function adminRoleKeys(reading: HostReading): Set<string> {
+  return new Set(reading.unmanaged.filter((r) => r.admin).map((r) => unmanagedRoleKey(r.id)));
 }
 
 /** The assignment key of a member holding a role Tiergate does not manage. */
@@ -156,7 +167,7 @@ export function hostReadingOf(rows: readonly HostRoleRow[]): HostReading {
     const members = row.workspaceMembers.map((m) => m.id);
     const key = managedKeyOf(row.description);
     if (key === undefined) {
-      unmanaged.push({ id: row.id, label: row.label, members });
+      unmanaged.push({ id: row.id, label: row.label, admin: !row.isEditable, members });
     } else {
       if (roleIds.has(key)) throw new Error(`two host roles carry the Tiergate key ${key}`);
       roles.push(hostRoleOf(key, row));

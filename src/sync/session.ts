@@ -4,7 +4,8 @@
  * `apply` and `drift` are this with different ends.
  */
 import type { HostClient } from '../host/client.js';
-import { WorkspaceDocument } from '../host/generated/metadata.js';
+import { CurrentUserDocument, WorkspaceDocument } from '../host/generated/metadata.js';
+import { HostError } from '../host/host-error.js';
 import type { Host } from '../host/host.js';
 import type { Policy } from '../policy/schema.js';
 import { compileHostState, type CompiledHostState } from './compile.js';
@@ -12,8 +13,10 @@ import type { HostPermissionState } from './host-state.js';
 import type { DataModelSnapshot } from '../host/data-model.js';
 import { diffHostState, operationsFor, type HostOperation, type HostPlan } from './plan.js';
 import type { PlanNames } from './plan-format.js';
-import { readHostState, type HostReading } from './read-host.js';
-import { pullOrg, type ResolvedOrg } from './host-org.js';
+import type { RefusalContext } from './plan-refusals.js';
+import { adminRoleKeys, readHostState, type HostReading } from './read-host.js';
+import { readHostMembers, resolveOrg, type HostMember, type ResolvedOrg } from './host-org.js';
+import { LOCKED_ROLE_KEY, withUnlisted, type UnlistedResult } from './unlisted.js';
 import { ViewerIndex } from './viewers.js';
 
 /** Whether the workspace may have row-level rules (Twenty's `RLS` entitlement). */
@@ -23,15 +26,49 @@ export async function rlsEntitled(metadata: HostClient): Promise<boolean> {
 }
 
 /**
- * Members Tiergate never reassigns: those holding an unmanaged role labelled Admin, so the
- * workspace never loses its last admin (Twenty refuses that too: issue #14117).
+ * The workspace member whose token Tiergate acts with, which Twenty will not let change its own
+ * role; none for an API key, which `currentUser` refuses (it needs a user session).
  */
-function protectedMembers(reading: HostReading): string[] {
-  return reading.unmanaged.filter((role) => role.label === 'Admin').flatMap((role) => role.members);
+export async function actingMemberId(metadata: HostClient): Promise<string | undefined> {
+  try {
+    const answer = await metadata.request(CurrentUserDocument);
+    return answer.currentUser.workspaceMember?.id ?? undefined;
+  } catch (error) {
+    if (
+      error instanceof HostError &&
+      error.codes.some((c) => c === 'FORBIDDEN' || c === 'UNAUTHENTICATED')
+    )
+      return undefined;
+    throw error;
+  }
+}
+
+/** Members holding an Admin role in `state` (the applied state): kept on it first. */
+export function incumbentAdmins(state: HostPermissionState, reading: HostReading): Set<string> {
+  const admin = adminRoleKeys(reading);
+  return new Set(
+    Object.keys(state.assignments).filter((id) => admin.has(state.assignments[id] ?? '')),
+  );
+}
+
+/**
+ * What an apply of `plan` leaves: `desired`, except the members Twenty refused to move, who stay
+ * where they were. Drift compares with this, so a refusal is not reported as a hand-made change.
+ */
+export function appliedState(desired: HostPermissionState, plan: HostPlan): HostPermissionState {
+  const assignments: Record<string, string> = { ...desired.assignments };
+  for (const skipped of plan.skippedAssignments) {
+    if (skipped.before === undefined) Reflect.deleteProperty(assignments, skipped.memberId);
+    else assignments[skipped.memberId] = skipped.before;
+  }
+  return { ...desired, assignments };
 }
 
 export interface SyncSession {
   readonly compiled: CompiledHostState;
+  /** The compiled state with the unlisted members' fate added: what apply makes true. */
+  readonly desired: HostPermissionState;
+  readonly unlisted: UnlistedResult;
   /** Object and field names for the host ids in the plan. */
   readonly names: PlanNames;
   readonly reading: HostReading;
@@ -54,21 +91,39 @@ export interface SyncSession {
 export function planAgainst(
   desired: HostPermissionState,
   reading: HostReading,
+  context: Omit<RefusalContext, 'adminRoleKeys'> = {},
 ): { plan: HostPlan; operations: HostOperation[] } {
   const plan = diffHostState(desired, reading.state, {
+    ...context,
     managedRoleKeys: (key) => !key.startsWith('host:'),
-    protectedMemberIds: protectedMembers(reading),
+    adminRoleKeys: adminRoleKeys(reading),
   });
   return { plan, operations: operationsFor(plan, reading.state, desired) };
 }
 
-/** `objectName.fieldName` for the ids of a data model. */
-export function namesOf(dataModel: DataModelSnapshot): PlanNames {
-  const objects = new Map(dataModel.objects.map((o) => [o.id, o.nameSingular]));
+/** Object, field, member and role names for the ids of a plan. */
+export function namesOf(
+  dataModel: DataModelSnapshot | undefined,
+  members: readonly HostMember[],
+  reading: HostReading,
+): PlanNames {
+  const objects = new Map(dataModel?.objects.map((o) => [o.id, o.nameSingular]));
   const fields = new Map(
-    dataModel.objects.flatMap((o) => o.fields.map((f) => [f.id, f.name] as const)),
+    dataModel?.objects.flatMap((o) => o.fields.map((f) => [f.id, f.name] as const)),
   );
-  return { object: (id) => objects.get(id), field: (id) => fields.get(id) };
+  const people = new Map(
+    members.map((m) => {
+      const email = m.email === null ? '' : `<${m.email}>`;
+      return [m.id, [m.name, email].filter((part) => part !== '').join(' ') || m.id];
+    }),
+  );
+  const roles = new Map(reading.unmanaged.map((r) => [`host:${r.id}`, r.label]));
+  return {
+    object: (id) => objects.get(id),
+    field: (id) => fields.get(id),
+    member: (id) => people.get(id),
+    role: (key) => roles.get(key),
+  };
 }
 
 function straysOf(
@@ -76,28 +131,72 @@ function straysOf(
   reading: HostReading,
 ): { memberId: string; roleKey: string }[] {
   return Object.entries(reading.state.assignments)
-    .filter(([memberId, key]) => !(memberId in desired.assignments) && reading.roleIds.has(key))
+    .filter(
+      ([memberId, key]) =>
+        !(memberId in desired.assignments) && key !== LOCKED_ROLE_KEY && reading.roleIds.has(key),
+    )
     .map(([memberId, roleKey]) => ({ memberId, roleKey }))
     .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
 }
 
-export async function openSession(host: Host, policy: Policy): Promise<SyncSession> {
-  const [dataModel, rls, reading, org] = await Promise.all([
+/** `previous`: the last applied state, if any (whoever held Admin there keeps it first). */
+export async function openSession(
+  host: Host,
+  policy: Policy,
+  previous?: HostPermissionState,
+): Promise<SyncSession> {
+  const [dataModel, rls, reading, members, acting] = await Promise.all([
     host.dataModel.get(),
     rlsEntitled(host.metadata),
     readHostState(host.metadata),
-    pullOrg(host, policy),
+    readHostMembers(host, { withOrgFields: policy.org.source === 'host' }),
+    actingMemberId(host.metadata),
   ]);
+  const org = resolveOrg(policy, members);
   // The resolved org names every member by its workspace member id.
   const compiled = compileHostState(org.policy, dataModel, { rlsEntitled: rls });
+  const unlisted = withUnlisted(
+    compiled.state,
+    reading.state,
+    members.map((m) => m.id),
+    policy.org.unlisted,
+  );
+  const context = {
+    ...(acting === undefined ? {} : { actingMemberId: acting }),
+    ...(previous === undefined ? {} : { incumbentAdmins: incumbentAdmins(previous, reading) }),
+  };
   return {
     compiled,
+    desired: unlisted.state,
+    unlisted,
     reading,
     rls,
     org,
-    strays: straysOf(compiled.state, reading),
+    strays: straysOf(unlisted.state, reading),
     viewers: new ViewerIndex(org.policy, compiled.viewerScopes),
-    names: namesOf(dataModel),
-    ...planAgainst(compiled.state, reading),
+    names: namesOf(dataModel, members, reading),
+    ...planAgainst(unlisted.state, reading, context),
   };
+}
+
+/** `tiergate drift`: the host against the last applied state, with names for the report. */
+export async function openDrift(
+  host: Host,
+  applied: HostPermissionState,
+): Promise<{
+  reading: HostReading;
+  plan: HostPlan;
+  operations: HostOperation[];
+  names: PlanNames;
+}> {
+  const [reading, members, acting] = await Promise.all([
+    readHostState(host.metadata),
+    readHostMembers(host, { withOrgFields: false }),
+    actingMemberId(host.metadata),
+  ]);
+  const planned = planAgainst(applied, reading, {
+    ...(acting === undefined ? {} : { actingMemberId: acting }),
+    incumbentAdmins: incumbentAdmins(applied, reading),
+  });
+  return { reading, ...planned, names: namesOf(undefined, members, reading) };
 }

@@ -10,13 +10,13 @@ import type { Host } from '../../host/host.js';
 import type { HostPermissionState } from '../../sync/host-state.js';
 import { applyOperations, ApplyError } from '../../sync/apply.js';
 import { formatPlan, planJson, type HostOperation, type HostPlan } from '../../sync/plan.js';
-import { readHostState } from '../../sync/read-host.js';
 import { Journal } from '../../audit/journal-store.js';
 import { openStore, storeOptionsFromEnv, type Store } from '../../store/store.js';
 import { HostOrgError } from '../../sync/host-org.js';
 import type { JournalDraft } from '../../audit/journal.js';
 import { appliedDrafts, driftDrafts } from '../../sync/journal-drafts.js';
-import { openSession, planAgainst, type SyncSession } from '../../sync/session.js';
+import { appliedState, openDrift, openSession, type SyncSession } from '../../sync/session.js';
+import { formatUnlisted } from '../../sync/unlisted.js';
 import { syncViewers, type ViewerSyncResult } from '../../sync/viewers.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
@@ -48,6 +48,15 @@ async function hostOf(args: ParsedArgs, io: CliIo): Promise<{ host: Host; url: s
 }
 
 const stateFile = (io: CliIo): string => join(io.cwd, '.tiergate', 'applied-state.json');
+
+/** The state the last apply left, or undefined when there was none (or it cannot be read). */
+async function readApplied(io: CliIo): Promise<HostPermissionState | undefined> {
+  try {
+    return JSON.parse(await readFile(stateFile(io), 'utf8')) as HostPermissionState;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Runs a sync step, turning host failures into one clear line and exit 1. */
 async function guarded(run: () => Promise<number>): Promise<number> {
@@ -140,7 +149,7 @@ async function withSession(
   );
   const { host, url } = await hostOf(args, io);
   return guarded(async () => {
-    const session = await openSession(host, policy);
+    const session = await openSession(host, policy, await readApplied(io));
     if (session.compiled.problems.length > 0) {
       throw new CliError(
         `the policy does not fit the host:\n${session.compiled.problems.join('\n')}`,
@@ -166,6 +175,16 @@ function warnAboutOrg(io: CliIo, session: SyncSession): void {
   const more = lines.length - shown.length;
   io.stderr.write(
     `org (${session.org.policy.org.source === 'host' ? 'read from the host' : 'from the policy'}): ${lines.length} warning${lines.length === 1 ? '' : 's'}\n${shown.join('\n')}\n${more > 0 ? `  … and ${more} more (tiergate org pull lists them all)\n` : ''}`,
+  );
+}
+
+function unlistedText(session: SyncSession): string {
+  const names = session.names;
+  return formatUnlisted(
+    session.unlisted,
+    session.plan,
+    (id) => names.member?.(id) ?? id,
+    (key) => names.role?.(key) ?? key,
   );
 }
 
@@ -212,7 +231,8 @@ export const planCommand: Command = {
   help: `Reads the host's roles, permissions and member assignments, compiles the policy for the
 host's data model and entitlements, and prints the difference grouped by role, with counts.
 Where team scopes are enforced natively, it also counts the records whose tiergateViewers
-helper field differs from what the org says.
+helper field differs from what the org says. Members on a role the policy does not give them
+are moved back; members the policy does not list are listed, with what org.unlisted does.
 
 Options:
 ${HOST_HELP}
@@ -235,10 +255,16 @@ Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
             members: session.org.members.length,
             problems: session.org.problems,
             strays: session.strays,
+            unlisted: {
+              mode: session.unlisted.mode,
+              explicit: session.unlisted.explicit,
+              members: session.unlisted.members,
+            },
           },
         });
       } else {
         io.stdout.write(`${formatPlan(session.plan, session.names)}\n`);
+        io.stdout.write(`${unlistedText(session)}\n`);
         io.stdout.write(describeViewers(viewers, false));
         io.stdout.write(
           `${session.compiled.gateway.length} rules are enforced by the gateway (not expressible in Twenty${session.rls ? '' : ' without row-level rules'}); see plan --json.\n`,
@@ -271,7 +297,11 @@ ${ROLES_ONLY_HELP}
       const pending = await viewerStep(io, host, session, args, true);
       if (session.plan.empty && staleCount(pending) === 0) {
         io.stdout.write('Nothing to change: the host matches the policy.\n');
-        await record(io, { target, why: 'tiergate apply', state: session.compiled.state });
+        await record(io, {
+          target,
+          why: 'tiergate apply',
+          state: appliedState(session.desired, session.plan),
+        });
         return EXIT.ok;
       }
       io.stdout.write(
@@ -292,7 +322,7 @@ ${ROLES_ONLY_HELP}
           hostCalls: mutations + viewerCalls,
           viewers,
         },
-        state: session.compiled.state,
+        state: appliedState(session.desired, session.plan),
       });
       io.stdout.write(describeViewers(viewers, true));
       io.stdout.write(`Applied: ${mutations + viewerCalls} host calls.\n`);
@@ -313,13 +343,14 @@ ${HOST_HELP}
   --revert        restore the applied state
   -h, --help      show this help
 
-Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
+A member moved to another role (Admin included) is drift; a move Twenty refuses (the last
+admin, the member whose token is used) is reported with the reason and stays drift.
+
+Exit codes: 0 no drift (or all of it reverted), 2 drift found, 1 error.`,
   options: { ...HOST_OPTIONS, revert: { type: 'boolean' } },
   async run(args, io) {
-    let applied: HostPermissionState;
-    try {
-      applied = JSON.parse(await readFile(stateFile(io), 'utf8')) as HostPermissionState;
-    } catch {
+    const applied = await readApplied(io);
+    if (applied === undefined) {
       throw new CliError(
         'no apply recorded here (.tiergate/applied-state.json): run tiergate apply first',
         EXIT.failed,
@@ -327,16 +358,17 @@ Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
     }
     const { host, url } = await hostOf(args, io);
     return guarded(async () => {
-      const reading = await readHostState(host.metadata);
-      const { plan, operations } = planAgainst(applied, reading);
+      const { reading, plan, operations, names } = await openDrift(host, applied);
+      // A move Twenty refuses is still drift: reported, and never "no drift".
+      const found = !plan.empty || plan.skippedAssignments.length > 0;
       if (args.values.json === true) io.stdout.write(planJson(plan));
       else
         io.stdout.write(
-          plan.empty
-            ? 'No drift: the host is as the last apply left it.\n'
-            : `Drift since the last apply:\n${formatPlan(plan)}\n`,
+          found
+            ? `Drift since the last apply:\n${formatPlan(plan, names)}\n`
+            : 'No drift: the host is as the last apply left it.\n',
         );
-      if (plan.empty) return EXIT.ok;
+      if (!found) return EXIT.ok;
       await journalEntries(
         io,
         driftDrafts({
@@ -353,10 +385,10 @@ Exit codes: 0 no drift (or reverted), 2 drift found, 1 error.`,
         target: url,
         why: 'tiergate drift --revert',
         run: { plan, before: reading.state, hostCalls: mutations },
-        state: applied,
+        state: appliedState(applied, plan),
       });
       io.stdout.write(`Reverted: ${mutations} host calls.\n`);
-      return EXIT.ok;
+      return plan.skippedAssignments.length > 0 ? PENDING : EXIT.ok;
     });
   },
 };

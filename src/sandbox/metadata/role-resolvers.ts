@@ -153,10 +153,28 @@ function checkNotLastAdmin(state: WorkspaceState, currentRole: SandboxRole | und
   }
 }
 
+/**
+ * A member may not change their own role (repo `role/role.resolver.ts`
+ * `updateWorkspaceMemberRole`, `CANNOT_UPDATE_SELF_ROLE`, a ForbiddenError), checked before
+ * anything else.
+ */
+function checkNotSelf(context: MetadataContext, workspaceMemberId: string): void {
+  const { principal } = context;
+  if (principal.kind === 'member' && principal.memberId === workspaceMemberId) {
+    throw permissionsError(
+      'FORBIDDEN',
+      'CANNOT_UPDATE_SELF_ROLE',
+      'Cannot update self role',
+      'You cannot change your own role. Please ask another administrator to update your role.',
+    );
+  }
+}
+
 const updateWorkspaceMemberRole: RootResolver = (args, context) => {
   rolesGuarded(context);
   const input = z.object({ workspaceMemberId: z.string(), roleId: z.string() });
   const { workspaceMemberId, roleId } = parseArgs(input, args);
+  checkNotSelf(context, workspaceMemberId);
   commit(context, (state) => {
     const member = state.members.find((candidate) => candidate.id === workspaceMemberId);
     if (member === undefined) {

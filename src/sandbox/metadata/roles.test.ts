@@ -6,6 +6,7 @@ import {
   BOB,
   MEMBER_ROLE,
   WEBHOOKS_ROLE,
+  asMember,
   firstError,
   harness,
   workspaceState,
@@ -200,7 +201,13 @@ describe('updateWorkspaceMemberRole', () => {
   it('refuses to take the admin role from the last admin', async () => {
     const { run, state } = harness();
     const before = state();
-    const result = await run(ASSIGN, { workspaceMemberId: ALICE.id, roleId: MEMBER_ROLE.id });
+    // Asked by an admin API key: Alice may not change her own role anyway.
+    const adminKey = { kind: 'apiKey', apiKeyId: 'key-admin', roleId: ADMIN_ROLE.id } as const;
+    const result = await run(
+      ASSIGN,
+      { workspaceMemberId: ALICE.id, roleId: MEMBER_ROLE.id },
+      adminKey,
+    );
     expect(firstError(result)).toEqual(LAST_ADMIN);
     expect(state()).toBe(before);
   });
@@ -208,7 +215,11 @@ describe('updateWorkspaceMemberRole', () => {
   it('lets an admin step down once another admin exists', async () => {
     const { run, state } = harness();
     await run(ASSIGN, { workspaceMemberId: BOB.id, roleId: ADMIN_ROLE.id });
-    const result = await run(ASSIGN, { workspaceMemberId: ALICE.id, roleId: MEMBER_ROLE.id });
+    const result = await run(
+      ASSIGN,
+      { workspaceMemberId: ALICE.id, roleId: MEMBER_ROLE.id },
+      asMember({ ...BOB, roleId: ADMIN_ROLE.id }),
+    );
     expect(result.errors).toBeUndefined();
     expect(state().members.map((m) => [m.id, m.roleId])).toEqual([
       [ALICE.id, MEMBER_ROLE.id],

@@ -1,0 +1,132 @@
+/**
+ * `tiergate plan`, `apply` and `drift` run in-process against a sandbox on loopback, with a
+ * small policy listing the members a test chooses, and the hand-made changes an admin would
+ * make in Twenty's settings (sent as the sandbox's admin API key).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, type CliRun } from '../cli/run.test-support.js';
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
+import { ADMIN_ROLE_ID } from '../sandbox/seed-state.js';
+import type { SandboxMember } from '../sandbox/workspace.js';
+
+const ADMIN_KEY = 'admin-key-for-sync-tests';
+
+export interface SyncCli {
+  readonly cwd: string;
+  readonly sandbox: Sandbox;
+  readonly server: RunningSandbox;
+  /** The seeded members other than the workspace's admin, in seed order. */
+  readonly others: readonly SandboxMember[];
+  readonly admin: SandboxMember;
+  readonly run: (...argv: string[]) => Promise<CliRun>;
+}
+
+/** Rep reads its own deals; manager reads them all. `listed` members alternate rep, manager. */
+export function policyText(listed: readonly string[], unlisted?: 'keep' | 'lock'): string {
+  const lines = listed.map(
+    (id, i) => `    - { id: ${id}, role: ${i % 2 === 0 ? 'rep' : 'manager'}, tier: junior }`,
+  );
+  return `version: 1
+tiers: [{ id: junior }]
+objects:
+  opportunity: { owner: [ownerId] }
+roles:
+  rep:
+    label: Rep
+    duties: Sells.
+    objects:
+      opportunity:
+        read: { junior: own }
+        fields: { default: { junior: read } }
+  manager:
+    label: Manager
+    duties: Leads.
+    objects:
+      opportunity:
+        read: { junior: all }
+        fields: { default: { junior: read } }
+org:
+${unlisted === undefined ? '' : `  unlisted: ${unlisted}\n`}  members:
+${lines.join('\n')}
+`;
+}
+
+/** A seeded sandbox served on loopback, a working directory pointing at it, and its policy. */
+export async function syncCli(policy: (cli: Omit<SyncCli, 'run'>) => string): Promise<SyncCli> {
+  const sandbox = await createSandbox({
+    rls: false,
+    seed: 'default',
+    seedCounts: { members: 14, companies: 3, people: 3, opportunities: 12 },
+    adminKey: ADMIN_KEY,
+  });
+  const server = await startSandboxServer(sandbox.serverOptions, 0);
+  const cwd = mkdtempSync(join(tmpdir(), 'tiergate-sync-'));
+  mkdirSync(join(cwd, '.tiergate'));
+  writeFileSync(
+    join(cwd, '.tiergate', 'sandbox.json'),
+    JSON.stringify({ url: server.url, adminKey: ADMIN_KEY }),
+  );
+  const members = sandbox.state().members;
+  const admin = members.find((m) => m.roleId === ADMIN_ROLE_ID);
+  if (admin === undefined) throw new Error('the sandbox has no admin');
+  const world = { cwd, sandbox, server, admin, others: members.filter((m) => m !== admin) };
+  writeFileSync(join(cwd, 'tiergate.policy.yaml'), policy(world));
+  return { ...world, run: (...argv) => runCli(cwd, ...argv) };
+}
+
+async function asAdmin(sandbox: Sandbox, source: string): Promise<unknown> {
+  const key = sandbox.state().apiKeys[0];
+  const result = await sandbox.serverOptions.metadata.execute({
+    source,
+    principal: { kind: 'apiKey', apiKeyId: key?.id ?? '', roleId: key?.roleId ?? '' },
+  });
+  if (result.errors !== undefined) throw new Error(result.errors.map((e) => e.message).join('; '));
+  return result.data;
+}
+
+/** What an admin does in Twenty's settings: gives the member another role. */
+export async function assignByHand(sandbox: Sandbox, memberId: string, roleId: string) {
+  await asAdmin(
+    sandbox,
+    `mutation { updateWorkspaceMemberRole(workspaceMemberId: "${memberId}", roleId: "${roleId}") { id } }`,
+  );
+}
+
+/** A role Tiergate does not manage, made by hand, reading every record. */
+export async function createRoleByHand(sandbox: Sandbox, label: string): Promise<string> {
+  const data = (await asAdmin(
+    sandbox,
+    `mutation { createOneRole(createRoleInput: { label: "${label}", canReadAllObjectRecords: true }) { id } }`,
+  )) as { createOneRole: { id: string } };
+  return data.createOneRole.id;
+}
+
+export function roleOf(sandbox: Sandbox, memberId: string): string | undefined {
+  const member = sandbox.state().members.find((m) => m.id === memberId);
+  return sandbox.state().roles.find((r) => r.id === member?.roleId)?.label;
+}
+
+/** A direct core API read with the member's own token: the deals' names, or the error code. */
+export async function dealsReadBy(
+  cli: SyncCli,
+  token: string,
+): Promise<{ names: string[]; error?: string }> {
+  const response = await fetch(`${cli.server.url}/graphql`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ opportunities(first: 60) { edges { node { name } } } }' }),
+  });
+  const body = (await response.json()) as {
+    data?: { opportunities?: { edges: { node: { name: string } }[] } | null } | null;
+    errors?: { extensions?: { code?: string } }[];
+  };
+  const names = body.data?.opportunities?.edges.map((e) => e.node.name) ?? [];
+  const error = body.errors?.[0]?.extensions?.code;
+  return error === undefined ? { names } : { names, error };
+}
+
+export const EMAIL = (member: { readonly userEmail: string }): RegExp =>
+  new RegExp(member.userEmail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
