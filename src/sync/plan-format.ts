@@ -111,7 +111,7 @@ function summary(c: PlanCounts): string {
 function heading(plan: HostPlan): string {
   if (!plan.empty) return 'Changes to apply:';
   return plan.counts.blocked > 0
-    ? 'Nothing to apply; these changes are blocked:'
+    ? 'The host differs from the policy, but Twenty refuses these changes (see why below):'
     : 'No changes: the host matches the policy.';
 }
 
