@@ -126,7 +126,7 @@ function recordPaths(schema: GraphQLSchema, types: ReadonlyMap<string, string>):
       if (RECORD_DERIVED_METADATA_FIELDS.has(name)) continue;
       const start = getNamedType(field.type);
       const seen = new Map([[start.name, name]]);
-      for (const queue = [start]; queue.length > 0;) {
+      for (const queue: GraphQLNamedType[] = [start]; queue.length > 0;) {
         const type = queue.shift() as GraphQLNamedType;
         const path = seen.get(type.name) ?? '';
         if (types.has(type.name)) paths.push(`${root?.name ?? ''}:${path}`);

@@ -8,6 +8,7 @@ import {
   getNamedType,
   isCompositeType,
   Kind,
+  OperationTypeNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -91,9 +92,9 @@ export function judgeMetadataDocument(
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     // Subscriptions are refused before this; judged against no type, their fields are unknown.
     const root =
-      definition.operation === 'query'
+      definition.operation === OperationTypeNode.QUERY
         ? schema.getQueryType()
-        : definition.operation === 'mutation'
+        : definition.operation === OperationTypeNode.MUTATION
           ? schema.getMutationType()
           : null;
     walk(w, definition.selectionSet, root ?? undefined, [], []);
