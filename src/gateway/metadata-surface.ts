@@ -13,7 +13,10 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { metadataSchema } from '../host/metadata-schema.js';
 import { Denial } from './graphql/denial.js';
+import { judgeMetadataDocument, refuseVerdict } from './metadata-closed.js';
+import { recordValueTypes } from './metadata-record-types.js';
 
 const CHAT = 'engine/metadata-modules/ai/ai-chat/resolvers/agent-chat.resolver.ts';
 const OBJECT = 'engine/metadata-modules/object-metadata/object-metadata.resolver.ts';
@@ -106,8 +109,12 @@ export function recordDerivedFields(document: DocumentNode): string[] {
   return [...fields].filter((name) => RECORD_DERIVED_METADATA_FIELDS.has(name));
 }
 
-/** Refuses a metadata document that asks for record-derived answers, or that cannot be read. */
-export function checkMetadataDocument(query: string): void {
+/**
+ * Refuses a metadata document that asks for record-derived answers, for what Twenty 2.43's
+ * metadata schema does not have, or that cannot be read. `nativeObjects` is the policy's
+ * `gateway.nativeObjects`: objects whose records Twenty's own permissions govern.
+ */
+export function checkMetadataDocument(query: string, nativeObjects: readonly string[] = []): void {
   let document: DocumentNode;
   try {
     document = parse(query);
@@ -123,4 +130,13 @@ export function checkMetadataDocument(query: string): void {
       'FORBIDDEN',
       `${refused.join(', ')} ${refused.length > 1 ? 'are' : 'is'} not available through the gateway: the answer is drawn from records, past your permissions. Read the records themselves through /graphql or /rest instead`,
     );
+  const schema = metadataSchema();
+  refuseVerdict(
+    judgeMetadataDocument(
+      document,
+      schema,
+      recordValueTypes(schema, RECORD_DERIVED_METADATA_FIELDS, nativeObjects),
+      new Set(RECORD_DERIVED_METADATA_FIELDS.keys()),
+    ),
+  );
 }

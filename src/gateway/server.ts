@@ -351,10 +351,12 @@ export async function startGateway(
 
   /**
    * The metadata API passes through, but not its subscriptions (Twenty's live updates stream
-   * record events from there, past the policy) nor its record-derived fields (metadata-surface.ts).
+   * record events from there, past the policy), its record-derived fields, nor anything Twenty
+   * 2.43's metadata schema does not have (metadata-surface.ts, metadata-closed.ts).
    */
   const metadata = async (request: IncomingMessage, response: ServerResponse, search: string) => {
     requests.inc({ surface: 'metadata' });
+    const nativeObjects = options.policy.gateway?.nativeObjects ?? [];
     const noSubscriptions = () =>
       new Denial(
         'FORBIDDEN',
@@ -373,7 +375,7 @@ export async function startGateway(
           'The metadata API takes one written-out query per request through the gateway',
         );
       if (queries[0] !== undefined && subscribes(queries[0])) throw noSubscriptions();
-      if (queries[0] !== undefined) checkMetadataDocument(queries[0]);
+      if (queries[0] !== undefined) checkMetadataDocument(queries[0], nativeObjects);
       passThrough(request, response);
       return;
     }
@@ -407,7 +409,7 @@ export async function startGateway(
           'Each operation to the metadata API needs a written-out query through the gateway',
         );
       if (subscribes(query)) throw noSubscriptions();
-      checkMetadataDocument(query);
+      checkMetadataDocument(query, nativeObjects);
     }
     passThrough(request, response, body);
   };
