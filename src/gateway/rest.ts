@@ -22,11 +22,12 @@ import { Denial } from './graphql/denial.js';
 import type { DeniedEvent, HostAnswer } from './graphql/handle.js';
 import { countServed, requireUnderLimit } from './metering.js';
 import { PolicyChecks } from './graphql/policy-checks.js';
-import type { Caller, WriteCheck } from './graphql/types.js';
+import type { Caller } from './graphql/types.js';
 import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
 import { stateReader } from './graphql/field-states.js';
 import type { GraphqlLimits } from './limits.js';
 import type { GatewayModel, GatewayObject } from './model.js';
+import { guardedRestWrite, restDepth, type RestWrite } from './rest-guarded-writes.js';
 import { isSearchVector } from './search-vector.js';
 
 export interface RestRequest {
@@ -372,20 +373,22 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   }
   if (id === undefined)
     throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
-  let check: WriteCheck;
+  let write: RestWrite;
   if (method === 'PATCH' || method === 'PUT') {
     const data = parseBody(request.body);
     if (!isJson(data)) throw new Denial('BAD_USER_INPUT', 'The body must be a record');
-    check = { kind: 'one', object, method: 'updateOne', id, data };
+    const depth = restDepth(request.url.searchParams);
+    if (typeof depth === 'string') return restError(400, 'BadRequestException', depth);
+    write = { object, method: 'updateOne', id, data, depth };
   } else if (method === 'DELETE') {
     const soft = request.url.searchParams.get('soft_delete') === 'true';
-    check = { kind: 'one', object, method: soft ? 'deleteOne' : 'destroyOne', id };
+    write = { object, method: soft ? 'deleteOne' : 'destroyOne', id, depth: 0 };
   } else
     throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
-  await runWriteChecks([check], caller, deps.model, read);
-  return projectData(await forward(), object, deps, [
-    resolverName(object.metadata, check.method === 'updateOne' ? 'updateOne' : 'deleteOne'),
-    resolverName(object.metadata, 'destroyOne'),
+  // The write carries its own decision (rest-guarded-writes.ts): no gap after the read.
+  const written = await guardedRestWrite(write, { caller, model: deps.model, read });
+  return projectData(written, object, deps, [
+    resolverName(object.metadata, write.method === 'updateOne' ? 'updateOne' : 'deleteOne'),
   ]);
 }
 
