@@ -125,6 +125,25 @@ describe('a REST PATCH by id of a record that changes after the gateway’s read
     }
   });
 
+  it('renames a junior rep’s own company at depth 1, its people and deals listed as a REST read lists them', async () => {
+    const rep = fx.policy.org.members.find(
+      (m) =>
+        m.role === 'sales-rep' &&
+        m.tier === 'junior' &&
+        split(fx, m.id, 'company', 'update').inside.length > 0,
+    );
+    if (!rep) throw new Error('no junior sales rep with a company to update');
+    const token = fx.tokenOf(rep.id);
+    const company = split(fx, rep.id, 'company', 'update').inside[0] as Row;
+    const path = `/rest/companies/${idOf(company)}?depth=1`;
+    const answer = await fx.rest(token, 'PATCH', path, { name: 'Renamed with its people' });
+    expect(answer.status).toBe(200);
+    const read = await fx.rest(token, 'GET', path);
+    const written = answer.body.data?.updateCompany as Row;
+    expect(Array.isArray(written.people)).toBe(true);
+    expect(written).toEqual(read.body.data?.company);
+  });
+
   it('has the same keys as the host’s own answer to the same PATCH, less those the member may not read', async () => {
     const rep = memberWithDeals('sales-rep', 'junior', 'update', 2);
     const [mine, direct] = [freshDeal(rep.deals), freshDeal(rep.deals)];
