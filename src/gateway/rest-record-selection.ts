@@ -37,23 +37,15 @@ function depthZero(caller: Caller, object: GatewayObject): string[] {
   const stateOf = stateReader(caller, object, 'read', undefined);
   const parts: string[] = [];
   for (const field of object.fields.values()) {
-    if (field.type === 'TS_VECTOR' || field.type === 'RELATION') {
-      if (field.type === 'RELATION') {
-        const kind = fieldKind(object.metadata, field);
-        if (kind.kind === 'manyToOne' && stateOf(kind.joinColumn) !== 'hidden')
-          parts.push(kind.joinColumn);
-      }
-      continue;
-    }
-    if (field.name !== 'id' && stateOf(field.name) === 'hidden') continue;
+    if (field.type === 'TS_VECTOR') continue;
     const kind = fieldKind(object.metadata, field);
-    if (kind.kind === 'composite')
-      parts.push(
-        `${field.name} { ${compositeProperties(kind.type)
-          .map((property) => property.name)
-          .join(' ')} }`,
-      );
-    else parts.push(field.name);
+    // A relation shows at depth 0 as its join column alone (one-to-many ones not at all).
+    const name = kind.kind === 'manyToOne' ? kind.joinColumn : field.name;
+    if (kind.kind === 'oneToMany' || (name !== 'id' && stateOf(name) === 'hidden')) continue;
+    if (kind.kind === 'composite') {
+      const subs = compositeProperties(kind.type).map((property) => property.name);
+      parts.push(`${name} { ${subs.join(' ')} }`);
+    } else parts.push(name);
   }
   return parts;
 }

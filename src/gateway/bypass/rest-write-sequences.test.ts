@@ -165,6 +165,25 @@ describe('a REST PATCH by id of a record that changes after the gateway’s read
     expect(keys(host)).toEqual(expect.arrayContaining(readable));
   });
 
+  it('answers a PATCH the host refuses (a stage that does not exist) as the host answers it, writing nothing', async () => {
+    const rep = memberWithDeals('sales-rep', 'junior', 'update', 2);
+    const [mine, direct] = [freshDeal(rep.deals), freshDeal(rep.deals)];
+    const before = structuredClone(stored(idOf(mine)));
+    const body = { stage: 'NOT_A_STAGE' };
+    const through = await fx.rest(rep.token, 'PATCH', `/rest/opportunities/${idOf(mine)}`, body);
+    const host = await fx.rest(
+      rep.token,
+      'PATCH',
+      `/rest/opportunities/${idOf(direct)}`,
+      body,
+      true,
+    );
+    expect(host.status).toBe(400);
+    expect(through.status).toBe(host.status);
+    expect(through.body).toEqual(host.body);
+    expect(stored(idOf(mine))).toEqual(before);
+  });
+
   it('does not rename a deal that was won (out of the junior’s update scope) after the read', async () => {
     const rep = memberWithDeals('sales-rep', 'junior', 'update');
     const deal = freshDeal(rep.deals);
