@@ -8,7 +8,9 @@
  * - one record: fetched, then judged: a record out of scope is answered exactly as a missing
  *   one (404), so an id reveals nothing.
  * - create (one, batch, upsert), update, delete and destroy: as the GraphQL mutations, the
- *   record read first with the caller's own token where the decision needs it.
+ *   record read first with the caller's own token where the decision needs it; update, delete
+ *   and destroy by id are then written with the decision inside the write
+ *   (rest-guarded-writes.ts), so a record changed since the read is not written.
  * - every record answered (nested ones with `depth=1` too) is projected: fields hidden are
  *   left out (as Twenty leaves out fields a role cannot read), masked ones masked.
  *
