@@ -8,7 +8,9 @@
  * - one record: fetched, then judged: a record out of scope is answered exactly as a missing
  *   one (404), so an id reveals nothing.
  * - create (one, batch, upsert), update, delete and destroy: as the GraphQL mutations, the
- *   record read first with the caller's own token where the decision needs it.
+ *   record read first with the caller's own token where the decision needs it; update, delete
+ *   and destroy by id are then written with the decision inside the write
+ *   (rest-guarded-writes.ts), so a record changed since the read is not written.
  * - every record answered (nested ones with `depth=1` too) is projected: fields hidden are
  *   left out (as Twenty leaves out fields a role cannot read), masked ones masked.
  *
@@ -24,11 +26,12 @@ import { openRestCursors, sealPageInfo } from './cursor-seal.js';
 import { countServed, requireUnderLimit } from './metering.js';
 import { RowTally } from './row-tally.js';
 import { PolicyChecks } from './graphql/policy-checks.js';
-import type { Caller, WriteCheck } from './graphql/types.js';
+import type { Caller } from './graphql/types.js';
 import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
 import { stateReader } from './graphql/field-states.js';
 import type { GraphqlLimits } from './limits.js';
 import type { GatewayModel, GatewayObject } from './model.js';
+import { guardedRestWrite, restDepth, type RestWrite } from './rest-guarded-writes.js';
 import { isSearchVector } from './search-vector.js';
 
 export interface RestRequest {
@@ -378,20 +381,22 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   }
   if (id === undefined)
     throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
-  let check: WriteCheck;
+  let write: RestWrite;
   if (method === 'PATCH' || method === 'PUT') {
     const data = parseBody(request.body);
     if (!isJson(data)) throw new Denial('BAD_USER_INPUT', 'The body must be a record');
-    check = { kind: 'one', object, method: 'updateOne', id, data };
+    const depth = restDepth(request.url.searchParams);
+    if (typeof depth === 'string') return restError(400, 'BadRequestException', depth);
+    write = { object, method: 'updateOne', id, data, depth };
   } else if (method === 'DELETE') {
     const soft = request.url.searchParams.get('soft_delete') === 'true';
-    check = { kind: 'one', object, method: soft ? 'deleteOne' : 'destroyOne', id };
+    write = { object, method: soft ? 'deleteOne' : 'destroyOne', id, depth: 0 };
   } else
     throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
-  await runWriteChecks([check], caller, deps.model, read);
-  return projectData(await forward(), object, deps, [
-    resolverName(object.metadata, check.method === 'updateOne' ? 'updateOne' : 'deleteOne'),
-    resolverName(object.metadata, 'destroyOne'),
+  // The write carries its own decision (rest-guarded-writes.ts): no gap after the read.
+  const written = await guardedRestWrite(write, { caller, model: deps.model, read });
+  return projectData(written, object, deps, [
+    resolverName(object.metadata, write.method === 'updateOne' ? 'updateOne' : 'deleteOne'),
   ]);
 }
 

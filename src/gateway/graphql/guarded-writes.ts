@@ -26,7 +26,7 @@ import type { Caller, Json } from './types.js';
 
 export type OneMethod = 'updateOne' | 'deleteOne' | 'destroyOne' | 'restoreOne';
 
-const MANY = {
+export const MANY = {
   updateOne: 'updateMany',
   deleteOne: 'deleteMany',
   destroyOne: 'destroyMany',
@@ -55,6 +55,24 @@ export interface SingleAnswer {
   readonly id: string;
 }
 
+/** The static part of a one-record write's guard: its id, the member's scope for the action. */
+export function guardBase(
+  object: GatewayObject,
+  method: OneMethod,
+  id: string,
+  caller: Caller,
+): Json[] {
+  const decision = caller.engine.decide({
+    member: caller.member,
+    object: object.name,
+    action: ACTION[method],
+  });
+  const base: Json[] = [{ id: { in: [id] } }];
+  if (Object.keys(decision.filter).length > 0) base.push(decision.filter);
+  if (method === 'destroyOne' || method === 'restoreOne') base.push(ANY_DELETION);
+  return base;
+}
+
 /**
  * The one-record mutation `node` as the filtered many-mutation on its id, under the client's
  * response key; `newVariable` adds the filter variable (its value is set once the record is read).
@@ -67,14 +85,7 @@ export function guardedField(
   caller: Caller,
   newVariable: (type: string, value: unknown) => ValueNode,
 ): { node: FieldNode; guard: WriteGuard } {
-  const decision = caller.engine.decide({
-    member: caller.member,
-    object: object.name,
-    action: ACTION[method],
-  });
-  const base: Json[] = [{ id: { in: [id] } }];
-  if (Object.keys(decision.filter).length > 0) base.push(decision.filter);
-  if (method === 'destroyOne' || method === 'restoreOne') base.push(ANY_DELETION);
+  const base = guardBase(object, method, id, caller);
   const variable = newVariable(`${objectTypeNames(object.name).filter}!`, { and: base });
   if (variable.kind !== Kind.VARIABLE) throw new Error('the guard filter must be a variable');
   const args = (node.arguments ?? []).filter((a) => a.name.value === 'data');
