@@ -41,9 +41,11 @@ export const validateCommand: Command = {
   --host URL     also check objects and fields against this Twenty host's data model
   --api-key KEY  an API key for --host (default: $TIERGATE_API_KEY)
   --json         print { "valid": bool, "issues": [{ "path", "message", "line" }] }
-  -h, --help     show this help
-
-Exit codes: 0 valid, 1 invalid, 2 unreadable file or bad usage.`,
+  -h, --help     show this help`,
+  exitCodes: {
+    0: 'the policy is valid (warnings do not fail)',
+    1: 'invalid policy or unreadable file, or the host cannot be read',
+  },
   options: { json: { type: 'boolean' }, host: { type: 'string' }, 'api-key': { type: 'string' } },
   async run(args, io) {
     const file = onePositional(args, 'policy file (FILE)');
