@@ -91,6 +91,7 @@ describe('tiergate validate', () => {
     expect(JSON.parse(out)).toEqual({
       valid: false,
       issues: [{ path: 'roles.r.defaultTier', message: 'unknown tier "b" (known: a)', line: 3 }],
+      warnings: [],
     });
   });
 
