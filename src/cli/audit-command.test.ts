@@ -223,16 +223,16 @@ describe('tiergate audit usage', () => {
     [['verify', '--limit', '3'], 'usage: --limit is an option of tiergate audit log'],
     [['log', '--keys', 'k.json'], 'usage: --keys is an option of tiergate audit verify'],
     [['verify', 'extra'], 'usage: unexpected argument "extra"'],
-  ])('exits 2 for %j: %s', async (argv, message) => {
-    expect(await run(noStore, argv, cwd)).toEqual({ code: 2, out: '', err: `${message}\n` });
+  ])('exits 64 for %j: %s', async (argv, message) => {
+    expect(await run(noStore, argv, cwd)).toEqual({ code: 64, out: '', err: `${message}\n` });
   });
 
-  it('exits 2 and names the database when the store cannot be reached', async () => {
+  it('exits 1 and names the database when the store cannot be reached', async () => {
     const result = await run(auditCommand, ['verify'], cwd, {
       DATABASE_URL: 'postgres://tiergate:secret@127.0.0.1:1/none',
     });
     expect(result).toEqual({
-      code: 2,
+      code: 1,
       out: '',
       err: 'cannot reach PostgreSQL at 127.0.0.1:1 (DATABASE_URL): ECONNREFUSED\n',
     });

@@ -39,10 +39,10 @@ describe('tiergate', () => {
       expect(out).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 
-  it('prints usage on stderr and exits 2 with no command or an unknown one', async () => {
-    expect((await run()).code).toBe(2);
+  it('prints usage on stderr and exits 64 with no command or an unknown one', async () => {
+    expect((await run()).code).toBe(64);
     const unknown = await run('vaildate');
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(64);
     expect(unknown.err).toMatch(/unknown command "vaildate"/);
   });
 
@@ -58,7 +58,7 @@ describe('tiergate', () => {
 
   it("rejects an unknown option with the command's usage", async () => {
     const { code, err } = await run('validate', FIXTURE, '--jsn');
-    expect(code).toBe(2);
+    expect(code).toBe(64);
     expect(err).toMatch(/Unknown option '--jsn'/);
     expect(err).toMatch(/Usage: tiergate validate/);
   });
@@ -91,12 +91,13 @@ describe('tiergate validate', () => {
     expect(JSON.parse(out)).toEqual({
       valid: false,
       issues: [{ path: 'roles.r.defaultTier', message: 'unknown tier "b" (known: a)', line: 3 }],
+      warnings: [],
     });
   });
 
-  it('exits 2 and names the file when it cannot be read', async () => {
+  it('exits 1 and names the file when it cannot be read', async () => {
     const { code, err } = await run('validate', 'no/such/policy.yaml');
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(err).toMatch(/cannot read policy no\/such\/policy\.yaml: no such file/);
   });
 });
@@ -176,17 +177,20 @@ describe('tiergate explain', () => {
     expect(out).toMatch(/tier senior would allow own/);
   });
 
-  it('exits 2 naming what is missing or unknown', async () => {
+  it('exits 64 naming what is missing or unknown', async () => {
     const missing = await run('explain', FIXTURE, '--object', 'opportunity', '--action', 'read');
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(64);
     expect(missing.err).toMatch(/--member is required/);
     const unknown = await run(...explainArgs('m-zed', 'opportunity', 'read'));
+    expect(unknown.code).toBe(64);
     expect(unknown.err).toMatch(/unknown member "m-zed" \(known: m-alice, m-bob\)/);
     const action = await run(...explainArgs('m-alice', 'opportunity', 'approve'));
     expect(action.err).toMatch(
       /--action "approve" is not one of read, create, update, delete, destroy, export/,
     );
+    expect(action.code).toBe(64);
     const now = await run(...explainArgs('m-alice', 'opportunity', 'read'), '--now', 'yesterday');
+    expect(now.code).toBe(64);
     expect(now.err).toMatch(/--now "yesterday" is not an ISO 8601 time/);
   });
 });

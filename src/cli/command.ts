@@ -9,6 +9,11 @@ export interface Command {
   /** The help text after the usage line. */
   readonly help: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
+  /**
+   * What the exit codes mean for this command, where it says more than `EXIT_MEANINGS`; its
+   * `--help` lists 0, 1, these, and 64 (bad usage).
+   */
+  readonly exitCodes?: Readonly<Record<number, string>>;
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 

@@ -27,10 +27,10 @@ describe('tiergate gateway', () => {
   it('refuses arguments and a port that is not one, before it starts anything', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'tiergate-gateway-'));
     const extra = runGateway(cwd, ['extra']);
-    expect(await extra.done).toBe(2);
+    expect(await extra.done).toBe(64);
     expect(extra.err()).toContain('gateway takes no arguments');
     const port = runGateway(cwd, ['--port', 'eighty']);
-    expect(await port.done).toBe(2);
+    expect(await port.done).toBe(64);
     expect(port.err()).toContain('--port takes a port number');
   });
 

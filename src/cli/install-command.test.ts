@@ -41,7 +41,7 @@ describe('tiergate install usage', () => {
   it('requires --addon-url, and an http or https one', async () => {
     const cwd = emptyDir();
     const missing = await run(cwd, 'install', '--host', BASE_URL, '--api-key', 'k');
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(64);
     expect(missing.err).toContain('--addon-url');
     const ftp = await run(
       cwd,
@@ -53,15 +53,15 @@ describe('tiergate install usage', () => {
       '--addon-url',
       'ftp://x',
     );
-    expect(ftp.code).toBe(2);
+    expect(ftp.code).toBe(64);
     expect(ftp.err).toContain('must be http or https');
     const junk = await run(cwd, 'install', '--addon-url', 'not a url');
-    expect(junk.code).toBe(2);
+    expect(junk.code).toBe(64);
   });
 
   it('requires a host and key when there is no sandbox here', async () => {
     const { code, err } = await run(emptyDir(), 'install', '--addon-url', 'https://a.example');
-    expect(code).toBe(2);
+    expect(code).toBe(64);
     expect(err).toContain('--host URL and --api-key KEY');
   });
 
@@ -72,7 +72,7 @@ describe('tiergate install usage', () => {
   });
 
   it('rejects unknown options', async () => {
-    expect((await run(emptyDir(), 'install', '--bogus')).code).toBe(2);
+    expect((await run(emptyDir(), 'install', '--bogus')).code).toBe(64);
   });
 });
 
@@ -117,7 +117,7 @@ describe('tiergate install against the sandbox', () => {
     const cwd = await sandboxDir();
     expect((await run(cwd, 'install', '--addon-url', 'https://tg.example')).code).toBe(0);
     const asked = await run(cwd, 'uninstall');
-    expect(asked.code).toBe(2);
+    expect(asked.code).toBe(1);
     expect(asked.err).toContain('--yes');
 
     const done = await run(cwd, 'uninstall', '--yes');

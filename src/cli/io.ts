@@ -18,15 +18,32 @@ export interface CliIo {
   readonly signal?: AbortSignal;
 }
 
-/** Exit codes: 0 success, 1 the answer is "no" (invalid policy, failing test), 2 usage or I/O. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Exit codes, one meaning each, so a script can tell "changes pending" from a typo: 0 success,
+ * 1 failure (invalid policy, failing tests, host error, refused action), 2 changes pending (plan)
+ * or drift found (drift), 64 bad usage (sysexits' EX_USAGE).
+ */
+export const EXIT = { ok: 0, failed: 1, pending: 2, usage: 64 } as const;
 
-/** An error the user must fix, printed as one line; `code` becomes the exit code. */
+/** What each exit code means, for the help texts and the README. */
+export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
+  [EXIT.ok]: 'success (nothing pending)',
+  [EXIT.failed]:
+    'failure: invalid policy, failing policy tests, unreadable file, host error, refused action',
+  [EXIT.pending]: 'changes pending (plan) or drift found (drift)',
+  [EXIT.usage]: 'bad usage: unknown command or option, missing or bad argument',
+};
+
+/**
+ * An error the user must fix, printed as one line; `code` becomes the exit code. A message that
+ * starts `usage:` is a mistake on the command line (exit 64, followed by the command's help);
+ * any other is a failure (exit 1).
+ */
 export class CliError extends Error {
   override readonly name = 'CliError';
   constructor(
     message: string,
-    readonly code: number = EXIT.usage,
+    readonly code: number = message.startsWith('usage:') ? EXIT.usage : EXIT.failed,
   ) {
     super(message);
   }

@@ -1,7 +1,7 @@
 /** `tiergate`: the command line (POLICY.md §4). Each command has its own `--help`. */
 import { parseArgs } from 'node:util';
 import type { Command, ParsedArgs } from './command.js';
-import { CliError, EXIT, type CliIo } from './io.js';
+import { CliError, EXIT, EXIT_MEANINGS, type CliIo } from './io.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
@@ -44,13 +44,27 @@ function mainHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     "Run `tiergate <command> --help` for a command's options.",
-    'Exit codes: 0 success, 1 invalid policy or failing tests, 2 bad usage or unreadable file.',
     '',
+    exitCodesHelp(EXIT_MEANINGS),
   ].join('\n');
 }
 
+/** The exit-code table of a help text: 0, 1 and 64 always, with the command's own words. */
+function exitCodesHelp(meanings: Readonly<Record<number, string>>): string {
+  const all = {
+    [EXIT.ok]: EXIT_MEANINGS[EXIT.ok],
+    [EXIT.failed]: EXIT_MEANINGS[EXIT.failed],
+    ...meanings,
+    [EXIT.usage]: EXIT_MEANINGS[EXIT.usage],
+  };
+  const rows = Object.entries(all)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([code, meaning]) => `  ${code.padEnd(3)} ${meaning ?? ''}`);
+  return ['Exit codes:', ...rows, ''].join('\n');
+}
+
 function commandHelp(command: Command): string {
-  return `Usage: ${command.usage}\n\n${command.summary}\n\n${command.help.trimEnd()}\n`;
+  return `Usage: ${command.usage}\n\n${command.summary}\n\n${command.help.trimEnd()}\n\n${exitCodesHelp(command.exitCodes ?? {})}`;
 }
 
 /** Runs the CLI; returns the exit code. Never throws for the user's mistakes. */

@@ -180,7 +180,7 @@ describe('tiergate sandbox', () => {
       [['--api-key', 'short'], /--api-key needs at least 8 characters/],
     ] as const) {
       const run = runSandbox([...args]);
-      await expect(run.done).resolves.toBe(2);
+      await expect(run.done).resolves.toBe(64);
       expect(run.output().err).toMatch(message);
     }
   });

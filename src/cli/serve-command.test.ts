@@ -81,7 +81,7 @@ describe('tiergate serve', () => {
     { argv: ['extra'], message: 'serve takes no arguments' },
   ])('answers $argv with a usage error', async ({ argv, message }) => {
     const run = runServe(emptyDir(), { TIERGATE_WEBHOOK_SECRET: SECRET }, argv);
-    expect(await run.done).toBe(2);
+    expect(await run.done).toBe(64);
     expect(run.output().err).toContain(message);
   });
 

@@ -72,7 +72,7 @@ describe('tiergate plan, apply and drift', () => {
     expect(plan.code).toBe(2);
     expect(plan.out).toMatch(/^\+ role rep@junior \(Rep · junior\)$/m);
     const refused = await run(cwd, 'apply');
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/run it again with --yes/);
     const applied = await run(cwd, 'apply', '--yes');
     expect(applied.code).toBe(0);
@@ -162,7 +162,7 @@ describe('tiergate plan, apply and drift', () => {
       readFileSync(new URL('../policy/fixtures/policy-md.yaml', import.meta.url)),
     );
     const plan = await run(cwd, 'plan');
-    expect(plan.code).toBe(2);
+    expect(plan.code).toBe(64);
     expect(plan.err).toMatch(/give --host URL and --api-key KEY/);
     const drift = await run(cwd, 'drift');
     expect(drift.code).toBe(1);

@@ -9,6 +9,7 @@ import {
   OPERATORS,
   type OperatorName,
 } from './condition.js';
+import { nearest } from './suggest.js';
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -66,6 +67,11 @@ function walkCondition(
   }
 }
 
+const didYouMean = (wrong: string, valid: readonly string[]): string => {
+  const guess = nearest(wrong, valid);
+  return guess === undefined ? '' : ` (did you mean "${guess}"?)`;
+};
+
 function walkField(
   field: string,
   value: unknown,
@@ -87,7 +93,7 @@ function walkField(
       path,
       message: topLevel
         ? `field "${field}" needs { operator: value }, for example { eq: 1 }`
-        : `"${field}" is neither an operator (${Object.keys(OPERATORS).join(', ')}) nor a sub-field { operator: value }`,
+        : `"${field}" is neither an operator${didYouMean(field, Object.keys(OPERATORS))} (${Object.keys(OPERATORS).join(', ')}) nor a sub-field { operator: value }`,
     });
     return;
   }

@@ -10,9 +10,16 @@
  * - `{ object, action, scope?, where?, fields? }`: one action on one object.
  */
 import { z } from 'zod';
-import { PolicyError } from './errors.js';
+import { formatPath, PolicyError } from './errors.js';
 import type { PolicyIndex } from './policy-index.js';
-import { ACTIONS, conditionSchema, fieldKey, fieldStateValueSchema, SCOPES } from './schema.js';
+import { WORDED, wordIssues } from './issue-wording.js';
+import {
+  actionSchema,
+  conditionSchema,
+  fieldKey,
+  fieldStateValueSchema,
+  scopeSchema,
+} from './schema.js';
 
 const instant = z.union([z.date(), z.iso.datetime({ offset: true })]);
 
@@ -26,8 +33,8 @@ export const temporaryGrantSchema = z
     role: z.string().optional(),
     tier: z.string().optional(),
     object: z.string().optional(),
-    action: z.enum(ACTIONS).optional(),
-    scope: z.enum(SCOPES).optional(),
+    action: actionSchema.optional(),
+    scope: scopeSchema.optional(),
     where: conditionSchema.optional(),
     fields: z.record(fieldKey, fieldStateValueSchema).optional(),
   })
@@ -70,13 +77,10 @@ export function checkGrants(index: PolicyIndex, grants: readonly TemporaryGrant[
   const issues: { path: string; message: string }[] = [];
   const parsed: ParsedGrant[] = [];
   grants.forEach((grant, i) => {
-    const result = temporaryGrantSchema.safeParse(grant);
+    const result = temporaryGrantSchema.safeParse(grant, WORDED);
     if (!result.success) {
-      for (const issue of result.error.issues)
-        issues.push({
-          path: `grants[${i}]${issue.path.map((p) => `.${String(p)}`).join('')}`,
-          message: issue.message,
-        });
+      for (const issue of wordIssues(result.error.issues, [i]))
+        issues.push({ path: `grants${formatPath(issue.path)}`, message: issue.message });
       return;
     }
     const g = result.data;

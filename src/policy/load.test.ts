@@ -98,10 +98,10 @@ describe('loadPolicy', () => {
       .replace('{ stage: { neq: CUSTOMER } }', '{ stage: { notEqual: CUSTOMER } }');
     const messages = issuesOf(text).map((i) => `${i.path}: ${i.message}`);
     expect(messages).toContain(
-      'roles.sales-rep.objects.opportunity.read.senior: expected a scope (none, own, reports, team, teamTree, all) or { scope, where }',
+      'roles.sales-rep.objects.opportunity.read.senior: "everyone" is not a scope; did you mean "all"? (one of none, own, reports, team, teamTree, all, { scope, where })',
     );
     expect(messages).toContain(
-      'roles.sales-rep.objects.person.fields.phones.junior: expected a field state: hidden, read, edit or { mask: last4 | email-domain | initials | redact }',
+      'roles.sales-rep.objects.person.fields.phones.junior.mask: "last3" is not a mask; did you mean "last4"? (one of last4, email-domain, initials, redact)',
     );
     expect(
       messages.some((m) =>
@@ -152,12 +152,12 @@ describe('loadPolicy', () => {
     ]);
   });
 
-  it('reports an unknown key, to catch typos', () => {
+  it('reports an unknown key, to catch typos, with the key it most likely meant', () => {
     const text = changed('    defaultTier: junior', '    defaultTeir: junior');
     expect(issuesOf(text)).toEqual([
       {
         path: 'roles.sales-rep.defaultTeir',
-        message: 'unknown key "defaultTeir"',
+        message: 'unknown key "defaultTeir"; did you mean "defaultTier"?',
         line: lineOf(text, 'defaultTeir'),
       },
     ]);
@@ -216,7 +216,7 @@ describe('loadPolicy', () => {
       '  - { id: intern,       label: Intern, rank: 1 }',
     );
     expect(issuesOf(text).map((i) => `${i.path}: ${i.message}`)).toEqual([
-      'tiers[0].rank: unknown key "rank"',
+      'tiers[0].rank: unknown key "rank" (known keys: id, label)',
     ]);
   });
 

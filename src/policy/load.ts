@@ -6,6 +6,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, PolicyError, type PolicyIssue } from './errors.js';
+import { WORDED, wordIssues } from './issue-wording.js';
 import { checkReferences } from './references.js';
 import { policySchema, type Policy } from './schema.js';
 
@@ -40,27 +41,16 @@ function lineOf(doc: Document, lines: LineCounter, path: Path): number | undefin
   return offset === undefined ? undefined : lines.linePos(offset).line;
 }
 
-/** Zod issues as policy issues, with their lines. */
+/** Zod issues (from a parse with `WORDED`) as policy issues in plain words, with their lines. */
 export function issuesFromZod(
   error: z.ZodError,
   locate: (path: Path) => number | undefined,
 ): PolicyIssue[] {
-  const issues: PolicyIssue[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const path = [...issue.path, key];
-        issues.push({
-          path: formatPath(path),
-          message: `unknown key "${key}"`,
-          line: locate(path),
-        });
-      }
-      continue;
-    }
-    issues.push({ path: formatPath(issue.path), message: issue.message, line: locate(issue.path) });
-  }
-  return issues;
+  return wordIssues(error.issues).map((issue) => ({
+    path: formatPath(issue.path),
+    message: issue.message,
+    line: locate(issue.path),
+  }));
 }
 
 /** Parses the text as YAML (or JSON), with the YAML errors as issues. */
@@ -156,7 +146,7 @@ export function validatePolicy(
       { path: '', message: 'a policy must be a mapping with version, tiers, roles…' },
     ]);
   }
-  const parsed = policySchema.safeParse(data);
+  const parsed = policySchema.safeParse(data, WORDED);
   const shapeIssues = parsed.success ? [] : issuesFromZod(parsed.error, locate);
   const { policy, broken } = parsed.success
     ? { policy: parsed.data, broken: new Set<string>() }

@@ -9,9 +9,10 @@
 import { z } from 'zod';
 import { compilePolicy } from './engine.js';
 import { PolicyError } from './errors.js';
+import { WORDED } from './issue-wording.js';
 import { issuesFromZod, parseSource } from './load.js';
 import { temporaryGrantSchema } from './grants.js';
-import { ACTIONS, FIELD_STATES, SCOPES, type Policy } from './schema.js';
+import { actionSchema, FIELD_STATES, scopeSchema, type Policy } from './schema.js';
 
 const instant = z.iso.datetime({
   offset: true,
@@ -23,13 +24,15 @@ const caseSchema = z.strictObject({
   name: z.string().min(1),
   member: z.string().min(1),
   object: z.string().min(1),
-  action: z.enum(ACTIONS),
+  action: actionSchema,
   record: recordSchema.optional(),
   now: instant.optional(),
   grants: z.array(temporaryGrantSchema).optional(),
-  expect: z.enum(['allow', 'deny']),
-  expectFields: z.record(z.string(), z.enum(FIELD_STATES)).optional(),
-  expectScope: z.enum(SCOPES).optional(),
+  expect: z.enum(['allow', 'deny']).meta({ title: 'decision' }),
+  expectFields: z
+    .record(z.string(), z.enum(FIELD_STATES).meta({ title: 'field state' }))
+    .optional(),
+  expectScope: scopeSchema.optional(),
   expectReason: z.string().optional(),
   expectProjection: recordSchema.optional(),
 });
@@ -54,7 +57,7 @@ export interface CaseResult {
 /** Parses a test file's text (YAML or JSON); throws PolicyError listing every problem. */
 export function parsePolicyTests(text: string): PolicyTestFile {
   const { data, locate } = parseSource(text);
-  const parsed = policyTestFileSchema.safeParse(data);
+  const parsed = policyTestFileSchema.safeParse(data, WORDED);
   if (!parsed.success) throw new PolicyError(issuesFromZod(parsed.error, locate));
   return parsed.data;
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { checkCondition } from './condition-check.js';
 import { isOperatorName, type Condition } from './condition.js';
+import { describeValue } from './issue-wording.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** A field of an object, or `field.subField` of a composite field. */
@@ -29,18 +30,20 @@ export const fieldKey = z
   });
 
 const id = (what: string) =>
-  z.string({ error: `${what} must be a string` }).regex(ID, {
-    error: `${what} may hold letters, digits and . _ : - and must start with a letter or digit`,
+  z.string().regex(ID, {
+    error: (issue) =>
+      `${describeValue(issue.input)} is not ${what}: it may hold letters, digits and . _ : - and must start with a letter or digit`,
   });
-const duration = z
-  .string()
-  .regex(DURATION, { error: 'expected an ISO 8601 duration such as P90D' });
+const duration = z.string().regex(DURATION, {
+  error: (issue) => `${describeValue(issue.input)} is not an ISO 8601 duration such as P90D`,
+});
 
 export const SCOPES = ['none', 'own', 'reports', 'team', 'teamTree', 'all'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const ACTIONS = ['read', 'create', 'update', 'delete', 'destroy', 'export'] as const;
 export type Action = (typeof ACTIONS)[number];
+export const actionSchema = z.enum(ACTIONS).meta({ title: 'action' });
 /** Actions whose value is a record scope (the others take true / false). */
 export const SCOPED_ACTIONS = ['read', 'update', 'delete', 'destroy'] as const;
 export type ScopedAction = (typeof SCOPED_ACTIONS)[number];
@@ -66,21 +69,21 @@ export const conditionSchema = z
   })
   .meta({ id: 'Condition' });
 
-const scope = z.enum(SCOPES, {
-  error: `expected a scope: ${SCOPES.join(', ')}`,
-});
-export const scopeGrantSchema = z.union(
-  [scope, z.strictObject({ scope, where: conditionSchema.optional() })],
-  { error: `expected a scope (${SCOPES.join(', ')}) or { scope, where }` },
-);
+// Enums carry a title and no message of their own: `issue-wording.ts` words them from it,
+// with the value given and the nearest valid one.
+export const scopeSchema = z.enum(SCOPES).meta({ title: 'scope' });
+const scope = scopeSchema;
+export const scopeGrantSchema = z.union([
+  scope,
+  z.strictObject({ scope, where: conditionSchema.optional() }),
+]);
 export type ScopeGrant = z.infer<typeof scopeGrantSchema>;
 
-const maskSchema = z.strictObject({
-  mask: z.enum(MASKS, { error: `expected a mask: ${MASKS.join(', ')}` }),
-});
-export const fieldStateValueSchema = z.union([z.enum(['hidden', 'read', 'edit']), maskSchema], {
-  error: `expected a field state: hidden, read, edit or { mask: ${MASKS.join(' | ')} }`,
-});
+const maskSchema = z.strictObject({ mask: z.enum(MASKS).meta({ title: 'mask' }) });
+export const fieldStateValueSchema = z.union([
+  z.enum(['hidden', 'read', 'edit']).meta({ title: 'field state' }),
+  maskSchema,
+]);
 export type FieldStateValue = z.infer<typeof fieldStateValueSchema>;
 
 /** `{ tierId: value }`: a step function over the ordered tiers (POLICY.md §2 "Tier maps"). */
@@ -150,7 +153,7 @@ const restrictionSchema = z.strictObject({
   id: id('a restriction id'),
   reason: z.string().optional(),
   objects: z.array(z.string()).min(1),
-  actions: z.array(z.enum(ACTIONS, { error: `expected an action: ${ACTIONS.join(', ')}` })).min(1),
+  actions: z.array(actionSchema).min(1),
   tierBelow: z.string().optional(),
   /** Extensions: narrow a restriction to roles, members, or records matching a condition. */
   roles: z.array(z.string()).optional(),
@@ -164,7 +167,7 @@ const adjustmentSchema = z.strictObject({
   roles: z.array(z.string()).min(1),
   metric: z.strictObject({
     object: z.string(),
-    aggregate: z.enum(['count', 'sum']),
+    aggregate: z.enum(['count', 'sum']).meta({ title: 'aggregate' }),
     field: z.string().optional(),
     where: conditionSchema.optional(),
     window: duration,
@@ -172,7 +175,7 @@ const adjustmentSchema = z.strictObject({
   }),
   promote: z.array(z.strictObject({ to: z.string(), atLeast: z.number() })).default([]),
   demote: z.array(z.strictObject({ to: z.string(), below: z.number() })).default([]),
-  approval: z.enum(['required', 'auto']).default('required'),
+  approval: z.enum(['required', 'auto']).meta({ title: 'approval mode' }).default('required'),
   cooldown: duration.optional(),
   bounds: z.strictObject({ min: z.string().optional(), max: z.string().optional() }).optional(),
 });
@@ -185,17 +188,22 @@ const reviewSchema = z.strictObject({
   }),
   roles: z.array(z.string()).min(1),
   overdueAfter: duration.optional(),
-  onOverdue: z.enum(['escalate', 'revoke-elevations']).default('escalate'),
+  onOverdue: z
+    .enum(['escalate', 'revoke-elevations'])
+    .meta({ title: 'overdue action' })
+    .default('escalate'),
 });
 
 const HOURS = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 const monitoringRuleSchema = z.strictObject({
   id: id('a monitoring rule id'),
-  event: z.enum(['read', 'create', 'update', 'delete', 'destroy', 'export', 'denied']),
+  event: z
+    .enum(['read', 'create', 'update', 'delete', 'destroy', 'export', 'denied'])
+    .meta({ title: 'monitored event' }),
   count: z.number().int().positive().optional(),
   window: duration.optional(),
   outsideHours: z.string().regex(HOURS, { error: 'expected HH:MM-HH:MM' }).optional(),
-  action: z.enum(['alert', 'block', 'step-up']),
+  action: z.enum(['alert', 'block', 'step-up']).meta({ title: 'monitoring action' }),
 });
 
 const securitySchema = z.strictObject({
@@ -259,7 +267,7 @@ export const policySchema = z
       .default({}),
     org: z
       .strictObject({
-        source: z.enum(['config', 'host']).default('config'),
+        source: z.enum(['config', 'host']).meta({ title: 'org source' }).default('config'),
         teams: z.array(teamSchema).default([]),
         members: z.array(memberSchema).default([]),
         // Optional so existing policies still load; sync reads absent as lock (fail closed) and

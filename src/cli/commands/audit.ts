@@ -72,12 +72,12 @@ async function withStore<T>(
   try {
     store = await deps.openStore(io);
   } catch (error) {
-    if (error instanceof StoreError) throw new CliError(error.message, EXIT.usage);
+    if (error instanceof StoreError) throw new CliError(error.message, EXIT.failed);
     throw error;
   }
   try {
     await store.migrate().catch((error: unknown) => {
-      throw error instanceof StoreError ? new CliError(error.message, EXIT.usage) : error;
+      throw error instanceof StoreError ? new CliError(error.message, EXIT.failed) : error;
     });
     return await fn(store);
   } finally {
@@ -99,7 +99,7 @@ async function verify(args: ParsedArgs, io: CliIo, deps: AuditCommandDeps): Prom
       report = await journal.verify();
     } catch (error) {
       if (error instanceof KeyRingError || error instanceof CheckpointError)
-        throw new CliError(error.message, EXIT.usage);
+        throw new CliError(error.message, EXIT.failed);
       const code = (error as NodeJS.ErrnoException).code;
       if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
         throw new CliError(`cannot read the journal's files: ${(error as Error).message}`);
@@ -157,10 +157,11 @@ Options:
   --checkpoints FILE  verify: the checkpoint file (default .tiergate/audit-checkpoints.jsonl)
   --limit N           log: how many entries (default ${DEFAULT_LOG_LIMIT})
   --json              print the report (verify) or the entries (log) as JSON
-  -h, --help          show this help
-
-Exit codes: 0 verified (or log shown), 1 the journal has a problem, 2 bad usage or unreadable
-store or files.`,
+  -h, --help          show this help`,
+    exitCodes: {
+      0: 'verified (or log shown)',
+      1: 'the journal has a problem, or the store or its files cannot be read',
+    },
     options: {
       keys: { type: 'string' },
       checkpoints: { type: 'string' },

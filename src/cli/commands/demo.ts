@@ -72,7 +72,7 @@ Options:
     const engine = compilePolicy(policy);
     const only = typeof args.values.member === 'string' ? args.values.member : undefined;
     if (only !== undefined && !engine.members().includes(only))
-      throw new CliError(`unknown member "${only}"`);
+      throw new CliError(`usage: unknown member "${only}"`);
     const members = only === undefined ? engine.members() : [only];
     io.stdout.write(
       `Tiergate demo: ${relative(io.cwd, resolve(io.cwd, file)) || file}\n${plural(members.length, 'member')}, ${plural(engine.objects().length, 'object')}, tiers ${policy.tiers.map((t) => t.id).join(' < ')}\n\n`,

@@ -22,7 +22,7 @@ function parseNow(value: string | boolean | undefined): Date {
   const date = new Date(String(value));
   if (Number.isNaN(date.getTime()))
     throw new CliError(
-      `--now "${String(value)}" is not an ISO 8601 time such as 2026-06-30T12:00:00Z`,
+      `usage: --now "${String(value)}" is not an ISO 8601 time such as 2026-06-30T12:00:00Z`,
     );
   return date;
 }
@@ -46,7 +46,7 @@ async function readGrants(
 function knownOrFail(kind: string, value: string, known: readonly string[]): void {
   if (!known.includes(value)) {
     throw new CliError(
-      `unknown ${kind} "${value}" (known: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''})`,
+      `usage: unknown ${kind} "${value}" (known: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''})`,
     );
   }
 }
@@ -112,7 +112,8 @@ export const explainCommand: Command = {
   -h, --help         show this help
 
 Without --record, effect says whether the action is granted at all, and filter selects the
-records it is granted on. Exit codes: 0 answered (allow or deny), 1 invalid policy, 2 bad usage.`,
+records it is granted on.`,
+  exitCodes: { 0: 'answered (allow or deny)', 1: 'invalid policy, grants or record file' },
   options: {
     member: { type: 'string' },
     object: { type: 'string' },
@@ -130,7 +131,7 @@ records it is granted on. Exit codes: 0 answered (allow or deny), 1 invalid poli
     const object = required(args, 'object');
     const action = required(args, 'action');
     if (!(ACTIONS as readonly string[]).includes(action))
-      throw new CliError(`--action "${action}" is not one of ${ACTIONS.join(', ')}`);
+      throw new CliError(`usage: --action "${action}" is not one of ${ACTIONS.join(', ')}`);
     const now = parseNow(args.values.now);
     const { policy, aliases } = await policyFor(args, io, await readPolicy(io, file));
     const member = memberIdOf(policy, aliases, memberArg);

@@ -88,9 +88,8 @@ Options:
                    then the sandbox's)
   --addon-url URL  the add-on server's base URL (http or https), required
   --json           print the report as JSON
-  -h, --help       show this help
-
-Exit codes: 0 installed, 1 host error, 2 bad usage.`,
+  -h, --help       show this help`,
+  exitCodes: { 0: 'installed', 1: 'host error' },
   options: {
     host: { type: 'string' },
     'api-key': { type: 'string' },
@@ -143,9 +142,8 @@ Options:
   --purge         delete the audit object too (its entries are lost)
   --yes           go ahead (required: uninstall deletes data)
   --json          print the report as JSON
-  -h, --help      show this help
-
-Exit codes: 0 removed, 1 host error or something not removed, 2 bad usage.`,
+  -h, --help      show this help`,
+  exitCodes: { 0: 'removed', 1: 'host error, something not removed, or --yes not given' },
   options: {
     'api-key': { type: 'string' },
     purge: { type: 'boolean' },

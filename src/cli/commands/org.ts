@@ -54,7 +54,8 @@ ${HOST_TARGET_HELP}; it needs WORKSPACE_MEMBERS
   -h, --help      show this help
 
 In the table, * marks a value taken from the policy file and ° a role's default tier; the rest
-came from Twenty. Exit codes: 0 every member placed, 1 some left out or an error, 2 bad usage.`,
+came from Twenty.`,
+  exitCodes: { 0: 'every member placed', 1: 'a member is left out, or an error' },
   options: { policy: { type: 'string' }, ...HOST_TARGET_OPTIONS, json: { type: 'boolean' } },
   async run(args, io) {
     const sub = onePositional(args, 'subcommand (pull)');

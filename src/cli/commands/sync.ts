@@ -1,6 +1,7 @@
 /**
  * `tiergate plan`, `apply` and `drift`: the policy as Twenty's own roles, the way Terraform
- * plans and applies. Exit codes: 0 nothing to change, 2 changes pending (plan, drift), 1 error.
+ * plans and applies. Exit codes: 0 nothing to change, 2 changes pending (plan, drift), 1 error,
+ * 64 bad usage (`EXIT`).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -28,7 +29,7 @@ import {
   hostTarget,
 } from '../host-target.js';
 
-const PENDING = 2;
+const PENDING = EXIT.pending;
 const HOST_OPTIONS = {
   policy: { type: 'string' },
   ...HOST_TARGET_OPTIONS,
@@ -237,9 +238,8 @@ are moved back; members the policy does not list are listed, with what org.unlis
 Options:
 ${HOST_HELP}
 ${ROLES_ONLY_HELP}
-  -h, --help      show this help
-
-Exit codes: 0 nothing to change, 2 changes pending, 1 error.`,
+  -h, --help      show this help`,
+  exitCodes: { 0: 'nothing to change', 2: 'changes pending' },
   options: SESSION_OPTIONS,
   async run(args, io) {
     return withSession(args, io, async (session, host) => {
@@ -291,6 +291,7 @@ ${HOST_HELP}
 ${ROLES_ONLY_HELP}
   --yes           apply without asking (required when not on a terminal)
   -h, --help      show this help`,
+  exitCodes: { 0: 'applied (or nothing to change)', 1: 'host error, or --yes not given' },
   options: { ...SESSION_OPTIONS, yes: { type: 'boolean' } },
   async run(args, io) {
     return withSession(args, io, async (session, host, target) => {
@@ -344,9 +345,8 @@ ${HOST_HELP}
   -h, --help      show this help
 
 A member moved to another role (Admin included) is drift; a move Twenty refuses (the last
-admin, the member whose token is used) is reported with the reason and stays drift.
-
-Exit codes: 0 no drift (or all of it reverted), 2 drift found, 1 error.`,
+admin, the member whose token is used) is reported with the reason and stays drift.`,
+  exitCodes: { 0: 'no drift (or all of it reverted)', 2: 'drift found' },
   options: { ...HOST_OPTIONS, revert: { type: 'boolean' } },
   async run(args, io) {
     const applied = await readApplied(io);

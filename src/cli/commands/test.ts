@@ -17,9 +17,8 @@ Prints one line per failing case, then \`N passed, N failed\`.
 Options:
   --verbose   also print a line per passing case
   --json      print { passed, failed, results: [{ name, passed, failures }] }
-  -h, --help  show this help
-
-Exit codes: 0 every case passed, 1 a case failed or the policy is invalid, 2 bad usage.`,
+  -h, --help  show this help`,
+  exitCodes: { 0: 'every case passed', 1: 'a case failed, or the policy or test file is invalid' },
   options: { verbose: { type: 'boolean', short: 'v' }, json: { type: 'boolean' } },
   async run(args, io) {
     const file = onePositional(args, 'test file (FILE)');

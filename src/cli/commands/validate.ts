@@ -1,7 +1,8 @@
 import { HostError } from '../../host/host-error.js';
 import { connectHost } from '../../host/host.js';
-import { loadPolicy } from '../../policy/load.js';
-import { PolicyError, formatIssue, type PolicyIssue } from '../../policy/errors.js';
+import { lintSelfEditable, formatWarning } from '../../policy/lint-self-editable.js';
+import { parseSource, validatePolicy } from '../../policy/load.js';
+import { PolicyError, formatIssue, formatPath, type PolicyIssue } from '../../policy/errors.js';
 import type { Policy } from '../../policy/schema.js';
 import { compileHostState } from '../../sync/compile.js';
 import { onePositional, type Command, type ParsedArgs } from '../command.js';
@@ -33,6 +34,9 @@ async function hostIssues(policy: Policy, args: ParsedArgs, io: CliIo): Promise<
   }
 }
 
+const lineNote = (line: number | undefined): string =>
+  line === undefined ? '' : ` (line ${line})`;
+
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check a policy file; list every problem as `path: message (line N)`.',
@@ -40,21 +44,40 @@ export const validateCommand: Command = {
   help: `Options:
   --host URL     also check objects and fields against this Twenty host's data model
   --api-key KEY  an API key for --host (default: $TIERGATE_API_KEY)
-  --json         print { "valid": bool, "issues": [{ "path", "message", "line" }] }
+  --json         print { "valid": bool, "issues": [{ "path", "message", "line" }],
+                 "warnings": [{ "path", "message", "line" }] }
   -h, --help     show this help
 
-Exit codes: 0 valid, 1 invalid, 2 unreadable file or bad usage.`,
+Warnings, printed as \`warning: path: message\`, do not fail: a \`where\` or \`when\` condition
+that reads a field the same member may edit (the member could flip it) is one.`,
+  exitCodes: {
+    0: 'the policy is valid (warnings do not fail)',
+    1: 'invalid policy or unreadable file, or the host cannot be read',
+  },
   options: { json: { type: 'boolean' }, host: { type: 'string' }, 'api-key': { type: 'string' } },
   async run(args, io) {
     const file = onePositional(args, 'policy file (FILE)');
     const text = await readText(io, file, 'policy');
     try {
-      const policy = loadPolicy(text);
+      const { data, locate } = parseSource(text);
+      const policy = validatePolicy(data, locate);
       const issues = await hostIssues(policy, args, io);
       if (issues.length > 0) throw new PolicyError(issues);
+      const warnings = lintSelfEditable(policy);
       if (args.values.json === true) {
-        writeJson(io, { valid: true, issues: [] });
+        writeJson(io, {
+          valid: true,
+          issues: [],
+          warnings: warnings.map((w) => ({
+            path: formatPath(w.path),
+            message: w.message,
+            line: locate(w.path),
+          })),
+        });
       } else {
+        io.stdout.write(
+          warnings.map((w) => `${formatWarning(w)}${lineNote(locate(w.path))}\n`).join(''),
+        );
         const members = policy.org.members.length;
         io.stdout.write(
           `${file}: valid (${[
@@ -69,7 +92,7 @@ Exit codes: 0 valid, 1 invalid, 2 unreadable file or bad usage.`,
     } catch (error) {
       if (!(error instanceof PolicyError)) throw error;
       if (args.values.json === true) {
-        writeJson(io, { valid: false, issues: error.issues });
+        writeJson(io, { valid: false, issues: error.issues, warnings: [] });
       } else {
         io.stderr.write(
           `${file}: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}\n`,
