@@ -240,9 +240,12 @@ class Projector {
       if (node === undefined || !isJson(value[node])) return null;
     }
     const outer = this.paged;
+    const rowsBefore = this.tally.rows;
+    let counted = false;
     if (connection && shape.role?.kind === 'connection') {
       this.paged = shape.role.object.name;
-      if (!this.native.has(this.paged)) this.countAggregates(value, shape, shape.role.groupBy);
+      counted = !this.native.has(this.paged);
+      if (counted) this.countAggregates(value, shape, shape.role.groupBy);
     }
     for (const key in value) {
       const entry = shape.entry(key);
@@ -264,6 +267,10 @@ class Projector {
         );
       } else out[key] = this.value(inner, entry.type, entry, shape);
     }
+    // A page's info alone still tells which records match (its cursors, `hasNextPage`), as a
+    // count would: one value, when the connection served nothing else that counted.
+    if (counted && this.tally.rows === rowsBefore && servesPageInfo(value, shape))
+      this.tally.aggregates(1);
     this.paged = outer;
     return out;
   }
@@ -360,6 +367,13 @@ class Projector {
     }
     return out;
   }
+}
+
+/** Whether a connection's answer holds its `pageInfo`. */
+function servesPageInfo(value: Json, shape: Shape): boolean {
+  for (const key in value)
+    if (shape.entry(key)?.name === 'pageInfo' && isJson(value[key])) return true;
+  return false;
 }
 
 /** The record's id, under whichever key the answer holds it. */
