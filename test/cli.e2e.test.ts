@@ -21,7 +21,9 @@ describe('npx tiergate inside the checkout', () => {
   it('sets the exit code of a failing command', () => {
     const result = npx('validate', 'package.json');
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/^name: unknown key "name" \(line 2\)$/m);
+    expect(result.stdout).toMatch(
+      /^name: unknown key "name" \(known keys: version, .*\) \(line 2\)$/m,
+    );
   });
 
   it('stops quietly when its reader closes the pipe early', () => {

@@ -206,7 +206,7 @@ describe('explain and plan with org.source: host', () => {
       const roleId = state.members.find((m) => m.id === memberId)?.roleId;
       return state.roles.find((r) => r.id === roleId)?.label;
     };
-    // The first member is the workspace's admin: Tiergate never takes that role away.
+    // The first member is the workspace's only admin: Twenty never takes Admin from its last holder.
     expect(roleOf(members[0]?.id ?? '')).toBe('Admin');
     expect(roleOf(members[1]?.id ?? '')).toBe('Rep · senior');
     expect(roleOf(members[5]?.id ?? '')).toBe('Rep · junior');
@@ -214,17 +214,19 @@ describe('explain and plan with org.source: host', () => {
     await setOrgFields(members[5]?.id ?? '', '{ tiergateTier: "senior" }');
     const plan = await run(cwd, 'plan');
     expect(plan.code).toBe(2);
-    expect(plan.out).toContain(members[5]?.id ?? '');
+    expect(plan.out).toContain(`<${members[5]?.email ?? ''}>: rep@junior -> rep@senior`);
     expect((await run(cwd, 'apply', '--yes')).code).toBe(0);
     expect(roleOf(members[5]?.id ?? '')).toBe('Rep · senior');
   }, 90_000);
 
-  it('warns about a member left holding a managed role after its fields are cleared', async () => {
+  it('locks a member whose fields are cleared, as org.unlisted does by default', async () => {
     const { cwd, members } = await world({ install: true });
     await placeEveryone(members);
     await run(cwd, 'apply', '--yes');
     await setOrgFields(members[5]?.id ?? '', '{ tiergateRole: null, tiergateTier: null }');
     const plan = await run(cwd, 'plan');
-    expect(plan.err).toContain(`${members[5]?.id ?? ''}: holds rep@junior but is not in the org`);
+    expect(plan.err).toContain(`${members[5]?.email ?? ''}: left out`);
+    expect(plan.out).toContain(`<${members[5]?.email ?? ''}>: rep@junior -> tiergate:locked`);
+    expect(plan.out).toContain('org.unlisted is not set, so they are locked');
   }, 90_000);
 });
