@@ -1,17 +1,16 @@
 /** `tiergate plan`, `apply` and `drift` against a sandbox on loopback, as an integrator runs them. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
-import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { ADMIN_KEY, dealRolesYaml, syncCli, type SyncCli } from '../sync/sync-cli.test-support.js';
 import { runCli as run } from './run.test-support.js';
 
-const ADMIN_KEY = 'admin-key-for-sync-tests';
-let running: RunningSandbox | undefined;
+let cli: SyncCli | undefined;
 afterEach(async () => {
-  await running?.close();
-  running = undefined;
+  await cli?.server.close();
+  cli = undefined;
 });
 
 /** A small policy over the sandbox's own members: reps read their own deals, without amounts. */
@@ -21,48 +20,39 @@ function policyFor(sandbox: Sandbox): string {
     (m, i) =>
       `    - { id: ${m.id}, role: ${i === 0 ? 'manager' : 'rep'}, tier: ${i % 2 === 0 ? 'senior' : 'junior'} }`,
   );
+  const roles = dealRolesYaml({
+    rep: {
+      label: 'Rep',
+      duties: 'Sells.',
+      opportunity: [
+        'read: { junior: own }',
+        'update: { junior: own }',
+        'fields: { default: { junior: read }, amount: { junior: hidden, senior: read } }',
+      ],
+    },
+    manager: {
+      label: 'Manager',
+      duties: 'Leads.',
+      opportunity: ['read: { junior: all }', 'fields: { default: { junior: edit } }'],
+    },
+  });
   return `version: 1
 tiers: [{ id: junior }, { id: senior }]
 objects:
   opportunity: { owner: [ownerId] }
-roles:
-  rep:
-    label: Rep
-    duties: Sells.
-    objects:
-      opportunity:
-        read: { junior: own }
-        update: { junior: own }
-        fields: { default: { junior: read }, amount: { junior: hidden, senior: read } }
-  manager:
-    label: Manager
-    duties: Leads.
-    objects:
-      opportunity:
-        read: { junior: all }
-        fields: { default: { junior: edit } }
+${roles}
 org:
   members:
 ${lines.join('\n')}
 `;
 }
 
-async function workspace(): Promise<{ cwd: string; sandbox: Sandbox }> {
-  const sandbox = await createSandbox({
+async function workspace(): Promise<SyncCli> {
+  cli = await syncCli(({ sandbox }) => policyFor(sandbox), {
     rls: true,
-    seed: 'default',
     seedCounts: { members: 16, companies: 6, people: 10, opportunities: 20 },
-    adminKey: ADMIN_KEY,
   });
-  running = await startSandboxServer(sandbox.serverOptions, 0);
-  const cwd = mkdtempSync(join(tmpdir(), 'tiergate-sync-'));
-  mkdirSync(join(cwd, '.tiergate'));
-  writeFileSync(
-    join(cwd, '.tiergate', 'sandbox.json'),
-    JSON.stringify({ url: running.url, adminKey: ADMIN_KEY }),
-  );
-  writeFileSync(join(cwd, 'tiergate.policy.yaml'), policyFor(sandbox));
-  return { cwd, sandbox };
+  return cli;
 }
 
 describe('tiergate plan, apply and drift', () => {
@@ -171,7 +161,7 @@ describe('tiergate plan, apply and drift', () => {
 
   it("validates a policy against the host's data model with validate --host", async () => {
     const { cwd } = await workspace();
-    const url = running?.url ?? '';
+    const url = cli?.server.url ?? '';
     const fits = await run(
       cwd,
       'validate',

@@ -3,20 +3,23 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dealRolesYaml } from '../sync/sync-cli.test-support.js';
 import { runCli } from './run.test-support.js';
 
 const POLICY = `version: 1
 tiers: [{ id: junior }, { id: senior }]
 objects: { opportunity: { owner: [ownerId] } }
-roles:
-  rep:
-    label: Rep
-    duties: Sells.
-    objects:
-      opportunity:
-        read: { junior: own }
-        update: { junior: { scope: own, where: { stage: { neq: WON } } } }
-        fields: { default: { junior: edit } }
+${dealRolesYaml({
+  rep: {
+    label: 'Rep',
+    duties: 'Sells.',
+    opportunity: [
+      'read: { junior: own }',
+      'update: { junior: { scope: own, where: { stage: { neq: WON } } } }',
+      'fields: { default: { junior: edit } }',
+    ],
+  },
+})}
 `;
 
 function workspace(policy: string): string {

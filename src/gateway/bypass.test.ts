@@ -18,6 +18,7 @@ import {
   nodes,
   phoneNumbers,
   split,
+  who,
   type Row,
 } from './bypass/bypass.test-support.js';
 import { gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
@@ -29,20 +30,11 @@ beforeAll(async () => {
 afterAll(async () => fx.close());
 
 /** A junior sales rep: companies and people of the team, phones masked, ARR hidden. */
-function junior() {
-  const member = fx.member('sales-rep', 'junior');
-  return { id: member.id, token: fx.tokenOf(member.id) };
-}
+const junior = () => who(fx, 'sales-rep', 'junior');
 /** An intern sales rep: own records only, phones hidden, ARR hidden. */
-function intern() {
-  const member = fx.member('sales-rep', 'intern');
-  return { id: member.id, token: fx.tokenOf(member.id) };
-}
+const intern = () => who(fx, 'sales-rep', 'intern');
 /** A support intern: every company and person, ARR hidden, phones masked last4. */
-function supportIntern() {
-  const member = fx.member('support', 'intern');
-  return { id: member.id, token: fx.tokenOf(member.id) };
-}
+const supportIntern = () => who(fx, 'support', 'intern');
 /** Someone who may read every company, for the host's own answer (rls is off anyway). */
 function director() {
   return fx.tokenOf(fx.member('sales-manager', 'director').id);

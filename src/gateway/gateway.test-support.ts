@@ -17,6 +17,33 @@ export const DEMO_POLICY: Policy = loadPolicy(
   readFileSync(new URL('../../examples/demo/tiergate.policy.yaml', import.meta.url), 'utf8'),
 );
 
+/**
+ * The demo policy with these roles' objects replaced (each role keeps its label, duties and
+ * the rest), and any other top-level keys of the policy given in `rest`.
+ */
+export function demoPolicyWith(
+  objectsOf: Record<string, Record<string, unknown>>,
+  rest: Record<string, unknown> = {},
+): Policy {
+  const roles: Record<string, unknown> = { ...DEMO_POLICY.roles };
+  for (const [role, objects] of Object.entries(objectsOf)) {
+    roles[role] = { ...DEMO_POLICY.roles[role], objects };
+  }
+  return loadPolicy(JSON.stringify({ ...DEMO_POLICY, ...rest, roles }));
+}
+
+/** The policy with the export limit set (and step-up as the policy has it, or none). */
+export function withExportLimit(policy: Policy, maxRowsWithoutStepUp: number): Policy {
+  return {
+    ...policy,
+    security: {
+      ...policy.security,
+      stepUp: policy.security?.stepUp ?? [],
+      export: { maxRowsWithoutStepUp },
+    },
+  };
+}
+
 export interface Answer {
   readonly status: number;
   readonly body: {
@@ -44,6 +71,8 @@ export interface GatewayFixture {
   tokenOf(memberId: string): string;
   /** POST a GraphQL body to the gateway (or, with `direct`, to the sandbox itself). */
   graphql(token: string, body: unknown, direct?: boolean): Promise<Answer>;
+  /** POST a body to the metadata API through the gateway (or directly). */
+  metadata(token: string, body: unknown, direct?: boolean): Promise<Answer>;
   /** A REST call through the gateway (or directly). */
   rest(
     token: string,
@@ -101,6 +130,12 @@ export async function gatewayFixture(options: FixtureOptions = {}): Promise<Gate
     ...(options.now ? { now: options.now } : {}),
   });
   const engine = compilePolicy(policy);
+  const post = (path: string, token: string, body: unknown, direct: boolean): Promise<Answer> =>
+    fetchAnswer(`${direct ? host.url : gateway.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
   const tokenOf = (memberId: string): string => {
     const token = sandbox.state().members.find((m) => m.id === memberId)?.token;
     if (token === undefined) throw new Error(`no sandbox member ${memberId}`);
@@ -122,12 +157,8 @@ export async function gatewayFixture(options: FixtureOptions = {}): Promise<Gate
       return found;
     },
     tokenOf,
-    graphql: (token, body, direct = false) =>
-      fetchAnswer(`${direct ? host.url : gateway.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
-      }),
+    graphql: (token, body, direct = false) => post('/graphql', token, body, direct),
+    metadata: (token, body, direct = false) => post('/metadata', token, body, direct),
     rest: (token, method, path, body, direct = false) =>
       fetchAnswer(`${direct ? host.url : gateway.url}${path}`, {
         method,

@@ -14,12 +14,7 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metadataSchema } from '../host/metadata-schema.js';
-import {
-  fetchAnswer,
-  gatewayFixture,
-  type Answer,
-  type GatewayFixture,
-} from './gateway.test-support.js';
+import { gatewayFixture, type Answer, type GatewayFixture } from './gateway.test-support.js';
 import { judgeMetadataDocument } from './metadata-closed.js';
 import { recordValueTypes } from './metadata-record-types.js';
 import { checkMetadataDocument, RECORD_DERIVED_METADATA_FIELDS } from './metadata-surface.js';
@@ -33,11 +28,7 @@ afterAll(async () => fx.close());
 const token = (): string => fx.tokenOf(fx.member('sales-rep', 'junior').id);
 
 const post = (query: string, direct = false): Promise<Answer> =>
-  fetchAnswer(`${direct ? fx.host.url : fx.gateway.url}/metadata`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` },
-    body: JSON.stringify({ query }),
-  });
+  fx.metadata(token(), { query }, direct);
 
 function expectRefused(answer: Answer, ...words: string[]): void {
   expect(answer.status).toBe(403);

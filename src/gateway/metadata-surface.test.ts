@@ -23,12 +23,7 @@ afterAll(async () => fx.close());
 
 const token = (): string => fx.tokenOf(fx.member('sales-rep', 'junior').id);
 
-const post = (body: unknown, direct = false): Promise<Answer> =>
-  fetchAnswer(`${direct ? fx.host.url : fx.gateway.url}/metadata`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` },
-    body: JSON.stringify(body),
-  });
+const post = (body: unknown, direct = false): Promise<Answer> => fx.metadata(token(), body, direct);
 
 function expectGatewayRefusal(answer: Answer, field: string): void {
   expect(answer.status).toBe(403);

@@ -6,6 +6,7 @@ import {
   assignByHand,
   createRoleByHand,
   EMAIL,
+  listing,
   policyText,
   roleOf,
   syncCli,
@@ -20,12 +21,7 @@ afterEach(async () => {
 
 /** Every member but the admin listed, nobody left to lock: only escalations change. */
 async function applied(): Promise<SyncCli> {
-  cli = await syncCli(({ others }) =>
-    policyText(
-      others.map((m) => m.id),
-      'keep',
-    ),
-  );
+  cli = await syncCli(listing(undefined, 'keep'));
   expect((await cli.run('apply', '--yes')).code).toBe(0);
   expect((await cli.run('drift')).code).toBe(0);
   return cli;

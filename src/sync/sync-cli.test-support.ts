@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliRun } from '../cli/run.test-support.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import type { SeedCounts } from '../sandbox/seed/seed.js';
 import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
 import { ADMIN_ROLE_ID } from '../sandbox/seed-state.js';
 import type { SandboxMember } from '../sandbox/workspace.js';
 
-const ADMIN_KEY = 'admin-key-for-sync-tests';
+/** The sandbox's admin API key, which `.tiergate/sandbox.json` names. */
+export const ADMIN_KEY = 'admin-key-for-sync-tests';
 
 export interface SyncCli {
   readonly cwd: string;
@@ -24,42 +26,78 @@ export interface SyncCli {
   readonly run: (...argv: string[]) => Promise<CliRun>;
 }
 
+/** A role of a small policy over deals: its rules on `opportunity`, one YAML line each. */
+export interface DealRole {
+  readonly label: string;
+  readonly duties: string;
+  readonly opportunity: readonly string[];
+}
+
+/** The `roles:` section of a small policy over deals, as YAML lines. */
+export function dealRolesYaml(roles: Readonly<Record<string, DealRole>>): string {
+  const lines = Object.entries(roles).flatMap(([id, role]) => [
+    `  ${id}:`,
+    `    label: ${role.label}`,
+    `    duties: ${role.duties}`,
+    '    objects:',
+    '      opportunity:',
+    ...role.opportunity.map((rule) => `        ${rule}`),
+  ]);
+  return ['roles:', ...lines].join('\n');
+}
+
 /** Rep reads its own deals; manager reads them all. `listed` members alternate rep, manager. */
 export function policyText(listed: readonly string[], unlisted?: 'keep' | 'lock'): string {
   const lines = listed.map(
     (id, i) => `    - { id: ${id}, role: ${i % 2 === 0 ? 'rep' : 'manager'}, tier: junior }`,
   );
+  const roles = dealRolesYaml({
+    rep: {
+      label: 'Rep',
+      duties: 'Sells.',
+      opportunity: ['read: { junior: own }', 'fields: { default: { junior: read } }'],
+    },
+    manager: {
+      label: 'Manager',
+      duties: 'Leads.',
+      opportunity: ['read: { junior: all }', 'fields: { default: { junior: read } }'],
+    },
+  });
   return `version: 1
 tiers: [{ id: junior }]
 objects:
   opportunity: { owner: [ownerId] }
-roles:
-  rep:
-    label: Rep
-    duties: Sells.
-    objects:
-      opportunity:
-        read: { junior: own }
-        fields: { default: { junior: read } }
-  manager:
-    label: Manager
-    duties: Leads.
-    objects:
-      opportunity:
-        read: { junior: all }
-        fields: { default: { junior: read } }
+${roles}
 org:
 ${unlisted === undefined ? '' : `  unlisted: ${unlisted}\n`}  members:
 ${lines.join('\n')}
 `;
 }
 
+/** The first `count` seeded non-admin members listed (every one without a count). */
+export function listing(count?: number, unlisted?: 'keep' | 'lock') {
+  return ({ others }: Omit<SyncCli, 'run'>): string =>
+    policyText(
+      others.slice(0, count).map((m) => m.id),
+      unlisted,
+    );
+}
+
+/** How the sandbox is seeded: Twenty's row-level security off unless asked for. */
+export interface SyncCliOptions {
+  readonly rls?: boolean;
+  readonly seedCounts?: Partial<SeedCounts>;
+}
+
 /** A seeded sandbox served on loopback, a working directory pointing at it, and its policy. */
-export async function syncCli(policy: (cli: Omit<SyncCli, 'run'>) => string): Promise<SyncCli> {
+export async function syncCli(
+  policy: (cli: Omit<SyncCli, 'run'>) => string,
+  options: SyncCliOptions = {},
+): Promise<SyncCli> {
   const sandbox = await createSandbox({
-    rls: false,
+    rls: options.rls ?? false,
     seed: 'default',
-    seedCounts: { members: 14, companies: 3, people: 3, opportunities: 12 },
+    seedCounts: options.seedCounts ?? { members: 14, companies: 3, people: 3, opportunities: 12 },
     adminKey: ADMIN_KEY,
   });
   const server = await startSandboxServer(sandbox.serverOptions, 0);

@@ -7,6 +7,7 @@ import {
   assignByHand,
   dealsReadBy,
   EMAIL,
+  listing,
   policyText,
   roleOf,
   syncCli,
@@ -22,12 +23,7 @@ afterEach(async () => {
 
 /** The first four non-admin members listed; the others (and the admin) are not. */
 async function world(unlisted?: 'keep' | 'lock'): Promise<SyncCli> {
-  cli = await syncCli(({ others }) =>
-    policyText(
-      others.slice(0, 4).map((m) => m.id),
-      unlisted,
-    ),
-  );
+  cli = await syncCli(listing(4, unlisted));
   return cli;
 }
 

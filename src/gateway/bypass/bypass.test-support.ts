@@ -3,7 +3,7 @@
  * the sandbox's records, never hard-coded), and the search of a raw response for values that
  * must not appear in it.
  */
-import { expect } from 'vitest';
+import { beforeEach, expect } from 'vitest';
 import type { Action } from '../../policy/schema.js';
 import type { Answer, GatewayFixture } from '../gateway.test-support.js';
 
@@ -85,4 +85,55 @@ export function nodes(data: unknown, key: string): Row[] {
     key
   ];
   return (connection?.edges ?? []).map((e) => e.node).filter((n): n is Row => n !== null);
+}
+
+/** A member of this role and tier (the first in the org's order), with their own token. */
+export function who(fx: GatewayFixture, role: string, tier: string): { id: string; token: string } {
+  const member = fx.member(role, tier);
+  return { id: member.id, token: fx.tokenOf(member.id) };
+}
+
+/** The first junior sales rep who may update some company (so owns some), by the engine. */
+export function owningJunior(fx: GatewayFixture): { id: string; token: string } {
+  const member = fx.policy.org.members.find(
+    (m) =>
+      m.role === 'sales-rep' &&
+      m.tier === 'junior' &&
+      split(fx, m.id, 'company', 'update').inside.length > 0,
+  );
+  if (!member) throw new Error('no junior sales rep owning companies');
+  return { id: member.id, token: fx.tokenOf(member.id) };
+}
+
+/** The host answers `query` directly with data; the gateway refuses it for the policy. */
+export async function expectRefusedWhereHostAnswers(
+  fx: GatewayFixture,
+  token: string,
+  query: string,
+): Promise<void> {
+  const direct = await fx.graphql(token, { query }, true);
+  expect(direct.body.errors).toBeUndefined();
+  expect(direct.body.data).toBeTruthy();
+  expectPermissionDenied(await fx.graphql(token, { query }));
+}
+
+/** The gateway's clock in export-limit tests: `read` is what the gateway is given as `now`. */
+export interface ExportClock {
+  now: number;
+  readonly read: () => number;
+  /** Two hours on: the export window starts afresh. */
+  nextWindow(): void;
+}
+
+/** A clock that moves to a fresh export window before each test of the file. */
+export function exportClockPerTest(): ExportClock {
+  const clock: ExportClock = {
+    now: Date.now(),
+    read: () => clock.now,
+    nextWindow: () => {
+      clock.now += 2 * 3_600_000;
+    },
+  };
+  beforeEach(() => clock.nextWindow());
+  return clock;
 }

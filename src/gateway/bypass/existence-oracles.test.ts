@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
-import { idOf, split } from './bypass.test-support.js';
+import { idOf, owningJunior, split } from './bypass.test-support.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {
@@ -17,16 +17,10 @@ afterAll(async () => fx.close());
 
 /** A junior sales rep who owns companies and cannot see some others. */
 function junior() {
-  const member = fx.policy.org.members.find(
-    (m) =>
-      m.role === 'sales-rep' &&
-      m.tier === 'junior' &&
-      split(fx, m.id, 'company', 'update').inside.length > 0,
-  );
-  if (!member) throw new Error('no junior rep owning companies');
+  const member = owningJunior(fx);
   const { inside, outside } = split(fx, member.id, 'company', 'read');
   const updatable = split(fx, member.id, 'company', 'update').inside;
-  return { id: member.id, token: fx.tokenOf(member.id), inside, outside, updatable };
+  return { ...member, inside, outside, updatable };
 }
 
 /** An answer with a record id replaced, so two answers about two ids can be compared. */

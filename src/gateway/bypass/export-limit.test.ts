@@ -6,41 +6,31 @@
  * of them at once and in parallel. With a limit of 12, no combination serves more than 12
  * record values; each test starts a fresh window by moving the gateway's clock two hours on.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../policy/schema.js';
 import {
   DEMO_POLICY,
   gatewayFixture,
+  withExportLimit,
   type Answer,
   type GatewayFixture,
 } from '../gateway.test-support.js';
-import { idOf } from './bypass.test-support.js';
+import { exportClockPerTest, idOf } from './bypass.test-support.js';
 
 const LIMIT = 12;
-const HOUR = 3_600_000;
 
-const POLICY: Policy = {
-  ...DEMO_POLICY,
-  security: {
-    ...DEMO_POLICY.security,
-    stepUp: DEMO_POLICY.security?.stepUp ?? [],
-    export: { maxRowsWithoutStepUp: LIMIT },
-  },
-};
+const POLICY: Policy = withExportLimit(DEMO_POLICY, LIMIT);
 
-const clock = { now: Date.now() };
+const clock = exportClockPerTest();
 let fx: GatewayFixture;
 let token: string;
 
 beforeAll(async () => {
-  fx = await gatewayFixture({ policy: POLICY, now: () => clock.now });
+  fx = await gatewayFixture({ policy: POLICY, now: clock.read });
   // The analyst reads every company and deal: only the export limit stands in the way.
   token = fx.tokenOf(fx.member('analyst', 'intermediate').id);
 }, 60_000);
 afterAll(async () => fx.close());
-beforeEach(() => {
-  clock.now += 2 * HOUR;
-});
 
 /**
  * What answers served, in record values: each record id once across all answers, each edge
@@ -139,7 +129,7 @@ describe('the export limit counts', () => {
       '{ name: true }',
       '{ domainName: { primaryLinkUrl: true } }',
     ]) {
-      clock.now += 2 * HOUR;
+      clock.nextWindow();
       const served = await untilRefused(
         (index) =>
           gql(
@@ -155,7 +145,7 @@ describe('the export limit counts', () => {
   it('aggregates, min and max of a filter narrowed to one record being its values', async () => {
     const ids = companyIds();
     for (const aggregate of ['maxEmployees', 'minEmployees', 'maxCreatedAt', 'minUpdatedAt']) {
-      clock.now += 2 * HOUR;
+      clock.nextWindow();
       const served = await untilRefused((index) =>
         gql(`query($id: UUID) { companies(filter: { id: { eq: $id } }) { ${aggregate} } }`, {
           id: ids[index],
@@ -169,7 +159,7 @@ describe('the export limit counts', () => {
     const refused = await fx.rest(token, 'GET', `/rest/companies?limit=${LIMIT}`);
     expect(refused.status).toBe(403);
     expect(refused.text).toContain('STEP_UP_REQUIRED');
-    clock.now += 2 * HOUR;
+    clock.nextWindow();
     const served = await fx.rest(token, 'GET', `/rest/companies?limit=${LIMIT - 1}`);
     expect(served.status).toBe(200);
   });

@@ -7,8 +7,7 @@
  * host directly, which does carry the ids.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicy } from '../../policy/load.js';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import { demoPolicyWith, gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
 import {
   expectHostShows,
   expectNoLeak,
@@ -19,44 +18,32 @@ import {
 } from './bypass.test-support.js';
 
 const READ_ALL = { read: { intern: 'all' }, fields: { default: { intern: 'read' } } };
-const POLICY = loadPolicy(
-  JSON.stringify({
-    ...DEMO_POLICY,
-    roles: {
-      ...DEMO_POLICY.roles,
-      // The join columns' own rules hide them; their relations are readable by default.
-      analyst: {
-        ...DEMO_POLICY.roles.analyst,
-        objects: {
-          company: READ_ALL,
-          opportunity: {
-            ...READ_ALL,
-            fields: { default: { intern: 'read' }, pointOfContactId: { intern: 'hidden' } },
-          },
-          person: {
-            ...READ_ALL,
-            fields: { default: { intern: 'read' }, companyId: { intern: 'hidden' } },
-          },
-        },
-      },
-      // The relation's rule hides it, while the join column's says read: the stricter wins.
-      support: {
-        ...DEMO_POLICY.roles.support,
-        objects: {
-          company: READ_ALL,
-          person: {
-            ...READ_ALL,
-            fields: {
-              default: { intern: 'read' },
-              company: { intern: 'hidden' },
-              companyId: { intern: 'read' },
-            },
-          },
-        },
+const POLICY = demoPolicyWith({
+  // The join columns' own rules hide them; their relations are readable by default.
+  analyst: {
+    company: READ_ALL,
+    opportunity: {
+      ...READ_ALL,
+      fields: { default: { intern: 'read' }, pointOfContactId: { intern: 'hidden' } },
+    },
+    person: {
+      ...READ_ALL,
+      fields: { default: { intern: 'read' }, companyId: { intern: 'hidden' } },
+    },
+  },
+  // The relation's rule hides it, while the join column's says read: the stricter wins.
+  support: {
+    company: READ_ALL,
+    person: {
+      ...READ_ALL,
+      fields: {
+        default: { intern: 'read' },
+        company: { intern: 'hidden' },
+        companyId: { intern: 'read' },
       },
     },
-  }),
-);
+  },
+});
 
 let fx: GatewayFixture;
 let analyst: string;

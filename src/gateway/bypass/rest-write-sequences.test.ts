@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
-import type { TapCall } from '../host-tap.test-support.js';
-import { idOf, split, type Row } from './bypass.test-support.js';
+import { idOf, owningJunior, split, type Row } from './bypass.test-support.js';
+import { adminUpdateDeal, betweenReadAndWrite } from './write-race.test-support.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {
@@ -50,32 +50,6 @@ function stored(id: string): Row | undefined {
   return fx.records('opportunity').find((record) => idOf(record) === id);
 }
 
-async function adminUpdate(id: string, data: Record<string, unknown>): Promise<void> {
-  const answer = await fx.graphql(
-    fx.sandbox.adminKey,
-    {
-      query:
-        'mutation($id: UUID!, $d: OpportunityUpdateInput!) { updateOpportunity(id: $id, data: $d) { id } }',
-      variables: { id, d: data },
-    },
-    true,
-  );
-  expect(answer.body.errors).toBeUndefined();
-}
-
-/** Runs `change` once, right after the host answered the gateway's read of the record. */
-function betweenReadAndWrite(change: () => Promise<void>): () => boolean {
-  let done = false;
-  const tap = fx.tap;
-  if (!tap) throw new Error('the fixture has no tap');
-  tap.after = async (call: TapCall) => {
-    if (done || !call.body.includes('TiergateWriteCheck')) return;
-    done = true;
-    await change();
-  };
-  return () => done;
-}
-
 /** The answer is, byte for byte, the one a missing id gets. */
 async function expectAnsweredAsMissing(
   answer: Answer,
@@ -98,7 +72,7 @@ async function readThrough(token: string, id: string, query = ''): Promise<unkno
   return answer.body.data?.opportunity;
 }
 
-const won = (id: string) => () => adminUpdate(id, { stage: 'CUSTOMER' });
+const won = (id: string) => () => adminUpdateDeal(fx, id, { stage: 'CUSTOMER' });
 
 describe('a REST PATCH by id of a record that changes after the gateway’s read', () => {
   it('renames a junior rep’s own open deal when nothing changes in between, answered as Twenty answers (the control)', async () => {
@@ -126,15 +100,8 @@ describe('a REST PATCH by id of a record that changes after the gateway’s read
   });
 
   it('renames a junior rep’s own company at depth 1, its people and deals listed as a REST read lists them', async () => {
-    const rep = fx.policy.org.members.find(
-      (m) =>
-        m.role === 'sales-rep' &&
-        m.tier === 'junior' &&
-        split(fx, m.id, 'company', 'update').inside.length > 0,
-    );
-    if (!rep) throw new Error('no junior sales rep with a company to update');
-    const token = fx.tokenOf(rep.id);
-    const company = split(fx, rep.id, 'company', 'update').inside[0] as Row;
+    const { id, token } = owningJunior(fx);
+    const company = split(fx, id, 'company', 'update').inside[0] as Row;
     const path = `/rest/companies/${idOf(company)}?depth=1`;
     const answer = await fx.rest(token, 'PATCH', path, { name: 'Renamed with its people' });
     expect(answer.status).toBe(200);
@@ -187,7 +154,7 @@ describe('a REST PATCH by id of a record that changes after the gateway’s read
   it('does not rename a deal that was won (out of the junior’s update scope) after the read', async () => {
     const rep = memberWithDeals('sales-rep', 'junior', 'update');
     const deal = freshDeal(rep.deals);
-    const ran = betweenReadAndWrite(won(idOf(deal)));
+    const ran = betweenReadAndWrite(fx, won(idOf(deal)));
     const body = { name: 'Renamed after the win' };
     const answer = await fx.rest(rep.token, 'PATCH', `/rest/opportunities/${idOf(deal)}`, body);
     expect(ran()).toBe(true);
@@ -201,7 +168,9 @@ describe('a REST PATCH by id of a record that changes after the gateway’s read
     const other = fx.policy.org.members.find((m) => m.id !== rep.id && m.role === 'sales-rep');
     for (const method of ['PATCH', 'PUT']) {
       const deal = freshDeal(rep.deals);
-      const ran = betweenReadAndWrite(() => adminUpdate(idOf(deal), { ownerId: other?.id }));
+      const ran = betweenReadAndWrite(fx, () =>
+        adminUpdateDeal(fx, idOf(deal), { ownerId: other?.id }),
+      );
       const body = { name: `Renamed after the hand-over (${method})` };
       const answer = await fx.rest(rep.token, method, `/rest/opportunities/${idOf(deal)}`, body);
       expect(ran()).toBe(true);
@@ -236,7 +205,7 @@ describe('a REST DELETE by id of a record that changes after the gateway’s rea
   it('does not soft-delete a deal that was won after the read (won deals are kept below senior)', async () => {
     const rep = memberWithDeals('sales-rep', 'intermediate', 'delete');
     const deal = freshDeal(rep.deals);
-    const ran = betweenReadAndWrite(won(idOf(deal)));
+    const ran = betweenReadAndWrite(fx, won(idOf(deal)));
     const suffix = '?soft_delete=true';
     const answer = await fx.rest(rep.token, 'DELETE', `/rest/opportunities/${idOf(deal)}${suffix}`);
     expect(ran()).toBe(true);
@@ -256,7 +225,9 @@ describe('a REST DELETE by id of a record that changes after the gateway’s rea
           record: { ...deal, ownerId: m.id },
         }).effect === 'deny',
     );
-    const ran = betweenReadAndWrite(() => adminUpdate(idOf(deal), { ownerId: outsider?.id }));
+    const ran = betweenReadAndWrite(fx, () =>
+      adminUpdateDeal(fx, idOf(deal), { ownerId: outsider?.id }),
+    );
     const suffix = '?soft_delete=true';
     const answer = await fx.rest(
       manager.token,
@@ -281,7 +252,7 @@ describe('a REST DELETE by id of a record that changes after the gateway’s rea
   it('does not destroy a deal whose stage (a field the decision reads) changed after the read', async () => {
     const director = memberWithDeals('sales-manager', 'director', 'destroy');
     const deal = freshDeal(director.deals);
-    const ran = betweenReadAndWrite(won(idOf(deal)));
+    const ran = betweenReadAndWrite(fx, won(idOf(deal)));
     const answer = await fx.rest(director.token, 'DELETE', `/rest/opportunities/${idOf(deal)}`);
     expect(ran()).toBe(true);
     expect(stored(idOf(deal))?.stage).toBe('CUSTOMER');

@@ -23,6 +23,7 @@ import {
   leaked,
   phoneNumbers,
   split,
+  who,
   type Row,
 } from './bypass.test-support.js';
 
@@ -34,16 +35,12 @@ afterAll(async () => fx.close());
 
 const CREATED_AT = '2026-01-01T00:00:00.000Z';
 
-function who(role: string, tier: string) {
-  const member = fx.member(role, tier);
-  return { id: member.id, token: fx.tokenOf(member.id) };
-}
 /** A junior sales rep: companies and people of the team, phones masked, ARR hidden. */
-const junior = () => who('sales-rep', 'junior');
+const junior = () => who(fx, 'sales-rep', 'junior');
 /** An intern sales rep: own records only, phones hidden, emails masked, ARR hidden. */
-const intern = () => who('sales-rep', 'intern');
+const intern = () => who(fx, 'sales-rep', 'intern');
 /** A support intern: every company and person, ARR hidden, phones masked last4. */
-const supportIntern = () => who('support', 'intern');
+const supportIntern = () => who(fx, 'support', 'intern');
 /** A director, whose token asks the host directly for the positive controls. */
 const director = () => fx.tokenOf(fx.member('sales-manager', 'director').id);
 
@@ -272,7 +269,7 @@ describe('REST 2b. masked and unreadable fields of records read by id or embedde
   });
 
   it('embeds no contact details under the opportunities of an analyst, who may not read people', async () => {
-    const analyst = who('analyst', 'intermediate');
+    const analyst = who(fx, 'analyst', 'intermediate');
     const contacts = new Set(
       fx
         .records('opportunity')

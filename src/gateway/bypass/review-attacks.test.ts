@@ -7,76 +7,58 @@
  * answers directly.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadPolicy } from '../../policy/load.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../policy/schema.js';
 import {
-  DEMO_POLICY,
+  demoPolicyWith,
   gatewayFixture,
+  withExportLimit,
   type Answer,
   type GatewayFixture,
 } from '../gateway.test-support.js';
-import { expectPermissionDenied, idOf, split } from './bypass.test-support.js';
+import {
+  exportClockPerTest,
+  expectRefusedWhereHostAnswers,
+  idOf,
+  owningJunior,
+  split,
+} from './bypass.test-support.js';
 
 const ALL = { junior: 'all' };
 const LIMIT = 12;
-const HOUR = 3_600_000;
 
 /** The analyst reads every company with its ARR amount hidden, and people with phones masked. */
-const POLICY: Policy = loadPolicy(
-  JSON.stringify({
-    ...DEMO_POLICY,
-    security: {
-      ...DEMO_POLICY.security,
-      stepUp: DEMO_POLICY.security?.stepUp ?? [],
-      export: { maxRowsWithoutStepUp: LIMIT },
-    },
-    roles: {
-      ...DEMO_POLICY.roles,
-      analyst: {
-        ...DEMO_POLICY.roles.analyst,
-        objects: {
-          company: {
-            read: ALL,
-            fields: {
-              default: { junior: 'read' },
-              'annualRecurringRevenue.amountMicros': { junior: 'hidden' },
-            },
-          },
-          opportunity: { read: ALL, fields: { default: { junior: 'read' } } },
-          person: {
-            read: ALL,
-            fields: {
-              default: { junior: 'read' },
-              'phones.primaryPhoneNumber': { junior: { mask: 'last4' } },
-            },
-          },
+const POLICY: Policy = withExportLimit(
+  demoPolicyWith({
+    analyst: {
+      company: {
+        read: ALL,
+        fields: {
+          default: { junior: 'read' },
+          'annualRecurringRevenue.amountMicros': { junior: 'hidden' },
+        },
+      },
+      opportunity: { read: ALL, fields: { default: { junior: 'read' } } },
+      person: {
+        read: ALL,
+        fields: {
+          default: { junior: 'read' },
+          'phones.primaryPhoneNumber': { junior: { mask: 'last4' } },
         },
       },
     },
   }),
+  LIMIT,
 );
 
-const clock = { now: Date.now() };
+const clock = exportClockPerTest();
 let fx: GatewayFixture;
 let analyst: string;
 beforeAll(async () => {
-  fx = await gatewayFixture({ policy: POLICY, now: () => clock.now });
+  fx = await gatewayFixture({ policy: POLICY, now: clock.read });
   analyst = fx.tokenOf(fx.member('analyst', 'intermediate').id);
 }, 60_000);
 afterAll(async () => fx.close());
-// Each test starts a fresh export window.
-beforeEach(() => {
-  clock.now += 2 * HOUR;
-});
-
-/** The host answers `query` directly with data; the gateway refuses it for the policy. */
-async function expectRefusedWhereHostAnswers(token: string, query: string): Promise<void> {
-  const direct = await fx.graphql(token, { query }, true);
-  expect(direct.body.errors).toBeUndefined();
-  expect(direct.body.data).toBeTruthy();
-  expectPermissionDenied(await fx.graphql(token, { query }));
-}
 
 describe('a hidden sub-field’s emptiness', () => {
   it.each([
@@ -85,7 +67,7 @@ describe('a hidden sub-field’s emptiness', () => {
     '{ companies(filter: { and: [{ name: { like: "%" } }, { annualRecurringRevenue: { currencyCode: { like: "%" }, amountMicros: { is: NULL } } }] }) { totalCount } }',
     '{ people(first: 5) { edges { node { company { id } } } } opportunities(first: 5) { edges { node { company { name } } } } c: companies(first: 3) { edges { node { people(filter: { phones: { primaryPhoneNumber: { is: NULL } } }) { totalCount } } } } }',
   ])('is not revealed through an is-NULL filter: %s', async (query) => {
-    await expectRefusedWhereHostAnswers(analyst, query);
+    await expectRefusedWhereHostAnswers(fx, analyst, query);
   });
 
   it.each([
@@ -104,7 +86,7 @@ describe('a hidden sub-field’s emptiness', () => {
     '{ companiesGroupBy(groupBy: [{ createdAt: { granularity: DAY } }], filter: { annualRecurringRevenue: { amountMicros: { is: NULL } } }) { groupByDimensionValues totalCount } }',
     '{ companiesGroupBy(groupBy: [{ annualRecurringRevenue: { currencyCode: true } }]) { groupByDimensionValues countEmptyAnnualRecurringRevenue } }',
   ])('is not revealed through a group-by: %s', async (query) => {
-    await expectRefusedWhereHostAnswers(analyst, query);
+    await expectRefusedWhereHostAnswers(fx, analyst, query);
   });
 });
 
@@ -232,17 +214,11 @@ describe('an answer holding only a page’s info', () => {
 
 /** A junior sales rep who owns companies, with one of theirs and one they cannot see. */
 function rep() {
-  const member = fx.policy.org.members.find(
-    (m) =>
-      m.role === 'sales-rep' &&
-      m.tier === 'junior' &&
-      split(fx, m.id, 'company', 'update').inside.length > 0,
-  );
-  if (!member) throw new Error('no junior rep owning companies');
+  const member = owningJunior(fx);
   const first = (rows: readonly Record<string, unknown>[]) =>
     idOf(rows[0] as Record<string, unknown>);
   return {
-    token: fx.tokenOf(member.id),
+    token: member.token,
     own: first(split(fx, member.id, 'company', 'update').inside),
     hidden: first(split(fx, member.id, 'company').outside),
     missing: randomUUID(),

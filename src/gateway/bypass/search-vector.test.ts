@@ -14,6 +14,7 @@ import {
   nodes,
   phoneNumbers,
   split,
+  who,
   type Row,
 } from './bypass.test-support.js';
 
@@ -23,14 +24,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => fx.close());
 
-function who(role: string, tier: string) {
-  const member = fx.member(role, tier);
-  return { id: member.id, token: fx.tokenOf(member.id) };
-}
 /** Reads every person, phones masked to their last four digits. */
-const supportIntern = () => who('support', 'intern');
+const supportIntern = () => who(fx, 'support', 'intern');
 /** Reads every person, every field of them in clear. */
-const supportJunior = () => who('support', 'junior');
+const supportJunior = () => who(fx, 'support', 'junior');
 
 /** A person the member may read, and their full phone number (which the member may not). */
 function target(member: string): { person: Row; phone: string } {
@@ -103,7 +100,7 @@ describe('searchVector over fields the member cannot read in clear', () => {
   }
 
   it('refuses an intern whose phones are hidden and emails masked, by email too', async () => {
-    const member = who('sales-rep', 'intern');
+    const member = who(fx, 'sales-rep', 'intern');
     const person = split(fx, member.id, 'person').inside[0] as Row;
     const email = (person.emails as { primaryEmail: string }).primaryEmail;
     const query = `{ people(filter: { searchVector: { search: "${email}" } }) { edges { node { id } } } }`;

@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
-import type { TapCall } from '../host-tap.test-support.js';
 import { idOf, split, type Row } from './bypass.test-support.js';
+import { adminUpdateDeal, betweenReadAndWrite } from './write-race.test-support.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {
@@ -37,33 +37,6 @@ function stored(object: string, id: string): Row | undefined {
   return fx.records(object).find((record) => idOf(record) === id);
 }
 
-/** Changes a record directly on the host with the admin's key. */
-async function adminUpdate(id: string, data: Record<string, unknown>): Promise<void> {
-  const answer = await fx.graphql(
-    fx.sandbox.adminKey,
-    {
-      query:
-        'mutation($id: UUID!, $d: OpportunityUpdateInput!) { updateOpportunity(id: $id, data: $d) { id } }',
-      variables: { id, d: data },
-    },
-    true,
-  );
-  expect(answer.body.errors).toBeUndefined();
-}
-
-/** Runs `change` once, right after the host answered the gateway's read of the record. */
-function betweenReadAndWrite(change: () => Promise<void>): () => boolean {
-  let done = false;
-  const tap = fx.tap;
-  if (!tap) throw new Error('the fixture has no tap');
-  tap.after = async (call: TapCall) => {
-    if (done || !call.body.includes('TiergateWriteCheck')) return;
-    done = true;
-    await change();
-  };
-  return () => done;
-}
-
 const UPDATE_DEAL =
   'mutation($id: UUID!, $d: OpportunityUpdateInput!) { updateOpportunity(id: $id, data: $d) { id name } }';
 
@@ -86,7 +59,9 @@ describe('a record that changes between the gateway’s read and its write is no
   it('does not rename a deal that was won (out of the junior’s update scope) after the gateway read it', async () => {
     const rep = repWithDeals('junior', 'update');
     const deal = rep.deals[0] as Row;
-    const ran = betweenReadAndWrite(() => adminUpdate(idOf(deal), { stage: 'CUSTOMER' }));
+    const ran = betweenReadAndWrite(fx, () =>
+      adminUpdateDeal(fx, idOf(deal), { stage: 'CUSTOMER' }),
+    );
     const answer = await fx.graphql(rep.token, {
       query: UPDATE_DEAL,
       variables: { id: idOf(deal), d: { name: 'Renamed after the win' } },
@@ -102,7 +77,9 @@ describe('a record that changes between the gateway’s read and its write is no
     const rep = repWithDeals('junior', 'update');
     const deal = rep.deals[rep.deals.length - 1] as Row;
     const other = fx.policy.org.members.find((m) => m.id !== rep.id && m.role === 'sales-rep');
-    const ran = betweenReadAndWrite(() => adminUpdate(idOf(deal), { ownerId: other?.id }));
+    const ran = betweenReadAndWrite(fx, () =>
+      adminUpdateDeal(fx, idOf(deal), { ownerId: other?.id }),
+    );
     await fx.graphql(rep.token, {
       query: UPDATE_DEAL,
       variables: { id: idOf(deal), d: { name: 'Renamed after the hand-over' } },
@@ -115,7 +92,9 @@ describe('a record that changes between the gateway’s read and its write is no
   it('does not delete a deal that was won after the gateway read it (won deals are kept below senior)', async () => {
     const rep = repWithDeals('intermediate', 'delete');
     const deal = rep.deals[0] as Row;
-    const ran = betweenReadAndWrite(() => adminUpdate(idOf(deal), { stage: 'CUSTOMER' }));
+    const ran = betweenReadAndWrite(fx, () =>
+      adminUpdateDeal(fx, idOf(deal), { stage: 'CUSTOMER' }),
+    );
     const answer = await fx.graphql(rep.token, {
       query: 'mutation($id: UUID!) { deleteOpportunity(id: $id) { id } }',
       variables: { id: idOf(deal) },

@@ -14,7 +14,9 @@ import {
   expectNoLeak,
   expectPermissionDenied,
   idOf,
+  owningJunior,
   split,
+  who,
   type Row,
 } from './bypass.test-support.js';
 
@@ -23,24 +25,6 @@ beforeAll(async () => {
   fx = await gatewayFixture();
 }, 60_000);
 afterAll(async () => fx.close());
-
-function who(role: string, tier: string) {
-  const member = fx.member(role, tier);
-  return { id: member.id, token: fx.tokenOf(member.id) };
-}
-
-/** The first junior sales rep who owns companies (so has some to update), by the engine. */
-function owningJunior() {
-  const member = fx.policy.org.members.find(
-    (m) =>
-      m.role === 'sales-rep' &&
-      m.tier === 'junior' &&
-      split(fx, m.id, 'company', 'update').inside.length > 0,
-  );
-  expect(member).toBeDefined();
-  const id = (member as { id: string }).id;
-  return { id, token: fx.tokenOf(id) };
-}
 
 const CREATED_AT = '2026-01-01T00:00:00.000Z';
 
@@ -51,7 +35,7 @@ function snapshot(object: string): Map<string, Row> {
 
 describe('8. create with a field the member may not set (mass assignment)', () => {
   it('refuses an intern rep creating a person with phones, naming the field, and stores none', async () => {
-    const rep = who('sales-rep', 'intern');
+    const rep = who(fx, 'sales-rep', 'intern');
     const before = fx.records('person').length;
     const through = await fx.graphql(rep.token, {
       query: 'mutation($d: [PersonCreateInput!]!) { createPeople(data: $d) { id } }',
@@ -71,7 +55,7 @@ describe('8. create with a field the member may not set (mass assignment)', () =
   });
 
   it('refuses createPeople when only its second item sets phones, which a junior sees masked', async () => {
-    const rep = who('sales-rep', 'junior');
+    const rep = who(fx, 'sales-rep', 'junior');
     const before = fx.records('person').length;
     const through = await fx.graphql(rep.token, {
       query: 'mutation($d: [PersonCreateInput!]!) { createPeople(data: $d) { id } }',
@@ -96,7 +80,7 @@ describe('8. create with a field the member may not set (mass assignment)', () =
   });
 
   it('refuses a junior rep setting annualRecurringRevenue on createCompanies, and stores none', async () => {
-    const rep = who('sales-rep', 'junior');
+    const rep = who(fx, 'sales-rep', 'junior');
     const before = fx.records('company').length;
     const query = {
       query: 'mutation($d: [CompanyCreateInput!]!) { createCompanies(data: $d) { id name } }',
@@ -117,7 +101,7 @@ describe('8. create with a field the member may not set (mass assignment)', () =
   });
 
   it('refuses the same mass assignment given as variables', async () => {
-    const rep = who('sales-rep', 'junior');
+    const rep = who(fx, 'sales-rep', 'junior');
     const before = fx.records('company').length;
     const query = {
       query:
@@ -140,7 +124,7 @@ describe('8. create with a field the member may not set (mass assignment)', () =
   });
 
   it('refuses a created company owned by someone outside the member’s scope', async () => {
-    const rep = who('sales-rep', 'junior');
+    const rep = who(fx, 'sales-rep', 'junior');
     const outsider = fx.member('sales-rep', 'intern');
     const other = fx.policy.org.members.find(
       (m) =>
@@ -166,7 +150,7 @@ describe('8. create with a field the member may not set (mass assignment)', () =
 
 describe('9. update and delete reaching outside the scope', () => {
   it('refuses updateOne on an out-of-scope id and leaves the record unchanged', async () => {
-    const rep = who('sales-rep', 'junior');
+    const rep = who(fx, 'sales-rep', 'junior');
     const { outside } = split(fx, rep.id, 'company', 'update');
     const readable = new Set(split(fx, rep.id, 'company').inside.map(idOf));
     // One of another team, and one of the rep's own team that the rep does not own.
@@ -195,7 +179,7 @@ describe('9. update and delete reaching outside the scope', () => {
   });
 
   it('refuses updateOne setting a field the member may not edit', async () => {
-    const rep = owningJunior();
+    const rep = owningJunior(fx);
     const own = split(fx, rep.id, 'company', 'update').inside[0] as Row;
     const before = structuredClone(own);
     const through = await fx.graphql(rep.token, {
@@ -206,7 +190,7 @@ describe('9. update and delete reaching outside the scope', () => {
   });
 
   it('changes no company outside the junior rep’s update scope on updateCompanies with an empty filter', async () => {
-    const rep = owningJunior();
+    const rep = owningJunior(fx);
     const { outside } = split(fx, rep.id, 'company', 'update');
     const before = snapshot('company');
     const through = await fx.graphql(rep.token, {
@@ -220,7 +204,7 @@ describe('9. update and delete reaching outside the scope', () => {
   });
 
   it('lets a junior rep rename exactly their own companies with updateCompanies', async () => {
-    const rep = owningJunior();
+    const rep = owningJunior(fx);
     const { inside } = split(fx, rep.id, 'company', 'update');
     const through = await fx.graphql(rep.token, {
       query:
@@ -232,7 +216,7 @@ describe('9. update and delete reaching outside the scope', () => {
   });
 
   it('changes no out-of-scope company when updateCompanies names them by id, inline or by variable', async () => {
-    const rep = owningJunior();
+    const rep = owningJunior(fx);
     const { outside } = split(fx, rep.id, 'company', 'update');
     const ids = outside.map(idOf);
     const before = snapshot('company');
@@ -253,7 +237,7 @@ describe('9. update and delete reaching outside the scope', () => {
   });
 
   it('refuses updateCompanies setting a field the member may not edit, given as a variable', async () => {
-    const rep = who('sales-rep', 'junior');
+    const rep = who(fx, 'sales-rep', 'junior');
     const before = snapshot('company');
     const through = await fx.graphql(rep.token, {
       query: 'mutation($d: CompanyUpdateInput!) { updateCompanies(filter: {}, data: $d) { id } }',
@@ -265,7 +249,7 @@ describe('9. update and delete reaching outside the scope', () => {
   });
 
   it('refuses updateCompanies changing the owner, which decides the junior rep’s scope', async () => {
-    const rep = owningJunior();
+    const rep = owningJunior(fx);
     const own = split(fx, rep.id, 'company', 'update').inside;
     expect(own.length).toBeGreaterThan(0);
     const other = fx.member('sales-manager', 'director');
@@ -280,7 +264,7 @@ describe('9. update and delete reaching outside the scope', () => {
   });
 
   it('refuses an upsert whose item matches an out-of-scope company by its unique domain', async () => {
-    const rep = owningJunior();
+    const rep = owningJunior(fx);
     const { outside } = split(fx, rep.id, 'company', 'update');
     const target = outside.find(
       (c) => ((c.domainName as { primaryLinkUrl?: string }).primaryLinkUrl ?? '') !== '',
@@ -306,7 +290,7 @@ describe('9. update and delete reaching outside the scope', () => {
   });
 
   it('refuses deleteCompanies to a junior rep, who may not delete, and deletes nothing', async () => {
-    const rep = who('sales-rep', 'junior');
+    const rep = who(fx, 'sales-rep', 'junior');
     const before = snapshot('company');
     const through = await fx.graphql(rep.token, {
       query: 'mutation { deleteCompanies(filter: {}) { id } }',
@@ -318,7 +302,7 @@ describe('9. update and delete reaching outside the scope', () => {
 
 describe('system fields set through an update (mass assignment of createdBy and deletedAt)', () => {
   it('leaves the createdBy audit actor unchanged when a junior rep sets it on their own company', async () => {
-    const rep = owningJunior();
+    const rep = owningJunior(fx);
     const own = split(fx, rep.id, 'company', 'update').inside.find(
       (c) => c.deletedAt === null,
     ) as Row;
@@ -333,7 +317,7 @@ describe('system fields set through an update (mass assignment of createdBy and 
   });
 
   it('refuses a junior rep, who may not delete companies, soft-deleting their own through updateCompany', async () => {
-    const rep = owningJunior();
+    const rep = owningJunior(fx);
     expect(fx.engine.decide({ member: rep.id, object: 'company', action: 'delete' }).effect).toBe(
       'deny',
     );
@@ -351,7 +335,7 @@ describe('system fields set through an update (mass assignment of createdBy and 
     expectPermissionDenied(through);
   });
   it('restores no company for a junior rep, who may not delete or restore, through deletedAt: null', async () => {
-    const rep = owningJunior();
+    const rep = owningJunior(fx);
     const own = split(fx, rep.id, 'company', 'update').inside.find(
       (c) => c.deletedAt === null,
     ) as Row;
@@ -426,7 +410,7 @@ describe('restrictions on *Many and one-record deletes (keep-won-deals)', () => 
 
 describe('soft-deleted records outside the scope', () => {
   it('gives no out-of-scope soft-deleted company to a deletedAt filter, and restores none', async () => {
-    const rep = who('sales-rep', 'junior');
+    const rep = who(fx, 'sales-rep', 'junior');
     const { inside, outside } = split(fx, rep.id, 'company');
     const names = distinctNames(outside, inside);
     const target = outside.find((c) => names.includes(String(c.name))) as Row;

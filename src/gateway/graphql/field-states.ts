@@ -8,7 +8,7 @@
 import type { Action, FieldState } from '../../policy/schema.js';
 import type { GatewayObject } from '../model.js';
 import { writtenPaths } from './composite-paths.js';
-import { linkState } from './join-states.js';
+import { linkState, tableOrEngine } from './join-states.js';
 import type { Caller } from './prepare.js';
 
 type Row = Readonly<Record<string, unknown>>;
@@ -26,16 +26,7 @@ export function stateIn(
   field: string,
   record?: Row,
 ): FieldState {
-  const own = (name: string): FieldState =>
-    Object.hasOwn(states, name)
-      ? (states[name] as FieldState)
-      : caller.engine.fieldState({
-          member: caller.member,
-          object: object.name,
-          action,
-          field: name,
-          record,
-        });
+  const own = tableOrEngine(caller, object.name, action, states, record);
   return linkState(caller, object, action, field, own) ?? own(field);
 }
 

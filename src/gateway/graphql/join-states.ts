@@ -62,6 +62,23 @@ function soleInverse(target: GatewayObject, object: string): string | undefined 
 }
 
 /**
+ * A field's state from a table the engine gave, by its own name; a field the table lacks, as
+ * the engine decides it (for the record, when there is one).
+ */
+export function tableOrEngine(
+  caller: Caller,
+  object: string,
+  action: Action,
+  table: Readonly<Record<string, FieldState>>,
+  record?: Readonly<Record<string, unknown>>,
+): (field: string) => FieldState {
+  return (field) =>
+    Object.hasOwn(table, field)
+      ? (table[field] as FieldState)
+      : caller.engine.fieldState({ member: caller.member, object, action, field, record });
+}
+
+/**
  * The state of `field` when it is a relation or a join column; undefined for any other field.
  * `own(name)` is a name's own state in the table at hand.
  */
@@ -93,15 +110,6 @@ export function linkState(
   const inverse =
     back === undefined
       ? undefined
-      : linkState(caller, target, 'read', back, (name) =>
-          Object.hasOwn(floor, name)
-            ? (floor[name] as FieldState)
-            : caller.engine.fieldState({
-                member: caller.member,
-                object: target.name,
-                action,
-                field: name,
-              }),
-        );
+      : linkState(caller, target, 'read', back, tableOrEngine(caller, target.name, action, floor));
   return stricter(own(field), inverse ?? 'hidden');
 }
