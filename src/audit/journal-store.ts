@@ -1,5 +1,5 @@
 /**
- * The journal kept in the store (issue 5 point 5, the persistent part): `Journal` chains drafts
+ * The journal kept in the store (the persistent part): `Journal` chains drafts
  * onto the stored head and writes each entry with its outbox row in one transaction, signs a
  * checkpoint of the head every N entries or M minutes and keeps it twice, in the store's table
  * and in a JSON-lines file outside it, and verifies the table against the file.

@@ -133,7 +133,7 @@ export function auditRecordOf(
 }
 
 /**
- * A signed checkpoint as a record of the audit object (issue #5: checkpoints are kept outside
+ * A signed checkpoint as a record of the audit object (checkpoints are kept outside
  * the journal's table, in a file and in the host): action `journal.checkpoint`, its `hash` the
  * entry hash it vouches for, `after` the whole checkpoint with its signature, and an id derived
  * from the signature so that mirroring it twice leaves one record.

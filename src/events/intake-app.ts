@@ -1,5 +1,5 @@
 /**
- * The add-on server's HTTP application (issue 5 point 2, the intake):
+ * The add-on server's HTTP application (the intake):
  *
  *   POST /webhooks/twenty   Twenty's webhooks: content type, body size, signature, JSON, event
  *                           fields, then the inbox, then 200 `{ status: accepted|duplicate }`

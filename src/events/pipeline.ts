@@ -1,5 +1,5 @@
 /**
- * The add-on's event pipeline behind `tiergate serve` (issue #5): workers turning inbox events
+ * The add-on's event pipeline behind `tiergate serve`: workers turning inbox events
  * into journal entries (with the watchdog's verdicts and tiergateViewers kept current), the
  * periodic sweep that finds what webhooks missed, and the relay mirroring the journal into
  * Twenty's audit object. The webhook endpoint (intake-app.ts) fills the inbox; this empties it.

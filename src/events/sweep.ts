@@ -1,5 +1,5 @@
 /**
- * The sweep (issue #5 point 4): Twenty sends each webhook once and never retries, so a change
+ * The sweep: Twenty sends each webhook once and never retries, so a change
  * whose delivery failed is only found by reading. Per object, the records whose `updatedAt` is at
  * or after the object's cursor (kept in the store, less an overlap for late commits) are read
  * page by page, whole (src/host/record-selection.ts), and each enters the inbox as the webhook

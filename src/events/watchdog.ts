@@ -1,5 +1,5 @@
 /**
- * The watchdog's judgement of one record change (issue #5 point 7), free of I/O: was the member
+ * The watchdog's judgement of one record change, free of I/O: was the member
  * who made it allowed to, by the policy? Twenty enforces what it can natively, but not `when`
  * rules, masks, `where` on scopes, or any scope on a workspace without row-level rules; and a
  * change made by hand on a host where Tiergate's roles drifted is only caught here.

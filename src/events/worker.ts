@@ -1,5 +1,5 @@
 /**
- * Workers (issue #5 point 3): events leave the inbox (src/store/inbox.ts: claimed with
+ * Workers: events leave the inbox (src/store/inbox.ts: claimed with
  * `FOR UPDATE SKIP LOCKED`, one record's events in order) and become journal entries. For each
  * event, in one transaction: the change's entry (values of sensitive fields as keyed hashes), one
  * entry per violation the watchdog finds, and the event marked done; a worker whose lease ran out

@@ -1,6 +1,6 @@
 /**
  * Compile: the policy, over the host's data model, into the permission state Twenty should hold
- * (ARCHITECTURE.md "Native sync"; issue #4 point 3), with what Twenty cannot express listed as
+ * (ARCHITECTURE.md "Native sync"), with what Twenty cannot express listed as
  * the gateway's duties and what cannot be compiled at all as problems (`path: message`).
  *
  * - One host role per (policy role, tier) that some member holds (`memberTier`), keyed

@@ -1,5 +1,5 @@
 /**
- * The organisation as the host holds it (issue #4 point 7). With `org.source: host`, members are
+ * The organisation as the host holds it. With `org.source: host`, members are
  * Twenty's workspace members, matched to the policy's `org.members` by email, and each member's
  * role, tier, teams and manager come from the `tiergate*` fields the manifest adds to
  * workspaceMember; what a field leaves empty falls back to the member's entry in the policy, then

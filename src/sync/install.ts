@@ -1,5 +1,5 @@
 /**
- * `tiergate install` and `uninstall` against a host (issue #4): what manifest.json declares,
+ * `tiergate install` and `uninstall` against a host: what manifest.json declares,
  * created where missing. Idempotent: what exists is left alone, what exists but differs (another
  * field type, another plural name, other webhook operations) is reported and left alone too.
  * No file I/O here: the CLI keeps the installation record (src/sync/installation.ts).

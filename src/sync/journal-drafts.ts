@@ -1,5 +1,5 @@
 /**
- * What `tiergate apply` and `drift --revert` write into the audit journal (issue #5 point 8):
+ * What `tiergate apply` and `drift --revert` write into the audit journal:
  * one entry per role created, changed or deleted and per member moved, each with its before and
  * after as the host held and now holds them, then one entry for the run (the host calls made and
  * the records whose tiergateViewers were written). Pure: the CLI appends them.

@@ -9,7 +9,7 @@
  * batch of 60 ids. A second run writes nothing.
  *
  * A record whose owner is outside the org has no viewers: only members with `all` see it, as the
- * engine decides. The watchdog keeps the field current between applies (issue #5).
+ * engine decides. The watchdog keeps the field current between applies.
  */
 import { resolverName } from '../host/core-schema/names.js';
 import type { DataModelSnapshot } from '../host/data-model.js';

@@ -1,5 +1,5 @@
 /**
- * `tiergate audit verify` and `tiergate audit log` (issue 5 point 5): the journal of what
+ * `tiergate audit verify` and `tiergate audit log`: the journal of what
  * Tiergate changed, checked and shown. `verify` recomputes every entry's hash and link, checks
  * that seq runs 1, 2, 3… and that every signed checkpoint in the checkpoint file vouches for the
  * entry at its seq (which catches a rewritten or cut tail), and cross-checks the table's own

@@ -1,5 +1,5 @@
 /**
- * `tiergate install` and `uninstall` (issue #4): what manifest.json declares, created on the host
+ * `tiergate install` and `uninstall`: what manifest.json declares, created on the host
  * (src/sync/install.ts), and the record of it in .tiergate/installation.json (mode 0600) with the
  * webhook secret sealed (src/sync/secret-box.ts). The secret is never printed.
  */

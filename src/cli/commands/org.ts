@@ -1,6 +1,6 @@
 /**
- * `tiergate org pull`: the organisation as Tiergate resolves it against the host (issue #4
- * point 7): who is in it, with which role, tier, teams and manager, where each value came from
+ * `tiergate org pull`: the organisation as Tiergate resolves it against the host: who is
+ * in it, with which role, tier, teams and manager, where each value came from
  * (the member's tiergate* fields in Twenty, the policy's org.members entry, or the role's default
  * tier), and who is left out and why. Reads only; changes nothing.
  */

@@ -173,7 +173,7 @@ export async function listenDemoAddon(
 }
 
 /**
- * The gateway in front of the sandbox (issue 6): the URL to use instead of the sandbox's, and
+ * The gateway in front of the sandbox: the URL to use instead of the sandbox's, and
  * a request that shows a junior's masked phone numbers. Refusals are said on standard error.
  */
 export async function startDemoGateway(

@@ -1,5 +1,5 @@
 /**
- * `tiergate serve`: runs the add-on server (issue 5 point 2, the intake): Twenty's webhooks on
+ * `tiergate serve`: runs the add-on server (the intake): Twenty's webhooks on
  * POST /webhooks/twenty, persisted to the store's inbox before they are acknowledged, with
  * GET /healthz, GET /readyz and GET /metrics. The store is PostgreSQL at $DATABASE_URL, else
  * PGlite in .tiergate/store, migrated on start. The webhook secret is $TIERGATE_WEBHOOK_SECRET,
