@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CursorSeal, openRestCursors, sealPageInfo } from './cursor-seal.js';
+import { CursorSeal, cursorSealFrom, openRestCursors, sealPageInfo } from './cursor-seal.js';
 import { Denial } from './graphql/denial.js';
 
 const HOST_CURSOR = Buffer.from(
@@ -76,5 +76,24 @@ describe('REST cursors', () => {
         openRestCursors(new URLSearchParams({ [name]: HOST_CURSOR }), 'm-1', 'person', seal),
       ).toThrow(/not one this gateway gave you/);
     }
+  });
+});
+
+describe('a seal derived from the secret key', () => {
+  const secret = randomBytes(32);
+
+  it('opens what another seal from the same key sealed, and nothing sealed under another key', () => {
+    const sealed = cursorSealFrom(secret).seal(HOST_CURSOR, 'm-1', 'person');
+    expect(cursorSealFrom(Buffer.from(secret)).open(sealed, 'm-1', 'person', 'after')).toBe(
+      HOST_CURSOR,
+    );
+    expect(() => cursorSealFrom(randomBytes(32)).open(sealed, 'm-1', 'person', 'after')).toThrow(
+      Denial,
+    );
+  });
+
+  it('does not seal with the secret key itself', () => {
+    const sealed = cursorSealFrom(secret).seal(HOST_CURSOR, 'm-1', 'person');
+    expect(() => new CursorSeal(secret).open(sealed, 'm-1', 'person', 'after')).toThrow(Denial);
   });
 });

@@ -11,7 +11,7 @@
  * (`packages/twenty-server/src/engine/api/utils/compute-cursor-arg-filter.utils.ts`), so a
  * forged one would be a filter the gateway never checked.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { Denial } from './graphql/denial.js';
 
 const PREFIX = 'tg1.';
@@ -73,7 +73,17 @@ function boundTo(member: string, object: string): Buffer {
   return Buffer.from(`${member}\u0000${object}`, 'utf8');
 }
 
-/** The seal of this gateway process: cursors it gave out open only while it runs. */
+/**
+ * A seal keyed from Tiergate's secret key, so cursors outlive a restart and open on every
+ * replica that shares the key. HKDF gives the seal a key of its own: the secret key itself only
+ * ever seals stored secrets.
+ */
+export function cursorSealFrom(secretKey: Uint8Array): CursorSeal {
+  const key = hkdfSync('sha256', secretKey, Buffer.alloc(0), 'tiergate gateway cursors v1', 32);
+  return new CursorSeal(Buffer.from(key));
+}
+
+/** The seal of this gateway process, when none is given: its cursors open only while it runs. */
 export const processCursorSeal = new CursorSeal();
 
 type Json = Record<string, unknown>;

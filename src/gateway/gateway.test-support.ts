@@ -92,6 +92,8 @@ export interface FixtureOptions {
   readonly now?: () => number;
   /** Puts a tap between the gateway and the sandbox (src/gateway/host-tap.test-support.ts). */
   readonly tap?: boolean;
+  /** Tiergate's secret key, which the gateway's cursor seal is derived from. */
+  readonly secretKey?: Uint8Array;
 }
 
 /** A request's answer: status, JSON body (empty when it is not JSON) and raw text. */
@@ -128,6 +130,7 @@ export async function gatewayFixture(options: FixtureOptions = {}): Promise<Gate
     onDenied: (event) => denials.push(event),
     onStepUp: (event) => stepUps.push(event),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.secretKey ? { secretKey: options.secretKey } : {}),
   });
   const engine = compilePolicy(policy);
   const post = (path: string, token: string, body: unknown, direct: boolean): Promise<Answer> =>

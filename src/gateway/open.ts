@@ -9,6 +9,7 @@ import { connectHost } from '../host/host.js';
 import { compilePolicy } from '../policy/engine.js';
 import type { Policy } from '../policy/schema.js';
 import { pullOrg } from '../sync/host-org.js';
+import { cursorSealFrom } from './cursor-seal.js';
 import { ExportMeter } from './export-meter.js';
 import type { DeniedEvent } from './graphql/handle.js';
 import { httpIdentityLookup, IdentityResolver } from './identity.js';
@@ -31,6 +32,8 @@ export interface OpenGatewayOptions {
   readonly onStepUp?: (event: { member: string; elevatedUntil: Date }) => void;
   readonly log?: (line: string) => void;
   readonly now?: () => number;
+  /** Tiergate's secret key: cursors sealed under it open after a restart and on every replica. */
+  readonly secretKey?: Uint8Array;
 }
 
 export interface OpenedGateway extends Gateway {
@@ -87,6 +90,7 @@ export async function openGateway(options: OpenGatewayOptions): Promise<OpenedGa
     ...(options.onStepUp ? { onStepUp: options.onStepUp } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.secretKey ? { cursorSeal: cursorSealFrom(options.secretKey) } : {}),
   });
   return {
     ...gateway,

@@ -237,7 +237,7 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
       `Page size limit of ${deps.limits.maxPageSize} exceeded: limit is ${limit}`,
       { limit: 'maxPageSize' },
     );
-  openRestCursors(params, caller.member, object.name);
+  openRestCursors(params, caller.member, object.name, caller.cursors);
   requireUnderLimit(deps, deps.caller.member);
   const answer = await deps.host('GET', pathWith(request.url, params), undefined);
   if (!isJson(answer.body) || !isJson(answer.body.data)) return errorOnly(answer);
@@ -253,7 +253,7 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
   const { totalCount } = answer.body;
   if (typeof totalCount === 'number') projector.tally.aggregates(1);
   countServed(deps, deps.caller.member, projector.tally.rows);
-  const pageInfo = sealPageInfo(answer.body.pageInfo, caller.member, object.name);
+  const pageInfo = sealPageInfo(answer.body.pageInfo, caller.member, object.name, caller.cursors);
   return {
     status: answer.status,
     body: {

@@ -10,6 +10,7 @@
  * apply and the caller sees the intersection. `POST /tiergate/step-up` takes a TOTP code and
  * lifts the export limit for ten minutes.
  */
+import type { CursorSeal } from './cursor-seal.js';
 import {
   Agent,
   createServer,
@@ -73,6 +74,8 @@ export interface GatewayOptions {
   readonly onDenied?: ((event: DeniedEvent) => void) | undefined;
   readonly log?: ((line: string) => void) | undefined;
   readonly now?: () => number;
+  /** Seals the cursors the gateway hands out; a key drawn at start when not given. */
+  readonly cursorSeal?: CursorSeal | undefined;
 }
 
 export interface Gateway {
@@ -202,7 +205,7 @@ export async function startGateway(
         'FORBIDDEN',
         'This workspace member is not in the Tiergate policy, so the gateway denies every record',
       );
-    return { engine: options.engine, policy: options.policy, member };
+    return { engine: options.engine, policy: options.policy, member, cursors: options.cursorSeal };
   };
 
   const graphqlDeps = {

@@ -9,6 +9,7 @@ import type { JournalDraft } from '../../audit/journal.js';
 import { Journal } from '../../audit/journal-store.js';
 import type { DeniedEvent } from '../../gateway/graphql/handle.js';
 import { openGateway } from '../../gateway/open.js';
+import { secretKey } from '../../sync/secret-box.js';
 import { InMemoryTotpSecrets } from '../../gateway/step-up.js';
 import type { Store } from '../../store/store.js';
 import type { Command } from '../command.js';
@@ -141,6 +142,9 @@ ${HOST_TARGET_HELP}
   --bind ADDR     address to listen on (default 127.0.0.1)
   -h, --help      show this help
 
+Page cursors are sealed under a key derived from $TIERGATE_SECRET_KEY (else .tiergate/secret.key):
+give every replica the same key and cursors open on any of them.
+
 Stops on Ctrl-C.`,
   options: {
     policy: { type: 'string' },
@@ -173,6 +177,7 @@ Stops on Ctrl-C.`,
         onDenied: (event) => recorder.record(event),
         onStepUp: (event) => recorder.stepUp(event),
         log: (line) => io.stderr.write(`${line}\n`),
+        secretKey: await secretKey(io.env, io.cwd),
       });
     } catch (error) {
       await store.close();

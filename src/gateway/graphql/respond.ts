@@ -278,7 +278,7 @@ class Projector {
   /** A host cursor as the client gets it: sealed for this member and object, or null. */
   sealed(cursor: unknown, object: string | undefined): string | null {
     if (typeof cursor !== 'string' || object === undefined) return null;
-    return processCursorSeal.seal(cursor, this.caller.member, object);
+    return (this.caller.cursors ?? processCursorSeal).seal(cursor, this.caller.member, object);
   }
 
   /** A connection's (or a group's) aggregate values, as rows for the export limit. */

@@ -185,11 +185,16 @@ export class Rewriter extends PolicyChecks {
     // Cursors come in sealed by the gateway (src/gateway/cursor-seal.ts); the host gets its own.
     const paged = this.model.typeRole(named.name);
     if (paged?.kind === 'connection')
-      node = openCursorArgs(node, paged.object.name, {
-        member: this.caller.member,
-        rawVariables: this.rawVariables,
-        newVariable: (type, value) => this.newVariable(type, value),
-      });
+      node = openCursorArgs(
+        node,
+        paged.object.name,
+        {
+          member: this.caller.member,
+          rawVariables: this.rawVariables,
+          newVariable: (type, value) => this.newVariable(type, value),
+        },
+        this.caller.cursors,
+      );
     const queryType = this.model.schema.getQueryType();
     const mutationType = this.model.schema.getMutationType();
     if (parent === queryType || parent === mutationType) return this.root(node, definition);

@@ -2,6 +2,7 @@
  * What the request and response sides of GraphQL enforcement share: who calls, what a
  * prepared operation holds, and the writes decided against the host's records.
  */
+import type { CursorSeal } from '../cursor-seal.js';
 import type {
   DocumentNode,
   FieldNode,
@@ -20,6 +21,8 @@ export interface Caller {
   readonly engine: Engine;
   readonly policy: Policy;
   readonly member: string;
+  /** What seals the cursors this caller is given; the process's own seal when not set. */
+  readonly cursors?: CursorSeal | undefined;
 }
 
 /** A write decided against the record as the host has it, before the mutation is forwarded. */
