@@ -1,5 +1,5 @@
 /**
- * Second security review: projection edge cases (composites, aliases, directives on edges),
+ * Edge cases of judging requests and answers: projection edge cases (composites, aliases, directives on edges),
  * mutation answers, native objects, groupBy, the /metadata pass-through and identity.
  */
 import { gzipSync } from 'node:zlib';

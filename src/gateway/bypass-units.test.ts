@@ -1,6 +1,6 @@
 /**
- * Security review findings (2026-11-29): each test names a way around the policy that the
- * bypass suite (src/gateway/bypass.test.ts, src/gateway/bypass/) does not try. Unit level:
+ * Ways around the policy that the bypass suite (src/gateway/bypass.test.ts,
+ * src/gateway/bypass/) does not try, each pinned where it is decided. Unit level:
  * prepareOperation / projectResponse / handleGraphql / runWriteChecks on the standard objects
  * and the demo policy, with a fake host where one is needed.
  */
@@ -48,7 +48,7 @@ const prepare = (query: string, variables: Record<string, unknown> = {}, caller 
 
 const ID = '0b6a6c1e-0000-4000-8000-000000000001';
 
-describe('review: duplicates (the host searches every record, unscoped)', () => {
+describe('duplicates (the host searches every record, unscoped)', () => {
   it('refuses totalCount over duplicates when it comes through a named fragment', () => {
     // The inline form is refused (duplicates.test.ts); fragment definitions are rewritten once,
     // outside the duplicates context, so the same count through `...F` goes to the host.
@@ -98,7 +98,7 @@ describe('review: duplicates (the host searches every record, unscoped)', () => 
   });
 });
 
-describe('review: reserved names', () => {
+describe('reserved names', () => {
   it('refuses a client variable under the reserved _tg_ prefix', () => {
     // Aliases and field names with the prefix are refused, variables are not: the client's
     // `$_tg_v0` definition is kept beside the gateway's own, and its value overwritten.
@@ -111,7 +111,7 @@ describe('review: reserved names', () => {
   });
 });
 
-describe('review: the prepared-operation cache and temporary grants', () => {
+describe('the prepared-operation cache and temporary grants', () => {
   it('applies the member scope again once a temporary grant has expired', async () => {
     let clock = Date.parse('2026-06-30T12:00:00Z');
     const granted = compilePolicy(DEMO_POLICY, {
@@ -150,7 +150,7 @@ describe('review: the prepared-operation cache and temporary grants', () => {
   });
 });
 
-describe('review: write-check answers must not tell existence', () => {
+describe('write-check answers must not tell existence', () => {
   it('answers an upsert naming an out-of-scope id as it answers an unknown id', async () => {
     const update = engine.decide({ member: juniorId, object: 'company', action: 'update' });
     expect(Object.keys(update.filter).length).toBeGreaterThan(0); // not unconditional
@@ -186,7 +186,7 @@ describe('review: write-check answers must not tell existence', () => {
   });
 });
 
-describe('review: groupBy viewId', () => {
+describe('groupBy viewId', () => {
   it('refuses (or drops) viewId on groupBy, whose view filters the gateway never sees', () => {
     // Twenty applies the view's own filters (and filter groups) to a groupBy given a viewId:
     // a view filtering on a field the member cannot read (ARR, hidden for a junior rep)
@@ -208,7 +208,7 @@ describe('review: groupBy viewId', () => {
   });
 });
 
-describe('review: the export meter counts rows only after the answer', () => {
+describe('the export meter counts rows only after the answer', () => {
   it('does not serve one answer of many times the limit without step-up', async () => {
     // The meter is checked before the request (0 rows so far: allowed) and fed after the
     // answer: one request with nested connections (200 companies x 50 people, within the
@@ -243,7 +243,7 @@ describe('review: the export meter counts rows only after the answer', () => {
   });
 });
 
-describe('review: system fields on create', () => {
+describe('system fields on create', () => {
   it('refuses deletedAt in a create, as it is refused in an update', () => {
     // refuseSystemWrites has a 'create' mode but create/createMany (and REST POST) never call
     // it: a junior rep, who may not delete companies, creates one straight into the trash
@@ -256,7 +256,7 @@ describe('review: system fields on create', () => {
   });
 });
 
-describe('review: risky paths that hold (coverage)', () => {
+describe('risky paths that hold (coverage)', () => {
   it('reads a variable named __proto__ as the own value the client sent', () => {
     // JSON.parse makes "__proto__" an own property; the checks must see it, not Object.prototype.
     const variables = JSON.parse(
@@ -303,7 +303,7 @@ describe('review: risky paths that hold (coverage)', () => {
   });
 });
 
-describe('review: websocket upgrade smuggling (sandbox fixture)', () => {
+describe('websocket upgrade smuggling (sandbox fixture)', () => {
   let fx: GatewayFixture;
   beforeAll(async () => {
     fx = await gatewayFixture();

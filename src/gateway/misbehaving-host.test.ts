@@ -1,5 +1,5 @@
 /**
- * Third review: the gateway in front of a host that misbehaves. A fake host (node:http) answers
+ * The gateway in front of a host that misbehaves. A fake host (node:http) answers
  * exactly what each test sets; whatever it answers, the client must get only what the policy
  * allows (nothing out of scope, nothing hidden, masks applied), or a refusal.
  */
