@@ -109,6 +109,20 @@ export function recordDerivedFields(document: DocumentNode): string[] {
   return [...fields].filter((name) => RECORD_DERIVED_METADATA_FIELDS.has(name));
 }
 
+const RECORD_DERIVED_NAMES: ReadonlySet<string> = new Set(RECORD_DERIVED_METADATA_FIELDS.keys());
+
+/** The record-valued types, worked out from the schema once per value of `nativeObjects`. */
+const recordTypesByNatives = new Map<string, ReadonlyMap<string, string>>();
+function recordTypesFor(nativeObjects: readonly string[]): ReadonlyMap<string, string> {
+  const key = nativeObjects.join('\u0000');
+  let types = recordTypesByNatives.get(key);
+  if (!types) {
+    types = recordValueTypes(metadataSchema(), RECORD_DERIVED_METADATA_FIELDS, nativeObjects);
+    recordTypesByNatives.set(key, types);
+  }
+  return types;
+}
+
 /**
  * Refuses a metadata document that asks for record-derived answers, for what Twenty 2.43's
  * metadata schema does not have, or that cannot be read. `nativeObjects` is the policy's
@@ -130,13 +144,12 @@ export function checkMetadataDocument(query: string, nativeObjects: readonly str
       'FORBIDDEN',
       `${refused.join(', ')} ${refused.length > 1 ? 'are' : 'is'} not available through the gateway: the answer is drawn from records, past your permissions. Read the records themselves through /graphql or /rest instead`,
     );
-  const schema = metadataSchema();
   refuseVerdict(
     judgeMetadataDocument(
       document,
-      schema,
-      recordValueTypes(schema, RECORD_DERIVED_METADATA_FIELDS, nativeObjects),
-      new Set(RECORD_DERIVED_METADATA_FIELDS.keys()),
+      metadataSchema(),
+      recordTypesFor(nativeObjects),
+      RECORD_DERIVED_NAMES,
     ),
   );
 }

@@ -12,9 +12,8 @@
 import { possibleSearchFields } from '../host/core-schema/search-fields.js';
 import type { FieldState } from '../policy/schema.js';
 import { Denial } from './graphql/denial.js';
+import { READABLE } from './graphql/field-states.js';
 import type { GatewayObject } from './model.js';
-
-const READABLE: ReadonlySet<FieldState> = new Set(['read', 'edit']);
 
 /** Whether `name` is a TS_VECTOR field of the object (Twenty's `searchVector`). */
 export function isSearchVector(object: GatewayObject, name: string): boolean {

@@ -13,6 +13,9 @@ import type { Caller } from './prepare.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
+/** The states a value is shown in clear: no mask, nothing hidden. */
+export const READABLE: ReadonlySet<FieldState> = new Set(['read', 'edit']);
+
 /**
  * A field's state in a table the engine gave (for a record, or for every record): a relation,
  * its join column and its inverse by the one state that governs them (join-states.ts); any

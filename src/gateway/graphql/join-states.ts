@@ -11,14 +11,13 @@
  *   column. An object left to Twenty (`gateway.nativeObjects`) is Twenty's business.
  */
 import { joinColumnOf } from '../../host/core-schema/object-metadata.js';
-import type { Action, FieldState, Policy } from '../../policy/schema.js';
+import { FIELD_STATES, type Action, type FieldState, type Policy } from '../../policy/schema.js';
 import type { GatewayObject } from '../model.js';
 import type { Caller } from './types.js';
 
-const RANK: Readonly<Record<FieldState, number>> = { hidden: 0, masked: 1, read: 2, edit: 3 };
-
+/** The lesser of two states, in the policy's own order (hidden < masked < read < edit). */
 export function stricter(a: FieldState, b: FieldState): FieldState {
-  return RANK[a] <= RANK[b] ? a : b;
+  return FIELD_STATES.indexOf(a) <= FIELD_STATES.indexOf(b) ? a : b;
 }
 
 /** Per policy: `object.field` for every field a role's field rules name. */

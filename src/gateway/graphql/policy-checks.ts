@@ -12,12 +12,10 @@ import { isSearchVector, searchSources, searchVectorDenial } from '../search-vec
 import { isJsonObject } from './ast.js';
 import { readPaths } from './composite-paths.js';
 import { Denial } from './denial.js';
-import { notEditable, stateIn } from './field-states.js';
+import { notEditable, READABLE, stateIn } from './field-states.js';
 import type { Caller, Json } from './types.js';
 
 const LOGICAL = new Set(['and', 'or', 'not']);
-
-const READABLE: ReadonlySet<FieldState> = new Set(['read', 'edit']);
 
 export class PolicyChecks {
   readonly #floors = new Map<string, Readonly<Record<string, FieldState>>>();
