@@ -6,6 +6,7 @@
 import { orgCycles } from '../org/org.js';
 import { fieldsOfCondition, type Condition } from './condition.js';
 import { SCOPED_ACTIONS, type Policy, type ScopeGrant } from './schema.js';
+import { editDistance } from './suggest.js';
 
 export interface ReferenceIssue {
   readonly path: readonly (string | number)[];
@@ -25,31 +26,13 @@ export const STEP_UP_ACTIONS = [
 
 type Path = (string | number)[];
 
-/** Edit distance, for "did you mean" on a misspelt id. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
 /** The known id nearest to a misspelt one, when it is near enough to be the one meant. */
 export function closest(id: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   // Near enough: one edit in four characters, and never the whole id.
   let bestDistance = Math.min(Math.max(1, Math.floor(id.length / 4)), id.length - 1) + 1;
   for (const candidate of known) {
-    const d = distance(id.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(id.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
