@@ -13,6 +13,7 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { Denial } from './graphql/denial.js';
+import { isJsonObject } from './graphql/ast.js';
 
 const PREFIX = 'tg1.';
 const IV_BYTES = 12;
@@ -88,10 +89,6 @@ export const processCursorSeal = new CursorSeal();
 
 type Json = Record<string, unknown>;
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A REST `pageInfo` with its start and end cursors sealed (other keys as the host gave them). */
 export function sealPageInfo(
   pageInfo: unknown,
@@ -99,7 +96,7 @@ export function sealPageInfo(
   object: string,
   seal: CursorSeal = processCursorSeal,
 ): Json | undefined {
-  if (!isJson(pageInfo)) return undefined;
+  if (!isJsonObject(pageInfo)) return undefined;
   const out: Json = { ...pageInfo };
   for (const key of ['startCursor', 'endCursor'])
     if (typeof out[key] === 'string') out[key] = seal.seal(out[key], member, object);

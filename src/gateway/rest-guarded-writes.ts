@@ -28,6 +28,7 @@ import {
   restRecordSelection,
   type RestRecordSelection,
 } from './rest-record-selection.js';
+import { isJsonObject } from './graphql/ast.js';
 
 export type RestWriteMethod = 'updateOne' | 'deleteOne' | 'destroyOne';
 
@@ -46,10 +47,6 @@ export interface RestWriteDeps {
   readonly read: HostRead;
 }
 
-function isJson(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * The status Twenty's REST layer gives the query runner's errors, by their GraphQL code
  * (twentyhq/twenty `packages/twenty-server/src/engine/api/rest/utils/`
@@ -58,7 +55,7 @@ function isJson(value: unknown): value is Record<string, unknown> {
  */
 function restErrorOf(errors: readonly unknown[]): HostAnswer {
   const codes = errors.map((e) =>
-    isJson(e) && isJson(e.extensions) ? e.extensions.code : undefined,
+    isJsonObject(e) && isJsonObject(e.extensions) ? e.extensions.code : undefined,
   );
   const [status, error] = codes.includes('FORBIDDEN')
     ? [403, 'ForbiddenException']
@@ -70,7 +67,7 @@ function restErrorOf(errors: readonly unknown[]): HostAnswer {
           ? [500, 'InternalServerErrorException']
           : [400, 'BadRequestException'];
   const messages = errors.map((e) =>
-    isJson(e) && typeof e.message === 'string' ? e.message : 'The host refused the write',
+    isJsonObject(e) && typeof e.message === 'string' ? e.message : 'The host refused the write',
   );
   return { status, body: { statusCode: status, error, messages } };
 }
@@ -130,7 +127,7 @@ export async function guardedRestWrite(write: RestWrite, deps: RestWriteDeps): P
     ...(method === 'updateOne' ? { data: write.data ?? {} } : {}),
   });
   if (answer.errors && answer.errors.length > 0) return restErrorOf(answer.errors);
-  const written = isJson(answer.data) ? answer.data[field] : undefined;
+  const written = isJsonObject(answer.data) ? answer.data[field] : undefined;
   if (!Array.isArray(written))
     throw new Denial('GATEWAY_ERROR', `The host answered ${field} without a list of records`);
   // Nothing matched: the record changed (or went) since the gateway read it.

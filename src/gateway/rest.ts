@@ -33,6 +33,7 @@ import type { GraphqlLimits } from './limits.js';
 import type { GatewayModel, GatewayObject } from './model.js';
 import { guardedRestWrite, restDepth, type RestWrite } from './rest-guarded-writes.js';
 import { isSearchVector } from './search-vector.js';
+import { isJsonObject } from './graphql/ast.js';
 
 export interface RestRequest {
   readonly method: string;
@@ -53,10 +54,6 @@ export interface RestDeps {
 }
 
 type Json = Record<string, unknown>;
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function restError(status: number, error: string, message: string): HostAnswer {
   return { status, body: { statusCode: status, error, messages: [message] } };
@@ -87,7 +84,7 @@ class RestProjector {
   }
 
   record(value: unknown, object: GatewayObject): Json | null {
-    if (!isJson(value)) return null;
+    if (!isJsonObject(value)) return null;
     const { engine, member } = this.caller;
     const projected = engine.project({ member, object: object.name, record: value });
     if (projected === null) return null;
@@ -240,7 +237,7 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
   openRestCursors(params, caller.member, object.name, caller.cursors);
   requireUnderLimit(deps, deps.caller.member);
   const answer = await deps.host('GET', pathWith(request.url, params), undefined);
-  if (!isJson(answer.body) || !isJson(answer.body.data)) return errorOnly(answer);
+  if (!isJsonObject(answer.body) || !isJsonObject(answer.body.data)) return errorOnly(answer);
   const data = answer.body.data;
   const plural = object.metadata.namePlural;
   const records = Array.isArray(data[plural]) ? data[plural] : [];
@@ -270,7 +267,7 @@ async function list(route: Route, request: RestRequest, deps: RestDeps): Promise
  * nothing else, so an answer the gateway cannot judge never carries data past it.
  */
 function errorOnly(answer: HostAnswer): HostAnswer {
-  const body = isJson(answer.body) ? answer.body : {};
+  const body = isJsonObject(answer.body) ? answer.body : {};
   const messages = Array.isArray(body.messages)
     ? body.messages.filter((m): m is string => typeof m === 'string')
     : [`The host answered ${answer.status} without records`];
@@ -295,7 +292,7 @@ function projectData(
   deps: RestDeps,
   keys: readonly string[],
 ): HostAnswer & { readonly withheld?: boolean } {
-  if (!isJson(answer.body) || !isJson(answer.body.data)) return errorOnly(answer);
+  if (!isJsonObject(answer.body) || !isJsonObject(answer.body.data)) return errorOnly(answer);
   const projector = new RestProjector(deps.caller, deps.model);
   const data: Json = {};
   let withheld = false;
@@ -340,7 +337,7 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   checkParameters(request.url.searchParams, kind, `${method} ${path}`);
   const read: HostRead = async (query, variables) => {
     const answer = await deps.host('POST', '/graphql', { query, variables });
-    return isJson(answer.body) ? answer.body : { errors: [{ message: 'no JSON answer' }] };
+    return isJsonObject(answer.body) ? answer.body : { errors: [{ message: 'no JSON answer' }] };
   };
   const forward = () =>
     deps.host(method, pathWith(request.url, request.url.searchParams), parseBody(request.body));
@@ -367,7 +364,7 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   if (method === 'POST') {
     const body = parseBody(request.body);
     const items = route.batch ? body : [body];
-    if (!Array.isArray(items) || items.length === 0 || !items.every(isJson))
+    if (!Array.isArray(items) || items.length === 0 || !items.every(isJsonObject))
       throw new Denial(
         'BAD_USER_INPUT',
         route.batch ? 'The body must be a non-empty array of records' : 'The body must be a record',
@@ -384,7 +381,7 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   let write: RestWrite;
   if (method === 'PATCH' || method === 'PUT') {
     const data = parseBody(request.body);
-    if (!isJson(data)) throw new Denial('BAD_USER_INPUT', 'The body must be a record');
+    if (!isJsonObject(data)) throw new Denial('BAD_USER_INPUT', 'The body must be a record');
     const depth = restDepth(request.url.searchParams);
     if (typeof depth === 'string') return restError(400, 'BadRequestException', depth);
     write = { object, method: 'updateOne', id, data, depth };

@@ -15,6 +15,7 @@
 import { compositeProperties } from '../../host/core-schema/field-types.js';
 import { isCompositeFieldType } from '../../host/core-schema/object-metadata.js';
 import type { GatewayObject } from '../model.js';
+import { isJsonObject } from './ast.js';
 
 /** The sub-field names of a composite field of the object; none for any other field. */
 export function subFieldsOf(object: GatewayObject, field: string): readonly string[] {
@@ -30,10 +31,6 @@ export function readPaths(object: GatewayObject, path: string): string[] {
   return [path, ...subFieldsOf(object, path).map((sub) => `${path}.${sub}`)];
 }
 
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The fields and sub-fields a write's data sets. */
 export function writtenPaths(
   object: GatewayObject,
@@ -44,7 +41,7 @@ export function writtenPaths(
     const subs = subFieldsOf(object, key);
     paths.push(key);
     if (subs.length === 0) continue;
-    const set = isRecord(value) ? Object.keys(value) : subs;
+    const set = isJsonObject(value) ? Object.keys(value) : subs;
     for (const sub of set) paths.push(`${key}.${sub}`);
   }
   return paths;

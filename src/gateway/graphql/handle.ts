@@ -26,6 +26,7 @@ import {
 import { answerAsOne } from './guarded-writes.js';
 import { projectResponse } from './respond.js';
 import { runWriteChecks, type HostRead } from './write-checks.js';
+import { isJsonObject } from './ast.js';
 
 export interface GraphqlRequest {
   readonly query: string;
@@ -122,24 +123,20 @@ function parsedDocument(source: string, model: GatewayModel): Parsed {
   return result;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The body's operation, or a Denial naming what is malformed. */
 export function readRequest(body: unknown, at = ''): GraphqlRequest {
-  if (!isRecord(body))
+  if (!isJsonObject(body))
     throw new Denial('BAD_USER_INPUT', `The request${at} must be a JSON object with a query`);
   const { query, variables, operationName } = body;
   if (typeof query !== 'string' || query.trim() === '')
     throw new Denial('BAD_USER_INPUT', `The request${at} has no query string`);
-  if (variables !== undefined && variables !== null && !isRecord(variables))
+  if (variables !== undefined && variables !== null && !isJsonObject(variables))
     throw new Denial('BAD_USER_INPUT', `variables${at} must be an object`);
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
     throw new Denial('BAD_USER_INPUT', `operationName${at} must be a string`);
   return {
     query,
-    variables: isRecord(variables) ? variables : {},
+    variables: isJsonObject(variables) ? variables : {},
     operationName: typeof operationName === 'string' ? operationName : undefined,
   };
 }
@@ -228,7 +225,7 @@ async function handleOne(
   if (prepared.checks.length > 0) {
     const read: HostRead = async (query, vars) => {
       const answer = await call.forward({ query, variables: vars, operationName: undefined });
-      return isRecord(answer.body) ? answer.body : { errors: [{ message: 'no JSON answer' }] };
+      return isJsonObject(answer.body) ? answer.body : { errors: [{ message: 'no JSON answer' }] };
     };
     const guards = await runWriteChecks(prepared.checks, caller, deps.model, read);
     forward = { ...forward, variables: { ...forward.variables, ...guards } };
@@ -237,16 +234,22 @@ async function handleOne(
   // Only what the gateway judged leaves it: `data` projected, `errors` as the host wrote them
   // (they describe the request); any other key of the host's answer is dropped.
   const errors =
-    isRecord(answer.body) && Array.isArray(answer.body.errors)
+    isJsonObject(answer.body) && Array.isArray(answer.body.errors)
       ? answer.body.errors.map(errorWords)
       : undefined;
-  if (!isRecord(answer.body) || !Object.hasOwn(answer.body, 'data') || answer.body.data === null)
+  if (
+    !isJsonObject(answer.body) ||
+    !Object.hasOwn(answer.body, 'data') ||
+    answer.body.data === null
+  )
     return {
       status: answer.status,
       body: errors
         ? {
             errors,
-            ...(isRecord(answer.body) && Object.hasOwn(answer.body, 'data') ? { data: null } : {}),
+            ...(isJsonObject(answer.body) && Object.hasOwn(answer.body, 'data')
+              ? { data: null }
+              : {}),
           }
         : { errors: [{ message: `The host answered ${answer.status} without data` }] },
       headers: answer.headers,
@@ -267,13 +270,13 @@ async function handleOne(
  * of its extensions; anything else an error carries (a record, a stack) stays behind.
  */
 function errorWords(error: unknown): Record<string, unknown> {
-  if (!isRecord(error)) return { message: 'The host answered an error' };
+  if (!isJsonObject(error)) return { message: 'The host answered an error' };
   const out: Record<string, unknown> = {
     message: typeof error.message === 'string' ? error.message : 'The host answered an error',
   };
   if (Array.isArray(error.locations)) out.locations = error.locations;
   if (Array.isArray(error.path)) out.path = error.path;
-  if (isRecord(error.extensions)) {
+  if (isJsonObject(error.extensions)) {
     const extensions: Record<string, string> = {};
     for (const key of ['code', 'subCode', 'userFriendlyMessage'])
       if (typeof error.extensions[key] === 'string') extensions[key] = error.extensions[key];

@@ -28,6 +28,7 @@ import { RowTally } from '../row-tally.js';
 import { stateReader } from './field-states.js';
 import type { GatewayModel, TypeRole } from '../model.js';
 import { RESERVED_PREFIX, type Caller, type PreparedOperation } from './prepare.js';
+import { isJsonObject } from './ast.js';
 
 type Json = Record<string, unknown>;
 
@@ -165,10 +166,6 @@ export interface ProjectedResponse {
   readonly withheld: number;
 }
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const READABLE = (state: FieldState | undefined): boolean => state === 'read' || state === 'edit';
 
 /** The key an edge's record is fetched under when the client did not ask for the node. */
@@ -216,7 +213,7 @@ class Projector {
       if (!Array.isArray(value)) return null;
       return value.map((item) => this.value(item, nullable.ofType, entry, parent));
     }
-    if (!isJson(value)) return isObjectType(getNamedType(nullable)) ? null : value;
+    if (!isJsonObject(value)) return isObjectType(getNamedType(nullable)) ? null : value;
     const shape = parent.child(entry);
     if (!shape) return null;
     return shape.role?.kind === 'record' ? this.record(value, shape) : this.object(value, shape);
@@ -237,7 +234,7 @@ class Projector {
       // An edge is served only with its record judged: a node the host left out (a skipped
       // `node`) or answered null (withheld) takes its edge with it.
       const node = shape.keyOf('node');
-      if (node === undefined || !isJson(value[node])) return null;
+      if (node === undefined || !isJsonObject(value[node])) return null;
     }
     const outer = this.paged;
     const rowsBefore = this.tally.rows;
@@ -263,7 +260,8 @@ class Projector {
         const edges = this.value(inner, entry.type, entry, shape) as unknown[];
         const nodeKey = shape.child(entry)?.nodeKey ?? 'node';
         out[key] = edges.filter(
-          (edge) => isJson(edge) && (!Object.hasOwn(edge, nodeKey) || isJson(edge[nodeKey])),
+          (edge) =>
+            isJsonObject(edge) && (!Object.hasOwn(edge, nodeKey) || isJsonObject(edge[nodeKey])),
         );
       } else out[key] = this.value(inner, entry.type, entry, shape);
     }
@@ -305,10 +303,11 @@ class Projector {
       else if (entry.kind === 'composite') {
         const inner = value[key];
         const child = shape.child(entry);
-        const named = isJson(inner) && child ? byName(inner, child) : inner;
+        const named = isJsonObject(inner) && child ? byName(inner, child) : inner;
         // The same composite under two keys: both selections make up the value judged.
         const before = full[entry.name];
-        full[entry.name] = isJson(before) && isJson(named) ? { ...before, ...named } : named;
+        full[entry.name] =
+          isJsonObject(before) && isJsonObject(named) ? { ...before, ...named } : named;
       }
     }
     // What the decisions read (their own selection) completes what the client selected.
@@ -317,7 +316,8 @@ class Projector {
       const name = key.slice(RESERVED_PREFIX.length);
       const injected = value[key];
       const selected = full[name];
-      full[name] = isJson(selected) && isJson(injected) ? { ...selected, ...injected } : injected;
+      full[name] =
+        isJsonObject(selected) && isJsonObject(injected) ? { ...selected, ...injected } : injected;
     }
     const { engine, member } = this.caller;
     const projected = engine.project({ member, object: object.name, record: full });
@@ -357,7 +357,7 @@ class Projector {
         case 'composite': {
           const shown = Object.hasOwn(projected, entry.name) ? projected[entry.name] : null;
           const child = shape.child(entry);
-          out[key] = isJson(shown) && child ? aliased(shown, child, inner) : shown;
+          out[key] = isJsonObject(shown) && child ? aliased(shown, child, inner) : shown;
           break;
         }
         case 'object':
@@ -372,7 +372,7 @@ class Projector {
 /** Whether a connection's answer holds its `pageInfo`. */
 function servesPageInfo(value: Json, shape: Shape): boolean {
   for (const key in value)
-    if (shape.entry(key)?.name === 'pageInfo' && isJson(value[key])) return true;
+    if (shape.entry(key)?.name === 'pageInfo' && isJsonObject(value[key])) return true;
   return false;
 }
 
@@ -399,7 +399,8 @@ function byName(value: Json, shape: Shape): Json {
 function aliased(projected: Json, shape: Shape, answered: unknown): Json {
   const out: Json = {};
   for (const [key, entry] of shape.entries()) {
-    if (entry.name === '__typename') out[key] = isJson(answered) ? (answered[key] ?? null) : null;
+    if (entry.name === '__typename')
+      out[key] = isJsonObject(answered) ? (answered[key] ?? null) : null;
     else out[key] = Object.hasOwn(projected, entry.name) ? projected[entry.name] : null;
   }
   return out;
@@ -416,7 +417,7 @@ export function projectResponse(
 ): ProjectedResponse {
   const root =
     prepared.kind === 'query' ? model.schema.getQueryType() : model.schema.getMutationType();
-  if (!root || !isJson(data)) return { data: null, rows: 0, withheld: 0 };
+  if (!root || !isJsonObject(data)) return { data: null, rows: 0, withheld: 0 };
   let shape = rootShapes.get(prepared);
   if (!shape) {
     shape = new Shape(root, [prepared.operation.selectionSet], {

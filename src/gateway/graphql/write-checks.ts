@@ -22,6 +22,7 @@ import { notEditable } from './field-states.js';
 import { guardFilter } from './guarded-writes.js';
 import { NEXT_STEP } from './refusal-words.js';
 import { decisionSelections, refuseSystemWrites, type Caller, type WriteCheck } from './prepare.js';
+import { isJsonObject } from './ast.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -32,10 +33,6 @@ export type HostRead = (
 ) => Promise<{ readonly data?: unknown; readonly errors?: readonly unknown[] }>;
 
 const ANY_DELETION = { or: [{ deletedAt: { is: 'NULL' } }, { deletedAt: { is: 'NOT_NULL' } }] };
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Reads records by id with the fields the decisions need; soft-deleted ones included. */
 async function readRecords(
@@ -59,18 +56,19 @@ async function readRecords(
   });
   if (answer.errors && answer.errors.length > 0) {
     const first = answer.errors[0];
-    const message = isJson(first) && typeof first.message === 'string' ? first.message : 'error';
+    const message =
+      isJsonObject(first) && typeof first.message === 'string' ? first.message : 'error';
     throw new Denial(
       'FORBIDDEN',
       `Permission denied: the host refused to read ${object.name} records for this member (${message})`,
     );
   }
-  const connection = isJson(answer.data) ? answer.data[field] : undefined;
-  const edges = isJson(connection) && Array.isArray(connection.edges) ? connection.edges : [];
+  const connection = isJsonObject(answer.data) ? answer.data[field] : undefined;
+  const edges = isJsonObject(connection) && Array.isArray(connection.edges) ? connection.edges : [];
   const found = new Map<string, Json>();
   for (const edge of edges) {
-    const node = isJson(edge) ? edge.node : undefined;
-    if (isJson(node) && typeof node.id === 'string') found.set(node.id, node);
+    const node = isJsonObject(edge) ? edge.node : undefined;
+    if (isJsonObject(node) && typeof node.id === 'string') found.set(node.id, node);
   }
   return found;
 }
@@ -128,7 +126,7 @@ function merged(before: Json, data: Json): Json {
   const after: Record<string, unknown> = { ...before };
   for (const [key, value] of Object.entries(data)) {
     const previous = after[key];
-    after[key] = isJson(previous) && isJson(value) ? { ...previous, ...value } : value;
+    after[key] = isJsonObject(previous) && isJsonObject(value) ? { ...previous, ...value } : value;
   }
   return after;
 }

@@ -12,6 +12,7 @@
  * split the request: each write in its own request, after the previous one has answered.
  */
 import { Denial } from './denial.js';
+import { isJsonObject } from './ast.js';
 
 /** What one root field of a mutation writes. */
 export interface WriteTouch {
@@ -56,10 +57,6 @@ export function checkWriteSequence(touches: readonly WriteTouch[]): void {
 const ONE = new Set(['updateOne', 'deleteOne', 'destroyOne', 'restoreOne']);
 const BY_FILTER = new Set(['updateMany', 'deleteMany', 'destroyMany', 'restoreMany']);
 
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** What a root field of `method` writes, from its arguments; undefined for a read. */
 export function touchOf(
   method: string,
@@ -84,10 +81,10 @@ export function touchOf(
   // An upsert item without an id matches an existing record by a unique field (a domain).
   if (
     arg('upsert') === true &&
-    items.some((item) => !isRecord(item) || typeof item.id !== 'string')
+    items.some((item) => !isJsonObject(item) || typeof item.id !== 'string')
   )
     return touch('reach');
   return touch(
-    items.filter(isRecord).flatMap((item) => (typeof item.id === 'string' ? [item.id] : [])),
+    items.filter(isJsonObject).flatMap((item) => (typeof item.id === 'string' ? [item.id] : [])),
   );
 }
