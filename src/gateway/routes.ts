@@ -6,9 +6,9 @@
  * (fragments, backslashes, dot segments, matrix parameters, encoded separators) is refused with
  * 400, never passed on. src/sandbox/routing.ts cites the Twenty and Yoga sources.
  */
-import express, { type Request, type Response } from 'express';
 import { Kind, OperationTypeNode, parse } from 'graphql';
 import { Denial } from './graphql/denial.js';
+import { RouteProbe } from '../host/express-probe.js';
 
 export type Surface = 'graphql' | 'rest' | 'metadata' | 'other';
 
@@ -33,34 +33,17 @@ const REFUSED: Readonly<Partial<Record<Mount, string>>> = {
     "Twenty's CSV export holds every record the member's Twenty role reads, past the policy",
 };
 
-type Probe = Request & { mount?: Mount | 'none' };
-
-function buildRouter(): express.Router {
-  const router = express.Router();
-  for (const { path, mount } of MOUNTS)
-    router.use(path, (request: Request) => {
-      (request as Probe).mount = mount;
-    });
-  router.use((request: Request) => {
-    (request as Probe).mount = 'none';
-  });
-  return router;
-}
-
-const ROUTER = buildRouter();
+const ROUTES = new RouteProbe<Mount | 'none'>((router, mark) => {
+  for (const { path, mount } of MOUNTS) router.use(path, (request) => mark(request, mount));
+  router.use((request) => mark(request, 'none'));
+});
 
 /**
  * The mount Express routes this target to. Matching layers run synchronously; a target the
  * router cannot read (its pathname parse fails) reaches no layer, and is undefined here.
  */
 function expressMount(target: string): Mount | 'none' | undefined {
-  const probe = Object.assign(Object.create(express.request) as Probe, {
-    url: target,
-    method: 'GET',
-    headers: {},
-  });
-  ROUTER(probe, Object.create(express.response) as Response, () => undefined);
-  return probe.mount;
+  return ROUTES.route('GET', target);
 }
 
 const unsure = (target: string, why: string): Denial =>

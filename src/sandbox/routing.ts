@@ -19,7 +19,8 @@
  *    `/`); else 404. Older Yoga versions compare the pathname only; the lenient check is kept here
  *    because it routes more spellings, and the gateway must hold against whichever Twenty runs.
  */
-import express, { type Request, type Response } from 'express';
+import type { Request } from 'express';
+import { RouteProbe } from '../host/express-probe.js';
 
 /** The API a target reaches, with the path the sandbox answers it under. */
 export type Routed =
@@ -45,13 +46,7 @@ function yogaServes(originalUrl: string, endpoint: string): boolean {
   );
 }
 
-type Probe = Request & { routed?: Routed };
-
-function buildRouter(): express.Router {
-  const router = express.Router();
-  const mark = (probe: Probe, routed: Routed): void => {
-    probe.routed = routed;
-  };
+const ROUTES = new RouteProbe<Routed>((router, mark) => {
   for (const endpoint of ['/graphql', '/metadata'] as const)
     router.use(endpoint, (request: Request) => {
       const served = yogaServes(request.originalUrl, endpoint);
@@ -68,22 +63,12 @@ function buildRouter(): express.Router {
   router.all('/rest/*', (request: Request) => mark(request, { api: 'rest', path: request.path }));
   router.get('/healthz', (request: Request) => mark(request, { api: 'healthz', path: '/healthz' }));
   router.use((request: Request) => mark(request, { api: 'none' }));
-  return router;
-}
-
-const ROUTER = buildRouter();
+});
 
 /**
  * Routes a request target (path and query, as sent) through Express's own router. The matching
  * layers run synchronously, so the answer is known when the router returns.
  */
 export function routeTarget(method: string, target: string): Routed {
-  // Express's own request prototype, so `path` is read by parseurl as in a real request.
-  const probe = Object.assign(Object.create(express.request) as Probe, {
-    url: target,
-    method,
-    headers: {},
-  });
-  ROUTER(probe, Object.create(express.response) as Response, () => undefined);
-  return probe.routed ?? { api: 'none' };
+  return ROUTES.route(method, target) ?? { api: 'none' };
 }
