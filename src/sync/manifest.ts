@@ -21,12 +21,12 @@ import { z } from 'zod';
 import { FIELD_METADATA_TYPES } from '../host/core-schema/object-metadata.js';
 import { TWENTY_PERMISSION_FLAGS, type PermissionFlag } from '../host/permission-flags.js';
 import { repositoryRoot } from '../host/schema-gen/paths.js';
+import { RECORD_ACTIONS } from '../host/webhook/record-actions.js';
 
 export { TWENTY_PERMISSION_FLAGS, type PermissionFlag };
 
 /** Record-event actions of Twenty's webhooks (`<nameSingular>.<action>`, `*` for any). */
-// prettier-ignore
-export const WEBHOOK_ACTIONS = ['created', 'updated', 'deleted', 'destroyed', 'restored', 'upserted'] as const;
+export const WEBHOOK_ACTIONS = RECORD_ACTIONS;
 
 export const ADDON_URL_PLACEHOLDER = '{{addonUrl}}';
 export const ADDON_URL_VARIABLE = 'TIERGATE_ADDON_URL';
@@ -282,6 +282,14 @@ let committed: Manifest | undefined;
 export function tiergateManifest(): Manifest {
   committed ??= loadManifest();
   return committed;
+}
+
+/**
+ * The objects Tiergate defines (its audit object): what it writes there is its own journal, never
+ * a record change to journal again.
+ */
+export function ownObjectNames(manifest: Manifest = tiergateManifest()): ReadonlySet<string> {
+  return new Set(manifest.objects.map((o) => o.nameSingular));
 }
 
 /** One of Tiergate's own objects; throws when the manifest does not declare it. */
