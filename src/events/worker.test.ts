@@ -259,7 +259,7 @@ describe.each(storeBackends())('workers on $name', (backend) => {
       updatedAt: live.updatedAt,
       deletedAt: `2026-07-01T1${round}:00:00.000Z`,
     });
-    const steps: [string, object][] = [['created', live]];
+    const steps: [string, Record<string, unknown>][] = [['created', live]];
     for (let round = 1; round <= 3; round++)
       steps.push(['deleted', gone(round)], ['restored', live]);
     steps.push(['deleted', gone(4)], ['destroyed', gone(4)]);
