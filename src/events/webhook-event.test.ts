@@ -1,7 +1,8 @@
 /** The one reading of a webhook body: what the intake takes, the worker reads the same way. */
 import { describe, expect, it } from 'vitest';
 import { RECORD_ACTIONS } from '../host/webhook/record-actions.js';
-import type { InboxEvent } from '../store/inbox.js';
+import { SWEEP_WEBHOOK_ID as INBOX_SWEEP_ID, type InboxEvent } from '../store/inbox.js';
+import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import { WEBHOOK_ACTIONS } from '../sync/manifest.js';
 import { parseWebhook } from './webhook-event.js';
 import { recordEventOf, UnreadableEvent } from './worker.js';
@@ -59,6 +60,10 @@ describe('one reading of a webhook', () => {
       if (intake.ok) expect(worker).toBeUndefined();
       else expect(worker).toBe(`inbox event 7: ${intake.message}`);
     }
+  });
+
+  it("tells the sweep's readings apart by the webhook id the sweep gives them", () => {
+    expect(INBOX_SWEEP_ID).toBe(SWEEP_WEBHOOK_ID);
   });
 
   it('has one list of actions, those Twenty sends: never upserted', () => {
