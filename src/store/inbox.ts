@@ -144,27 +144,37 @@ export function isSweepKey(dedupeKey: string): boolean {
   }
 }
 
+const actionOf = (eventName: string): string => eventName.slice(eventName.lastIndexOf('.') + 1);
+
 /** What the inbox already holds of one record, in arrival order. */
 interface KnownVersion {
   readonly version: string | null;
   readonly swept: boolean;
+  readonly action: string;
 }
 
 /**
  * Whether an event adds nothing to what the inbox holds of its record (`known`, oldest first),
  * judged on the record's version:
- * - a version the sweep read is a duplicate of any event that carried that version;
+ * - a version the sweep read is a duplicate of any event that carried that version, and a
+ *   destroy the sweep found (the record gone from the host) of a destroy last known of it;
  * - a `created`, `updated` or `deleted` delivery is a duplicate of the sweep's reading of the
  *   same version (the version names that state: a deletion carries its `deletedAt`);
  * - a `restored` delivery only when the sweep's reading is the last thing known of the record:
  *   a restore may bring back a version read before the deletion, which is another event;
- * - a `destroyed` delivery never: a destroy leaves the version as the deletion left it.
+ * - a `destroyed` delivery only of the sweep's finding of that destroy, last known of the record:
+ *   a destroy leaves the version as the deletion left it, so it is never taken for the deletion.
  */
 function versionDuplicate(
   event: { readonly swept: boolean; readonly action: string; readonly version: string | null },
   known: readonly KnownVersion[],
 ): boolean {
   const { version } = event;
+  if (event.swept && event.action === 'destroyed') return known.at(-1)?.action === 'destroyed';
+  if (event.action === 'destroyed') {
+    const last = known.at(-1);
+    return last !== undefined && last.swept && last.action === 'destroyed';
+  }
   if (version === null) return false;
   if (event.swept) return known.some((k) => k.version === version);
   switch (event.action) {
@@ -199,14 +209,14 @@ export async function insertManyIfNew(
   const known = new Map<string, KnownVersion[]>();
   const existing = await db
     .selectFrom(INBOX)
-    .select(['object_name', 'record_id', 'record_version', 'swept'])
+    .select(['object_name', 'record_id', 'record_version', 'swept', 'event_name'])
     .where('record_id', 'in', [...new Set(events.map((e) => e.recordId))])
     .orderBy('id')
     .execute();
   for (const row of existing) {
     const key = recordKey(row.object_name, row.record_id);
     const list = known.get(key) ?? [];
-    list.push({ version: row.record_version, swept: row.swept });
+    list.push({ version: row.record_version, swept: row.swept, action: actionOf(row.event_name) });
     known.set(key, list);
   }
 
@@ -219,7 +229,7 @@ export async function insertManyIfNew(
     const swept = isSweepKey(event.dedupeKey);
     const version = event.recordVersion ?? null;
     const history = known.get(recordKey(event.objectName, event.recordId)) ?? [];
-    const action = event.eventName.slice(event.eventName.lastIndexOf('.') + 1);
+    const action = actionOf(event.eventName);
     if (
       seen.has(`b${sha}`) ||
       seen.has(`k${event.dedupeKey}`) ||
@@ -231,7 +241,7 @@ export async function insertManyIfNew(
     }
     seen.add(`b${sha}`);
     seen.add(`k${event.dedupeKey}`);
-    history.push({ version, swept });
+    history.push({ version, swept, action });
     known.set(recordKey(event.objectName, event.recordId), history);
     results.push('inserted'); // provisional: settled below by what the database took
     shas.push(sha);

@@ -140,8 +140,8 @@ const checkpointMirrored: Migration = {
 /**
  * An inbox event is identified by its delivery, not by the record's state: the version stops
  * being unique across all events (a destroy keeps the deletion's version, a restore may bring
- * back an earlier one) and stays unique only among the versions the sweep read, which now say
- * that they are the sweep's (`swept`).
+ * back an earlier one) and stays unique only among the sweep's readings (of one event), which now
+ * say that they are the sweep's (`swept`).
  */
 const intakeEventIdentity: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -155,7 +155,8 @@ const intakeEventIdentity: Migration = {
     await db.schema
       .createIndex('tiergate_webhook_inbox_swept_version')
       .on('tiergate_webhook_inbox')
-      .columns(['object_name', 'record_id', 'record_version'])
+      // With the event: a destroy the sweep finds keeps the version of the deletion it read.
+      .columns(['object_name', 'record_id', 'record_version', 'event_name'])
       .unique()
       .where(sql.ref('swept'), '=', true)
       .execute();

@@ -221,6 +221,42 @@ describe.each(storeBackends())('the store on $name', (backend) => {
       expect((await countEventsByStatus(store.db)).pending).toBe(sequence.length + batch.length);
     });
 
+    it('stores a destroy the sweep found once, though the deletion before it has its version', async () => {
+      const gone = '2026-03-01T12:00:00.000Z deleted 2026-03-01T13:00:00.000Z';
+      const swept = (action: string, n: number) => ({
+        ...event('deal', 'd-1'),
+        eventName: `deal.${action}`,
+        dedupeKey: inboxDedupeKey({
+          webhookId: SWEEP_WEBHOOK_ID,
+          eventName: `deal.${action}`,
+          recordId: 'd-1',
+          eventDate: String(n),
+        }),
+        recordVersion: gone,
+      });
+      const destroyed = {
+        ...event('deal', 'd-1'),
+        eventName: 'deal.destroyed',
+        recordVersion: gone,
+      };
+      expect(await insertIfNew(store.db, swept('deleted', 1))).toBe('inserted');
+      expect(await insertIfNew(store.db, swept('destroyed', 2))).toBe('inserted');
+      // Found again by a later sweep, or its webhook arriving late: the same destroy.
+      expect(await insertIfNew(store.db, swept('destroyed', 3))).toBe('duplicate');
+      expect(await insertIfNew(store.db, destroyed)).toBe('duplicate');
+      // A destroy delivered first: the sweep finding it adds nothing.
+      const other = (e: NewInboxEvent) => ({
+        ...e,
+        recordId: 'd-2',
+        body: `${e.body} `,
+        dedupeKey: e.dedupeKey.replace('d-1', 'd-2'),
+      });
+      expect(await insertIfNew(store.db, other({ ...destroyed, body: `${destroyed.body}x` }))).toBe(
+        'inserted',
+      );
+      expect(await insertIfNew(store.db, other(swept('destroyed', 4)))).toBe('duplicate');
+    });
+
     it('takes a restore as the sweep’s reading only when that reading is the latest thing known', async () => {
       const live = '2026-03-01T12:00:00.000Z';
       const sweepOf = (version: string, n: number) => ({
