@@ -109,7 +109,7 @@ describe('tiergate plan, apply and drift', () => {
     // Widened by hand, or by an install made before the policy: apply narrows it back.
     const found = webhook();
     if (found === undefined) throw new Error('no webhook installed');
-    (found as { operations: string[] }).operations = ['*.created', '*.updated'];
+    Object.assign(found, { operations: ['*.created', '*.updated'] });
     const applied = await run(cwd, 'apply', '--yes');
     expect(applied.code).toBe(0);
     expect(applied.out).toContain(

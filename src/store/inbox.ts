@@ -207,10 +207,20 @@ export async function insertManyIfNew(
   if (events.length === 0) return [];
   const recordKey = (object: string, id: string) => JSON.stringify([object, id]);
   const known = new Map<string, KnownVersion[]>();
+  const idsByObject = new Map<string, Set<string>>();
+  for (const e of events)
+    idsByObject.set(e.objectName, (idsByObject.get(e.objectName) ?? new Set()).add(e.recordId));
   const existing = await db
     .selectFrom(INBOX)
     .select(['object_name', 'record_id', 'record_version', 'swept', 'event_name'])
-    .where('record_id', 'in', [...new Set(events.map((e) => e.recordId))])
+    // By object, then record: what the record-order index (object_name, record_id, id) serves.
+    .where((eb) =>
+      eb.or(
+        [...idsByObject].map(([object, ids]) =>
+          eb.and([eb('object_name', '=', object), eb('record_id', 'in', [...ids])]),
+        ),
+      ),
+    )
     .orderBy('id')
     .execute();
   for (const row of existing) {

@@ -311,7 +311,8 @@ export const applyCommand: Command = {
   help: `Plans as \`tiergate plan\` does, then applies the changes: first the records' tiergateViewers
 (so no member loses a record its new role's predicates expect there), then the roles in a safe
 order (roles before assignments, members moved before a role is deleted, never the last admin).
-On a host error it stops and says which change failed; run it again to converge. Records each
+On a host error it stops and says which change failed; run it again to converge. The installed
+webhook (.tiergate/installation.json) is subscribed to the events of the policy's objects only. Records each
 change in the audit journal (tiergate audit log; the store is PostgreSQL at $DATABASE_URL, else
 .tiergate/store) and the applied state in .tiergate/applied-state.json (for drift).
 
