@@ -84,7 +84,7 @@ const SYSTEM_FIELDS = new Set([
  * Tiergate's helper fields (tiergateViewers, …): read-only natively for every member
  * (compile-fields.ts), so a member's write of one is a violation whatever the policy's default.
  */
-const isTiergateField = (field: string): boolean => field.startsWith('tiergate');
+export const isTiergateField = (field: string): boolean => field.startsWith('tiergate');
 
 const ACTION_OF: Readonly<Record<RecordAction, Action>> = {
   created: 'create',

@@ -20,6 +20,7 @@ import type { Store } from '../store/store.js';
 import { ownObjectNames } from '../sync/manifest.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import {
+  isTiergateField,
   judge,
   redactRecord,
   sensitiveFields,
@@ -104,8 +105,6 @@ export function recordEventOf(event: InboxEvent): RecordEvent & { readonly swept
     swept: fields.webhookId === SWEEP_WEBHOOK_ID,
   };
 }
-
-const isTiergateField = (field: string) => field.startsWith('tiergate');
 
 /**
  * Tiergate's own maintenance of its helper fields: an update that touched nothing but tiergate*
