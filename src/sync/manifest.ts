@@ -133,6 +133,10 @@ const manifestShape = z.strictObject({
     universalIdentifier: uuid,
     description: text,
     targetUrl: addonUrl,
+    /**
+     * What to subscribe to: `*` stands for each object the policy governs once one is known
+     * (src/sync/install.ts `webhookOperations`), never Tiergate's own objects.
+     */
     operations: z.array(operation).min(1, 'the webhook needs at least one operation'),
     /** The application variable holding the signing secret. */
     secretVariable: variableName,
