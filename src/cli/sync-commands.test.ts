@@ -97,6 +97,27 @@ describe('tiergate plan, apply and drift', () => {
     expect(reapply.out).toBe('Nothing to change: the host matches the policy.\n');
   }, 90_000);
 
+  it("subscribes the installed webhook to the policy's objects on install, and apply keeps it so", async () => {
+    const { cwd, sandbox } = await workspace();
+    const installed = await run(cwd, 'install', '--addon-url', 'http://127.0.0.1:9');
+    expect(installed.code).toBe(0);
+    const webhook = () => sandbox.state().webhooks.find((w) => w.deletedAt === null);
+    const governed = ['created', 'deleted', 'destroyed', 'restored', 'updated'].map(
+      (action) => `opportunity.${action}`,
+    );
+    expect(webhook()?.operations).toEqual(governed);
+    // Widened by hand, or by an install made before the policy: apply narrows it back.
+    const found = webhook();
+    if (found === undefined) throw new Error('no webhook installed');
+    Object.assign(found, { operations: ['*.created', '*.updated'] });
+    const applied = await run(cwd, 'apply', '--yes');
+    expect(applied.code).toBe(0);
+    expect(applied.out).toContain(
+      `Webhook: subscribed to ${governed.join(', ')} (was *.created, *.updated).`,
+    );
+    expect(webhook()?.operations).toEqual(governed);
+  });
+
   it('prints the plan as JSON with the duties left to the gateway', async () => {
     const { cwd } = await workspace();
     const { code, out, err } = await run(cwd, 'plan', '--json');

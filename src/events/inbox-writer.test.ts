@@ -8,6 +8,7 @@ import {
   inboxDedupeKey,
   insertIfNew,
   insertManyIfNew,
+  SWEEP_WEBHOOK_ID,
   type NewInboxEvent,
 } from '../store/inbox.js';
 import { emptyStore, storeBackends } from '../store/store.test-support.js';
@@ -66,7 +67,16 @@ describe.each(storeBackends())('the inbox writer on $name', (backend) => {
       first,
       { ...first, dedupeKey: 'another key' }, // the same body
       { ...first, body: '{"other":"body"}' }, // the same dedupe key
-      event('c-1', 9, { recordVersion: first.recordVersion ?? null }), // the same record version
+      // The sweep's reading of the version a delivery brought.
+      event('c-1', 9, {
+        recordVersion: first.recordVersion ?? null,
+        dedupeKey: inboxDedupeKey({
+          webhookId: SWEEP_WEBHOOK_ID,
+          eventName: 'company.updated',
+          recordId: 'c-1',
+          eventDate: 'swept',
+        }),
+      }),
       { ...stored, dedupeKey: 'fresh key', recordVersion: null }, // a body already stored
       event('c-2', 2),
     ]);

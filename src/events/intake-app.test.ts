@@ -197,12 +197,29 @@ describe('POST /webhooks/twenty', () => {
     expect(await inboxRows()).toHaveLength(2);
   });
 
-  it('answers the same record version under another event date as a duplicate', async () => {
+  it('stores two deliveries of one record version as two events (a destroy keeps the version)', async () => {
     const server = await serve();
-    await post(server.url, twentyBody({ eventDate: '2026-03-01T11:59:00.000Z' }));
-    const again = await post(server.url, twentyBody({ eventDate: '2026-03-01T11:59:30.000Z' }));
-    expect(again.json).toEqual({ status: 'duplicate' });
-    expect(await inboxRows()).toHaveLength(1);
+    const record = {
+      id: 'c-1',
+      updatedAt: '2026-03-01T11:59:59.900Z',
+      deletedAt: '2026-03-01T11:59:59.950Z',
+    };
+    const deleted = twentyBody({ eventName: 'company.deleted', record });
+    expect((await post(server.url, deleted)).json).toEqual({ status: 'accepted' });
+    const destroyed = twentyBody({
+      eventName: 'company.destroyed',
+      record,
+      eventDate: '2026-03-01T11:59:59.990Z',
+    });
+    expect((await post(server.url, destroyed)).json).toEqual({ status: 'accepted' });
+    expect(await inboxRows()).toHaveLength(2);
+  });
+
+  it("answers an event of Tiergate's own audit object without storing it", async () => {
+    const server = await serve();
+    const answer = await post(server.url, twentyBody({ eventName: 'tiergateAuditEntry.created' }));
+    expect(answer).toMatchObject({ status: 200, json: { status: 'ignored' } });
+    expect(await inboxRows()).toEqual([]);
   });
 
   it('takes the same delivery sent ten times at once exactly once', async () => {
@@ -355,6 +372,12 @@ describe('POST /webhooks/twenty', () => {
     {
       case: 'an event name that is not object.action',
       body: () => twentyBody({ eventName: 'company' }),
+      what: 'eventName',
+    },
+    {
+      // Twenty's webhooks never carry it: only workflow triggers see upserts.
+      case: 'the upserted action',
+      body: () => twentyBody({ eventName: 'company.upserted' }),
       what: 'eventName',
     },
     {
@@ -555,12 +578,14 @@ describe('startServer', () => {
     const insertIssued = new Promise<void>((resolve) => {
       issued = resolve;
     });
-    // Tells when the server has issued its insert (queries are compiled before they wait).
+    // Tells when the server has issued its first inbox query, the look-up of what the inbox
+    // holds of the record (queries are compiled before they wait).
     const watched: Store = {
       ...store,
       db: store.db.withPlugin({
         transformQuery: (args) => {
-          if (args.node.kind === 'InsertQueryNode') issued();
+          if (args.node.kind === 'InsertQueryNode' || args.node.kind === 'SelectQueryNode')
+            issued();
           return args.node;
         },
         transformResult: (args) => Promise.resolve(args.result),

@@ -3,6 +3,7 @@
  *
  *   POST /webhooks/twenty   Twenty's webhooks: content type, body size, signature, JSON, event
  *                           fields, then the inbox, then 200 `{ status: accepted|duplicate }`
+ *                           (`ignored`, not stored: an event of Tiergate's own audit object)
  *   GET  /healthz           the process is alive
  *   GET  /readyz            the store answers and the webhook secret is known
  *   GET  /metrics           Prometheus metrics (metrics.ts)
@@ -32,6 +33,7 @@ import { countEventsByStatus } from '../store/inbox.js';
 import type { Store } from '../store/store.js';
 import { createInboxWriter } from './inbox-writer.js';
 import type { Metrics, WebhookOutcome } from './metrics.js';
+import { ownObjectNames } from '../sync/manifest.js';
 import { parseWebhook } from './webhook-event.js';
 
 export const WEBHOOK_PATH = '/webhooks/twenty';
@@ -58,6 +60,8 @@ export interface AppDeps {
   readonly now?: () => number;
   readonly bodyLimitBytes?: number;
   readonly persistTimeoutMs?: number;
+  /** Tiergate's own objects, whose events are not stored (default: the manifest's). */
+  readonly ownObjects?: ReadonlySet<string>;
   /** Replaces the default readiness checks (store and secret). */
   readonly ready?: () => Promise<Readiness>;
 }
@@ -109,6 +113,7 @@ export function createApp(deps: AppDeps): express.Express {
   const persistTimeoutMs = deps.persistTimeoutMs ?? DEFAULT_PERSIST_TIMEOUT_MS;
   const { store, logger, metrics } = deps;
   const writer = createInboxWriter(store);
+  const ownObjects = deps.ownObjects ?? ownObjectNames();
 
   const app = express();
   app.disable('x-powered-by');
@@ -220,6 +225,12 @@ export function createApp(deps: AppDeps): express.Express {
       return;
     }
     const { fields } = parsed;
+    if (ownObjects.has(fields.objectName)) {
+      // Tiergate's own audit object: its records are the journal relayed, not changes to
+      // journal (the webhook is not subscribed to them; an older subscription may still be).
+      finish(req, res, started, 'ignored', 200, { status: 'ignored' });
+      return;
+    }
     const described = {
       eventName: fields.eventName,
       recordId: fields.recordId,

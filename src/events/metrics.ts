@@ -13,6 +13,7 @@ import { INBOX_STATUSES } from '../store/inbox.js';
 export const WEBHOOK_OUTCOMES = [
   'accepted',
   'duplicate',
+  'ignored',
   'unauthorized',
   'too_large',
   'unsupported_media_type',

@@ -17,6 +17,7 @@ import type { Policy } from '../policy/schema.js';
 import type { Store } from '../store/store.js';
 import { compileHostState, governedObjectNames } from '../sync/compile.js';
 import { HELPER_FIELD } from '../sync/compile-fields.js';
+import { APP_KEY_NAME } from '../sync/install-app-role.js';
 import { pullOrg } from '../sync/host-org.js';
 import { rlsEntitled } from '../sync/session.js';
 import { ViewerIndex } from '../sync/viewers.js';
@@ -32,6 +33,8 @@ export interface PipelineOptions {
   /** Tiergate's secret key (src/sync/secret-box.ts); the watchdog's hash key derives from it. */
   readonly secretKey: Uint8Array;
   readonly workerId: string;
+  /** The name of the API key `host` writes with, by which the worker knows Tiergate's own writes. */
+  readonly ownKeyName?: string;
   /** Between sweeps; 0 turns the periodic sweep off (sweepNow still works). */
   readonly sweepEveryMs?: number;
   readonly log?: (line: string) => void;
@@ -79,6 +82,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     engine: compilePolicy(org.policy),
     redactKey: redactKeyOf(options.secretKey),
     workerId: options.workerId,
+    ownKeyName: options.ownKeyName ?? APP_KEY_NAME,
     viewers: {
       index,
       async write(object, recordId, viewers) {

@@ -102,6 +102,28 @@ describe('judge', () => {
     expect(violations.map((v) => [v.kind, v.fields])).toEqual([['fields', ['amount', 'phone']]]);
   });
 
+  it("reports a member's write of Tiergate's helper fields, which no member may edit, whatever the default", () => {
+    // Ann's default is edit, yet tiergateViewers is Tiergate's: re-sharing a record is a violation.
+    const { violations } = judge(
+      engine,
+      updated('w-dan', { ownerId: 'w-ann', tiergateViewers: ['w-dan'] }, ['tiergateViewers']),
+      policyIdOf,
+    );
+    expect(violations.map((v) => [v.kind, v.fields])).toEqual([['fields', ['tiergateViewers']]]);
+    const created: RecordEvent = {
+      object: 'opportunity',
+      action: 'created',
+      recordId: 'o2',
+      after: { id: 'o2', createdBy: by('w-ann'), ownerId: 'w-ann', tiergateViewers: ['w-dan'] },
+    };
+    expect(judge(engine, created, policyIdOf).violations.map((v) => v.fields)).toEqual([
+      ['tiergateViewers'],
+    ]);
+    // Its default, an empty list, is not a write.
+    const plain = { ...created, after: { ...created.after, tiergateViewers: [] } };
+    expect(judge(engine, plain, policyIdOf).violations).toEqual([]);
+  });
+
   it("applies when rules Twenty cannot: a senior may edit a small deal's amount, not a big one's", () => {
     const sue = (deal: object) =>
       judge(engine, updated('w-sue', { ownerId: 'w-sue', ...deal }, ['amount']), policyIdOf);
@@ -214,6 +236,16 @@ describe('viewersUpdate', () => {
     expect(viewersUpdate(index, policy, moved)).toEqual([]);
   });
 
+  it('puts the field back when someone else wrote it', () => {
+    expect(
+      viewersUpdate(
+        index,
+        policy,
+        updated('w-dan', { ownerId: 'w-sue', tiergateViewers: ['w-dan'] }, ['tiergateViewers']),
+      ),
+    ).toEqual(['w-ann']);
+  });
+
   it('leaves the field alone when no owner changed, when it is already right, and after its own write', () => {
     expect(
       viewersUpdate(index, policy, updated('w-ann', { ownerId: 'w-dan' }, ['name'])),
@@ -229,7 +261,7 @@ describe('viewersUpdate', () => {
       viewersUpdate(
         index,
         policy,
-        updated('w-ann', { ownerId: 'w-sue', tiergateViewers: [] }, ['tiergateViewers']),
+        updated('w-ann', { ownerId: 'w-sue', tiergateViewers: ['w-ann'] }, ['tiergateViewers']),
       ),
     ).toBeUndefined();
   });

@@ -27,11 +27,11 @@ import type { Action, Policy } from '../policy/schema.js';
 import { readPath } from '../policy/condition.js';
 import type { ViewerIndex } from '../sync/viewers.js';
 import { HELPER_FIELD } from '../sync/compile-fields.js';
+import type { RecordAction } from '../host/webhook/record-actions.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
-export const RECORD_ACTIONS = ['created', 'updated', 'deleted', 'destroyed', 'restored'] as const;
-export type RecordAction = (typeof RECORD_ACTIONS)[number];
+export { RECORD_ACTIONS, type RecordAction } from '../host/webhook/record-actions.js';
 
 /** A change to one record, from a webhook or a sweep. */
 export interface RecordEvent {
@@ -78,8 +78,13 @@ const SYSTEM_FIELDS = new Set([
   'updatedBy',
   'position',
   'searchVector',
-  HELPER_FIELD,
 ]);
+
+/**
+ * Tiergate's helper fields (tiergateViewers, …): read-only natively for every member
+ * (compile-fields.ts), so a member's write of one is a violation whatever the policy's default.
+ */
+export const isTiergateField = (field: string): boolean => field.startsWith('tiergate');
 
 const ACTION_OF: Readonly<Record<RecordAction, Action>> = {
   created: 'create',
@@ -105,7 +110,14 @@ export function actorOf(event: RecordEvent): string | undefined {
 /** Fields a creation sets: those with a value, other than the ones every record has. */
 function fieldsSet(record: Row): string[] {
   return Object.entries(record)
-    .filter(([field, value]) => !SYSTEM_FIELDS.has(field) && value !== null && value !== undefined)
+    .filter(
+      ([field, value]) =>
+        !SYSTEM_FIELDS.has(field) &&
+        value !== null &&
+        value !== undefined &&
+        // A helper field's default (none, or an empty list) is not a member's write.
+        !(isTiergateField(field) && Array.isArray(value) && value.length === 0),
+    )
     .map(([field]) => field)
     .sort();
 }
@@ -159,6 +171,7 @@ export function judge(
         : [];
   const refused = touched.filter(
     (field) =>
+      isTiergateField(field) ||
       engine.fieldState({ member, object: event.object, action, record, field }) !== 'edit',
   );
   if (refused.length === 0) return { actor, violations: [] };
@@ -222,8 +235,8 @@ export function redactRecord(
 
 /**
  * The record's new `tiergateViewers`, when the change moved them (a creation, or an owner field
- * among the updated ones); undefined when they stay as they are. Changes to the field itself
- * (Tiergate's own writes) never trigger another write.
+ * or the field itself among the updated ones: someone else wrote it); undefined when they stay as
+ * they are, so Tiergate's own rewrite never triggers another.
  */
 export function viewersUpdate(
   index: ViewerIndex,
@@ -236,7 +249,8 @@ export function viewersUpdate(
     const changed = new Set((event.updatedFields ?? []).map((f) => f.split('.')[0] ?? f));
     const ownerTops = owners.map((o) => o.split('.')[0] ?? o);
     // Twenty names a relation's join column (`ownerId`) or the relation (`owner`).
-    if (!ownerTops.some((o) => changed.has(o) || changed.has(o.replace(/Id$/, '')))) {
+    const ownerMoved = ownerTops.some((o) => changed.has(o) || changed.has(o.replace(/Id$/, '')));
+    if (!ownerMoved && !changed.has(HELPER_FIELD)) {
       return undefined;
     }
   } else if (event.action !== 'created' && event.action !== 'restored') {

@@ -1,14 +1,18 @@
 /**
- * What the intake needs from a Twenty webhook body (HOST-CONTRACT.md §A): the event name
- * (`<nameSingular>.<action>`), the object's singular name, the record's id, the webhook's id
- * and the event date. The body is decoded as strict UTF-8 and parsed once, only to read these;
- * what is stored is always the raw body, never re-serialised JSON (RELIABILITY.md §1 d).
+ * The one reading of a Twenty webhook body (HOST-CONTRACT.md §A), shared by the intake, which
+ * checks a delivery before storing it, and the worker, which reads the stored body again: the
+ * event name (`<nameSingular>.<action>`, the action one of `RECORD_ACTIONS`), the object's
+ * singular name, the record, the webhook's id and the event date. The intake decodes the body
+ * as strict UTF-8 and parses it once, only to read these; what is stored is always the raw body,
+ * never re-serialised JSON (RELIABILITY.md §1 d).
  */
+import { isRecordAction, type RecordAction } from '../host/webhook/record-actions.js';
 import { inboxDedupeKey, recordVersion } from '../store/inbox.js';
 
 export interface WebhookEventFields {
   readonly eventName: string;
   readonly objectName: string;
+  readonly action: RecordAction;
   readonly recordId: string;
   readonly webhookId: string;
   readonly eventDate: string;
@@ -16,6 +20,16 @@ export interface WebhookEventFields {
   /** The record's version (`updatedAt`, and `deletedAt` if set), shared with the sweep's. */
   readonly recordVersion: string | null;
 }
+
+/** A webhook body read: its fields, the record it carries and Twenty's `updatedFields`. */
+export interface WebhookEvent {
+  readonly fields: WebhookEventFields;
+  readonly record: Readonly<Record<string, unknown>>;
+  readonly updatedFields?: readonly string[];
+}
+
+export type ReadWebhook =
+  ({ readonly ok: true } & WebhookEvent) | { readonly ok: false; readonly message: string };
 
 export type ParsedWebhook =
   | { readonly ok: true; readonly text: string; readonly fields: WebhookEventFields }
@@ -26,7 +40,6 @@ export type ParsedWebhook =
       readonly message: string;
     };
 
-const ACTIONS = new Set(['created', 'updated', 'deleted', 'destroyed', 'restored', 'upserted']);
 const EVENT_NAME = /^([A-Za-z][A-Za-z0-9_]*)\.([a-z]+)$/;
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -57,17 +70,20 @@ export function parseWebhook(raw: Uint8Array): ParsedWebhook {
       message: `body is not JSON: ${(error as Error).message}`,
     };
   }
-  const invalid = (message: string): ParsedWebhook => ({
-    ok: false,
-    status: 422,
-    error: 'invalid-event',
-    message,
-  });
+  const read = readWebhook(body);
+  if (!read.ok) return { ok: false, status: 422, error: 'invalid-event', message: read.message };
+  return { ok: true, text, fields: read.fields };
+}
+
+/** Checks and reads an already parsed webhook body; never throws. */
+export function readWebhook(body: unknown): ReadWebhook {
+  const invalid = (message: string): ReadWebhook => ({ ok: false, message });
   if (!isObject(body)) return invalid('body is not a JSON object');
-  const { eventName, objectMetadata, record, webhookId, eventDate } = body;
+  const { eventName, objectMetadata, record, webhookId, eventDate, updatedFields } = body;
   if (!nonEmptyString(eventName)) return invalid('eventName is missing or not a string');
   const name = EVENT_NAME.exec(eventName);
-  if (name === null || !ACTIONS.has(name[2] ?? ''))
+  const action = name?.[2] ?? '';
+  if (name === null || !isRecordAction(action))
     return invalid(`eventName "${eventName.slice(0, 64)}" is not <object>.<action>`);
   if (!isObject(objectMetadata) || !nonEmptyString(objectMetadata.nameSingular))
     return invalid('objectMetadata.nameSingular is missing or not a string');
@@ -84,15 +100,19 @@ export function parseWebhook(raw: Uint8Array): ParsedWebhook {
   const recordId = record.id;
   return {
     ok: true,
-    text,
     fields: {
       eventName,
       objectName,
+      action,
       recordId,
       webhookId,
       eventDate,
       dedupeKey: inboxDedupeKey({ webhookId, eventName, recordId, eventDate }),
       recordVersion: recordVersion(record),
     },
+    record,
+    ...(Array.isArray(updatedFields)
+      ? { updatedFields: updatedFields.filter((f): f is string => typeof f === 'string') }
+      : {}),
   };
 }

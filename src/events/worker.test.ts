@@ -46,11 +46,20 @@ let n = 0;
 /** A webhook body as Twenty posts it, stored as the intake stores it. */
 async function deliver(
   store: Store,
-  change: { actor: string; id: string; fields: string[]; record?: Record<string, unknown> },
+  change: {
+    actor: string;
+    id: string;
+    fields: string[];
+    record?: Record<string, unknown>;
+    action?: string;
+    object?: string;
+  },
   webhookId = 'wh-1',
-): Promise<void> {
+): Promise<'inserted' | 'duplicate'> {
   n++;
   const updatedAt = new Date(T0 + n * 1000).toISOString();
+  const object = change.object ?? 'opportunity';
+  const eventName = `${object}.${change.action ?? 'updated'}`;
   const record = {
     id: change.id,
     ownerId: change.actor,
@@ -59,27 +68,26 @@ async function deliver(
     ...change.record,
   };
   const body = JSON.stringify({
-    eventName: 'opportunity.updated',
-    objectMetadata: { nameSingular: 'opportunity' },
+    eventName,
+    objectMetadata: { nameSingular: object },
     webhookId,
     eventDate: updatedAt,
     record,
     updatedFields: change.fields,
   });
-  await insertIfNew(store.db, {
+  return insertIfNew(store.db, {
     body,
-    dedupeKey: inboxDedupeKey({
-      webhookId,
-      eventName: 'opportunity.updated',
-      recordId: change.id,
-      eventDate: updatedAt,
-    }),
-    eventName: 'opportunity.updated',
-    objectName: 'opportunity',
+    dedupeKey: inboxDedupeKey({ webhookId, eventName, recordId: change.id, eventDate: updatedAt }),
+    eventName,
+    objectName: object,
     recordId: change.id,
     recordVersion: recordVersion(record),
   });
 }
+
+/** How Twenty stamps a write made with an API key (`build-created-by-from-api-key.util.ts`). */
+const apiKey = (name: string) => ({ source: 'API', workspaceMemberId: null, name, context: {} });
+const OWN_KEY = 'Tiergate add-on';
 
 describe.each(storeBackends())('workers on $name', (backend) => {
   let store: Store;
@@ -180,11 +188,92 @@ describe.each(storeBackends())('workers on $name', (backend) => {
   });
 
   it("marks Tiergate's own tiergateViewers writes done without journaling each one", async () => {
-    await deliver(store, { actor: 'w-ann', id: 'o-7', fields: ['tiergateViewers'] });
+    const own = { updatedBy: apiKey(OWN_KEY) };
+    await deliver(store, { actor: 'w-ann', id: 'o-7', fields: ['tiergateViewers'], record: own });
     await deliver(store, { actor: 'w-ann', id: 'o-8', fields: ['tiergateViewers', 'name'] });
-    expect(await (await worker(store, 'w1')).runOnce()).toMatchObject({ claimed: 2, done: 2 });
+    const w = await worker(store, 'w1', { ownKeyName: OWN_KEY });
+    expect(await w.runOnce()).toMatchObject({ claimed: 2, done: 2 });
     const entries = await (await Journal.open(store, { cwd })).tail(10);
-    expect(entries.map((e) => e.target)).toEqual(['opportunity/o-8']);
+    // The member's write of the helper field is a change of its own, and a violation.
+    expect(entries.map((e) => [e.target, e.action])).toEqual([
+      ['opportunity/o-8', 'record.updated'],
+      ['opportunity/o-8', 'violation.fields'],
+    ]);
+  });
+
+  it('journals and judges a write of tiergateViewers by anyone but Tiergate', async () => {
+    // A member re-sharing a record, another key bearing a look-alike name, and Tiergate's key
+    // writing more than its helper field: each is a change like any other.
+    await deliver(store, { actor: 'w-ann', id: 'o-7', fields: ['tiergateViewers'] });
+    await deliver(store, {
+      actor: 'w-ann',
+      id: 'o-8',
+      fields: ['tiergateViewers'],
+      record: { updatedBy: apiKey(`${OWN_KEY} (copy)`) },
+    });
+    await deliver(store, {
+      actor: 'w-ann',
+      id: 'o-9',
+      fields: ['tiergateViewers', 'name'],
+      record: { updatedBy: apiKey(OWN_KEY) },
+    });
+    // A member's own account is never Tiergate, even under its key's name.
+    await deliver(store, {
+      actor: 'w-ann',
+      id: 'o-10',
+      fields: ['tiergateViewers'],
+      record: { updatedBy: { ...apiKey(OWN_KEY), source: 'MANUAL', workspaceMemberId: 'w-ann' } },
+    });
+    const w = await worker(store, 'w1', { ownKeyName: OWN_KEY });
+    expect(await w.runOnce()).toMatchObject({ claimed: 4, done: 4, violations: 2 });
+    const entries = await (await Journal.open(store, { cwd })).tail(10);
+    expect(entries.map((e) => [e.actor, e.action, e.target])).toEqual([
+      ['w-ann', 'record.updated', 'opportunity/o-7'],
+      ['w-ann', 'violation.fields', 'opportunity/o-7'],
+      [`api:${OWN_KEY} (copy)`, 'record.updated', 'opportunity/o-8'],
+      [`api:${OWN_KEY}`, 'record.updated', 'opportunity/o-9'],
+      ['w-ann', 'record.updated', 'opportunity/o-10'],
+      ['w-ann', 'violation.fields', 'opportunity/o-10'],
+    ]);
+  });
+
+  it("never journals events of Tiergate's own audit object, whoever wrote them", async () => {
+    for (const action of ['created', 'updated', 'deleted'])
+      await deliver(store, {
+        actor: 'w-ann',
+        id: 'a-1',
+        fields: ['sequence'],
+        object: 'tiergateAuditEntry',
+        action,
+      });
+    const w = await worker(store, 'w1', { ownKeyName: OWN_KEY });
+    for (let i = 0; i < 3; i++) expect(await w.runOnce()).toMatchObject({ claimed: 1, done: 1 });
+    expect(await (await Journal.open(store, { cwd })).tail(10)).toEqual([]);
+  });
+
+  it('journals every delete, restore and destroy of a record, though none moves its version', async () => {
+    // Twenty's restore and destroy leave updatedAt alone; the destroy carries the record as the
+    // deletion left it. Three rounds of delete and restore, then a delete and a destroy.
+    const live = { updatedAt: '2026-07-01T09:00:00.000Z', deletedAt: null };
+    const gone = (round: number) => ({
+      updatedAt: live.updatedAt,
+      deletedAt: `2026-07-01T1${round}:00:00.000Z`,
+    });
+    const steps: [string, Record<string, unknown>][] = [['created', live]];
+    for (let round = 1; round <= 3; round++)
+      steps.push(['deleted', gone(round)], ['restored', live]);
+    steps.push(['deleted', gone(4)], ['destroyed', gone(4)]);
+    const stored = [];
+    for (const [action, record] of steps)
+      stored.push(await deliver(store, { actor: 'w-ann', id: 'o-1', fields: [], action, record }));
+    expect(stored).toEqual(steps.map(() => 'inserted'));
+    const w = await worker(store, 'w1');
+    expect(await w.runOnce()).toMatchObject({ claimed: 1, done: 1 });
+    while ((await w.runOnce()).claimed > 0);
+    const entries = await (await Journal.open(store, { cwd })).tail(50);
+    expect(entries.filter((e) => e.action.startsWith('record.')).map((e) => e.action)).toEqual(
+      steps.map(([action]) => `record.${action}`),
+    );
   });
 
   it('retries an event it cannot process and leaves it dead after the last attempt', async () => {
@@ -200,7 +289,9 @@ describe.each(storeBackends())('workers on $name', (backend) => {
     for (let i = 0; i < 8; i++) expect(await w.runOnce()).toMatchObject({ claimed: 1, failed: 1 });
     expect(await w.runOnce()).toMatchObject({ claimed: 0 });
     expect((await findEvent(store.db, 1))?.status).toBe('dead');
-    expect(lines.at(-1)).toMatch(/no eventName and record in the body; dead: it needs an operator/);
+    expect(lines.at(-1)).toMatch(
+      /eventName is missing or not a string; dead: it needs an operator/,
+    );
     expect(await (await Journal.open(store, { cwd })).tail(1)).toEqual([]);
   });
 

@@ -17,17 +17,18 @@ import type { Policy } from '../policy/schema.js';
 import type { ViewerIndex } from '../sync/viewers.js';
 import { claimEvents, completeEvent, failEvent, type InboxEvent } from '../store/inbox.js';
 import type { Store } from '../store/store.js';
-import { HELPER_FIELD } from '../sync/compile-fields.js';
+import { ownObjectNames } from '../sync/manifest.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import {
+  isTiergateField,
   judge,
-  RECORD_ACTIONS,
   redactRecord,
   sensitiveFields,
   viewersUpdate,
   type RecordAction,
   type RecordEvent,
 } from './watchdog.js';
+import { readWebhook } from './webhook-event.js';
 
 type Row = Record<string, unknown>;
 
@@ -45,6 +46,14 @@ export interface WorkerOptions {
     readonly index: ViewerIndex;
     write(object: string, recordId: string, viewers: readonly string[]): Promise<void>;
   };
+  /**
+   * Who Tiergate is on the host: the name of the API key its writes are made with (Twenty stamps
+   * `updatedBy` `{ source: API, name: <key name> }`). Without it, Tiergate's own writes are
+   * journaled like anyone's.
+   */
+  readonly ownKeyName?: string;
+  /** Tiergate's own objects, whose events are its own writes (default: the manifest's). */
+  readonly ownObjects?: ReadonlySet<string>;
   readonly batchSize?: number;
   readonly leaseMs?: number;
   /** Delay before attempt `n + 1` after `n` failed ones. */
@@ -70,7 +79,7 @@ export class UnreadableEvent extends Error {
 const isRow = (value: unknown): value is Row =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The change a stored webhook body (or a sweep's) describes. */
+/** The change a stored webhook body (or a sweep's) describes, read as the intake read it. */
 export function recordEventOf(event: InboxEvent): RecordEvent & { readonly swept: boolean } {
   let body: unknown;
   try {
@@ -78,34 +87,42 @@ export function recordEventOf(event: InboxEvent): RecordEvent & { readonly swept
   } catch {
     throw new UnreadableEvent(`inbox event ${event.id}: the body is not JSON`);
   }
-  if (!isRow(body) || typeof body.eventName !== 'string' || !isRow(body.record)) {
-    throw new UnreadableEvent(`inbox event ${event.id}: no eventName and record in the body`);
-  }
-  const [object = '', action = ''] = body.eventName.split('.');
-  if (!(RECORD_ACTIONS as readonly string[]).includes(action)) {
-    throw new UnreadableEvent(`inbox event ${event.id}: unknown action in "${body.eventName}"`);
-  }
-  const record = body.record;
-  const updatedFields = Array.isArray(body.updatedFields)
-    ? body.updatedFields.filter((f): f is string => typeof f === 'string')
-    : undefined;
+  const read = readWebhook(body);
+  if (!read.ok) throw new UnreadableEvent(`inbox event ${event.id}: ${read.message}`);
+  const { fields, record, updatedFields } = read;
+  const { action } = fields;
+  // Twenty's destroyed event carries only `before` and its restored event only `after`
+  // (`object-record-destroy.event.ts`, `object-record-restore.event.ts`); the webhook body's
+  // `record` is after ?? before.
   const gone = action === 'deleted' || action === 'destroyed';
   return {
-    object,
-    action: action as RecordAction,
+    object: fields.objectName,
+    action,
     recordId: event.recordId,
     ...(gone ? { before: record } : {}),
     ...(action === 'destroyed' ? {} : { after: record }),
     ...(updatedFields === undefined ? {} : { updatedFields }),
-    swept: body.webhookId === SWEEP_WEBHOOK_ID,
+    swept: fields.webhookId === SWEEP_WEBHOOK_ID,
   };
 }
 
-/** An update that touched nothing but the helper field Tiergate maintains. */
-function isOwnMaintenance(change: RecordEvent): boolean {
+/**
+ * Tiergate's own maintenance of its helper fields: an update that touched nothing but tiergate*
+ * fields, made with Tiergate's own API key. Twenty sets `updatedBy` from the caller on every
+ * update, whatever the input says (`actor-from-auth-context.service.ts`, `injectUpdatedBy`,
+ * called by `updated-by.update-one.pre-query-hook.ts`), so a member cannot pass as Tiergate;
+ * `createdBy` is not trusted (a given value with a name is kept there).
+ */
+function isOwnMaintenance(change: RecordEvent, ownKeyName: string | undefined): boolean {
+  if (ownKeyName === undefined || change.action !== 'updated') return false;
   const fields = change.updatedFields ?? [];
+  if (fields.length === 0 || !fields.every(isTiergateField)) return false;
+  const actor = change.after?.updatedBy;
   return (
-    change.action === 'updated' && fields.length > 0 && fields.every((f) => f === HELPER_FIELD)
+    isRow(actor) &&
+    actor.source === 'API' &&
+    (actor.workspaceMemberId ?? null) === null &&
+    actor.name === ownKeyName
   );
 }
 
@@ -122,10 +139,12 @@ export class EventWorker {
   private readonly options: WorkerOptions;
   private readonly sensitive = new Map<string, ReadonlySet<string>>();
   private readonly inOrg: ReadonlySet<string>;
+  private readonly ownObjects: ReadonlySet<string>;
 
   constructor(options: WorkerOptions) {
     this.options = options;
     this.inOrg = new Set(options.policy.org.members.map((m) => m.id));
+    this.ownObjects = options.ownObjects ?? ownObjectNames();
   }
 
   private now(): Date {
@@ -176,9 +195,10 @@ export class EventWorker {
   private async processOne(event: InboxEvent): Promise<number> {
     const { store, journal, viewers, workerId } = this.options;
     const change = recordEventOf(event);
-    if (isOwnMaintenance(change)) {
-      // Tiergate's own writes of tiergateViewers: the apply or the worker that made them is
-      // journaled already; an entry per record would only bury the changes people made.
+    if (this.ownObjects.has(change.object) || isOwnMaintenance(change, this.options.ownKeyName)) {
+      // Tiergate's own writes: its audit object mirrors the journal (journaling it again would
+      // feed the journal to itself), and the apply or the worker that rewrote tiergateViewers
+      // is journaled already; an entry per record would only bury the changes people made.
       if (!(await completeEvent(store.db, event.id, workerId))) {
         throw new Error(`inbox event ${event.id}: the lease ended before it was done`);
       }

@@ -10,6 +10,9 @@ import { TWENTY_PERMISSION_FLAGS } from '../host/permission-flags.js';
 import type { SeedData } from './seed/seed.js';
 import type { SandboxObject, SandboxRecord, SandboxRole, WorkspaceState } from './workspace.js';
 
+/** The name of the sandbox's admin API key: what Twenty stamps in `updatedBy` for its writes. */
+export const SANDBOX_ADMIN_KEY_NAME = 'Sandbox admin';
+
 export const ADMIN_ROLE_ID = '20202020-0001-4000-8000-000000000001';
 export const MEMBER_ROLE_ID = '20202020-0001-4000-8000-000000000002';
 export const ADMIN_API_KEY_ID = '20202020-0002-4000-8000-000000000001';
@@ -123,7 +126,7 @@ export function stateFromSeed(seed: SeedData, options: SeedStateOptions): Worksp
     apiKeys: [
       {
         id: ADMIN_API_KEY_ID,
-        name: 'Sandbox admin',
+        name: SANDBOX_ADMIN_KEY_NAME,
         roleId: ADMIN_ROLE_ID,
         expiresAt: '2099-12-31T23:59:59.000Z',
         revokedAt: null,

@@ -3,9 +3,12 @@
  * workers that claim events with `FOR UPDATE SKIP LOCKED`, so several replicas can share one
  * PostgreSQL without two of them taking the same event.
  *
- * Twenty does not redeliver and gives no event id, so an event is a duplicate when its raw body
+ * Twenty does not redeliver and gives no event id, so a delivery is a duplicate when its raw body
  * was seen before (`body_sha256`) or when its dedupe key was (webhook id, event, record id and
- * event date: the same change delivered with a fresh nonce and timestamp).
+ * event date: the same change delivered with a fresh nonce and timestamp). The record's version
+ * (`updatedAt`, `deletedAt`) only joins what the sweep found with what webhooks brought (see
+ * `versionDuplicate`): two deliveries are never one event because the record looks the same, since
+ * a destroy leaves the version alone and a restore may bring back one already seen.
  *
  * Events of one record are processed in the order they arrived: an event is not claimed while
  * an earlier event of the same record is pending or processing. A `dead` event (it failed
@@ -26,6 +29,12 @@ export const INBOX_MAX_ATTEMPTS = 8;
 
 const INBOX = 'tiergate_webhook_inbox';
 
+/**
+ * The webhook id sweep events carry (src/events/sweep.ts re-states it for the bodies it builds):
+ * what tells a version the sweep read apart from a delivery.
+ */
+export const SWEEP_WEBHOOK_ID = 'tiergate-sweep';
+
 export interface NewInboxEvent {
   /** The request body exactly as received. */
   readonly body: string;
@@ -35,8 +44,8 @@ export interface NewInboxEvent {
   readonly objectName: string;
   readonly recordId: string;
   /**
-   * The record's `updatedAt` as the event carries it: with it, the same version of a record is
-   * stored once whether its webhook or the sweep brought it (see `recordVersion`).
+   * The record's version as the event carries it (see `recordVersion`): with it, a version the
+   * sweep read and the webhook of that change are stored once (see `versionDuplicate`).
    */
   readonly recordVersion?: string | null;
   readonly receivedAt?: Date;
@@ -116,7 +125,7 @@ function toEvent(row: Selectable<WebhookInboxTable>): InboxEvent {
   };
 }
 
-/** Stores the event unless its body, its dedupe key or its record version is already there. */
+/** Stores the event unless it is a duplicate (see `insertManyIfNew`). */
 export async function insertIfNew(
   db: Executor,
   event: NewInboxEvent,
@@ -125,29 +134,125 @@ export async function insertIfNew(
   return result ?? 'duplicate';
 }
 
+/** Whether a dedupe key (see `inboxDedupeKey`) is that of a version the sweep read. */
+export function isSweepKey(dedupeKey: string): boolean {
+  try {
+    const parts: unknown = JSON.parse(dedupeKey);
+    return Array.isArray(parts) && parts[0] === SWEEP_WEBHOOK_ID;
+  } catch {
+    return false;
+  }
+}
+
+const actionOf = (eventName: string): string => eventName.slice(eventName.lastIndexOf('.') + 1);
+
+/** What the inbox already holds of one record, in arrival order. */
+interface KnownVersion {
+  readonly version: string | null;
+  readonly swept: boolean;
+  readonly action: string;
+}
+
 /**
- * Stores each event unless its body, its dedupe key or its record version is already in the
- * inbox or earlier in the same batch; the results are in the order of `events`.
+ * Whether an event adds nothing to what the inbox holds of its record (`known`, oldest first),
+ * judged on the record's version:
+ * - a version the sweep read is a duplicate of any event that carried that version, and a
+ *   destroy the sweep found (the record gone from the host) of a destroy last known of it;
+ * - a `created`, `updated` or `deleted` delivery is a duplicate of the sweep's reading of the
+ *   same version (the version names that state: a deletion carries its `deletedAt`);
+ * - a `restored` delivery only when the sweep's reading is the last thing known of the record:
+ *   a restore may bring back a version read before the deletion, which is another event;
+ * - a `destroyed` delivery only of the sweep's finding of that destroy, last known of the record:
+ *   a destroy leaves the version as the deletion left it, so it is never taken for the deletion.
+ */
+function versionDuplicate(
+  event: { readonly swept: boolean; readonly action: string; readonly version: string | null },
+  known: readonly KnownVersion[],
+): boolean {
+  const { version } = event;
+  if (event.swept && event.action === 'destroyed') return known.at(-1)?.action === 'destroyed';
+  if (event.action === 'destroyed') {
+    const last = known.at(-1);
+    return last !== undefined && last.swept && last.action === 'destroyed';
+  }
+  if (version === null) return false;
+  if (event.swept) return known.some((k) => k.version === version);
+  switch (event.action) {
+    case 'created':
+    case 'updated':
+    case 'deleted':
+      return known.some((k) => k.swept && k.version === version);
+    case 'restored': {
+      const last = known.at(-1);
+      return last !== undefined && last.swept && last.version === version;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Stores each event unless it is a duplicate of what the inbox holds or of an event earlier in
+ * the same batch: the same body, the same dedupe key, or (for what the sweep read) the same
+ * version of the record (`versionDuplicate`). Results are in the order of `events`.
+ *
+ * Two sweeps reading one version at once are kept apart by a unique index; a webhook racing the
+ * sweep's reading of the same version within the same instant may be stored twice (an entry too
+ * many, never one lost).
  */
 export async function insertManyIfNew(
   db: Executor,
   events: readonly NewInboxEvent[],
 ): Promise<('inserted' | 'duplicate')[]> {
+  if (events.length === 0) return [];
+  const recordKey = (object: string, id: string) => JSON.stringify([object, id]);
+  const known = new Map<string, KnownVersion[]>();
+  const idsByObject = new Map<string, Set<string>>();
+  for (const e of events)
+    idsByObject.set(e.objectName, (idsByObject.get(e.objectName) ?? new Set()).add(e.recordId));
+  const existing = await db
+    .selectFrom(INBOX)
+    .select(['object_name', 'record_id', 'record_version', 'swept', 'event_name'])
+    // By object, then record: what the record-order index (object_name, record_id, id) serves.
+    .where((eb) =>
+      eb.or(
+        [...idsByObject].map(([object, ids]) =>
+          eb.and([eb('object_name', '=', object), eb('record_id', 'in', [...ids])]),
+        ),
+      ),
+    )
+    .orderBy('id')
+    .execute();
+  for (const row of existing) {
+    const key = recordKey(row.object_name, row.record_id);
+    const list = known.get(key) ?? [];
+    list.push({ version: row.record_version, swept: row.swept, action: actionOf(row.event_name) });
+    known.set(key, list);
+  }
+
   const results: ('inserted' | 'duplicate')[] = [];
   const rows = [];
   const seen = new Set<string>();
   const shas: string[] = [];
   for (const event of events) {
     const sha = bodySha256(event.body);
-    const keys = [`b${sha}`, `k${event.dedupeKey}`];
-    if (event.recordVersion != null)
-      keys.push(`v${JSON.stringify([event.objectName, event.recordId, event.recordVersion])}`);
-    if (keys.some((k) => seen.has(k))) {
+    const swept = isSweepKey(event.dedupeKey);
+    const version = event.recordVersion ?? null;
+    const history = known.get(recordKey(event.objectName, event.recordId)) ?? [];
+    const action = actionOf(event.eventName);
+    if (
+      seen.has(`b${sha}`) ||
+      seen.has(`k${event.dedupeKey}`) ||
+      versionDuplicate({ swept, action, version }, history)
+    ) {
       results.push('duplicate');
       shas.push('');
       continue;
     }
-    for (const k of keys) seen.add(k);
+    seen.add(`b${sha}`);
+    seen.add(`k${event.dedupeKey}`);
+    history.push({ version, swept, action });
+    known.set(recordKey(event.objectName, event.recordId), history);
     results.push('inserted'); // provisional: settled below by what the database took
     shas.push(sha);
     const receivedAt = event.receivedAt ?? new Date();
@@ -158,7 +263,8 @@ export async function insertManyIfNew(
       event_name: event.eventName,
       object_name: event.objectName,
       record_id: event.recordId,
-      record_version: event.recordVersion ?? null,
+      record_version: version,
+      swept,
       received_at: receivedAt,
       next_attempt_at: receivedAt,
     });

@@ -137,11 +137,38 @@ const checkpointMirrored: Migration = {
   },
 };
 
+/**
+ * An inbox event is identified by its delivery, not by the record's state: the version stops
+ * being unique across all events (a destroy keeps the deletion's version, a restore may bring
+ * back an earlier one) and stays unique only among the sweep's readings (of one event), which now
+ * say that they are the sweep's (`swept`).
+ */
+const intakeEventIdentity: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropIndex('tiergate_webhook_inbox_record_version').execute();
+    await db.schema
+      .alterTable('tiergate_webhook_inbox')
+      .addColumn('swept', 'boolean', (c) => c.notNull().defaultTo(false))
+      .execute();
+    await sql`update tiergate_webhook_inbox set swept = true
+      where dedupe_key like ${'["tiergate-sweep",%'}`.execute(db);
+    await db.schema
+      .createIndex('tiergate_webhook_inbox_swept_version')
+      .on('tiergate_webhook_inbox')
+      // With the event: a destroy the sweep finds keeps the version of the deletion it read.
+      .columns(['object_name', 'record_id', 'record_version', 'event_name'])
+      .unique()
+      .where(sql.ref('swept'), '=', true)
+      .execute();
+  },
+};
+
 /** Every migration, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_inbox_record_version': inboxRecordVersion,
   '0003_checkpoint_mirrored': checkpointMirrored,
+  '0004_intake_event_identity': intakeEventIdentity,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -43,6 +43,8 @@ export interface WebhookInboxTable {
   record_id: string;
   /** The record's `updatedAt` the event carries, normalised to ISO-8601 UTC; null: unknown. */
   record_version: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The event is a version the sweep read, not a webhook delivery. */
+  swept: ColumnType<boolean, boolean | undefined, boolean>;
   body: string;
   status: ColumnType<InboxStatus, InboxStatus | undefined, InboxStatus>;
   attempts: ColumnType<number, number | undefined, number>;

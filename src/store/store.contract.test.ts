@@ -17,7 +17,9 @@ import {
   findEvent,
   inboxDedupeKey,
   insertIfNew,
+  insertManyIfNew,
   recordVersion,
+  SWEEP_WEBHOOK_ID,
   type NewInboxEvent,
 } from './inbox.js';
 import {
@@ -101,6 +103,7 @@ describe.each(storeBackends())('the store on $name', (backend) => {
         '0001_initial',
         '0002_inbox_record_version',
         '0003_checkpoint_mirrored',
+        '0004_intake_event_identity',
       ]);
       expect(await store.migrate()).toEqual({ applied: [] });
       expect(await other.migrate()).toEqual({ applied: [] });
@@ -133,25 +136,157 @@ describe.each(storeBackends())('the store on $name', (backend) => {
       });
     });
 
-    it('stores one version of a record once, whether its webhook or the sweep brought it', async () => {
-      const webhook = { ...event('person', 'p-1'), recordVersion: '2026-03-01T12:00:00.000Z' };
+    it('stores a version the sweep read once, whether its webhook came first or later', async () => {
+      const version = '2026-03-01T12:00:00.000Z';
+      const webhook = { ...event('person', 'p-1'), recordVersion: version };
       expect(await insertIfNew(store.db, webhook)).toBe('inserted');
-      const swept = {
-        ...event('person', 'p-1'),
-        body: '{"swept":true}',
-        dedupeKey: 'sweep key',
-        recordVersion: recordVersion({ updatedAt: '2026-03-01T12:00:00Z' }),
-      };
-      expect(await insertIfNew(store.db, swept)).toBe('duplicate');
-      const later = { ...swept, recordVersion: '2026-03-01T12:00:01.000Z' };
-      expect(await insertIfNew(store.db, later)).toBe('inserted');
-      // Events that carry no version never clash on it.
-      expect(await insertIfNew(store.db, event('person', 'p-1'))).toBe('inserted');
+      const swept = (v: string | null, id = 'p-1') => ({
+        ...event('person', id),
+        dedupeKey: inboxDedupeKey({
+          webhookId: SWEEP_WEBHOOK_ID,
+          eventName: 'person.updated',
+          recordId: id,
+          eventDate: v ?? 'none',
+        }),
+        recordVersion: v,
+      });
+      expect(
+        await insertIfNew(store.db, swept(recordVersion({ updatedAt: '2026-03-01T12:00:00Z' }))),
+      ).toBe('duplicate');
+      expect(await insertIfNew(store.db, swept('2026-03-01T12:00:01.000Z'))).toBe('inserted');
+      // The webhook of a version the sweep read first adds nothing either.
+      expect(await insertIfNew(store.db, swept('2026-03-01T12:00:02.000Z', 'p-2'))).toBe(
+        'inserted',
+      );
+      const late = { ...event('person', 'p-2'), recordVersion: '2026-03-01T12:00:02.000Z' };
+      expect(await insertIfNew(store.db, late)).toBe('duplicate');
+      // Two deliveries that carry the same version are two events.
+      expect(
+        await insertIfNew(store.db, { ...event('person', 'p-1'), recordVersion: version }),
+      ).toBe('inserted');
       expect(recordVersion({ updatedAt: 'not a date' })).toBeNull();
       // A soft deletion is a version of its own, even when it leaves updatedAt alone.
       expect(
         recordVersion({ updatedAt: '2026-03-01T12:00:01Z', deletedAt: '2026-03-02T08:00:00Z' }),
       ).toBe('2026-03-01T12:00:01.000Z deleted 2026-03-02T08:00:00.000Z');
+    });
+
+    it('stores every delete, restore and destroy of one record, though they share versions', async () => {
+      const live = recordVersion({ updatedAt: '2026-03-01T12:00:00Z' });
+      const gone = recordVersion({
+        updatedAt: '2026-03-01T12:00:00Z',
+        deletedAt: '2026-03-01T13:00:00Z',
+      });
+      const delivery = (action: string, version: string | null) => {
+        const base = event('deal', 'd-1');
+        return {
+          ...base,
+          eventName: `deal.${action}`,
+          dedupeKey: inboxDedupeKey({
+            webhookId: 'wh-1',
+            eventName: `deal.${action}`,
+            recordId: 'd-1',
+            eventDate: base.body,
+          }),
+          recordVersion: version,
+        };
+      };
+      // delete, restore, delete, restore, delete, destroy: a restore that does not move
+      // updatedAt brings back the version first created, and the destroy carries the deletion's.
+      const sequence = [
+        delivery('created', live),
+        delivery('deleted', gone),
+        delivery('restored', live),
+        delivery('deleted', gone),
+        delivery('restored', live),
+        delivery('deleted', gone),
+        delivery('destroyed', gone),
+      ];
+      const results = [];
+      for (const e of sequence) results.push(await insertIfNew(store.db, e));
+      expect(results).toEqual(sequence.map(() => 'inserted'));
+      // The same again in one batch, for another record, with several destroys of one record
+      // (a record id reused by an import, say).
+      const batch = [...sequence, delivery('destroyed', gone), delivery('destroyed', gone)].map(
+        (e) => ({
+          ...e,
+          recordId: 'd-2',
+          body: e.body.replace('d-1', 'd-2'),
+          dedupeKey: e.dedupeKey.replace('d-1', 'd-2'),
+        }),
+      );
+      expect(await insertManyIfNew(store.db, batch)).toEqual(batch.map(() => 'inserted'));
+      // Redelivered, every one is a duplicate.
+      expect(await insertManyIfNew(store.db, batch)).toEqual(batch.map(() => 'duplicate'));
+      expect((await countEventsByStatus(store.db)).pending).toBe(sequence.length + batch.length);
+    });
+
+    it('stores a destroy the sweep found once, though the deletion before it has its version', async () => {
+      const gone = '2026-03-01T12:00:00.000Z deleted 2026-03-01T13:00:00.000Z';
+      const swept = (action: string, n: number) => ({
+        ...event('deal', 'd-1'),
+        eventName: `deal.${action}`,
+        dedupeKey: inboxDedupeKey({
+          webhookId: SWEEP_WEBHOOK_ID,
+          eventName: `deal.${action}`,
+          recordId: 'd-1',
+          eventDate: String(n),
+        }),
+        recordVersion: gone,
+      });
+      const destroyed = {
+        ...event('deal', 'd-1'),
+        eventName: 'deal.destroyed',
+        recordVersion: gone,
+      };
+      expect(await insertIfNew(store.db, swept('deleted', 1))).toBe('inserted');
+      expect(await insertIfNew(store.db, swept('destroyed', 2))).toBe('inserted');
+      // Found again by a later sweep, or its webhook arriving late: the same destroy.
+      expect(await insertIfNew(store.db, swept('destroyed', 3))).toBe('duplicate');
+      expect(await insertIfNew(store.db, destroyed)).toBe('duplicate');
+      // A destroy delivered first: the sweep finding it adds nothing.
+      const other = (e: NewInboxEvent) => ({
+        ...e,
+        recordId: 'd-2',
+        body: `${e.body} `,
+        dedupeKey: e.dedupeKey.replace('d-1', 'd-2'),
+      });
+      expect(await insertIfNew(store.db, other({ ...destroyed, body: `${destroyed.body}x` }))).toBe(
+        'inserted',
+      );
+      expect(await insertIfNew(store.db, other(swept('destroyed', 4)))).toBe('duplicate');
+    });
+
+    it('takes a restore as the sweep’s reading only when that reading is the latest thing known', async () => {
+      const live = '2026-03-01T12:00:00.000Z';
+      const sweepOf = (version: string, n: number) => ({
+        ...event('deal', 'd-1'),
+        dedupeKey: inboxDedupeKey({
+          webhookId: SWEEP_WEBHOOK_ID,
+          eventName: 'deal.updated',
+          recordId: 'd-1',
+          eventDate: String(n),
+        }),
+        recordVersion: version,
+      });
+      const delivery = (action: string, version: string) => ({
+        ...event('deal', 'd-1'),
+        eventName: `deal.${action}`,
+        recordVersion: version,
+      });
+      expect(await insertIfNew(store.db, sweepOf(live, 1))).toBe('inserted');
+      expect(await insertIfNew(store.db, delivery('deleted', `${live} deleted x`))).toBe(
+        'inserted',
+      );
+      // The restore brings back the version the sweep read before the deletion: a new event.
+      expect(await insertIfNew(store.db, delivery('restored', live))).toBe('inserted');
+      const moved = '2026-03-01T14:00:00.000Z';
+      expect(await insertIfNew(store.db, delivery('deleted', `${moved} deleted y`))).toBe(
+        'inserted',
+      );
+      // The sweep read the restored record before the restore's webhook came: one event.
+      expect(await insertIfNew(store.db, sweepOf(moved, 2))).toBe('inserted');
+      expect(await insertIfNew(store.db, delivery('restored', moved))).toBe('duplicate');
     });
 
     it('reports a redelivery of the same change with a different body as a duplicate', async () => {
@@ -582,6 +717,7 @@ describe('the embedded store in a directory', () => {
       '0001_initial',
       '0002_inbox_record_version',
       '0003_checkpoint_mirrored',
+      '0004_intake_event_identity',
     ]);
     await setSweepCursor(first.db, cursor);
     await appendJournalRows(first.db, journalRows(1, 2), { outbox: true });

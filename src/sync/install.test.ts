@@ -6,7 +6,7 @@ import { connectHost, type Host } from '../host/host.js';
 import { mswServer } from '../host/msw-server.test-support.js';
 import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
-import { install, uninstall } from './install.js';
+import { install, syncWebhookOperations, uninstall, webhookOperations } from './install.js';
 import { resolveAddonUrl, tiergateManifest } from './manifest.js';
 
 const BASE_URL = 'http://twenty.test';
@@ -87,6 +87,52 @@ describe('install', () => {
     expect(second.webhook).toEqual({ ...first.webhook, created: false });
     expect(second.appKey).toEqual({ id: first.appKey?.id });
     expect(sandbox.state().webhooks.filter((w) => w.deletedAt === null)).toHaveLength(1);
+  });
+
+  it("subscribes the webhook to the governed objects' events only, never Tiergate's own object", async () => {
+    const { sandbox, host } = await world();
+    const report = await install(host, manifest, {
+      addonUrl: ADDON_URL,
+      governedObjects: ['opportunity', 'company', 'tiergateAuditEntry'],
+    });
+    const actions = ['created', 'deleted', 'destroyed', 'restored', 'updated'];
+    const expected = ['company', 'opportunity'].flatMap((o) => actions.map((a) => `${o}.${a}`));
+    const webhook = sandbox.state().webhooks.find((w) => w.id === report.webhook.id);
+    expect(webhook?.operations).toEqual(expected);
+
+    // Twenty's matching (the sandbox's): a company is delivered, a person is not.
+    await host.core.request('mutation { createCompany(data: { name: "Acme" }) { id } }');
+    await host.core.request('mutation { createPerson(data: { jobTitle: "CFO" }) { id } }');
+    await sandbox.settle();
+    expect(sandbox.deliveries.map((d) => d.eventName)).toEqual(['company.created']);
+  });
+
+  it("narrows an installed webhook's operations to the policy's objects, and then leaves them", async () => {
+    const { sandbox, host } = await world();
+    const report = await install(host, manifest, { addonUrl: ADDON_URL });
+    const operations = () =>
+      sandbox.state().webhooks.find((w) => w.id === report.webhook.id)?.operations;
+    expect(operations()).toEqual(manifest.webhook.operations);
+
+    const changed = await syncWebhookOperations(host.metadata, manifest, report.webhook.id, [
+      'person',
+    ]);
+    expect(changed).toEqual({
+      before: manifest.webhook.operations,
+      after: webhookOperations(manifest, ['person']),
+    });
+    expect(operations()).toEqual(webhookOperations(manifest, ['person']));
+    expect(
+      await syncWebhookOperations(host.metadata, manifest, report.webhook.id, ['person']),
+    ).toBeUndefined();
+    // Install again with the policy known: the webhook is the same, its operations kept.
+    const again = await install(host, manifest, {
+      addonUrl: ADDON_URL,
+      apiKeyId: report.appKey?.id,
+      governedObjects: ['person'],
+    });
+    expect(again.webhook.id).toBe(report.webhook.id);
+    expect(again.unchanged).toContain(`webhook ${webhookUrl}`);
   });
 
   it('reports a field made by hand with another type as differing and leaves it alone', async () => {

@@ -1,7 +1,8 @@
 /**
  * `tiergate install` and `uninstall` against a host: what manifest.json declares,
  * created where missing. Idempotent: what exists is left alone, what exists but differs (another
- * field type, another plural name, other webhook operations) is reported and left alone too.
+ * field type, another plural name) is reported and left alone too; the webhook's operations are
+ * made those the policy calls for (`webhookOperations`).
  * No file I/O here: the CLI keeps the installation record (src/sync/installation.ts).
  */
 import { randomBytes } from 'node:crypto';
@@ -15,12 +16,15 @@ import {
   InstallDeleteObjectDocument,
   InstallDeleteWebhookDocument,
   InstallRevokeApiKeyDocument,
+  InstallUpdateWebhookOperationsDocument,
   InstallWebhooksDocument,
   SyncDeleteRoleDocument,
 } from '../host/generated/metadata.js';
 import { HostError } from '../host/host-error.js';
 import type { Host } from '../host/host.js';
-import { resolveAddonUrl, type Manifest, type ManifestField } from './manifest.js';
+import { RECORD_ACTIONS } from '../host/webhook/record-actions.js';
+import { compareText } from './compile-fields.js';
+import { ownObjectNames, resolveAddonUrl, type Manifest, type ManifestField } from './manifest.js';
 import { describeItem, type CreatedItem, type Installation } from './installation.js';
 import { rlsEntitled } from './session.js';
 import { ensureAppKey, ensureAppRole, type AppKey } from './install-app-role.js';
@@ -30,6 +34,11 @@ export interface InstallOptions {
   readonly addonUrl: string;
   /** The add-on's API key an earlier install recorded: kept while it is live. */
   readonly apiKeyId?: string | undefined;
+  /**
+   * The objects the policy governs (src/sync/compile.ts `governedObjectNames`), when a policy is
+   * known: the webhook subscribes to their events only (see `webhookOperations`).
+   */
+  readonly governedObjects?: readonly string[] | undefined;
   readonly now?: () => Date;
 }
 
@@ -170,21 +179,83 @@ async function ensureObjects(host: Host, manifest: Manifest, out: Collector): Pr
   if (out.createdItems.length > 0) await host.dataModel.refresh();
 }
 
+/**
+ * The webhook's operations: each of the manifest's (`*.created`, …) for each object the policy
+ * governs, never one of Tiergate's own objects, whose events are its own writes (its audit
+ * object would feed the journal to itself). Twenty matches an operation by string equality with
+ * `object.action`, `*.action`, `object.*` or `*.*` (`filter-webhooks-matching-event.util.ts`,
+ * `compute-webhook-operations-to-match.util.ts`), so a wildcard could not leave them out. With no
+ * policy known, the manifest's operations as written (the intake ignores Tiergate's objects).
+ */
+export function webhookOperations(
+  manifest: Manifest,
+  governed: readonly string[] | undefined,
+): string[] {
+  if (governed === undefined) return [...manifest.webhook.operations];
+  const own = ownObjectNames(manifest);
+  const objects = governed.filter((name) => !own.has(name));
+  const operations = new Set<string>();
+  for (const declared of manifest.webhook.operations) {
+    const [object = '', action = ''] = declared.split('.');
+    for (const o of object === '*' ? objects : objects.filter((name) => name === object))
+      for (const a of action === '*' ? RECORD_ACTIONS : [action]) operations.add(`${o}.${a}`);
+  }
+  return [...operations].sort(compareText);
+}
+
+/**
+ * Makes the webhook's operations `operations`; returns what they were when they changed,
+ * undefined when they already were.
+ */
+export async function reconcileWebhookOperations(
+  metadata: HostClient,
+  webhook: { readonly id: string; readonly operations: readonly string[] },
+  operations: readonly string[],
+): Promise<readonly string[] | undefined> {
+  if (sameSet(webhook.operations, operations)) return undefined;
+  await metadata.request(InstallUpdateWebhookOperationsDocument, {
+    id: webhook.id,
+    operations: [...operations],
+  });
+  return webhook.operations;
+}
+
+/**
+ * Subscribes the installed webhook (by id) to the events of the objects the policy governs, as
+ * `tiergate apply` does after each run; what it changed, undefined when nothing (or when the host
+ * has no webhook with that id, which `tiergate install` recreates).
+ */
+export async function syncWebhookOperations(
+  metadata: HostClient,
+  manifest: Manifest,
+  webhookId: string,
+  governed: readonly string[],
+): Promise<{ readonly before: readonly string[]; readonly after: string[] } | undefined> {
+  const { webhooks } = await metadata.request(InstallWebhooksDocument);
+  const found = webhooks.find((w) => w.id === webhookId);
+  if (found === undefined) return undefined;
+  const after = webhookOperations(manifest, governed);
+  const before = await reconcileWebhookOperations(metadata, found, after);
+  return before === undefined ? undefined : { before, after };
+}
+
 async function ensureWebhook(
   metadata: HostClient,
   manifest: Manifest,
-  addonUrl: string,
+  options: InstallOptions,
   out: Collector,
 ): Promise<InstallReport['webhook']> {
-  const targetUrl = resolveAddonUrl(manifest.webhook.targetUrl, addonUrl);
+  const targetUrl = resolveAddonUrl(manifest.webhook.targetUrl, options.addonUrl);
   const what = `webhook ${targetUrl}`;
+  const operations = webhookOperations(manifest, options.governedObjects);
   const { webhooks } = await metadata.request(InstallWebhooksDocument);
   const found = webhooks.find((w) => normalUrl(w.targetUrl) === normalUrl(targetUrl));
   if (found !== undefined) {
-    if (sameSet(found.operations, manifest.webhook.operations)) out.unchanged.push(what);
+    const before = await reconcileWebhookOperations(metadata, found, operations);
+    if (before === undefined) out.unchanged.push(what);
     else
-      out.differing.push(
-        `${what}: operations ${found.operations.join(', ')} on the host, ${manifest.webhook.operations.join(', ')} in the manifest`,
+      out.created.push(
+        `${what}: operations ${operations.join(', ') || 'none'} (were ${before.join(', ')})`,
       );
     return { id: found.id, secret: found.secret, created: false };
   }
@@ -192,7 +263,7 @@ async function ensureWebhook(
   const data = await metadata.request(InstallCreateWebhookDocument, {
     input: {
       targetUrl,
-      operations: [...manifest.webhook.operations],
+      operations,
       description: manifest.webhook.description,
       secret,
     },
@@ -216,7 +287,7 @@ export async function install(
     roleId === undefined
       ? undefined
       : await ensureAppKey(host.metadata, roleId, options.apiKeyId, now, out);
-  const webhook = await ensureWebhook(host.metadata, manifest, options.addonUrl, out);
+  const webhook = await ensureWebhook(host.metadata, manifest, options, out);
   return { ...out, webhook, appKey, rlsEntitled: rls, installedAt: now.toISOString() };
 }
 

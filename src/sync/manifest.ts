@@ -21,12 +21,12 @@ import { z } from 'zod';
 import { FIELD_METADATA_TYPES } from '../host/core-schema/object-metadata.js';
 import { TWENTY_PERMISSION_FLAGS, type PermissionFlag } from '../host/permission-flags.js';
 import { repositoryRoot } from '../host/schema-gen/paths.js';
+import { RECORD_ACTIONS } from '../host/webhook/record-actions.js';
 
 export { TWENTY_PERMISSION_FLAGS, type PermissionFlag };
 
 /** Record-event actions of Twenty's webhooks (`<nameSingular>.<action>`, `*` for any). */
-// prettier-ignore
-export const WEBHOOK_ACTIONS = ['created', 'updated', 'deleted', 'destroyed', 'restored', 'upserted'] as const;
+export const WEBHOOK_ACTIONS = RECORD_ACTIONS;
 
 export const ADDON_URL_PLACEHOLDER = '{{addonUrl}}';
 export const ADDON_URL_VARIABLE = 'TIERGATE_ADDON_URL';
@@ -133,6 +133,10 @@ const manifestShape = z.strictObject({
     universalIdentifier: uuid,
     description: text,
     targetUrl: addonUrl,
+    /**
+     * What to subscribe to: `*` stands for each object the policy governs once one is known
+     * (src/sync/install.ts `webhookOperations`), never Tiergate's own objects.
+     */
     operations: z.array(operation).min(1, 'the webhook needs at least one operation'),
     /** The application variable holding the signing secret. */
     secretVariable: variableName,
@@ -282,6 +286,14 @@ let committed: Manifest | undefined;
 export function tiergateManifest(): Manifest {
   committed ??= loadManifest();
   return committed;
+}
+
+/**
+ * The objects Tiergate defines (its audit object): what it writes there is its own journal, never
+ * a record change to journal again.
+ */
+export function ownObjectNames(manifest: Manifest = tiergateManifest()): ReadonlySet<string> {
+  return new Set(manifest.objects.map((o) => o.nameSingular));
 }
 
 /** One of Tiergate's own objects; throws when the manifest does not declare it. */

@@ -3,6 +3,8 @@
  * (src/sync/install.ts), and the record of it in .tiergate/installation.json (mode 0600) with the
  * webhook secret sealed (src/sync/secret-box.ts). The secret is never printed.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { HostError } from '../../host/host-error.js';
 import { install, uninstall, type InstallReport } from '../../sync/install.js';
 import {
@@ -15,7 +17,8 @@ import {
 import { ManifestError, tiergateManifest } from '../../sync/manifest.js';
 import { seal, secretKey, SECRET_KEY_VARIABLE } from '../../sync/secret-box.js';
 import type { Command, ParsedArgs } from '../command.js';
-import { CliError, EXIT, writeJson, type CliIo } from '../io.js';
+import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
+import { governedObjectNames } from '../../sync/compile.js';
 import { connectTarget, hostTarget } from '../host-target.js';
 
 const flag = (args: ParsedArgs, name: string): string | undefined => {
@@ -35,6 +38,18 @@ function addonUrlOf(args: ParsedArgs): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new CliError(`usage: --addon-url "${value}" must be http or https`);
   return value.replace(/\/+$/, '');
+}
+
+/**
+ * The objects the policy governs, when there is a policy (--policy, else ./tiergate.policy.yaml):
+ * the webhook subscribes to their events only. Without one, to the manifest's operations until
+ * the first `tiergate apply` narrows them.
+ */
+async function governedOf(args: ParsedArgs, io: CliIo): Promise<string[] | undefined> {
+  const given = flag(args, 'policy');
+  const file = given ?? 'tiergate.policy.yaml';
+  if (given === undefined && !existsSync(join(io.cwd, file))) return undefined;
+  return governedObjectNames(await readPolicy(io, file));
 }
 
 /** Host and manifest failures as one line and exit 1. */
@@ -74,10 +89,12 @@ function printInstall(io: CliIo, report: InstallReport, json: boolean): void {
 export const installCommand: Command = {
   name: 'install',
   summary: 'Create what manifest.json declares on a Twenty workspace, and register the webhook.',
-  usage: 'tiergate install [--host URL --api-key KEY] --addon-url URL [--json]',
+  usage: 'tiergate install [--host URL --api-key KEY] --addon-url URL [--policy FILE] [--json]',
   help: `Creates the audit object, its fields and the tiergate* helper fields where missing;
 what exists is left alone, and what exists but differs (another type, say) is reported. Registers
 the webhook at <addon-url>/webhooks/twenty with a fresh 32-byte secret unless one is there,
+subscribes it to the events of the objects the policy governs (never Tiergate's own audit object;
+with no policy, to the manifest's operations until \`tiergate apply\` narrows them),
 detects whether row-level rules are entitled, and records it all in ${INSTALLATION_FILE}
 (mode 0600), the secret sealed with $${SECRET_KEY_VARIABLE} (base64, 32 bytes; production must
 set it) or else a key file .tiergate/secret.key created on first use. Safe to run again.
@@ -87,6 +104,8 @@ Options:
   --api-key KEY    an API key with DATA_MODEL and API_KEYS_AND_WEBHOOKS (default: $TIERGATE_API_KEY,
                    then the sandbox's)
   --addon-url URL  the add-on server's base URL (http or https), required
+  --policy FILE    the policy whose objects the webhook follows (default ./tiergate.policy.yaml
+                   when it exists)
   --json           print the report as JSON
   -h, --help       show this help`,
   exitCodes: { 0: 'installed', 1: 'host error' },
@@ -94,6 +113,7 @@ Options:
     host: { type: 'string' },
     'api-key': { type: 'string' },
     'addon-url': { type: 'string' },
+    policy: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(args, io) {
@@ -105,6 +125,7 @@ Options:
       const sameHost = previous?.hostUrl === target.url;
       const report = await install(host, tiergateManifest(), {
         addonUrl,
+        governedObjects: await governedOf(args, io),
         apiKeyId: sameHost ? (previous.apiKeyId ?? undefined) : undefined,
       });
       const key = await secretKey(io.env, io.cwd);

@@ -4,6 +4,8 @@
  * roles, assignments), then show what members of different tiers now see through their own
  * tokens (the restriction is the host's own, native enforcement).
  */
+import { SANDBOX_ADMIN_KEY_NAME } from '../../sandbox/seed-state.js';
+import { governedObjectNames } from '../../sync/compile.js';
 import { connectHost } from '../../host/host.js';
 import { HostError } from '../../host/host-error.js';
 import type { Policy } from '../../policy/schema.js';
@@ -57,7 +59,10 @@ export async function applyDemoPolicy(
   addonUrl: string,
 ): Promise<{ readonly webhookSecret: string }> {
   const host = connectHost({ baseUrl: url, token: adminKey, rateLimit: LOCAL_RATE_LIMIT });
-  const installed = await install(host, tiergateManifest(), { addonUrl });
+  const installed = await install(host, tiergateManifest(), {
+    addonUrl,
+    governedObjects: governedObjectNames(policy),
+  });
   await host.dataModel.refresh();
   io.stdout.write(
     `Installed Tiergate: ${installed.created.length} items created (the audit object, helper fields, its role and API key, the webhook to ${addonUrl}).\n`,
@@ -154,6 +159,8 @@ export async function listenDemoAddon(
         cwd: io.cwd,
         secretKey: await secretKey(io.env, io.cwd),
         workerId: 'demo',
+        // The demo's add-on writes with the sandbox's admin key.
+        ownKeyName: SANDBOX_ADMIN_KEY_NAME,
         sweepEveryMs: 0,
         log: (line) => io.stderr.write(`${line}\n`),
       });

@@ -18,6 +18,10 @@ import type { JournalDraft } from '../../audit/journal.js';
 import { appliedDrafts, driftDrafts } from '../../sync/journal-drafts.js';
 import { appliedState, openDrift, openSession, type SyncSession } from '../../sync/session.js';
 import { formatUnlisted } from '../../sync/unlisted.js';
+import { governedObjectNames } from '../../sync/compile.js';
+import { syncWebhookOperations } from '../../sync/install.js';
+import { readInstallation } from '../../sync/installation.js';
+import { tiergateManifest } from '../../sync/manifest.js';
 import { syncViewers, type ViewerSyncResult } from '../../sync/viewers.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
@@ -189,6 +193,31 @@ function unlistedText(session: SyncSession): string {
   );
 }
 
+/**
+ * The installed webhook subscribed to the objects the policy governs, and to nothing else (not
+ * Tiergate's own audit object, whose records would come back as changes to journal).
+ */
+async function webhookStep(
+  io: CliIo,
+  host: Host,
+  session: SyncSession,
+  url: string,
+): Promise<void> {
+  const installed = await readInstallation(io.cwd);
+  if (installed?.webhookId == null || installed.hostUrl !== url) return;
+  const governed = governedObjectNames(session.org.policy);
+  const changed = await syncWebhookOperations(
+    host.metadata,
+    tiergateManifest(),
+    installed.webhookId,
+    governed,
+  );
+  if (changed !== undefined)
+    io.stdout.write(
+      `Webhook: subscribed to ${changed.after.join(', ') || 'nothing'} (was ${changed.before.join(', ')}).\n`,
+    );
+}
+
 /** The records whose tiergateViewers differ, counted (dry) or brought up to date. */
 async function viewerStep(
   io: CliIo,
@@ -282,7 +311,8 @@ export const applyCommand: Command = {
   help: `Plans as \`tiergate plan\` does, then applies the changes: first the records' tiergateViewers
 (so no member loses a record its new role's predicates expect there), then the roles in a safe
 order (roles before assignments, members moved before a role is deleted, never the last admin).
-On a host error it stops and says which change failed; run it again to converge. Records each
+On a host error it stops and says which change failed; run it again to converge. The installed
+webhook (.tiergate/installation.json) is subscribed to the events of the policy's objects only. Records each
 change in the audit journal (tiergate audit log; the store is PostgreSQL at $DATABASE_URL, else
 .tiergate/store) and the applied state in .tiergate/applied-state.json (for drift).
 
@@ -297,6 +327,7 @@ ${ROLES_ONLY_HELP}
     return withSession(args, io, async (session, host, target) => {
       const pending = await viewerStep(io, host, session, args, true);
       if (session.plan.empty && staleCount(pending) === 0) {
+        if (args.values.yes === true) await webhookStep(io, host, session, target);
         io.stdout.write('Nothing to change: the host matches the policy.\n');
         await record(io, {
           target,
@@ -325,6 +356,7 @@ ${ROLES_ONLY_HELP}
         },
         state: appliedState(session.desired, session.plan),
       });
+      await webhookStep(io, host, session, target);
       io.stdout.write(describeViewers(viewers, true));
       io.stdout.write(`Applied: ${mutations + viewerCalls} host calls.\n`);
       return EXIT.ok;

@@ -58,6 +58,19 @@ describe('create', () => {
     });
   });
 
+  it('keeps the source a creation gives createdBy, never its author, and always stamps updatedBy', async () => {
+    // ActorCreateInput has no name: who created a record is always the caller.
+    const h = harness();
+    const data = await h.run(
+      `mutation ($data: PersonCreateInput!) { createPerson(data: $data) {
+        createdBy { source workspaceMemberId name } updatedBy { source workspaceMemberId name } } }`,
+      { data: { createdBy: { source: 'IMPORT' } } },
+    );
+    const caller = { workspaceMemberId: MEMBER_ID, name: 'Ada Lovelace' };
+    expect(at(data, 'createPerson.createdBy')).toEqual({ source: 'IMPORT', ...caller });
+    expect(at(data, 'createPerson.updatedBy')).toEqual({ source: 'MANUAL', ...caller });
+  });
+
   it('creates many records placed first, and emits one created event each', async () => {
     const h = harness();
     const data = await h.run(

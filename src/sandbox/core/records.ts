@@ -122,13 +122,25 @@ export function buildRecord(
     createdAt: typeof data.createdAt === 'string' ? data.createdAt : context.now,
     updatedAt: context.now,
     deletedAt: typeof data.deletedAt === 'string' ? data.deletedAt : null,
-    createdBy: context.actor,
+    createdBy: createdByOf(data.createdBy, context.actor),
     updatedBy: context.actor,
   });
   if (object.fields.some((field) => field.name === 'position')) {
     record.position = typeof data.position === 'number' ? data.position : context.position;
   }
   return record as SandboxRecord;
+}
+
+/**
+ * `createdBy` as Twenty stores it: a given actor with a name is kept as given (its source
+ * defaulting to the caller's), anything else is the caller (`actor-from-auth-context.service.ts`,
+ * `injectActorToRecord`); so `createdBy` says who a record claims made it, `updatedBy` who did.
+ */
+function createdByOf(given: unknown, actor: Actor): unknown {
+  if (!isPlainObject(given)) return actor;
+  if (typeof given.name === 'string' && given.name !== '')
+    return { context: {}, workspaceMemberId: null, source: actor.source, ...given };
+  return { ...actor, source: typeof given.source === 'string' ? given.source : actor.source };
 }
 
 /** The record after an update of `data` (createdBy is never rewritten). */
