@@ -20,13 +20,20 @@
  * what changed without holding the value. `viewersUpdate` says when an owner change moves a
  * record's `tiergateViewers`, so the caller can rewrite it.
  */
-import { createHmac } from 'node:crypto';
-import { canonicalize } from '../audit/canonical-json.js';
 import type { Engine } from '../policy/engine.js';
 import type { Action, Policy } from '../policy/schema.js';
 import { readPath } from '../policy/condition.js';
 import type { ViewerIndex } from '../sync/viewers.js';
 import { HELPER_FIELD } from '../sync/compile-fields.js';
+import {
+  fieldHashPrefix,
+  JOURNAL_VALUE_LIMITS,
+  keyedHash,
+  measure,
+  omitted,
+  RECORD_HASH_PREFIX,
+  type JournalValueLimits,
+} from './record-bounds.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -197,27 +204,61 @@ export function sensitiveFields(policy: Policy, object: string): ReadonlySet<str
 }
 
 /**
- * The record with each sensitive field's value replaced by `{ hmacSha256 }` over its canonical
- * JSON, keyed: equal values hash equally (so a change shows), but the value cannot be read back
- * or guessed from a table of likely values without the key.
+ * The record as the journal holds it: each sensitive field's value replaced by `{ hmacSha256 }`
+ * over its canonical JSON, keyed (equal values hash equally, so a change shows, but the value
+ * cannot be read back or guessed from a table of likely values without the key), and every
+ * value past `limits` replaced by an omitted-value marker (record-bounds.ts), so that no value
+ * stops a change from being journaled. Never throws for what the record holds.
  */
 export function redactRecord(
   record: Row,
   sensitive: ReadonlySet<string>,
   key: Uint8Array,
+  limits: JournalValueLimits = JOURNAL_VALUE_LIMITS,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(record)) {
-    out[field] =
-      sensitive.has(field) && value !== null && value !== undefined
-        ? {
-            hmacSha256: createHmac('sha256', key)
-              .update(`tiergate.watchdog.v1\n${field}\n${canonicalize(value)}`)
-              .digest('hex'),
-          }
-        : value;
+  const fields: { name: string; value: unknown; bytes: number; shrinkable: boolean }[] = [];
+  // Braces, plus per field its quoted name, a colon and a comma.
+  let total = 2;
+  for (const [name, value] of Object.entries(record)) {
+    if (value === undefined) continue;
+    let kept: unknown = value;
+    let shrinkable = false;
+    let bytes: number;
+    if (value === null) {
+      bytes = 4;
+    } else if (sensitive.has(name)) {
+      kept = { hmacSha256: keyedHash(key, fieldHashPrefix(name), value).hmacSha256 };
+      bytes = Buffer.byteLength(JSON.stringify(kept));
+    } else {
+      const size = measure(value, limits.maxFieldBytes, limits.maxDepth);
+      if (size.kind === 'ok') {
+        shrinkable = true;
+        bytes = size.bytes;
+      } else {
+        kept = omitted(size.kind, key, fieldHashPrefix(name), value);
+        bytes = Buffer.byteLength(JSON.stringify(kept));
+      }
+    }
+    fields.push({ name, value: kept, bytes, shrinkable });
+    total += Buffer.byteLength(JSON.stringify(name)) + 2 + bytes;
   }
-  return out;
+  // Over the record's limit: the largest values give way to markers first.
+  if (total > limits.maxRecordBytes) {
+    for (const field of [...fields].filter((f) => f.shrinkable).sort((a, b) => b.bytes - a.bytes)) {
+      if (total <= limits.maxRecordBytes) break;
+      const marker = omitted('too-large', key, fieldHashPrefix(field.name), field.value);
+      const bytes = Buffer.byteLength(JSON.stringify(marker));
+      total += bytes - field.bytes;
+      field.value = marker;
+      field.bytes = bytes;
+    }
+  }
+  // Still over (its keys alone, or thousands of fields): the record as one marker.
+  if (total > limits.maxRecordBytes)
+    return { ...omitted('too-large', key, RECORD_HASH_PREFIX, record) };
+  // Object.fromEntries defines each key as its own property: assigning `out[name]` would set
+  // the prototype for a field named `__proto__` and drop it.
+  return Object.fromEntries(fields.map((f) => [f.name, f.value]));
 }
 
 /**

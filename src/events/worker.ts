@@ -28,6 +28,7 @@ import {
   type RecordAction,
   type RecordEvent,
 } from './watchdog.js';
+import { journalLabel } from './record-bounds.js';
 
 type Row = Record<string, unknown>;
 
@@ -51,7 +52,7 @@ export interface WorkerOptions {
   readonly retryDelayMs?: (attempts: number) => number;
   readonly now?: () => Date;
   readonly log?: (line: string) => void;
-  /** Called once per violation, after it is journaled. */
+  /** Called once per violation, after it is journaled, and once per event parked `dead`. */
   readonly alert?: (line: string) => void;
 }
 
@@ -152,7 +153,9 @@ export class EventWorker {
     const redact = (record: Row | undefined) =>
       record === undefined ? null : redactRecord(record, sensitive, redactKey);
     const target = `${change.object}/${change.recordId}`;
-    const actor = judgement.actor ?? actorLabel(change.after ?? change.before, change.action);
+    const actor = journalLabel(
+      judgement.actor ?? actorLabel(change.after ?? change.before, change.action),
+    );
     const drafts: JournalDraft[] = [
       {
         actor,
@@ -229,9 +232,10 @@ export class EventWorker {
           error: message,
           retryAt: new Date(this.now().getTime() + delay),
         });
-        this.options.log?.(
-          `inbox event ${event.id} (${event.eventName} ${event.recordId}) failed: ${message}; ${outcome === 'dead' ? 'dead: it needs an operator' : `retried in ${delay} ms`}`,
-        );
+        const line = `inbox event ${event.id} (${event.eventName} ${event.recordId}) failed: ${message}; ${outcome === 'dead' ? 'dead: it needs an operator (tiergate events list --dead)' : `retried in ${delay} ms`}`;
+        // A parked event is a change missing from the journal: an alert, not a log line.
+        if (outcome === 'dead' && this.options.alert) this.options.alert(line);
+        else this.options.log?.(line);
       }
     }
     if (done > 0) await journal.checkpointIfDue();
