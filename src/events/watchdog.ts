@@ -248,6 +248,8 @@ export function redactRecord(
       if (total <= limits.maxRecordBytes) break;
       const marker = omitted('too-large', key, fieldHashPrefix(field.name), field.value);
       const bytes = Buffer.byteLength(JSON.stringify(marker));
+      // A value smaller than its marker stays: replacing it would only grow the record.
+      if (bytes >= field.bytes) continue;
       total += bytes - field.bytes;
       field.value = marker;
       field.bytes = bytes;
