@@ -40,12 +40,14 @@ export interface JournalValueLimits {
 }
 
 /**
- * 256 KiB a field holds a long note or a rich-text document; 1 MiB a record; 64 levels are
- * far past any record Twenty stores and far inside canonical JSON's 1,000.
+ * 256 KiB holds a long note or a rich-text document. 512 KiB a record: the relay mirrors 60
+ * entries per request, each with a `before` and an `after`, and 60 MiB stays well inside the
+ * 100 MB Twenty's API takes in one request. 64 levels are far past any record Twenty stores and
+ * far inside canonical JSON's 1,000.
  */
 export const JOURNAL_VALUE_LIMITS: JournalValueLimits = Object.freeze({
   maxFieldBytes: 256 * 1024,
-  maxRecordBytes: 1024 * 1024,
+  maxRecordBytes: 512 * 1024,
   maxDepth: 64,
 });
 

@@ -14,6 +14,7 @@ import { loadPolicy } from '../policy/load.js';
 import { findEvent, inboxDedupeKey, insertIfNew } from '../store/inbox.js';
 import { emptyStore, storeBackends } from '../store/store.test-support.js';
 import type { Store } from '../store/store.js';
+import { JOURNAL_VALUE_LIMITS } from './record-bounds.js';
 import { EventWorker } from './worker.js';
 
 const policy = loadPolicy(`version: 1
@@ -97,6 +98,9 @@ describe.each(storeBackends())('a worker given poisonous values on $name', (back
     expect(entries).toHaveLength(1);
     expect((await findEvent(store.db, 1))?.status).toBe('done');
     const [entry] = entries;
+    expect(Buffer.byteLength(entry?.after ?? '')).toBeLessThanOrEqual(
+      JOURNAL_VALUE_LIMITS.maxRecordBytes,
+    );
     return {
       actor: entry?.actor ?? '',
       after: JSON.parse(entry?.after ?? 'null') as Record<string, unknown>,
@@ -116,6 +120,15 @@ describe.each(storeBackends())('a worker given poisonous values on $name', (back
     expect(after.notes).toMatchObject({ bytes: 5_000_002 });
     expect(after.name).toBe('Deal');
   }, 60_000);
+
+  it('journals the largest of several fields as a marker when the record is over its limit', async () => {
+    const field = (c: string) => `"${c}":"${c.repeat(200_000)}"`;
+    await deliver(store, 'o-wide', `${field('a')},${field('b')},${field('c')}`);
+    const { after } = await journalOne();
+    const omitted = ['a', 'b', 'c'].filter((f) => typeof after[f] === 'object');
+    expect(omitted).toHaveLength(1);
+    expect(after[omitted[0] ?? '']).toEqual(marker('too-large'));
+  });
 
   it('journals a value nested 10,000 deep as a too-deep marker', async () => {
     await deliver(store, 'o-deep', `"data":${'['.repeat(10_000)}${']'.repeat(10_000)}`);
