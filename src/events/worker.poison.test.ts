@@ -41,13 +41,19 @@ let n = 0;
  * Stores an update of opportunity `id` as the intake stores Twenty's body; `recordJson` is the
  * record's JSON text without its braces, after the usual fields.
  */
-async function deliver(store: Store, id: string, recordJson: string, actor?: string) {
+async function deliver(
+  store: Store,
+  id: string,
+  recordJson: string,
+  actor?: string,
+  updatedFields = ['notes'],
+) {
   n++;
   const updatedAt = new Date(Date.UTC(2026, 6, 1, 10, 0, n)).toISOString();
   const updatedBy = actor ?? JSON.stringify({ source: 'MANUAL', workspaceMemberId: 'w-ann' });
   const body =
     `{"eventName":"opportunity.updated","objectMetadata":{"nameSingular":"opportunity"},` +
-    `"webhookId":"wh-1","eventDate":"${updatedAt}","updatedFields":["notes"],` +
+    `"webhookId":"wh-1","eventDate":"${updatedAt}","updatedFields":${JSON.stringify(updatedFields)},` +
     `"record":{"id":"${id}","updatedAt":"${updatedAt}","updatedBy":${updatedBy},${recordJson}}}`;
   await insertIfNew(store.db, {
     body,
@@ -155,6 +161,19 @@ describe.each(storeBackends())('a worker given poisonous values on $name', (back
     const { actor: journaled } = await journalOne();
     expect(journaled.startsWith('api:key\ufffd\ufffd\ufffdk')).toBe(true);
     expect(journaled.length).toBeLessThanOrEqual(200);
+  });
+
+  it('records a failure whose message holds a NUL character, and retries the event', async () => {
+    await deliver(store, 'o-nul', `"ownerId":"w-ann"`, undefined, ['ownerId']);
+    const index = { objects: () => ['opportunity'], viewersOf: () => ['w-ann', 'w-bob'] };
+    const w = await worker({
+      viewers: { index, write: () => Promise.reject(new Error('host said \u0000 no')) },
+    });
+    expect(await w.runOnce()).toMatchObject({ claimed: 1, failed: 1 });
+    expect(await findEvent(store.db, 1)).toMatchObject({
+      status: 'pending',
+      lastError: 'host said \ufffd no',
+    });
   });
 
   it('raises an alert, not a log line, when an event is parked dead', async () => {

@@ -229,10 +229,11 @@ export class EventWorker {
           event.attempts,
         );
         const outcome = await failEvent(store.db, event.id, workerId, {
-          error: message,
+          // Stored as text: no control character or lone surrogate may make the store refuse it.
+          error: journalLabel(message, 4000),
           retryAt: new Date(this.now().getTime() + delay),
         });
-        const line = `inbox event ${event.id} (${event.eventName} ${event.recordId}) failed: ${message}; ${outcome === 'dead' ? 'dead: it needs an operator (tiergate events list --dead)' : `retried in ${delay} ms`}`;
+        const line = `inbox event ${event.id} (${event.eventName} ${event.recordId}) failed: ${message}; ${outcome === 'dead' ? 'dead: it needs an operator (tiergate events list)' : `retried in ${delay} ms`}`;
         // A parked event is a change missing from the journal: an alert, not a log line.
         if (outcome === 'dead' && this.options.alert) this.options.alert(line);
         else this.options.log?.(line);
