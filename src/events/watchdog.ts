@@ -17,7 +17,8 @@
  *
  * What to journal: `redactRecord` replaces the values of sensitive fields (hidden or masked for
  * some role at some tier, or capped by a `when` rule) with a keyed hash, so the journal proves
- * what changed without holding the value. `viewersUpdate` says when an owner change moves a
+ * what changed without holding the value, and any value too large, too deep or not JSON with a
+ * marker carrying the same hash (record-bounds.ts), so no value keeps a change out of it. `viewersUpdate` says when an owner change moves a
  * record's `tiergateViewers`, so the caller can rewrite it.
  */
 import type { Engine } from '../policy/engine.js';
