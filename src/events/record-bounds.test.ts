@@ -88,6 +88,27 @@ describe('redactRecord within limits', () => {
   });
 });
 
+describe('redactRecord and values that look like markers', () => {
+  it('journals a value a member shaped like a marker as marker-like, never as it is', () => {
+    const forged = { [OMITTED]: 'too-large', bytes: 1, hmacSha256: '0'.repeat(64) };
+    const out = redactRecord({ data: forged, hash: { hmacSha256: 'x' } }, new Set(), KEY);
+    for (const [field, value] of [
+      ['data', forged],
+      ['hash', { hmacSha256: 'x' }],
+    ] as const)
+      expect(out[field]).toEqual({
+        [OMITTED]: 'marker-like',
+        bytes: Buffer.byteLength(canonicalize(value)),
+        hmacSha256: keyedHash(KEY, fieldHashPrefix(field), value).hmacSha256,
+      });
+  });
+
+  it('keeps an object that merely has an hmacSha256 key among others', () => {
+    const value = { hmacSha256: 'x', note: 'y' };
+    expect(redactRecord({ data: value }, new Set(), KEY).data).toEqual(value);
+  });
+});
+
 describe('journalLabel', () => {
   it('replaces control characters and lone surrogates, keeps pairs, and caps the length', () => {
     expect(journalLabel('a\u0000b\u007f\ud800c\udc00 \ud83d\ude00')).toBe(

@@ -4,7 +4,8 @@
  * refuses NaN, Infinity, bigint, cycles, and nesting past its `MAX_DEPTH`) is journaled as a
  * marker instead of refused:
  *
- *   { "tiergate:omitted": "too-large" | "too-deep" | "not-json", "bytes": N, "hmacSha256": "…" }
+ *   { "tiergate:omitted": "too-large" | "too-deep" | "not-json" | "marker-like",
+ *     "bytes": N, "hmacSha256": "…" }
  *
  * `bytes` is the size in UTF-8 of the value's canonical JSON text (for `not-json`, of the text
  * hashed), `hmacSha256` the keyed hash the watchdog uses for sensitive values, over the same
@@ -22,7 +23,12 @@ import { createHmac } from 'node:crypto';
 /** The marker's key: `tiergate:` cannot be a field name in Twenty (names are camelCase). */
 export const OMITTED = 'tiergate:omitted';
 
-export type OmittedReason = 'too-large' | 'too-deep' | 'not-json';
+/**
+ * `marker-like`: the value is an object that would read as one of Tiergate's own markers (it
+ * has a `tiergate:omitted` key, or `hmacSha256` as its only key), which a member could write
+ * into a JSON field to make the journal say a value was hidden or omitted when it was not.
+ */
+export type OmittedReason = 'too-large' | 'too-deep' | 'not-json' | 'marker-like';
 
 export interface OmittedValue {
   readonly [OMITTED]: OmittedReason;
@@ -164,6 +170,13 @@ function walk(root: unknown, emit: (chunk: string) => boolean, maxDepth: number)
 
 export type Measure =
   { readonly kind: 'ok'; readonly bytes: number } | { readonly kind: OmittedReason };
+
+/** Whether `value` would read as a marker: the redaction's `{ hmacSha256 }` or an omission. */
+export function isMarkerLike(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.includes(OMITTED) || (keys.length === 1 && keys[0] === 'hmacSha256');
+}
 
 /** Whether `value` fits the limits, and its canonical size in bytes when it does. */
 export function measure(value: unknown, maxBytes: number, maxDepth: number): Measure {

@@ -28,6 +28,7 @@ import type { ViewerIndex } from '../sync/viewers.js';
 import { HELPER_FIELD } from '../sync/compile-fields.js';
 import {
   fieldHashPrefix,
+  isMarkerLike,
   JOURNAL_VALUE_LIMITS,
   keyedHash,
   measure,
@@ -231,7 +232,9 @@ export function redactRecord(
       kept = { hmacSha256: keyedHash(key, fieldHashPrefix(name), value).hmacSha256 };
       bytes = Buffer.byteLength(JSON.stringify(kept));
     } else {
-      const size = measure(value, limits.maxFieldBytes, limits.maxDepth);
+      const measured = measure(value, limits.maxFieldBytes, limits.maxDepth);
+      const size =
+        measured.kind === 'ok' && isMarkerLike(value) ? { kind: 'marker-like' as const } : measured;
       if (size.kind === 'ok') {
         shrinkable = true;
         bytes = size.bytes;
