@@ -205,6 +205,49 @@ export function sensitiveFields(policy: Policy, object: string): ReadonlySet<str
   return fields;
 }
 
+interface BoundField {
+  readonly name: string;
+  value: unknown;
+  /** Its canonical size in bytes; an upper bound while `exact` is false. */
+  bytes: number;
+  exact: boolean;
+  /** A value kept as it is, which a marker may replace if the record is over its limit. */
+  readonly shrinkable: boolean;
+}
+
+/** One field's value as the journal holds it, and its size. */
+function boundField(
+  name: string,
+  value: unknown,
+  sensitive: ReadonlySet<string>,
+  key: Uint8Array,
+  limits: JournalValueLimits,
+): BoundField {
+  if (value === null) return { name, value, bytes: 4, exact: true, shrinkable: false };
+  if (sensitive.has(name)) {
+    const hashed = { hmacSha256: keyedHash(key, fieldHashPrefix(name), value).hmacSha256 };
+    return { name, value: hashed, bytes: 81, exact: true, shrinkable: false };
+  }
+  // The common short string and finite number, without a walk: a character takes at most six
+  // bytes in JSON (\u001f), and a number prints as String does.
+  if (typeof value === 'string' && value.length * 6 + 2 <= limits.maxFieldBytes)
+    return { name, value, bytes: value.length * 6 + 2, exact: false, shrinkable: true };
+  if (typeof value === 'number' && Number.isFinite(value))
+    return { name, value, bytes: String(value).length, exact: true, shrinkable: true };
+  const measured = measure(value, limits.maxFieldBytes, limits.maxDepth);
+  const size =
+    measured.kind === 'ok' && isMarkerLike(value) ? { kind: 'marker-like' as const } : measured;
+  if (size.kind === 'ok') return { name, value, bytes: size.bytes, exact: true, shrinkable: true };
+  const marker = omitted(size.kind, key, fieldHashPrefix(name), value);
+  return {
+    name,
+    value: marker,
+    bytes: Buffer.byteLength(JSON.stringify(marker)),
+    exact: true,
+    shrinkable: false,
+  };
+}
+
 /**
  * The record as the journal holds it: each sensitive field's value replaced by `{ hmacSha256 }`
  * over its canonical JSON, keyed (equal values hash equally, so a change shows, but the value
@@ -218,46 +261,40 @@ export function redactRecord(
   key: Uint8Array,
   limits: JournalValueLimits = JOURNAL_VALUE_LIMITS,
 ): Record<string, unknown> {
-  const fields: { name: string; value: unknown; bytes: number; shrinkable: boolean }[] = [];
-  // Braces, plus per field its quoted name, a colon and a comma.
-  let total = 2;
-  for (const [name, value] of Object.entries(record)) {
-    if (value === undefined) continue;
-    let kept: unknown = value;
-    let shrinkable = false;
-    let bytes: number;
-    if (value === null) {
-      bytes = 4;
-    } else if (sensitive.has(name)) {
-      kept = { hmacSha256: keyedHash(key, fieldHashPrefix(name), value).hmacSha256 };
-      bytes = Buffer.byteLength(JSON.stringify(kept));
-    } else {
-      const measured = measure(value, limits.maxFieldBytes, limits.maxDepth);
-      const size =
-        measured.kind === 'ok' && isMarkerLike(value) ? { kind: 'marker-like' as const } : measured;
-      if (size.kind === 'ok') {
-        shrinkable = true;
-        bytes = size.bytes;
-      } else {
-        kept = omitted(size.kind, key, fieldHashPrefix(name), value);
-        bytes = Buffer.byteLength(JSON.stringify(kept));
-      }
+  const fields = Object.entries(record)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => boundField(name, value, sensitive, key, limits));
+  // Braces, plus per field its quoted name, a colon and a comma: first as an upper bound (six
+  // bytes a character), counted exactly only when that bound is over the limit.
+  let exactNames = false;
+  const sum = () =>
+    fields.reduce(
+      (n, f) =>
+        n +
+        (exactNames ? Buffer.byteLength(JSON.stringify(f.name)) : f.name.length * 6 + 2) +
+        2 +
+        f.bytes,
+      2,
+    );
+  let total = sum();
+  if (total > limits.maxRecordBytes) {
+    for (const field of fields.filter((f) => !f.exact)) {
+      field.bytes = Buffer.byteLength(JSON.stringify(field.value));
+      field.exact = true;
     }
-    fields.push({ name, value: kept, bytes, shrinkable });
-    total += Buffer.byteLength(JSON.stringify(name)) + 2 + bytes;
+    exactNames = true;
+    total = sum();
   }
   // Over the record's limit: the largest values give way to markers first.
-  if (total > limits.maxRecordBytes) {
-    for (const field of [...fields].filter((f) => f.shrinkable).sort((a, b) => b.bytes - a.bytes)) {
-      if (total <= limits.maxRecordBytes) break;
-      const marker = omitted('too-large', key, fieldHashPrefix(field.name), field.value);
-      const bytes = Buffer.byteLength(JSON.stringify(marker));
-      // A value smaller than its marker stays: replacing it would only grow the record.
-      if (bytes >= field.bytes) continue;
-      total += bytes - field.bytes;
-      field.value = marker;
-      field.bytes = bytes;
-    }
+  for (const field of fields.filter((f) => f.shrinkable).sort((a, b) => b.bytes - a.bytes)) {
+    if (total <= limits.maxRecordBytes) break;
+    const marker = omitted('too-large', key, fieldHashPrefix(field.name), field.value);
+    const bytes = Buffer.byteLength(JSON.stringify(marker));
+    // A value smaller than its marker stays: replacing it would only grow the record.
+    if (bytes >= field.bytes) continue;
+    total += bytes - field.bytes;
+    field.value = marker;
+    field.bytes = bytes;
   }
   // Still over (its keys alone, or thousands of fields): the record as one marker.
   if (total > limits.maxRecordBytes)
