@@ -69,6 +69,13 @@ describe('redactRecord within limits', () => {
     expect(Buffer.byteLength(canonicalize(out))).toBeLessThanOrEqual(500);
   });
 
+  it('keeps every field of a record under its limit, counted exactly, not by a bound', () => {
+    const record = { a: 'a'.repeat(150), b: 'b'.repeat(150), c: 'c'.repeat(150) };
+    expect(redactRecord(record, new Set(), KEY, { ...limits, maxFieldBytes: 1000 })).toEqual(
+      record,
+    );
+  });
+
   it('journals a record whose keys alone are over the limit as one marker', () => {
     const record = { ['k'.repeat(600)]: 1, id: 'r' };
     expect(redactRecord(record, new Set(), KEY, limits)).toEqual({
