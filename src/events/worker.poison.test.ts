@@ -100,8 +100,11 @@ describe.each(storeBackends())('a worker given poisonous values on $name', (back
   /** Runs the worker once and returns the one entry it journaled, parsed. */
   async function journalOne(): Promise<{ actor: string; after: Record<string, unknown> }> {
     expect(await (await worker()).runOnce()).toMatchObject({ claimed: 1, done: 1, failed: 0 });
-    const entries = await (await Journal.open(store, { cwd })).tail(10);
+    const journal = await Journal.open(store, { cwd });
+    const entries = await journal.tail(10);
     expect(entries).toHaveLength(1);
+    // What was stored is what was hashed.
+    expect(await journal.verify()).toMatchObject({ ok: true, entries: 1 });
     expect((await findEvent(store.db, 1))?.status).toBe('done');
     const [entry] = entries;
     expect(Buffer.byteLength(entry?.after ?? '')).toBeLessThanOrEqual(
@@ -147,6 +150,17 @@ describe.each(storeBackends())('a worker given poisonous values on $name', (back
     const { after } = await journalOne();
     expect(Object.keys(after)).toContain('__proto__');
     expect(Object.getOwnPropertyDescriptor(after, '__proto__')?.value).toEqual({ polluted: true });
+  });
+
+  it('journals fields whose names hold control characters, lone surrogates or 10,000 characters', async () => {
+    const names = ['a\u0001b', 'x\ud800y', 'k'.repeat(10_000)];
+    await deliver(
+      store,
+      'o-names',
+      names.map((name, i) => `${JSON.stringify(name)}:${i}`).join(','),
+    );
+    const { after } = await journalOne();
+    expect(names.map((name) => after[name])).toEqual([0, 1, 2]);
   });
 
   it('journals a number JSON cannot carry (1e400 reads as Infinity) as a not-json marker', async () => {
