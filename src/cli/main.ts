@@ -7,6 +7,7 @@ import { explainCommand } from './commands/explain.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { orgCommand } from './commands/org.js';
 import { auditCommand } from './commands/audit.js';
+import { eventsCommand } from './commands/events.js';
 import { serveCommand } from './commands/serve.js';
 import { gatewayCommand } from './commands/gateway.js';
 import { sandboxCommand } from './commands/sandbox.js';
@@ -29,6 +30,7 @@ const COMMANDS: readonly Command[] = [
   uninstallCommand,
   orgCommand,
   auditCommand,
+  eventsCommand,
   serveCommand,
   gatewayCommand,
 ];

@@ -19,7 +19,7 @@ import { bodySha256 } from '../store/inbox.js';
 import type { Database } from '../store/schema.js';
 import { emptyStore } from '../store/store.test-support.js';
 import { IN_MEMORY, openStore, type Store } from '../store/store.js';
-import { WEBHOOK_PATH } from './intake-app.js';
+import { DEFAULT_BODY_LIMIT_BYTES, WEBHOOK_PATH } from './intake-app.js';
 import { CENSOR, createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { startServer, type RunningServer, type ServerOptions } from './server.js';
@@ -296,12 +296,20 @@ describe('POST /webhooks/twenty', () => {
     ).toBe(200);
   });
 
-  it('refuses a body over 1 MiB with 413 and stores nothing', async () => {
+  it('stores a 5 MB record by default: Twenty takes writes of up to 100 MiB', async () => {
+    expect(DEFAULT_BODY_LIMIT_BYTES).toBe(100 * 1024 * 1024);
     const server = await serve();
-    const body = twentyBody({ record: { id: 'c-1', notes: 'x'.repeat(1024 * 1024) } });
+    const body = twentyBody({ record: { id: 'c-1', notes: 'x'.repeat(5_000_000) } });
+    expect((await post(server.url, body)).status).toBe(200);
+    expect(await inboxRows()).toHaveLength(1);
+  });
+
+  it('refuses a body over the limit with 413, naming the limit, and stores nothing', async () => {
+    const server = await serve({ bodyLimitBytes: 1024 });
+    const body = twentyBody({ record: { id: 'c-1', notes: 'x'.repeat(1024) } });
     const answer = await post(server.url, body);
     expect(answer).toMatchObject({ status: 413, json: { error: 'too-large' } });
-    expect(String(answer.json.message)).toContain('1048576 bytes');
+    expect(String(answer.json.message)).toContain('1024 bytes');
     expect(await inboxRows()).toEqual([]);
   });
 

@@ -37,8 +37,13 @@ import { ownObjectNames } from '../sync/manifest.js';
 import { parseWebhook } from './webhook-event.js';
 
 export const WEBHOOK_PATH = '/webhooks/twenty';
-/** 1 MiB: far above a record event, far below what would hurt. */
-export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * 100 MiB: what Twenty's API takes in one request (`MAX_REQUEST_BODY_SIZE = '100MB'`,
+ * twenty-server `engine/constants/max-request-body-size.constant.ts`; `settings.storage.maxFileSize`
+ * for the JSON body parser in `main.ts`), so the webhook of any record one write can make fits.
+ * A record grown past it by several writes is refused (413, logged) and read by the sweep.
+ */
+export const DEFAULT_BODY_LIMIT_BYTES = 100 * 1024 * 1024;
 /** Well inside Twenty's 5 s: past this, answer 503 rather than let Twenty time out blind. */
 export const DEFAULT_PERSIST_TIMEOUT_MS = 3_000;
 /** How long /readyz waits for the store. */

@@ -17,17 +17,26 @@
  *
  * What to journal: `redactRecord` replaces the values of sensitive fields (hidden or masked for
  * some role at some tier, or capped by a `when` rule) with a keyed hash, so the journal proves
- * what changed without holding the value. `viewersUpdate` says when an owner change moves a
+ * what changed without holding the value, and any value too large, too deep or not JSON with a
+ * marker carrying the same hash (record-bounds.ts), so no value keeps a change out of it. `viewersUpdate` says when an owner change moves a
  * record's `tiergateViewers`, so the caller can rewrite it.
  */
-import { createHmac } from 'node:crypto';
-import { canonicalize } from '../audit/canonical-json.js';
 import type { Engine } from '../policy/engine.js';
 import type { Action, Policy } from '../policy/schema.js';
 import { readPath } from '../policy/condition.js';
 import type { ViewerIndex } from '../sync/viewers.js';
 import { HELPER_FIELD } from '../sync/compile-fields.js';
 import type { RecordAction } from '../host/webhook/record-actions.js';
+import {
+  fieldHashPrefix,
+  isMarkerLike,
+  JOURNAL_VALUE_LIMITS,
+  keyedHash,
+  measure,
+  omitted,
+  RECORD_HASH_PREFIX,
+  type JournalValueLimits,
+} from './record-bounds.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -209,28 +218,103 @@ export function sensitiveFields(policy: Policy, object: string): ReadonlySet<str
   return fields;
 }
 
+interface BoundField {
+  readonly name: string;
+  value: unknown;
+  /** Its canonical size in bytes; an upper bound while `exact` is false. */
+  bytes: number;
+  exact: boolean;
+  /** A value kept as it is, which a marker may replace if the record is over its limit. */
+  readonly shrinkable: boolean;
+}
+
+/** One field's value as the journal holds it, and its size. */
+function boundField(
+  name: string,
+  value: unknown,
+  sensitive: ReadonlySet<string>,
+  key: Uint8Array,
+  limits: JournalValueLimits,
+): BoundField {
+  if (value === null) return { name, value, bytes: 4, exact: true, shrinkable: false };
+  if (sensitive.has(name)) {
+    const hashed = { hmacSha256: keyedHash(key, fieldHashPrefix(name), value).hmacSha256 };
+    return { name, value: hashed, bytes: 81, exact: true, shrinkable: false };
+  }
+  // The common short string and finite number, without a walk: a character takes at most six
+  // bytes in JSON (\u001f), and a number prints as String does.
+  if (typeof value === 'string' && value.length * 6 + 2 <= limits.maxFieldBytes)
+    return { name, value, bytes: value.length * 6 + 2, exact: false, shrinkable: true };
+  if (typeof value === 'number' && Number.isFinite(value))
+    return { name, value, bytes: String(value).length, exact: true, shrinkable: true };
+  const measured = measure(value, limits.maxFieldBytes, limits.maxDepth);
+  const size =
+    measured.kind === 'ok' && isMarkerLike(value) ? { kind: 'marker-like' as const } : measured;
+  if (size.kind === 'ok') return { name, value, bytes: size.bytes, exact: true, shrinkable: true };
+  const marker = omitted(size.kind, key, fieldHashPrefix(name), value);
+  return {
+    name,
+    value: marker,
+    bytes: Buffer.byteLength(JSON.stringify(marker)),
+    exact: true,
+    shrinkable: false,
+  };
+}
+
 /**
- * The record with each sensitive field's value replaced by `{ hmacSha256 }` over its canonical
- * JSON, keyed: equal values hash equally (so a change shows), but the value cannot be read back
- * or guessed from a table of likely values without the key.
+ * The record as the journal holds it: each sensitive field's value replaced by `{ hmacSha256 }`
+ * over its canonical JSON, keyed (equal values hash equally, so a change shows, but the value
+ * cannot be read back or guessed from a table of likely values without the key), and every
+ * value past `limits` replaced by an omitted-value marker (record-bounds.ts), so that no value
+ * stops a change from being journaled. Never throws for what the record holds.
  */
 export function redactRecord(
   record: Row,
   sensitive: ReadonlySet<string>,
   key: Uint8Array,
+  limits: JournalValueLimits = JOURNAL_VALUE_LIMITS,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(record)) {
-    out[field] =
-      sensitive.has(field) && value !== null && value !== undefined
-        ? {
-            hmacSha256: createHmac('sha256', key)
-              .update(`tiergate.watchdog.v1\n${field}\n${canonicalize(value)}`)
-              .digest('hex'),
-          }
-        : value;
+  const fields = Object.entries(record)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => boundField(name, value, sensitive, key, limits));
+  // Braces, plus per field its quoted name, a colon and a comma: first as an upper bound (six
+  // bytes a character), counted exactly only when that bound is over the limit.
+  let exactNames = false;
+  const sum = () =>
+    fields.reduce(
+      (n, f) =>
+        n +
+        (exactNames ? Buffer.byteLength(JSON.stringify(f.name)) : f.name.length * 6 + 2) +
+        2 +
+        f.bytes,
+      2,
+    );
+  let total = sum();
+  if (total > limits.maxRecordBytes) {
+    for (const field of fields.filter((f) => !f.exact)) {
+      field.bytes = Buffer.byteLength(JSON.stringify(field.value));
+      field.exact = true;
+    }
+    exactNames = true;
+    total = sum();
   }
-  return out;
+  // Over the record's limit: the largest values give way to markers first.
+  for (const field of fields.filter((f) => f.shrinkable).sort((a, b) => b.bytes - a.bytes)) {
+    if (total <= limits.maxRecordBytes) break;
+    const marker = omitted('too-large', key, fieldHashPrefix(field.name), field.value);
+    const bytes = Buffer.byteLength(JSON.stringify(marker));
+    // A value smaller than its marker stays: replacing it would only grow the record.
+    if (bytes >= field.bytes) continue;
+    total += bytes - field.bytes;
+    field.value = marker;
+    field.bytes = bytes;
+  }
+  // Still over (its keys alone, or thousands of fields): the record as one marker.
+  if (total > limits.maxRecordBytes)
+    return { ...omitted('too-large', key, RECORD_HASH_PREFIX, record) };
+  // Object.fromEntries defines each key as its own property: assigning `out[name]` would set
+  // the prototype for a field named `__proto__` and drop it.
+  return Object.fromEntries(fields.map((f) => [f.name, f.value]));
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   type RecordEvent,
 } from './watchdog.js';
 import { readWebhook } from './webhook-event.js';
+import { journalLabel } from './record-bounds.js';
 
 type Row = Record<string, unknown>;
 
@@ -60,7 +61,7 @@ export interface WorkerOptions {
   readonly retryDelayMs?: (attempts: number) => number;
   readonly now?: () => Date;
   readonly log?: (line: string) => void;
-  /** Called once per violation, after it is journaled. */
+  /** Called once per violation, after it is journaled, and once per event parked `dead`. */
   readonly alert?: (line: string) => void;
 }
 
@@ -171,7 +172,9 @@ export class EventWorker {
     const redact = (record: Row | undefined) =>
       record === undefined ? null : redactRecord(record, sensitive, redactKey);
     const target = `${change.object}/${change.recordId}`;
-    const actor = judgement.actor ?? actorLabel(change.after ?? change.before, change.action);
+    const actor = journalLabel(
+      judgement.actor ?? actorLabel(change.after ?? change.before, change.action),
+    );
     const drafts: JournalDraft[] = [
       {
         actor,
@@ -246,12 +249,14 @@ export class EventWorker {
           event.attempts,
         );
         const outcome = await failEvent(store.db, event.id, workerId, {
-          error: message,
+          // Stored as text: no control character or lone surrogate may make the store refuse it.
+          error: journalLabel(message, 4000),
           retryAt: new Date(this.now().getTime() + delay),
         });
-        this.options.log?.(
-          `inbox event ${event.id} (${event.eventName} ${event.recordId}) failed: ${message}; ${outcome === 'dead' ? 'dead: it needs an operator' : `retried in ${delay} ms`}`,
-        );
+        const line = `inbox event ${event.id} (${event.eventName} ${event.recordId}) failed: ${message}; ${outcome === 'dead' ? 'dead: it needs an operator (tiergate events list)' : `retried in ${delay} ms`}`;
+        // A parked event is a change missing from the journal: an alert, not a log line.
+        if (outcome === 'dead' && this.options.alert) this.options.alert(line);
+        else this.options.log?.(line);
       }
     }
     if (done > 0) await journal.checkpointIfDue();

@@ -164,7 +164,7 @@ export const serveCommand: Command = {
     'tiergate serve [--port N] [--bind ADDR] [--policy FILE] [--host URL --api-key KEY] [--sweep-minutes N]',
   help: `Serves, on http://<bind>:<port>:
   POST ${WEBHOOK_PATH}   Twenty's webhooks: signature checked (401 with the reason), JSON of up
-                           to 1 MiB, de-duplicated, stored before the 200
+                           to 100 MiB, de-duplicated, stored before the 200
   GET  /healthz            200 while the process runs
   GET  /readyz             200 when the store answers and the webhook secret is known, else 503
   GET  /metrics            Prometheus metrics
