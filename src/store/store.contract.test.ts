@@ -115,6 +115,8 @@ describe.each(storeBackends())('the store on $name', (backend) => {
         'tiergate_migration',
         'tiergate_migration_lock',
         'tiergate_sweep_cursor',
+        'tiergate_sweep_known',
+        'tiergate_sweep_lease',
         'tiergate_webhook_inbox',
       ]);
     });
