@@ -231,6 +231,7 @@ class SweepOf {
   async changesSince(
     since: Date,
     cursor: { updatedAt: string; recordId: string },
+    adopting: boolean,
   ): Promise<{ read: number; enqueued: number; latest: string; latestId: string }> {
     const query = (
       filter: string,
@@ -272,6 +273,13 @@ class SweepOf {
             }
           // The version the sweep read last time (or at the baseline) is no change.
           if (version !== null && known.get(recordId) === version) continue;
+          // A store from before the sweep kept ids: what was at or before its cursor was read.
+          if (
+            adopting &&
+            !known.has(recordId) &&
+            momentsOf(record).every((m) => m <= cursor.updatedAt)
+          )
+            continue;
           events.push(this.eventOf(record, recordId, version));
         }
         const outcomes = await insertManyIfNew(this.store.db, events);
@@ -423,7 +431,9 @@ export async function sweepObject(
   if (cursor === undefined) return sweep.baseline();
   const overlap = options.overlapMs ?? DEFAULT_OVERLAP_MS;
   const since = new Date(Date.parse(cursor.updatedAt) - overlap);
-  const changes = await sweep.changesSince(since, cursor);
+  // No known ids but a cursor: a store from before the sweep kept them, adopted as it stands.
+  const adopting = (await countKnownRecords(store.db, object)) === 0;
+  const changes = await sweep.changesSince(since, cursor, adopting);
   await setSweepCursor(store.db, {
     objectName: object,
     updatedAt: changes.latest,
