@@ -22,6 +22,7 @@
  * replicas sharing a database, a lease row in the store (`acquireLease`) admits one at a time.
  */
 import { randomUUID } from 'node:crypto';
+import { HOST_BATCH_SIZE } from '../host/batch.js';
 import { resolverName } from '../host/core-schema/names.js';
 import type { DiscoveredObject } from '../host/data-model.js';
 import type { Host } from '../host/host.js';
@@ -68,9 +69,10 @@ export const DEFAULT_DESTROY_GRACE_MS = DEFAULT_OVERLAP_MS;
  */
 export const DEFAULT_ID_CHECK_EVERY_MS = 60 * 60_000;
 /**
- * Ids are read this many per page, selecting only `id`: Twenty's find-many takes `first` as
- * its limit (common-find-many-query-runner.service.ts), and 200 is QUERY_MAX_RECORDS in the
- * releases the gateway's limits follow (src/gateway/limits.ts).
+ * Ids are read this many per page, selecting only `id`. Twenty takes `first` as the page's limit
+ * with no ceiling of its own (`limit = args.first ?? args.last ?? QUERY_MAX_RECORDS` in
+ * common-find-many-query-runner.service.ts); 200 is the page the gateway lets any client ask
+ * for (src/gateway/limits.ts), so the sweep asks no more of the host than a client may.
  */
 export const ID_PAGE_SIZE = 200;
 /** The lease of the one replica sweeping, renewed while it sweeps. */
@@ -158,7 +160,7 @@ class SweepOf {
     pageSize: number | undefined,
   ): AsyncGenerator<Row[], void, undefined> {
     let page: Row[] = [];
-    const size = pageSize ?? 60;
+    const size = pageSize ?? HOST_BATCH_SIZE;
     for await (const record of allRecords(this.host.core, {
       operation: 'TiergateSweep',
       document,
