@@ -121,7 +121,7 @@ function eventNameOf(object: string, record: Readonly<Row>): string {
   return record.createdAt === record.updatedAt ? `${object}.created` : `${object}.updated`;
 }
 
-/** The latest of a record's `updatedAt` and `deletedAt`, as the cursor keeps it. */
+/** A record's `updatedAt` and `deletedAt` (those it has) in ISO-8601 UTC, as the cursor keeps them. */
 function momentsOf(record: Readonly<Row>): string[] {
   return [record.updatedAt, record.deletedAt]
     .map((value) => recordVersion({ updatedAt: value }))
