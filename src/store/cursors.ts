@@ -18,8 +18,8 @@ export interface SweepCursor {
   readonly updatedAt: string;
   readonly recordId: string;
   readonly sweptAt: Date;
-  /** When the known ids were last compared with the host's (read only; null: never). */
-  readonly idsCheckedAt?: Date | null;
+  /** When the known ids were last compared with the host's (read only; absent: never). */
+  readonly idsCheckedAt?: Date;
 }
 
 /** The cursor of one object, or undefined before its first sweep. */
@@ -39,7 +39,7 @@ export async function getSweepCursor(
         updatedAt: row.updated_at,
         recordId: row.record_id,
         sweptAt: row.swept_at,
-        idsCheckedAt: row.ids_checked_at,
+        ...(row.ids_checked_at === null ? {} : { idsCheckedAt: row.ids_checked_at }),
       };
 }
 

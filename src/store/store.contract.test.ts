@@ -101,6 +101,7 @@ describe.each(storeBackends())('the store on $name', (backend) => {
         '0001_initial',
         '0002_inbox_record_version',
         '0003_checkpoint_mirrored',
+        '0004_sweep_known_ids',
       ]);
       expect(await store.migrate()).toEqual({ applied: [] });
       expect(await other.migrate()).toEqual({ applied: [] });
@@ -584,6 +585,7 @@ describe('the embedded store in a directory', () => {
       '0001_initial',
       '0002_inbox_record_version',
       '0003_checkpoint_mirrored',
+      '0004_sweep_known_ids',
     ]);
     await setSweepCursor(first.db, cursor);
     await appendJournalRows(first.db, journalRows(1, 2), { outbox: true });
