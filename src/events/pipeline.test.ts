@@ -13,11 +13,13 @@ import { connectHost } from '../host/host.js';
 import { loadPolicy } from '../policy/load.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
+import { getSweepCursor } from '../store/cursors.js';
+import { storeBackends } from '../store/store.test-support.js';
 import { IN_MEMORY, openStore, type Store } from '../store/store.js';
 import { install } from '../sync/install.js';
 import { tiergateManifest } from '../sync/manifest.js';
 import { createLogger } from './logger.js';
-import { openPipeline } from './pipeline.js';
+import { openPipeline, type PipelineOptions } from './pipeline.js';
 import { startServer, type RunningServer } from './server.js';
 
 const ADMIN = 'pipeline-test-admin-key';
@@ -110,15 +112,20 @@ roles:
       secretKey: randomBytes(32),
       workerId: 'test-worker',
       sweepEveryMs: 0,
+      // A destroy is declared at the first sweep that misses it: every webhook here has landed
+      // or failed before the sweep runs.
+      sweep: { destroyGraceMs: 0 },
     });
     expect(pipeline.objects).toEqual(['company']);
-    // The sweep's starting point: what is there before the changes.
-    await pipeline.sweepNow();
+    // The sweep's starting point: what is there before the changes, a baseline, not changes.
+    const baseline = await pipeline.sweepNow();
+    expect(baseline).toMatchObject([{ baseline: true, enqueued: 0 }]);
     const drain = async () => {
       for (;;) if ((await pipeline.workOnce()).claimed === 0) return;
     };
     await drain();
     const before = (await pipeline.journal.tail(10_000)).length;
+    expect(before).toBe(0);
     delivered = 0;
     dropped = 0;
 
@@ -138,6 +145,13 @@ roles:
     await connectHost({ baseUrl: crm.url, token }).core.request(
       `mutation { updateCompany(id: "${String(own?.id)}", data: { employees: 12 }) { id } }`,
     );
+    // Four companies destroyed (the first soft-deleted before), their webhooks lost or not.
+    const destroyed = Object.keys(sandbox.state().records.company ?? {})
+      .sort()
+      .slice(30, 34);
+    await host.core.request(`mutation { deleteCompany(id: "${destroyed[0] ?? ''}") { id } }`);
+    for (const id of destroyed)
+      await host.core.request(`mutation { destroyCompany(id: "${id}") { id } }`);
     await sandbox.settle();
     expect(dropped).toBeGreaterThan(3);
     expect(delivered).toBeGreaterThan(10);
@@ -156,7 +170,14 @@ roles:
         .sort(),
     );
     expect(afterWebhooks).toBeLessThan(changes.length);
-    expect(swept[0]?.enqueued).toBe(changes.filter((e) => e.reason !== null).length);
+    // Each destroy once, by its webhook or by the sweep's comparison of ids.
+    const destroys = entries.filter((e) => e.action === 'record.destroyed').map((e) => e.target);
+    expect(destroys.sort()).toEqual(destroyed.map((id) => `company/${id}`).sort());
+    expect(
+      entries.filter((e) => e.action === 'record.destroyed' && e.reason !== null).length,
+    ).toBeGreaterThan(0);
+    const found = entries.filter((e) => e.action.startsWith('record.') && e.reason !== null);
+    expect(swept[0]?.enqueued).toBe(found.length);
     // The rep's edit of a read-only field is a violation, under the rep's own id.
     const violation = entries.find((e) => e.action === 'violation.fields');
     expect(violation).toMatchObject({ actor: rep?.id, target: `company/${String(own?.id)}` });
@@ -174,4 +195,74 @@ roles:
     expect(checkpoints.length).toBeGreaterThan(0);
     await pipeline.stop();
   }, 120_000);
+});
+
+describe("the pipeline's sweep", () => {
+  /** A pipeline over `over` reading the sandbox's companies (members from the sandbox). */
+  const pipelineOver = (over: Store, options: Partial<PipelineOptions> = {}) => {
+    const host = connectHost({
+      baseUrl: crm.url,
+      token: ADMIN,
+      rateLimit: { requests: 100_000, windowMs: 60_000 },
+    });
+    const members = sandbox.state().members;
+    const policy = loadPolicy(`version: 1
+tiers: [{ id: junior }]
+objects: { company: { owner: [accountOwnerId] } }
+org:
+  members:
+${members.map((m) => `    - { id: ${m.id}, role: rep }`).join('\n')}
+roles:
+  rep:
+    label: Rep
+    duties: Sells.
+    defaultTier: junior
+    objects:
+      company:
+        read: { junior: all }
+`);
+    return openPipeline({
+      store: over,
+      host,
+      policy,
+      cwd: mkdtempSync(join(tmpdir(), 'tiergate-pipeline-')),
+      secretKey: randomBytes(32),
+      workerId: 'sweep-test',
+      ...options,
+    });
+  };
+
+  it('sweeps at start-up, not a period later', async () => {
+    const fresh = await openStore({ dataDir: IN_MEMORY });
+    try {
+      await fresh.migrate();
+      const pipeline = await pipelineOver(fresh, { sweepEveryMs: 3_600_000 });
+      pipeline.start();
+      const deadline = Date.now() + 20_000;
+      while ((await getSweepCursor(fresh.db, 'company')) === undefined && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      await pipeline.stop();
+      expect(await getSweepCursor(fresh.db, 'company')).toBeDefined();
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
+
+  it('lets one of two pipelines on one PostgreSQL sweep at a time', async () => {
+    const backend = storeBackends().find((b) => b.kind === 'postgres');
+    if (backend === undefined) throw new Error('no PostgreSQL backend');
+    try {
+      const { store: a, other: b } = await backend.setup();
+      await a.migrate();
+      const [one, two] = await Promise.all([
+        pipelineOver(a, { sweepEveryMs: 0 }),
+        pipelineOver(b, { sweepEveryMs: 0 }),
+      ]);
+      const results = await Promise.all([one.sweepNow(), two.sweepNow()]);
+      expect(results.map((r) => r.length).sort()).toEqual([0, 1]);
+      await Promise.all([one.stop(), two.stop()]);
+    } finally {
+      await backend.teardown();
+    }
+  }, 60_000);
 });

@@ -21,7 +21,7 @@ import { APP_KEY_NAME } from '../sync/install-app-role.js';
 import { pullOrg } from '../sync/host-org.js';
 import { rlsEntitled } from '../sync/session.js';
 import { ViewerIndex } from '../sync/viewers.js';
-import { sweep, type SweepResult } from './sweep.js';
+import { Sweeper, type SweepOptions, type SweepResult } from './sweep.js';
 import { EventWorker, type BatchResult } from './worker.js';
 
 export interface PipelineOptions {
@@ -37,6 +37,8 @@ export interface PipelineOptions {
   readonly ownKeyName?: string;
   /** Between sweeps; 0 turns the periodic sweep off (sweepNow still works). */
   readonly sweepEveryMs?: number;
+  /** The sweep's windows (overlap, destroy grace, id comparison); defaults in sweep.ts. */
+  readonly sweep?: Pick<SweepOptions, 'overlapMs' | 'destroyGraceMs' | 'idCheckEveryMs'>;
   readonly log?: (line: string) => void;
   /** Violations and parked audit entries, one line each (default: `log`, marked ALERT). */
   readonly alert?: (line: string) => void;
@@ -50,7 +52,7 @@ export interface Pipeline {
   workOnce(): Promise<BatchResult>;
   sweepNow(): Promise<SweepResult[]>;
   relayOnce(): Promise<{ delivered: number; failed: number; parked: number }>;
-  /** Starts the loops (workers, relay, periodic sweep) until `stop`. */
+  /** Starts the loops (workers, relay, a sweep at once and then periodically) until `stop`. */
   start(): void;
   stop(): Promise<void>;
 }
@@ -114,7 +116,14 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
 
   const controller = new AbortController();
   const loops: Promise<unknown>[] = [];
-  const sweepNow = () => sweep(host, store, objects, options.now ? { now: options.now } : {});
+  const sweeper = new Sweeper(host, store, objects, {
+    ...options.sweep,
+    holder: options.workerId,
+    signal: controller.signal,
+    ...(options.now ? { now: options.now } : {}),
+    ...(log ? { log } : {}),
+  });
+  const sweepNow = () => sweeper.run();
   return {
     journal,
     objects,
@@ -125,15 +134,20 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
       loops.push(worker.run(controller.signal), relay.run(controller.signal));
       const every = options.sweepEveryMs ?? 5 * 60_000;
       if (every > 0) {
-        const timer = setInterval(() => {
-          sweepNow().catch((error: unknown) => log?.(`sweep failed: ${String(error)}`));
-        }, every);
+        const sweepOnce = () => {
+          sweepNow().catch((error: unknown) => {
+            if (!controller.signal.aborted) log?.(`sweep failed: ${String(error)}`);
+          });
+        };
+        // At once: changes lost while no replica ran are found now, not a period later.
+        sweepOnce();
+        const timer = setInterval(sweepOnce, every);
         controller.signal.addEventListener('abort', () => clearInterval(timer));
       }
     },
     async stop() {
       controller.abort();
-      await Promise.allSettled(loops);
+      await Promise.allSettled([...loops, ...(sweeper.current ? [sweeper.current] : [])]);
     },
   };
 }

@@ -1,51 +1,423 @@
 /**
- * The sweep: Twenty sends each webhook once and never retries, so a change
- * whose delivery failed is only found by reading. Per object, the records whose `updatedAt` is at
- * or after the object's cursor (kept in the store, less an overlap for late commits) are read
- * page by page, whole (src/host/record-selection.ts), and each enters the inbox as the webhook
- * would have brought it. The inbox stores one version of a record once (`record_version`), so
- * what a webhook already delivered, or an earlier sweep found, is a duplicate and costs nothing.
+ * The sweep: Twenty sends each webhook once and never retries, so a change whose delivery failed
+ * is only found by reading. Per object, the records whose `updatedAt` (or `deletedAt`) is at or
+ * after the object's cursor, less an overlap for late commits, are read page by page, whole
+ * (src/host/record-selection.ts), and each version the sweep has not read before enters the
+ * inbox as the webhook would have brought it. The inbox de-duplicates what a webhook already
+ * delivered.
  *
- * Soft-deleted records are included (Twenty's findMany hides them unless the filter names
- * `deletedAt`); a destroyed record is gone and only its webhook can tell.
+ * The sweep keeps the ids of the records it knows per object (src/store/cursors.ts), soft-deleted
+ * ones included: Twenty returns those only when the filter names `deletedAt`
+ * (`applyDeletedAtToBuilder` in twentyhq/twenty packages/twenty-server/src/engine/api/graphql/
+ * graphql-query-runner/graphql-query-parsers/graphql-query.parser.ts, called by
+ * common-find-many-query-runner.service.ts for the records and for `totalCount` alike). A known
+ * id the host no longer has at all was destroyed: the sweep enqueues a `destroyed` event for it,
+ * unless the inbox holds one already. A record created and destroyed between two sweeps while
+ * its webhooks were lost is never seen: that change is superseded, not found.
+ *
+ * The first sweep of an object is a baseline: it records the ids and versions there are and sets
+ * the cursor, and enqueues nothing (what existed before Tiergate watched is not a change).
+ *
+ * Sweeps never overlap: within a process `Sweeper.run` joins the sweep in progress; across
+ * replicas sharing a database, a lease row in the store (`acquireLease`) admits one at a time.
  */
+import { randomUUID } from 'node:crypto';
+import { HOST_BATCH_SIZE } from '../host/batch.js';
 import { resolverName } from '../host/core-schema/names.js';
+import type { DiscoveredObject } from '../host/data-model.js';
 import type { Host } from '../host/host.js';
 import { allRecords } from '../host/paging.js';
 import { recordSelection } from '../host/record-selection.js';
-import { getSweepCursor, setSweepCursor } from '../store/cursors.js';
-import { inboxDedupeKey, insertIfNew, recordVersion } from '../store/inbox.js';
+import {
+  acquireLease,
+  countKnownRecords,
+  forgetRecord,
+  getSweepCursor,
+  knownIds,
+  knownVersions,
+  markMissing,
+  releaseLease,
+  rememberRecords,
+  setIdsCheckedAt,
+  setSweepCursor,
+} from '../store/cursors.js';
+import {
+  inboxDedupeKey,
+  insertManyIfNew,
+  recordVersion,
+  type NewInboxEvent,
+} from '../store/inbox.js';
 import type { Store } from '../store/store.js';
 
 /** The webhook id sweep events carry, so they are told apart from deliveries. */
 export const SWEEP_WEBHOOK_ID = 'tiergate-sweep';
 /** How far before the cursor a sweep starts again: a transaction may commit after a later one. */
 export const DEFAULT_OVERLAP_MS = 5 * 60_000;
+/**
+ * How long a known id must stay missing before it is declared destroyed: its own webhook may
+ * still be on the way (Twenty sends them from a job queue), and a `destroyed` enqueued by the
+ * sweep before that webhook lands would be journaled twice.
+ */
+export const DEFAULT_DESTROY_GRACE_MS = DEFAULT_OVERLAP_MS;
+/**
+ * Reading every id of an object costs one request per ID_PAGE_SIZE records, so it is not done
+ * on every sweep. Each sweep asks the host for one count (all records, soft-deleted included)
+ * and compares it with the ids it knows: after the sweep's own pass the known ids include every
+ * record on the host, so a lower host count means a destroy and a higher one a record the sweep
+ * has not seen. Only then, or when the last comparison is older than this, are the ids read;
+ * the periodic read catches a destroy and a missed record that cancel out in the counts.
+ */
+export const DEFAULT_ID_CHECK_EVERY_MS = 60 * 60_000;
+/**
+ * Ids are read this many per page, selecting only `id`. Twenty takes `first` as the page's limit
+ * with no ceiling of its own (`limit = args.first ?? args.last ?? QUERY_MAX_RECORDS` in
+ * common-find-many-query-runner.service.ts); 200 is the page the gateway lets any client ask
+ * for (src/gateway/limits.ts), so the sweep asks no more of the host than a client may.
+ */
+export const ID_PAGE_SIZE = 200;
+/** The lease of the one replica sweeping, renewed while it sweeps. */
+export const SWEEP_LEASE = 'sweep';
+const LEASE_MS = 2 * 60_000;
 const EPOCH = '1970-01-01T00:00:00.000Z';
+/** Naming `deletedAt` makes Twenty return soft-deleted records; together, every record. */
+const EVERY_RECORD = '{ or: [{ deletedAt: { is: NULL } }, { deletedAt: { is: NOT_NULL } }] }';
 
 export interface SweepOptions {
+  /** Whole records per page. */
   readonly pageSize?: number;
+  /** Ids per page when the sweep reads only ids. */
+  readonly idPageSize?: number;
   readonly overlapMs?: number;
+  readonly destroyGraceMs?: number;
+  readonly idCheckEveryMs?: number;
   readonly now?: () => Date;
+  /** Stops the sweep between pages. */
+  readonly signal?: AbortSignal;
+  /** Called between pages (the lease's renewal); a throw stops the sweep. */
+  readonly heartbeat?: () => Promise<void>;
 }
 
 export interface SweepResult {
   readonly object: string;
-  /** Records read. */
+  /** Records read whole. */
   readonly read: number;
-  /** Of those, changes the inbox did not have. */
+  /** Events the inbox did not have (changes and destroys). */
   readonly enqueued: number;
+  /** Of those, destroys found by comparing ids. */
+  readonly destroyed: number;
+  /** True when this sweep was the object's baseline (nothing enqueued). */
+  readonly baseline: boolean;
+  /** True when the sweep compared the ids it knows with the host's. */
+  readonly idsChecked: boolean;
   /** The cursor after the sweep. */
   readonly cursor: string;
 }
 
+type Row = Record<string, unknown>;
+
 /** The event a webhook would have carried for this record version. */
-function eventNameOf(object: string, record: Readonly<Record<string, unknown>>): string {
+function eventNameOf(object: string, record: Readonly<Row>): string {
   if (record.deletedAt !== null && record.deletedAt !== undefined) return `${object}.deleted`;
   return record.createdAt === record.updatedAt ? `${object}.created` : `${object}.updated`;
 }
 
-/** Sweeps one object from its cursor; returns what it found. */
+/** A record's `updatedAt` and `deletedAt` (those it has) in ISO-8601 UTC, as the cursor keeps them. */
+function momentsOf(record: Readonly<Row>): string[] {
+  return [record.updatedAt, record.deletedAt]
+    .map((value) => recordVersion({ updatedAt: value }))
+    .filter((moment): moment is string => moment !== null);
+}
+
+class SweepOf {
+  readonly findMany: string;
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly host: Host,
+    private readonly store: Store,
+    readonly object: string,
+    readonly metadata: DiscoveredObject,
+    private readonly options: SweepOptions,
+  ) {
+    this.findMany = resolverName(metadata, 'findMany');
+    this.clock = options.now ?? (() => new Date());
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  /** Between pages: stop when asked to, renew the lease. */
+  async pause(): Promise<void> {
+    this.options.signal?.throwIfAborted();
+    await this.options.heartbeat?.();
+  }
+
+  /** Pages of records (as `allRecords` yields them) in batches the store can take at once. */
+  async *pages(
+    document: string,
+    variables: Row,
+    pageSize: number | undefined,
+  ): AsyncGenerator<Row[], void, undefined> {
+    let page: Row[] = [];
+    const size = pageSize ?? HOST_BATCH_SIZE;
+    for await (const record of allRecords(this.host.core, {
+      operation: 'TiergateSweep',
+      document,
+      resolver: this.findMany,
+      variables,
+      ...(pageSize === undefined ? {} : { pageSize }),
+    })) {
+      page.push(record);
+      if (page.length >= size) {
+        yield page;
+        page = [];
+        await this.pause();
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  /** Every record's id, updatedAt and deletedAt, soft-deleted ones included. */
+  private everyRecord(selection: string): string {
+    return `query TiergateSweep($first: Int!, $after: String) {
+  ${this.findMany}(first: $first, after: $after, filter: ${EVERY_RECORD}, orderBy: [{ updatedAt: AscNullsFirst }]) {
+    edges { node { ${selection} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+  }
+
+  /** The first sweep: what is there is known, nothing is a change. */
+  async baseline(): Promise<SweepResult> {
+    let latest = EPOCH;
+    let latestId = '';
+    const idPageSize = this.options.idPageSize ?? ID_PAGE_SIZE;
+    for await (const page of this.pages(
+      this.everyRecord('id updatedAt deletedAt'),
+      {},
+      idPageSize,
+    )) {
+      await rememberRecords(
+        this.store.db,
+        this.object,
+        page.map((record) => ({ recordId: String(record.id), version: recordVersion(record) })),
+      );
+      for (const record of page)
+        for (const moment of momentsOf(record))
+          if (moment >= latest) {
+            latest = moment;
+            latestId = String(record.id);
+          }
+    }
+    const at = this.now();
+    await setSweepCursor(this.store.db, {
+      objectName: this.object,
+      updatedAt: latest,
+      recordId: latestId,
+      sweptAt: at,
+    });
+    await setIdsCheckedAt(this.store.db, this.object, at);
+    return {
+      object: this.object,
+      read: 0,
+      enqueued: 0,
+      destroyed: 0,
+      baseline: true,
+      idsChecked: true,
+      cursor: latest,
+    };
+  }
+
+  /** Records changed or soft-deleted since `since`; each version not read before is enqueued. */
+  async changesSince(
+    since: Date,
+    cursor: { updatedAt: string; recordId: string },
+    adopting: boolean,
+  ): Promise<{ read: number; enqueued: number; latest: string; latestId: string }> {
+    const query = (
+      filter: string,
+    ) => `query TiergateSweep($first: Int!, $after: String, $since: DateTime!) {
+  ${this.findMany}(first: $first, after: $after, filter: ${filter}, orderBy: [{ updatedAt: AscNullsFirst }]) {
+    edges { node { ${recordSelection(this.metadata)} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+    // Two passes: records changed since the cursor, then records soft-deleted since it (naming
+    // deletedAt in the filter is what makes Twenty return deleted records at all).
+    const passes = [
+      query('{ updatedAt: { gte: $since } }'),
+      query('{ deletedAt: { gte: $since } }'),
+    ];
+    let read = 0;
+    let enqueued = 0;
+    let { updatedAt: latest, recordId: latestId } = cursor;
+    for (const pass of passes)
+      for await (const page of this.pages(
+        pass,
+        { since: since.toISOString() },
+        this.options.pageSize,
+      )) {
+        read += page.length;
+        const known = await knownVersions(
+          this.store.db,
+          this.object,
+          page.map((record) => String(record.id)),
+        );
+        const events: NewInboxEvent[] = [];
+        for (const record of page) {
+          const recordId = String(record.id);
+          const version = recordVersion(record);
+          for (const moment of momentsOf(record))
+            if (moment >= latest) {
+              latest = moment;
+              latestId = recordId;
+            }
+          // The version the sweep read last time (or at the baseline) is no change.
+          if (version !== null && known.get(recordId) === version) continue;
+          // A store from before the sweep kept ids: what was at or before its cursor was read.
+          if (
+            adopting &&
+            !known.has(recordId) &&
+            momentsOf(record).every((m) => m <= cursor.updatedAt)
+          )
+            continue;
+          events.push(this.eventOf(record, recordId, version));
+        }
+        const outcomes = await insertManyIfNew(this.store.db, events);
+        enqueued += outcomes.filter((o) => o === 'inserted').length;
+        await rememberRecords(
+          this.store.db,
+          this.object,
+          page.map((record) => ({ recordId: String(record.id), version: recordVersion(record) })),
+        );
+      }
+    return { read, enqueued, latest, latestId };
+  }
+
+  private eventOf(record: Readonly<Row>, recordId: string, version: string | null): NewInboxEvent {
+    const eventName = eventNameOf(this.object, record);
+    const eventDate = recordVersion({ updatedAt: record.updatedAt }) ?? this.now().toISOString();
+    return {
+      body: JSON.stringify({
+        targetUrl: 'tiergate:sweep',
+        eventName,
+        objectMetadata: { id: this.metadata.id, nameSingular: this.object },
+        webhookId: SWEEP_WEBHOOK_ID,
+        eventDate,
+        record,
+      }),
+      dedupeKey: inboxDedupeKey({ webhookId: SWEEP_WEBHOOK_ID, eventName, recordId, eventDate }),
+      eventName,
+      objectName: this.object,
+      recordId,
+      recordVersion: version,
+      ...(this.options.now ? { receivedAt: this.options.now() } : {}),
+    };
+  }
+
+  /** The host's count of every record of the object, soft-deleted ones included. */
+  async hostCount(): Promise<number> {
+    const data = await this.host.core.request<Record<string, { totalCount?: unknown }>>(
+      `query TiergateSweepCount { ${this.findMany}(first: 1, filter: ${EVERY_RECORD}) { totalCount } }`,
+    );
+    const count = data[this.findMany]?.totalCount;
+    if (typeof count !== 'number')
+      throw new Error(
+        `sweep: the host answered ${this.findMany} without a totalCount; cannot tell whether records of ${this.object} were destroyed`,
+      );
+    return count;
+  }
+
+  /**
+   * Compares the ids the sweep knows with every id on the host: a known id missing for longer
+   * than the grace is declared destroyed; an id never seen is known from now on (its change is
+   * found when its version is next read).
+   */
+  async compareIds(): Promise<number> {
+    const onHost = new Set<string>();
+    for await (const page of this.pages(
+      this.everyRecord('id'),
+      {},
+      this.options.idPageSize ?? ID_PAGE_SIZE,
+    ))
+      for (const record of page) onHost.add(String(record.id));
+    const known = await knownIds(this.store.db, this.object);
+    const now = this.now();
+    const grace = this.options.destroyGraceMs ?? DEFAULT_DESTROY_GRACE_MS;
+    const back: string[] = [];
+    // New ids, and known ones back after going missing (undefined: not known; null: present).
+    for (const id of onHost) if (known.get(id) !== null) back.push(id);
+    await rememberRecords(
+      this.store.db,
+      this.object,
+      back.map((recordId) => ({ recordId, version: null })),
+    );
+    const newlyMissing: string[] = [];
+    let destroyed = 0;
+    for (const [id, missingSince] of known) {
+      if (onHost.has(id)) continue;
+      const since = missingSince ?? now;
+      if (now.getTime() - since.getTime() < grace) {
+        if (missingSince === null) newlyMissing.push(id);
+        continue;
+      }
+      if (await this.declareDestroyed(id, since)) destroyed++;
+    }
+    await markMissing(this.store.db, this.object, newlyMissing, now);
+    await setIdsCheckedAt(this.store.db, this.object, now);
+    return destroyed;
+  }
+
+  /** Enqueues the destroy of `recordId` unless the inbox has one, and forgets the record. */
+  private async declareDestroyed(recordId: string, since: Date): Promise<boolean> {
+    const eventName = `${this.object}.destroyed`;
+    // Fixed by what is stored (the moment it went missing), so a replica repeating this after a
+    // crash writes the same body and key, which the inbox refuses as a duplicate.
+    const eventDate = since.toISOString();
+    return this.store.transaction(async (trx) => {
+      const already = await trx
+        .selectFrom('tiergate_webhook_inbox')
+        .select('id')
+        .where('object_name', '=', this.object)
+        .where('record_id', '=', recordId)
+        .where('event_name', '=', eventName)
+        .executeTakeFirst();
+      let inserted = false;
+      if (already === undefined) {
+        const [outcome] = await insertManyIfNew(trx, [
+          {
+            body: JSON.stringify({
+              targetUrl: 'tiergate:sweep',
+              eventName,
+              objectMetadata: { id: this.metadata.id, nameSingular: this.object },
+              webhookId: SWEEP_WEBHOOK_ID,
+              eventDate,
+              // The record is gone: all the sweep can say is which one it was.
+              record: { id: recordId },
+            }),
+            dedupeKey: inboxDedupeKey({
+              webhookId: SWEEP_WEBHOOK_ID,
+              eventName,
+              recordId,
+              eventDate,
+            }),
+            eventName,
+            objectName: this.object,
+            recordId,
+            recordVersion: null,
+            ...(this.options.now ? { receivedAt: this.options.now() } : {}),
+          },
+        ]);
+        inserted = outcome === 'inserted';
+      }
+      await forgetRecord(trx, this.object, recordId);
+      return inserted;
+    });
+  }
+}
+
+/** Sweeps one object from its cursor (its baseline when it has none); returns what it found. */
 export async function sweepObject(
   host: Host,
   store: Store,
@@ -56,73 +428,36 @@ export async function sweepObject(
   const metadata = model.object(object);
   if (metadata === undefined)
     throw new Error(`sweep: the host's data model has no object ${object}`);
+  const sweep = new SweepOf(host, store, object, metadata, options);
   const cursor = await getSweepCursor(store.db, object);
+  if (cursor === undefined) return sweep.baseline();
   const overlap = options.overlapMs ?? DEFAULT_OVERLAP_MS;
-  const since = new Date(Date.parse(cursor?.updatedAt ?? EPOCH) - (cursor ? overlap : 0));
-  const findMany = resolverName(metadata, 'findMany');
-  // Two passes: records changed since the cursor, then records soft-deleted since it (naming
-  // deletedAt in the filter is what makes Twenty return deleted records at all).
-  const query = (
-    filter: string,
-  ) => `query TiergateSweep($first: Int!, $after: String, $since: DateTime!) {
-  ${findMany}(first: $first, after: $after, filter: ${filter}, orderBy: [{ updatedAt: AscNullsFirst }]) {
-    edges { node { ${recordSelection(metadata)} } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-  const passes = [query('{ updatedAt: { gte: $since } }'), query('{ deletedAt: { gte: $since } }')];
-  let read = 0;
-  let enqueued = 0;
-  let latest = cursor?.updatedAt ?? EPOCH;
-  let latestId = cursor?.recordId ?? '';
-  const pages = (document: string) =>
-    allRecords(host.core, {
-      operation: 'TiergateSweep',
-      document,
-      resolver: findMany,
-      variables: { since: since.toISOString() },
-      ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
-    });
-  for (const pass of passes)
-    for await (const record of pages(pass)) {
-      read++;
-      const recordId = String(record.id);
-      const version = recordVersion(record);
-      const updatedAt = recordVersion({ updatedAt: record.updatedAt });
-      const eventName = eventNameOf(object, record);
-      const eventDate = updatedAt ?? new Date().toISOString();
-      const body = JSON.stringify({
-        targetUrl: 'tiergate:sweep',
-        eventName,
-        objectMetadata: { id: metadata.id, nameSingular: object },
-        webhookId: SWEEP_WEBHOOK_ID,
-        eventDate,
-        record,
-      });
-      const outcome = await insertIfNew(store.db, {
-        body,
-        dedupeKey: inboxDedupeKey({ webhookId: SWEEP_WEBHOOK_ID, eventName, recordId, eventDate }),
-        eventName,
-        objectName: object,
-        recordId,
-        recordVersion: version,
-        ...(options.now ? { receivedAt: options.now() } : {}),
-      });
-      if (outcome === 'inserted') enqueued++;
-      for (const moment of [updatedAt, recordVersion({ updatedAt: record.deletedAt })]) {
-        if (moment !== null && moment >= latest) {
-          latest = moment;
-          latestId = recordId;
-        }
-      }
-    }
+  const since = new Date(Date.parse(cursor.updatedAt) - overlap);
+  // No known ids but a cursor: a store from before the sweep kept them, adopted as it stands.
+  const adopting = (await countKnownRecords(store.db, object)) === 0;
+  const changes = await sweep.changesSince(since, cursor, adopting);
   await setSweepCursor(store.db, {
     objectName: object,
-    updatedAt: latest,
-    recordId: latestId,
-    sweptAt: (options.now ?? (() => new Date()))(),
+    updatedAt: changes.latest,
+    recordId: changes.latestId,
+    sweptAt: sweep.now(),
   });
-  return { object, read, enqueued, cursor: latest };
+  const checkEvery = options.idCheckEveryMs ?? DEFAULT_ID_CHECK_EVERY_MS;
+  const checkedAt = cursor.idsCheckedAt ?? null;
+  const due =
+    checkedAt === null ||
+    sweep.now().getTime() - checkedAt.getTime() >= checkEvery ||
+    (await sweep.hostCount()) !== (await countKnownRecords(store.db, object));
+  const destroyed = due ? await sweep.compareIds() : 0;
+  return {
+    object,
+    read: changes.read,
+    enqueued: changes.enqueued + destroyed,
+    destroyed,
+    baseline: false,
+    idsChecked: due,
+    cursor: changes.latest,
+  };
 }
 
 /** Sweeps each object in turn. */
@@ -135,4 +470,63 @@ export async function sweep(
   const results: SweepResult[] = [];
   for (const object of objects) results.push(await sweepObject(host, store, object, options));
   return results;
+}
+
+export interface SweeperOptions extends Omit<SweepOptions, 'heartbeat'> {
+  /** Names this process in the lease (a random suffix keeps two processes apart). */
+  readonly holder?: string;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * One sweep at a time: a call while a sweep runs joins it (a change made meanwhile is found by
+ * the next one), and across replicas the store's lease admits one; a replica that finds the
+ * lease held skips its turn and answers no results.
+ */
+export class Sweeper {
+  private running: Promise<SweepResult[]> | undefined;
+  private readonly holder: string;
+
+  constructor(
+    private readonly host: Host,
+    private readonly store: Store,
+    private readonly objects: readonly string[],
+    private readonly options: SweeperOptions = {},
+  ) {
+    this.holder = `${options.holder ?? 'tiergate'}:${randomUUID()}`;
+  }
+
+  /** The sweep in progress, if any (so a stop can wait for it). */
+  get current(): Promise<SweepResult[]> | undefined {
+    return this.running;
+  }
+
+  run(): Promise<SweepResult[]> {
+    this.running ??= this.leased().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async leased(): Promise<SweepResult[]> {
+    const { db } = this.store;
+    if (!(await acquireLease(db, SWEEP_LEASE, this.holder, LEASE_MS))) {
+      this.options.log?.('sweep: another replica is sweeping; this one skips its turn');
+      return [];
+    }
+    let renewed = Date.now();
+    const heartbeat = async () => {
+      if (Date.now() - renewed < LEASE_MS / 4) return;
+      if (!(await acquireLease(db, SWEEP_LEASE, this.holder, LEASE_MS)))
+        throw new Error(
+          'sweep: the sweep lease passed to another replica (this one stalled past it); stopped so that two do not sweep at once',
+        );
+      renewed = Date.now();
+    };
+    try {
+      return await sweep(this.host, this.store, this.objects, { ...this.options, heartbeat });
+    } finally {
+      await releaseLease(db, SWEEP_LEASE, this.holder);
+    }
+  }
 }

@@ -163,12 +163,41 @@ const intakeEventIdentity: Migration = {
   },
 };
 
+/**
+ * What the sweep needs to find destroys and to keep replicas from sweeping at once: the ids (and
+ * last version read) of every record it knows per object, when it last compared them with the
+ * host's, and one lease row that a replica holds while it sweeps.
+ */
+const sweepKnownIds: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('tiergate_sweep_known')
+      .addColumn('object_name', 'text', (c) => c.notNull())
+      .addColumn('record_id', 'text', (c) => c.notNull())
+      .addColumn('version', 'text')
+      .addColumn('missing_since', 'timestamptz')
+      .addPrimaryKeyConstraint('tiergate_sweep_known_pk', ['object_name', 'record_id'])
+      .execute();
+    await db.schema
+      .alterTable('tiergate_sweep_cursor')
+      .addColumn('ids_checked_at', 'timestamptz')
+      .execute();
+    await db.schema
+      .createTable('tiergate_sweep_lease')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+      .execute();
+  },
+};
+
 /** Every migration, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_inbox_record_version': inboxRecordVersion,
   '0003_checkpoint_mirrored': checkpointMirrored,
   '0004_intake_event_identity': intakeEventIdentity,
+  '0005_sweep_known_ids': sweepKnownIds,
 };
 
 export const migrationProvider: MigrationProvider = {

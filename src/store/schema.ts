@@ -17,6 +17,8 @@ export const TABLES = {
   auditCheckpoint: 'tiergate_audit_checkpoint',
   auditOutbox: 'tiergate_audit_outbox',
   sweepCursor: 'tiergate_sweep_cursor',
+  sweepKnown: 'tiergate_sweep_known',
+  sweepLease: 'tiergate_sweep_lease',
 } as const;
 
 export const MIGRATION_TABLE = 'tiergate_migration';
@@ -91,6 +93,23 @@ export interface SweepCursorTable {
   updated_at: string;
   record_id: string;
   swept_at: Timestamp;
+  /** When the sweep last compared the ids it knows with the host's; null: never. */
+  ids_checked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface SweepKnownTable {
+  object_name: string;
+  record_id: string;
+  /** The record's version (`recordVersion`) when the sweep last read it whole; null: never. */
+  version: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Since when the host no longer has it (a destroy not yet declared); null: present. */
+  missing_since: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface SweepLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: Timestamp;
 }
 
 export interface Database {
@@ -99,6 +118,8 @@ export interface Database {
   tiergate_audit_checkpoint: AuditCheckpointTable;
   tiergate_audit_outbox: AuditOutboxTable;
   tiergate_sweep_cursor: SweepCursorTable;
+  tiergate_sweep_known: SweepKnownTable;
+  tiergate_sweep_lease: SweepLeaseTable;
 }
 
 /** What repositories run on: the store's `db`, or a transaction from `store.transaction`. */

@@ -104,6 +104,7 @@ describe.each(storeBackends())('the store on $name', (backend) => {
         '0002_inbox_record_version',
         '0003_checkpoint_mirrored',
         '0004_intake_event_identity',
+        '0005_sweep_known_ids',
       ]);
       expect(await store.migrate()).toEqual({ applied: [] });
       expect(await other.migrate()).toEqual({ applied: [] });
@@ -118,6 +119,8 @@ describe.each(storeBackends())('the store on $name', (backend) => {
         'tiergate_migration',
         'tiergate_migration_lock',
         'tiergate_sweep_cursor',
+        'tiergate_sweep_known',
+        'tiergate_sweep_lease',
         'tiergate_webhook_inbox',
       ]);
     });
@@ -718,6 +721,7 @@ describe('the embedded store in a directory', () => {
       '0002_inbox_record_version',
       '0003_checkpoint_mirrored',
       '0004_intake_event_identity',
+      '0005_sweep_known_ids',
     ]);
     await setSweepCursor(first.db, cursor);
     await appendJournalRows(first.db, journalRows(1, 2), { outbox: true });

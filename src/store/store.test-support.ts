@@ -103,5 +103,6 @@ export function storeBackends(
 /** Empties every table of the store (and restarts its id sequences). */
 export async function emptyStore(store: Store): Promise<void> {
   await sql`truncate table tiergate_audit_outbox, tiergate_audit_checkpoint, tiergate_audit_journal,
-    tiergate_webhook_inbox, tiergate_sweep_cursor restart identity`.execute(store.db);
+    tiergate_webhook_inbox, tiergate_sweep_cursor, tiergate_sweep_known, tiergate_sweep_lease
+    restart identity`.execute(store.db);
 }
