@@ -137,11 +137,25 @@ const checkpointMirrored: Migration = {
   },
 };
 
+/**
+ * The outbox's attempts that count toward parking a row (a refusal of the entry, or a claim
+ * whose relay died), apart from `attempts`: a host that is down or busy must never park a row.
+ */
+const relayOutboxStrikes: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .alterTable('tiergate_audit_outbox')
+      .addColumn('strikes', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 /** Every migration, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_inbox_record_version': inboxRecordVersion,
   '0003_checkpoint_mirrored': checkpointMirrored,
+  '0004_relay_outbox_strikes': relayOutboxStrikes,
 };
 
 export const migrationProvider: MigrationProvider = {
