@@ -4,6 +4,9 @@
  * jitter are injected: no test waits for a real backoff. Faults are put in front of the sandbox
  * by an msw handler that counts the relay's calls and decides each call's fate from that count.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { delay, http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectHost, type Host } from '../host/host.js';
@@ -16,8 +19,10 @@ import {
   appendCheckpoint,
   appendJournalRows,
   findOutboxEntry,
+  lastCheckpoint,
   lastJournalRow,
   readJournalRows,
+  type Checkpoint,
   type ClaimedOutboxRow,
   type JournalRow,
 } from '../store/journal-rows.js';
@@ -26,6 +31,8 @@ import { IN_MEMORY, openStore, type Store } from '../store/store.js';
 import { install } from '../sync/install.js';
 import { resolveAddonUrl, tiergateManifest, type Manifest } from '../sync/manifest.js';
 import { chainEntries, GENESIS_PREV_HASH } from './journal.js';
+import { Journal } from './journal-store.js';
+import { KeyRing } from './key-ring.js';
 import {
   auditRecordId,
   auditRecordOf,
@@ -309,6 +316,36 @@ describe('OutboxRelay', () => {
     expect(mirrored()).toHaveLength(1);
     // The journal's own records are all there too, and only they carry entry ids.
     expect(auditRecords(sandbox)).toHaveLength(7);
+  });
+
+  it('puts a checkpoint into the host as soon as the journal signs it, before its entries get there', async () => {
+    const { sandbox, host } = await world();
+    const time = fakeTime();
+    server.use(
+      http.post(GRAPHQL_URL, async ({ request }) => {
+        const text = await request.clone().text();
+        return text.includes('journal.checkpoint') ? undefined : HttpResponse.error();
+      }),
+    );
+    const relay = new OutboxRelay(store, host, relayOptions(time));
+    const mirrorings: Promise<unknown>[] = [];
+    // As the pipeline wires them: each checkpoint goes to the relay the moment it is signed.
+    const journal = new Journal(store, KeyRing.generate(time.now()), {
+      cwd: await mkdtemp(join(tmpdir(), 'tiergate-relay-')),
+      now: time.now,
+      onCheckpoint: () => mirrorings.push(relay.mirrorCheckpoints()),
+    });
+
+    await journal.append([{ actor: 'm-alice', action: 'record.updated', target: 'company/1' }]);
+    const signed = await lastCheckpoint(store.db);
+    await Promise.resolve();
+    expect(await Promise.all(mirrorings)).toEqual([1]);
+    await sandbox.settle();
+
+    const records = auditRecords(sandbox);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject(checkpointRecordOf(signed as Checkpoint));
+    expect(await findOutboxEntry(store.db, 1)).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
   it('leaves one record, not two, when an entry the host already holds is delivered again', async () => {
