@@ -4,11 +4,11 @@
  * jitter are injected: no test waits for a real backoff. Faults are put in front of the sandbox
  * by an msw handler that counts the relay's calls and decides each call's fate from that count.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { delay, http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { connectHost, type Host } from '../host/host.js';
 import { mswServer } from '../host/msw-server.test-support.js';
 import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
@@ -328,10 +328,12 @@ describe('OutboxRelay', () => {
       }),
     );
     const relay = new OutboxRelay(store, host, relayOptions(time));
+    const dir = await mkdtemp(join(tmpdir(), 'tiergate-relay-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const mirrorings: Promise<unknown>[] = [];
     // As the pipeline wires them: each checkpoint goes to the relay the moment it is signed.
     const journal = new Journal(store, KeyRing.generate(time.now()), {
-      cwd: await mkdtemp(join(tmpdir(), 'tiergate-relay-')),
+      cwd: dir,
       now: time.now,
       onCheckpoint: () => mirrorings.push(relay.mirrorCheckpoints()),
     });
