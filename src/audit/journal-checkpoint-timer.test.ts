@@ -66,7 +66,7 @@ describe('Journal.keepCheckpointing', () => {
         looks.push(clock);
         clock += ms;
         // Two policy periods of quiet, then stop.
-        if (clock > T0 + 2 * EVERY_MS + 10_000) stop.abort();
+        if (clock > T0 + 2 * EVERY_MS + 10_000 || looks.length > 1_000) stop.abort();
         return Promise.resolve();
       },
     });
@@ -100,17 +100,20 @@ describe('Journal.keepCheckpointing', () => {
     journal.checkpointIfDue = () =>
       failing-- > 0 ? Promise.reject(new Error('Connection terminated')) : original();
     const stop = new AbortController();
+    let looks = 0;
     clock += EVERY_MS;
     await journal.keepCheckpointing(stop.signal, {
       checkEveryMs: CHECK_MS,
       onError: (error) => errors.push(String(error)),
       sleep: (ms) => {
         clock += ms;
-        if (failing < 0) stop.abort();
+        looks++;
+        if (failing < 0 || looks >= 10) stop.abort();
         return Promise.resolve();
       },
     });
     expect(errors).toEqual(['Error: Connection terminated', 'Error: Connection terminated']);
+    expect(looks).toBe(3);
     expect((await lastCheckpoint(store.db))?.seq).toBe(2);
   });
 });

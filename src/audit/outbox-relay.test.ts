@@ -655,6 +655,8 @@ describe('OutboxRelay', () => {
       flaky,
       host,
       relayOptions(time, {
+        // The host's backoff as the server sets it: a store error must not wait that long.
+        backoff: { baseMs: 1_000, maxMs: 60_000 },
         leaseMs: 5 * 60_000,
         sleep: async (ms) => {
           slept.push(ms);
