@@ -570,7 +570,7 @@ describe('OutboxRelay', () => {
     const host = connectHost({ baseUrl: BASE_URL, token: ADMIN_KEY, retry: { attempts: 1 } });
     const time = fakeTime();
     await appendEntries(1, time.now());
-    const alerts: { seq: number; strikes: number; error: string }[] = [];
+    const alerts: { seq: number; error: string }[] = [];
     const lines: string[] = [];
     const relay = new OutboxRelay(
       store,
@@ -579,7 +579,7 @@ describe('OutboxRelay', () => {
         maxAttempts: 3,
         log: (line) => lines.push(line),
         onParked: (row, error) => {
-          alerts.push({ seq: row.entry.journalSeq, strikes: row.entry.strikes, error });
+          alerts.push({ seq: row.entry.journalSeq, error });
         },
       }),
     );
@@ -593,8 +593,12 @@ describe('OutboxRelay', () => {
     expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0, parked: 0 });
 
     const error = 'TiergateAuditRelay (HTTP 400) [BAD_USER_INPUT]: Invalid value';
-    expect(alerts).toEqual([{ seq: 1, strikes: 3, error }]);
-    expect(await findOutboxEntry(store.db, 1)).toMatchObject({ status: 'dead', lastError: error });
+    expect(alerts).toEqual([{ seq: 1, error }]);
+    expect(await findOutboxEntry(store.db, 1)).toMatchObject({
+      status: 'dead',
+      strikes: 3,
+      lastError: error,
+    });
     expect(
       lines.filter((line) => line.includes('parked journal entry 1 after 3 attempts')),
     ).toHaveLength(1);
@@ -676,7 +680,7 @@ describe('OutboxRelay', () => {
     for (let seq = 1; seq <= 4; seq++)
       expect(await findOutboxEntry(store.db, seq), `entry ${seq}`).toMatchObject({
         status: 'delivered',
-        strikes: 1,
+        strikes: 0,
       });
   });
 

@@ -13,7 +13,8 @@
  * A failed batch is due again after an exponential backoff with full jitter (the host layer's
  * `backoffDelay`), capped at `backoff.maxMs`. What a failure costs depends on whose it is
  * (`failureKind`): a host that is down, slow, busy or failing, or an installation that cannot
- * write the audit object right now, never parks a row, however long it lasts; only a refusal of
+ * write the audit object right now, never parks a row, however long it lasts, and neither does
+ * a relay that dies holding it (its lease simply runs out); only a refusal of
  * the entry itself (which retrying the same bytes cannot cure) is a strike, and a row is parked
  * (`dead`) after `maxAttempts` strikes, the `onParked` alert hook is called and a line is logged.
  * A refused batch of several rows is then sent row by row, so one entry the host will not take
@@ -343,7 +344,6 @@ export class OutboxRelay {
         limit: this.batchSize,
         leaseMs: this.leaseMs,
         now,
-        maxAttempts: this.maxAttempts,
       });
       if (claimed.length === 0) break;
       const leaseEnd = new Date(now.getTime() + this.leaseMs);
@@ -377,7 +377,7 @@ export class OutboxRelay {
         if (outcome === 'dead') {
           parked++;
           this.log(
-            `audit outbox: parked journal entry ${seq} after ${row.entry.attempts} attempts, ${row.entry.strikes} of them refused: ${failure.message}`,
+            `audit outbox: parked journal entry ${seq} after ${row.entry.attempts} attempts, ${row.entry.strikes + 1} of them refused: ${failure.message}`,
           );
           await this.options.onParked?.(row, failure.message);
         } else if (outcome === 'pending') {
@@ -475,9 +475,9 @@ export class OutboxRelay {
   }
 
   /**
-   * Rows claimed by a run that failed on the store before reporting on them: due again now, with
-   * the claim's strike taken back (the store failed, not the entry), instead of at the end of a
-   * lease meant for a relay that died. Only rows still under this relay's lease are touched.
+   * Rows claimed by a run that failed on the store before reporting on them: due again now,
+   * instead of at the end of a lease meant for a relay that died. Only rows still under this
+   * relay's lease are touched.
    */
   private async releaseUnsettled(): Promise<void> {
     if (this.unsettled.size === 0) return;

@@ -7,10 +7,10 @@
  *
  * The outbox carries each journal row to the host's audit object. A claim is a lease written
  * into `next_attempt_at`: a relay that dies leaves its rows due again when the lease ends. Every
- * claim is an attempt, and a strike until the relay reports a failure that is not the entry's
- * fault (the host down, busy or failing): so `strikes` counts the refusals of the entry and the
- * claims whose relay died, and only those park a row as `dead` after `maxAttempts`. An outage of
- * any length therefore parks nothing; `requeueDeadOutbox` puts parked rows back.
+ * claim is an attempt; only a refusal of the entry itself (`markOutboxFailed` with `counts`) is
+ * a strike, and a row is parked as `dead` after `maxAttempts` strikes. A host outage of any
+ * length, and relays killed any number of times, therefore park nothing; `requeueDeadOutbox`
+ * puts parked rows back.
  */
 import type { Selectable } from 'kysely';
 import type {
@@ -28,7 +28,7 @@ const JOURNAL = 'tiergate_audit_journal';
 const CHECKPOINT = 'tiergate_audit_checkpoint';
 const OUTBOX = 'tiergate_audit_outbox';
 
-/** Strikes (refusals, or claims whose relay died) after which an outbox row is parked as `dead`. */
+/** Strikes (refusals of the entry) after which an outbox row is parked as `dead`. */
 export const OUTBOX_MAX_ATTEMPTS = 10;
 
 export interface JournalRow {
@@ -58,7 +58,7 @@ export interface OutboxEntry {
   readonly journalSeq: number;
   readonly status: OutboxStatus;
   readonly attempts: number;
-  /** The attempts that count toward parking: refusals of the entry and claims whose relay died. */
+  /** The attempts that count toward parking: the host's refusals of the entry. */
   readonly strikes: number;
   readonly nextAttemptAt: Date;
   readonly lastError: string | null;
@@ -303,31 +303,15 @@ export async function claimOutbox(
     readonly limit: number;
     readonly leaseMs: number;
     readonly now?: Date;
-    readonly maxAttempts?: number;
   },
 ): Promise<ClaimedOutboxRow[]> {
   const now = options.now ?? new Date();
-  const maxAttempts = options.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
   if (!Number.isInteger(options.limit) || options.limit < 1)
     throw new RangeError(`claim limit must be a positive integer, not ${options.limit}`);
   if (!(options.leaseMs >= 0)) throw new RangeError(`leaseMs must be >= 0, not ${options.leaseMs}`);
 
-  // Due again with no strikes left: refused, or the relays that claimed it died each time (a
-  // row whose sending kills the relay would otherwise hold back every later one for good).
-  await db
-    .updateTable(OUTBOX)
-    .set((eb) => ({
-      status: 'dead',
-      last_error: eb.fn.coalesce(
-        'last_error',
-        eb.val(`lease expired after ${maxAttempts} attempts`),
-      ),
-    }))
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where('strikes', '>=', maxAttempts)
-    .execute();
-
+  // A claim whose lease ran out is simply due again, never parked: the relay died (SIGKILL, an
+  // out-of-memory kill, a deploy), which says nothing about the entry.
   const due = db
     .selectFrom(OUTBOX)
     .select('journal_seq')
@@ -342,7 +326,6 @@ export async function claimOutbox(
     .set((eb) => ({
       next_attempt_at: new Date(now.getTime() + options.leaseMs),
       attempts: eb('attempts', '+', 1),
-      strikes: eb('strikes', '+', 1),
     }))
     .where('journal_seq', 'in', due)
     .returningAll()
@@ -385,10 +368,9 @@ export async function markDelivered(
 
 /**
  * Records a failed delivery, due again at `retryAt`. With `counts`, the failure was the entry's
- * own (the host refuses it): the claim's strike stands, and the row is parked as `dead` once it
- * has `maxAttempts` strikes. Without, the host was down, busy or failing: the strike is taken
- * back and the row stays pending however often that happens. `'not-pending'` when the row was
- * delivered or dead already.
+ * own (the host refuses it): a strike, and the row is parked as `dead` at `maxAttempts`
+ * strikes. Without, the host was down, busy or failing, and the row stays pending however often
+ * that happens. `'not-pending'` when the row was delivered or dead already.
  */
 export async function markOutboxFailed(
   db: Executor,
@@ -404,24 +386,18 @@ export async function markOutboxFailed(
   const row = await db
     .updateTable(OUTBOX)
     .set((eb) => ({
-      status: failure.counts
-        ? eb
-            .case()
-            .when('strikes', '>=', maxAttempts)
-            .then(eb.val<OutboxStatus>('dead'))
-            .else(eb.val<OutboxStatus>('pending'))
-            .end()
-        : eb.val<OutboxStatus>('pending'),
+      // The right-hand sides read the row as it was: `strikes + 1` is the new count.
       ...(failure.counts
-        ? {}
-        : {
-            strikes: eb
+        ? {
+            strikes: eb('strikes', '+', 1),
+            status: eb
               .case()
-              .when('strikes', '>', 0)
-              .then(eb('strikes', '-', 1))
-              .else(0)
+              .when(eb('strikes', '+', 1), '>=', maxAttempts)
+              .then(eb.val<OutboxStatus>('dead'))
+              .else(eb.val<OutboxStatus>('pending'))
               .end(),
-          }),
+          }
+        : {}),
       next_attempt_at: failure.retryAt,
       last_error: failure.error,
     }))
@@ -435,8 +411,8 @@ export async function markOutboxFailed(
 
 /**
  * Gives back claims a relay could not report on (its store failed meanwhile): each row still
- * pending under that claim's lease (`next_attempt_at` = `leaseEnd`) is due at `now` again, with
- * the claim's strike taken back. A row another relay claimed since is left alone.
+ * pending under that claim's lease (`next_attempt_at` = `leaseEnd`) is due at `now` again. A row
+ * another relay claimed since is left alone.
  */
 export async function releaseOutboxClaims(
   db: Executor,
@@ -448,15 +424,7 @@ export async function releaseOutboxClaims(
     for (const claim of claims)
       await trx
         .updateTable(OUTBOX)
-        .set((eb) => ({
-          next_attempt_at: now,
-          strikes: eb
-            .case()
-            .when('strikes', '>', 0)
-            .then(eb('strikes', '-', 1))
-            .else(0)
-            .end(),
-        }))
+        .set({ next_attempt_at: now })
         .where('journal_seq', '=', claim.journalSeq)
         .where('status', '=', 'pending')
         .where('next_attempt_at', '=', claim.leaseEnd)

@@ -138,8 +138,8 @@ const checkpointMirrored: Migration = {
 };
 
 /**
- * The outbox's attempts that count toward parking a row (a refusal of the entry, or a claim
- * whose relay died), apart from `attempts`: a host that is down or busy must never park a row.
+ * The outbox's attempts that count toward parking a row (the host's refusals of the entry),
+ * apart from `attempts`: a host that is down or busy must never park a row.
  */
 const relayOutboxStrikes: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {

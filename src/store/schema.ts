@@ -46,7 +46,7 @@ export interface WebhookInboxTable {
   body: string;
   status: ColumnType<InboxStatus, InboxStatus | undefined, InboxStatus>;
   attempts: ColumnType<number, number | undefined, number>;
-  /** The attempts that count toward parking: refusals of the entry, and claims whose relay died. */
+  /** The attempts that count toward parking: the host's refusals of the entry. */
   strikes: ColumnType<number, number | undefined, number>;
   next_attempt_at: TimestampWithDefault;
   last_error: string | null;
@@ -81,7 +81,7 @@ export interface AuditOutboxTable {
   journal_seq: number;
   status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
   attempts: ColumnType<number, number | undefined, number>;
-  /** The attempts that count toward parking: refusals of the entry, and claims whose relay died. */
+  /** The attempts that count toward parking: the host's refusals of the entry. */
   strikes: ColumnType<number, number | undefined, number>;
   next_attempt_at: TimestampWithDefault;
   last_error: string | null;
