@@ -15,8 +15,14 @@
  * chain (PGlite has one connection, and takes the lock too, to run the same code). A checkpoint
  * is only ever taken of committed entries: `append` with a caller's transaction leaves the
  * checkpoint to `checkpointIfDue()`, which the caller runs after its commit.
+ *
+ * No unanchored tail: appends alone would leave the entries after the last checkpoint unsigned
+ * for as long as the journal stays quiet, so `keepCheckpointing` also checks on a timer and
+ * signs the head once the time policy says so. Each checkpoint is handed to `onCheckpoint` as
+ * soon as it commits (the server mirrors it to the host's audit object from there).
  */
 import { resolve } from 'node:path';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { sql, type Transaction } from 'kysely';
 import {
   allJournalRows,
@@ -59,7 +65,15 @@ export interface JournalOptions {
   readonly now?: () => Date;
   /** Resolves relative paths; the process's working directory by default. */
   readonly cwd?: string;
+  /**
+   * Called with each checkpoint once it is in the table and the file, not awaited: mirroring it
+   * elsewhere must not hold up appends. What it throws or rejects with is dropped.
+   */
+  readonly onCheckpoint?: (checkpoint: Checkpoint) => unknown;
 }
+
+/** How often `keepCheckpointing` looks by default: a checkpoint is at most this late. */
+export const DEFAULT_CHECKPOINT_CHECK_MS = 30_000;
 
 export interface OpenJournalOptions extends JournalOptions {
   /** The key ring file, relative to `cwd` (default `.tiergate/audit-keys.json`). */
@@ -113,6 +127,7 @@ export class Journal {
   readonly checkpointPath: string;
   readonly checkpointPolicy: CheckpointPolicy;
   readonly #now: () => Date;
+  readonly #onCheckpoint: ((checkpoint: Checkpoint) => unknown) | undefined;
 
   constructor(store: Store, ring: KeyRing, options: JournalOptions = {}) {
     this.store = store;
@@ -128,6 +143,7 @@ export class Journal {
     if (!(everyMs > 0))
       throw new RangeError(`checkpointPolicy.everyMs must be a positive number, not ${everyMs}`);
     this.#now = options.now ?? (() => new Date());
+    this.#onCheckpoint = options.onCheckpoint;
   }
 
   /** A journal over `store` with the key ring at `keyRingPath`, created there when missing. */
@@ -182,11 +198,56 @@ export class Journal {
   }
 
   /**
+   * Until `signal` aborts: takes a checkpoint whenever one is due (`checkpointIfDue`), first at
+   * once and then every `checkEveryMs` (default the policy's `everyMs`, at most
+   * `DEFAULT_CHECKPOINT_CHECK_MS`), so entries appended before a quiet spell are signed on time
+   * rather than with the next append. A failure (the store away) goes to `onError` and the next
+   * look tries again.
+   */
+  async keepCheckpointing(
+    signal: AbortSignal,
+    options: {
+      readonly checkEveryMs?: number;
+      readonly onError?: (error: unknown) => void;
+      /** Waits `ms`, or less when `signal` aborts; never rejects. */
+      readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+    } = {},
+  ): Promise<void> {
+    const every =
+      options.checkEveryMs ?? Math.min(this.checkpointPolicy.everyMs, DEFAULT_CHECKPOINT_CHECK_MS);
+    if (!(every > 0)) throw new RangeError(`checkEveryMs must be a positive number, not ${every}`);
+    const sleep =
+      options.sleep ??
+      ((ms: number, on: AbortSignal) =>
+        sleepFor(ms, undefined, { signal: on }).catch(() => undefined));
+    while (!signal.aborted) {
+      try {
+        await this.checkpointIfDue();
+      } catch (error) {
+        options.onError?.(error);
+      }
+      if (!signal.aborted) await sleep(every, signal);
+    }
+  }
+
+  #checkpoint(force: boolean): Promise<Checkpoint | undefined> {
+    return this.#takeCheckpoint(force).then((checkpoint) => {
+      if (checkpoint !== undefined && this.#onCheckpoint !== undefined) {
+        const hook = this.#onCheckpoint;
+        void Promise.resolve()
+          .then(() => hook(checkpoint))
+          .catch(() => undefined);
+      }
+      return checkpoint;
+    });
+  }
+
+  /**
    * Under the journal's lock: the table row, then the file line, then the commit. A failed file
    * write rolls the table row back; a failed commit after the file write leaves a file line
    * that still vouches for a committed entry, which verification accepts.
    */
-  #checkpoint(force: boolean): Promise<Checkpoint | undefined> {
+  #takeCheckpoint(force: boolean): Promise<Checkpoint | undefined> {
     return this.store.transaction(async (trx) => {
       await lock(trx);
       const head = await lastJournalRow(trx);

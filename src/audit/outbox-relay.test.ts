@@ -4,8 +4,11 @@
  * jitter are injected: no test waits for a real backoff. Faults are put in front of the sandbox
  * by an msw handler that counts the relay's calls and decides each call's fate from that count.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { delay, http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { connectHost, type Host } from '../host/host.js';
 import { mswServer } from '../host/msw-server.test-support.js';
 import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
@@ -16,8 +19,10 @@ import {
   appendCheckpoint,
   appendJournalRows,
   findOutboxEntry,
+  lastCheckpoint,
   lastJournalRow,
   readJournalRows,
+  type Checkpoint,
   type ClaimedOutboxRow,
   type JournalRow,
 } from '../store/journal-rows.js';
@@ -26,6 +31,8 @@ import { IN_MEMORY, openStore, type Store } from '../store/store.js';
 import { install } from '../sync/install.js';
 import { resolveAddonUrl, tiergateManifest, type Manifest } from '../sync/manifest.js';
 import { chainEntries, GENESIS_PREV_HASH } from './journal.js';
+import { Journal } from './journal-store.js';
+import { KeyRing } from './key-ring.js';
 import {
   auditRecordId,
   auditRecordOf,
@@ -277,22 +284,70 @@ describe('OutboxRelay', () => {
     expect(sends).toHaveLength(3);
   });
 
-  it('mirrors a signed checkpoint once all its entries are there, once, beside them', async () => {
+  it('mirrors a signed checkpoint on the next run even while its entries cannot reach the host, and once only', async () => {
     const { sandbox, host } = await world();
     const time = fakeTime();
     const entries = await appendEntries(6, time.now());
     const head = entries[3] as JournalRow;
     const checkpoint = { seq: 4, hash: head.hash, at: head.at, keyId: 'k1', signature: 'c2ln' };
     await appendCheckpoint(store.db, checkpoint);
+    const entryIds = new Set(entries.map((entry) => auditRecordId(entry.hash)));
+    let entriesDown = true;
+    server.use(
+      http.post(GRAPHQL_URL, async ({ request }) => {
+        const body = (await request.clone().json()) as { variables?: { data?: { id: string }[] } };
+        const carriesEntries = (body.variables?.data ?? []).some((r) => entryIds.has(r.id));
+        return entriesDown && carriesEntries ? HttpResponse.error() : undefined;
+      }),
+    );
     const relay = new OutboxRelay(store, host, relayOptions(time));
-    await relay.runOnce();
-    await relay.runOnce();
-    const mirrored = auditRecords(sandbox).filter((r) => r.action === 'journal.checkpoint');
-    expect(mirrored).toHaveLength(1);
-    expect(mirrored[0]).toMatchObject(checkpointRecordOf(checkpoint));
-    expect(mirrored[0]).toMatchObject({ sequence: 4, hash: head.hash, after: checkpoint });
+
+    expect(await relay.runOnce()).toMatchObject({ delivered: 0, failed: 6 });
+    await sandbox.settle();
+    const mirrored = () => auditRecords(sandbox).filter((r) => r.action === 'journal.checkpoint');
+    expect(mirrored()).toHaveLength(1);
+    expect(mirrored()[0]).toMatchObject(checkpointRecordOf(checkpoint));
+    expect(mirrored()[0]).toMatchObject({ sequence: 4, hash: head.hash, after: checkpoint });
+
+    entriesDown = false;
+    time.advance(60_000);
+    await drain(relay, time);
+    await sandbox.settle();
+    expect(mirrored()).toHaveLength(1);
     // The journal's own records are all there too, and only they carry entry ids.
     expect(auditRecords(sandbox)).toHaveLength(7);
+  });
+
+  it('puts a checkpoint into the host as soon as the journal signs it, before its entries get there', async () => {
+    const { sandbox, host } = await world();
+    const time = fakeTime();
+    server.use(
+      http.post(GRAPHQL_URL, async ({ request }) => {
+        const text = await request.clone().text();
+        return text.includes('journal.checkpoint') ? undefined : HttpResponse.error();
+      }),
+    );
+    const relay = new OutboxRelay(store, host, relayOptions(time));
+    const dir = await mkdtemp(join(tmpdir(), 'tiergate-relay-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const mirrorings: Promise<unknown>[] = [];
+    // As the pipeline wires them: each checkpoint goes to the relay the moment it is signed.
+    const journal = new Journal(store, KeyRing.generate(time.now()), {
+      cwd: dir,
+      now: time.now,
+      onCheckpoint: () => mirrorings.push(relay.mirrorCheckpoints()),
+    });
+
+    await journal.append([{ actor: 'm-alice', action: 'record.updated', target: 'company/1' }]);
+    const signed = await lastCheckpoint(store.db);
+    await Promise.resolve();
+    expect(await Promise.all(mirrorings)).toEqual([1]);
+    await sandbox.settle();
+
+    const records = auditRecords(sandbox);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject(checkpointRecordOf(signed as Checkpoint));
+    expect(await findOutboxEntry(store.db, 1)).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
   it('leaves one record, not two, when an entry the host already holds is delivered again', async () => {
@@ -430,7 +485,52 @@ describe('OutboxRelay', () => {
     expect(receivedSet(sandbox)).toEqual(await journalSet());
   });
 
-  it('backs off exponentially with full jitter up to maxMs, parks the row after maxAttempts and alerts once', async () => {
+  it('never parks a row while the host is down, however long, and delivers every entry once when it is back', async () => {
+    const { sandbox, host } = await world();
+    const time = fakeTime();
+    await appendEntries(37, time.now());
+    let down = true;
+    server.use(http.post(GRAPHQL_URL, () => (down ? HttpResponse.error() : undefined)));
+    const parked: ClaimedOutboxRow[] = [];
+    const relay = new OutboxRelay(
+      store,
+      host,
+      relayOptions(time, {
+        backoff: { baseMs: 1_000, maxMs: 60_000 },
+        batchSize: 10,
+        maxAttempts: 3,
+        onParked: (row) => void parked.push(row),
+      }),
+    );
+
+    // An outage far longer than maxAttempts retries at the backoff's cap.
+    const outageEnds = time.now().getTime() + 60 * 60_000;
+    let runs = 0;
+    while (time.now().getTime() < outageEnds) {
+      const run = await relay.runOnce();
+      runs++;
+      expect(run).toMatchObject({ delivered: 0, parked: 0 });
+      expect(run.retryInMs ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(60_000);
+      time.advance(Math.max(run.retryInMs ?? 0, 1));
+    }
+    expect(runs).toBeGreaterThan(50);
+    const first = await findOutboxEntry(store.db, 1);
+    expect(first).toMatchObject({ status: 'pending', strikes: 0 });
+    expect(first?.attempts).toBeGreaterThan(3);
+
+    down = false;
+    time.advance(60_000);
+    await drain(relay, time);
+    await sandbox.settle();
+
+    expect(parked).toEqual([]);
+    expect(auditRecords(sandbox)).toHaveLength(37);
+    expect(receivedSet(sandbox)).toEqual(await journalSet());
+    for (let seq = 1; seq <= 37; seq++)
+      expect((await findOutboxEntry(store.db, seq))?.status, `entry ${seq}`).toBe('delivered');
+  });
+
+  it('backs off exponentially with full jitter up to maxMs while the host answers 503', async () => {
     server.use(
       http.post(GRAPHQL_URL, () =>
         HttpResponse.json({ errors: [{ message: 'down' }] }, { status: 503 }),
@@ -439,41 +539,72 @@ describe('OutboxRelay', () => {
     const host = connectHost({ baseUrl: BASE_URL, token: ADMIN_KEY, retry: { attempts: 1 } });
     const time = fakeTime();
     await appendEntries(1, time.now());
-    const alerts: { seq: number; attempts: number; error: string }[] = [];
-    const lines: string[] = [];
-    const relay = new OutboxRelay(
-      store,
-      host,
-      relayOptions(time, {
-        maxAttempts: 6,
-        log: (line) => lines.push(line),
-        onParked: (row, error) => {
-          alerts.push({ seq: row.entry.journalSeq, attempts: row.entry.attempts, error });
-        },
-      }),
-    );
+    const relay = new OutboxRelay(store, host, relayOptions(time, { maxAttempts: 2 }));
 
     const delays: number[] = [];
-    for (let attempt = 1; attempt <= 5; attempt++) {
+    for (let attempt = 1; attempt <= 7; attempt++) {
       const before = time.now().getTime();
       expect(await relay.runOnce()).toMatchObject({ delivered: 0, failed: 1, parked: 0 });
       const entry = await findOutboxEntry(store.db, 1);
       delays.push((entry?.nextAttemptAt.getTime() ?? Number.NaN) - before);
       time.advance(delays.at(-1) ?? 0);
     }
-    expect(delays).toEqual([50, 100, 200, 400, 500]);
+    expect(delays).toEqual([50, 100, 200, 400, 500, 500, 500]);
+    expect(await findOutboxEntry(store.db, 1)).toMatchObject({
+      status: 'pending',
+      attempts: 7,
+      strikes: 0,
+      lastError: 'TiergateAuditRelay (HTTP 503): down',
+    });
+  });
+
+  it('parks an entry the host refuses after maxAttempts refusals, alerts once, and keeps its message', async () => {
+    server.use(
+      http.post(GRAPHQL_URL, () =>
+        HttpResponse.json(
+          { errors: [{ message: 'Invalid value', extensions: { code: 'BAD_USER_INPUT' } }] },
+          { status: 400 },
+        ),
+      ),
+    );
+    const host = connectHost({ baseUrl: BASE_URL, token: ADMIN_KEY, retry: { attempts: 1 } });
+    const time = fakeTime();
+    await appendEntries(1, time.now());
+    const alerts: { seq: number; error: string }[] = [];
+    const lines: string[] = [];
+    const relay = new OutboxRelay(
+      store,
+      host,
+      relayOptions(time, {
+        maxAttempts: 3,
+        log: (line) => lines.push(line),
+        onParked: (row, error) => {
+          alerts.push({ seq: row.entry.journalSeq, error });
+        },
+      }),
+    );
+
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      expect(await relay.runOnce()).toMatchObject({ delivered: 0, failed: 1, parked: 0 });
+      time.advance(1_000);
+    }
     expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0, parked: 1 });
     time.advance(60_000);
     expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0, parked: 0 });
 
-    expect(alerts).toEqual([{ seq: 1, attempts: 6, error: 'TiergateAuditRelay (HTTP 503): down' }]);
-    expect(await findOutboxEntry(store.db, 1)).toMatchObject({ status: 'dead', attempts: 6 });
+    const error = 'TiergateAuditRelay (HTTP 400) [BAD_USER_INPUT]: Invalid value';
+    expect(alerts).toEqual([{ seq: 1, error }]);
+    expect(await findOutboxEntry(store.db, 1)).toMatchObject({
+      status: 'dead',
+      strikes: 3,
+      lastError: error,
+    });
     expect(
-      lines.filter((line) => line.includes('parked journal entry 1 after 6 attempts')),
+      lines.filter((line) => line.includes('parked journal entry 1 after 3 attempts')),
     ).toHaveLength(1);
   });
 
-  it('counts a refusal the host will not change its mind on as an attempt and keeps its message', async () => {
+  it("never parks for a refusal that is not the entry's own (a key without access), and says what to fix", async () => {
     server.use(
       http.post(GRAPHQL_URL, () =>
         HttpResponse.json({ errors: [{ message: 'Forbidden resource' }] }, { status: 403 }),
@@ -482,14 +613,75 @@ describe('OutboxRelay', () => {
     const host = connectHost({ baseUrl: BASE_URL, token: ADMIN_KEY });
     const time = fakeTime();
     await appendEntries(1, time.now());
-    const relay = new OutboxRelay(store, host, relayOptions(time));
+    const lines: string[] = [];
+    const relay = new OutboxRelay(
+      store,
+      host,
+      relayOptions(time, { maxAttempts: 2, log: (line) => lines.push(line) }),
+    );
 
-    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 1, parked: 0, retryInMs: 50 });
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      expect(await relay.runOnce()).toMatchObject({ delivered: 0, failed: 1, parked: 0 });
+      time.advance(1_000);
+    }
     expect(await findOutboxEntry(store.db, 1)).toMatchObject({
       status: 'pending',
-      attempts: 1,
+      attempts: 5,
+      strikes: 0,
       lastError: 'TiergateAuditRelay (HTTP 403): Forbidden resource',
     });
+    expect(lines[0]).toMatch(/cannot write the audit object: check Tiergate's API key/);
+  });
+
+  it('retries within seconds after an error of the store, and gives back the rows it had claimed at once', async () => {
+    const { sandbox, host } = await world();
+    const time = fakeTime();
+    await appendEntries(4, time.now());
+    let storeDown = false;
+    const flaky = {
+      get db() {
+        if (storeDown) throw new Error('Connection terminated unexpectedly');
+        return store.db;
+      },
+    };
+    // The store fails right after the host took the batch, before the relay marks it.
+    let creates = 0;
+    server.use(
+      http.post(GRAPHQL_URL, async ({ request }) => {
+        const text = await request.clone().text();
+        if (text.includes('createTiergateAuditEntries') && ++creates === 1) storeDown = true;
+        return undefined;
+      }),
+    );
+    const stop = new AbortController();
+    const slept: number[] = [];
+    const relay = new OutboxRelay(
+      flaky,
+      host,
+      relayOptions(time, {
+        // The host's backoff as the server sets it: a store error must not wait that long.
+        backoff: { baseMs: 1_000, maxMs: 60_000 },
+        leaseMs: 5 * 60_000,
+        sleep: async (ms) => {
+          slept.push(ms);
+          await time.sleep(ms);
+          storeDown = false;
+          if (slept.length === 2) stop.abort();
+        },
+      }),
+    );
+
+    await relay.run(stop.signal);
+    await sandbox.settle();
+
+    expect(slept[0]).toBeLessThanOrEqual(5_000);
+    // Delivered on the run right after, not when the 5-minute lease ends.
+    expect(receivedSet(sandbox)).toEqual(await journalSet());
+    for (let seq = 1; seq <= 4; seq++)
+      expect(await findOutboxEntry(store.db, seq), `entry ${seq}`).toMatchObject({
+        status: 'delivered',
+        strikes: 0,
+      });
   });
 
   it('sends a refused batch row by row, so the one entry the host refuses does not hold back the rest', async () => {

@@ -11,11 +11,20 @@
  * second one. Delivery is at least once; the host ends up with each entry once.
  *
  * A failed batch is due again after an exponential backoff with full jitter (the host layer's
- * `backoffDelay`); once a row has had `maxAttempts` attempts it is parked (`dead`), the
- * `onParked` alert hook is called and a line is logged. A refusal that retrying cannot cure (a
- * non-retryable `HostError`: 4xx other than 408/429, or a GraphQL error) counts as an attempt
- * like any other, with the host's message kept in `last_error`; a refused batch of several rows
- * is then sent row by row, so one entry the host will not take does not hold back the others.
+ * `backoffDelay`), capped at `backoff.maxMs`. What a failure costs depends on whose it is
+ * (`failureKind`): a host that is down, slow, busy or failing, or an installation that cannot
+ * write the audit object right now, never parks a row, however long it lasts, and neither does
+ * a relay that dies holding it (its lease simply runs out); only a refusal of
+ * the entry itself (which retrying the same bytes cannot cure) is a strike, and a row is parked
+ * (`dead`) after `maxAttempts` strikes, the `onParked` alert hook is called and a line is logged.
+ * A refused batch of several rows is then sent row by row, so one entry the host will not take
+ * does not hold back the others. `tiergate audit relay --requeue` puts parked rows back.
+ *
+ * Checkpoints are mirrored to the host on every run (and at once when the journal takes one,
+ * through `mirrorCheckpoints`), before and whether or not their entries have arrived: the host's
+ * copy anchors the tail outside the store as early as possible, and a checkpoint there ahead of
+ * its entries only says they are on their way. An error of the store makes `run` try again in
+ * seconds, and the rows this relay had claimed are released then rather than when their lease ends.
  *
  * Order: a run stops at the first failed batch and `run` waits for its retry, so entries reach
  * the host in seq order unless a row is refused for good. Each record carries its `sequence`.
@@ -30,11 +39,11 @@ import { backoffDelay } from '../host/retry.js';
 import {
   checkpointsToMirror,
   claimOutbox,
-  deliveredThrough,
   markCheckpointsMirrored,
   markDelivered,
   markOutboxFailed,
   OUTBOX_MAX_ATTEMPTS,
+  releaseOutboxClaims,
   type Checkpoint,
   type ClaimedOutboxRow,
   type JournalRow,
@@ -55,6 +64,8 @@ export const AUDIT_OBJECT = 'tiergateAuditEntry';
 export const DEFAULT_LEASE_MS = 5 * 60_000;
 /** How long `run` waits before looking again when nothing is due. */
 export const DEFAULT_IDLE_MS = 1_000;
+/** The longest `run` waits after an error of the store: seconds, so a dropped connection is brief. */
+export const DEFAULT_STORE_RETRY_MAX_MS = 5_000;
 
 export class OutboxRelayError extends Error {
   override readonly name = 'OutboxRelayError';
@@ -171,13 +182,15 @@ export interface BackoffOptions {
 export interface OutboxRelayOptions {
   /** Rows per claim and per host call; at most Twenty's 60 records per create. */
   readonly batchSize?: number;
-  /** Attempts after which a row is parked; `OUTBOX_MAX_ATTEMPTS` by default. */
+  /** Strikes (refusals of the entry) after which a row is parked; `OUTBOX_MAX_ATTEMPTS` by default. */
   readonly maxAttempts?: number;
   readonly backoff: BackoffOptions;
   /** How long a claim holds its rows (`DEFAULT_LEASE_MS`): a relay that dies frees them then. */
   readonly leaseMs?: number;
   /** How long `run` waits when nothing is due (`DEFAULT_IDLE_MS`). */
   readonly idleMs?: number;
+  /** The longest wait after an error of the store (`DEFAULT_STORE_RETRY_MAX_MS`). */
+  readonly storeRetryMaxMs?: number;
   /** In [0, 1): the jitter. */
   readonly random?: () => number;
   readonly now?: () => Date;
@@ -213,10 +226,46 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Whether retrying the same batch cannot succeed: the host refused it, or an entry is malformed. */
-function isRefusal(error: unknown): boolean {
-  return error instanceof OutboxRelayError || (error instanceof HostError && !error.retryable);
+/**
+ * Whose a failed send is. `transient`: the host is down, slow, busy or failing (no answer, a
+ * timeout, 408, 429, 5xx, or Twenty's `TIMEOUT` and `INTERNAL_SERVER_ERROR` codes, see
+ * twenty-server's engine/core-modules/graphql/utils/graphql-errors.util.ts), or an error we
+ * cannot place. `blocked`: the installation cannot write the audit object at all (401, 403, 404,
+ * `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`, or `GRAPHQL_VALIDATION_FAILED`: our constant
+ * mutation does not fit the host's schema, so the object is missing); every entry would be
+ * refused alike until an operator fixes it. Neither is the entry's fault, so neither parks it.
+ * `refused`: the host refuses this entry (`BAD_USER_INPUT`, another 4xx), or it cannot be made
+ * into a record: sending the same bytes again gets the same answer, so it is a strike.
+ */
+export type FailureKind = 'transient' | 'blocked' | 'refused';
+
+const TRANSIENT_CODES = ['TIMEOUT', 'INTERNAL_SERVER_ERROR'];
+const BLOCKED_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'GRAPHQL_VALIDATION_FAILED'];
+const BLOCKED_STATUSES = [401, 403, 404];
+
+/** How a failed send counts; see `FailureKind`. */
+export function failureKind(error: unknown): FailureKind {
+  if (error instanceof OutboxRelayError) return 'refused';
+  if (!(error instanceof HostError)) return 'transient';
+  if (error.retryable || error.status === 408 || TRANSIENT_CODES.some((c) => error.has(c)))
+    return 'transient';
+  if (
+    (error.status !== undefined && BLOCKED_STATUSES.includes(error.status)) ||
+    BLOCKED_CODES.some((c) => error.has(c))
+  )
+    return 'blocked';
+  return 'refused';
 }
+
+interface SendFailure {
+  readonly message: string;
+  readonly kind: FailureKind;
+}
+
+const failureOf = (error: unknown): SendFailure => ({
+  message: messageOf(error),
+  kind: failureKind(error),
+});
 
 /** Carries outbox rows to the host's audit object; see the file's comment. */
 export class OutboxRelay {
@@ -224,6 +273,7 @@ export class OutboxRelay {
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
   private readonly idleMs: number;
+  private readonly storeRetryMaxMs: number;
   private readonly random: () => number;
   private readonly now: () => Date;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -241,6 +291,7 @@ export class OutboxRelay {
     this.maxAttempts = options.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.storeRetryMaxMs = options.storeRetryMaxMs ?? DEFAULT_STORE_RETRY_MAX_MS;
     const { baseMs, maxMs } = options.backoff;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > HOST_BATCH_SIZE)
       throw new RangeError(
@@ -255,6 +306,8 @@ export class OutboxRelay {
         `outbox relay backoff needs 0 <= baseMs <= maxMs, not baseMs ${baseMs} and maxMs ${maxMs}`,
       );
     if (!(this.leaseMs >= 0)) throw new RangeError(`outbox relay leaseMs must be >= 0`);
+    if (!(this.storeRetryMaxMs >= 0))
+      throw new RangeError(`outbox relay storeRetryMaxMs must be >= 0`);
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());
     this.sleep = options.sleep ?? defaultSleep;
@@ -267,137 +320,198 @@ export class OutboxRelay {
 }`;
   }
 
+  /** Rows this relay claimed and has not reported on yet, with the end of their lease. */
+  private readonly unsettled = new Map<number, Date>();
+  /** Failed checkpoint mirrorings in a row, and when a run may try again. */
+  private mirrorFailures = 0;
+  private mirrorRetryAt = 0;
+
   /**
-   * Delivers what is due now, batch after batch, until nothing is due or a batch fails (the
-   * rows after it stay due, and are taken in order once the failed ones are due again).
+   * Mirrors the checkpoints that are due (unless a failed mirroring is backing off), then
+   * delivers what is due now, batch after batch, until nothing is due or a batch fails (the rows
+   * after it stay due, and are taken in order once the failed ones are due again).
    */
   async runOnce(): Promise<RelayRun> {
+    await this.releaseUnsettled();
+    if (this.now().getTime() >= this.mirrorRetryAt) await this.mirrorCheckpoints();
     let delivered = 0;
     let failed = 0;
     let parked = 0;
     let retryInMs: number | undefined;
     for (;;) {
+      const now = this.now();
       const claimed = await claimOutbox(this.store.db, {
         limit: this.batchSize,
         leaseMs: this.leaseMs,
-        now: this.now(),
-        maxAttempts: this.maxAttempts,
+        now,
       });
       if (claimed.length === 0) break;
-      const errors = await this.send(claimed);
+      const leaseEnd = new Date(now.getTime() + this.leaseMs);
+      for (const row of claimed) this.unsettled.set(row.entry.journalSeq, leaseEnd);
+      const failures = await this.send(claimed);
+      // One delay for the batch, so its rows stay together for the retry.
+      const delay = backoffDelay(
+        Math.max(...claimed.map((row) => row.entry.attempts)),
+        {
+          attempts: this.maxAttempts,
+          baseDelayMs: this.options.backoff.baseMs,
+          maxDelayMs: this.options.backoff.maxMs,
+        },
+        this.random,
+      );
       for (const row of claimed) {
-        const error = errors.get(row.entry.journalSeq);
-        if (error === undefined) {
-          if (await markDelivered(this.store.db, row.entry.journalSeq, this.now())) delivered++;
+        const seq = row.entry.journalSeq;
+        const failure = failures.get(seq);
+        if (failure === undefined) {
+          if (await markDelivered(this.store.db, seq, this.now())) delivered++;
+          this.unsettled.delete(seq);
           continue;
         }
-        const delay = backoffDelay(
-          row.entry.attempts,
-          {
-            attempts: this.maxAttempts,
-            baseDelayMs: this.options.backoff.baseMs,
-            maxDelayMs: this.options.backoff.maxMs,
-          },
-          this.random,
-        );
-        const outcome = await markOutboxFailed(this.store.db, row.entry.journalSeq, {
-          error,
+        const outcome = await markOutboxFailed(this.store.db, seq, {
+          error: failure.message,
           retryAt: new Date(this.now().getTime() + delay),
+          counts: failure.kind === 'refused',
           maxAttempts: this.maxAttempts,
         });
+        this.unsettled.delete(seq);
         if (outcome === 'dead') {
           parked++;
           this.log(
-            `audit outbox: parked journal entry ${row.entry.journalSeq} after ${row.entry.attempts} attempts: ${error}`,
+            `audit outbox: parked journal entry ${seq} after ${row.entry.attempts} attempts, ${row.entry.strikes + 1} of them refused: ${failure.message}`,
           );
-          await this.options.onParked?.(row, error);
+          await this.options.onParked?.(row, failure.message);
         } else if (outcome === 'pending') {
           failed++;
           retryInMs = Math.min(retryInMs ?? delay, delay);
         }
       }
-      if (errors.size > 0) {
-        const first = errors.values().next().value as string;
+      if (failures.size > 0) {
+        const first = failures.values().next().value as SendFailure;
+        const advice =
+          first.kind === 'blocked'
+            ? " (the installation cannot write the audit object: check Tiergate's API key and run tiergate install; entries wait, none is parked)"
+            : '';
         this.log(
-          `audit outbox: ${errors.size} of ${claimed.length} entries from seq ${claimed[0]?.entry.journalSeq} not delivered: ${first}`,
+          `audit outbox: ${failures.size} of ${claimed.length} entries from seq ${claimed[0]?.entry.journalSeq} not delivered: ${first.message}${advice}`,
         );
         break;
       }
     }
-    if (retryInMs === undefined) await this.mirrorCheckpoints();
     return retryInMs === undefined
       ? { delivered, failed, parked }
       : { delivered, failed, parked, retryInMs };
   }
 
   /**
-   * Puts into the host the checkpoints whose entries are all there; a failure is logged and the
-   * next run tries again (the ids make a repeat harmless).
+   * Puts every checkpoint not yet mirrored into the host's audit object, whether or not its
+   * entries are there yet (see the file's comment), and returns how many. A failure is logged
+   * and backs off; the next run tries again (the ids make a repeat harmless). The journal calls
+   * this right after taking a checkpoint.
    */
-  private async mirrorCheckpoints(): Promise<void> {
+  async mirrorCheckpoints(): Promise<number> {
+    let mirrored = 0;
     try {
-      const through = await deliveredThrough(this.store.db);
-      const due = await checkpointsToMirror(this.store.db, {
-        deliveredThrough: through,
-        limit: this.batchSize,
-      });
-      if (due.length === 0) return;
-      const data = due.map((cp) => checkpointRecordOf(cp, this.manifest));
-      await this.host.core.request<Record<string, unknown>>(this.mutation, { data });
-      await markCheckpointsMirrored(
-        this.store.db,
-        due.map((cp) => cp.seq),
-        this.now(),
-      );
+      for (;;) {
+        const due = await checkpointsToMirror(this.store.db, { limit: this.batchSize });
+        if (due.length === 0) break;
+        const data = due.map((cp) => checkpointRecordOf(cp, this.manifest));
+        await this.host.core.request<Record<string, unknown>>(this.mutation, { data });
+        await markCheckpointsMirrored(
+          this.store.db,
+          due.map((cp) => cp.seq),
+          this.now(),
+        );
+        mirrored += due.length;
+        if (due.length < this.batchSize) break;
+      }
+      this.mirrorFailures = 0;
+      this.mirrorRetryAt = 0;
     } catch (error) {
+      this.mirrorFailures++;
+      const delay = backoffDelay(
+        this.mirrorFailures,
+        {
+          attempts: Number.POSITIVE_INFINITY,
+          baseDelayMs: this.options.backoff.baseMs,
+          maxDelayMs: this.options.backoff.maxMs,
+        },
+        this.random,
+      );
+      this.mirrorRetryAt = this.now().getTime() + delay;
       this.log(`audit outbox: checkpoints not mirrored to the host yet: ${messageOf(error)}`);
     }
+    return mirrored;
   }
 
   /**
    * Runs until `signal` aborts: delivers what is due, waits for the earliest retry after a
    * failure, and looks again every `idleMs` when nothing is due. An error of the store is logged
-   * and the loop goes on after `backoff.maxMs`.
+   * and the loop goes on within `storeRetryMaxMs` (backing off with jitter from half a second),
+   * never after the host's backoff: the store coming back should not find the relay asleep.
    */
   async run(signal: AbortSignal): Promise<void> {
+    let storeErrors = 0;
     while (!signal.aborted) {
       let wait: number;
       try {
         const result = await this.runOnce();
+        storeErrors = 0;
         wait = result.retryInMs ?? (result.delivered > 0 ? 0 : this.idleMs);
       } catch (error) {
+        storeErrors++;
         this.log(`audit outbox: relay run failed: ${messageOf(error)}`);
-        wait = this.options.backoff.maxMs;
+        wait = backoffDelay(
+          storeErrors,
+          {
+            attempts: Number.POSITIVE_INFINITY,
+            baseDelayMs: Math.min(500, this.storeRetryMaxMs),
+            maxDelayMs: this.storeRetryMaxMs,
+          },
+          this.random,
+        );
       }
       if (wait > 0 && !signal.aborted) await this.sleep(wait, signal);
     }
   }
 
-  /** Sends the rows; the error of each row that did not reach the host, by journal seq. */
-  private async send(rows: readonly ClaimedOutboxRow[]): Promise<Map<number, string>> {
+  /**
+   * Rows claimed by a run that failed on the store before reporting on them: due again now,
+   * instead of at the end of a lease meant for a relay that died. Only rows still under this
+   * relay's lease are touched.
+   */
+  private async releaseUnsettled(): Promise<void> {
+    if (this.unsettled.size === 0) return;
+    const claims = [...this.unsettled].map(([journalSeq, leaseEnd]) => ({ journalSeq, leaseEnd }));
+    await releaseOutboxClaims(this.store.db, claims, this.now());
+    this.unsettled.clear();
+  }
+
+  /** Sends the rows; the failure of each row that did not reach the host, by journal seq. */
+  private async send(rows: readonly ClaimedOutboxRow[]): Promise<Map<number, SendFailure>> {
     try {
       await this.create(rows);
       return new Map();
     } catch (error) {
-      if (rows.length === 1 || !isRefusal(error))
-        return new Map(rows.map((row) => [row.entry.journalSeq, messageOf(error)]));
+      const failure = failureOf(error);
+      if (rows.length === 1 || failure.kind !== 'refused')
+        return new Map(rows.map((row) => [row.entry.journalSeq, failure]));
     }
     // Refused as a batch: find the rows the host refuses, one by one.
-    const errors = new Map<number, string>();
-    for (const row of rows) {
+    const failures = new Map<number, SendFailure>();
+    for (const [i, row] of rows.entries()) {
       try {
         await this.create([row]);
       } catch (error) {
-        errors.set(row.entry.journalSeq, messageOf(error));
-        if (!isRefusal(error)) {
-          // The host is failing now: leave the rest for the retry.
-          for (const rest of rows.slice(rows.indexOf(row) + 1))
-            errors.set(rest.entry.journalSeq, messageOf(error));
+        const failure = failureOf(error);
+        failures.set(row.entry.journalSeq, failure);
+        if (failure.kind !== 'refused') {
+          // The host is failing now, not refusing this entry: leave the rest for the retry.
+          for (const rest of rows.slice(i + 1)) failures.set(rest.entry.journalSeq, failure);
           break;
         }
       }
     }
-    return errors;
+    return failures;
   }
 
   private async create(rows: readonly ClaimedOutboxRow[]): Promise<void> {

@@ -204,6 +204,53 @@ describe.each(storeBackends())('tiergate audit on $name', (backend) => {
       { seq: 3 },
     ]);
   });
+
+  it('relay shows the outbox by status and its oldest undelivered entry; --requeue puts parked entries back', async () => {
+    await journalEntries(store, cwd, 7);
+    const setStatus = (seqs: number[], status: 'delivered' | 'dead', error: string | null) =>
+      store.db
+        .updateTable('tiergate_audit_outbox')
+        .set({ status, last_error: error, attempts: 10, strikes: 10 })
+        .where('journal_seq', 'in', seqs)
+        .execute();
+    await setStatus([1, 2, 5], 'delivered', null);
+    await setStatus([3, 4, 6], 'dead', 'TiergateAuditRelay (HTTP 400): Invalid value');
+
+    const shown = await audit('relay');
+    expect(shown.code).toBe(0);
+    const lines = shown.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^audit outbox \(.+\): 3 delivered, 1 pending, 3 parked$/);
+    expect(lines[1]).toMatch(
+      /^oldest undelivered: entry 3 of \d{4}-\S+Z, parked, 10 attempts, last error: TiergateAuditRelay \(HTTP 400\): Invalid value$/,
+    );
+    expect(lines[2]).toBe('run tiergate audit relay --requeue to send the 3 entries parked again');
+
+    expect(await audit('relay', '--requeue')).toEqual({
+      code: 0,
+      out: "requeued 3 entries (seq 3–4, 6); the running server's relay sends them on its next run\n",
+      err: '',
+    });
+    const statuses = await store.db
+      .selectFrom('tiergate_audit_outbox')
+      .select(['journal_seq', 'status', 'strikes'])
+      .where('journal_seq', 'in', [3, 4, 6])
+      .execute();
+    expect(statuses.every((row) => row.status === 'pending' && row.strikes === 0)).toBe(true);
+    expect((await audit('relay', '--requeue')).out).toBe('no parked journal entries to requeue\n');
+    expect((await audit('relay')).out).toMatch(
+      /: 3 delivered, 4 pending, 0 parked\noldest undelivered: entry 3 of \S+, pending, next attempt at \S+, 10 attempts, last error: .+\n$/,
+    );
+    expect(JSON.parse((await audit('relay', '--json')).out)).toMatchObject({
+      counts: { delivered: 3, pending: 4, dead: 0 },
+      oldestUndelivered: { journalSeq: 3, status: 'pending' },
+    });
+  });
+
+  it('relay says so when every entry has reached the CRM', async () => {
+    expect((await audit('relay')).out).toMatch(
+      /: 0 delivered, 0 pending, 0 parked\nevery journal entry has reached the CRM's audit object\n$/,
+    );
+  });
 });
 
 describe('tiergate audit usage', () => {
@@ -213,11 +260,10 @@ describe('tiergate audit usage', () => {
   });
 
   it.each([
-    [[], 'usage: give the subcommand (verify or log)'],
-    [
-      ['check'],
-      'usage: unknown subcommand "check"; try tiergate audit verify or tiergate audit log',
-    ],
+    [[], 'usage: give the subcommand (verify, log or relay)'],
+    [['check'], 'usage: unknown subcommand "check"; try tiergate audit verify, log or relay'],
+    [['verify', '--requeue'], 'usage: --requeue is an option of tiergate audit relay'],
+    [['relay', '--limit', '3'], 'usage: --limit is not an option of tiergate audit relay'],
     [['log', '--limit', '0'], 'usage: --limit must be a positive whole number, not "0"'],
     [['log', '--limit', '2x'], 'usage: --limit must be a positive whole number, not "2x"'],
     [['verify', '--limit', '3'], 'usage: --limit is an option of tiergate audit log'],
@@ -239,7 +285,14 @@ describe('tiergate audit usage', () => {
   });
 
   it('documents both subcommands and every option in its help', () => {
-    for (const text of ['audit verify', 'audit log', '--limit N', '--keys FILE', '--json'])
+    for (const text of [
+      'audit verify',
+      'audit log',
+      'audit relay',
+      '--limit N',
+      '--keys FILE',
+      '--json',
+    ])
       expect(`${auditCommand.usage}\n${auditCommand.help}`).toContain(text);
     for (const option of Object.keys(auditCommand.options))
       expect(auditCommand.help).toContain(`--${option}`);

@@ -8,6 +8,7 @@
  * change takes a restart, as `tiergate apply` does its own reading.
  */
 import { hkdfSync } from 'node:crypto';
+import type { CheckpointPolicy } from '../audit/checkpoint.js';
 import { Journal } from '../audit/journal-store.js';
 import { OutboxRelay } from '../audit/outbox-relay.js';
 import { resolverName } from '../host/core-schema/names.js';
@@ -43,6 +44,8 @@ export interface PipelineOptions {
   /** Violations and parked audit entries, one line each (default: `log`, marked ALERT). */
   readonly alert?: (line: string) => void;
   readonly now?: () => Date;
+  /** When the journal signs a checkpoint (default: every 1,000 entries or 15 minutes). */
+  readonly checkpointPolicy?: CheckpointPolicy;
 }
 
 export interface Pipeline {
@@ -72,9 +75,22 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
   ]);
   for (const problem of org.problems) log?.(`org: ${problem.member}: ${problem.message}`);
   const compiled = compileHostState(org.policy, model, { rlsEntitled: rls });
+  const relay = new OutboxRelay(store, host, {
+    // Capped at a minute: a host back after an outage of any length sees the journal within one.
+    backoff: { baseMs: 1_000, maxMs: 60_000 },
+    ...(log ? { log } : {}),
+    onParked: (row, error) =>
+      alert?.(
+        `journal entry ${row.entry.journalSeq} could not reach the CRM's audit object: ${error}`,
+      ),
+  });
   const journal = await Journal.open(store, {
     cwd: options.cwd,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.checkpointPolicy ? { checkpointPolicy: options.checkpointPolicy } : {}),
+    // To the host's audit object as soon as it is signed (the file has it already), not with
+    // the relay's next run: the tail is anchored outside the store at once.
+    onCheckpoint: () => relay.mirrorCheckpoints(),
   });
   const index = new ViewerIndex(org.policy, compiled.viewerScopes);
   const worker = new EventWorker({
@@ -102,14 +118,6 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     ...(log ? { log } : {}),
     ...(alert ? { alert } : {}),
   });
-  const relay = new OutboxRelay(store, host, {
-    backoff: { baseMs: 1_000, maxMs: 300_000 },
-    ...(log ? { log } : {}),
-    onParked: (row, error) =>
-      alert?.(
-        `journal entry ${row.entry.journalSeq} could not reach the CRM's audit object: ${error}`,
-      ),
-  });
   const objects = governedObjectNames(org.policy).filter(
     (name) => model.object(name) !== undefined && model.object(name)?.isSystem !== true,
   );
@@ -132,6 +140,12 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     relayOnce: () => relay.runOnce(),
     start() {
       loops.push(worker.run(controller.signal), relay.run(controller.signal));
+      // Signs a quiet journal's tail on time, not only after the worker's next batch.
+      loops.push(
+        journal.keepCheckpointing(controller.signal, {
+          onError: (error) => log?.(`audit checkpoint failed: ${String(error)}`),
+        }),
+      );
       const every = options.sweepEveryMs ?? 5 * 60_000;
       if (every > 0) {
         const sweepOnce = () => {

@@ -6,8 +6,11 @@
  * cannot both take a seq), and a journal row and its outbox row commit together or not at all.
  *
  * The outbox carries each journal row to the host's audit object. A claim is a lease written
- * into `next_attempt_at`: a relay that dies leaves its rows due again when the lease ends, and
- * every claim counts as an attempt, so after `maxAttempts` a row is parked as `dead`.
+ * into `next_attempt_at`: a relay that dies leaves its rows due again when the lease ends. Every
+ * claim is an attempt; only a refusal of the entry itself (`markOutboxFailed` with `counts`) is
+ * a strike, and a row is parked as `dead` after `maxAttempts` strikes. A host outage of any
+ * length, and relays killed any number of times, therefore park nothing; `requeueDeadOutbox`
+ * puts parked rows back.
  */
 import type { Selectable } from 'kysely';
 import type {
@@ -25,7 +28,7 @@ const JOURNAL = 'tiergate_audit_journal';
 const CHECKPOINT = 'tiergate_audit_checkpoint';
 const OUTBOX = 'tiergate_audit_outbox';
 
-/** Attempts after which an undeliverable outbox row is parked as `dead`. */
+/** Strikes (refusals of the entry) after which an outbox row is parked as `dead`. */
 export const OUTBOX_MAX_ATTEMPTS = 10;
 
 export interface JournalRow {
@@ -55,6 +58,8 @@ export interface OutboxEntry {
   readonly journalSeq: number;
   readonly status: OutboxStatus;
   readonly attempts: number;
+  /** The attempts that count toward parking: the host's refusals of the entry. */
+  readonly strikes: number;
   readonly nextAttemptAt: Date;
   readonly lastError: string | null;
   readonly deliveredAt: Date | null;
@@ -80,6 +85,7 @@ function toOutboxEntry(row: Selectable<AuditOutboxTable>): OutboxEntry {
     journalSeq: row.journal_seq,
     status: row.status,
     attempts: row.attempts,
+    strikes: row.strikes,
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
     deliveredAt: row.delivered_at,
@@ -226,20 +232,19 @@ export async function appendCheckpoint(db: Executor, checkpoint: Checkpoint): Pr
     .execute();
 }
 
-/** The checkpoint with the highest seq, or undefined. */
 /**
- * Checkpoints whose entries have all reached the host (`delivered` through their seq) but which
- * have not been mirrored there themselves, lowest seq first.
+ * Checkpoints not yet mirrored to the host, lowest seq first, whether or not their entries have
+ * reached it: the host's copy anchors the tail outside the store as soon as it exists, and a
+ * checkpoint ahead of its entries there only says those entries are still on their way.
  */
 export async function checkpointsToMirror(
   db: Executor,
-  options: { readonly deliveredThrough: number; readonly limit: number },
+  options: { readonly limit: number },
 ): Promise<Checkpoint[]> {
   const rows = await db
     .selectFrom(CHECKPOINT)
     .selectAll()
     .where('mirrored_at', 'is', null)
-    .where('seq', '<=', options.deliveredThrough)
     .orderBy('seq')
     .limit(options.limit)
     .execute();
@@ -272,6 +277,7 @@ export async function deliveredThrough(db: Executor): Promise<number> {
   return last?.last ?? 0;
 }
 
+/** The checkpoint with the highest seq, or undefined. */
 export async function lastCheckpoint(db: Executor): Promise<Checkpoint | undefined> {
   const row = await db
     .selectFrom(CHECKPOINT)
@@ -297,30 +303,15 @@ export async function claimOutbox(
     readonly limit: number;
     readonly leaseMs: number;
     readonly now?: Date;
-    readonly maxAttempts?: number;
   },
 ): Promise<ClaimedOutboxRow[]> {
   const now = options.now ?? new Date();
-  const maxAttempts = options.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
   if (!Number.isInteger(options.limit) || options.limit < 1)
     throw new RangeError(`claim limit must be a positive integer, not ${options.limit}`);
   if (!(options.leaseMs >= 0)) throw new RangeError(`leaseMs must be >= 0, not ${options.leaseMs}`);
 
-  // Due again with no attempts left: the relays that claimed it died each time.
-  await db
-    .updateTable(OUTBOX)
-    .set((eb) => ({
-      status: 'dead',
-      last_error: eb.fn.coalesce(
-        'last_error',
-        eb.val(`lease expired after ${maxAttempts} attempts`),
-      ),
-    }))
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where('attempts', '>=', maxAttempts)
-    .execute();
-
+  // A claim whose lease ran out is simply due again, never parked: the relay died (SIGKILL, an
+  // out-of-memory kill, a deploy), which says nothing about the entry.
   const due = db
     .selectFrom(OUTBOX)
     .select('journal_seq')
@@ -376,24 +367,37 @@ export async function markDelivered(
 }
 
 /**
- * Records a failed delivery: due again at `retryAt`, or `dead` once it has had `maxAttempts`
- * attempts. `'not-pending'` when the row was delivered or dead already.
+ * Records a failed delivery, due again at `retryAt`. With `counts`, the failure was the entry's
+ * own (the host refuses it): a strike, and the row is parked as `dead` at `maxAttempts`
+ * strikes. Without, the host was down, busy or failing, and the row stays pending however often
+ * that happens. `'not-pending'` when the row was delivered or dead already.
  */
 export async function markOutboxFailed(
   db: Executor,
   journalSeq: number,
-  failure: { readonly error: string; readonly retryAt: Date; readonly maxAttempts?: number },
+  failure: {
+    readonly error: string;
+    readonly retryAt: Date;
+    readonly counts: boolean;
+    readonly maxAttempts?: number;
+  },
 ): Promise<'pending' | 'dead' | 'not-pending'> {
   const maxAttempts = failure.maxAttempts ?? OUTBOX_MAX_ATTEMPTS;
   const row = await db
     .updateTable(OUTBOX)
     .set((eb) => ({
-      status: eb
-        .case()
-        .when('attempts', '>=', maxAttempts)
-        .then(eb.val<OutboxStatus>('dead'))
-        .else(eb.val<OutboxStatus>('pending'))
-        .end(),
+      // The right-hand sides read the row as it was: `strikes + 1` is the new count.
+      ...(failure.counts
+        ? {
+            strikes: eb('strikes', '+', 1),
+            status: eb
+              .case()
+              .when(eb('strikes', '+', 1), '>=', maxAttempts)
+              .then(eb.val<OutboxStatus>('dead'))
+              .else(eb.val<OutboxStatus>('pending'))
+              .end(),
+          }
+        : {}),
       next_attempt_at: failure.retryAt,
       last_error: failure.error,
     }))
@@ -403,6 +407,73 @@ export async function markOutboxFailed(
     .executeTakeFirst();
   if (row === undefined) return 'not-pending';
   return row.status === 'dead' ? 'dead' : 'pending';
+}
+
+/**
+ * Gives back claims a relay could not report on (its store failed meanwhile): each row still
+ * pending under that claim's lease (`next_attempt_at` = `leaseEnd`) is due at `now` again. A row
+ * another relay claimed since is left alone.
+ */
+export async function releaseOutboxClaims(
+  db: Executor,
+  claims: readonly { readonly journalSeq: number; readonly leaseEnd: Date }[],
+  now: Date = new Date(),
+): Promise<void> {
+  if (claims.length === 0) return;
+  await inTransaction(db, async (trx) => {
+    for (const claim of claims)
+      await trx
+        .updateTable(OUTBOX)
+        .set({ next_attempt_at: now })
+        .where('journal_seq', '=', claim.journalSeq)
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '=', claim.leaseEnd)
+        .execute();
+  });
+}
+
+/**
+ * Puts every parked (`dead`) row back to pending, due at `now`, with its strikes cleared (its
+ * attempts and last error stay, as history). Returns the seqs requeued, lowest first.
+ */
+export async function requeueDeadOutbox(db: Executor, now: Date = new Date()): Promise<number[]> {
+  const rows = await db
+    .updateTable(OUTBOX)
+    .set({ status: 'pending', strikes: 0, next_attempt_at: now })
+    .where('status', '=', 'dead')
+    .returning('journal_seq')
+    .execute();
+  return rows.map((row) => row.journal_seq).sort((a, b) => a - b);
+}
+
+export interface OutboxSummary {
+  /** Rows by status (every status present, 0 when none). */
+  readonly counts: Readonly<Record<OutboxStatus, number>>;
+  /** The undelivered (pending or dead) row with the lowest seq, with its entry's time. */
+  readonly oldestUndelivered?: OutboxEntry & { readonly at: string };
+}
+
+/** The outbox's rows counted by status, and its oldest undelivered row. */
+export async function outboxSummary(db: Executor): Promise<OutboxSummary> {
+  const grouped = await db
+    .selectFrom(OUTBOX)
+    .select((eb) => ['status', eb.fn.countAll<string | number | bigint>().as('n')])
+    .groupBy('status')
+    .execute();
+  const counts: Record<OutboxStatus, number> = { pending: 0, delivered: 0, dead: 0 };
+  for (const row of grouped) counts[row.status] = Number(row.n);
+  const oldest = await db
+    .selectFrom(OUTBOX)
+    .innerJoin(JOURNAL, `${JOURNAL}.seq`, `${OUTBOX}.journal_seq`)
+    .selectAll(OUTBOX)
+    .select(`${JOURNAL}.at`)
+    .where(`${OUTBOX}.status`, '!=', 'delivered')
+    .orderBy(`${OUTBOX}.journal_seq`)
+    .limit(1)
+    .executeTakeFirst();
+  return oldest === undefined
+    ? { counts }
+    : { counts, oldestUndelivered: { ...toOutboxEntry(oldest), at: oldest.at } };
 }
 
 /** The outbox row of a journal row, or undefined. */

@@ -191,6 +191,19 @@ const sweepKnownIds: Migration = {
   },
 };
 
+/**
+ * The outbox's attempts that count toward parking a row (the host's refusals of the entry),
+ * apart from `attempts`: a host that is down or busy must never park a row.
+ */
+const relayOutboxStrikes: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .alterTable('tiergate_audit_outbox')
+      .addColumn('strikes', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 /** Every migration, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -198,6 +211,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_checkpoint_mirrored': checkpointMirrored,
   '0004_intake_event_identity': intakeEventIdentity,
   '0005_sweep_known_ids': sweepKnownIds,
+  '0006_relay_outbox_strikes': relayOutboxStrikes,
 };
 
 export const migrationProvider: MigrationProvider = {

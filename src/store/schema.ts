@@ -50,6 +50,8 @@ export interface WebhookInboxTable {
   body: string;
   status: ColumnType<InboxStatus, InboxStatus | undefined, InboxStatus>;
   attempts: ColumnType<number, number | undefined, number>;
+  /** The attempts that count toward parking: the host's refusals of the entry. */
+  strikes: ColumnType<number, number | undefined, number>;
   next_attempt_at: TimestampWithDefault;
   last_error: string | null;
   locked_by: string | null;
@@ -83,6 +85,8 @@ export interface AuditOutboxTable {
   journal_seq: number;
   status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
   attempts: ColumnType<number, number | undefined, number>;
+  /** The attempts that count toward parking: the host's refusals of the entry. */
+  strikes: ColumnType<number, number | undefined, number>;
   next_attempt_at: TimestampWithDefault;
   last_error: string | null;
   delivered_at: Timestamp | null;

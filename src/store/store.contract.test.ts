@@ -35,7 +35,10 @@ import {
   deliveredThrough,
   markCheckpointsMirrored,
   markOutboxFailed,
+  outboxSummary,
   readJournalRows,
+  releaseOutboxClaims,
+  requeueDeadOutbox,
   type JournalRow,
 } from './journal-rows.js';
 import { StoreError } from './store-error.js';
@@ -105,6 +108,7 @@ describe.each(storeBackends())('the store on $name', (backend) => {
         '0003_checkpoint_mirrored',
         '0004_intake_event_identity',
         '0005_sweep_known_ids',
+        '0006_relay_outbox_strikes',
       ]);
       expect(await store.migrate()).toEqual({ applied: [] });
       expect(await other.migrate()).toEqual({ applied: [] });
@@ -503,6 +507,7 @@ describe.each(storeBackends())('the store on $name', (backend) => {
         journalSeq: 7,
         status: 'pending',
         attempts: 0,
+        strikes: 0,
         nextAttemptAt: T0,
         lastError: null,
         deliveredAt: null,
@@ -598,8 +603,9 @@ describe.each(storeBackends())('the store on $name', (backend) => {
 
       expect(
         await markOutboxFailed(store.db, 2, {
-          error: 'HTTP 503',
+          error: 'HTTP 400 refused',
           retryAt: later(100),
+          counts: true,
           maxAttempts: 2,
         }),
       ).toBe('pending');
@@ -607,14 +613,15 @@ describe.each(storeBackends())('the store on $name', (backend) => {
       expect(retried.map((c) => [c.entry.journalSeq, c.entry.attempts])).toEqual([[2, 2]]);
       expect(
         await markOutboxFailed(store.db, 2, {
-          error: 'HTTP 503 again',
+          error: 'HTTP 400 refused again',
           retryAt: later(200),
+          counts: true,
           maxAttempts: 2,
         }),
       ).toBe('dead');
       expect(await findOutboxEntry(store.db, 2)).toMatchObject({
         status: 'dead',
-        lastError: 'HTTP 503 again',
+        lastError: 'HTTP 400 refused again',
       });
       expect(await markDelivered(store.db, 2)).toBe(false);
       // Row 3's relay never reported back: once its lease ends it is due again; 1 and 2 are not.
@@ -642,7 +649,7 @@ describe.each(storeBackends())('the store on $name', (backend) => {
       await expect(appendCheckpoint(store.db, checkpoint(5))).rejects.toThrow();
     });
 
-    it('offers a checkpoint for mirroring once every entry up to it reached the host, and once only', async () => {
+    it('offers each checkpoint for mirroring at once, before its entries reach the host, and once only', async () => {
       await appendJournalRows(store.db, journalRows(1, 5), { outbox: true });
       const checkpoint = (seq: number) => ({
         seq,
@@ -654,22 +661,72 @@ describe.each(storeBackends())('the store on $name', (backend) => {
       await appendCheckpoint(store.db, checkpoint(2));
       await appendCheckpoint(store.db, checkpoint(5));
       const due = async () =>
-        (
-          await checkpointsToMirror(store.db, {
-            deliveredThrough: await deliveredThrough(store.db),
-            limit: 10,
-          })
-        ).map((c) => c.seq);
+        (await checkpointsToMirror(store.db, { limit: 10 })).map((c) => c.seq);
       expect(await deliveredThrough(store.db)).toBe(0);
-      expect(await due()).toEqual([]);
-      for (const seq of [1, 2, 4]) await markDelivered(store.db, seq, later(1));
-      expect(await deliveredThrough(store.db)).toBe(2);
-      expect(await due()).toEqual([2]);
+      expect(await due()).toEqual([2, 5]);
       await markCheckpointsMirrored(store.db, [2], later(2));
-      expect(await due()).toEqual([]);
-      for (const seq of [3, 5]) await markDelivered(store.db, seq, later(3));
-      expect(await deliveredThrough(store.db)).toBe(5);
       expect(await due()).toEqual([5]);
+      await markCheckpointsMirrored(store.db, [5], later(3));
+      expect(await due()).toEqual([]);
+    });
+
+    it('never parks an outbox row for failures that are not its own, and requeues parked rows', async () => {
+      await appendJournalRows(store.db, journalRows(1, 3), { outbox: true, now: T0 });
+      let now = T0;
+      for (let i = 0; i < 25; i++) {
+        const [claim] = await claimOutbox(store.db, { limit: 1, leaseMs: LEASE, now });
+        expect(claim?.entry.journalSeq).toBe(1);
+        now = later(1_000 * (i + 1));
+        expect(
+          await markOutboxFailed(store.db, 1, {
+            error: 'HTTP 503',
+            retryAt: now,
+            counts: false,
+            maxAttempts: 3,
+          }),
+        ).toBe('pending');
+      }
+      expect(await findOutboxEntry(store.db, 1)).toMatchObject({
+        status: 'pending',
+        attempts: 25,
+        strikes: 0,
+      });
+
+      // Relays that die holding it (their lease runs out) do not park it either.
+      for (let i = 0; i < 12; i++) {
+        const [lost] = await claimOutbox(store.db, { limit: 1, leaseMs: LEASE, now });
+        expect(lost?.entry.journalSeq).toBe(1);
+        now = new Date(now.getTime() + LEASE);
+      }
+      // A claim whose relay could not report on it is given back at once.
+      const [held] = await claimOutbox(store.db, { limit: 1, leaseMs: LEASE, now });
+      expect(held?.entry).toMatchObject({ journalSeq: 1, attempts: 38, strikes: 0 });
+      await releaseOutboxClaims(
+        store.db,
+        [{ journalSeq: 1, leaseEnd: new Date(now.getTime() + LEASE) }],
+        now,
+      );
+      expect(await findOutboxEntry(store.db, 1)).toMatchObject({ strikes: 0, nextAttemptAt: now });
+
+      for (const seq of [2, 3])
+        await store.db
+          .updateTable('tiergate_audit_outbox')
+          .set({ status: 'dead', strikes: 10, last_error: 'refused' })
+          .where('journal_seq', '=', seq)
+          .execute();
+      expect(await outboxSummary(store.db)).toMatchObject({
+        counts: { pending: 1, delivered: 0, dead: 2 },
+        oldestUndelivered: { journalSeq: 1, at: journalRow(1).at },
+      });
+      expect(await requeueDeadOutbox(store.db, later(5))).toEqual([2, 3]);
+      expect(await findOutboxEntry(store.db, 3)).toMatchObject({
+        status: 'pending',
+        strikes: 0,
+        lastError: 'refused',
+        nextAttemptAt: later(5),
+      });
+      expect(await requeueDeadOutbox(store.db)).toEqual([]);
+      expect((await outboxSummary(store.db)).counts).toEqual({ pending: 3, delivered: 0, dead: 0 });
     });
   });
 
@@ -722,6 +779,7 @@ describe('the embedded store in a directory', () => {
       '0003_checkpoint_mirrored',
       '0004_intake_event_identity',
       '0005_sweep_known_ids',
+      '0006_relay_outbox_strikes',
     ]);
     await setSweepCursor(first.db, cursor);
     await appendJournalRows(first.db, journalRows(1, 2), { outbox: true });

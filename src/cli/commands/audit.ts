@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { CheckpointError } from '../../audit/checkpoint.js';
 import { Journal, journalTail, type JournalReport } from '../../audit/journal-store.js';
 import { DEFAULT_KEY_RING_PATH, KeyRing, KeyRingError } from '../../audit/key-ring.js';
+import { outboxSummary, requeueDeadOutbox } from '../../store/journal-rows.js';
 import { openStore, StoreError, storeOptionsFromEnv, type Store } from '../../store/store.js';
 import { onePositional, type Command, type ParsedArgs } from '../command.js';
 import { CliError, EXIT, writeJson, type CliIo } from '../io.js';
@@ -131,13 +132,67 @@ async function log(args: ParsedArgs, io: CliIo, deps: AuditCommandDeps): Promise
   });
 }
 
+/** Seqs as ranges, lowest first: `3–5, 9`. */
+export function seqRanges(seqs: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < seqs.length;) {
+    let j = i;
+    while (j + 1 < seqs.length && (seqs[j + 1] as number) === (seqs[j] as number) + 1) j++;
+    ranges.push(i === j ? String(seqs[i]) : `${seqs[i]}–${seqs[j]}`);
+    i = j + 1;
+  }
+  return ranges.join(', ');
+}
+
+/** `audit relay`: the outbox to the CRM's audit object, and `--requeue` of its parked rows. */
+async function relay(args: ParsedArgs, io: CliIo, deps: AuditCommandDeps): Promise<number> {
+  return withStore(deps, io, async (store) => {
+    if (args.values.requeue === true) {
+      const seqs = await requeueDeadOutbox(store.db);
+      if (args.values.json === true) writeJson(io, { store: store.location, requeued: seqs });
+      else
+        io.stdout.write(
+          seqs.length === 0
+            ? 'no parked journal entries to requeue\n'
+            : `requeued ${entries(seqs.length)} (seq ${seqRanges(seqs)}); the running server's relay sends them on its next run\n`,
+        );
+      return EXIT.ok;
+    }
+    const summary = await outboxSummary(store.db);
+    if (args.values.json === true) {
+      writeJson(io, { store: store.location, ...summary });
+      return EXIT.ok;
+    }
+    const { counts, oldestUndelivered: oldest } = summary;
+    const lines = [
+      `audit outbox (${store.location}): ${count(counts.delivered)} delivered, ${count(counts.pending)} pending, ${count(counts.dead)} parked`,
+    ];
+    if (oldest === undefined) lines.push("every journal entry has reached the CRM's audit object");
+    else {
+      const state =
+        oldest.status === 'dead'
+          ? 'parked'
+          : `pending, next attempt at ${oldest.nextAttemptAt.toISOString()}`;
+      lines.push(
+        `oldest undelivered: entry ${oldest.journalSeq} of ${oldest.at}, ${state}, ${plural(oldest.attempts, 'attempt')}${oldest.lastError === null ? '' : `, last error: ${oldest.lastError}`}`,
+      );
+    }
+    if (counts.dead > 0)
+      lines.push(
+        `run tiergate audit relay --requeue to send the ${entries(counts.dead)} parked again`,
+      );
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT.ok;
+  });
+}
+
 /** The `audit` command over the store `deps` opens (tests give their own). */
 export function createAuditCommand(deps: AuditCommandDeps = defaultDeps): Command {
   return {
     name: 'audit',
     summary: "Verify Tiergate's tamper-evident journal, or show its last entries.",
     usage:
-      'tiergate audit verify [--keys FILE] [--checkpoints FILE] [--json]\n       tiergate audit log [--limit N] [--json]',
+      'tiergate audit verify [--keys FILE] [--checkpoints FILE] [--json]\n       tiergate audit log [--limit N] [--json]\n       tiergate audit relay [--requeue] [--json]',
     help: `Every change Tiergate makes is journaled: seq, time, actor, action, target, the values
 before and after, a reason, and a SHA-256 chained to the entry before. Every 1,000 entries or 15
 minutes the head is signed (Ed25519, a key from .tiergate/audit-keys.json) and the checkpoint
@@ -150,12 +205,18 @@ checkpoint in the store that the file lacks or holds differently. It names the f
 
 log prints the last entries, oldest first: seq, time, actor, action, target, reason.
 
+relay shows the outbox that carries entries to the CRM's audit object: how many are delivered,
+pending and parked, and the oldest not delivered yet with its last error. An entry waits out a
+CRM outage of any length; it is parked only when the CRM refuses it 10 times. --requeue puts
+parked entries back, to be sent again by the running server.
+
 The store is PostgreSQL at DATABASE_URL, else the embedded database in .tiergate/store.
 
 Options:
   --keys FILE         verify: the key ring (default .tiergate/audit-keys.json)
   --checkpoints FILE  verify: the checkpoint file (default .tiergate/audit-checkpoints.jsonl)
   --limit N           log: how many entries (default ${DEFAULT_LOG_LIMIT})
+  --requeue           relay: put parked entries back to be sent again
   --json              print the report (verify) or the entries (log) as JSON
   -h, --help          show this help`,
     exitCodes: {
@@ -166,10 +227,19 @@ Options:
       keys: { type: 'string' },
       checkpoints: { type: 'string' },
       limit: { type: 'string' },
+      requeue: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     async run(args, io) {
-      const sub = onePositional(args, 'subcommand (verify or log)');
+      const sub = onePositional(args, 'subcommand (verify, log or relay)');
+      if (sub === 'relay') {
+        for (const name of ['keys', 'checkpoints', 'limit'])
+          if (args.values[name] !== undefined)
+            throw new CliError(`usage: --${name} is not an option of tiergate audit relay`);
+        return relay(args, io, deps);
+      }
+      if (args.values.requeue !== undefined)
+        throw new CliError('usage: --requeue is an option of tiergate audit relay');
       if (sub === 'verify') {
         if (args.values.limit !== undefined)
           throw new CliError('usage: --limit is an option of tiergate audit log');
@@ -182,7 +252,7 @@ Options:
         return log(args, io, deps);
       }
       throw new CliError(
-        `usage: unknown subcommand "${sub}"; try tiergate audit verify or tiergate audit log`,
+        `usage: unknown subcommand "${sub}"; try tiergate audit verify, log or relay`,
       );
     },
   };
