@@ -80,9 +80,7 @@ export function verifyingKeys(keys: readonly PublicKeyInfo[]): VerifyingKeys {
  * or a key ring, of which only the public halves are kept. Never creates anything: a missing
  * file is a KeyRingError that says how to get one.
  */
-export async function readVerifyingKeys(
-  path: string,
-): Promise<{
+export async function readVerifyingKeys(path: string): Promise<{
   readonly keys: VerifyingKeys;
   readonly ids: readonly string[];
   readonly ring: boolean;

@@ -277,7 +277,7 @@ export interface CheckpointPlaces {
 
 /** Every signed field: two places hold the same checkpoint when all of these agree. */
 const checkpointKey = (c: Checkpoint): string =>
-  `${String(c.seq)} ${String(c.hash)} ${String(c.at)} ${String(c.keyId)} ${String(c.signature)}`;
+  `${String(c.seq)} ${c.hash} ${c.at} ${c.keyId} ${c.signature}`;
 
 const bySeq = (a: Checkpoint, b: Checkpoint): number => a.seq - b.seq;
 
