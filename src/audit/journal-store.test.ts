@@ -434,13 +434,29 @@ describe.each(storeBackends())('the journal on $name', (backend) => {
       });
     });
 
-    it('catches a tail cut in the store, with its checkpoints, and the file gone, through the host', async () => {
+    it("catches a tail cut in the store, with its checkpoints, and the file gone, through the host's checkpoints", async () => {
       const { journal, records } = await relayed();
       await rm(journal.checkpointPath);
       await deleteRows(9);
       await sql`delete from tiergate_audit_checkpoint where seq > 8`.execute(store.db);
-      const report = await verifyWith(journal, records);
+      // The entry records beyond the cut are gone from the host too; its checkpoint of 10 is not.
+      const host = records.filter((r) => isCheckpoint(r) || Number(r.sequence) <= 8);
+      const report = await verifyWith(journal, host);
       expect(problemOf(report)).toEqual({ seq: 9, kind: 'truncated' });
+      expect(!report.ok && report.problem.message).toContain('a signed checkpoint');
+    });
+
+    it('reports a forged checkpoint record on the host as forged', async () => {
+      const { journal, records } = await relayed();
+      const forged = records.map((r) =>
+        isCheckpoint(r) && r.sequence === 4
+          ? { ...r, after: { ...(r.after as Checkpoint), at: '2026-03-02T00:00:00.000Z' } }
+          : r,
+      );
+      expect(problemOf(await verifyWith(journal, forged))).toEqual({
+        seq: 4,
+        kind: 'checkpoint-signature',
+      });
     });
 
     it('catches a tail cut below any checkpoint through the entries the host holds', async () => {
