@@ -1,14 +1,14 @@
 /**
  * The journal kept in the store (the persistent part): `Journal` chains drafts
  * onto the stored head and writes each entry with its outbox row in one transaction, signs a
- * checkpoint of the head every N entries or M minutes and keeps it twice, in the store's table
- * and in a JSON-lines file outside it, and verifies the table against the file.
+ * checkpoint of the head every N entries or M minutes into the store's table (the history all
+ * replicas share), then copies the table's checkpoints into a JSON-lines file outside it; and
+ * `verifyStoredJournal` checks the entries against the checkpoints of the table, the file and
+ * the host together, and what each place holds against the others (`checkpointPresence`).
  *
- * Why both places: a hash chain alone cannot tell a table rewritten from some entry on, hashes
+ * Why several places: a hash chain alone cannot tell a table rewritten from some entry on, hashes
  * and links recomputed, from the real one, nor notice a removed tail. A signed head kept outside
- * the table can. `verify()` therefore checks the entries against the FILE's checkpoints, and
- * cross-checks the table's checkpoints against the file (one in the table that the file lacks or
- * holds differently means one of the two was edited).
+ * the table can; and a checkpoint deleted from one place is missed by the others.
  *
  * Concurrency: every append and checkpoint takes one transaction-scoped advisory lock first, so
  * appends from several processes on one PostgreSQL database queue up instead of forking the
