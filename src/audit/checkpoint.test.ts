@@ -66,7 +66,7 @@ describe('signCheckpoint and verifyCheckpoint', () => {
     expect(verifyCheckpoint(signCheckpoint(HEAD, NOON, other), ring)).toEqual({
       ok: false,
       kind: 'unknown-key',
-      message: `signed by key ${other.activeKeyId}, which is not in the key ring`,
+      message: `signed by key ${other.activeKeyId}, which is not among the keys given (the key ring or the public keys of --keys)`,
     });
   });
 

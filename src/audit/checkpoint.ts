@@ -117,7 +117,7 @@ export function verifyCheckpoint(checkpoint: Checkpoint, keys: VerifyingKeys): C
     return {
       ok: false,
       kind: 'unknown-key',
-      message: `signed by key ${checkpoint.keyId}, which is not in the key ring`,
+      message: `signed by key ${checkpoint.keyId}, which is not among the keys given (the key ring or the public keys of --keys)`,
     };
   const good = verifySignature(
     null,

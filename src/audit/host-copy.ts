@@ -5,6 +5,11 @@
  * say what the journal's entry at its `sequence` says, field for field; a record beyond the
  * journal's last entry means the store's tail was cut; an entry the store marks as delivered
  * must be there. Only a digest of each field is kept, so memory stays small per record.
+ *
+ * findMany leaves soft-deleted records out unless its filter names `deletedAt`, and pages by
+ * cursor with an `id` tie-breaker (docs/host-fidelity.md; Twenty's
+ * `graphql-query-find-many-resolver.service.ts`): a record deleted through the API reads as
+ * missing, which is what verify must report.
  */
 import { createHash } from 'node:crypto';
 import { resolverName } from '../host/core-schema/names.js';

@@ -446,6 +446,18 @@ describe.each(storeBackends())('the journal on $name', (backend) => {
       expect(!report.ok && report.problem.message).toContain('a signed checkpoint');
     });
 
+    it('reports a checkpoint record on the host that holds no checkpoint, naming the host', async () => {
+      const { journal, records } = await relayed();
+      const emptied = records.map((r) =>
+        isCheckpoint(r) && r.sequence === 4 ? { ...r, after: null } : r,
+      );
+      const report = await verifyWith(journal, emptied);
+      expect(problemOf(report)).toEqual({ seq: 0, kind: 'checkpoint-malformed' });
+      expect(!report.ok && report.problem.message).toBe(
+        "a checkpoint in the host's audit object: a checkpoint must be an object, not null",
+      );
+    });
+
     it('reports a forged checkpoint record on the host as forged', async () => {
       const { journal, records } = await relayed();
       const forged = records.map((r) =>

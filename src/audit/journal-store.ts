@@ -33,6 +33,7 @@ import {
   CheckpointError,
   checkpointDue,
   checkpointFileLines,
+  checkpointProblem,
   DEFAULT_CHECKPOINT_PATH,
   DEFAULT_CHECKPOINT_POLICY,
   signCheckpoint,
@@ -286,6 +287,26 @@ export async function verifyStoredJournal(
     return failed(unreadable(store, 0, error), 0);
   }
   const hostCheckpoints = (options.host?.checkpoints ?? []) as Checkpoint[];
+  const places: [string, readonly unknown[]][] = [
+    ["the store's checkpoint table", tableCheckpoints],
+    [checkpointFile, read.checkpoints],
+    ["the host's audit object", hostCheckpoints],
+  ];
+  // A malformed checkpoint is named with its place here; the verifier would not know it.
+  for (const [where, list] of places)
+    for (const value of list) {
+      const shape = checkpointProblem(value);
+      if (shape === undefined) continue;
+      const seq = (value as { seq?: unknown } | null)?.seq;
+      return failed(
+        {
+          seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : 0,
+          kind: 'checkpoint-malformed',
+          message: `a checkpoint in ${where}: ${shape}`,
+        },
+        0,
+      );
+    }
   const verifier = new JournalVerifier(
     distinct([...tableCheckpoints, ...read.checkpoints, ...hostCheckpoints]),
     keys,
