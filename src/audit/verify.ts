@@ -6,6 +6,9 @@
  * rule is what catches a tail rewritten with recomputed hashes (`checkpoint-mismatch`) or cut
  * off (`truncated`); a chain alone cannot.
  *
+ * The checkpoints come from every place they are kept (the store's table, the replica's file,
+ * the host's audit object); `checkpointPresence` then says what the places must agree on.
+ *
  * It streams: one entry at a time, holding only the previous entry's `seq` and hash, so memory
  * does not grow with the journal. It stops at the first problem, in `seq` order, and names that
  * entry in a message ready for the command line. The verifier is strict and independent of the
@@ -340,7 +343,7 @@ export function checkpointPresence(places: CheckpointPlaces): {
       problem: {
         seq: checkpoint.seq,
         kind: 'checkpoint-not-in-file',
-        message: `the store's checkpoint at entry ${checkpoint.seq} (${checkpoint.at}) is missing from ${places.filePath}, which holds checkpoints up to entry ${fileNewest}: it was deleted from the file`,
+        message: `the store's checkpoint at entry ${checkpoint.seq} (${checkpoint.at}) is missing from ${places.filePath}, which holds checkpoints up to entry ${fileNewest}: it was deleted from the file (a file written before replicas shared one history gets it back with this replica's next checkpoint)`,
       },
       notYetInFile: 0,
     };
