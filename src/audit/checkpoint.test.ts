@@ -9,6 +9,7 @@ import {
   CheckpointError,
   readCheckpoints,
   signCheckpoint,
+  syncCheckpointFile,
   verifyCheckpoint,
   type Checkpoint,
 } from './checkpoint.js';
@@ -65,7 +66,7 @@ describe('signCheckpoint and verifyCheckpoint', () => {
     expect(verifyCheckpoint(signCheckpoint(HEAD, NOON, other), ring)).toEqual({
       ok: false,
       kind: 'unknown-key',
-      message: `signed by key ${other.activeKeyId}, which is not in the key ring`,
+      message: `signed by key ${other.activeKeyId}, which is not among the keys given (the key ring or the public keys of --keys)`,
     });
   });
 
@@ -166,5 +167,32 @@ describe('the checkpoint file', () => {
     await expect(
       appendCheckpoint(join(dir, 'c.jsonl'), { ...first, keyId: 'ring' }),
     ).rejects.toThrow('keyId must be 16 lowercase hex digits');
+  });
+});
+
+describe('syncCheckpointFile', () => {
+  const ring = KeyRing.generate(NOON);
+  const at = (seq: number): Checkpoint =>
+    signCheckpoint(
+      { seq, hash: seq.toString(16).padStart(64, '0') },
+      new Date(NOON.getTime() + seq),
+      ring,
+    );
+
+  it('appends what the file lacks, in seq order, and nothing twice', async () => {
+    const path = join(dir, 'sub', 'checkpoints.jsonl');
+    await appendCheckpoint(path, at(4));
+    expect(await syncCheckpointFile(path, [at(10), at(1), at(4), at(7)])).toBe(3);
+    expect(await syncCheckpointFile(path, [at(10), at(1), at(4), at(7)])).toBe(0);
+    expect((await readCheckpoints(path)).map((c) => c.seq)).toEqual([4, 1, 7, 10]);
+  });
+
+  it('leaves a damaged line where it is, for verify to report, and still appends', async () => {
+    const path = join(dir, 'checkpoints.jsonl');
+    await writeFile(path, '{"seq":1,');
+    expect(await syncCheckpointFile(path, [at(1)])).toBe(1);
+    const text = await readFile(path, 'utf8');
+    expect(text.split('\n')[0]).toBe('{"seq":1,');
+    expect(text.split('\n')[1]).toBe(JSON.stringify(at(1)));
   });
 });

@@ -117,7 +117,7 @@ export function verifyCheckpoint(checkpoint: Checkpoint, keys: VerifyingKeys): C
     return {
       ok: false,
       kind: 'unknown-key',
-      message: `signed by key ${checkpoint.keyId}, which is not in the key ring`,
+      message: `signed by key ${checkpoint.keyId}, which is not among the keys given (the key ring or the public keys of --keys)`,
     };
   const good = verifySignature(
     null,
@@ -157,8 +157,16 @@ export function checkpointDue(
  * short by a crash is closed first, so the new checkpoint stays readable.
  */
 export async function appendCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {
-  const problem = checkpointProblem(checkpoint);
-  if (problem !== undefined) throw new CheckpointError(problem);
+  await appendCheckpoints(path, [checkpoint]);
+}
+
+/** Appends checkpoints as JSON lines, in the order given, with one write and one sync. */
+async function appendCheckpoints(path: string, checkpoints: readonly Checkpoint[]): Promise<void> {
+  for (const checkpoint of checkpoints) {
+    const problem = checkpointProblem(checkpoint);
+    if (problem !== undefined) throw new CheckpointError(problem);
+  }
+  if (checkpoints.length === 0) return;
   await mkdir(dirname(path), { recursive: true });
   const handle = await open(path, 'a+');
   try {
@@ -169,12 +177,63 @@ export async function appendCheckpoint(path: string, checkpoint: Checkpoint): Pr
       await handle.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    const { seq, hash, at, keyId, signature } = checkpoint;
-    await handle.appendFile(`${prefix}${JSON.stringify({ seq, hash, at, keyId, signature })}\n`);
+    const lines = checkpoints.map(({ seq, hash, at, keyId, signature }) =>
+      JSON.stringify({ seq, hash, at, keyId, signature }),
+    );
+    await handle.appendFile(`${prefix}${lines.join('\n')}\n`);
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Makes the file a faithful copy of the shared history: appends, in seq order, every checkpoint
+ * of `history` (the store's, committed) that the file lacks. Replicas share one store but each
+ * keeps its own file, so a replica's file gains the checkpoints other replicas took the next
+ * time it writes one. Lines the file holds that `history` lacks are left alone: they are
+ * evidence for `verify`, never rewritten. Returns how many lines were appended.
+ */
+export function syncCheckpointFile(path: string, history: readonly Checkpoint[]): Promise<number> {
+  // One sync per file at a time in this process, so two journals sharing a directory do not
+  // both append what the file lacked (duplicates would be harmless, only noisy).
+  const previous = syncing.get(path) ?? Promise.resolve(0);
+  const next = previous.catch(() => 0).then(() => syncNow(path, history));
+  syncing.set(path, next);
+  void next
+    .finally(() => {
+      if (syncing.get(path) === next) syncing.delete(path);
+    })
+    .catch(() => undefined);
+  return next;
+}
+
+const syncing = new Map<string, Promise<number>>();
+
+async function syncNow(path: string, history: readonly Checkpoint[]): Promise<number> {
+  const held = new Set<string>();
+  let text = '';
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  for (const line of text.split('\n')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue; // A damaged line is for verify to report; it must not stop new checkpoints.
+    }
+    if (checkpointProblem(value) !== undefined) continue;
+    const c = value as Checkpoint;
+    held.add(`${c.seq} ${c.hash} ${c.at} ${c.keyId} ${c.signature}`);
+  }
+  const missing = [...history]
+    .sort((a, b) => a.seq - b.seq)
+    .filter((c) => !held.has(`${c.seq} ${c.hash} ${c.at} ${c.keyId} ${c.signature}`));
+  await appendCheckpoints(path, missing);
+  return missing.length;
 }
 
 /**

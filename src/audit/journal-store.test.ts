@@ -20,9 +20,11 @@ import {
 import { emptyStore, storeBackends } from '../store/store.test-support.js';
 import type { Store } from '../store/store.js';
 import { readCheckpoints, type Checkpoint } from './checkpoint.js';
+import { hostCopyOf } from './host-copy.js';
 import { chainEntries, type JournalDraft } from './journal.js';
 import { Journal, type JournalReport } from './journal-store.js';
 import { KeyRing } from './key-ring.js';
+import { auditRecordOf, checkpointRecordOf, type AuditRecord } from './outbox-relay.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 
@@ -336,26 +338,247 @@ describe.each(storeBackends())('the journal on $name', (backend) => {
       expect(!report.ok && report.problem.message).toContain(`${journal.checkpointPath} line 5`);
     });
 
-    it('reports a table checkpoint the file lacks, so a lost file does not go unnoticed', async () => {
+    it('reports a store checkpoint cut out of the file, which still holds later ones', async () => {
+      const journal = await tenEntries();
+      const lines = (await readFile(journal.checkpointPath, 'utf8')).trimEnd().split('\n');
+      await writeFile(journal.checkpointPath, `${lines.filter((_, i) => i !== 1).join('\n')}\n`);
+      const report = await journal.verify();
+      expect(problemOf(report)).toEqual({ seq: 4, kind: 'checkpoint-not-in-file' });
+      expect(!report.ok && report.problem.message).toContain('deleted from the file');
+    });
+
+    it('counts store checkpoints newer than the file as not copied yet, and still checks them', async () => {
       const journal = await tenEntries();
       await rm(journal.checkpointPath);
-      expect(problemOf(await journal.verify())).toEqual({
-        seq: 1,
-        kind: 'checkpoint-not-in-file',
+      expect(await journal.verify()).toMatchObject({
+        ok: true,
+        checkpointsChecked: 4,
+        notYetInFile: 4,
+      });
+      await deleteRows(9);
+      expect(problemOf(await journal.verify())).toEqual({ seq: 9, kind: 'truncated' });
+    });
+
+    it('reports a checkpoint deleted from the store only, through the file', async () => {
+      const journal = await tenEntries();
+      await sql`delete from tiergate_audit_checkpoint where seq = 4`.execute(store.db);
+      const report = await journal.verify();
+      expect(problemOf(report)).toEqual({ seq: 4, kind: 'checkpoint-not-in-store' });
+      expect(!report.ok && report.problem.message).toContain(journal.checkpointPath);
+    });
+
+    it('reports a store checkpoint re-dated: its signature no longer verifies', async () => {
+      const journal = await tenEntries();
+      await sql`update tiergate_audit_checkpoint set at = ${'2026-03-01T13:00:00.000Z'} where seq = 7`.execute(
+        store.db,
+      );
+      expect(problemOf(await journal.verify())).toEqual({ seq: 7, kind: 'checkpoint-signature' });
+    });
+
+    it('reports a row that does not decode as an unreadable store, naming the last good entry', async () => {
+      const journal = await tenEntries();
+      // A seq past 2^53 cannot be read back as a number: the row fails to decode.
+      await sql`insert into tiergate_audit_journal (seq, at, actor, action, target, before, after, reason, prev_hash, hash)
+        select 9007199254740993, at, actor, action, target, before, after, reason, prev_hash, ${'f'.repeat(64)}
+        from tiergate_audit_journal where seq = 10`.execute(store.db);
+      const report = await journal.verify();
+      expect(problemOf(report)).toEqual({ seq: 11, kind: 'store-unreadable' });
+      expect(report).toMatchObject({ entries: 10 });
+      expect(!report.ok && report.problem.message).toContain('after entry 10, the last good entry');
+    });
+  });
+
+  describe("verify against the host's copy", () => {
+    /** Ten entries, all relayed to the host with their checkpoints, as the relay marks them. */
+    async function relayed(): Promise<{ journal: Journal; records: AuditRecord[] }> {
+      const journal = journalOn(store, 3);
+      await appendEach(journal, 10);
+      await sql`update tiergate_audit_outbox set status = 'delivered', delivered_at = now()`.execute(
+        store.db,
+      );
+      await sql`update tiergate_audit_checkpoint set mirrored_at = now()`.execute(store.db);
+      return { journal, records: await hostRecords() };
+    }
+
+    /** What the relay would have put into the host for the store as it is now. */
+    async function hostRecords(): Promise<AuditRecord[]> {
+      const rows = await readJournalRows(store.db, 1, 1000);
+      const checkpoints =
+        await sql<Checkpoint>`select seq::int as seq, hash, at, key_id as "keyId", signature
+        from tiergate_audit_checkpoint order by seq`.execute(store.db);
+      return [
+        ...rows.map((row) => auditRecordOf(row)),
+        ...checkpoints.rows.map((c) => checkpointRecordOf(c)),
+      ];
+    }
+
+    const verifyWith = (journal: Journal, records: readonly AuditRecord[]) =>
+      journal.verify({ host: hostCopyOf(records) });
+
+    const isCheckpoint = (r: AuditRecord): boolean => r.action === 'journal.checkpoint';
+
+    it('passes when the host holds every entry and checkpoint the store says it delivered', async () => {
+      const { journal, records } = await relayed();
+      expect(await verifyWith(journal, records)).toMatchObject({
+        ok: true,
+        entries: 10,
+        host: { compared: true, entries: 10, checkpoints: 4 },
       });
     });
 
-    it('reports a table checkpoint that differs from the file', async () => {
-      const journal = await tenEntries();
-      const forged = await store.db
-        .selectFrom('tiergate_audit_checkpoint')
-        .selectAll()
-        .where('seq', '=', 7)
-        .executeTakeFirstOrThrow();
-      await sql`update tiergate_audit_checkpoint set at = ${'2026-03-01T13:00:00.000Z'} where seq = ${forged.seq}`.execute(
-        store.db,
+    it('says plainly that the host was not compared when no copy was read', async () => {
+      const { journal } = await relayed();
+      expect(await journal.verify({ hostSkipped: 'the host is unreachable' })).toMatchObject({
+        ok: true,
+        host: { compared: false, reason: 'the host is unreachable' },
+      });
+    });
+
+    it("catches a tail cut in the store, with its checkpoints, and the file gone, through the host's checkpoints", async () => {
+      const { journal, records } = await relayed();
+      await rm(journal.checkpointPath);
+      await deleteRows(9);
+      await sql`delete from tiergate_audit_checkpoint where seq > 8`.execute(store.db);
+      // The entry records beyond the cut are gone from the host too; its checkpoint of 10 is not.
+      const host = records.filter((r) => isCheckpoint(r) || Number(r.sequence) <= 8);
+      const report = await verifyWith(journal, host);
+      expect(problemOf(report)).toEqual({ seq: 9, kind: 'truncated' });
+      expect(!report.ok && report.problem.message).toContain('a signed checkpoint');
+    });
+
+    it('reports a checkpoint record on the host that holds no checkpoint, naming the host', async () => {
+      const { journal, records } = await relayed();
+      const emptied = records.map((r) =>
+        isCheckpoint(r) && r.sequence === 4 ? { ...r, after: null } : r,
       );
-      expect(problemOf(await journal.verify())).toEqual({ seq: 7, kind: 'checkpoint-differs' });
+      const report = await verifyWith(journal, emptied);
+      expect(problemOf(report)).toEqual({ seq: 0, kind: 'checkpoint-malformed' });
+      expect(!report.ok && report.problem.message).toBe(
+        "a checkpoint in the host's audit object: a checkpoint must be an object, not null",
+      );
+    });
+
+    it('reports a forged checkpoint record on the host as forged', async () => {
+      const { journal, records } = await relayed();
+      const forged = records.map((r) =>
+        isCheckpoint(r) && r.sequence === 4
+          ? { ...r, after: { ...(r.after as Checkpoint), at: '2026-03-02T00:00:00.000Z' } }
+          : r,
+      );
+      expect(problemOf(await verifyWith(journal, forged))).toEqual({
+        seq: 4,
+        kind: 'checkpoint-signature',
+      });
+    });
+
+    it('catches a tail cut below any checkpoint through the entries the host holds', async () => {
+      const { journal, records } = await relayed();
+      await deleteRows(11);
+      await journal.append([draft(11), draft(12)]);
+      await sql`update tiergate_audit_outbox set status = 'delivered'`.execute(store.db);
+      const host = await hostRecords();
+      await deleteRows(11);
+      const report = await verifyWith(journal, host);
+      expect(problemOf(report)).toEqual({ seq: 11, kind: 'truncated' });
+      expect(!report.ok && report.problem.message).toContain(
+        "host's audit object holds entries up to 12",
+      );
+      expect(records.length).toBeGreaterThan(0);
+    });
+
+    it('catches a tail rewritten with recomputed hashes, and its checkpoints with it, through the host', async () => {
+      const { journal, records } = await relayed();
+      await rm(journal.checkpointPath);
+      await deleteRows(9);
+      await sql`delete from tiergate_audit_checkpoint where seq > 8`.execute(store.db);
+      const head = await lastJournalRow(store.db);
+      const forged = chainEntries(
+        head,
+        [9, 10].map((n) => ({ ...draft(n), actor: 'm-mallory' })),
+        new Date(T0 + 5000),
+      );
+      await appendJournalRows(store.db, forged, { outbox: true });
+      const report = await verifyWith(journal, records);
+      expect(problemOf(report)).toEqual({ seq: 9, kind: 'host-entry-differs' });
+    });
+
+    it('reports a checkpoint deleted from the host only', async () => {
+      const { journal, records } = await relayed();
+      const gone = records.filter((r) => !(isCheckpoint(r) && r.sequence === 7));
+      const report = await verifyWith(journal, gone);
+      expect(problemOf(report)).toEqual({ seq: 7, kind: 'checkpoint-not-on-host' });
+    });
+
+    it('reports a checkpoint deleted from the store only, through the host, with the file gone too', async () => {
+      const { journal, records } = await relayed();
+      await rm(journal.checkpointPath);
+      await sql`delete from tiergate_audit_checkpoint where seq = 7`.execute(store.db);
+      const report = await verifyWith(journal, records);
+      expect(problemOf(report)).toEqual({ seq: 7, kind: 'checkpoint-not-in-store' });
+      expect(!report.ok && report.problem.message).toContain("the host's audit object");
+    });
+
+    it('reports an entry altered on the host, naming the field', async () => {
+      const { journal, records } = await relayed();
+      const altered = records.map((r) =>
+        !isCheckpoint(r) && r.sequence === 5 ? { ...r, actor: 'm-mallory' } : r,
+      );
+      const report = await verifyWith(journal, altered);
+      expect(problemOf(report)).toEqual({ seq: 5, kind: 'host-entry-differs' });
+      expect(!report.ok && report.problem.message).toContain('differs from the journal in actor');
+    });
+
+    it('reports an entry the store delivered that the host no longer holds', async () => {
+      const { journal, records } = await relayed();
+      const gone = records.filter((r) => isCheckpoint(r) || r.sequence !== 6);
+      expect(problemOf(await verifyWith(journal, gone))).toEqual({
+        seq: 6,
+        kind: 'entry-not-on-host',
+      });
+    });
+
+    it('accepts entries and checkpoints not relayed yet', async () => {
+      const { journal, records } = await relayed();
+      await journal.append([draft(11), draft(12), draft(13)]);
+      expect(await verifyWith(journal, records)).toMatchObject({ ok: true, entries: 13 });
+    });
+  });
+
+  describe('replicas', () => {
+    it("verifies from each replica's directory while both append and checkpoint into one store", async () => {
+      const dirA = join(dir, 'a');
+      const dirB = join(dir, 'b');
+      const on = (cwd: string, from: Store): Journal =>
+        new Journal(from, ring, {
+          cwd,
+          checkpointPolicy: { everyEntries: 3, everyMs: 3_600_000 },
+          now: () => new Date((clock += 1000)),
+        });
+      const a = on(dirA, store);
+      const b = on(dirB, other);
+      for (let i = 0; i < 6; i++) {
+        await a.append([draft(2 * i)]);
+        await b.append([draft(2 * i + 1)]);
+      }
+      expect(await a.verify()).toMatchObject({ ok: true, entries: 12 });
+      expect(await b.verify()).toMatchObject({ ok: true, entries: 12 });
+      // Each file holds the shared history up to its own newest checkpoint.
+      const seqs = async (j: Journal): Promise<number[]> =>
+        (await readCheckpoints(j.checkpointPath)).map((c) => c.seq);
+      const table = await tableCheckpoints();
+      expect(await seqs(a)).toEqual(table.slice(0, (await seqs(a)).length));
+      expect(await seqs(b)).toEqual(table.slice(0, (await seqs(b)).length));
+      // A checkpoint B took is still caught when cut from A's copy.
+      const fromB = (await readCheckpoints(b.checkpointPath))[1] as Checkpoint;
+      const lines = (await readFile(a.checkpointPath, 'utf8')).trimEnd().split('\n');
+      await writeFile(
+        a.checkpointPath,
+        `${lines.filter((l) => (JSON.parse(l) as Checkpoint).seq !== fromB.seq).join('\n')}\n`,
+      );
+      expect(problemOf(await a.verify())).toEqual({
+        seq: fromB.seq,
+        kind: 'checkpoint-not-in-file',
+      });
     });
   });
 

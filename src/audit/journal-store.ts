@@ -1,14 +1,14 @@
 /**
  * The journal kept in the store (the persistent part): `Journal` chains drafts
  * onto the stored head and writes each entry with its outbox row in one transaction, signs a
- * checkpoint of the head every N entries or M minutes and keeps it twice, in the store's table
- * and in a JSON-lines file outside it, and verifies the table against the file.
+ * checkpoint of the head every N entries or M minutes into the store's table (the history all
+ * replicas share), then copies the table's checkpoints into a JSON-lines file outside it; and
+ * `verifyStoredJournal` checks the entries against the checkpoints of the table, the file and
+ * the host together, and what each place holds against the others (`checkpointPresence`).
  *
- * Why both places: a hash chain alone cannot tell a table rewritten from some entry on, hashes
+ * Why several places: a hash chain alone cannot tell a table rewritten from some entry on, hashes
  * and links recomputed, from the real one, nor notice a removed tail. A signed head kept outside
- * the table can. `verify()` therefore checks the entries against the FILE's checkpoints, and
- * cross-checks the table's checkpoints against the file (one in the table that the file lacks or
- * holds differently means one of the two was edited).
+ * the table can; and a checkpoint deleted from one place is missed by the others.
  *
  * Concurrency: every append and checkpoint takes one transaction-scoped advisory lock first, so
  * appends from several processes on one PostgreSQL database queue up instead of forking the
@@ -25,17 +25,17 @@ import { resolve } from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { sql, type Transaction } from 'kysely';
 import {
-  allJournalRows,
   appendCheckpoint as storeCheckpoint,
   appendJournalRows,
   lastCheckpoint,
   lastJournalRow,
   readJournalRows,
+  type JournalRow,
 } from '../store/journal-rows.js';
 import { TABLES, type Database, type Executor } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import type { Manifest } from '../sync/manifest.js';
 import {
-  appendCheckpoint as fileCheckpoint,
   CheckpointError,
   checkpointDue,
   checkpointFileLines,
@@ -43,12 +43,19 @@ import {
   DEFAULT_CHECKPOINT_PATH,
   DEFAULT_CHECKPOINT_POLICY,
   signCheckpoint,
+  syncCheckpointFile,
   type Checkpoint,
   type CheckpointPolicy,
 } from './checkpoint.js';
+import { HostEntryCheck, type HostCopy } from './host-copy.js';
 import { chainEntries, type JournalDraft, type JournalEntry } from './journal.js';
-import { DEFAULT_KEY_RING_PATH, KeyRing } from './key-ring.js';
-import { JournalVerifier, type ProblemKind } from './verify.js';
+import { DEFAULT_KEY_RING_PATH, KeyRing, type VerifyingKeys } from './key-ring.js';
+import {
+  checkpointPresence,
+  JournalVerifier,
+  type ProblemKind,
+  type StoreCheckpoint,
+} from './verify.js';
 
 /**
  * The advisory lock every append and checkpoint holds until its transaction ends: two int4 keys,
@@ -83,11 +90,7 @@ export interface OpenJournalOptions extends JournalOptions {
 export type JournalReportProblemKind =
   | ProblemKind
   /** A line of the checkpoint file is not JSON. */
-  | 'checkpoint-file'
-  /** The table holds a checkpoint the file does not. */
-  | 'checkpoint-not-in-file'
-  /** The table and the file hold different checkpoints for one seq. */
-  | 'checkpoint-differs';
+  | 'checkpoint-file';
 
 export interface JournalReportProblem {
   /** The entry (or checkpoint) where things go wrong; 0 when no seq can be named. */
@@ -96,6 +99,16 @@ export interface JournalReportProblem {
   readonly message: string;
 }
 
+/** Whether the host's copy was compared, and if not, why not (which is no pass). */
+export type HostComparison =
+  | {
+      readonly compared: true;
+      /** Entry records found equal to their journal entries. */
+      readonly entries: number;
+      readonly checkpoints: number;
+    }
+  | { readonly compared: false; readonly reason: string };
+
 /** What `verify()` found: the first problem, or the verified head and what vouches for it. */
 export type JournalReport =
   | {
@@ -103,13 +116,16 @@ export type JournalReport =
       readonly entries: number;
       readonly lastSeq: number;
       readonly lastHash: string;
-      /** File checkpoints matched against their entries. */
+      /** Checkpoints (from every place) matched against their entries. */
       readonly checkpointsChecked: number;
       /** The last entry a checkpoint vouches for (0 for none). */
       readonly lastCheckpointSeq: number;
-      /** Table checkpoints found, each equal to the file's. */
+      /** Checkpoints in the store's table. */
       readonly tableCheckpoints: number;
+      /** Store checkpoints newer than the file's newest: not copied to this file yet. */
+      readonly notYetInFile: number;
       readonly checkpointFile: string;
+      readonly host: HostComparison;
     }
   | {
       readonly ok: false;
@@ -117,7 +133,18 @@ export type JournalReport =
       /** Entries found good before the problem. */
       readonly entries: number;
       readonly checkpointFile: string;
+      readonly host: HostComparison;
     };
+
+export interface VerifyOptions {
+  /** The checkpoint file (absolute). */
+  readonly checkpointPath: string;
+  /** The host's copy, read BEFORE this call (see `checkpointPresence` on read order). */
+  readonly host?: HostCopy;
+  /** Why the host's copy was not read, when it was not. */
+  readonly hostSkipped?: string;
+  readonly manifest?: Manifest;
+}
 
 /** The journal in a store, with its checkpoints in the store and in a file. */
 export class Journal {
@@ -243,12 +270,13 @@ export class Journal {
   }
 
   /**
-   * Under the journal's lock: the table row, then the file line, then the commit. A failed file
-   * write rolls the table row back; a failed commit after the file write leaves a file line
-   * that still vouches for a committed entry, which verification accepts.
+   * Under the journal's lock, the table row; after the commit, the file: every table checkpoint
+   * the file lacks, in seq order (`syncCheckpointFile`), so each replica's file is a copy of the
+   * one shared history. The table is the source and the file a copy that may lag (a crash
+   * between the commit and the file write; the next checkpoint fills the gap), never lead.
    */
-  #takeCheckpoint(force: boolean): Promise<Checkpoint | undefined> {
-    return this.store.transaction(async (trx) => {
+  async #takeCheckpoint(force: boolean): Promise<Checkpoint | undefined> {
+    const checkpoint = await this.store.transaction(async (trx) => {
       await lock(trx);
       const head = await lastJournalRow(trx);
       if (head === undefined) return undefined;
@@ -256,11 +284,13 @@ export class Journal {
       const now = this.#now();
       if (last !== undefined && last.seq >= head.seq) return undefined;
       if (!force && !checkpointDue(last, head, now, this.checkpointPolicy)) return undefined;
-      const checkpoint = signCheckpoint(head, now, this.ring);
-      await storeCheckpoint(trx, checkpoint);
-      await fileCheckpoint(this.checkpointPath, checkpoint);
-      return checkpoint;
+      const signed = signCheckpoint(head, now, this.ring);
+      await storeCheckpoint(trx, signed);
+      return signed;
     });
+    if (checkpoint !== undefined)
+      await syncCheckpointFile(this.checkpointPath, await allTableCheckpoints(this.store));
+    return checkpoint;
   }
 
   /** The last `limit` entries, oldest first. */
@@ -269,39 +299,177 @@ export class Journal {
   }
 
   /**
-   * Verifies every stored entry (fields, hashes, links, contiguous seq) against the checkpoints
-   * in the file, then the table's checkpoints against the file's. Returns the first problem.
+   * Verifies the journal against every place its checkpoints are kept (see
+   * `verifyStoredJournal`), with this journal's key ring and checkpoint file.
    */
-  async verify(): Promise<JournalReport> {
-    const checkpointFile = this.checkpointPath;
-    // The table first: a checkpoint reaches the file before its table row commits, so every
-    // table checkpoint read now is in the file read next, even while appends go on.
-    const tableCheckpoints = await allTableCheckpoints(this.store);
-    const read = await readCheckpointFile(checkpointFile);
-    if ('problem' in read) return { ok: false, problem: read.problem, entries: 0, checkpointFile };
-    const verifier = new JournalVerifier(read.checkpoints, this.ring);
-    if (verifier.problem === undefined) {
-      // The store hands back rows shaped as entries: bigint seq as a number, `at` as its text.
-      for await (const row of allJournalRows(this.store.db, { batchSize: 2000 }))
-        if (verifier.push(row) !== undefined) break;
-    }
-    const result = verifier.finish();
-    if (!result.ok)
-      return { ok: false, problem: result.problem, entries: result.entries, checkpointFile };
-    const differs = crossCheck(tableCheckpoints, read.checkpoints, checkpointFile);
-    if (differs !== undefined)
-      return { ok: false, problem: differs, entries: result.entries, checkpointFile };
-    return {
-      ok: true,
-      entries: result.entries,
-      lastSeq: result.lastSeq,
-      lastHash: result.lastHash,
-      checkpointsChecked: result.checkpointsChecked,
-      lastCheckpointSeq: result.lastCheckpointSeq,
-      tableCheckpoints: tableCheckpoints.length,
-      checkpointFile,
-    };
+  verify(options: Omit<VerifyOptions, 'checkpointPath'> = {}): Promise<JournalReport> {
+    return verifyStoredJournal(this.store, this.ring, {
+      ...options,
+      checkpointPath: this.checkpointPath,
+    });
   }
+}
+
+/**
+ * Verifies every stored entry (fields, hashes, links, contiguous seq) against the checkpoints
+ * of the store's table, the file and the host together: each must be signed by one of `keys`
+ * and match the entry at its seq, and the journal must reach the newest of them. Then what each
+ * place holds is compared (`checkpointPresence`), and each entry record on the host with its
+ * entry (`HostEntryCheck`). Returns the first problem. Reads only: it never writes to the store,
+ * the file or the host, which are its evidence. A store that cannot be read (a row that does
+ * not decode) is a `store-unreadable` problem naming the last good entry, not an exception.
+ */
+export async function verifyStoredJournal(
+  store: Store,
+  keys: VerifyingKeys,
+  options: VerifyOptions,
+): Promise<JournalReport> {
+  const checkpointFile = options.checkpointPath;
+  const host: HostComparison =
+    options.host === undefined
+      ? { compared: false, reason: options.hostSkipped ?? 'no host was given' }
+      : { compared: true, entries: 0, checkpoints: options.host.checkpoints.length };
+  const failed = (problem: JournalReportProblem, entries: number): JournalReport => ({
+    ok: false,
+    problem,
+    entries,
+    checkpointFile,
+    host,
+  });
+  // Copies before their source: a checkpoint taken meanwhile reaches the table first.
+  const read = await readCheckpointFile(checkpointFile);
+  if ('problem' in read) return failed(read.problem, 0);
+  let tableCheckpoints: StoreCheckpoint[];
+  let delivered: Set<number>;
+  try {
+    tableCheckpoints = await allTableCheckpoints(store);
+    delivered = await deliveredSeqs(store);
+  } catch (error) {
+    return failed(unreadable(store, 0, error), 0);
+  }
+  const hostCheckpoints = (options.host?.checkpoints ?? []) as Checkpoint[];
+  const places: [string, readonly unknown[]][] = [
+    ["the store's checkpoint table", tableCheckpoints],
+    [checkpointFile, read.checkpoints],
+    ["the host's audit object", hostCheckpoints],
+  ];
+  // A malformed checkpoint is named with its place here; the verifier would not know it.
+  for (const [where, list] of places)
+    for (const value of list) {
+      const shape = checkpointProblem(value);
+      if (shape === undefined) continue;
+      const seq = (value as { seq?: unknown } | null)?.seq;
+      return failed(
+        {
+          seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : 0,
+          kind: 'checkpoint-malformed',
+          message: `a checkpoint in ${where}: ${shape}`,
+        },
+        0,
+      );
+    }
+  const verifier = new JournalVerifier(
+    distinct([...tableCheckpoints, ...read.checkpoints, ...hostCheckpoints]),
+    keys,
+  );
+  const hostCheck =
+    options.host === undefined
+      ? undefined
+      : new HostEntryCheck(options.host, (seq) => delivered.has(seq), options.manifest);
+  let problem: JournalReportProblem | undefined = verifier.problem ?? hostCheck?.start();
+  let lastSeq = 0;
+  const push = (row: JournalRow): boolean => {
+    // The store hands back rows shaped as entries: bigint seq as a number, `at` as its text.
+    problem = verifier.push(row) ?? hostCheck?.check(row);
+    if (problem === undefined) lastSeq = row.seq;
+    return problem === undefined;
+  };
+  let from = 1;
+  while (problem === undefined) {
+    let rows: JournalRow[];
+    try {
+      rows = await readJournalRows(store.db, from, VERIFY_BATCH);
+    } catch {
+      // A row in this batch does not decode: read one at a time to name the last good one.
+      for (;;) {
+        let one: JournalRow[];
+        try {
+          one = await readJournalRows(store.db, from, 1);
+        } catch (error) {
+          problem = unreadable(store, lastSeq, error);
+          break;
+        }
+        const row = one[0];
+        if (row === undefined || !push(row)) break;
+        from = row.seq + 1;
+      }
+      break;
+    }
+    for (const row of rows) if (!push(row)) break;
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < VERIFY_BATCH) break;
+    from = last.seq + 1;
+  }
+  if (problem !== undefined) return failed(problem, lastSeq);
+  const result = verifier.finish();
+  if (!result.ok) return failed(result.problem, result.entries);
+  problem = hostCheck?.finish(result.lastSeq);
+  if (problem !== undefined) return failed(problem, result.entries);
+  const presence = checkpointPresence({
+    store: tableCheckpoints,
+    file: read.checkpoints,
+    filePath: checkpointFile,
+    ...(options.host === undefined ? {} : { host: hostCheckpoints }),
+  });
+  if (presence.problem !== undefined) return failed(presence.problem, result.entries);
+  return {
+    ok: true,
+    entries: result.entries,
+    lastSeq: result.lastSeq,
+    lastHash: result.lastHash,
+    checkpointsChecked: result.checkpointsChecked,
+    lastCheckpointSeq: result.lastCheckpointSeq,
+    tableCheckpoints: tableCheckpoints.length,
+    notYetInFile: presence.notYetInFile,
+    checkpointFile,
+    host:
+      host.compared && hostCheck !== undefined ? { ...host, entries: hostCheck.compared } : host,
+  };
+}
+
+const VERIFY_BATCH = 2000;
+
+/** One of each checkpoint the places share (compared by every field, shape unchecked). */
+function distinct(checkpoints: readonly Checkpoint[]): Checkpoint[] {
+  const seen = new Map<string, Checkpoint>();
+  for (const c of checkpoints) {
+    const { seq, hash, at, keyId, signature } = (
+      typeof c === 'object' && c !== null ? c : {}
+    ) as Partial<Checkpoint>;
+    const key = JSON.stringify([seq, hash, at, keyId, signature, typeof c]);
+    if (!seen.has(key)) seen.set(key, c);
+  }
+  return [...seen.values()];
+}
+
+/** A read of the store that failed: where, after which entry, and the driver's words. */
+function unreadable(store: Store, lastGood: number, error: unknown): JournalReportProblem {
+  const why = error instanceof Error ? error.message : String(error);
+  return {
+    seq: lastGood + 1,
+    kind: 'store-unreadable',
+    message: `the store (${store.location}) cannot be read ${lastGood === 0 ? 'from its first entry' : `after entry ${lastGood}, the last good entry`}: ${why}`,
+  };
+}
+
+/** The seqs the outbox marks as delivered to the host. */
+async function deliveredSeqs(store: Store): Promise<Set<number>> {
+  const rows = await store.db
+    .selectFrom(TABLES.auditOutbox)
+    .select('journal_seq')
+    .where('status', '=', 'delivered')
+    .execute();
+  return new Set(rows.map((r) => r.journal_seq));
 }
 
 /** The last `limit` stored entries, oldest first (no key ring needed: `tiergate audit log`). */
@@ -338,8 +506,8 @@ async function readCheckpointFile(
   }
 }
 
-/** Every checkpoint in the store's table, by seq. */
-async function allTableCheckpoints(store: Store): Promise<Checkpoint[]> {
+/** Every checkpoint in the store's table, by seq, with whether it reached the host. */
+async function allTableCheckpoints(store: Store): Promise<StoreCheckpoint[]> {
   const rows = await store.db
     .selectFrom(TABLES.auditCheckpoint)
     .selectAll()
@@ -351,49 +519,6 @@ async function allTableCheckpoints(store: Store): Promise<Checkpoint[]> {
     at: row.at,
     keyId: row.key_id,
     signature: row.signature,
+    mirrored: row.mirrored_at !== null,
   }));
-}
-
-const sameCheckpoint = (a: Checkpoint, b: Checkpoint): boolean =>
-  a.seq === b.seq &&
-  a.hash === b.hash &&
-  a.at === b.at &&
-  a.keyId === b.keyId &&
-  a.signature === b.signature;
-
-/**
- * The first table checkpoint (by seq) the file lacks or holds differently. A file checkpoint
- * the table lacks is no problem: the file line is written before the table row commits.
- */
-function crossCheck(
-  table: readonly Checkpoint[],
-  file: readonly Checkpoint[],
-  path: string,
-): JournalReportProblem | undefined {
-  const bySeq = new Map<number, Checkpoint[]>();
-  for (const checkpoint of file) {
-    const list = bySeq.get(checkpoint.seq) ?? [];
-    list.push(checkpoint);
-    bySeq.set(checkpoint.seq, list);
-  }
-  for (const checkpoint of table) {
-    const inFile = bySeq.get(checkpoint.seq);
-    const shape = checkpointProblem(checkpoint);
-    const where = `the table's checkpoint at entry ${checkpoint.seq} (${checkpoint.at})`;
-    if (shape !== undefined)
-      return { seq: checkpoint.seq, kind: 'checkpoint-malformed', message: `${where}: ${shape}` };
-    if (inFile === undefined)
-      return {
-        seq: checkpoint.seq,
-        kind: 'checkpoint-not-in-file',
-        message: `${where} is not in ${path}: the file lost it, or the table gained it`,
-      };
-    if (!inFile.some((c) => sameCheckpoint(c, checkpoint)))
-      return {
-        seq: checkpoint.seq,
-        kind: 'checkpoint-differs',
-        message: `${where} differs from the one in ${path} (hash ${checkpoint.hash.slice(0, 12)}… in the table, ${inFile[0]?.hash.slice(0, 12) ?? ''}… in the file)`,
-      };
-  }
-  return undefined;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KeyRing, KeyRingError, keyIdOf, verifyingKeys } from './key-ring.js';
+import { KeyRing, KeyRingError, keyIdOf, readVerifyingKeys, verifyingKeys } from './key-ring.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -168,5 +168,57 @@ describe('KeyRing.loadOrCreate, raced', () => {
     expect((await KeyRing.load(path)).activeKeyId).toBe(results[0]?.ring.activeKeyId);
     expect(await readdir(dir)).toEqual(['audit-keys.json']);
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('public keys for verifying', () => {
+  it('exports ids, PEM and dates, no private key, and verifies what the ring signed', async () => {
+    const ring = KeyRing.generate(new Date('2026-01-01T00:00:00.000Z'));
+    const old = ring.activeKeyId;
+    ring.rotate(new Date('2026-02-01T00:00:00.000Z'));
+    const signed = ring.sign('hello');
+    const text = ring.exportPublicKeys();
+    expect(text).not.toMatch(/PRIVATE/);
+    expect(JSON.parse(text)).toMatchObject({
+      format: 'tiergate-audit-public-keys',
+      keys: [
+        { id: old, createdAt: '2026-01-01T00:00:00.000Z', retiredAt: '2026-02-01T00:00:00.000Z' },
+        { id: ring.activeKeyId, createdAt: '2026-02-01T00:00:00.000Z', retiredAt: null },
+      ],
+    });
+    await writeFile(join(dir, 'public.json'), text);
+    const read = await readVerifyingKeys(join(dir, 'public.json'));
+    expect(read).toMatchObject({ ids: [old, ring.activeKeyId], ring: false });
+    const key = read.keys.publicKey(signed.keyId);
+    expect(key).toBeDefined();
+    expect(
+      verify(null, Buffer.from('hello'), key as never, Buffer.from(signed.signature, 'base64')),
+    ).toBe(true);
+  });
+
+  it('reads the public halves of a key ring file too', async () => {
+    const ring = KeyRing.generate();
+    await ring.save(join(dir, 'ring.json'));
+    expect(await readVerifyingKeys(join(dir, 'ring.json'))).toMatchObject({
+      ids: [ring.activeKeyId],
+      ring: true,
+    });
+  });
+
+  it('refuses an export whose key does not have the id it claims, naming the file', async () => {
+    const ring = KeyRing.generate();
+    const data = JSON.parse(ring.exportPublicKeys()) as { keys: { id: string }[] };
+    (data.keys[0] as { id: string }).id = '0123456789abcdef';
+    await writeFile(join(dir, 'public.json'), JSON.stringify(data));
+    await expect(readVerifyingKeys(join(dir, 'public.json'))).rejects.toThrow(
+      `${join(dir, 'public.json')}: public key 0123456789abcdef has the key id ${ring.activeKeyId}`,
+    );
+  });
+
+  it('says how to get keys when there are none, and creates nothing', async () => {
+    const path = join(dir, 'none.json');
+    await expect(readVerifyingKeys(path)).rejects.toThrow(KeyRingError);
+    await expect(readVerifyingKeys(path)).rejects.toThrow('tiergate audit keys export --out FILE');
+    expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -39,9 +39,14 @@ export interface VerifyingKeys {
 export interface PublicKeyInfo {
   readonly id: string;
   readonly createdAt: string;
+  /** When the next key replaced it (null for the active key); older checkpoints still verify. */
+  readonly retiredAt?: string | null;
   /** SPKI PEM. */
   readonly publicKey: string;
 }
+
+/** What `tiergate audit keys export` writes: public keys only, nothing that can sign. */
+export const PUBLIC_KEYS_FORMAT = 'tiergate-audit-public-keys';
 
 interface RingKey {
   readonly id: string;
@@ -68,6 +73,52 @@ export function verifyingKeys(keys: readonly PublicKeyInfo[]): VerifyingKeys {
     byId.set(id, key);
   }
   return { publicKey: (keyId) => byId.get(keyId) };
+}
+
+/**
+ * The keys that verify checkpoints, read from `path`: a public key export (`exportPublicKeys`)
+ * or a key ring, of which only the public halves are kept. Never creates anything: a missing
+ * file is a KeyRingError that says how to get one.
+ */
+export async function readVerifyingKeys(path: string): Promise<{
+  readonly keys: VerifyingKeys;
+  readonly ids: readonly string[];
+  readonly ring: boolean;
+}> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new KeyRingError(
+      `no keys at ${path}: verify needs the journal's public keys; run \`tiergate audit keys export --out FILE\` where the journal is written and give that file with --keys FILE`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new KeyRingError(`${path}: not JSON (${(error as Error).message})`);
+  }
+  const file = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  if (file.format !== PUBLIC_KEYS_FORMAT) {
+    const ring = await KeyRing.load(path);
+    return { keys: verifyingKeys(ring.publicKeys()), ids: ring.keyIds, ring: true };
+  }
+  if (!Array.isArray(file.keys) || file.keys.length === 0)
+    throw new KeyRingError(`${path}: keys must be a non-empty list of public keys`);
+  const infos = (file.keys as unknown[]).map((item, i): PublicKeyInfo => {
+    const { id, createdAt, publicKey } = (item ?? {}) as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof createdAt !== 'string' || typeof publicKey !== 'string')
+      throw new KeyRingError(`${path}: keys[${i}] needs id, createdAt and publicKey (SPKI PEM)`);
+    return { id, createdAt, publicKey };
+  });
+  try {
+    return { keys: verifyingKeys(infos), ids: infos.map((k) => k.id), ring: false };
+  } catch (error) {
+    if (error instanceof KeyRingError) throw new KeyRingError(`${path}: ${error.message}`);
+    throw new KeyRingError(`${path}: a public key is not SPKI PEM (${(error as Error).message})`);
+  }
 }
 
 function newKey(now: Date): RingKey {
@@ -198,13 +249,23 @@ export class KeyRing implements VerifyingKeys {
     return this.#keys.get(keyId)?.publicKey;
   }
 
-  /** The public half of every key, to hand to an auditor (see `verifyingKeys`). */
+  /**
+   * The public half of every key, oldest first, to hand to an auditor (see `verifyingKeys`): a
+   * key was retired when the next one was made (`rotate` adds keys in order).
+   */
   publicKeys(): PublicKeyInfo[] {
-    return [...this.#keys.values()].map((k) => ({
+    const keys = [...this.#keys.values()];
+    return keys.map((k, i) => ({
       id: k.id,
       createdAt: k.createdAt,
+      retiredAt: k.id === this.#active ? null : (keys[i + 1]?.createdAt ?? null),
       publicKey: k.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
     }));
+  }
+
+  /** The text of a public key export (see `readVerifyingKeys`). */
+  exportPublicKeys(): string {
+    return `${JSON.stringify({ format: PUBLIC_KEYS_FORMAT, version: FILE_VERSION, keys: this.publicKeys() }, null, 2)}\n`;
   }
 
   /**

@@ -320,7 +320,7 @@ describe('verifyJournal detects a rewritten history through the checkpoints', ()
     expect(problem).toEqual({
       seq: 10,
       kind: 'unknown-key',
-      message: `checkpoint at entry 10 (${checkpoints[0]?.at ?? ''}): signed by key ${mallory.activeKeyId}, which is not in the key ring`,
+      message: `checkpoint at entry 10 (${checkpoints[0]?.at ?? ''}): signed by key ${mallory.activeKeyId}, which is not among the keys given (the key ring or the public keys of --keys)`,
     });
   });
 

@@ -6,6 +6,9 @@
  * rule is what catches a tail rewritten with recomputed hashes (`checkpoint-mismatch`) or cut
  * off (`truncated`); a chain alone cannot.
  *
+ * The checkpoints come from every place they are kept (the store's table, the replica's file,
+ * the host's audit object); `checkpointPresence` then says what the places must agree on.
+ *
  * It streams: one entry at a time, holding only the previous entry's `seq` and hash, so memory
  * does not grow with the journal. It stops at the first problem, in `seq` order, and names that
  * entry in a message ready for the command line. The verifier is strict and independent of the
@@ -33,7 +36,21 @@ export type ProblemKind =
   | 'checkpoint-signature'
   | 'unknown-key'
   | 'checkpoint-mismatch'
-  | 'truncated';
+  | 'truncated'
+  /** The file or the host holds a checkpoint the store's table lacks: deleted from the store. */
+  | 'checkpoint-not-in-store'
+  /** The file or the host holds another checkpoint than the store's at one seq. */
+  | 'checkpoint-differs'
+  /** The file lacks a store checkpoint although it holds later ones: deleted from the file. */
+  | 'checkpoint-not-in-file'
+  /** The store says a checkpoint reached the host, and the host lacks it. */
+  | 'checkpoint-not-on-host'
+  /** The host's record of an entry says something else than the journal. */
+  | 'host-entry-differs'
+  /** The store says an entry reached the host, and the host lacks it. */
+  | 'entry-not-on-host'
+  /** The store cannot be read (a row that does not decode, a damaged file). */
+  | 'store-unreadable';
 
 export interface JournalProblem {
   /**
@@ -84,7 +101,9 @@ export class JournalVerifier {
 
   constructor(checkpoints: readonly Checkpoint[], keys: VerifyingKeys) {
     this.#keys = keys;
-    const seqOf = (c: Checkpoint): number => (typeof c.seq === 'number' ? c.seq : 0);
+    // Checkpoints come from files and the host as found: not even an object is taken for granted.
+    const seqOf = (c: Checkpoint): number =>
+      typeof c === 'object' && c !== null && typeof c.seq === 'number' ? c.seq : 0;
     this.#checkpoints = [...checkpoints].sort((a, b) => seqOf(a) - seqOf(b));
     for (const checkpoint of this.#checkpoints) {
       const check = verifyCheckpoint(checkpoint, keys);
@@ -92,7 +111,7 @@ export class JournalVerifier {
         this.#problem = {
           seq: seqOf(checkpoint),
           kind: check.kind,
-          message: `checkpoint ${show(checkpoint.seq)}: ${check.message}`,
+          message: `checkpoint ${show(seqOf(checkpoint))}: ${check.message}`,
         };
         break;
       }
@@ -237,4 +256,110 @@ export async function verifyJournal(
     for await (const entry of entries) if (verifier.push(entry) !== undefined) break;
   }
   return verifier.finish();
+}
+
+/** A checkpoint of the store's table, and whether the relay marked it delivered to the host. */
+export interface StoreCheckpoint extends Checkpoint {
+  readonly mirrored: boolean;
+}
+
+/**
+ * The checkpoints each place holds. The store's table is the one shared history every replica
+ * writes to; each replica's file and the host's audit object are copies of it, so whatever they
+ * hold must be in the table, and what the table holds must be in them unless it has not been
+ * copied yet (see `checkpointPresence`).
+ */
+export interface CheckpointPlaces {
+  readonly store: readonly StoreCheckpoint[];
+  readonly file: readonly Checkpoint[];
+  /** The file's path, for messages. */
+  readonly filePath: string;
+  /** The host's checkpoints; undefined when the host was not compared. */
+  readonly host?: readonly Checkpoint[];
+}
+
+/** Every signed field: two places hold the same checkpoint when all of these agree. */
+const checkpointKey = (c: Checkpoint): string =>
+  `${String(c.seq)} ${c.hash} ${c.at} ${c.keyId} ${c.signature}`;
+
+const bySeq = (a: Checkpoint, b: Checkpoint): number => a.seq - b.seq;
+
+/**
+ * What the places must agree on, beyond each checkpoint being signed and matching its entry
+ * (the verifier's part, over the union of all places):
+ *
+ * - the file and the host hold nothing the store lacks (a copy cannot know more than its
+ *   source: a checkpoint only there was deleted from the store, or the store's was replaced);
+ * - the file holds every store checkpoint up to the newest one it holds: the file is appended
+ *   the store's checkpoints in seq order (`syncCheckpointFile`), so a gap was cut out of it.
+ *   Store checkpoints above the file's newest are not yet copied (another replica took them, or
+ *   a crash came between the commit and the file): they are counted, not failed, and still
+ *   verified from the store;
+ * - the host holds every store checkpoint the relay marked as delivered there.
+ *
+ * Callers read the places in the order copies are made from them (host, file, then store), so a
+ * checkpoint taken meanwhile shows up in the store without being missed by a copy read before.
+ */
+export function checkpointPresence(places: CheckpointPlaces): {
+  readonly problem: JournalProblem | undefined;
+  /** Store checkpoints newer than the file's newest, which the file has not copied yet. */
+  readonly notYetInFile: number;
+} {
+  const store = [...places.store].sort(bySeq);
+  const inStore = new Set(store.map(checkpointKey));
+  const storeSeqs = new Set(store.map((c) => c.seq));
+  const copies: [string, readonly Checkpoint[] | undefined][] = [
+    [places.filePath, places.file],
+    ["the host's audit object", places.host],
+  ];
+  for (const [where, list] of copies) {
+    for (const checkpoint of [...(list ?? [])].sort(bySeq)) {
+      if (inStore.has(checkpointKey(checkpoint))) continue;
+      const at = `the checkpoint at entry ${checkpoint.seq} (${checkpoint.at}) in ${where}`;
+      const problem: JournalProblem = storeSeqs.has(checkpoint.seq)
+        ? {
+            seq: checkpoint.seq,
+            kind: 'checkpoint-differs',
+            message: `${at} differs from the store's checkpoint at that entry: one of them was replaced`,
+          }
+        : {
+            seq: checkpoint.seq,
+            kind: 'checkpoint-not-in-store',
+            message: `${at} is not in the store's checkpoint table: it was deleted from the store`,
+          };
+      return { problem, notYetInFile: 0 };
+    }
+  }
+  const inFile = new Set(places.file.map(checkpointKey));
+  const fileNewest = places.file.reduce((max, c) => Math.max(max, c.seq), 0);
+  let notYetInFile = 0;
+  for (const checkpoint of store) {
+    if (inFile.has(checkpointKey(checkpoint))) continue;
+    if (checkpoint.seq > fileNewest) {
+      notYetInFile++;
+      continue;
+    }
+    return {
+      problem: {
+        seq: checkpoint.seq,
+        kind: 'checkpoint-not-in-file',
+        message: `the store's checkpoint at entry ${checkpoint.seq} (${checkpoint.at}) is missing from ${places.filePath}, which holds checkpoints up to entry ${fileNewest}: it was deleted from the file (a file written before replicas shared one history gets it back with this replica's next checkpoint)`,
+      },
+      notYetInFile: 0,
+    };
+  }
+  if (places.host !== undefined) {
+    const onHost = new Set(places.host.map(checkpointKey));
+    const lost = store.find((c) => c.mirrored && !onHost.has(checkpointKey(c)));
+    if (lost !== undefined)
+      return {
+        problem: {
+          seq: lost.seq,
+          kind: 'checkpoint-not-on-host',
+          message: `the store's checkpoint at entry ${lost.seq} (${lost.at}) was delivered to the host's audit object, which no longer holds it: it was deleted or changed there`,
+        },
+        notYetInFile,
+      };
+  }
+  return { problem: undefined, notYetInFile };
 }

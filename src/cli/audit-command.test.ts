@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hostCopyOf, type HostCopy } from '../audit/host-copy.js';
 import { Journal } from '../audit/journal-store.js';
+import { KeyRing } from '../audit/key-ring.js';
+import { auditRecordOf } from '../audit/outbox-relay.js';
+import type { JournalRow } from '../store/journal-rows.js';
 import type { JournalDraft } from '../audit/journal.js';
 import { emptyStore, storeBackends, testServer } from '../store/store.test-support.js';
 import { openStore, type Store } from '../store/store.js';
@@ -80,9 +84,12 @@ async function journalEntries(store: Store, cwd: string, n: number): Promise<Jou
 describe.each(storeBackends())('tiergate audit on $name', (backend) => {
   let store: Store;
   let cwd: string;
+  /** What the host holds, as the command reads it (nothing relayed yet, by default). */
+  let hostCopy: () => Promise<HostCopy> = () => Promise.resolve(hostCopyOf([]));
   /** The command over the suite's store, which it must not close. */
   const command = createAuditCommand({
     openStore: () => Promise.resolve({ ...store, close: () => Promise.resolve() }),
+    readHostCopy: () => hostCopy(),
   });
   const audit = (...argv: string[]): Promise<Ran> => run(command, argv, cwd);
 
@@ -94,6 +101,7 @@ describe.each(storeBackends())('tiergate audit on $name', (backend) => {
   beforeEach(async () => {
     await emptyStore(store);
     cwd = await mkdtemp(join(tmpdir(), 'tiergate-audit-cli-'));
+    hostCopy = () => Promise.resolve(hostCopyOf([]));
   });
   afterEach(() => rm(cwd, { recursive: true, force: true }));
 
@@ -102,15 +110,18 @@ describe.each(storeBackends())('tiergate audit on $name', (backend) => {
     const result = await audit('verify');
     expect(result).toEqual({
       code: 0,
-      out: 'journal verified: 12 entries, last seq 12, 4 checkpoints checked; 2 entries after the last checkpoint\n',
+      out:
+        'journal verified: 12 entries, last seq 12, 4 checkpoints checked; 2 entries after the last checkpoint\n' +
+        'host copy compared: 0 entries and 0 checkpoints on the host agree with the journal\n',
       err: '',
     });
   });
 
   it('verify passes an empty journal', async () => {
+    await KeyRing.generate().save(join(cwd, '.tiergate', 'audit-keys.json'));
     expect(await audit('verify')).toMatchObject({
       code: 0,
-      out: 'journal verified: 0 entries, last seq 0, 0 checkpoints checked\n',
+      out: /^journal verified: 0 entries, last seq 0, 0 checkpoints checked\n/,
     });
   });
 
@@ -179,6 +190,73 @@ describe.each(storeBackends())('tiergate audit on $name', (backend) => {
       tableCheckpoints: 2,
       store: store.location,
     });
+  });
+
+  it('verify from exported public keys passes, and never creates a key ring', async () => {
+    const journal = await journalEntries(store, cwd, 7);
+    journal.ring.rotate();
+    await journal.ring.save(join(cwd, '.tiergate', 'audit-keys.json'));
+    await journal.append([draft(8)]);
+    await journal.checkpointNow();
+    expect(await audit('keys', 'export', '--out', 'auditor/public.json')).toMatchObject({
+      code: 0,
+      out: `wrote 2 public keys to ${join(cwd, 'auditor', 'public.json')}\n`,
+    });
+    const exported = await readFile(join(cwd, 'auditor', 'public.json'), 'utf8');
+    expect(exported).not.toContain('PRIVATE');
+    expect(JSON.parse(exported)).toMatchObject({
+      format: 'tiergate-audit-public-keys',
+      keys: [
+        { id: journal.ring.keyIds[0], retiredAt: expect.any(String) as unknown },
+        { id: journal.ring.activeKeyId, retiredAt: null },
+      ],
+    });
+    await rm(join(cwd, '.tiergate', 'audit-keys.json'));
+    const result = await audit('verify', '--keys', 'auditor/public.json');
+    expect(result).toMatchObject({ code: 0, out: /^journal verified: 8 entries, .*4 checkpoints/ });
+    const without = await audit('verify');
+    expect(without.code).toBe(1);
+    expect(without.err).toContain('tiergate audit keys export --out FILE');
+    await expect(readFile(join(cwd, '.tiergate', 'audit-keys.json'))).rejects.toThrow('ENOENT');
+  });
+
+  it('verify says the host comparison was skipped, and exits 2, when the host cannot be read', async () => {
+    await journalEntries(store, cwd, 4);
+    hostCopy = () =>
+      Promise.reject(new Error('the host at http://twenty.test could not be read: ECONNREFUSED'));
+    const result = await audit('verify');
+    expect(result.code).toBe(2);
+    expect(result.out).toContain(
+      'host comparison SKIPPED (the host at http://twenty.test could not be read: ECONNREFUSED): this is not a pass',
+    );
+    const offline = await audit('verify', '--offline', '--json');
+    expect(offline.code).toBe(2);
+    expect(JSON.parse(offline.out)).toMatchObject({
+      ok: true,
+      host: { compared: false, reason: '--offline' },
+    });
+  });
+
+  it("verify fails on an entry altered in the host's copy", async () => {
+    await journalEntries(store, cwd, 4);
+    await sql`update tiergate_audit_outbox set status = 'delivered'`.execute(store.db);
+    const rows =
+      await sql<JournalRow>`select seq::int as seq, at, actor, action, target, before, after, reason,
+      prev_hash as "prevHash", hash from tiergate_audit_journal order by seq`.execute(store.db);
+    hostCopy = () =>
+      Promise.resolve(
+        hostCopyOf(
+          rows.rows.map((row) => ({
+            ...auditRecordOf(row),
+            ...(row.seq === 3 ? { subject: 'role:nobody' } : {}),
+          })),
+        ),
+      );
+    const result = await audit('verify');
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      /^journal verification FAILED at entry 3 \(host-entry-differs\): entry 3: the host's record \S+ differs from the journal in subject/,
+    );
   });
 
   it('log prints the last N entries, oldest first, one line each', async () => {
@@ -260,10 +338,23 @@ describe('tiergate audit usage', () => {
   });
 
   it.each([
-    [[], 'usage: give the subcommand (verify, log or relay)'],
-    [['check'], 'usage: unknown subcommand "check"; try tiergate audit verify, log or relay'],
+    [[], 'usage: give the subcommand (verify, log, relay or keys export)'],
+    [
+      ['check'],
+      'usage: unknown subcommand "check"; try tiergate audit verify, log, relay or keys export',
+    ],
     [['verify', '--requeue'], 'usage: --requeue is an option of tiergate audit relay'],
     [['relay', '--limit', '3'], 'usage: --limit is not an option of tiergate audit relay'],
+    [['keys'], 'usage: try tiergate audit keys export [--out FILE]'],
+    [
+      ['keys', 'export', '--limit', '2'],
+      'usage: --limit is not an option of tiergate audit keys export',
+    ],
+    [['verify', '--out', 'x'], 'usage: --out is not an option of tiergate audit verify'],
+    [
+      ['verify', '--offline', '--host', 'http://x'],
+      'usage: --offline reads no host: drop --host and --api-key',
+    ],
     [['log', '--limit', '0'], 'usage: --limit must be a positive whole number, not "0"'],
     [['log', '--limit', '2x'], 'usage: --limit must be a positive whole number, not "2x"'],
     [['verify', '--limit', '3'], 'usage: --limit is an option of tiergate audit log'],
@@ -289,8 +380,10 @@ describe('tiergate audit usage', () => {
       'audit verify',
       'audit log',
       'audit relay',
+      'audit keys export',
       '--limit N',
       '--keys FILE',
+      '--offline',
       '--json',
     ])
       expect(`${auditCommand.usage}\n${auditCommand.help}`).toContain(text);
@@ -308,12 +401,65 @@ describe('tiergate audit on the store it finds itself', () => {
       await journalEntries(store, cwd, 4);
       await store.close();
       expect(await run(auditCommand, ['verify'], cwd)).toEqual({
-        code: 0,
-        out: 'journal verified: 4 entries, last seq 4, 2 checkpoints checked; 0 entries after the last checkpoint\n',
+        code: 2,
+        out:
+          'journal verified: 4 entries, last seq 4, 2 checkpoints checked; 0 entries after the last checkpoint\n' +
+          "host comparison SKIPPED (no host is named here (give --host URL and --api-key KEY (or run `tiergate sandbox` or `tiergate install` here first))): this is not a pass; the host's copy was not checked\n",
         err: '',
       });
       const log = await run(auditCommand, ['log', '--limit', '1', '--json'], cwd);
       expect(JSON.parse(log.out)).toMatchObject([{ seq: 4 }]);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('reports a damaged table file of the embedded store with the last good entry, exit 1', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'tiergate-audit-damaged-'));
+    try {
+      const dataDir = join(cwd, '.tiergate', 'store');
+      const store = await openStore({ dataDir });
+      await store.migrate();
+      const journal = await Journal.open(store, { cwd });
+      for (let i = 1; i <= 120; i++)
+        await journal.append([{ ...draft(i), after: { pad: 'x'.repeat(200), i } }]);
+      const file = (
+        await sql<{
+          path: string;
+        }>`select pg_relation_filepath('tiergate_audit_journal') as path`.execute(store.db)
+      ).rows[0]?.path;
+      await store.close();
+      // Bytes in the journal's second page overwritten, as a failing disk would.
+      const path = join(dataDir, file ?? 'none');
+      const bytes = await readFile(path);
+      bytes.fill(0x5a, 8192 + 100, 8192 + 4000);
+      await writeFile(path, bytes);
+      const result = await run(auditCommand, ['verify', '--offline'], cwd);
+      expect(result.code).toBe(1);
+      expect(result.out).toMatch(
+        /^journal verification FAILED at entry (\d+) \(store-unreadable\): the store \(PGlite in .*\) cannot be read after entry \d+, the last good entry: invalid page in block 1 of relation/,
+      );
+      expect(result.out).not.toContain('    at ');
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('reports an embedded store whose control file is damaged as unreadable, naming it, exit 1', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'tiergate-audit-damaged-'));
+    try {
+      const dataDir = join(cwd, '.tiergate', 'store');
+      const store = await openStore({ dataDir });
+      await store.migrate();
+      await journalEntries(store, cwd, 2);
+      await store.close();
+      await writeFile(join(dataDir, 'global', 'pg_control'), Buffer.alloc(8192, 0x41));
+      const result = await run(auditCommand, ['verify', '--offline'], cwd);
+      expect(result).toEqual({
+        code: 1,
+        out: '',
+        err: `cannot open the embedded database in ${dataDir}: PGlite failed to initialize properly\n`,
+      });
     } finally {
       await rm(cwd, { recursive: true, force: true });
     }
@@ -329,9 +475,9 @@ describe('tiergate audit on the store it finds itself', () => {
       const url = new URL(server.url);
       url.pathname = `/${database}`;
       const env = { DATABASE_URL: url.toString() };
-      expect(await run(auditCommand, ['verify'], cwd, env)).toMatchObject({
-        code: 0,
-        out: 'journal verified: 0 entries, last seq 0, 0 checkpoints checked\n',
+      expect(await run(auditCommand, ['verify', '--offline'], cwd, env)).toMatchObject({
+        code: 1,
+        err: /^no keys at .*: verify needs the journal's public keys; run `tiergate audit keys export --out FILE`/,
       });
       const store = await openStore({ databaseUrl: url.toString() });
       try {
@@ -339,9 +485,9 @@ describe('tiergate audit on the store it finds itself', () => {
       } finally {
         await store.close();
       }
-      expect(await run(auditCommand, ['verify'], cwd, env)).toMatchObject({
-        code: 0,
-        out: 'journal verified: 2 entries, last seq 2, 1 checkpoint checked; 1 entry after the last checkpoint\n',
+      expect(await run(auditCommand, ['verify', '--offline'], cwd, env)).toMatchObject({
+        code: 2,
+        out: /^journal verified: 2 entries, last seq 2, 1 checkpoint checked; 1 entry after the last checkpoint\nhost comparison SKIPPED \(--offline\)/,
       });
     } finally {
       await rm(cwd, { recursive: true, force: true });
