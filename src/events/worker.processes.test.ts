@@ -128,7 +128,14 @@ describe('two worker processes on one PostgreSQL', () => {
         };
         const eventName = 'opportunity.updated';
         return {
-          body: JSON.stringify({ eventName, record, updatedFields: ['name'], webhookId: 'wh' }),
+          body: JSON.stringify({
+            eventName,
+            objectMetadata: { id: 'object-opportunity', nameSingular: 'opportunity' },
+            webhookId: 'wh',
+            eventDate: updatedAt,
+            record,
+            updatedFields: ['name'],
+          }),
           dedupeKey: inboxDedupeKey({ webhookId: 'wh', eventName, recordId, eventDate: updatedAt }),
           eventName,
           objectName: 'opportunity',
