@@ -14,6 +14,7 @@ import { findEvent, inboxDedupeKey, insertIfNew, recordVersion } from '../store/
 import { emptyStore, storeBackends } from '../store/store.test-support.js';
 import type { Store } from '../store/store.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
+import { HostError } from '../host/host-error.js';
 import { EventWorker } from './worker.js';
 
 const policy = loadPolicy(`version: 1
@@ -293,6 +294,92 @@ describe.each(storeBackends())('workers on $name', (backend) => {
       /eventName is missing or not a string; dead: it needs an operator/,
     );
     expect(await (await Journal.open(store, { cwd })).tail(1)).toEqual([]);
+  });
+
+  it('never parks an event while the host is down, however long, and journals it once the host is back', async () => {
+    await deliver(store, { actor: 'w-ann', id: 'o-7', fields: ['ownerId'] });
+    const index = new ViewerIndex(policy, [
+      { roleKey: 'rep@junior', object: 'opportunity', scopes: ['team'] },
+    ]);
+    let clock = Date.now();
+    let hostUp = false;
+    const alerts: string[] = [];
+    const w = await worker(store, 'w1', {
+      now: () => new Date(clock),
+      alert: (line: string) => alerts.push(line),
+      viewers: {
+        index,
+        write: () =>
+          hostUp
+            ? Promise.resolve()
+            : Promise.reject(
+                new HostError({ operation: 'x', status: 503, retryable: true, message: 'down' }),
+              ),
+      },
+    });
+    // Twenty down for 30 retries (past INBOX_MAX_ATTEMPTS many times over).
+    for (let i = 0; i < 30; i++) {
+      expect(await w.runOnce()).toMatchObject({ claimed: 1, failed: 1 });
+      clock += 61_000;
+    }
+    expect(await findEvent(store.db, 1)).toMatchObject({ status: 'pending', attempts: 0 });
+    hostUp = true;
+    expect(await w.runOnce()).toMatchObject({ claimed: 1, done: 1 });
+    expect(await (await Journal.open(store, { cwd })).tail(5)).toHaveLength(1);
+    expect(alerts).toEqual([]);
+  });
+
+  it('journals a change whose viewers the host refuses to rewrite, and raises an alert', async () => {
+    await deliver(store, { actor: 'w-ann', id: 'o-8', fields: ['ownerId'] });
+    const index = new ViewerIndex(policy, [
+      { roleKey: 'rep@junior', object: 'opportunity', scopes: ['team'] },
+    ]);
+    const alerts: string[] = [];
+    const w = await worker(store, 'w1', {
+      alert: (line: string) => alerts.push(line),
+      viewers: {
+        index,
+        write: () =>
+          Promise.reject(
+            new HostError({ operation: 'x', codes: ['NOT_FOUND'], message: 'Record not found' }),
+          ),
+      },
+    });
+    expect(await w.runOnce()).toMatchObject({ claimed: 1, done: 1 });
+    expect(await (await Journal.open(store, { cwd })).tail(5)).toHaveLength(1);
+    expect(alerts).toEqual([
+      expect.stringMatching(/tiergateViewers of opportunity o-8 could not be rewritten/),
+    ]);
+  });
+
+  it('gives the attempt back when the database connection is cut, and journals the event later', async () => {
+    await deliver(store, { actor: 'w-ann', id: 'o-9', fields: ['name'] });
+    const journal = await Journal.open(store, { cwd });
+    let cut = true;
+    // The journal's private fields need it as `this`, not the proxy.
+    const bound = (value: unknown, target: Journal): unknown =>
+      typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    const cutting = new Proxy(journal, {
+      get: (target, property, receiver): unknown =>
+        property === 'append' && cut
+          ? () =>
+              Promise.reject(
+                Object.assign(new Error('terminating connection due to administrator command'), {
+                  code: '57P01',
+                }),
+              )
+          : bound(Reflect.get(target, property, receiver), target),
+    });
+    let clock = Date.now();
+    const w = await worker(store, 'w1', { journal: cutting, now: () => new Date(clock) });
+    for (let i = 0; i < 12; i++) {
+      expect(await w.runOnce()).toMatchObject({ claimed: 1, failed: 1 });
+      clock += 61_000;
+    }
+    expect(await findEvent(store.db, 1)).toMatchObject({ status: 'pending', attempts: 0 });
+    cut = false;
+    expect(await w.runOnce()).toMatchObject({ claimed: 1, done: 1 });
+    expect(await journal.tail(5)).toHaveLength(1);
   });
 
   it('journals every event exactly once when two workers share the inbox', async () => {

@@ -7,8 +7,11 @@
  * journaled exactly once, however many workers run on one database.
  *
  * Before that transaction, an owner change rewrites the record's `tiergateViewers` on the host
- * (idempotent, so a retry is harmless). A failure of either step puts the event back with
- * exponential backoff, and after `INBOX_MAX_ATTEMPTS` leaves it `dead` for an operator.
+ * (idempotent, so a retry is harmless); a host that refuses the write (the record gone since)
+ * does not keep the change out of the journal: it is journaled and the refusal raised as an
+ * alert. A failure that is the host's or the store's (down, busy, connection cut) puts the event
+ * back without counting an attempt, however long it lasts; any other failure counts, with
+ * exponential backoff, and after `INBOX_MAX_ATTEMPTS` leaves the event `dead` with an alert.
  */
 import type { Journal } from '../audit/journal-store.js';
 import type { JournalDraft } from '../audit/journal.js';
@@ -17,6 +20,9 @@ import type { Policy } from '../policy/schema.js';
 import type { ViewerIndex } from '../sync/viewers.js';
 import { claimEvents, completeEvent, failEvent, type InboxEvent } from '../store/inbox.js';
 import type { Store } from '../store/store.js';
+import { isConnectionFailure } from '../store/store-error.js';
+import { HostError } from '../host/host-error.js';
+import { failureKind } from '../audit/outbox-relay.js';
 import { ownObjectNames } from '../sync/manifest.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import {
@@ -70,6 +76,20 @@ export interface BatchResult {
   readonly done: number;
   readonly failed: number;
   readonly violations: number;
+}
+
+/** Slowest retry of an event that waits for the host or the store to come back. */
+const OUTAGE_RETRY_MAX_MS = 60_000;
+
+/**
+ * A failure of the host or the store rather than of the event: the host down, slow or failing
+ * (the relay's `transient`), or the database connection cut. Retrying may succeed. A host that
+ * answers with a refusal (a key without access, a record gone) is not an outage: waiting for it
+ * would hold the record's later events back for good.
+ */
+export function isOutage(error: unknown): boolean {
+  if (error instanceof HostError) return failureKind(error) === 'transient';
+  return isConnectionFailure(error);
 }
 
 /** A body that does not say what changed. */
@@ -141,6 +161,8 @@ export class EventWorker {
   private readonly sensitive = new Map<string, ReadonlySet<string>>();
   private readonly inOrg: ReadonlySet<string>;
   private readonly ownObjects: ReadonlySet<string>;
+  /** Failures in a row that were the host's or the store's: how long the next retry waits. */
+  private outageStreak = 0;
 
   constructor(options: WorkerOptions) {
     this.options = options;
@@ -207,9 +229,14 @@ export class EventWorker {
       }
       return 0;
     }
+    let viewersRefused: string | undefined;
     if (viewers !== undefined) {
       const wanted = viewersUpdate(viewers.index, this.options.policy, change);
-      if (wanted !== undefined) await viewers.write(change.object, change.recordId, wanted);
+      if (wanted !== undefined)
+        await viewers.write(change.object, change.recordId, wanted).catch((error: unknown) => {
+          if (isOutage(error) || !(error instanceof HostError)) throw error;
+          viewersRefused = error.message;
+        });
     }
     const { drafts, violations } = this.drafts(change);
     const entries = await store.transaction(async (trx) => {
@@ -223,6 +250,10 @@ export class EventWorker {
     // entry reaches the CRM's audit object through the relay.
     for (const entry of entries.filter((e) => e.action.startsWith('violation.')))
       this.options.alert?.(`violation (journal entry ${entry.seq}): ${entry.reason ?? ''}`);
+    if (viewersRefused !== undefined)
+      this.options.alert?.(
+        `tiergateViewers of ${change.object} ${change.recordId} could not be rewritten (${viewersRefused}); the change is journaled; \`tiergate apply\` rewrites every record's viewers`,
+      );
     return violations;
   }
 
@@ -242,16 +273,22 @@ export class EventWorker {
       try {
         violations += await this.processOne(event);
         done++;
+        this.outageStreak = 0;
       } catch (error) {
         failed++;
         const message = error instanceof Error ? error.message : String(error);
-        const delay = (this.options.retryDelayMs ?? ((n) => Math.min(2 ** n * 1000, 3_600_000)))(
-          event.attempts,
-        );
+        const outage = isOutage(error);
+        this.outageStreak = outage ? this.outageStreak + 1 : 0;
+        const delay = outage
+          ? Math.min(2 ** this.outageStreak * 500, OUTAGE_RETRY_MAX_MS)
+          : (this.options.retryDelayMs ?? ((n) => Math.min(2 ** n * 1000, 3_600_000)))(
+              event.attempts,
+            );
         const outcome = await failEvent(store.db, event.id, workerId, {
           // Stored as text: no control character or lone surrogate may make the store refuse it.
           error: journalLabel(message, 4000),
           retryAt: new Date(this.now().getTime() + delay),
+          countAttempt: !outage,
         });
         const line = `inbox event ${event.id} (${event.eventName} ${event.recordId}) failed: ${message}; ${outcome === 'dead' ? 'dead: it needs an operator (tiergate events list)' : `retried in ${delay} ms`}`;
         // A parked event is a change missing from the journal: an alert, not a log line.

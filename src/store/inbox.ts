@@ -382,24 +382,37 @@ export async function completeEvent(db: Executor, id: number, workerId: string):
 
 /**
  * Records a failed attempt: the event is due again at `retryAt`, or `dead` once it has had
- * `maxAttempts` attempts. `'not-claimed'` when `workerId` no longer holds it.
+ * `maxAttempts` attempts (unless the attempt is not counted, see `countAttempt`). `'not-claimed'` when `workerId` no longer holds it.
  */
 export async function failEvent(
   db: Executor,
   id: number,
   workerId: string,
-  failure: { readonly error: string; readonly retryAt: Date; readonly maxAttempts?: number },
+  failure: {
+    readonly error: string;
+    readonly retryAt: Date;
+    readonly maxAttempts?: number;
+    /**
+     * False for a failure that was not the event's own (the host or the store away): the claim's
+     * attempt is given back, so an outage of any length never parks an event.
+     */
+    readonly countAttempt?: boolean;
+  },
 ): Promise<'pending' | 'dead' | 'not-claimed'> {
   const maxAttempts = failure.maxAttempts ?? INBOX_MAX_ATTEMPTS;
+  const counted = failure.countAttempt ?? true;
   const row = await db
     .updateTable(INBOX)
     .set((eb) => ({
-      status: eb
-        .case()
-        .when('attempts', '>=', maxAttempts)
-        .then(eb.val<InboxStatus>('dead'))
-        .else(eb.val<InboxStatus>('pending'))
-        .end(),
+      status: counted
+        ? eb
+            .case()
+            .when('attempts', '>=', maxAttempts)
+            .then(eb.val<InboxStatus>('dead'))
+            .else(eb.val<InboxStatus>('pending'))
+            .end()
+        : eb.val<InboxStatus>('pending'),
+      ...(counted ? {} : { attempts: eb('attempts', '-', 1) }),
       next_attempt_at: failure.retryAt,
       last_error: failure.error,
       locked_by: null,
