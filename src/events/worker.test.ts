@@ -10,7 +10,13 @@ import { Journal } from '../audit/journal-store.js';
 import { compilePolicy } from '../policy/engine.js';
 import { loadPolicy } from '../policy/load.js';
 import { ViewerIndex } from '../sync/viewers.js';
-import { findEvent, inboxDedupeKey, insertIfNew, recordVersion } from '../store/inbox.js';
+import {
+  claimEvents,
+  findEvent,
+  inboxDedupeKey,
+  insertIfNew,
+  recordVersion,
+} from '../store/inbox.js';
 import { emptyStore, storeBackends } from '../store/store.test-support.js';
 import type { Store } from '../store/store.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
@@ -380,6 +386,31 @@ describe.each(storeBackends())('workers on $name', (backend) => {
     cut = false;
     expect(await w.runOnce()).toMatchObject({ claimed: 1, done: 1 });
     expect(await journal.tail(5)).toHaveLength(1);
+  });
+
+  it('raises an alert when an event is parked because every worker that took it died', async () => {
+    await deliver(store, { actor: 'w-ann', id: 'o-10', fields: ['name'] });
+    let clock = Date.now();
+    // Eight claims whose workers never come back: each lease simply runs out.
+    for (let i = 0; i < 8; i++) {
+      await claimEvents(store.db, {
+        workerId: `dying-${i}`,
+        limit: 1,
+        leaseMs: 1_000,
+        now: new Date(clock),
+      });
+      clock += 2_000;
+    }
+    const alerts: string[] = [];
+    const w = await worker(store, 'w1', {
+      now: () => new Date(clock),
+      alert: (line: string) => alerts.push(line),
+    });
+    expect(await w.runOnce()).toMatchObject({ claimed: 0 });
+    expect((await findEvent(store.db, 1))?.status).toBe('dead');
+    expect(alerts).toEqual([
+      expect.stringMatching(/opportunity.updated o-10.*every worker that took it stopped/),
+    ]);
   });
 
   it('journals every event exactly once when two workers share the inbox', async () => {

@@ -265,6 +265,10 @@ export class EventWorker {
       limit: this.options.batchSize ?? 50,
       leaseMs: this.options.leaseMs ?? 60_000,
       now: this.now(),
+      onParked: (parked) =>
+        (this.options.alert ?? this.options.log)?.(
+          `inbox event ${parked.id} (${parked.eventName} ${parked.recordId}) failed: every worker that took it stopped before it was done; dead: it needs an operator (tiergate events list)`,
+        ),
     });
     let done = 0;
     let failed = 0;

@@ -290,7 +290,21 @@ export interface ClaimOptions {
   readonly leaseMs: number;
   readonly now?: Date;
   readonly maxAttempts?: number;
+  /** Told of each event parked because its leases kept running out (its workers die on it). */
+  readonly onParked?: (event: ParkedEvent) => void;
 }
+
+export interface ParkedEvent {
+  readonly id: number;
+  readonly eventName: string;
+  readonly recordId: string;
+}
+
+const toParked = (row: { id: number; event_name: string; record_id: string }): ParkedEvent => ({
+  id: row.id,
+  eventName: row.event_name,
+  recordId: row.record_id,
+});
 
 /**
  * Claims up to `limit` due events, oldest first, marking them `processing` for `workerId`
@@ -305,7 +319,7 @@ export async function claimEvents(db: Executor, options: ClaimOptions): Promise<
   if (!(options.leaseMs >= 0)) throw new RangeError(`leaseMs must be >= 0, not ${options.leaseMs}`);
 
   // A lease that ended on an event out of attempts: its workers keep dying on it. Park it.
-  await db
+  const parked = await db
     .updateTable(INBOX)
     .set((eb) => ({
       status: 'dead',
@@ -319,7 +333,9 @@ export async function claimEvents(db: Executor, options: ClaimOptions): Promise<
     .where('status', '=', 'processing')
     .where('locked_until', '<=', now)
     .where('attempts', '>=', maxAttempts)
+    .returning(['id', 'event_name', 'record_id'])
     .execute();
+  for (const row of parked) options.onParked?.(toParked(row));
 
   const candidates = db
     .selectFrom(`${INBOX} as candidate`)
