@@ -58,8 +58,10 @@ export interface FaultSuiteOptions {
   readonly opsWhileDown?: number;
   /** A sweep after each fault's recovery as well as at the end. */
   readonly sweepAfterFaults?: boolean;
-  /** How long to wait for quiescence before reporting what is stuck. */
+  /** How long to wait for quiescence after the stream before reporting what is stuck. */
   readonly quiescenceTimeoutMs: number;
+  /** The same after the final sweep (default: `quiescenceTimeoutMs`). */
+  readonly sweepQuiescenceTimeoutMs?: number;
   /** The PostgreSQL server (a database is created on it and dropped); the tests' by default. */
   readonly databaseServerUrl?: string;
   readonly onProgress?: (progress: { done: number; total: number; phase: string }) => void;
@@ -73,6 +75,8 @@ export interface FaultSuiteResult {
   /** Undefined when quiescence came; else what was still moving when the wait ended. */
   readonly notQuiescent?: string;
   readonly faults: readonly string[];
+  /** serve's deaths nobody caused (each followed by a restart, as a supervisor would). */
+  readonly crashes: readonly string[];
   readonly refused: readonly string[];
   /** Webhook deliveries of the members' changes that got no 2xx. */
   readonly undelivered: number;
@@ -132,12 +136,14 @@ interface Delivery {
 function recordingFetch(deliveries: Delivery[]): typeof fetch {
   return async (input, init) => {
     let key = '';
+    // The sandbox posts the body as a string (webhook-delivery.ts).
+    const text = typeof init?.body === 'string' ? init.body : '';
     try {
-      const body = JSON.parse(String(init?.body)) as { eventName?: string; record?: unknown };
+      const body = JSON.parse(text) as { eventName?: string; record?: unknown };
       const record = body.record as { id?: unknown } | undefined;
       key = `${body.eventName ?? ''}|${String(record?.id)}|${versionOf(record) ?? ''}`;
     } catch {
-      key = ''; // Not a record event body: nothing to record.
+      // Not a record event body: recorded under no key, matched by no change.
     }
     try {
       const response = await fetch(input, init);
@@ -157,6 +163,7 @@ export class FaultSuite {
   private readonly cwd = mkdtempSync(join(tmpdir(), 'tiergate-fault-'));
   private readonly deliveries: Delivery[] = [];
   private readonly faults: string[] = [];
+  private readonly crashes: string[] = [];
   private readonly sweeps: SweepWindow[] = [];
   private admin: Store | undefined;
   private store: Store | undefined;
@@ -270,6 +277,16 @@ export class FaultSuite {
       env: this.serveEnv,
       readyTimeoutMs: 60_000,
     });
+  }
+
+  /** Restarts serve when it died by itself, and says so: a crash is a finding, not a fault. */
+  private async ensureServe(where: string): Promise<void> {
+    const how = this.serve?.crashed();
+    if (how === undefined) return;
+    const lines = (this.serve?.tail() ?? '').split('\n').filter((l) => /error|Error/.test(l));
+    this.crashes.push(`serve ${how} ${where}: ${lines.slice(0, 2).join(' | ')}`);
+    this.log(`serve crashed ${where}; restarting it`);
+    await this.startServe();
   }
 
   /** A member's request: over HTTP with their token, or inside the host while it is unreachable. */
@@ -398,6 +415,7 @@ export class FaultSuite {
         this.options.onProgress?.({ done: i, total, phase: fault });
         await this.inject(fault, stream);
       }
+      await this.ensureServe(`before change ${i + 1}`);
       await stream.step();
       await sleep(PACE_MS);
       this.options.onProgress?.({ done: i + 1, total, phase: 'changes' });
@@ -408,17 +426,17 @@ export class FaultSuite {
   private async moving(): Promise<string | undefined> {
     const inbox = await this.db
       .selectFrom('tiergate_webhook_inbox')
-      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .select((eb) => ['status', eb.fn.countAll<number | string>().as('n')])
       .groupBy('status')
       .execute();
     const outbox = await this.db
       .selectFrom('tiergate_audit_outbox')
-      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .select((eb) => ['status', eb.fn.countAll<number | string>().as('n')])
       .groupBy('status')
       .execute();
     const unmirrored = await this.db
       .selectFrom('tiergate_audit_checkpoint')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .where('mirrored_at', 'is', null)
       .executeTakeFirst();
     const count = (rows: readonly { status: string; n: number | string }[], status: string) =>
@@ -433,11 +451,12 @@ export class FaultSuite {
   }
 
   /** Waits until nothing moves twice in a row; what still moves when the time is up. */
-  async quiesce(phase: string): Promise<string | undefined> {
-    const deadline = Date.now() + this.options.quiescenceTimeoutMs;
+  async quiesce(phase: string, timeoutMs: number): Promise<string | undefined> {
+    const deadline = Date.now() + timeoutMs;
     let still = 0;
     let last: string | undefined = 'not looked yet';
     while (Date.now() < deadline) {
+      await this.ensureServe(phase);
       await this.sandbox?.settle();
       last = await this.moving();
       still = last === undefined ? still + 1 : 0;
@@ -445,7 +464,7 @@ export class FaultSuite {
       this.options.onProgress?.({ done: 0, total: 0, phase: `waiting (${phase})` });
       await sleep(500);
     }
-    return `no quiescence ${phase} within ${this.options.quiescenceTimeoutMs} ms: ${last ?? 'it came as the time ran out'}`;
+    return `no quiescence ${phase} within ${timeoutMs} ms: ${last ?? 'it came as the time ran out'}`;
   }
 
   /** The journal, its checkpoints and the host's audit records, as they are now. */
@@ -467,7 +486,7 @@ export class FaultSuite {
     }));
     const audit = this.sandbox?.state().records.tiergateAuditEntry ?? {};
     const hostRecords = Object.values(audit).map((r): HostAuditRecord => ({
-      id: String(r.id),
+      id: r.id,
       hash: r.hash,
       sequence: r.sequence,
       action: r.action,
@@ -478,9 +497,12 @@ export class FaultSuite {
   async run(): Promise<FaultSuiteResult> {
     const members = await this.setUp();
     const stream = await this.runStream(members);
-    let notQuiescent = await this.quiesce('after the stream');
+    const { quiescenceTimeoutMs, sweepQuiescenceTimeoutMs } = this.options;
+    let notQuiescent = await this.quiesce('after the stream', quiescenceTimeoutMs);
     await this.sweepNow();
-    notQuiescent = (await this.quiesce('after the sweep')) ?? notQuiescent;
+    notQuiescent =
+      (await this.quiesce('after the sweep', sweepQuiescenceTimeoutMs ?? quiescenceTimeoutMs)) ??
+      notQuiescent;
     const delivered = new Map<string, boolean>();
     for (const d of this.deliveries) delivered.set(d.key, (delivered.get(d.key) ?? false) || d.ok);
     const changes = stream.changes.map((c) => ({
@@ -494,8 +516,9 @@ export class FaultSuite {
       names: new Map(members.map((m) => [m.id, m.name])),
       ...(notQuiescent === undefined ? {} : { notQuiescent }),
       faults: this.faults,
+      crashes: this.crashes,
       refused: stream.refused,
-      undelivered: changes.filter((c) => c.delivered !== true).length,
+      undelivered: changes.filter((c) => !c.delivered).length,
       serveTail: this.serve?.tail() ?? '',
     };
   }

@@ -12,7 +12,11 @@ export const SHOWN_ITEMS = 5;
 function itemLine(finding: Finding, names: ReadonlyMap<string, string>): string {
   const who = names.get(finding.actor) ?? finding.actor;
   const seq = finding.seq === undefined ? '' : ` (entry ${finding.seq})`;
-  const detail = finding.detail === undefined ? '' : `: ${finding.detail}`;
+  // Details name members by id (`made by <id>`): say their names there too.
+  const detail =
+    finding.detail === undefined
+      ? ''
+      : `: ${finding.detail.replace(/[0-9a-f-]{36}/g, (id) => names.get(id) ?? id)}`;
   return `    ${finding.action} ${finding.object}/${finding.recordId} by ${who || '?'} at ${finding.at || '?'}${seq}${detail}`;
 }
 

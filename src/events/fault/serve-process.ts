@@ -29,6 +29,8 @@ export interface ServeProcess {
   readonly child: ChildProcess;
   /** The last lines serve wrote, standard error and output together. */
   tail(): string;
+  /** How it ended when nobody asked it to (a crash), else undefined. */
+  crashed(): string | undefined;
   /** SIGKILL, and the exit waited for. */
   kill(): Promise<void>;
   /** SIGTERM, then SIGKILL after `graceMs`. */
@@ -73,14 +75,21 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const tail = (): string => [...lines, partial].join('\n');
+  let asked = false;
   const process_: ServeProcess = {
     child,
     tail,
+    crashed() {
+      if (asked || (child.exitCode === null && child.signalCode === null)) return undefined;
+      return `exited by itself (code ${child.exitCode}, signal ${child.signalCode})`;
+    },
     async kill() {
+      asked = true;
       child.kill('SIGKILL');
       await exited(child);
     },
     async stop(graceMs = 5_000) {
+      asked = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
