@@ -258,8 +258,36 @@ describe('check', () => {
     });
     expect(broken.pass).toBe(false);
     const text = formatReport(broken, new Map([['m-ann', 'Ann Lee']]));
-    expect(text).toContain('journal lost: 1 (destroyed 1)');
+    expect(text).toContain('journal lost: 1 (destroyed company 1)');
     expect(text).toContain('destroyed company/c-1 by Ann Lee');
     expect(text).toMatch(/FAIL/);
+  });
+
+  it('prints one item of each kind first, so a rare kind is not hidden behind a common one', () => {
+    const many = Array.from({ length: 8 }, (_, i) => ({
+      action: 'record.created',
+      version: T(10 + i),
+      target: `tiergateAuditEntry/a-${i}`,
+    }));
+    const journal = journalOf([
+      ...many,
+      { action: 'record.created', version: T(1) },
+      { action: 'record.updated', version: T(2) },
+      { action: 'record.updated', version: T(3) },
+      { action: 'record.updated', version: T(9) },
+      { action: 'record.deleted', version: T(9), target: 'person/p-1' },
+    ]);
+    const report = check({
+      changes: CHANGES,
+      journal,
+      checkpoints: [],
+      hostRecords: hostCopy(journal),
+      sweeps: [],
+    });
+    const text = formatReport(report, new Map());
+    expect(text).toContain('journal false: 10 (');
+    expect(text).toContain('created tiergateAuditEntry 8');
+    expect(text).toMatch(/updated company\/c-1 by m-ann .*no change made has this version/);
+    expect(text).toMatch(/deleted person\/p-1 by m-ann .*no change was made to this record/);
   });
 });

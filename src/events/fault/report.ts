@@ -9,6 +9,19 @@ import type { CheckReport, Finding } from './checker.js';
 /** How many items of each count are printed. */
 export const SHOWN_ITEMS = 5;
 
+/** The items to print: one of each kind (object and action) first, then the next ones in order. */
+function sample(items: readonly Finding[]): Finding[] {
+  const kinds = new Set<string>();
+  const firsts = items.filter((item) => {
+    const kind = `${item.object} ${item.action}`;
+    if (kinds.has(kind)) return false;
+    kinds.add(kind);
+    return true;
+  });
+  const rest = items.filter((item) => !firsts.includes(item));
+  return [...firsts, ...rest].slice(0, SHOWN_ITEMS);
+}
+
 function itemLine(finding: Finding, names: ReadonlyMap<string, string>): string {
   const who = names.get(finding.actor) ?? finding.actor;
   const seq = finding.seq === undefined ? '' : ` (entry ${finding.seq})`;
@@ -63,10 +76,12 @@ export function formatReport(report: CheckReport, names: ReadonlyMap<string, str
       const more =
         items.length > SHOWN_ITEMS ? `\n    … and ${items.length - SHOWN_ITEMS} more` : '';
       const byAction = new Map<string, number>();
-      for (const item of items) byAction.set(item.action, (byAction.get(item.action) ?? 0) + 1);
+      for (const item of items) {
+        const kind = `${item.action} ${item.object}`;
+        byAction.set(kind, (byAction.get(kind) ?? 0) + 1);
+      }
       const tally = [...byAction].map(([action, n]) => `${action} ${n}`).join(', ');
-      return `  ${title}: ${items.length} (${tally})\n${items
-        .slice(0, SHOWN_ITEMS)
+      return `  ${title}: ${items.length} (${tally})\n${sample(items)
         .map((item) => itemLine(item, names))
         .join('\n')}${more}`;
     });
