@@ -237,16 +237,11 @@ export class FaultSuite {
       addonUrl: `http://127.0.0.1:${this.servePort}`,
     });
     await this.host.dataModel.refresh();
-    const state = this.sandbox.state();
-    const members = state.members
-      .filter((m) => m.roleId !== undefined)
-      .slice(0, Math.max(1, this.options.members))
-      .map((m): StreamMember => {
-        const record = state.records.workspaceMember?.[m.id] as
-          { name?: { firstName?: string; lastName?: string } } | undefined;
-        const name = `${record?.name?.firstName ?? ''} ${record?.name?.lastName ?? ''}`.trim();
-        return { id: m.id, name: name || m.userEmail };
-      });
+    const names = this.memberNames();
+    const members = this.sandbox
+      .state()
+      .members.slice(0, Math.max(1, this.options.members))
+      .map((m): StreamMember => ({ id: m.id, name: names.get(m.id) ?? m.userEmail }));
     const policy = join(this.cwd, 'tiergate.policy.yaml');
     writeFileSync(policy, policyYaml(members));
     this.serveEnv = {
@@ -367,7 +362,7 @@ export class FaultSuite {
     return at;
   }
 
-  private async inject(kind: FaultKind, stream: ChangeStream): Promise<void> {
+  private async inject(kind: FaultKind, stream: ChangeStream, at: number): Promise<void> {
     const whileDown = this.options.opsWhileDown ?? 8;
     const steps = async (n: number) => {
       for (let i = 0; i < n; i++) {
@@ -378,7 +373,7 @@ export class FaultSuite {
     if (kind === 'kill') {
       await this.serve?.kill();
       this.faults.push(
-        `kill: serve SIGKILLed at change ${stream.changes.length}, ${whileDown} changes made while it was down`,
+        `kill: serve SIGKILLed before change ${at}, ${whileDown} changes made while it was down`,
       );
       await steps(whileDown);
       await this.startServe();
@@ -389,7 +384,7 @@ export class FaultSuite {
       await sleep(Math.max(0, this.options.outageMs - (Date.now() - started)));
       await this.hostOn();
       this.faults.push(
-        `outage: host unreachable for ${Date.now() - started} ms from change ${stream.changes.length - whileDown}`,
+        `outage: host unreachable for ${Date.now() - started} ms from before change ${at}`,
       );
     } else {
       let ended = 0;
@@ -398,7 +393,7 @@ export class FaultSuite {
         await steps(2);
       }
       this.faults.push(
-        `drop: ${ended} of serve's database connections ended around change ${stream.changes.length}`,
+        `drop: ${ended} of serve's database connections ended from before change ${at}`,
       );
     }
     if (this.options.sweepAfterFaults === true) await this.sweepNow();
@@ -413,7 +408,7 @@ export class FaultSuite {
       const fault = faults.get(i);
       if (fault !== undefined) {
         this.options.onProgress?.({ done: i, total, phase: fault });
-        await this.inject(fault, stream);
+        await this.inject(fault, stream, i + 1);
       }
       await this.ensureServe(`before change ${i + 1}`);
       await stream.step();
@@ -513,7 +508,7 @@ export class FaultSuite {
     const report = check({ changes, ...collected, sweeps: this.sweeps });
     return {
       report,
-      names: new Map(members.map((m) => [m.id, m.name])),
+      names: this.memberNames(),
       ...(notQuiescent === undefined ? {} : { notQuiescent }),
       faults: this.faults,
       crashes: this.crashes,
@@ -521,6 +516,19 @@ export class FaultSuite {
       undelivered: changes.filter((c) => !c.delivered).length,
       serveTail: this.serve?.tail() ?? '',
     };
+  }
+
+  /** Every workspace member's name by id: entries name members who are not in the stream too. */
+  private memberNames(): Map<string, string> {
+    const state = this.sandbox?.state();
+    const names = new Map<string, string>();
+    for (const member of state?.members ?? []) {
+      const record = state?.records.workspaceMember?.[member.id] as
+        { name?: { firstName?: string; lastName?: string } } | undefined;
+      const name = `${record?.name?.firstName ?? ''} ${record?.name?.lastName ?? ''}`.trim();
+      names.set(member.id, name || member.userEmail);
+    }
+    return names;
   }
 
   /** Stops everything this suite started and drops its database. */

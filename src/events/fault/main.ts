@@ -75,6 +75,7 @@ function optionsOf(argv: readonly string[]): FaultSuiteOptions | undefined {
 function progressLine(): FaultSuiteOptions['onProgress'] {
   const tty = process.stderr.isTTY;
   let lastPrinted = -1;
+  let lastPhase = '';
   return ({ done, total, phase }) => {
     const width = 30;
     const filled = total === 0 ? 0 : Math.round((done / total) * width);
@@ -83,8 +84,13 @@ function progressLine(): FaultSuiteOptions['onProgress'] {
         ? `${phase}…`
         : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} changes · ${phase}`;
     if (tty) process.stderr.write(`\r${line.padEnd(80)}`);
-    else if (total === 0 || done - lastPrinted >= Math.max(1, Math.floor(total / 20))) {
+    else if (
+      phase !== lastPhase ||
+      (total > 0 && done - lastPrinted >= Math.max(1, Math.floor(total / 20)))
+    ) {
+      // Without a terminal: a line per phase and per twentieth of the stream, not per poll.
       lastPrinted = done;
+      lastPhase = phase;
       process.stderr.write(`${line}\n`);
     }
   };
