@@ -119,6 +119,27 @@ describe('sweepObject', () => {
     expect(second).toMatchObject({ baseline: false, enqueued: 0 });
   }, 120_000);
 
+  it('takes a change made after the install as a change on its first run, the rest as baseline', async () => {
+    const { host, companies, mutate } = await world();
+    const [a, b] = await companies();
+    // Whatever the sandbox's clock says, the install came after the seed and before this write.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const installedAt = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await mutate(`mutation { updateCompany(id: "${a ?? ''}", data: { name: "After" }) { id } }`);
+    await mutate(`mutation { deleteCompany(id: "${b ?? ''}") { id } }`);
+    const first = await sweepObject(host, store, 'company', { since: installedAt });
+    expect(first.enqueued).toBe(2);
+    expect((await inbox()).map((e) => [e.record, e.event]).sort()).toEqual(
+      [
+        [a, 'company.updated'],
+        [b, 'company.deleted'],
+      ].sort(),
+    );
+    expect(await countKnownRecords(store.db, 'company')).toBe((await companies()).length);
+    expect((await sweepObject(host, store, 'company', { since: installedAt })).enqueued).toBe(0);
+  });
+
   it('finds the changes after the baseline, updates and soft deletions alike', async () => {
     const { host, companies, mutate } = await world();
     await sweepObject(host, store, 'company');

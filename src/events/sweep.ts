@@ -90,6 +90,12 @@ export interface SweepOptions {
   readonly overlapMs?: number;
   readonly destroyGraceMs?: number;
   readonly idCheckEveryMs?: number;
+  /**
+   * When Tiergate was installed (ISO-8601): the first sweep of an object takes what was there
+   * before as its baseline, but a record changed at or after this moment is a change, so a
+   * webhook lost between the install and that first sweep is still found.
+   */
+  readonly since?: string;
   readonly now?: () => Date;
   /** Stops the sweep between pages. */
   readonly signal?: AbortSignal;
@@ -188,8 +194,11 @@ class SweepOf {
 }`;
   }
 
-  /** The first sweep: what is there is known, nothing is a change. */
-  async baseline(): Promise<SweepResult> {
+  /**
+   * The first sweep: what is there is known, nothing is a change; except, with `since`, a record
+   * changed at or after it, which is known by id only, so the sweep that follows enqueues it.
+   */
+  async baseline(since?: string): Promise<SweepResult> {
     let latest = EPOCH;
     let latestId = '';
     const idPageSize = this.options.idPageSize ?? ID_PAGE_SIZE;
@@ -201,7 +210,13 @@ class SweepOf {
       await rememberRecords(
         this.store.db,
         this.object,
-        page.map((record) => ({ recordId: String(record.id), version: recordVersion(record) })),
+        page.map((record) => ({
+          recordId: String(record.id),
+          version:
+            since !== undefined && momentsOf(record).some((m) => m >= since)
+              ? null
+              : recordVersion(record),
+        })),
       );
       for (const record of page)
         for (const moment of momentsOf(record))
@@ -429,10 +444,20 @@ export async function sweepObject(
   if (metadata === undefined)
     throw new Error(`sweep: the host's data model has no object ${object}`);
   const sweep = new SweepOf(host, store, object, metadata, options);
-  const cursor = await getSweepCursor(store.db, object);
-  if (cursor === undefined) return sweep.baseline();
-  const overlap = options.overlapMs ?? DEFAULT_OVERLAP_MS;
-  const since = new Date(Date.parse(cursor.updatedAt) - overlap);
+  let cursor = await getSweepCursor(store.db, object);
+  let since: Date;
+  if (cursor === undefined) {
+    const installed =
+      options.since === undefined ? null : recordVersion({ updatedAt: options.since });
+    const baseline = await sweep.baseline(installed ?? undefined);
+    if (installed === null || baseline.cursor < installed) return baseline;
+    // Records changed since the install: swept at once, as changes, from that very moment.
+    cursor = await getSweepCursor(store.db, object);
+    if (cursor === undefined) throw new Error(`sweep: the baseline of ${object} set no cursor`);
+    since = new Date(installed);
+  } else {
+    since = new Date(Date.parse(cursor.updatedAt) - (options.overlapMs ?? DEFAULT_OVERLAP_MS));
+  }
   // No known ids but a cursor: a store from before the sweep kept them, adopted as it stands.
   const adopting = (await countKnownRecords(store.db, object)) === 0;
   const changes = await sweep.changesSince(since, cursor, adopting);
