@@ -31,6 +31,7 @@ import {
 import { countEventsByStatus } from '../store/inbox.js';
 import type { Store } from '../store/store.js';
 import { createInboxWriter } from './inbox-writer.js';
+import { loggableUrl } from './logger.js';
 import type { Metrics, WebhookOutcome } from './metrics.js';
 import { parseWebhook } from './webhook-event.js';
 
@@ -128,7 +129,7 @@ export function createApp(deps: AppDeps): express.Express {
     metrics.webhooksReceived.inc({ outcome });
     res.status(status).json(body);
     const line = {
-      req: { method: req.method, url: req.originalUrl, headers: loggedHeaders(req) },
+      req: { method: req.method, url: loggableUrl(req.originalUrl), headers: loggedHeaders(req) },
       status,
       outcome,
       ms: Math.round((performance.now() - started) * 100) / 100,
@@ -330,7 +331,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const lastResort: ErrorRequestHandler = (error: unknown, req, res, next) => {
     logger.error(
-      { err: messageOf(error), req: { method: req.method, url: req.originalUrl } },
+      { err: messageOf(error), req: { method: req.method, url: loggableUrl(req.originalUrl) } },
       'request failed',
     );
     if (res.headersSent) {
