@@ -36,4 +36,19 @@ describe('the sandbox state file', () => {
     });
     expect(readdirSync(folder)).toEqual(['state.json']);
   });
+
+  it('survives many overlapping saves: the file stays whole and holds the last state asked for', async () => {
+    const folder = dir();
+    const path = join(folder, 'state.json');
+    const states = Array.from({ length: 60 }, (_, i) =>
+      testWorkspace({
+        rlsEnabled: i % 2 === 0,
+        members: [],
+        records: { company: { [`c-${i}`]: { id: `c-${i}`, name: 'x'.repeat(2_000 * (60 - i)) } } },
+      }),
+    );
+    await Promise.all(states.map((state) => saveState(path, state)));
+    await expect(loadState(path)).resolves.toEqual(states.at(-1));
+    expect(readdirSync(folder)).toEqual(['state.json']);
+  });
 });
