@@ -44,7 +44,17 @@ describe('the sandbox state file', () => {
       testWorkspace({
         rlsEnabled: i % 2 === 0,
         members: [],
-        records: { company: { [`c-${i}`]: { id: `c-${i}`, name: 'x'.repeat(2_000 * (60 - i)) } } },
+        records: {
+          company: {
+            [`c-${i}`]: {
+              id: `c-${i}`,
+              createdAt: '2026-01-01T00:00:00.000Z',
+              updatedAt: '2026-01-01T00:00:00.000Z',
+              deletedAt: null,
+              name: 'x'.repeat(2_000 * (60 - i)),
+            },
+          },
+        },
       }),
     );
     await Promise.all(states.map((state) => saveState(path, state)));
