@@ -12,6 +12,7 @@
  * 503 and logged: it is not lost silently, and the sweep reconciles it later. The body is
  * verified as received (express.raw), and never logged: it carries the full record.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, {
   type ErrorRequestHandler,
   type NextFunction,
@@ -61,6 +62,10 @@ export interface AppDeps {
   readonly persistTimeoutMs?: number;
   /** Replaces the default readiness checks (store and secret). */
   readonly ready?: () => Promise<Readiness>;
+  /** Whether this app answers GET /metrics (false when a listener of its own serves it). */
+  readonly serveMetrics?: boolean;
+  /** When set, GET /metrics asks for `Authorization: Bearer <token>`. */
+  readonly metricsToken?: string;
 }
 
 class Timeout extends Error {
@@ -102,6 +107,60 @@ function isJsonUtf8(contentType: string | undefined): boolean {
   const [type, ...params] = contentType.split(';').map((part) => part.trim().toLowerCase());
   if (type !== 'application/json') return false;
   return params.every((p) => !p.startsWith('charset=') || /^charset="?utf-8"?$/.test(p));
+}
+
+/** Whether `header` is `Bearer <token>`, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer +(\S+)$/i.exec(header ?? '');
+  if (match?.[1] === undefined) return false;
+  const given = createHash('sha256').update(match[1]).digest();
+  return timingSafeEqual(given, createHash('sha256').update(token).digest());
+}
+
+/**
+ * GET /metrics: Prometheus text, the inbox counted by status on each scrape. With a token, a
+ * scrape without it is answered 401: the counts tell an outsider how busy the CRM is.
+ */
+export function metricsHandler(
+  deps: Pick<AppDeps, 'store' | 'logger' | 'metrics' | 'metricsToken'>,
+): express.RequestHandler {
+  const { store, logger, metrics, metricsToken } = deps;
+  return (req, res, next) => {
+    if (
+      metricsToken !== undefined &&
+      metricsToken !== '' &&
+      !bearerMatches(req.headers.authorization, metricsToken)
+    ) {
+      res
+        .status(401)
+        .set('www-authenticate', 'Bearer realm="tiergate-metrics"')
+        .json({
+          error: 'unauthorized',
+          message: 'GET /metrics needs Authorization: Bearer <token>',
+        });
+      return;
+    }
+    const scrape = async (): Promise<string> => {
+      try {
+        const counts = await withTimeout(
+          countEventsByStatus(store.db),
+          READY_TIMEOUT_MS,
+          'the store',
+        );
+        for (const [status, count] of Object.entries(counts))
+          metrics.inboxEvents.set({ status }, count);
+      } catch (error) {
+        // The other metrics still matter most when the store is down.
+        logger.warn({ err: messageOf(error) }, 'metrics: cannot count the inbox');
+      }
+      return metrics.registry.metrics();
+    };
+    scrape()
+      .then((text) => {
+        res.status(200).set('content-type', metrics.registry.contentType).send(text);
+      })
+      .catch(next);
+  };
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -302,28 +361,7 @@ export function createApp(deps: AppDeps): express.Express {
       .catch(next);
   });
 
-  app.get('/metrics', (_req, res, next) => {
-    const scrape = async (): Promise<string> => {
-      try {
-        const counts = await withTimeout(
-          countEventsByStatus(store.db),
-          READY_TIMEOUT_MS,
-          'the store',
-        );
-        for (const [status, count] of Object.entries(counts))
-          metrics.inboxEvents.set({ status }, count);
-      } catch (error) {
-        // The other metrics still matter most when the store is down.
-        logger.warn({ err: messageOf(error) }, 'metrics: cannot count the inbox');
-      }
-      return metrics.registry.metrics();
-    };
-    scrape()
-      .then((text) => {
-        res.status(200).set('content-type', metrics.registry.contentType).send(text);
-      })
-      .catch(next);
-  });
+  if (deps.serveMetrics ?? true) app.get('/metrics', metricsHandler(deps));
 
   app.use((req, res) => {
     res.status(404).json({ error: 'not-found', message: `no route for ${req.method} ${req.path}` });
