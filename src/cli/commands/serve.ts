@@ -295,12 +295,17 @@ Stops on Ctrl-C or SIGTERM within a few seconds, answering the webhooks in fligh
       secrets: () => [secret, io.env[SECRET_KEY_VARIABLE], metricsToken],
       level: logLevelOf(io.env.TIERGATE_LOG_LEVEL),
     });
-    // The pipeline stops before the server closes the store.
+    // On a stop, the listener and the pipeline wind down side by side (one waiting for the other
+    // would add their times); the store closes once both are done, below.
     const stopping = new AbortController();
     let pipeline: Pipeline | undefined;
+    let pipelineStopped: Promise<void> = Promise.resolve();
     io.signal?.addEventListener(
       'abort',
-      () => void (pipeline?.stop() ?? Promise.resolve()).finally(() => stopping.abort()),
+      () => {
+        pipelineStopped = pipeline?.stop() ?? Promise.resolve();
+        stopping.abort();
+      },
       { once: true },
     );
     let running: RunningServer;
@@ -312,6 +317,7 @@ Stops on Ctrl-C or SIGTERM within a few seconds, answering the webhooks in fligh
         port,
         bind,
         signal: stopping.signal,
+        closeStore: false,
         graceMs: SERVE_GRACE_MS,
         ...(metricsListen ? { metricsListen } : {}),
         ...(metricsToken !== undefined && metricsToken !== '' ? { metricsToken } : {}),
@@ -348,13 +354,16 @@ Stops on Ctrl-C or SIGTERM within a few seconds, answering the webhooks in fligh
       pipeline = await pipelineOf(args, io, store, logger);
     } catch (error) {
       await running.close();
+      await store.close();
       throw error instanceof CliError
         ? error
         : new CliError(`cannot start processing: ${(error as Error).message}`, EXIT.failed);
     }
     io.stderr.write('Press Ctrl-C to stop.\n');
     await running.closed;
+    await pipelineStopped;
     await pipeline?.stop();
+    await store.close();
     io.stderr.write('Tiergate stopped.\n');
     return EXIT.ok;
   },
