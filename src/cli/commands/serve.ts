@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { openPipeline, type Pipeline } from '../../events/pipeline.js';
+import { DEFAULT_RETENTION_DAYS, runRetention } from '../../store/inbox-retention.js';
 import type { Command, ParsedArgs } from '../command.js';
 import {
   connectTarget,
@@ -34,6 +35,18 @@ export const DEFAULT_SERVE_PORT = 3031;
 export const SERVE_GRACE_MS = 4_000;
 export const WEBHOOK_SECRET_VARIABLE = 'TIERGATE_WEBHOOK_SECRET';
 export const METRICS_TOKEN_VARIABLE = 'TIERGATE_METRICS_TOKEN';
+export const RETENTION_VARIABLE = 'TIERGATE_INBOX_RETENTION_DAYS';
+
+/** `$TIERGATE_INBOX_RETENTION_DAYS`: days a done event is kept (default 7). */
+export function retentionDaysOf(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_RETENTION_DAYS;
+  const days = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(days))
+    throw new CliError(
+      `usage: $${RETENTION_VARIABLE} takes a number of days to keep done events, not "${value}"`,
+    );
+  return days;
+}
 
 export function portOf(
   value: string | boolean | undefined,
@@ -268,6 +281,9 @@ ${HOST_TARGET_HELP}
 
 Logs are JSON lines on standard output, secrets redacted ($TIERGATE_LOG_LEVEL: info by default;
 debug adds a line per accepted webhook); messages go to standard error.
+Once an event is processed, its stored body is reduced to the event's metadata (no record
+values), and processed events are deleted after $${RETENTION_VARIABLE} days (default
+${DEFAULT_RETENTION_DAYS}).
 Refuses to start when --host names another host than the one ${INSTALLATION_FILE} was made
 for, and warns when the key sealing its secrets sits beside it in ${SECRET_KEY_FILE}.
 Stops on Ctrl-C or SIGTERM within a few seconds, answering the webhooks in flight.`,
@@ -288,6 +304,7 @@ Stops on Ctrl-C or SIGTERM within a few seconds, answering the webhooks in fligh
     const metricsToken = io.env[METRICS_TOKEN_VARIABLE];
     await checkInstallationHost(args, io);
     const { secret, source } = await webhookSecretOf(io);
+    const retentionDays = retentionDaysOf(io.env[RETENTION_VARIABLE]);
     const keyWarning = await keyBesideSealedWarning(io);
     const store = await openMigratedStore(io);
     const logger = createLogger({
@@ -344,7 +361,8 @@ Stops on Ctrl-C or SIGTERM within a few seconds, answering the webhooks in fligh
       `Tiergate is serving on ${running.url} (webhooks: ${running.url}${WEBHOOK_PATH})\n` +
         `  store: ${store.location}${store.kind === 'pglite' ? ' (each commit synced to disk)' : ''}\n` +
         `  webhook secret: from ${source}\n` +
-        `  metrics: ${running.metricsUrl}/metrics${metricsAccess}\n`,
+        `  metrics: ${running.metricsUrl}/metrics${metricsAccess}\n` +
+        `  inbox: done events reduced to their metadata, kept ${retentionDays} days\n`,
     );
     if (keyWarning !== undefined) {
       io.stderr.write(`Warning: ${keyWarning}\n`);
@@ -359,8 +377,14 @@ Stops on Ctrl-C or SIGTERM within a few seconds, answering the webhooks in fligh
         ? error
         : new CliError(`cannot start processing: ${(error as Error).message}`, EXIT.failed);
     }
+    // Done events lose their record values at once and go after the retention.
+    const retention = runRetention(store, stopping.signal, {
+      retentionDays,
+      log: (line) => logger.info(line),
+    });
     io.stderr.write('Press Ctrl-C to stop.\n');
     await running.closed;
+    await retention;
     await pipelineStopped;
     await pipeline?.stop();
     await store.close();
