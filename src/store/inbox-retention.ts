@@ -19,6 +19,7 @@ export const DEFAULT_RETENTION_DAYS = 7;
 export const DEFAULT_RETENTION_EVERY_MS = 10_000;
 /** Rows per statement, so a backlog never holds the store in one long transaction. */
 const BATCH = 500;
+const MAX_BATCHES = 100;
 
 /** The record fields kept: what identifies the record and its version, never its values. */
 const KEPT_RECORD_FIELDS = ['id', 'createdAt', 'updatedAt', 'deletedAt'] as const;
@@ -125,8 +126,11 @@ export async function applyRetention(
   const before = new Date((options.now ?? Date.now)() - days * 86_400_000);
   let reduced = 0;
   let deleted = 0;
-  for (let n = BATCH; n === BATCH; reduced += n) n = await reduceDoneEvents(store.db);
-  for (let n = BATCH; n === BATCH; deleted += n) n = await deleteExpiredEvents(store.db, before);
+  // Bounded, so that one pass ends even if a batch keeps coming back full; the next pass goes on.
+  for (let n = BATCH, pass = 0; n === BATCH && pass < MAX_BATCHES; pass++, reduced += n)
+    n = await reduceDoneEvents(store.db);
+  for (let n = BATCH, pass = 0; n === BATCH && pass < MAX_BATCHES; pass++, deleted += n)
+    n = await deleteExpiredEvents(store.db, before);
   return { reduced, deleted };
 }
 
