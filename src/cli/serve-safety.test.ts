@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeInstallation } from '../sync/installation.js';
 import { seal } from '../sync/secret-box.js';
-import { metricsBindOf, serveCommand } from './commands/serve.js';
+import { metricsBindOf, retentionDaysOf, serveCommand } from './commands/serve.js';
 import { runUntilStopped } from './run.test-support.js';
 
 const SECRET = 'whsec-serve-safety-0123456789abcdef';
@@ -165,5 +165,27 @@ describe('serve and the sealing key', () => {
     run.stop();
     expect(await run.done).toBe(0);
     expect(run.output().err).not.toContain('Warning');
+  }, 60_000);
+});
+
+describe('serve and the inbox retention', () => {
+  it('keeps done events 7 days unless $TIERGATE_INBOX_RETENTION_DAYS says otherwise', () => {
+    expect(retentionDaysOf(undefined)).toBe(7);
+    expect(retentionDaysOf('30')).toBe(30);
+    expect(() => retentionDaysOf('a week')).toThrow(
+      'usage: $TIERGATE_INBOX_RETENTION_DAYS takes a number of days',
+    );
+  });
+
+  it('says at start what the inbox keeps and for how long', async () => {
+    const run = runServe(
+      emptyDir(),
+      { TIERGATE_WEBHOOK_SECRET: SECRET, TIERGATE_INBOX_RETENTION_DAYS: '3' },
+      [],
+    );
+    await run.ready;
+    run.stop();
+    expect(await run.done).toBe(0);
+    expect(run.output().err).toContain('inbox: done events reduced to their metadata, kept 3 days');
   }, 60_000);
 });
