@@ -14,7 +14,10 @@ import { openStore, type Store } from './store.js';
 // Counts the syncs that reach the OS (store.ts calls node:fs fsyncSync).
 vi.mock('node:fs', async (importOriginal) => {
   const original = await importOriginal<typeof fs>();
-  return { ...original, fsyncSync: vi.fn(original.fsyncSync) };
+  return {
+    ...original,
+    fsyncSync: vi.fn(original.fsyncSync),
+  };
 });
 
 const syncs = (): number => vi.mocked(fs.fsyncSync).mock.calls.length;

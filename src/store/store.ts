@@ -15,7 +15,7 @@
  * Errors say what is wrong and where ("cannot reach PostgreSQL at 127.0.0.1:5432
  * (DATABASE_URL): ECONNREFUSED") and never carry the password of a database URL.
  */
-import { fsyncSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -301,12 +301,17 @@ class DurableNodeFS extends NodeFS {
 }
 
 /** The part of Emscripten's NODEFS this file touches (not in PGlite's types). */
+interface NodeFsStream {
+  readonly nfd?: number;
+  readonly node: unknown;
+}
 interface NodeFsStreamOps {
-  fsync?: (stream: { nfd?: number }) => number;
+  fsync?: (stream: NodeFsStream) => number;
 }
 interface EmscriptenNodeFs {
   readonly stream_ops: NodeFsStreamOps;
   tryFSOperation<T>(operation: () => T): T;
+  realPath(node: unknown): string;
 }
 
 function installFsync(mod: Partial<PostgresMod>): void {
@@ -317,7 +322,20 @@ function installFsync(mod: Partial<PostgresMod>): void {
   // (PostgreSQL then stops) instead of being reported as written.
   nodefs.stream_ops.fsync = (stream) => {
     const fd = stream.nfd;
-    if (fd !== undefined) nodefs.tryFSOperation(() => fsyncSync(fd));
+    nodefs.tryFSOperation(() => {
+      if (fd !== undefined) {
+        fsyncSync(fd);
+        return;
+      }
+      // NODEFS opens no descriptor for a directory; PostgreSQL syncs one (pg_wal) after it
+      // creates or renames a segment, so that the new name survives a crash too.
+      const dir = openSync(nodefs.realPath(stream.node), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    });
     return 0;
   };
 }
