@@ -13,6 +13,7 @@
  * 503 and logged: it is not lost silently, and the sweep reconciles it later. The body is
  * verified as received (express.raw), and never logged: it carries the full record.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, {
   type ErrorRequestHandler,
   type NextFunction,
@@ -32,6 +33,7 @@ import {
 import { countEventsByStatus } from '../store/inbox.js';
 import type { Store } from '../store/store.js';
 import { createInboxWriter } from './inbox-writer.js';
+import { loggableUrl } from './logger.js';
 import type { Metrics, WebhookOutcome } from './metrics.js';
 import { ownObjectNames } from '../sync/manifest.js';
 import { parseWebhook } from './webhook-event.js';
@@ -69,6 +71,10 @@ export interface AppDeps {
   readonly ownObjects?: ReadonlySet<string>;
   /** Replaces the default readiness checks (store and secret). */
   readonly ready?: () => Promise<Readiness>;
+  /** Whether this app answers GET /metrics (false when a listener of its own serves it). */
+  readonly serveMetrics?: boolean;
+  /** When set, GET /metrics asks for `Authorization: Bearer <token>`. */
+  readonly metricsToken?: string;
 }
 
 class Timeout extends Error {
@@ -112,6 +118,60 @@ function isJsonUtf8(contentType: string | undefined): boolean {
   return params.every((p) => !p.startsWith('charset=') || /^charset="?utf-8"?$/.test(p));
 }
 
+/** Whether `header` is `Bearer <token>`, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer +(\S+)$/i.exec(header ?? '');
+  if (match?.[1] === undefined) return false;
+  const given = createHash('sha256').update(match[1]).digest();
+  return timingSafeEqual(given, createHash('sha256').update(token).digest());
+}
+
+/**
+ * GET /metrics: Prometheus text, the inbox counted by status on each scrape. With a token, a
+ * scrape without it is answered 401: the counts tell an outsider how busy the CRM is.
+ */
+export function metricsHandler(
+  deps: Pick<AppDeps, 'store' | 'logger' | 'metrics' | 'metricsToken'>,
+): express.RequestHandler {
+  const { store, logger, metrics, metricsToken } = deps;
+  return (req, res, next) => {
+    if (
+      metricsToken !== undefined &&
+      metricsToken !== '' &&
+      !bearerMatches(req.headers.authorization, metricsToken)
+    ) {
+      res
+        .status(401)
+        .set('www-authenticate', 'Bearer realm="tiergate-metrics"')
+        .json({
+          error: 'unauthorized',
+          message: 'GET /metrics needs Authorization: Bearer <token>',
+        });
+      return;
+    }
+    const scrape = async (): Promise<string> => {
+      try {
+        const counts = await withTimeout(
+          countEventsByStatus(store.db),
+          READY_TIMEOUT_MS,
+          'the store',
+        );
+        for (const [status, count] of Object.entries(counts))
+          metrics.inboxEvents.set({ status }, count);
+      } catch (error) {
+        // The other metrics still matter most when the store is down.
+        logger.warn({ err: messageOf(error) }, 'metrics: cannot count the inbox');
+      }
+      return metrics.registry.metrics();
+    };
+    scrape()
+      .then((text) => {
+        res.status(200).set('content-type', metrics.registry.contentType).send(text);
+      })
+      .catch(next);
+  };
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const now = deps.now ?? Date.now;
   const limit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
@@ -138,7 +198,7 @@ export function createApp(deps: AppDeps): express.Express {
     metrics.webhooksReceived.inc({ outcome });
     res.status(status).json(body);
     const line = {
-      req: { method: req.method, url: req.originalUrl, headers: loggedHeaders(req) },
+      req: { method: req.method, url: loggableUrl(req.originalUrl), headers: loggedHeaders(req) },
       status,
       outcome,
       ms: Math.round((performance.now() - started) * 100) / 100,
@@ -317,28 +377,7 @@ export function createApp(deps: AppDeps): express.Express {
       .catch(next);
   });
 
-  app.get('/metrics', (_req, res, next) => {
-    const scrape = async (): Promise<string> => {
-      try {
-        const counts = await withTimeout(
-          countEventsByStatus(store.db),
-          READY_TIMEOUT_MS,
-          'the store',
-        );
-        for (const [status, count] of Object.entries(counts))
-          metrics.inboxEvents.set({ status }, count);
-      } catch (error) {
-        // The other metrics still matter most when the store is down.
-        logger.warn({ err: messageOf(error) }, 'metrics: cannot count the inbox');
-      }
-      return metrics.registry.metrics();
-    };
-    scrape()
-      .then((text) => {
-        res.status(200).set('content-type', metrics.registry.contentType).send(text);
-      })
-      .catch(next);
-  });
+  if (deps.serveMetrics ?? true) app.get('/metrics', metricsHandler(deps));
 
   app.use((req, res) => {
     res.status(404).json({ error: 'not-found', message: `no route for ${req.method} ${req.path}` });
@@ -346,7 +385,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const lastResort: ErrorRequestHandler = (error: unknown, req, res, next) => {
     logger.error(
-      { err: messageOf(error), req: { method: req.method, url: req.originalUrl } },
+      { err: messageOf(error), req: { method: req.method, url: loggableUrl(req.originalUrl) } },
       'request failed',
     );
     if (res.headersSent) {

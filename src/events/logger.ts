@@ -28,6 +28,26 @@ export const REDACTED_PATHS: readonly string[] = [
 
 export const CENSOR = '[Redacted]';
 
+/**
+ * A request URL fit for a log line: the path as sent, and each query parameter's name with its
+ * value redacted. A query can carry credentials (`?access_token=…`) as surely as a header can;
+ * the names stay, to tell requests apart.
+ */
+export function loggableUrl(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark < 0) return url;
+  const names = url
+    .slice(mark + 1)
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals < 0 ? pair : pair.slice(0, equals);
+      return `${name}=${CENSOR}`;
+    });
+  return names.length === 0 ? url.slice(0, mark) : `${url.slice(0, mark)}?${names.join('&')}`;
+}
+
 export interface LoggerOptions {
   /** Where the lines go (default: standard output). */
   readonly destination?: DestinationStream;

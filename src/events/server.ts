@@ -8,14 +8,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
-import { createApp, type AppDeps } from './intake-app.js';
+import express from 'express';
+import { createApp, metricsHandler, type AppDeps } from './intake-app.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export const DEFAULT_BIND = '127.0.0.1';
 /** How long a stop waits for requests in flight before it cuts their connections. */
 export const DEFAULT_GRACE_MS = 10_000;
 
-export interface ServerOptions extends Omit<AppDeps, 'metrics'> {
+export interface ServerOptions extends Omit<AppDeps, 'metrics' | 'serveMetrics'> {
   readonly metrics?: Metrics;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
@@ -26,11 +27,18 @@ export interface ServerOptions extends Omit<AppDeps, 'metrics'> {
   /** Whether stopping closes the store too (default true). */
   readonly closeStore?: boolean;
   readonly graceMs?: number;
+  /**
+   * Serves GET /metrics on a listener of its own at this address (port 0: any free one) instead
+   * of beside the webhooks, so that it can stay on an internal interface.
+   */
+  readonly metricsListen?: { readonly bind: string; readonly port: number };
 }
 
 export interface RunningServer {
   /** `http://host:port`, with the port actually bound. */
   readonly url: string;
+  /** Where GET /metrics is served: `url` unless it has a listener of its own. */
+  readonly metricsUrl: string;
   readonly server: Server;
   readonly metrics: Metrics;
   readonly store: Store;
@@ -49,7 +57,7 @@ function urlOf(address: AddressInfo): string {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const metrics = options.metrics ?? createMetrics();
   const { logger, store } = options;
-  const app = createApp({ ...options, metrics });
+  const app = createApp({ ...options, metrics, serveMetrics: options.metricsListen === undefined });
   const server = createServer(app);
   // A webhook is small and Twenty gives up after 5 s: a request still arriving after 10 s is
   // not Twenty's. Headers must come within 5 s.
@@ -65,6 +73,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
   const url = urlOf(server.address() as AddressInfo);
+  let metricsServer: Server | undefined;
+  if (options.metricsListen !== undefined) {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.get('/metrics', metricsHandler({ ...options, metrics }));
+    metricsApp.use((req, res) => {
+      res
+        .status(404)
+        .json({ error: 'not-found', message: `no route for ${req.method} ${req.path}` });
+    });
+    const listening = createServer(metricsApp);
+    const { bind, port } = options.metricsListen;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        listening.once('error', reject);
+        listening.listen(port, bind, () => {
+          listening.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw Object.assign(error as Error, { listener: 'metrics' });
+    }
+    metricsServer = listening;
+  }
+  const metricsUrl = metricsServer ? urlOf(metricsServer.address() as AddressInfo) : url;
 
   // Responses not yet sent: on stop, each is told to close its connection once answered, so
   // that keep-alive connections do not hold the stop open.
@@ -89,6 +124,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.close(() => resolve());
       });
       server.closeIdleConnections();
+      if (metricsServer !== undefined) {
+        metricsServer.close();
+        metricsServer.closeAllConnections();
+      }
       const grace = setTimeout(
         () => server.closeAllConnections(),
         options.graceMs ?? DEFAULT_GRACE_MS,
@@ -108,6 +147,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (options.signal.aborted) void close();
     else options.signal.addEventListener('abort', () => void close(), { once: true });
   }
-  logger.info({ url, store: store.location }, 'listening');
-  return { url, server, metrics, store, logger, closed, close };
+  logger.info({ url, metricsUrl, store: store.location }, 'listening');
+  return { url, metricsUrl, server, metrics, store, logger, closed, close };
 }

@@ -36,4 +36,29 @@ describe('the sandbox state file', () => {
     });
     expect(readdirSync(folder)).toEqual(['state.json']);
   });
+
+  it('survives many overlapping saves: the file stays whole and holds the last state asked for', async () => {
+    const folder = dir();
+    const path = join(folder, 'state.json');
+    const states = Array.from({ length: 60 }, (_, i) =>
+      testWorkspace({
+        rlsEnabled: i % 2 === 0,
+        members: [],
+        records: {
+          company: {
+            [`c-${i}`]: {
+              id: `c-${i}`,
+              createdAt: '2026-01-01T00:00:00.000Z',
+              updatedAt: '2026-01-01T00:00:00.000Z',
+              deletedAt: null,
+              name: 'x'.repeat(2_000 * (60 - i)),
+            },
+          },
+        },
+      }),
+    );
+    await Promise.all(states.map((state) => saveState(path, state)));
+    await expect(loadState(path)).resolves.toEqual(states.at(-1));
+    expect(readdirSync(folder)).toEqual(['state.json']);
+  });
 });

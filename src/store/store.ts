@@ -9,13 +9,18 @@
  * PGlite serves one connection at a time; its pool has one client, so a second query waits for
  * a transaction to end instead of running inside it.
  *
+ * The embedded database syncs its write-ahead log to disk on every commit, as PostgreSQL does,
+ * so an event answered 200 survives an OS crash; PGlite alone does not (see `DurableNodeFS`).
+ *
  * Errors say what is wrong and where ("cannot reach PostgreSQL at 127.0.0.1:5432
  * (DATABASE_URL): ECONNREFUSED") and never carry the password of a database URL.
  */
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
@@ -41,7 +46,15 @@ export interface StoreOptions {
   readonly dataDir?: string;
   /** One line per notable event (which database was opened, which migrations ran). */
   readonly log?: (line: string) => void;
+  /**
+   * How the embedded database reaches the disk: `fsync` (the default) syncs the write-ahead log
+   * before a commit returns; `relaxed` leaves it to the OS (faster; a power loss or OS crash
+   * can lose the last commits, a process crash cannot). Ignored for PostgreSQL and in memory.
+   */
+  readonly embeddedDurability?: EmbeddedDurability;
 }
+
+export type EmbeddedDurability = 'fsync' | 'relaxed';
 
 export interface MigrationReport {
   /** Names of the migrations this call applied, in order; empty when the schema was current. */
@@ -91,7 +104,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const opened =
     where.databaseUrl !== undefined
       ? await openPostgres(where.databaseUrl, where.databaseUrlName ?? DATABASE_URL_VARIABLE)
-      : await openPglite(where.dataDir ?? IN_MEMORY);
+      : await openPglite(where.dataDir ?? IN_MEMORY, where.embeddedDurability ?? 'fsync');
   log(`store: ${opened.location}`);
   return makeStore(opened, log);
 }
@@ -266,13 +279,92 @@ async function openPostgres(url: string, name: string): Promise<Opened> {
 
 // ---- PGlite -----------------------------------------------------------------------------------
 
-async function openPglite(dataDir: string): Promise<Opened> {
+/**
+ * PGlite 0.5 on Node never syncs to disk: it starts PostgreSQL with `-F` (fsync off), its NODEFS
+ * file operations have no `fsync`, and the WASM build's `fdatasync` (PostgreSQL's default WAL
+ * sync method on Linux) returns without doing anything. Its `relaxedDurability` option only
+ * concerns browser filesystems that copy memory out after a query. Writes therefore sit in the
+ * OS page cache: they survive the process, not the machine.
+ *
+ * This filesystem gives NODEFS the `fsync` it lacks (Emscripten's `fd_sync` calls the stream's
+ * `fsync` when there is one), and `durableStartParams` turn fsync back on with
+ * `wal_sync_method=fsync`, so that each commit syncs the WAL segment before it returns.
+ */
+type PostgresMod = Parameters<NodeFS['init']>[1];
+
+class DurableNodeFS extends NodeFS {
+  override async init(pg: PGlite, opts: Partial<PostgresMod>) {
+    const { emscriptenOpts } = await super.init(pg, opts);
+    const preRun = [...(emscriptenOpts.preRun ?? []), installFsync];
+    return { emscriptenOpts: { ...emscriptenOpts, preRun } };
+  }
+}
+
+/** The part of Emscripten's NODEFS this file touches (not in PGlite's types). */
+interface NodeFsStream {
+  readonly nfd?: number;
+  readonly node: unknown;
+}
+interface NodeFsStreamOps {
+  fsync?: (stream: NodeFsStream) => number;
+}
+interface EmscriptenNodeFs {
+  readonly stream_ops: NodeFsStreamOps;
+  tryFSOperation<T>(operation: () => T): T;
+  realPath(node: unknown): string;
+}
+
+function installFsync(mod: Partial<PostgresMod>): void {
+  const nodefs = (mod as { NODEFS?: unknown }).NODEFS as EmscriptenNodeFs | undefined;
+  if (nodefs === undefined)
+    throw new StoreError('this PGlite build has no NODEFS: the embedded store cannot sync to disk');
+  // tryFSOperation turns a Node error into an errno, so a failed sync fails the commit
+  // (PostgreSQL then stops) instead of being reported as written.
+  nodefs.stream_ops.fsync = (stream) => {
+    const fd = stream.nfd;
+    nodefs.tryFSOperation(() => {
+      if (fd !== undefined) {
+        fsyncSync(fd);
+        return;
+      }
+      // NODEFS opens no descriptor for a directory; PostgreSQL syncs one (pg_wal) after it
+      // creates or renames a segment, so that the new name survives a crash too.
+      const dir = openSync(nodefs.realPath(stream.node), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    });
+    return 0;
+  };
+}
+
+/** PGlite's own start parameters, with fsync on and a WAL sync method that reaches `fsync`. */
+function durableStartParams(): string[] {
+  return [
+    ...PGlite.defaultStartParams.filter((param) => param !== '-F'),
+    '-c',
+    'fsync=on',
+    '-c',
+    'wal_sync_method=fsync',
+  ];
+}
+
+async function openPglite(dataDir: string, durability: EmbeddedDurability): Promise<Opened> {
   const inMemory = dataDir === IN_MEMORY;
   const dir = inMemory ? dataDir : resolve(dataDir);
   if (!inMemory) await prepareDirectory(dir);
   let lite: PGlite;
   try {
-    lite = await PGlite.create(dir);
+    lite =
+      inMemory || durability === 'relaxed'
+        ? await PGlite.create(dir)
+        : await PGlite.create({
+            dataDir: dir,
+            fs: new DurableNodeFS(dir),
+            startParams: durableStartParams(),
+          });
   } catch (error) {
     throw new StoreError(`cannot open the embedded database in ${dir}: ${messageOf(error)}`, {
       cause: error,

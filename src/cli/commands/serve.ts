@@ -12,11 +12,12 @@ import { createLogger } from '../../events/logger.js';
 import { WEBHOOK_PATH } from '../../events/intake-app.js';
 import { openStore, storeOptionsFromEnv, StoreError, type Store } from '../../store/store.js';
 import { INSTALLATION_FILE, readInstallation } from '../../sync/installation.js';
-import { open, SECRET_KEY_VARIABLE, secretKey } from '../../sync/secret-box.js';
+import { open, SECRET_KEY_FILE, SECRET_KEY_VARIABLE, secretKey } from '../../sync/secret-box.js';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { openPipeline, type Pipeline } from '../../events/pipeline.js';
+import { DEFAULT_RETENTION_DAYS, runRetention } from '../../store/inbox-retention.js';
 import type { Command, ParsedArgs } from '../command.js';
 import {
   connectTarget,
@@ -27,7 +28,25 @@ import {
 import { CliError, EXIT, readPolicy, type CliIo } from '../io.js';
 
 export const DEFAULT_SERVE_PORT = 3031;
+/**
+ * How long a stop waits for webhooks in flight: each is answered within the intake's 3 s
+ * persist timeout, so a few seconds suffice, and an orchestrator's SIGKILL comes later.
+ */
+export const SERVE_GRACE_MS = 4_000;
 export const WEBHOOK_SECRET_VARIABLE = 'TIERGATE_WEBHOOK_SECRET';
+export const METRICS_TOKEN_VARIABLE = 'TIERGATE_METRICS_TOKEN';
+export const RETENTION_VARIABLE = 'TIERGATE_INBOX_RETENTION_DAYS';
+
+/** `$TIERGATE_INBOX_RETENTION_DAYS`: days a done event is kept (default 7). */
+export function retentionDaysOf(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_RETENTION_DAYS;
+  const days = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(days))
+    throw new CliError(
+      `usage: $${RETENTION_VARIABLE} takes a number of days to keep done events, not "${value}"`,
+    );
+  return days;
+}
 
 export function portOf(
   value: string | boolean | undefined,
@@ -47,6 +66,74 @@ export function bindOf(value: string | boolean | undefined): string {
       `usage: --bind takes an address to listen on (127.0.0.1, 0.0.0.0, ::), not "${String(value)}"`,
     );
   return value;
+}
+
+/** `--metrics-bind ADDR:PORT` (`[::1]:9464` for IPv6), or undefined when not given. */
+export function metricsBindOf(
+  value: string | boolean | undefined,
+): { bind: string; port: number } | undefined {
+  if (value === undefined) return undefined;
+  const match =
+    typeof value === 'string'
+      ? /^(?:\[([0-9A-Fa-f:.]+)\]|([0-9A-Za-z.-]+)):(\d+)$/.exec(value)
+      : null;
+  const bind = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  if (match === null || bind === undefined || port > 65_535)
+    throw new CliError(
+      `usage: --metrics-bind takes ADDR:PORT to serve /metrics on (127.0.0.1:9464, [::1]:9464), not "${String(value)}"`,
+    );
+  return { bind, port };
+}
+
+/** A host URL compared as a place: no trailing slash, default port and case folded by URL. */
+function sameHost(a: string, b: string): boolean {
+  const norm = (text: string): string => {
+    try {
+      const url = new URL(text);
+      return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    } catch {
+      return text.replace(/\/+$/, '');
+    }
+  };
+  return norm(a) === norm(b);
+}
+
+/**
+ * Refuses to serve another host with this directory's installation: its webhook secret and
+ * add-on key belong to the host it was made for, and its journal would mix two CRMs.
+ */
+async function checkInstallationHost(args: ParsedArgs, io: CliIo): Promise<void> {
+  const given = typeof args.values.host === 'string' ? args.values.host : undefined;
+  if (given === undefined || given === '') return;
+  const installation = await readInstallation(io.cwd).catch(() => undefined);
+  if (installation === undefined || sameHost(installation.hostUrl, given)) return;
+  throw new CliError(
+    `${INSTALLATION_FILE} here belongs to ${installation.hostUrl} (installed ${installation.installedAt}), ` +
+      `not to ${given} given by --host: its webhook secret and key are that host's. ` +
+      `Serve ${installation.hostUrl} (drop --host), or serve ${given} from a directory of its own ` +
+      `after \`tiergate install --host ${given} --addon-url <URL>\` there.`,
+    EXIT.failed,
+  );
+}
+
+/**
+ * Why the sealing key is exposed, when it sits in .tiergate/secret.key beside the installation
+ * it seals: whoever reads the directory (or a backup of it) opens the secrets.
+ */
+async function keyBesideSealedWarning(io: CliIo): Promise<string | undefined> {
+  const fromEnv = io.env[SECRET_KEY_VARIABLE];
+  if (fromEnv !== undefined && fromEnv !== '') return undefined;
+  if (!existsSync(join(io.cwd, SECRET_KEY_FILE))) return undefined;
+  const installation = await readInstallation(io.cwd).catch(() => undefined);
+  if (installation?.sealedWebhookSecret == null && installation?.sealedApiKey == null)
+    return undefined;
+  return (
+    `the key that seals the secrets in ${INSTALLATION_FILE} sits beside them in ${SECRET_KEY_FILE}: ` +
+    `anyone who can read this directory, or a backup of it, can open them. Keep the key in a secret ` +
+    `manager and give it as $${SECRET_KEY_VARIABLE} (the file's content), then move ${SECRET_KEY_FILE} ` +
+    `out of this directory.`
+  );
 }
 
 /** The webhook secret and where it came from (for the start message; never the value). */
@@ -161,13 +248,14 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: "Run the add-on server: Twenty's webhooks into the inbox, health, readiness, metrics.",
   usage:
-    'tiergate serve [--port N] [--bind ADDR] [--policy FILE] [--host URL --api-key KEY] [--sweep-minutes N]',
+    'tiergate serve [--port N] [--bind ADDR] [--metrics-bind ADDR:PORT] [--policy FILE] [--host URL --api-key KEY] [--sweep-minutes N]',
   help: `Serves, on http://<bind>:<port>:
   POST ${WEBHOOK_PATH}   Twenty's webhooks: signature checked (401 with the reason), JSON of up
                            to 100 MiB, de-duplicated, stored before the 200
   GET  /healthz            200 while the process runs
   GET  /readyz             200 when the store answers and the webhook secret is known, else 503
-  GET  /metrics            Prometheus metrics
+  GET  /metrics            Prometheus metrics (on --metrics-bind's listener when given; with
+                           $${METRICS_TOKEN_VARIABLE} set, only for Authorization: Bearer <token>)
 
 The store is PostgreSQL at $DATABASE_URL, else an embedded database in .tiergate/store; its
 schema is brought up to date on start. The webhook secret is $${WEBHOOK_SECRET_VARIABLE}, else
@@ -183,6 +271,9 @@ add-on's own key unless --host/--api-key say otherwise.
 Options:
   --port N            port to listen on (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
   --bind ADDR         address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --metrics-bind ADDR:PORT
+                      serve /metrics on a listener of its own (e.g. 127.0.0.1:9464), not
+                      beside the webhooks
   --policy FILE       the policy events are judged by (default ./tiergate.policy.yaml)
 ${HOST_TARGET_HELP}
   --sweep-minutes N   minutes between sweeps (default 5; 0 turns the sweep off)
@@ -190,32 +281,48 @@ ${HOST_TARGET_HELP}
 
 Logs are JSON lines on standard output, secrets redacted ($TIERGATE_LOG_LEVEL: info by default;
 debug adds a line per accepted webhook); messages go to standard error.
-Stops on Ctrl-C, finishing the requests in flight.`,
+Once an event is processed, its stored body is reduced to the event's metadata (no record
+values), and processed events are deleted after $${RETENTION_VARIABLE} days (default
+${DEFAULT_RETENTION_DAYS}).
+Refuses to start when --host names another host than the one ${INSTALLATION_FILE} was made
+for, and warns when the key sealing its secrets sits beside it in ${SECRET_KEY_FILE}.
+Stops on Ctrl-C or SIGTERM within a few seconds, answering the webhooks in flight.`,
   options: {
     port: { type: 'string' },
     bind: { type: 'string' },
     policy: { type: 'string' },
     ...HOST_TARGET_OPTIONS,
     'sweep-minutes': { type: 'string' },
+    'metrics-bind': { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length > 0)
       throw new CliError(`usage: serve takes no arguments, not "${args.positionals[0] ?? ''}"`);
     const port = portOf(args.values.port);
     const bind = bindOf(args.values.bind);
+    const metricsListen = metricsBindOf(args.values['metrics-bind']);
+    const metricsToken = io.env[METRICS_TOKEN_VARIABLE];
+    await checkInstallationHost(args, io);
     const { secret, source } = await webhookSecretOf(io);
+    const retentionDays = retentionDaysOf(io.env[RETENTION_VARIABLE]);
+    const keyWarning = await keyBesideSealedWarning(io);
     const store = await openMigratedStore(io);
     const logger = createLogger({
       destination: { write: (line: string) => void io.stdout.write(line) },
-      secrets: () => [secret, io.env[SECRET_KEY_VARIABLE]],
+      secrets: () => [secret, io.env[SECRET_KEY_VARIABLE], metricsToken],
       level: logLevelOf(io.env.TIERGATE_LOG_LEVEL),
     });
-    // The pipeline stops before the server closes the store.
+    // On a stop, the listener and the pipeline wind down side by side (one waiting for the other
+    // would add their times); the store closes once both are done, below.
     const stopping = new AbortController();
     let pipeline: Pipeline | undefined;
+    let pipelineStopped: Promise<void> = Promise.resolve();
     io.signal?.addEventListener(
       'abort',
-      () => void (pipeline?.stop() ?? Promise.resolve()).finally(() => stopping.abort()),
+      () => {
+        pipelineStopped = pipeline?.stop() ?? Promise.resolve();
+        stopping.abort();
+      },
       { once: true },
     );
     let running: RunningServer;
@@ -227,32 +334,60 @@ Stops on Ctrl-C, finishing the requests in flight.`,
         port,
         bind,
         signal: stopping.signal,
+        closeStore: false,
+        graceMs: SERVE_GRACE_MS,
+        ...(metricsListen ? { metricsListen } : {}),
+        ...(metricsToken !== undefined && metricsToken !== '' ? { metricsToken } : {}),
       });
     } catch (error) {
       await store.close();
       const code = (error as NodeJS.ErrnoException).code;
+      const metricsFailed = (error as { listener?: unknown }).listener === 'metrics';
+      const [at, flag] = metricsFailed
+        ? [`${metricsListen?.bind}:${metricsListen?.port}`, '--metrics-bind']
+        : [`${bind}:${port}`, '--port'];
       throw new CliError(
         code === 'EADDRINUSE'
-          ? `port ${port} is in use on ${bind}; pick another with --port`
-          : `cannot listen on ${bind}:${port}: ${(error as Error).message}`,
+          ? `${at} is in use; pick another with ${flag}`
+          : `cannot listen on ${at}: ${(error as Error).message}`,
         EXIT.failed,
       );
     }
+    const metricsAccess =
+      metricsToken !== undefined && metricsToken !== ''
+        ? `, bearer token from $${METRICS_TOKEN_VARIABLE}`
+        : '';
     io.stderr.write(
       `Tiergate is serving on ${running.url} (webhooks: ${running.url}${WEBHOOK_PATH})\n` +
-        `  store: ${store.location}\n  webhook secret: from ${source}\n`,
+        `  store: ${store.location}${store.kind === 'pglite' ? ' (each commit synced to disk)' : ''}\n` +
+        `  webhook secret: from ${source}\n` +
+        `  metrics: ${running.metricsUrl}/metrics${metricsAccess}\n` +
+        `  inbox: done events reduced to their metadata, kept ${retentionDays} days\n`,
     );
+    if (keyWarning !== undefined) {
+      io.stderr.write(`Warning: ${keyWarning}\n`);
+      logger.warn(keyWarning);
+    }
     try {
       pipeline = await pipelineOf(args, io, store, logger);
     } catch (error) {
       await running.close();
+      await store.close();
       throw error instanceof CliError
         ? error
         : new CliError(`cannot start processing: ${(error as Error).message}`, EXIT.failed);
     }
+    // Done events lose their record values at once and go after the retention.
+    const retention = runRetention(store, stopping.signal, {
+      retentionDays,
+      log: (line) => logger.info(line),
+    });
     io.stderr.write('Press Ctrl-C to stop.\n');
     await running.closed;
+    await retention;
+    await pipelineStopped;
     await pipeline?.stop();
+    await store.close();
     io.stderr.write('Tiergate stopped.\n');
     return EXIT.ok;
   },
