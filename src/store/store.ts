@@ -262,6 +262,12 @@ async function openPostgres(url: string, name: string): Promise<Opened> {
   // An idle client can lose its server (a restart, a failover); pg reports that on the pool,
   // and an unhandled 'error' event would end the process. The next query reconnects.
   pool.on('error', () => undefined);
+  // A client in use hears of it on itself (the pool listens only to idle ones): without a
+  // listener, a server that ends the session mid-query (pg_terminate_backend) ends the process.
+  // The query in flight fails on its own, and the pool drops the broken client.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);
