@@ -60,8 +60,12 @@ import { GENESIS_PREV_HASH, isHexHash } from './journal.js';
 /** The host object the journal is mirrored to (manifest.json). */
 export const AUDIT_OBJECT = 'tiergateAuditEntry';
 
-/** How long a claim holds a row by default: longer than a send with all its retries takes. */
-export const DEFAULT_LEASE_MS = 5 * 60_000;
+/**
+ * How long a claim holds a row by default: about as long as a send with its retries takes. A
+ * relay that dies (SIGKILL) leaves its rows to the next one after this; one that outlives it only
+ * sends rows a second time, which the host takes as the same records (`auditRecordId`).
+ */
+export const DEFAULT_LEASE_MS = 60_000;
 /** How long `run` waits before looking again when nothing is due. */
 export const DEFAULT_IDLE_MS = 1_000;
 /** The longest `run` waits after an error of the store: seconds, so a dropped connection is brief. */

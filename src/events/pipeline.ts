@@ -39,7 +39,7 @@ export interface PipelineOptions {
   /** Between sweeps; 0 turns the periodic sweep off (sweepNow still works). */
   readonly sweepEveryMs?: number;
   /** The sweep's windows (overlap, destroy grace, id comparison); defaults in sweep.ts. */
-  readonly sweep?: Pick<SweepOptions, 'overlapMs' | 'destroyGraceMs' | 'idCheckEveryMs'>;
+  readonly sweep?: Pick<SweepOptions, 'overlapMs' | 'destroyGraceMs' | 'idCheckEveryMs' | 'since'>;
   readonly log?: (line: string) => void;
   /** Violations and parked audit entries, one line each (default: `log`, marked ALERT). */
   readonly alert?: (line: string) => void;

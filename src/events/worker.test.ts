@@ -21,6 +21,7 @@ import { emptyStore, storeBackends } from '../store/store.test-support.js';
 import type { Store } from '../store/store.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import { HostError } from '../host/host-error.js';
+import { knownIds } from '../store/cursors.js';
 import { EventWorker } from './worker.js';
 
 const policy = loadPolicy(`version: 1
@@ -411,6 +412,17 @@ describe.each(storeBackends())('workers on $name', (backend) => {
     expect(alerts).toEqual([
       expect.stringMatching(/opportunity.updated o-10.*every worker that took it stopped/),
     ]);
+  });
+
+  it('makes a record met through its webhooks known to the sweep, and forgets it once destroyed', async () => {
+    await deliver(store, { actor: 'w-ann', id: 'o-11', fields: [], action: 'created' });
+    await deliver(store, { actor: 'w-ann', id: 'o-12', fields: [], action: 'created' });
+    const w = await worker(store, 'w1');
+    await w.runOnce();
+    expect([...(await knownIds(store.db, 'opportunity')).keys()].sort()).toEqual(['o-11', 'o-12']);
+    await deliver(store, { actor: 'w-ann', id: 'o-11', fields: [], action: 'destroyed' });
+    await w.runOnce();
+    expect([...(await knownIds(store.db, 'opportunity')).keys()]).toEqual(['o-12']);
   });
 
   it('journals every event exactly once when two workers share the inbox', async () => {

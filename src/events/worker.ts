@@ -21,6 +21,7 @@ import type { ViewerIndex } from '../sync/viewers.js';
 import { claimEvents, completeEvent, failEvent, type InboxEvent } from '../store/inbox.js';
 import type { Store } from '../store/store.js';
 import { isConnectionFailure } from '../store/store-error.js';
+import { forgetRecord, rememberRecords } from '../store/cursors.js';
 import { HostError } from '../host/host-error.js';
 import { failureKind } from '../audit/outbox-relay.js';
 import { ownObjectNames } from '../sync/manifest.js';
@@ -241,6 +242,11 @@ export class EventWorker {
     const { drafts, violations } = this.drafts(change);
     const entries = await store.transaction(async (trx) => {
       const appended = await journal.append(drafts, { trx });
+      // The sweep finds a destroy whose webhook was lost by the ids it knows: a record met only
+      // through its webhooks (created and gone between two sweeps) is one of them too.
+      if (change.action === 'destroyed') await forgetRecord(trx, change.object, change.recordId);
+      else
+        await rememberRecords(trx, change.object, [{ recordId: change.recordId, version: null }]);
       if (!(await completeEvent(trx, event.id, workerId))) {
         throw new Error(`inbox event ${event.id}: the lease ended before it was journaled`);
       }

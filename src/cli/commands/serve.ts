@@ -226,6 +226,8 @@ async function pipelineOf(
   }
   const policy = await readPolicy(io, file);
   const host = connectTarget(await hostTarget(args, io, { addonKey: true }));
+  // A first sweep takes what predates the install as its baseline, and what came after as changes.
+  const installedAt = (await readInstallation(io.cwd).catch(() => undefined))?.installedAt;
   const pipeline = await openPipeline({
     store,
     host,
@@ -234,6 +236,7 @@ async function pipelineOf(
     secretKey: await secretKey(io.env, io.cwd),
     workerId: `${hostname()}:${process.pid}`,
     sweepEveryMs: minutesOf(args.values['sweep-minutes']) * 60_000,
+    ...(installedAt === undefined ? {} : { sweep: { since: installedAt } }),
     log: (line) => logger.info(line),
     alert: (line) => logger.warn(`ALERT: ${line}`),
   });

@@ -174,6 +174,7 @@ export class FaultSuite {
   private sandboxPort = 0;
   private servePort = 0;
   private hostDown = false;
+  private installedAt: string | undefined;
   private serveEnv: Record<string, string> = {};
   private serveArgs: string[] = [];
 
@@ -237,6 +238,9 @@ export class FaultSuite {
       addonUrl: `http://127.0.0.1:${this.servePort}`,
     });
     await this.host.dataModel.refresh();
+    this.installedAt = installed.installedAt;
+    // What serve's start-up sweep does on a real install: the records already there are known.
+    await this.sweepNow();
     const names = this.memberNames();
     const members = this.sandbox
       .state()
@@ -256,7 +260,9 @@ export class FaultSuite {
       '--host',
       this.running.url,
       '--api-key',
-      adminKey,
+      // The add-on's own key, as serve uses after `tiergate install`: its writes are told apart
+      // from everyone's by the key's name.
+      installed.appKey?.token ?? adminKey,
       '--sweep-minutes',
       '0',
     ];
@@ -335,7 +341,11 @@ export class FaultSuite {
   private async sweepNow(): Promise<void> {
     if (this.host === undefined || this.store === undefined) return;
     const startedAt = new Date().toISOString();
-    const results = await sweep(this.host, this.store, STREAM_OBJECTS);
+    // Serve's sweep, with no grace for destroys: the stream is over when it runs.
+    const results = await sweep(this.host, this.store, STREAM_OBJECTS, {
+      destroyGraceMs: 0,
+      ...(this.installedAt === undefined ? {} : { since: this.installedAt }),
+    });
     this.sweeps.push({ startedAt, endedAt: new Date().toISOString() });
     this.log(
       `sweep: ${results.map((r) => `${r.object} read ${r.read}, enqueued ${r.enqueued}`).join('; ')}`,
