@@ -12,46 +12,12 @@ import { signedHeaders } from '../host/webhook/signature.js';
 import { sql } from 'kysely';
 import { testServer } from '../store/store.test-support.js';
 import { openStore } from '../store/store.js';
-import { writeInstallation } from '../sync/installation.js';
-import { seal } from '../sync/secret-box.js';
-import { serveCommand } from './commands/serve.js';
-import { runUntilStopped } from './run.test-support.js';
+import { companyCreated, installWithSecret, runServe } from './serve.test-support.js';
 
 const SECRET = 'whsec-serve-command-0123456789abcdef';
 const KEY = randomBytes(32);
 
 const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'tiergate-serve-'));
-
-/** Runs `tiergate serve …` in-process; `ready` resolves with the URL once it is announced. */
-function runServe(cwd: string, env: Record<string, string>, argv: string[] = ['--port', '0']) {
-  return runUntilStopped(serveCommand, cwd, env, argv, /serving on (http:\/\/\S+)/);
-}
-
-async function installWithSecret(cwd: string): Promise<void> {
-  await writeInstallation(cwd, {
-    hostUrl: 'http://twenty.test',
-    addonUrl: 'http://127.0.0.1:3031',
-    installedAt: '2026-03-01T12:00:00.000Z',
-    created: [],
-    webhookId: 'wh-1',
-    sealedWebhookSecret: seal(SECRET, KEY),
-    rlsEntitled: false,
-    apiKeyId: null,
-    sealedApiKey: null,
-  });
-}
-
-function companyCreated(recordId: string): string {
-  return JSON.stringify({
-    targetUrl: 'http://127.0.0.1:3031/webhooks/twenty',
-    eventName: 'company.created',
-    objectMetadata: { id: 'obj-company', nameSingular: 'company' },
-    workspaceId: 'ws-1',
-    webhookId: 'wh-1',
-    eventDate: new Date().toISOString(),
-    record: { id: recordId, name: 'Acme' },
-  });
-}
 
 describe('tiergate serve', () => {
   it('refuses to start without a webhook secret, says to run tiergate install, and opens no store', async () => {
@@ -67,7 +33,7 @@ describe('tiergate serve', () => {
 
   it('refuses a sealed secret it cannot open, naming the key to check', async () => {
     const cwd = emptyDir();
-    await installWithSecret(cwd);
+    await installWithSecret(cwd, SECRET, KEY);
     const run = runServe(cwd, { TIERGATE_SECRET_KEY: randomBytes(32).toString('base64') });
     expect(await run.done).toBe(1);
     expect(run.output().err).toMatch(
@@ -87,7 +53,7 @@ describe('tiergate serve', () => {
 
   it('serves with the secret sealed by install, stores a signed webhook in .tiergate/store, and stops on its signal', async () => {
     const cwd = emptyDir();
-    await installWithSecret(cwd);
+    await installWithSecret(cwd, SECRET, KEY);
     const run = runServe(cwd, {
       TIERGATE_SECRET_KEY: KEY.toString('base64'),
       TIERGATE_LOG_LEVEL: 'debug',

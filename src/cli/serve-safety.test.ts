@@ -8,40 +8,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeInstallation } from '../sync/installation.js';
-import { seal } from '../sync/secret-box.js';
-import { metricsBindOf, retentionDaysOf, serveCommand } from './commands/serve.js';
-import { runUntilStopped } from './run.test-support.js';
+import { metricsBindOf, retentionDaysOf } from './commands/serve.js';
+import { installWithSecret, runServe as runServeWith } from './serve.test-support.js';
+
+const runServe = (cwd: string, env: Record<string, string>, argv: string[]) =>
+  runServeWith(cwd, env, ['--port', '0', ...argv]);
 
 const SECRET = 'whsec-serve-safety-0123456789abcdef';
 const KEY = randomBytes(32);
 const TOKEN = 'metrics-token-0123456789abcdef';
 
 const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'tiergate-serve-safety-'));
-
-function runServe(cwd: string, env: Record<string, string>, argv: string[]) {
-  return runUntilStopped(
-    serveCommand,
-    cwd,
-    env,
-    ['--port', '0', ...argv],
-    /serving on (http:\/\/\S+)/,
-  );
-}
-
-async function install(cwd: string, hostUrl = 'http://twenty.test'): Promise<void> {
-  await writeInstallation(cwd, {
-    hostUrl,
-    addonUrl: 'http://127.0.0.1:3031',
-    installedAt: '2026-03-01T12:00:00.000Z',
-    created: [],
-    webhookId: 'wh-1',
-    sealedWebhookSecret: seal(SECRET, KEY),
-    rlsEntitled: false,
-    apiKeyId: null,
-    sealedApiKey: null,
-  });
-}
 
 describe('serve and /metrics', () => {
   it('serves /metrics only on --metrics-bind when given, not beside the webhooks', async () => {
@@ -106,7 +83,7 @@ describe('serve and /metrics', () => {
 describe("serve and the installation's host", () => {
   it('refuses --host naming another host than the installation was made for, saying whose it is', async () => {
     const cwd = emptyDir();
-    await install(cwd, 'http://crm-a.test');
+    await installWithSecret(cwd, SECRET, KEY, 'http://crm-a.test');
     const run = runServe(cwd, { TIERGATE_SECRET_KEY: KEY.toString('base64') }, [
       '--host',
       'http://crm-b.test',
@@ -124,7 +101,7 @@ describe("serve and the installation's host", () => {
 
   it('takes --host naming the installation host, however its URL is spelled', async () => {
     const cwd = emptyDir();
-    await install(cwd, 'http://crm-a.test');
+    await installWithSecret(cwd, SECRET, KEY, 'http://crm-a.test');
     const run = runServe(cwd, { TIERGATE_SECRET_KEY: KEY.toString('base64') }, [
       '--host',
       'HTTP://CRM-A.test:80/',
@@ -140,7 +117,7 @@ describe("serve and the installation's host", () => {
 describe('serve and the sealing key', () => {
   it('warns, saying how to fix it, when the key sits in .tiergate/secret.key beside the installation', async () => {
     const cwd = emptyDir();
-    await install(cwd);
+    await installWithSecret(cwd, SECRET, KEY);
     writeFileSync(join(cwd, '.tiergate', 'secret.key'), `${KEY.toString('base64')}\n`, {
       mode: 0o600,
     });
@@ -159,7 +136,7 @@ describe('serve and the sealing key', () => {
 
   it('does not warn when the key comes from $TIERGATE_SECRET_KEY', async () => {
     const cwd = emptyDir();
-    await install(cwd);
+    await installWithSecret(cwd, SECRET, KEY);
     const run = runServe(cwd, { TIERGATE_SECRET_KEY: KEY.toString('base64') }, []);
     await run.ready;
     run.stop();

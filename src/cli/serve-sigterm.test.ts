@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../host/webhook/signature.js';
 import { openStore } from '../store/store.js';
+import { companyCreated } from './serve.test-support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'whsec-serve-sigterm-0123456789abcdef';
@@ -21,18 +22,6 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-function companyCreated(recordId: string): string {
-  return JSON.stringify({
-    targetUrl: 'http://127.0.0.1/webhooks/twenty',
-    eventName: 'company.created',
-    objectMetadata: { id: 'obj-company', nameSingular: 'company' },
-    workspaceId: 'ws-1',
-    webhookId: 'wh-1',
-    eventDate: new Date().toISOString(),
-    record: { id: recordId, name: 'Acme', updatedAt: new Date().toISOString() },
-  });
-}
 
 describe('tiergate serve under load', () => {
   it('stops on SIGTERM within 5 s with code 0, keeping every event it accepted', async () => {

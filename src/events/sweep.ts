@@ -313,6 +313,17 @@ class SweepOf {
   private eventOf(record: Readonly<Row>, recordId: string, version: string | null): NewInboxEvent {
     const eventName = eventNameOf(this.object, record);
     const eventDate = recordVersion({ updatedAt: record.updatedAt }) ?? this.now().toISOString();
+    return this.inboxEvent(eventName, eventDate, record, recordId, version);
+  }
+
+  /** The event a webhook would have carried, marked as the sweep's. */
+  private inboxEvent(
+    eventName: string,
+    eventDate: string,
+    record: Readonly<Row>,
+    recordId: string,
+    version: string | null,
+  ): NewInboxEvent {
     return {
       body: JSON.stringify({
         targetUrl: 'tiergate:sweep',
@@ -401,28 +412,8 @@ class SweepOf {
       let inserted = false;
       if (already === undefined) {
         const [outcome] = await insertManyIfNew(trx, [
-          {
-            body: JSON.stringify({
-              targetUrl: 'tiergate:sweep',
-              eventName,
-              objectMetadata: { id: this.metadata.id, nameSingular: this.object },
-              webhookId: SWEEP_WEBHOOK_ID,
-              eventDate,
-              // The record is gone: all the sweep can say is which one it was.
-              record: { id: recordId },
-            }),
-            dedupeKey: inboxDedupeKey({
-              webhookId: SWEEP_WEBHOOK_ID,
-              eventName,
-              recordId,
-              eventDate,
-            }),
-            eventName,
-            objectName: this.object,
-            recordId,
-            recordVersion: null,
-            ...(this.options.now ? { receivedAt: this.options.now() } : {}),
-          },
+          // The record is gone: all the sweep can say is which one it was.
+          this.inboxEvent(eventName, eventDate, { id: recordId }, recordId, null),
         ]);
         inserted = outcome === 'inserted';
       }
