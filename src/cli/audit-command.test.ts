@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hostCopyOf, type HostCopy } from '../audit/host-copy.js';
@@ -20,47 +19,10 @@ import type { JournalRow } from '../store/journal-rows.js';
 import type { JournalDraft } from '../audit/journal.js';
 import { emptyStore, storeBackends, testServer } from '../store/store.test-support.js';
 import { openStore, type Store } from '../store/store.js';
-import type { Command } from './command.js';
 import { auditCommand, createAuditCommand } from './commands/audit.js';
-import { CliError, type CliIo } from './io.js';
+import { runCommand, type CliRun } from './run.test-support.js';
 
-interface Ran {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-/** Runs `command` on `argv` as `main` does: strict parsing, CliErrors as messages and codes. */
-async function run(
-  command: Command,
-  argv: readonly string[],
-  cwd: string,
-  env: Record<string, string | undefined> = {},
-): Promise<Ran> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    cwd,
-    env,
-  };
-  let code: number;
-  try {
-    const parsed = parseArgs({
-      args: [...argv],
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    code = await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    err += `${error.message}\n`;
-    code = error.code;
-  }
-  return { code, out, err };
-}
+const run = runCommand;
 
 const draft = (n: number): JournalDraft => ({
   actor: n % 2 === 0 ? 'm-bob' : 'm-alice',
@@ -91,7 +53,7 @@ describe.each(storeBackends())('tiergate audit on $name', (backend) => {
     openStore: () => Promise.resolve({ ...store, close: () => Promise.resolve() }),
     readHostCopy: () => hostCopy(),
   });
-  const audit = (...argv: string[]): Promise<Ran> => run(command, argv, cwd);
+  const audit = (...argv: string[]): Promise<CliRun> => run(command, argv, cwd);
 
   beforeAll(async () => {
     ({ store } = await backend.setup());

@@ -6,49 +6,17 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimEvents, findEvent, insertIfNew } from '../store/inbox.js';
 import { emptyStore, storeBackends } from '../store/store.test-support.js';
 import type { Store } from '../store/store.js';
-import type { Command } from './command.js';
 import { createEventsCommand, HIDDEN_VALUE } from './commands/events.js';
-import { CliError, type CliIo } from './io.js';
+import type { CliIo } from './io.js';
+import { runCommand, type CliRun } from './run.test-support.js';
 import { main } from './main.js';
 
-interface Ran {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-/** Runs `command` on `argv` as `main` does: strict parsing, CliErrors as messages and codes. */
-async function run(command: Command, argv: readonly string[], cwd: string): Promise<Ran> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    cwd,
-    env: {},
-  };
-  let code: number;
-  try {
-    const parsed = parseArgs({
-      args: [...argv],
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    code = await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    err += `${error.message}\n`;
-    code = error.code;
-  }
-  return { code, out, err };
-}
+const run = runCommand;
 
 const POLICY = `version: 1
 tiers: [{ id: junior }, { id: senior }]
@@ -96,7 +64,7 @@ describe.each(storeBackends())('tiergate events on $name', (backend) => {
     openStore: () => Promise.resolve({ ...store, close: () => Promise.resolve() }),
     now: () => NOW,
   });
-  const events = (...argv: string[]): Promise<Ran> => run(command, argv, cwd);
+  const events = (...argv: string[]): Promise<CliRun> => run(command, argv, cwd);
 
   beforeAll(async () => {
     ({ store } = await backend.setup());

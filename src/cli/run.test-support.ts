@@ -1,7 +1,7 @@
 /** Runs `tiergate …` in-process in `cwd`, as a shell would, capturing both outputs. */
 import { parseArgs } from 'node:util';
 import type { Command, ParsedArgs } from './command.js';
-import { CliError } from './io.js';
+import { CliError, type CliIo } from './io.js';
 import { main } from './main.js';
 
 export interface CliRun {
@@ -19,6 +19,38 @@ export async function runCli(cwd: string, ...argv: string[]): Promise<CliRun> {
     cwd,
     env: {},
   });
+  return { code, out, err };
+}
+
+/** Runs one `command` on `argv` as `main` does: strict parsing, CliErrors as messages and codes. */
+export async function runCommand(
+  command: Command,
+  argv: readonly string[],
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+): Promise<CliRun> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    cwd,
+    env,
+  };
+  let code: number;
+  try {
+    const parsed = parseArgs({
+      args: [...argv],
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    code = await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    err += `${error.message}\n`;
+    code = error.code;
+  }
   return { code, out, err };
 }
 
