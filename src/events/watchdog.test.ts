@@ -158,11 +158,78 @@ describe('judge', () => {
       action: 'deleted',
       recordId: 'o1',
       after: { id: 'o1', ownerId: owner, updatedBy: by(actor), deletedAt: '2026-01-01T00:00:00Z' },
+      workspaceMemberId: actor,
     });
     expect(judge(engine, deleted('w-sue', 'w-sue'), policyIdOf).violations).toEqual([]);
     expect(
       judge(engine, deleted('w-ann', 'w-ann'), policyIdOf).violations.map((v) => v.kind),
     ).toEqual(['scope']);
+  });
+
+  it('judges a delete, restore or destroy with the rights of the member who made it, not of the last updater', () => {
+    // Sue (senior) may delete her own deals, Ann (junior) may not. Twenty stamps no actor on a
+    // delete, restore or destroy: the record's updatedBy names whoever updated it last.
+    const change = (
+      action: 'deleted' | 'restored' | 'destroyed',
+      lastUpdater: string,
+      member: string | undefined,
+    ): RecordEvent => {
+      const record = { id: 'o1', ownerId: 'w-sue', updatedBy: by(lastUpdater) };
+      return {
+        object: 'opportunity',
+        action,
+        recordId: 'o1',
+        ...(action === 'destroyed' ? { before: record } : { after: record }),
+        workspaceMemberId: member,
+      };
+    };
+    for (const action of ['deleted', 'restored'] as const) {
+      const byAnn = judge(engine, change(action, 'w-sue', 'w-ann'), policyIdOf);
+      expect(byAnn.actor).toBe('w-ann');
+      expect(byAnn.violations.map((v) => [v.kind, v.member])).toEqual([['scope', 'w-ann']]);
+      expect(judge(engine, change(action, 'w-ann', 'w-sue'), policyIdOf)).toEqual({
+        actor: 'w-sue',
+        violations: [],
+      });
+      // No member called (an API key, a workflow): nobody's rights, and not the last updater's.
+      expect(actorOf(change(action, 'w-ann', undefined))).toBeUndefined();
+    }
+    // Nobody holds destroy: whoever is named is the one judged.
+    const destroyed = judge(engine, change('destroyed', 'w-sue', 'w-ann'), policyIdOf);
+    expect(destroyed.violations.map((v) => v.actor)).toEqual(['w-ann']);
+    expect(actorOf(change('destroyed', 'w-ann', undefined))).toBeUndefined();
+  });
+
+  it('takes the actor of a creation or update from the stamp Twenty wrote, the body standing in without one', () => {
+    // Twenty stamps updatedBy from the same auth context as the body's workspaceMemberId; the
+    // journaled record says the stamp, so a disagreement goes the stamp's way.
+    expect(actorOf({ ...updated('w-ann', {}, ['name']), workspaceMemberId: 'w-sue' })).toBe(
+      'w-ann',
+    );
+    const byKey: RecordEvent = {
+      object: 'opportunity',
+      action: 'updated',
+      recordId: 'o1',
+      after: { id: 'o1', updatedBy: by(null, 'API') },
+      workspaceMemberId: 'w-sue',
+    };
+    expect(actorOf(byKey)).toBeUndefined();
+    // A creation's createdBy may be given by the caller: the updatedBy stamped with it wins.
+    const created: RecordEvent = {
+      object: 'opportunity',
+      action: 'created',
+      recordId: 'o2',
+      after: { id: 'o2', createdBy: by('w-sue'), updatedBy: by('w-ann') },
+    };
+    expect(actorOf(created)).toBe('w-ann');
+    const unstamped: RecordEvent = {
+      object: 'opportunity',
+      action: 'updated',
+      recordId: 'o1',
+      after: { id: 'o1' },
+      workspaceMemberId: 'w-sue',
+    };
+    expect(actorOf(unstamped)).toBe('w-sue');
   });
 
   it('treats a workspace member outside the org as holding nothing', () => {

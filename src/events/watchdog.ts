@@ -4,9 +4,9 @@
  * rules, masks, `where` on scopes, or any scope on a workspace without row-level rules; and a
  * change made by hand on a host where Tiergate's roles drifted is only caught here.
  *
- * - The actor is the record's `updatedBy` (or `createdBy` for a creation) when its source is a
- *   workspace member; changes by API keys, workflows and Tiergate itself are not a member's and
- *   are not judged (they are still journaled by the caller).
+ * - The actor is the workspace member who made the change (`actorOf`); changes by API keys,
+ *   workflows and Tiergate itself are not a member's and are not judged (they are still
+ *   journaled by the caller).
  * - created: `create` must be allowed on the new record, and every field it sets must be `edit`.
  * - updated: `update` must be allowed on the record as it was (`before`, when the caller knows it;
  *   Twenty's webhooks carry only the record after the change, so without it the record as it is
@@ -53,6 +53,12 @@ export interface RecordEvent {
   readonly before?: Row | undefined;
   /** Twenty's `updatedFields`, for updates. */
   readonly updatedFields?: readonly string[] | undefined;
+  /**
+   * The webhook body's `workspaceMemberId`: the member whose call made the change, from the
+   * call's auth context, for every action; absent for an API key, a workflow, the system, and
+   * for what the sweep finds.
+   */
+  readonly workspaceMemberId?: string | undefined;
 }
 
 export interface Violation {
@@ -103,17 +109,47 @@ const ACTION_OF: Readonly<Record<RecordAction, Action>> = {
   destroyed: 'destroy',
 };
 
-/** The workspace member who made the change, from the record's actor fields. */
-export function actorOf(event: RecordEvent): string | undefined {
-  const record = event.after ?? event.before;
+/**
+ * The actor field Twenty stamped from the caller for this change, when it stamps one. Creations
+ * and updates stamp `updatedBy` whatever the input says (`actor-from-auth-context.service.ts`,
+ * `injectActorFieldsOnCreate` / `injectUpdatedBy`, called by the `created-by.create-*` and
+ * `updated-by.update-*` pre-query hooks; a creation's `createdBy` keeps a given actor with a
+ * name, so it only stands in where `updatedBy` is missing). A soft delete, a restore and a
+ * destroy stamp nothing: no pre-query hook injects an actor for them, and the soft-delete query
+ * builder sets only `deletedAt` (`workspace-soft-delete-query-builder.ts`), so `updatedBy` there
+ * still names whoever last updated the record.
+ */
+export function actorStampOf(event: RecordEvent): Row | undefined {
+  if (event.action !== 'created' && event.action !== 'updated') return undefined;
+  const record = event.after;
   if (record === undefined) return undefined;
-  const actor = readPath(record, [event.action === 'created' ? 'createdBy' : 'updatedBy']);
-  if (typeof actor !== 'object' || actor === null) return undefined;
-  const { source, workspaceMemberId } = actor as { source?: unknown; workspaceMemberId?: unknown };
-  // MANUAL is a person in Twenty's UI (or through their token); API, WORKFLOW, SYSTEM… are not.
-  return source === 'MANUAL' && typeof workspaceMemberId === 'string' && workspaceMemberId !== ''
-    ? workspaceMemberId
-    : undefined;
+  const isActor = (value: unknown): value is Row =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  const updatedBy = readPath(record, ['updatedBy']);
+  if (isActor(updatedBy)) return updatedBy;
+  const createdBy = event.action === 'created' ? readPath(record, ['createdBy']) : undefined;
+  return isActor(createdBy) ? createdBy : undefined;
+}
+
+/**
+ * The workspace member who made the change, or undefined when no member did (or nobody can
+ * say). A creation or an update: the member its stamp names; a stamp naming an API key, a
+ * workflow or the system is no member's change, even if the body named one (both come from the
+ * same auth context, and the stamp is what the journaled record itself says). The body's
+ * `workspaceMemberId` stands in where there is no stamp, and is the only witness of a delete, a
+ * restore or a destroy: the record's stale `updatedBy` would name the wrong person.
+ */
+export function actorOf(event: RecordEvent): string | undefined {
+  const stamp = actorStampOf(event);
+  if (stamp !== undefined) {
+    const { source, workspaceMemberId } = stamp;
+    // MANUAL is a person in Twenty's UI (or through their token); API, WORKFLOW, SYSTEM… are not.
+    if (source === 'MANUAL' && typeof workspaceMemberId === 'string' && workspaceMemberId !== '')
+      return workspaceMemberId;
+    if (typeof source === 'string' && source !== 'MANUAL') return undefined;
+  }
+  const member = event.workspaceMemberId;
+  return typeof member === 'string' && member !== '' ? member : undefined;
 }
 
 /** Fields a creation sets: those with a value, other than the ones every record has. */

@@ -62,6 +62,17 @@ describe('one reading of a webhook', () => {
     }
   });
 
+  it('passes on the member whose call made the change, from the body, and none for the sweep', () => {
+    const member = (text: string) => recordEventOf(stored(text)).workspaceMemberId;
+    const by = { userId: 'u-1', workspaceMemberId: 'wm-1' };
+    expect(member(body('company.deleted', by))).toBe('wm-1');
+    expect(member(body('company.deleted'))).toBeUndefined();
+    // Anything but an id names nobody, and does not cost the change its journal entry.
+    expect(member(body('company.deleted', { workspaceMemberId: null }))).toBeUndefined();
+    expect(member(body('company.deleted', { workspaceMemberId: 7 }))).toBeUndefined();
+    expect(member(body('company.deleted', { ...by, webhookId: SWEEP_WEBHOOK_ID }))).toBeUndefined();
+  });
+
   it("tells the sweep's readings apart by the webhook id the sweep gives them", () => {
     expect(INBOX_SWEEP_ID).toBe(SWEEP_WEBHOOK_ID);
   });

@@ -21,11 +21,18 @@ export interface WebhookEventFields {
   readonly recordVersion: string | null;
 }
 
-/** A webhook body read: its fields, the record it carries and Twenty's `updatedFields`. */
+/**
+ * A webhook body read: its fields, the record it carries, Twenty's `updatedFields`, and the
+ * `workspaceMemberId` of the member whose call made the change (the event's, from the call's auth
+ * context: `format-twenty-orm-event-to-database-batch-event.util.ts`, copied to the body by
+ * `transform-event-batch-to-webhook-events.ts`; absent when no member called: an API key, a
+ * workflow, the system).
+ */
 export interface WebhookEvent {
   readonly fields: WebhookEventFields;
   readonly record: Readonly<Record<string, unknown>>;
   readonly updatedFields?: readonly string[];
+  readonly workspaceMemberId?: string;
 }
 
 export type ReadWebhook =
@@ -80,6 +87,7 @@ export function readWebhook(body: unknown): ReadWebhook {
   const invalid = (message: string): ReadWebhook => ({ ok: false, message });
   if (!isObject(body)) return invalid('body is not a JSON object');
   const { eventName, objectMetadata, record, webhookId, eventDate, updatedFields } = body;
+  const { workspaceMemberId } = body;
   if (!nonEmptyString(eventName)) return invalid('eventName is missing or not a string');
   const name = EVENT_NAME.exec(eventName);
   const action = name?.[2] ?? '';
@@ -114,5 +122,7 @@ export function readWebhook(body: unknown): ReadWebhook {
     ...(Array.isArray(updatedFields)
       ? { updatedFields: updatedFields.filter((f): f is string => typeof f === 'string') }
       : {}),
+    // Anything but an id (null, a number) names no member; refusing the body would lose the change.
+    ...(nonEmptyString(workspaceMemberId) ? { workspaceMemberId } : {}),
   };
 }

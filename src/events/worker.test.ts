@@ -61,6 +61,8 @@ async function deliver(
     record?: Record<string, unknown>;
     action?: string;
     object?: string;
+    /** The body's workspaceMemberId: the member whose call made the change. */
+    member?: string;
   },
   webhookId = 'wh-1',
 ): Promise<'inserted' | 'duplicate'> {
@@ -80,6 +82,7 @@ async function deliver(
     objectMetadata: { nameSingular: object },
     webhookId,
     eventDate: updatedAt,
+    ...(change.member === undefined ? {} : { workspaceMemberId: change.member }),
     record,
     updatedFields: change.fields,
   });
@@ -282,6 +285,82 @@ describe.each(storeBackends())('workers on $name', (backend) => {
     expect(entries.filter((e) => e.action.startsWith('record.')).map((e) => e.action)).toEqual(
       steps.map(([action]) => `record.${action}`),
     );
+  });
+
+  it('journals a delete, restore and destroy under the member who made it, not the last updater', async () => {
+    // Sue last updated the deal (its updatedBy names her); Ann deletes, restores and destroys it.
+    // Twenty stamps no actor on these, so only the body's workspaceMemberId names Ann.
+    const gone = { deletedAt: '2026-07-01T11:00:00.000Z' };
+    for (const [action, record] of [
+      ['deleted', gone],
+      ['restored', { deletedAt: null }],
+      ['destroyed', gone],
+    ] as const)
+      await deliver(store, {
+        actor: 'w-sue',
+        id: 'o-13',
+        fields: [],
+        action,
+        record,
+        member: 'w-ann',
+      });
+    const w = await worker(store, 'w1');
+    while ((await w.runOnce()).claimed > 0);
+    const entries = await (await Journal.open(store, { cwd })).tail(20);
+    const changes = entries.filter((e) => e.action.startsWith('record.'));
+    expect(changes.map((e) => [e.actor, e.action])).toEqual([
+      ['w-ann', 'record.deleted'],
+      ['w-ann', 'record.restored'],
+      ['w-ann', 'record.destroyed'],
+    ]);
+    // Judged with Ann's rights: the policy gives reps no delete or destroy.
+    expect(entries.filter((e) => e.action.startsWith('violation.')).map((e) => e.actor)).toEqual([
+      'w-ann',
+      'w-ann',
+      'w-ann',
+    ]);
+  });
+
+  it('credits no member with a delete, restore or destroy made by an API key or found by the sweep', async () => {
+    // No workspaceMemberId in the body: an API key, a workflow, or the sweep, which reads
+    // records. The record's updatedBy still names Sue, who only updated it before.
+    const gone = { deletedAt: '2026-07-01T11:00:00.000Z' };
+    const steps = [
+      ['deleted', gone],
+      ['restored', { deletedAt: null }],
+      ['destroyed', gone],
+    ] as const;
+    for (const [action, record] of steps)
+      await deliver(store, { actor: 'w-sue', id: 'o-14', fields: [], action, record });
+    for (const [action, record] of steps)
+      await deliver(
+        store,
+        { actor: 'w-sue', id: 'o-15', fields: [], action, record },
+        SWEEP_WEBHOOK_ID,
+      );
+    // A sweep's body never names a member; one that did is not believed.
+    await deliver(
+      store,
+      { actor: 'w-sue', id: 'o-16', fields: [], action: 'deleted', record: gone, member: 'w-ann' },
+      SWEEP_WEBHOOK_ID,
+    );
+    // A sweep-found update keeps the actor Twenty stamped on it.
+    await deliver(store, { actor: 'w-sue', id: 'o-17', fields: ['name'] }, SWEEP_WEBHOOK_ID);
+    const w = await worker(store, 'w1');
+    while ((await w.runOnce()).claimed > 0);
+    const entries = await (await Journal.open(store, { cwd })).tail(20);
+    // Each record's entries in order; records are taken in any order.
+    const byRecord = [...entries].sort((a, b) => a.target.localeCompare(b.target) || a.seq - b.seq);
+    expect(byRecord.map((e) => [e.actor, e.action, e.target])).toEqual([
+      ['unknown', 'record.deleted', 'opportunity/o-14'],
+      ['unknown', 'record.restored', 'opportunity/o-14'],
+      ['unknown', 'record.destroyed', 'opportunity/o-14'],
+      ['unknown', 'record.deleted', 'opportunity/o-15'],
+      ['unknown', 'record.restored', 'opportunity/o-15'],
+      ['unknown', 'record.destroyed', 'opportunity/o-15'],
+      ['unknown', 'record.deleted', 'opportunity/o-16'],
+      ['w-sue', 'record.updated', 'opportunity/o-17'],
+    ]);
   });
 
   it('retries an event it cannot process and leaves it dead after the last attempt', async () => {

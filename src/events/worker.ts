@@ -27,12 +27,12 @@ import { failureKind } from '../audit/outbox-relay.js';
 import { ownObjectNames } from '../sync/manifest.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import {
+  actorStampOf,
   isTiergateField,
   judge,
   redactRecord,
   sensitiveFields,
   viewersUpdate,
-  type RecordAction,
   type RecordEvent,
 } from './watchdog.js';
 import { readWebhook } from './webhook-event.js';
@@ -111,8 +111,9 @@ export function recordEventOf(event: InboxEvent): RecordEvent & { readonly swept
   }
   const read = readWebhook(body);
   if (!read.ok) throw new UnreadableEvent(`inbox event ${event.id}: ${read.message}`);
-  const { fields, record, updatedFields } = read;
+  const { fields, record, updatedFields, workspaceMemberId } = read;
   const { action } = fields;
+  const swept = fields.webhookId === SWEEP_WEBHOOK_ID;
   // Twenty's destroyed event carries only `before` and its restored event only `after`
   // (`object-record-destroy.event.ts`, `object-record-restore.event.ts`); the webhook body's
   // `record` is after ?? before.
@@ -124,7 +125,9 @@ export function recordEventOf(event: InboxEvent): RecordEvent & { readonly swept
     ...(gone ? { before: record } : {}),
     ...(action === 'destroyed' ? {} : { after: record }),
     ...(updatedFields === undefined ? {} : { updatedFields }),
-    swept: fields.webhookId === SWEEP_WEBHOOK_ID,
+    // The sweep reads records, never a caller: it names no member.
+    ...(workspaceMemberId === undefined || swept ? {} : { workspaceMemberId }),
+    swept,
   };
 }
 
@@ -148,9 +151,13 @@ function isOwnMaintenance(change: RecordEvent, ownKeyName: string | undefined): 
   );
 }
 
-/** Who made the change, in words, when no member did (an API key, a workflow, the system). */
-function actorLabel(record: Row | undefined, action: RecordAction): string {
-  const actor = record?.[action === 'created' ? 'createdBy' : 'updatedBy'];
+/**
+ * Who made the change, in words, when no member did (an API key, a workflow, the system): what
+ * the stamp Twenty wrote from the caller says. A delete, restore or destroy has none (the
+ * record's `updatedBy` names its last updater, not the caller): 'unknown', never a wrong name.
+ */
+function actorLabel(change: RecordEvent): string {
+  const actor = actorStampOf(change);
   if (!isRow(actor)) return 'unknown';
   const source = typeof actor.source === 'string' ? actor.source : 'unknown';
   const name = typeof actor.name === 'string' && actor.name !== '' ? `:${actor.name}` : '';
@@ -195,9 +202,7 @@ export class EventWorker {
     const redact = (record: Row | undefined) =>
       record === undefined ? null : redactRecord(record, sensitive, redactKey);
     const target = `${change.object}/${change.recordId}`;
-    const actor = journalLabel(
-      judgement.actor ?? actorLabel(change.after ?? change.before, change.action),
-    );
+    const actor = journalLabel(judgement.actor ?? actorLabel(change));
     const drafts: JournalDraft[] = [
       {
         actor,

@@ -202,6 +202,34 @@ describe('delete, restore and destroy', () => {
     expect(h.events.map((event) => event.action)).toEqual(['deleted', 'restored']);
   });
 
+  it('stamps no actor on a delete, restore or destroy: updatedBy still names the last updater', async () => {
+    // Twenty's soft delete and restore set only deletedAt, and no pre-query hook injects an actor
+    // for them; the event names the caller (its principal), the record does not.
+    const h = harness();
+    await h.run(
+      'mutation ($id: UUID!) { updateCompany(id: $id, data: { name: "Globex 2" }) { id } }',
+      {
+        id: C_GLOBEX,
+      },
+    );
+    const member = h.state.records.company?.[C_GLOBEX]?.updatedBy;
+    expect(member).toMatchObject({ source: 'MANUAL', workspaceMemberId: MEMBER_ID });
+    for (const verb of ['delete', 'restore', 'destroy'])
+      await h.run(
+        `mutation ($id: UUID!) { ${verb}Company(id: $id) { id } }`,
+        { id: C_GLOBEX },
+        API_KEY,
+      );
+    expect(
+      h.events.map((e) => [e.action, e.principal.kind, (e.after ?? e.before)?.updatedBy]),
+    ).toEqual([
+      ['updated', 'member', member],
+      ['deleted', 'apiKey', member],
+      ['restored', 'apiKey', member],
+      ['destroyed', 'apiKey', member],
+    ]);
+  });
+
   it('deletes and restores many by filter', async () => {
     const h = harness();
     const deleted = await h.run(

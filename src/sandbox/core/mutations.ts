@@ -156,7 +156,12 @@ export function updateEach(
   return results.map(({ after }) => after);
 }
 
-/** Soft delete (`deletedAt` set) or restore (`deletedAt` cleared). */
+/**
+ * Soft delete (`deletedAt` set) or restore (`deletedAt` cleared). Neither stamps `updatedBy`, as
+ * in Twenty: only the create and update pre-query hooks inject an actor
+ * (`engine/core-modules/actor/query-hooks/`), and `workspace-soft-delete-query-builder.ts` sets
+ * only `deletedAt`; who did it travels in the event (its principal, the body's workspaceMemberId).
+ */
 export function setDeletedAt(
   context: CoreContext,
   object: SandboxObject,
