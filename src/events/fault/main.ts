@@ -24,8 +24,9 @@ Options:
   --operations N          changes attempted (default 600)
   --kills N               SIGKILLs of serve (default 3)
   --outages N             host outages (default 1)
-  --outage-seconds N      how long each outage lasts (default 540: longer than the relay's
-                          ${OUTBOX_MAX_ATTEMPTS} attempts with serve's backoff, at most about 511 s)
+  --outage-seconds N      how long each outage lasts (default 540: longer than
+                          ${OUTBOX_MAX_ATTEMPTS} of the relay's retries at its one-minute ceiling,
+                          which once parked entries for good)
   --drops N               rounds of dropped database connections (default 3)
   --quiescence-seconds N  how long to wait for the inbox and outbox to drain (default 180)
   -h, --help              show this help`;
