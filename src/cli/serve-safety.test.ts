@@ -4,11 +4,15 @@
  * installation's secrets sits in the same directory.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createSandbox } from '../sandbox/sandbox.js';
+import { startSandboxServer } from '../sandbox/server.js';
+import { readInstallation, writeInstallation, type Installation } from '../sync/installation.js';
 import { metricsBindOf, retentionDaysOf } from './commands/serve.js';
+import { runCli } from './run.test-support.js';
 import { installWithSecret, runServe as runServeWith } from './serve.test-support.js';
 
 const runServe = (cwd: string, env: Record<string, string>, argv: string[]) =>
@@ -17,6 +21,13 @@ const runServe = (cwd: string, env: Record<string, string>, argv: string[]) =>
 const SECRET = 'whsec-serve-safety-0123456789abcdef';
 const KEY = randomBytes(32);
 const TOKEN = 'metrics-token-0123456789abcdef';
+
+const SERVE_POLICY = `version: 1
+tiers: [{ id: junior }]
+objects: { company: {} }
+org: { members: [] }
+roles: {}
+`;
 
 const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'tiergate-serve-safety-'));
 
@@ -111,6 +122,38 @@ describe("serve and the installation's host", () => {
     await run.ready;
     run.stop();
     expect(await run.done).toBe(0);
+  }, 60_000);
+});
+
+describe("serve and the installation's workspace", () => {
+  it('refuses a key that reaches another workspace than the installation was made in', async () => {
+    const adminKey = 'admin-key-serve-workspace';
+    const sandbox = await createSandbox({ rls: false, seed: 'default', adminKey });
+    const running = await startSandboxServer(sandbox.serverOptions, 0);
+    try {
+      const cwd = emptyDir();
+      mkdirSync(join(cwd, '.tiergate'));
+      writeFileSync(
+        join(cwd, '.tiergate', 'sandbox.json'),
+        JSON.stringify({ url: running.url, adminKey }),
+      );
+      writeFileSync(join(cwd, 'tiergate.policy.yaml'), SERVE_POLICY);
+      expect((await runCli(cwd, 'install', '--addon-url', 'http://127.0.0.1:9')).code).toBe(0);
+      const installation = await readInstallation(cwd);
+      expect(installation?.workspace?.id).toBe(sandbox.state().id);
+      // The same directory, its record now naming a workspace this key does not reach.
+      await writeInstallation(cwd, {
+        ...(installation as Installation),
+        workspace: { id: 'another-workspace', name: 'Elsewhere' },
+      });
+      const run = runServe(cwd, {}, ['--sweep-minutes', '0']);
+      expect(await run.done).toBe(1);
+      const { err } = run.output();
+      expect(err).toContain('was made in workspace "Elsewhere" (another-workspace)');
+      expect(err).toContain(`reaches workspace "${installation?.workspace?.name ?? ''}"`);
+    } finally {
+      await running.close();
+    }
   }, 60_000);
 });
 

@@ -30,6 +30,7 @@ export async function installWithSecret(
     rlsEntitled: false,
     apiKeyId: null,
     sealedApiKey: null,
+    workspace: null,
   });
 }
 

@@ -26,7 +26,7 @@ import { RECORD_ACTIONS } from '../host/webhook/record-actions.js';
 import { compareText } from './compile-fields.js';
 import { ownObjectNames, resolveAddonUrl, type Manifest, type ManifestField } from './manifest.js';
 import { describeItem, type CreatedItem, type Installation } from './installation.js';
-import { rlsEntitled } from './session.js';
+import { currentWorkspace } from './session.js';
 import { ensureAppKey, ensureAppRole, type AppKey } from './install-app-role.js';
 
 export interface InstallOptions {
@@ -54,6 +54,8 @@ export interface InstallReport {
   /** The add-on's API key (its token only when new); undefined when the role could not be made. */
   readonly appKey: AppKey | undefined;
   readonly rlsEntitled: boolean;
+  /** The workspace the install was made in (its webhook and key are that workspace's). */
+  readonly workspace: { readonly id: string; readonly name: string };
   readonly installedAt: string;
 }
 
@@ -280,7 +282,7 @@ export async function install(
 ): Promise<InstallReport> {
   const now = (options.now ?? (() => new Date()))();
   const out: Collector = { created: [], unchanged: [], differing: [], createdItems: [] };
-  const rls = await rlsEntitled(host.metadata);
+  const workspace = await currentWorkspace(host.metadata);
   await ensureObjects(host, manifest, out);
   const roleId = await ensureAppRole(host.metadata, manifest, out);
   const appKey =
@@ -288,7 +290,14 @@ export async function install(
       ? undefined
       : await ensureAppKey(host.metadata, roleId, options.apiKeyId, now, out);
   const webhook = await ensureWebhook(host.metadata, manifest, options, out);
-  return { ...out, webhook, appKey, rlsEntitled: rls, installedAt: now.toISOString() };
+  return {
+    ...out,
+    webhook,
+    appKey,
+    rlsEntitled: workspace.rlsEntitled,
+    workspace: { id: workspace.id, name: workspace.name },
+    installedAt: now.toISOString(),
+  };
 }
 
 export interface UninstallReport {

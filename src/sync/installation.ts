@@ -38,6 +38,8 @@ export const installationSchema = z.strictObject({
   /** The add-on's API key (holding Tiergate's role) and its token, sealed; null before 0.2. */
   apiKeyId: z.string().nullable().default(null),
   sealedApiKey: z.string().nullable().default(null),
+  /** The workspace it was made in (one host may serve several); null before 0.3. */
+  workspace: z.strictObject({ id: z.string(), name: z.string() }).nullable().default(null),
 });
 
 export type Installation = z.infer<typeof installationSchema>;

@@ -19,10 +19,26 @@ import { readHostMembers, resolveOrg, type HostMember, type ResolvedOrg } from '
 import { LOCKED_ROLE_KEY, withUnlisted, type UnlistedResult } from './unlisted.js';
 import { ViewerIndex } from './viewers.js';
 
+/** The workspace a key reaches: which one, by id and name, and whether it has row-level rules. */
+export interface HostWorkspace {
+  readonly id: string;
+  readonly name: string;
+  /** Twenty's `RLS` entitlement. */
+  readonly rlsEntitled: boolean;
+}
+
+export async function currentWorkspace(metadata: HostClient): Promise<HostWorkspace> {
+  const { currentWorkspace: workspace } = await metadata.request(WorkspaceDocument);
+  return {
+    id: workspace.id,
+    name: workspace.displayName ?? '',
+    rlsEntitled: workspace.billingEntitlements.some((e) => e.key === 'RLS' && e.value),
+  };
+}
+
 /** Whether the workspace may have row-level rules (Twenty's `RLS` entitlement). */
 export async function rlsEntitled(metadata: HostClient): Promise<boolean> {
-  const data = await metadata.request(WorkspaceDocument);
-  return data.currentWorkspace.billingEntitlements.some((e) => e.key === 'RLS' && e.value);
+  return (await currentWorkspace(metadata)).rlsEntitled;
 }
 
 /**

@@ -138,6 +138,7 @@ Options:
         webhookId: report.webhook.id,
         sealedWebhookSecret: seal(report.webhook.secret, key),
         rlsEntitled: report.rlsEntitled,
+        workspace: report.workspace,
         apiKeyId: report.appKey?.id ?? null,
         sealedApiKey:
           token !== undefined ? seal(token, key) : sameHost ? previous.sealedApiKey : null,

@@ -11,7 +11,9 @@ import { startServer, type RunningServer } from '../../events/server.js';
 import { createLogger } from '../../events/logger.js';
 import { WEBHOOK_PATH } from '../../events/intake-app.js';
 import { openStore, storeOptionsFromEnv, StoreError, type Store } from '../../store/store.js';
-import { INSTALLATION_FILE, readInstallation } from '../../sync/installation.js';
+import { INSTALLATION_FILE, readInstallation, type Installation } from '../../sync/installation.js';
+import { currentWorkspace } from '../../sync/session.js';
+import type { Host } from '../../host/host.js';
 import { open, SECRET_KEY_FILE, SECRET_KEY_VARIABLE, secretKey } from '../../sync/secret-box.js';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -207,6 +209,29 @@ function minutesOf(value: string | boolean | undefined): number {
 }
 
 /**
+ * Refuses to serve a workspace other than the one this directory's installation was made in:
+ * one host serves several workspaces, and a key of another would journal that workspace's
+ * changes under this one's webhook secret and checkpoints.
+ */
+async function checkInstallationWorkspace(
+  installation: Installation | undefined,
+  host: Host,
+): Promise<void> {
+  const made = installation?.workspace;
+  if (installation === undefined || made == null) return;
+  const reached = await currentWorkspace(host.metadata);
+  if (reached.id === made.id) return;
+  throw new CliError(
+    `${INSTALLATION_FILE} here was made in workspace "${made.name}" (${made.id}) on ` +
+      `${installation.hostUrl}, but the key serve was given reaches workspace "${reached.name}" ` +
+      `(${reached.id}): its webhook secret and journal are the first workspace's. Give that ` +
+      `workspace's key (or drop --api-key to use the add-on's own), or serve the other workspace ` +
+      `from a directory of its own after \`tiergate install\` there.`,
+    EXIT.failed,
+  );
+}
+
+/**
  * The pipeline behind the intake, when there is a policy to judge events by: workers, the
  * sweep and the relay to the host's audit object. Without a policy file, events are only stored.
  */
@@ -226,8 +251,10 @@ async function pipelineOf(
   }
   const policy = await readPolicy(io, file);
   const host = connectTarget(await hostTarget(args, io, { addonKey: true }));
+  const installation = await readInstallation(io.cwd).catch(() => undefined);
+  await checkInstallationWorkspace(installation, host);
   // A first sweep takes what predates the install as its baseline, and what came after as changes.
-  const installedAt = (await readInstallation(io.cwd).catch(() => undefined))?.installedAt;
+  const installedAt = installation?.installedAt;
   const pipeline = await openPipeline({
     store,
     host,
@@ -288,7 +315,8 @@ Once an event is processed, its stored body is reduced to the event's metadata (
 values), and processed events are deleted after $${RETENTION_VARIABLE} days (default
 ${DEFAULT_RETENTION_DAYS}).
 Refuses to start when --host names another host than the one ${INSTALLATION_FILE} was made
-for, and warns when the key sealing its secrets sits beside it in ${SECRET_KEY_FILE}.
+for, or its key reaches another workspace, and warns when the key sealing its secrets sits
+beside it in ${SECRET_KEY_FILE}.
 Stops on Ctrl-C or SIGTERM within a few seconds, answering the webhooks in flight.`,
   options: {
     port: { type: 'string' },
