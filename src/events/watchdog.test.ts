@@ -256,12 +256,41 @@ describe('judge', () => {
 
 describe('what the journal keeps', () => {
   it('counts hidden, masked and when-capped fields as sensitive, and nothing else', () => {
-    expect([...sensitiveFields(policy, 'opportunity')].sort()).toEqual([
-      'amount',
-      'notes',
-      'phone',
-    ]);
-    expect([...sensitiveFields(policy, 'company')]).toEqual([]);
+    const sensitive = sensitiveFields(policy, 'opportunity');
+    const names = ['amount', 'notes', 'phone', 'name', 'stage', 'ownerId', 'id', 'updatedAt'];
+    expect(names.filter((f) => sensitive.has(f))).toEqual(['amount', 'notes', 'phone']);
+    expect(names.filter((f) => sensitiveFields(policy, 'company').has(f))).toEqual([]);
+  });
+
+  it("counts every field a role's default hides as sensitive, and a listed field below its lowest tier", () => {
+    const restrictive = loadPolicy(`version: 1
+tiers: [{ id: junior }, { id: senior }]
+objects: { person: {}, company: {} }
+org: { members: [] }
+roles:
+  rep:
+    label: Rep
+    duties: Sells.
+    objects:
+      person:
+        read: { junior: all }
+        fields:
+          default: { junior: hidden, senior: read }
+          name: { junior: read }
+      company:
+        read: { junior: all }
+        fields:
+          default: { junior: read }
+          revenue: { senior: read }
+`);
+    const person = sensitiveFields(restrictive, 'person');
+    // Contact details the default hides, whatever they are called; the name is listed as read.
+    expect(
+      ['emails', 'phones', 'city', 'name', 'id', 'createdAt'].filter((f) => person.has(f)),
+    ).toEqual(['emails', 'phones', 'city']);
+    // revenue has no junior key: hidden for juniors.
+    const company = sensitiveFields(restrictive, 'company');
+    expect(['revenue', 'name'].filter((f) => company.has(f))).toEqual(['revenue']);
   });
 
   it('replaces sensitive values with a keyed hash that changes when the value does', () => {

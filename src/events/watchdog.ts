@@ -22,7 +22,7 @@
  * record's `tiergateViewers`, so the caller can rewrite it.
  */
 import type { Engine } from '../policy/engine.js';
-import type { Action, Policy } from '../policy/schema.js';
+import type { Action, FieldRule, Policy } from '../policy/schema.js';
 import { readPath } from '../policy/condition.js';
 import type { ViewerIndex } from '../sync/viewers.js';
 import { HELPER_FIELD } from '../sync/compile-fields.js';
@@ -234,24 +234,50 @@ export function judge(
   };
 }
 
+/** Which fields of an object are sensitive; a predicate, since a `default` rule covers names no list holds. */
+export interface SensitiveFields {
+  has(field: string): boolean;
+}
+
+/** What every record carries and the journal needs to place a change: never hashed. */
+const RECORD_IDENTITY = new Set(['id', 'createdAt', 'updatedAt', 'deletedAt']);
+
 /**
- * Fields of an object whose values the journal must not hold in clear: hidden or masked for
- * some role at some tier, or the target of a `when` rule.
+ * Fields of an object whose values the journal must not hold in clear: those hidden or masked
+ * for some role at some tier, or the target of a `when` rule, read as the field plan reads a
+ * policy (src/policy/field-plan.ts): a listed field is hidden below its lowest tier key, and an
+ * unlisted one takes the role's `default`, hidden without one. So where a role's default
+ * restricts, every field it does not list is sensitive, whatever its name.
  */
-export function sensitiveFields(policy: Policy, object: string): ReadonlySet<string> {
-  const fields = new Set<string>();
+export function sensitiveFields(policy: Policy, object: string): SensitiveFields {
+  const lowest = policy.tiers[0]?.id;
+  const restricts = (rule: FieldRule | undefined): boolean => {
+    if (rule === undefined) return true;
+    const { when, ...tiers } = rule;
+    if (when !== undefined && when.length > 0) return true;
+    if (lowest === undefined || !Object.hasOwn(tiers, lowest)) return true;
+    return Object.values(tiers).some((value) => value === 'hidden' || typeof value === 'object');
+  };
+  const listedSensitive = new Set<string>();
+  /** Per role whose default restricts: the fields it lists (everything else is sensitive). */
+  const restrictiveDefaults: Set<string>[] = [];
   for (const role of Object.values(policy.roles)) {
-    for (const [name, rule] of Object.entries(role.objects[object]?.fields ?? {})) {
+    const rules = role.objects[object];
+    if (rules === undefined) continue;
+    const listed = new Set<string>();
+    for (const [name, rule] of Object.entries(rules.fields ?? {})) {
       if (name === 'default') continue;
-      const { when, ...tiers } = rule;
-      const restricted = Object.values(tiers).some(
-        (value) => value === 'hidden' || typeof value === 'object',
-      );
-      if (restricted || (when !== undefined && when.length > 0))
-        fields.add(name.split('.')[0] ?? name);
+      const root = name.split('.')[0] ?? name;
+      listed.add(root);
+      if (restricts(rule)) listedSensitive.add(root);
     }
+    if (restricts(rules.fields?.default)) restrictiveDefaults.push(listed);
   }
-  return fields;
+  return {
+    has: (field) =>
+      !RECORD_IDENTITY.has(field) &&
+      (listedSensitive.has(field) || restrictiveDefaults.some((listed) => !listed.has(field))),
+  };
 }
 
 interface BoundField {
@@ -268,7 +294,7 @@ interface BoundField {
 function boundField(
   name: string,
   value: unknown,
-  sensitive: ReadonlySet<string>,
+  sensitive: SensitiveFields,
   key: Uint8Array,
   limits: JournalValueLimits,
 ): BoundField {
@@ -306,7 +332,7 @@ function boundField(
  */
 export function redactRecord(
   record: Row,
-  sensitive: ReadonlySet<string>,
+  sensitive: SensitiveFields,
   key: Uint8Array,
   limits: JournalValueLimits = JOURNAL_VALUE_LIMITS,
 ): Record<string, unknown> {

@@ -32,6 +32,7 @@ import {
   judge,
   redactRecord,
   sensitiveFields,
+  type SensitiveFields,
   viewersUpdate,
   type RecordEvent,
 } from './watchdog.js';
@@ -166,7 +167,7 @@ function actorLabel(change: RecordEvent): string {
 
 export class EventWorker {
   private readonly options: WorkerOptions;
-  private readonly sensitive = new Map<string, ReadonlySet<string>>();
+  private readonly sensitive = new Map<string, SensitiveFields>();
   private readonly inOrg: ReadonlySet<string>;
   private readonly ownObjects: ReadonlySet<string>;
   /** Failures in a row that were the host's or the store's: how long the next retry waits. */
@@ -182,7 +183,7 @@ export class EventWorker {
     return (this.options.now ?? (() => new Date()))();
   }
 
-  private sensitiveOf(object: string): ReadonlySet<string> {
+  private sensitiveOf(object: string): SensitiveFields {
     let found = this.sensitive.get(object);
     if (found === undefined) {
       found = sensitiveFields(this.options.policy, object);

@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { sensitiveFields } from '../../events/watchdog.js';
+import { sensitiveFields, type SensitiveFields } from '../../events/watchdog.js';
 import type { Policy } from '../../policy/schema.js';
 import { countEventsByStatus, INBOX_STATUSES, type InboxStatus } from '../../store/inbox.js';
 import {
@@ -148,7 +148,7 @@ function describeEvent(event: InboxEventSummary): string {
  */
 function redactedBody(
   body: string,
-  restricted: ReadonlySet<string>,
+  restricted: SensitiveFields,
 ): { body: unknown } | { why: string } {
   let parsed: unknown;
   try {
