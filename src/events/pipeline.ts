@@ -130,6 +130,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     signal: controller.signal,
     ...(options.now ? { now: options.now } : {}),
     ...(log ? { log } : {}),
+    ...(alert ? { alert } : {}),
   });
   const sweepNow = () => sweeper.run();
   return {
@@ -150,7 +151,8 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
       if (every > 0) {
         const sweepOnce = () => {
           sweepNow().catch((error: unknown) => {
-            if (!controller.signal.aborted) log?.(`sweep failed: ${String(error)}`);
+            // A sweep that keeps failing (a revoked key, a host refusing) loses changes silently.
+            if (!controller.signal.aborted) (alert ?? log)?.(`sweep failed: ${String(error)}`);
           });
         };
         // At once: changes lost while no replica ran are found now, not a period later.

@@ -140,6 +140,28 @@ describe('sweepObject', () => {
     expect((await sweepObject(host, store, 'company', { since: installedAt })).enqueued).toBe(0);
   });
 
+  it('keeps its cursor at its own start when a member dates a record in the future, and says so', async () => {
+    const { host, companies, mutate } = await world();
+    await sweepObject(host, store, 'company');
+    await mutate(
+      `mutation { createCompany(data: { name: "Far", deletedAt: "2999-01-01T00:00:00.000Z" }) { id } }`,
+    );
+    const tricked = await sweepObject(host, store, 'company');
+    expect(tricked.futureDated).toBeGreaterThan(0);
+    expect((await getSweepCursor(store.db, 'company'))?.updatedAt ?? '').not.toMatch(/^2999/);
+    expect(
+      ((await getSweepCursor(store.db, 'company'))?.updatedAt ?? '') <= new Date().toISOString(),
+    ).toBe(true);
+    // A change made afterwards, whose webhook was lost, is still found.
+    const [a] = await companies();
+    await mutate(`mutation { updateCompany(id: "${a ?? ''}", data: { name: "Later" }) { id } }`);
+    expect((await sweepObject(host, store, 'company')).enqueued).toBeGreaterThanOrEqual(1);
+    const lines: string[] = [];
+    const sweeper = new Sweeper(host, store, ['company'], { alert: (l) => lines.push(l) });
+    await sweeper.run();
+    expect(lines).toEqual([expect.stringMatching(/dated after now/)]);
+  });
+
   it('finds the changes after the baseline, updates and soft deletions alike', async () => {
     const { host, companies, mutate } = await world();
     await sweepObject(host, store, 'company');

@@ -78,6 +78,8 @@ export const ID_PAGE_SIZE = 200;
 /** The lease of the one replica sweeping, renewed while it sweeps. */
 export const SWEEP_LEASE = 'sweep';
 const LEASE_MS = 2 * 60_000;
+/** How far Twenty's clock may run ahead of ours before a record's date is taken as written. */
+const CLOCK_SKEW_MS = 60_000;
 const EPOCH = '1970-01-01T00:00:00.000Z';
 /** Naming `deletedAt` makes Twenty return soft-deleted records; together, every record. */
 const EVERY_RECORD = '{ or: [{ deletedAt: { is: NULL } }, { deletedAt: { is: NOT_NULL } }] }';
@@ -115,6 +117,8 @@ export interface SweepResult {
   readonly baseline: boolean;
   /** True when the sweep compared the ids it knows with the host's. */
   readonly idsChecked: boolean;
+  /** Records dated after the sweep began (the cursor did not follow them). */
+  readonly futureDated: number;
   /** The cursor after the sweep. */
   readonly cursor: string;
 }
@@ -137,6 +141,12 @@ function momentsOf(record: Readonly<Row>): string[] {
 class SweepOf {
   readonly findMany: string;
   private readonly clock: () => Date;
+  /** When this sweep began: the cursor never passes it (see `notAhead`). */
+  private readonly startedAt: string;
+  /** Records dated after the sweep began, which only a write of those fields can make. */
+  futureDated = 0;
+  /** At a baseline with `since`: records changed since then, left for the sweep to enqueue. */
+  changedSinceInstall = 0;
 
   constructor(
     private readonly host: Host,
@@ -147,6 +157,25 @@ class SweepOf {
   ) {
     this.findMany = resolverName(metadata, 'findMany');
     this.clock = options.now ?? (() => new Date());
+    this.startedAt = this.clock().toISOString();
+  }
+
+  /**
+   * Whether the cursor may move to `moment`: not past the sweep's own start. A member can date a
+   * record in the future (Twenty keeps a `deletedAt` given on create, docs/host-fidelity.md), and
+   * a cursor moved there would make every later sweep look past the changes it exists to find.
+   */
+  private changedSince(record: Readonly<Row>, since: string): boolean {
+    const changed = momentsOf(record).some((m) => m >= since);
+    if (changed) this.changedSinceInstall++;
+    return changed;
+  }
+
+  notAhead(moment: string): boolean {
+    if (moment <= this.startedAt) return true;
+    // Past a minute ahead it is not the two clocks disagreeing: someone wrote that date.
+    if (Date.parse(moment) - Date.parse(this.startedAt) > CLOCK_SKEW_MS) this.futureDated++;
+    return false;
   }
 
   now(): Date {
@@ -213,14 +242,12 @@ class SweepOf {
         page.map((record) => ({
           recordId: String(record.id),
           version:
-            since !== undefined && momentsOf(record).some((m) => m >= since)
-              ? null
-              : recordVersion(record),
+            since !== undefined && this.changedSince(record, since) ? null : recordVersion(record),
         })),
       );
       for (const record of page)
         for (const moment of momentsOf(record))
-          if (moment >= latest) {
+          if (moment >= latest && this.notAhead(moment)) {
             latest = moment;
             latestId = String(record.id);
           }
@@ -240,6 +267,7 @@ class SweepOf {
       destroyed: 0,
       baseline: true,
       idsChecked: true,
+      futureDated: this.futureDated,
       cursor: latest,
     };
   }
@@ -284,7 +312,7 @@ class SweepOf {
           const recordId = String(record.id);
           const version = recordVersion(record);
           for (const moment of momentsOf(record))
-            if (moment >= latest) {
+            if (moment >= latest && this.notAhead(moment)) {
               latest = moment;
               latestId = recordId;
             }
@@ -441,7 +469,7 @@ export async function sweepObject(
     const installed =
       options.since === undefined ? null : recordVersion({ updatedAt: options.since });
     const baseline = await sweep.baseline(installed ?? undefined);
-    if (installed === null || baseline.cursor < installed) return baseline;
+    if (installed === null || sweep.changedSinceInstall === 0) return baseline;
     // Records changed since the install: swept at once, as changes, from that very moment.
     cursor = await getSweepCursor(store.db, object);
     if (cursor === undefined) throw new Error(`sweep: the baseline of ${object} set no cursor`);
@@ -472,11 +500,15 @@ export async function sweepObject(
     destroyed,
     baseline: false,
     idsChecked: due,
+    futureDated: sweep.futureDated,
     cursor: changes.latest,
   };
 }
 
-/** Sweeps each object in turn. */
+/**
+ * Sweeps each object in turn. One object's failure does not stop the others: they are swept,
+ * and then an error names each object that failed.
+ */
 export async function sweep(
   host: Host,
   store: Store,
@@ -484,7 +516,21 @@ export async function sweep(
   options: SweepOptions = {},
 ): Promise<SweepResult[]> {
   const results: SweepResult[] = [];
-  for (const object of objects) results.push(await sweepObject(host, store, object, options));
+  const failures: string[] = [];
+  const aborted = (): boolean => options.signal?.aborted === true;
+  for (const object of objects) {
+    if (aborted()) break;
+    try {
+      results.push(await sweepObject(host, store, object, options));
+    } catch (error) {
+      if (aborted()) throw error;
+      failures.push(`${object}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (failures.length > 0)
+    throw new Error(
+      `sweep: ${failures.length} of ${objects.length} objects could not be swept (${failures.join('; ')}); changes whose webhook was lost are not found there until a sweep succeeds`,
+    );
   return results;
 }
 
@@ -492,6 +538,8 @@ export interface SweeperOptions extends Omit<SweepOptions, 'heartbeat'> {
   /** Names this process in the lease (a random suffix keeps two processes apart). */
   readonly holder?: string;
   readonly log?: (line: string) => void;
+  /** Told of records dated in the future (a member's write), which the cursor does not follow. */
+  readonly alert?: (line: string) => void;
 }
 
 /**
@@ -540,7 +588,15 @@ export class Sweeper {
       renewed = Date.now();
     };
     try {
-      return await sweep(this.host, this.store, this.objects, { ...this.options, heartbeat });
+      const results = await sweep(this.host, this.store, this.objects, {
+        ...this.options,
+        heartbeat,
+      });
+      for (const result of results.filter((r) => r.futureDated > 0))
+        (this.options.alert ?? this.options.log)?.(
+          `sweep: ${result.futureDated} ${result.object} record(s) are dated after now (updatedAt or deletedAt written by someone); the sweep's cursor does not follow them`,
+        );
+      return results;
     } finally {
       await releaseLease(db, SWEEP_LEASE, this.holder);
     }
