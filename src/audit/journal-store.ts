@@ -143,6 +143,12 @@ export interface VerifyOptions {
   readonly host?: HostCopy;
   /** Why the host's copy was not read, when it was not. */
   readonly hostSkipped?: string;
+  /**
+   * What the store said had reached the host, read BEFORE the host's copy (`hostClaims`): the
+   * relay delivers while the host is read, and only what was delivered before the reading began
+   * must be found in it. Read here, after the host, when not given.
+   */
+  readonly hostClaims?: HostClaims;
   readonly manifest?: Manifest;
 }
 
@@ -340,10 +346,15 @@ export async function verifyStoredJournal(
   const read = await readCheckpointFile(checkpointFile);
   if ('problem' in read) return failed(read.problem, 0);
   let tableCheckpoints: StoreCheckpoint[];
-  let delivered: Set<number>;
+  let delivered: ReadonlySet<number>;
   try {
-    tableCheckpoints = await allTableCheckpoints(store);
-    delivered = await deliveredSeqs(store);
+    const claims = options.hostClaims;
+    tableCheckpoints = (await allTableCheckpoints(store)).map((checkpoint) =>
+      claims === undefined
+        ? checkpoint
+        : { ...checkpoint, mirrored: claims.mirrored.has(checkpoint.seq) },
+    );
+    delivered = claims?.delivered ?? (await deliveredSeqs(store));
   } catch (error) {
     return failed(unreadable(store, 0, error), 0);
   }
@@ -462,8 +473,23 @@ function unreadable(store: Store, lastGood: number, error: unknown): JournalRepo
   };
 }
 
+/** What the store says reached the host: entries delivered and checkpoints mirrored, by seq. */
+export interface HostClaims {
+  readonly delivered: ReadonlySet<number>;
+  readonly mirrored: ReadonlySet<number>;
+}
+
+/** Reads `HostClaims`; take it before reading the host's copy. */
+export async function hostClaims(store: Store): Promise<HostClaims> {
+  const delivered = await deliveredSeqs(store);
+  const mirrored = new Set(
+    (await allTableCheckpoints(store)).filter((c) => c.mirrored).map((c) => c.seq),
+  );
+  return { delivered, mirrored };
+}
+
 /** The seqs the outbox marks as delivered to the host. */
-async function deliveredSeqs(store: Store): Promise<Set<number>> {
+async function deliveredSeqs(store: Store): Promise<ReadonlySet<number>> {
   const rows = await store.db
     .selectFrom(TABLES.auditOutbox)
     .select('journal_seq')

@@ -221,6 +221,27 @@ describe.each(storeBackends())('tiergate audit on $name', (backend) => {
     );
   });
 
+  it('verify passes while the relay delivers an entry during the reading of the host', async () => {
+    await journalEntries(store, cwd, 4);
+    await sql`update tiergate_audit_outbox set status = 'delivered' where journal_seq <= 3`.execute(
+      store.db,
+    );
+    const rows =
+      await sql<JournalRow>`select seq::int as seq, at, actor, action, target, before, after, reason,
+      prev_hash as "prevHash", hash from tiergate_audit_journal order by seq`.execute(store.db);
+    // The host is read holding entries 1-3; entry 4 is delivered just after that page.
+    hostCopy = async () => {
+      const copy = hostCopyOf(rows.rows.filter((r) => r.seq <= 3).map((r) => auditRecordOf(r)));
+      await sql`update tiergate_audit_outbox set status = 'delivered' where journal_seq = 4`.execute(
+        store.db,
+      );
+      return copy;
+    };
+    const result = await audit('verify');
+    expect(result.out).toMatch(/^journal verified/);
+    expect(result.code).toBe(0);
+  });
+
   it('log prints the last N entries, oldest first, one line each', async () => {
     await journalEntries(store, cwd, 6);
     const result = await audit('log', '--limit', '2');

@@ -13,7 +13,12 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CheckpointError, DEFAULT_CHECKPOINT_PATH } from '../../audit/checkpoint.js';
 import { readHostCopy, type HostCopy } from '../../audit/host-copy.js';
-import { journalTail, verifyStoredJournal, type JournalReport } from '../../audit/journal-store.js';
+import {
+  hostClaims,
+  journalTail,
+  verifyStoredJournal,
+  type JournalReport,
+} from '../../audit/journal-store.js';
 import {
   DEFAULT_KEY_RING_PATH,
   KeyRing,
@@ -140,7 +145,10 @@ async function verify(args: ParsedArgs, io: CliIo, deps: AuditCommandDeps): Prom
       if (error instanceof KeyRingError) throw new CliError(error.message, EXIT.failed);
       throw error;
     });
-    // The host first: it copies the store, so what it holds must already be in the store.
+    // What the store says reached the host, then the host, then the rest of the store: the
+    // relay keeps delivering meanwhile, and the host must hold only what was delivered before
+    // it was read (and nothing the store lacks, which is read after it).
+    const claims = await hostClaims(store).catch(() => undefined);
     let host: HostCopy | undefined;
     let hostSkipped: string | undefined;
     if (args.values.offline === true) hostSkipped = '--offline';
@@ -157,6 +165,7 @@ async function verify(args: ParsedArgs, io: CliIo, deps: AuditCommandDeps): Prom
       report = await verifyStoredJournal(store, keys.keys, {
         checkpointPath,
         ...(host === undefined ? { hostSkipped: hostSkipped ?? 'not read' } : { host }),
+        ...(claims === undefined ? {} : { hostClaims: claims }),
       });
     } catch (error) {
       if (error instanceof CheckpointError) throw new CliError(error.message, EXIT.failed);
