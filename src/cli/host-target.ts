@@ -17,6 +17,8 @@ import { CliError, EXIT, type CliIo } from './io.js';
 export interface HostTarget {
   readonly url: string;
   readonly apiKey: string;
+  /** Whether the key is the add-on's own, which install made and sealed. */
+  readonly addonKey?: boolean;
 }
 
 export const HOST_TARGET_OPTIONS = {
@@ -68,7 +70,8 @@ export async function hostTarget(
       ? await secretKey(io.env, io.cwd).then((key) => open(installed.sealedApiKey ?? '', key))
       : undefined;
   const apiKey = flag(args, 'api-key') ?? io.env.TIERGATE_API_KEY ?? sealed ?? sandbox?.adminKey;
-  if (url !== undefined && apiKey !== undefined && apiKey !== '') return { url, apiKey };
+  if (url !== undefined && apiKey !== undefined && apiKey !== '')
+    return { url, apiKey, addonKey: sealed !== undefined && apiKey === sealed };
   throw new CliError(
     url === undefined
       ? 'usage: give --host URL and --api-key KEY (or run `tiergate sandbox` or `tiergate install` here first)'

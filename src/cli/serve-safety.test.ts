@@ -157,6 +157,38 @@ describe("serve and the installation's workspace", () => {
   }, 60_000);
 });
 
+describe("serve and the add-on's key", () => {
+  it("warns when it serves with another key than the add-on's, whose own writes it would journal", async () => {
+    const adminKey = 'admin-key-serve-own-key';
+    const sandbox = await createSandbox({ rls: false, seed: 'default', adminKey });
+    const running = await startSandboxServer(sandbox.serverOptions, 0);
+    try {
+      const cwd = emptyDir();
+      mkdirSync(join(cwd, '.tiergate'));
+      writeFileSync(
+        join(cwd, '.tiergate', 'sandbox.json'),
+        JSON.stringify({ url: running.url, adminKey }),
+      );
+      writeFileSync(join(cwd, 'tiergate.policy.yaml'), SERVE_POLICY);
+      expect((await runCli(cwd, 'install', '--addon-url', 'http://127.0.0.1:9')).code).toBe(0);
+      const own = runServe(cwd, {}, ['--sweep-minutes', '0']);
+      await own.ready;
+      own.stop();
+      expect(await own.done).toBe(0);
+      expect(own.output().err).not.toContain('warning: serving with a key other');
+      const other = runServe(cwd, {}, ['--sweep-minutes', '0', '--api-key', adminKey]);
+      await other.ready;
+      other.stop();
+      expect(await other.done).toBe(0);
+      expect(other.output().err).toContain(
+        "warning: serving with a key other than the add-on's own",
+      );
+    } finally {
+      await running.close();
+    }
+  }, 60_000);
+});
+
 describe('serve and the sealing key', () => {
   it('warns, saying how to fix it, when the key sits in .tiergate/secret.key beside the installation', async () => {
     const cwd = emptyDir();

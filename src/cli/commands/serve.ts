@@ -250,7 +250,14 @@ async function pipelineOf(
     return undefined;
   }
   const policy = await readPolicy(io, file);
-  const host = connectTarget(await hostTarget(args, io, { addonKey: true }));
+  const target = await hostTarget(args, io, { addonKey: true });
+  const host = connectTarget(target);
+  if (target.addonKey !== true) {
+    const warning =
+      "serving with a key other than the add-on's own (from --api-key, $TIERGATE_API_KEY or the sandbox): Tiergate's own tiergateViewers rewrites will be journaled as that key's changes. Drop it to use the key `tiergate install` made.";
+    logger.warn(warning);
+    io.stderr.write(`  warning: ${warning}\n`);
+  }
   const installation = await readInstallation(io.cwd).catch(() => undefined);
   await checkInstallationWorkspace(installation, host);
   // A first sweep takes what predates the install as its baseline, and what came after as changes.
