@@ -162,6 +162,19 @@ describe('sweepObject', () => {
     expect(lines).toEqual([expect.stringMatching(/dated after now/)]);
   });
 
+  it('finds a restore whose webhook was lost, though it moves neither updatedAt nor the count', async () => {
+    const { host, companies, mutate } = await world();
+    await sweepObject(host, store, 'company');
+    const [a] = await companies();
+    await mutate(`mutation { deleteCompany(id: "${a ?? ''}") { id } }`);
+    expect((await sweepObject(host, store, 'company')).enqueued).toBe(1);
+    await mutate(`mutation { restoreCompany(id: "${a ?? ''}") { id } }`);
+    expect((await sweepObject(host, store, 'company')).enqueued).toBe(1);
+    expect((await inbox()).map((e) => e.event)).toEqual(['company.deleted', 'company.restored']);
+    // Found once: the record is known live again.
+    expect((await sweepObject(host, store, 'company')).enqueued).toBe(0);
+  });
+
   it('finds the changes after the baseline, updates and soft deletions alike', async () => {
     const { host, companies, mutate } = await world();
     await sweepObject(host, store, 'company');

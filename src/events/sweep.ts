@@ -33,6 +33,7 @@ import {
   countKnownRecords,
   forgetRecord,
   getSweepCursor,
+  knownDeletedIds,
   knownIds,
   knownVersions,
   markMissing,
@@ -80,6 +81,8 @@ export const SWEEP_LEASE = 'sweep';
 const LEASE_MS = 2 * 60_000;
 /** How far Twenty's clock may run ahead of ours before a record's date is taken as written. */
 const CLOCK_SKEW_MS = 60_000;
+/** Ids named in one `in` filter: well inside any URL or body limit. */
+const IDS_PER_FILTER = 100;
 const EPOCH = '1970-01-01T00:00:00.000Z';
 /** Naming `deletedAt` makes Twenty return soft-deleted records; together, every record. */
 const EVERY_RECORD = '{ or: [{ deletedAt: { is: NULL } }, { deletedAt: { is: NOT_NULL } }] }';
@@ -160,17 +163,18 @@ class SweepOf {
     this.startedAt = this.clock().toISOString();
   }
 
-  /**
-   * Whether the cursor may move to `moment`: not past the sweep's own start. A member can date a
-   * record in the future (Twenty keeps a `deletedAt` given on create, docs/host-fidelity.md), and
-   * a cursor moved there would make every later sweep look past the changes it exists to find.
-   */
+  /** Whether a record changed at or after `since` (counted for the baseline). */
   private changedSince(record: Readonly<Row>, since: string): boolean {
     const changed = momentsOf(record).some((m) => m >= since);
     if (changed) this.changedSinceInstall++;
     return changed;
   }
 
+  /**
+   * Whether the cursor may move to `moment`: not past the sweep's own start. A member can date a
+   * record in the future (Twenty keeps a `deletedAt` given on create, docs/host-fidelity.md), and
+   * a cursor moved there would make every later sweep look past the changes it exists to find.
+   */
   notAhead(moment: string): boolean {
     if (moment <= this.startedAt) return true;
     // Past a minute ahead it is not the two clocks disagreeing: someone wrote that date.
@@ -384,6 +388,47 @@ class SweepOf {
   }
 
   /**
+   * Restores whose webhook was lost: Twenty moves only `deletedAt` on a restore, so neither
+   * pass of `changesSince` sees one, nor the id comparison (a soft-deleted record counts). The
+   * records last read as soft-deleted are asked for without naming `deletedAt`, which Twenty
+   * answers with live records only: those it returns were restored since.
+   */
+  async restores(): Promise<number> {
+    const ids = await knownDeletedIds(this.store.db, this.object);
+    let enqueued = 0;
+    for (let i = 0; i < ids.length; i += IDS_PER_FILTER) {
+      const chunk = ids.slice(i, i + IDS_PER_FILTER);
+      const document = `query TiergateSweep($first: Int!, $after: String) {
+  ${this.findMany}(first: $first, after: $after, filter: { id: { in: ${JSON.stringify(chunk)} } }) {
+    edges { node { ${recordSelection(this.metadata)} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+      const detected = this.now().toISOString();
+      for await (const page of this.pages(document, {}, this.options.pageSize)) {
+        const live = page.filter((record) => record.deletedAt == null);
+        const events = live.map((record) =>
+          this.inboxEvent(
+            `${this.object}.restored`,
+            detected,
+            record,
+            String(record.id),
+            recordVersion(record),
+          ),
+        );
+        const outcomes = await insertManyIfNew(this.store.db, events);
+        enqueued += outcomes.filter((o) => o === 'inserted').length;
+        await rememberRecords(
+          this.store.db,
+          this.object,
+          live.map((record) => ({ recordId: String(record.id), version: recordVersion(record) })),
+        );
+      }
+    }
+    return enqueued;
+  }
+
+  /**
    * Compares the ids the sweep knows with every id on the host: a known id missing for longer
    * than the grace is declared destroyed; an id never seen is known from now on (its change is
    * found when its version is next read).
@@ -480,6 +525,7 @@ export async function sweepObject(
   // No known ids but a cursor: a store from before the sweep kept them, adopted as it stands.
   const adopting = (await countKnownRecords(store.db, object)) === 0;
   const changes = await sweep.changesSince(since, cursor, adopting);
+  const restored = await sweep.restores();
   await setSweepCursor(store.db, {
     objectName: object,
     updatedAt: changes.latest,
@@ -496,7 +542,7 @@ export async function sweepObject(
   return {
     object,
     read: changes.read,
-    enqueued: changes.enqueued + destroyed,
+    enqueued: changes.enqueued + restored + destroyed,
     destroyed,
     baseline: false,
     idsChecked: due,

@@ -125,6 +125,18 @@ export async function rememberRecords(
   }
 }
 
+/** Ids last read soft-deleted (their version carries a `deletedAt`, see `recordVersion`). */
+export async function knownDeletedIds(db: Executor, objectName: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom(KNOWN)
+    .select('record_id')
+    .where('object_name', '=', objectName)
+    .where('version', 'like', '% deleted %')
+    .orderBy('record_id')
+    .execute();
+  return rows.map((r) => r.record_id);
+}
+
 /** The versions known for these ids (an id absent from the map is not known). */
 export async function knownVersions(
   db: Executor,

@@ -151,41 +151,69 @@ interface KnownVersion {
   readonly version: string | null;
   readonly swept: boolean;
   readonly action: string;
+  /** When it was stored: for a sweep's reading, when the sweep saw that state. */
+  readonly receivedAt: Date;
+}
+
+/** The `updatedAt` part of a version (`recordVersion`). */
+const updatedOf = (version: string): string => version.split(' ')[0] ?? version;
+
+/** The event date a dedupe key holds (`inboxDedupeKey`), as a time; NaN when unreadable. */
+function eventTimeOf(dedupeKey: string): number {
+  try {
+    const parts: unknown = JSON.parse(dedupeKey);
+    return Array.isArray(parts) && typeof parts[3] === 'string' ? Date.parse(parts[3]) : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
 /**
  * Whether an event adds nothing to what the inbox holds of its record (`known`, oldest first),
- * judged on the record's version:
- * - a version the sweep read is a duplicate of any event that carried that version, and a
- *   destroy the sweep found (the record gone from the host) of a destroy last known of it;
+ * judged on the record's version (its `updatedAt`, and `deletedAt` when deleted):
+ * - a version the sweep read is a duplicate when it is the last thing known of the record, or
+ *   when something newer is known (webhooks ran ahead of the reading); not when an older event
+ *   had it and a deletion came since: a restore brings back the version before the deletion
+ *   (Twenty moves only `deletedAt`), which is another event. A destroy the sweep found (the
+ *   record gone from the host) is a duplicate of a destroy last known of it;
  * - a `created`, `updated` or `deleted` delivery is a duplicate of the sweep's reading of the
  *   same version (the version names that state: a deletion carries its `deletedAt`);
- * - a `restored` delivery only when the sweep's reading is the last thing known of the record:
- *   a restore may bring back a version read before the deletion, which is another event;
+ * - a `restored` delivery only of a sweep's reading of that version, last known of the record
+ *   and made after the restore happened: one made before it read the state before the deletion;
  * - a `destroyed` delivery only of the sweep's finding of that destroy, last known of the record:
  *   a destroy leaves the version as the deletion left it, so it is never taken for the deletion.
  */
 function versionDuplicate(
-  event: { readonly swept: boolean; readonly action: string; readonly version: string | null },
+  event: {
+    readonly swept: boolean;
+    readonly action: string;
+    readonly version: string | null;
+    readonly at: number;
+  },
   known: readonly KnownVersion[],
 ): boolean {
   const { version } = event;
-  if (event.swept && event.action === 'destroyed') return known.at(-1)?.action === 'destroyed';
-  if (event.action === 'destroyed') {
-    const last = known.at(-1);
+  const last = known.at(-1);
+  if (event.swept && event.action === 'destroyed') return last?.action === 'destroyed';
+  if (event.action === 'destroyed')
     return last !== undefined && last.swept && last.action === 'destroyed';
-  }
   if (version === null) return false;
-  if (event.swept) return known.some((k) => k.version === version);
+  if (event.swept) {
+    if (last === undefined || last.version === null) return false;
+    return last.version === version || updatedOf(last.version) > updatedOf(version);
+  }
   switch (event.action) {
     case 'created':
     case 'updated':
     case 'deleted':
       return known.some((k) => k.swept && k.version === version);
-    case 'restored': {
-      const last = known.at(-1);
-      return last !== undefined && last.swept && last.version === version;
-    }
+    case 'restored':
+      return (
+        last !== undefined &&
+        last.swept &&
+        last.version === version &&
+        !(last.receivedAt.getTime() < event.at)
+      );
     default:
       return false;
   }
@@ -212,7 +240,7 @@ export async function insertManyIfNew(
     idsByObject.set(e.objectName, (idsByObject.get(e.objectName) ?? new Set()).add(e.recordId));
   const existing = await db
     .selectFrom(INBOX)
-    .select(['object_name', 'record_id', 'record_version', 'swept', 'event_name'])
+    .select(['object_name', 'record_id', 'record_version', 'swept', 'event_name', 'received_at'])
     // By object, then record: what the record-order index (object_name, record_id, id) serves.
     .where((eb) =>
       eb.or(
@@ -226,7 +254,12 @@ export async function insertManyIfNew(
   for (const row of existing) {
     const key = recordKey(row.object_name, row.record_id);
     const list = known.get(key) ?? [];
-    list.push({ version: row.record_version, swept: row.swept, action: actionOf(row.event_name) });
+    list.push({
+      version: row.record_version,
+      swept: row.swept,
+      action: actionOf(row.event_name),
+      receivedAt: row.received_at,
+    });
     known.set(key, list);
   }
 
@@ -243,7 +276,7 @@ export async function insertManyIfNew(
     if (
       seen.has(`b${sha}`) ||
       seen.has(`k${event.dedupeKey}`) ||
-      versionDuplicate({ swept, action, version }, history)
+      versionDuplicate({ swept, action, version, at: eventTimeOf(event.dedupeKey) }, history)
     ) {
       results.push('duplicate');
       shas.push('');
@@ -251,11 +284,11 @@ export async function insertManyIfNew(
     }
     seen.add(`b${sha}`);
     seen.add(`k${event.dedupeKey}`);
-    history.push({ version, swept, action });
+    const receivedAt = event.receivedAt ?? new Date();
+    history.push({ version, swept, action, receivedAt });
     known.set(recordKey(event.objectName, event.recordId), history);
     results.push('inserted'); // provisional: settled below by what the database took
     shas.push(sha);
-    const receivedAt = event.receivedAt ?? new Date();
     rows.push({
       body: event.body,
       body_sha256: sha,

@@ -266,8 +266,9 @@ describe.each(storeBackends())('the store on $name', (backend) => {
 
     it('takes a restore as the sweep’s reading only when that reading is the latest thing known', async () => {
       const live = '2026-03-01T12:00:00.000Z';
-      const sweepOf = (version: string, n: number) => ({
+      const sweepOf = (version: string, n: number, readAt = later(10_000)) => ({
         ...event('deal', 'd-1'),
+        receivedAt: readAt,
         dedupeKey: inboxDedupeKey({
           webhookId: SWEEP_WEBHOOK_ID,
           eventName: 'deal.updated',
@@ -294,6 +295,47 @@ describe.each(storeBackends())('the store on $name', (backend) => {
       // The sweep read the restored record before the restore's webhook came: one event.
       expect(await insertIfNew(store.db, sweepOf(moved, 2))).toBe('inserted');
       expect(await insertIfNew(store.db, delivery('restored', moved))).toBe('duplicate');
+      // A reading made before a deletion whose webhook was lost, then the restore's webhook:
+      // the same version, last known, but read before the restore happened. A new event.
+      const kept = '2026-03-01T16:00:00.000Z';
+      expect(await insertIfNew(store.db, sweepOf(kept, 3, T0))).toBe('inserted');
+      expect(await insertIfNew(store.db, delivery('restored', kept))).toBe('inserted');
+      // And a reading of that same version after it is not a change again.
+      expect(await insertIfNew(store.db, sweepOf(kept, 4))).toBe('duplicate');
+    });
+
+    it('takes a version the sweep read for a restore when a deletion came after the same version', async () => {
+      const live = '2026-03-01T12:00:00.000Z';
+      const swept = (n: number) => ({
+        ...event('deal', 'd-2'),
+        dedupeKey: inboxDedupeKey({
+          webhookId: SWEEP_WEBHOOK_ID,
+          eventName: 'deal.restored',
+          recordId: 'd-2',
+          eventDate: String(n),
+        }),
+        eventName: 'deal.restored',
+        recordVersion: live,
+      });
+      const delivery = (action: string, version: string) => ({
+        ...event('deal', 'd-2'),
+        eventName: `deal.${action}`,
+        recordVersion: version,
+      });
+      expect(await insertIfNew(store.db, delivery('updated', live))).toBe('inserted');
+      expect(await insertIfNew(store.db, delivery('deleted', `${live} deleted x`))).toBe(
+        'inserted',
+      );
+      // The restore's webhook was lost; the sweep reads the live record again: a new event.
+      expect(await insertIfNew(store.db, swept(1))).toBe('inserted');
+      // A reading older than what webhooks already brought adds nothing.
+      expect(
+        await insertIfNew(store.db, {
+          ...swept(2),
+          eventName: 'deal.updated',
+          recordVersion: '2026-03-01T11:00:00.000Z',
+        }),
+      ).toBe('duplicate');
     });
 
     it('reports a redelivery of the same change with a different body as a duplicate', async () => {
