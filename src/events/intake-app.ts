@@ -140,13 +140,10 @@ export function metricsHandler(
       metricsToken !== '' &&
       !bearerMatches(req.headers.authorization, metricsToken)
     ) {
-      res
-        .status(401)
-        .set('www-authenticate', 'Bearer realm="tiergate-metrics"')
-        .json({
-          error: 'unauthorized',
-          message: 'GET /metrics needs Authorization: Bearer <token>',
-        });
+      res.status(401).set('www-authenticate', 'Bearer realm="tiergate-metrics"').json({
+        error: 'unauthorized',
+        message: 'GET /metrics needs Authorization: Bearer <token>',
+      });
       return;
     }
     const scrape = async (): Promise<string> => {
