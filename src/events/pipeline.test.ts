@@ -114,7 +114,7 @@ roles:
       sweepEveryMs: 0,
       // A destroy is declared at the first sweep that misses it: every webhook here has landed
       // or failed before the sweep runs.
-      sweep: { destroyGraceMs: 0 },
+      sweep: { destroyGraceMs: 0, settleMs: 0 },
     });
     expect(pipeline.objects).toEqual(['company']);
     // The sweep's starting point: what is there before the changes, a baseline, not changes.

@@ -22,7 +22,7 @@ import { APP_KEY_NAME } from '../sync/install-app-role.js';
 import { pullOrg } from '../sync/host-org.js';
 import { rlsEntitled } from '../sync/session.js';
 import { ViewerIndex } from '../sync/viewers.js';
-import { Sweeper, type SweepOptions, type SweepResult } from './sweep.js';
+import { DEFAULT_SETTLE_MS, Sweeper, type SweepOptions, type SweepResult } from './sweep.js';
 import { EventWorker, type BatchResult } from './worker.js';
 
 export interface PipelineOptions {
@@ -39,7 +39,10 @@ export interface PipelineOptions {
   /** Between sweeps; 0 turns the periodic sweep off (sweepNow still works). */
   readonly sweepEveryMs?: number;
   /** The sweep's windows (overlap, destroy grace, id comparison); defaults in sweep.ts. */
-  readonly sweep?: Pick<SweepOptions, 'overlapMs' | 'destroyGraceMs' | 'idCheckEveryMs' | 'since'>;
+  readonly sweep?: Pick<
+    SweepOptions,
+    'overlapMs' | 'destroyGraceMs' | 'idCheckEveryMs' | 'since' | 'settleMs'
+  >;
   readonly log?: (line: string) => void;
   /** Violations and parked audit entries, one line each (default: `log`, marked ALERT). */
   readonly alert?: (line: string) => void;
@@ -125,6 +128,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
   const controller = new AbortController();
   const loops: Promise<unknown>[] = [];
   const sweeper = new Sweeper(host, store, objects, {
+    settleMs: DEFAULT_SETTLE_MS,
     ...options.sweep,
     holder: options.workerId,
     signal: controller.signal,

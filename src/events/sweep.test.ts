@@ -175,6 +175,26 @@ describe('sweepObject', () => {
     expect((await sweepObject(host, store, 'company')).enqueued).toBe(0);
   });
 
+  it('leaves a change younger than its settle time to the webhook, and takes it once settled', async () => {
+    const { host, companies, mutate } = await world();
+    await sweepObject(host, store, 'company');
+    const [a] = await companies();
+    await mutate(`mutation { updateCompany(id: "${a ?? ''}", data: { name: "Fresh" }) { id } }`);
+    // The sandbox's clock starts at 2027-05-01T09:00 and ticks a second a write.
+    const at = (iso: string) => () => new Date(iso);
+    const settle = { settleMs: 60_000, overlapMs: 0 };
+    const soon = await sweepObject(host, store, 'company', {
+      ...settle,
+      now: at('2027-05-01T09:00:30.000Z'),
+    });
+    expect(soon.enqueued).toBe(0);
+    const settled = await sweepObject(host, store, 'company', {
+      ...settle,
+      now: at('2027-05-01T09:05:00.000Z'),
+    });
+    expect(settled.enqueued).toBe(1);
+  });
+
   it('finds the changes after the baseline, updates and soft deletions alike', async () => {
     const { host, companies, mutate } = await world();
     await sweepObject(host, store, 'company');

@@ -81,6 +81,8 @@ export const SWEEP_LEASE = 'sweep';
 const LEASE_MS = 2 * 60_000;
 /** How far Twenty's clock may run ahead of ours before a record's date is taken as written. */
 const CLOCK_SKEW_MS = 60_000;
+/** What serve leaves to webhooks: Twenty queues them, and sends most within seconds. */
+export const DEFAULT_SETTLE_MS = 60_000;
 /** Ids named in one `in` filter: well inside any URL or body limit. */
 const IDS_PER_FILTER = 100;
 const EPOCH = '1970-01-01T00:00:00.000Z';
@@ -94,6 +96,12 @@ export interface SweepOptions {
   readonly idPageSize?: number;
   readonly overlapMs?: number;
   readonly destroyGraceMs?: number;
+  /**
+   * How long a change is left to its webhook before the sweep takes it (0 by default; serve
+   * uses `DEFAULT_SETTLE_MS`): a webhook carries who acted and which fields changed, a reading
+   * neither, and the webhook that comes after the reading is dropped as its duplicate.
+   */
+  readonly settleMs?: number;
   readonly idCheckEveryMs?: number;
   /**
    * When Tiergate was installed (ISO-8601): the first sweep of an object takes what was there
@@ -146,6 +154,9 @@ class SweepOf {
   private readonly clock: () => Date;
   /** When this sweep began: the cursor never passes it (see `notAhead`). */
   private readonly startedAt: string;
+  /** Changes after this are left to their webhook for now (`settleMs`). */
+  private readonly settledBefore: string;
+  private readonly settling: boolean;
   /** Records dated after the sweep began, which only a write of those fields can make. */
   futureDated = 0;
   /** At a baseline with `since`: records changed since then, left for the sweep to enqueue. */
@@ -160,7 +171,10 @@ class SweepOf {
   ) {
     this.findMany = resolverName(metadata, 'findMany');
     this.clock = options.now ?? (() => new Date());
-    this.startedAt = this.clock().toISOString();
+    const started = this.clock();
+    this.startedAt = started.toISOString();
+    this.settling = (options.settleMs ?? 0) > 0;
+    this.settledBefore = new Date(started.getTime() - (options.settleMs ?? 0)).toISOString();
   }
 
   /** Whether a record changed at or after `since` (counted for the baseline). */
@@ -176,7 +190,7 @@ class SweepOf {
    * a cursor moved there would make every later sweep look past the changes it exists to find.
    */
   notAhead(moment: string): boolean {
-    if (moment <= this.startedAt) return true;
+    if (moment <= this.settledBefore) return true;
     // Past a minute ahead it is not the two clocks disagreeing: someone wrote that date.
     if (Date.parse(moment) - Date.parse(this.startedAt) > CLOCK_SKEW_MS) this.futureDated++;
     return false;
@@ -299,6 +313,7 @@ class SweepOf {
     let read = 0;
     let enqueued = 0;
     let { updatedAt: latest, recordId: latestId } = cursor;
+    const unsettled = new Set<string>();
     for (const pass of passes)
       for await (const page of this.pages(
         pass,
@@ -322,6 +337,12 @@ class SweepOf {
             }
           // The version the sweep read last time (or at the baseline) is no change.
           if (version !== null && known.get(recordId) === version) continue;
+          // Too recent: its webhook may still come; the cursor stays behind it, so the next
+          // sweep reads it again.
+          if (this.settling && momentsOf(record).some((m) => m > this.settledBefore)) {
+            unsettled.add(recordId);
+            continue;
+          }
           // A store from before the sweep kept ids: what was at or before its cursor was read.
           if (
             adopting &&
@@ -336,7 +357,10 @@ class SweepOf {
         await rememberRecords(
           this.store.db,
           this.object,
-          page.map((record) => ({ recordId: String(record.id), version: recordVersion(record) })),
+          page.map((record) => ({
+            recordId: String(record.id),
+            version: unsettled.has(String(record.id)) ? null : recordVersion(record),
+          })),
         );
       }
     return { read, enqueued, latest, latestId };

@@ -342,6 +342,18 @@ describe('viewersUpdate', () => {
     ).toEqual(['w-ann']);
   });
 
+  it('checks the field of an update the sweep found, which names no changed fields', () => {
+    const swept = (viewers: string[]): RecordEvent => ({
+      object: 'opportunity',
+      action: 'updated',
+      recordId: 'o4',
+      after: { id: 'o4', ownerId: 'w-sue', tiergateViewers: viewers },
+    });
+    // A member re-shared it while serve was down: put back.
+    expect(viewersUpdate(index, policy, swept(['w-dan']))).toEqual(['w-ann']);
+    expect(viewersUpdate(index, policy, swept(['w-ann']))).toBeUndefined();
+  });
+
   it('leaves the field alone when no owner changed, when it is already right, and after its own write', () => {
     expect(
       viewersUpdate(index, policy, updated('w-ann', { ownerId: 'w-dan' }, ['name'])),

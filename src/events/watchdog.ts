@@ -392,11 +392,12 @@ export function viewersUpdate(
   if (!index.objects().includes(event.object) || event.after === undefined) return undefined;
   const owners = policy.objects[event.object]?.owner ?? [];
   if (event.action === 'updated') {
+    // An update the sweep found says not which fields changed: the viewers are checked whatever.
     const changed = new Set((event.updatedFields ?? []).map((f) => f.split('.')[0] ?? f));
     const ownerTops = owners.map((o) => o.split('.')[0] ?? o);
     // Twenty names a relation's join column (`ownerId`) or the relation (`owner`).
     const ownerMoved = ownerTops.some((o) => changed.has(o) || changed.has(o.replace(/Id$/, '')));
-    if (!ownerMoved && !changed.has(HELPER_FIELD)) {
+    if (event.updatedFields !== undefined && !ownerMoved && !changed.has(HELPER_FIELD)) {
       return undefined;
     }
   } else if (event.action !== 'created' && event.action !== 'restored') {
