@@ -61,8 +61,13 @@ const defaultDeps: AuditCommandDeps = {
     try {
       return await readHostCopy(connectTarget(target).core);
     } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // Twenty's schema has no query for the audit object until install creates it.
+      const missing = /Cannot query field "tiergateAuditEntries"/.test(message);
       throw new Error(
-        `the host at ${target.url} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        missing
+          ? `the host at ${target.url} has no Tiergate audit object yet (run \`tiergate install\` to mirror the journal there)`
+          : `the host at ${target.url} could not be read: ${message}`,
         { cause: error },
       );
     }
