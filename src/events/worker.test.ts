@@ -212,6 +212,41 @@ describe.each(storeBackends())('workers on $name', (backend) => {
     ]);
   });
 
+  it('journals and puts back a write under its own key name whose viewers are not what Tiergate computes', async () => {
+    const index = new ViewerIndex(policy, [
+      { roleKey: 'rep@junior', object: 'opportunity', scopes: ['team'] },
+    ]);
+    const writes: unknown[] = [];
+    const own = (viewers: string[]) => ({
+      updatedBy: apiKey(OWN_KEY),
+      ownerId: 'w-sue',
+      tiergateViewers: viewers,
+    });
+    // Tiergate's own rewrite (Ann, in Sue's team), then a key named alike re-sharing with Dan.
+    await deliver(store, {
+      actor: 'w-sue',
+      id: 'o-13',
+      fields: ['tiergateViewers'],
+      record: own(['w-ann']),
+    });
+    await deliver(store, {
+      actor: 'w-sue',
+      id: 'o-14',
+      fields: ['tiergateViewers'],
+      record: own(['w-dan']),
+    });
+    const w = await worker(store, 'w1', {
+      ownKeyName: OWN_KEY,
+      viewers: { index, write: (...args: unknown[]) => Promise.resolve(void writes.push(args)) },
+    });
+    expect(await w.runOnce()).toMatchObject({ claimed: 2, done: 2 });
+    const entries = await (await Journal.open(store, { cwd })).tail(10);
+    expect(entries.map((e) => [e.target, e.action])).toEqual([
+      ['opportunity/o-14', 'record.updated'],
+    ]);
+    expect(writes).toEqual([['opportunity', 'o-14', ['w-ann']]]);
+  });
+
   it('journals and judges a write of tiergateViewers by anyone but Tiergate', async () => {
     // A member re-sharing a record, another key bearing a look-alike name, and Tiergate's key
     // writing more than its helper field: each is a change like any other.

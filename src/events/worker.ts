@@ -224,10 +224,25 @@ export class EventWorker {
     return { drafts, violations: judgement.violations.length };
   }
 
+  /**
+   * Whether the record's tiergateViewers are what Tiergate computes for it: its own writes are,
+   * so a write under its key's name with other viewers (a key named alike, Twenty allows two)
+   * is journaled and put back like anyone's.
+   */
+  private viewersAsComputed(change: RecordEvent): boolean {
+    const { viewers, policy } = this.options;
+    if (viewers === undefined) return true;
+    const { updatedFields: _written, ...asFound } = change;
+    return viewersUpdate(viewers.index, policy, asFound) === undefined;
+  }
+
   private async processOne(event: InboxEvent): Promise<number> {
     const { store, journal, viewers, workerId } = this.options;
     const change = recordEventOf(event);
-    if (this.ownObjects.has(change.object) || isOwnMaintenance(change, this.options.ownKeyName)) {
+    if (
+      this.ownObjects.has(change.object) ||
+      (isOwnMaintenance(change, this.options.ownKeyName) && this.viewersAsComputed(change))
+    ) {
       // Tiergate's own writes: its audit object mirrors the journal (journaling it again would
       // feed the journal to itself), and the apply or the worker that rewrote tiergateViewers
       // is journaled already; an entry per record would only bury the changes people made.
