@@ -50,8 +50,6 @@ export interface WebhookInboxTable {
   body: string;
   status: ColumnType<InboxStatus, InboxStatus | undefined, InboxStatus>;
   attempts: ColumnType<number, number | undefined, number>;
-  /** The attempts that count toward parking: the host's refusals of the entry. */
-  strikes: ColumnType<number, number | undefined, number>;
   next_attempt_at: TimestampWithDefault;
   last_error: string | null;
   locked_by: string | null;
