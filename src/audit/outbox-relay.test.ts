@@ -614,10 +614,15 @@ describe('OutboxRelay', () => {
     const time = fakeTime();
     await appendEntries(1, time.now());
     const lines: string[] = [];
+    const alerts: string[] = [];
     const relay = new OutboxRelay(
       store,
       host,
-      relayOptions(time, { maxAttempts: 2, log: (line) => lines.push(line) }),
+      relayOptions(time, {
+        maxAttempts: 2,
+        log: (line) => lines.push(line),
+        onBlocked: (line) => alerts.push(line),
+      }),
     );
 
     for (let attempt = 1; attempt <= 5; attempt++) {
@@ -631,6 +636,8 @@ describe('OutboxRelay', () => {
       lastError: 'TiergateAuditRelay (HTTP 403): Forbidden resource',
     });
     expect(lines[0]).toMatch(/cannot write the audit object: check Tiergate's API key/);
+    // The mirror has stopped: said once as an alert, not once a retry.
+    expect(alerts).toEqual([expect.stringMatching(/cannot write the audit object/)]);
   });
 
   it('retries within seconds after an error of the store, and gives back the rows it had claimed at once', async () => {

@@ -202,6 +202,11 @@ export interface OutboxRelayOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** The alert: called once for each row this relay parks, with the last error. */
   readonly onParked?: (row: ClaimedOutboxRow, error: string) => void | Promise<void>;
+  /**
+   * Told once when the installation cannot write the audit object at all (a revoked key, the
+   * object gone), and again only after a delivery has succeeded since: the mirror has stopped.
+   */
+  readonly onBlocked?: (message: string) => void;
   /** One line per notable event (a failed batch, a parked row); stderr by default. */
   readonly log?: (line: string) => void;
   /** Where the audit object's names come from; manifest.json by default. */
@@ -278,6 +283,8 @@ export class OutboxRelay {
   private readonly leaseMs: number;
   private readonly idleMs: number;
   private readonly storeRetryMaxMs: number;
+  /** Whether `onBlocked` was told of the current spell of refusals. */
+  private blockedSaid = false;
   private readonly random: () => number;
   private readonly now: () => Date;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -367,7 +374,10 @@ export class OutboxRelay {
         const seq = row.entry.journalSeq;
         const failure = failures.get(seq);
         if (failure === undefined) {
-          if (await markDelivered(this.store.db, seq, this.now())) delivered++;
+          if (await markDelivered(this.store.db, seq, this.now())) {
+            delivered++;
+            this.blockedSaid = false;
+          }
           this.unsettled.delete(seq);
           continue;
         }
@@ -395,9 +405,12 @@ export class OutboxRelay {
           first.kind === 'blocked'
             ? " (the installation cannot write the audit object: check Tiergate's API key and run tiergate install; entries wait, none is parked)"
             : '';
-        this.log(
-          `audit outbox: ${failures.size} of ${claimed.length} entries from seq ${claimed[0]?.entry.journalSeq} not delivered: ${first.message}${advice}`,
-        );
+        const line = `audit outbox: ${failures.size} of ${claimed.length} entries from seq ${claimed[0]?.entry.journalSeq} not delivered: ${first.message}${advice}`;
+        this.log(line);
+        if (first.kind === 'blocked' && !this.blockedSaid) {
+          this.blockedSaid = true;
+          this.options.onBlocked?.(line);
+        }
         break;
       }
     }

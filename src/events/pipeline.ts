@@ -82,6 +82,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     // Capped at a minute: a host back after an outage of any length sees the journal within one.
     backoff: { baseMs: 1_000, maxMs: 60_000 },
     ...(log ? { log } : {}),
+    onBlocked: (line) => alert?.(line),
     onParked: (row, error) =>
       alert?.(
         `journal entry ${row.entry.journalSeq} could not reach the CRM's audit object: ${error}`,
