@@ -29,6 +29,21 @@ org: { members: [] }
 roles: {}
 `;
 
+/** A sandbox on loopback and a directory where `tiergate install` ran against it. */
+async function installedSandbox(adminKey: string) {
+  const sandbox = await createSandbox({ rls: false, seed: 'default', adminKey });
+  const running = await startSandboxServer(sandbox.serverOptions, 0);
+  const cwd = emptyDir();
+  mkdirSync(join(cwd, '.tiergate'));
+  writeFileSync(
+    join(cwd, '.tiergate', 'sandbox.json'),
+    JSON.stringify({ url: running.url, adminKey }),
+  );
+  writeFileSync(join(cwd, 'tiergate.policy.yaml'), SERVE_POLICY);
+  expect((await runCli(cwd, 'install', '--addon-url', 'http://127.0.0.1:9')).code).toBe(0);
+  return { sandbox, running, cwd };
+}
+
 const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'tiergate-serve-safety-'));
 
 describe('serve and /metrics', () => {
@@ -127,18 +142,8 @@ describe("serve and the installation's host", () => {
 
 describe("serve and the installation's workspace", () => {
   it('refuses a key that reaches another workspace than the installation was made in', async () => {
-    const adminKey = 'admin-key-serve-workspace';
-    const sandbox = await createSandbox({ rls: false, seed: 'default', adminKey });
-    const running = await startSandboxServer(sandbox.serverOptions, 0);
+    const { sandbox, running, cwd } = await installedSandbox('admin-key-serve-workspace');
     try {
-      const cwd = emptyDir();
-      mkdirSync(join(cwd, '.tiergate'));
-      writeFileSync(
-        join(cwd, '.tiergate', 'sandbox.json'),
-        JSON.stringify({ url: running.url, adminKey }),
-      );
-      writeFileSync(join(cwd, 'tiergate.policy.yaml'), SERVE_POLICY);
-      expect((await runCli(cwd, 'install', '--addon-url', 'http://127.0.0.1:9')).code).toBe(0);
       const installation = await readInstallation(cwd);
       expect(installation?.workspace?.id).toBe(sandbox.state().id);
       // The same directory, its record now naming a workspace this key does not reach.
@@ -160,17 +165,8 @@ describe("serve and the installation's workspace", () => {
 describe("serve and the add-on's key", () => {
   it("warns when it serves with another key than the add-on's, whose own writes it would journal", async () => {
     const adminKey = 'admin-key-serve-own-key';
-    const sandbox = await createSandbox({ rls: false, seed: 'default', adminKey });
-    const running = await startSandboxServer(sandbox.serverOptions, 0);
+    const { running, cwd } = await installedSandbox(adminKey);
     try {
-      const cwd = emptyDir();
-      mkdirSync(join(cwd, '.tiergate'));
-      writeFileSync(
-        join(cwd, '.tiergate', 'sandbox.json'),
-        JSON.stringify({ url: running.url, adminKey }),
-      );
-      writeFileSync(join(cwd, 'tiergate.policy.yaml'), SERVE_POLICY);
-      expect((await runCli(cwd, 'install', '--addon-url', 'http://127.0.0.1:9')).code).toBe(0);
       const own = runServe(cwd, {}, ['--sweep-minutes', '0']);
       await own.ready;
       own.stop();
