@@ -21,7 +21,7 @@ import { emptyStore, storeBackends } from '../store/store.test-support.js';
 import type { Store } from '../store/store.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import { HostError } from '../host/host-error.js';
-import { knownIds } from '../store/cursors.js';
+import { knownDeletedIds, knownIds } from '../store/cursors.js';
 import { EventWorker } from './worker.js';
 
 const policy = loadPolicy(`version: 1
@@ -537,6 +537,16 @@ describe.each(storeBackends())('workers on $name', (backend) => {
     await deliver(store, { actor: 'w-ann', id: 'o-11', fields: [], action: 'destroyed' });
     await w.runOnce();
     expect([...(await knownIds(store.db, 'opportunity')).keys()]).toEqual(['o-12']);
+    // A deletion known from its webhook: the sweep will ask whether it was restored since.
+    await deliver(store, {
+      actor: 'w-ann',
+      id: 'o-12',
+      fields: [],
+      action: 'deleted',
+      record: { deletedAt: '2026-07-01T11:00:00.000Z' },
+    });
+    await w.runOnce();
+    expect(await knownDeletedIds(store.db, 'opportunity')).toEqual(['o-12']);
   });
 
   it('journals every event exactly once when two workers share the inbox', async () => {

@@ -263,11 +263,14 @@ export class EventWorker {
     const { drafts, violations } = this.drafts(change);
     const entries = await store.transaction(async (trx) => {
       const appended = await journal.append(drafts, { trx });
-      // The sweep finds a destroy whose webhook was lost by the ids it knows: a record met only
-      // through its webhooks (created and gone between two sweeps) is one of them too.
+      // The sweep finds a destroy whose webhook was lost by the ids it knows, and a restore by
+      // the ones it knows deleted: a record met only through its webhooks is one of them too,
+      // in the state this event left it.
       if (change.action === 'destroyed') await forgetRecord(trx, change.object, change.recordId);
       else
-        await rememberRecords(trx, change.object, [{ recordId: change.recordId, version: null }]);
+        await rememberRecords(trx, change.object, [
+          { recordId: change.recordId, version: event.recordVersion },
+        ]);
       if (!(await completeEvent(trx, event.id, workerId))) {
         throw new Error(`inbox event ${event.id}: the lease ended before it was journaled`);
       }
