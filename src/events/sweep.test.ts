@@ -195,6 +195,18 @@ describe('sweepObject', () => {
     expect(settled.enqueued).toBe(1);
   });
 
+  it('calls a record it last read deleted and now reads live a restore, though it changed since', async () => {
+    const { host, companies, mutate } = await world();
+    await sweepObject(host, store, 'company');
+    const [a] = await companies();
+    await mutate(`mutation { deleteCompany(id: "${a ?? ''}") { id } }`);
+    await sweepObject(host, store, 'company');
+    await mutate(`mutation { restoreCompany(id: "${a ?? ''}") { id } }`);
+    await mutate(`mutation { updateCompany(id: "${a ?? ''}", data: { name: "Back" }) { id } }`);
+    expect((await sweepObject(host, store, 'company')).enqueued).toBe(1);
+    expect((await inbox()).map((e) => e.event)).toEqual(['company.deleted', 'company.restored']);
+  });
+
   it('finds the changes after the baseline, updates and soft deletions alike', async () => {
     const { host, companies, mutate } = await world();
     await sweepObject(host, store, 'company');

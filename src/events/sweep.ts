@@ -142,6 +142,10 @@ function eventNameOf(object: string, record: Readonly<Row>): string {
   return record.createdAt === record.updatedAt ? `${object}.created` : `${object}.updated`;
 }
 
+/** Whether a version (`recordVersion`) is that of a soft-deleted record. */
+const isDeletedVersion = (version: string | null | undefined): boolean =>
+  version?.includes(' deleted ') === true;
+
 /** A record's `updatedAt` and `deletedAt` (those it has) in ISO-8601 UTC, as the cursor keeps them. */
 function momentsOf(record: Readonly<Row>): string[] {
   return [record.updatedAt, record.deletedAt]
@@ -350,7 +354,19 @@ class SweepOf {
             momentsOf(record).every((m) => m <= cursor.updatedAt)
           )
             continue;
-          events.push(this.eventOf(record, recordId, version));
+          // Live now, deleted when last known: a restore (Twenty moves only deletedAt).
+          const restored = record.deletedAt == null && isDeletedVersion(known.get(recordId));
+          events.push(
+            restored
+              ? this.inboxEvent(
+                  `${this.object}.restored`,
+                  this.now().toISOString(),
+                  record,
+                  recordId,
+                  version,
+                )
+              : this.eventOf(record, recordId, version),
+          );
         }
         const outcomes = await insertManyIfNew(this.store.db, events);
         enqueued += outcomes.filter((o) => o === 'inserted').length;
