@@ -152,6 +152,32 @@ describe('compareJournal', () => {
     expect(counts(compareJournal(answered, journal, []))).toMatchObject({ lost: 1, superseded: 0 });
   });
 
+  it('reports a restore undoing a deletion no one saw, and a destroy of a record no one saw, as superseded', () => {
+    // Created, updated and journaled; then deleted and restored with both webhooks lost.
+    const undone = [
+      ...CHANGES,
+      change('deleted', 4, { delivered: false, version: `${T(3)} deleted ${T(4)}` }),
+      change('restored', 5, { delivered: false, version: T(3) }),
+    ];
+    expect(counts(compareJournal(undone, JOURNAL, []))).toMatchObject({ lost: 0, superseded: 2 });
+    // With a sweep between them the deletion could be seen: both are lost.
+    const sweep = [{ startedAt: T(4), endedAt: T(4) }];
+    expect(counts(compareJournal(undone, JOURNAL, sweep))).toMatchObject({ lost: 2 });
+    // A record created and destroyed with every webhook lost.
+    const unseen = [
+      change('created', 1, { recordId: 'c-2', delivered: false }),
+      change('destroyed', 2, { recordId: 'c-2', delivered: false }),
+    ];
+    expect(counts(compareJournal(unseen, [], []))).toMatchObject({ lost: 0, superseded: 2 });
+    // Once its creation was journaled, its destroy is to be found: lost when it is not.
+    const seen = [
+      change('created', 1, { recordId: 'c-2' }),
+      change('destroyed', 2, { recordId: 'c-2', delivered: false }),
+    ];
+    const created = journalOf([{ action: 'record.created', version: T(1), target: 'company/c-2' }]);
+    expect(counts(compareJournal(seen, created, []))).toMatchObject({ lost: 1 });
+  });
+
   it('never counts the last change to a record as superseded', () => {
     const changes = [change('created', 1), change('destroyed', 1, { at: T(2), delivered: false })];
     const journal = journalOf([{ action: 'record.created', version: T(1) }]);

@@ -19,7 +19,9 @@
  *     that existed before the stream, a version nobody wrote);
  *   - superseded: an unmatched change whose webhook did not arrive (the host's delivery got no
  *     2xx) and that a later change to the same record overwrote before any sweep could see it
- *     (no sweep both started after it and ended before the later change); reported apart;
+ *     (no sweep both started after it and ended before the later change), or that left nothing
+ *     to see: a restore undoing a deletion no webhook or sweep showed (the record is as it was
+ *     seen), a destroy of a record no webhook or sweep ever showed; reported apart;
  *   - lost: any other unmatched change.
  * A matched entry whose actor is not the change's member is counted as misattributed
  * (informational: a destroy found by reading has no one to name).
@@ -267,13 +269,36 @@ export function compareJournal(
             : 'no change made has this version',
         ),
       );
+    /** Whether a change left no trace: unmatched, its webhook lost. */
+    const unseen = (change: MadeChange | undefined): change is MadeChange =>
+      change !== undefined && !matchedBy.has(change) && change.delivered !== true;
     list.forEach((change, i) => {
       if (matchedBy.has(change)) return;
       const next = list[i + 1];
+      const previous = list[i - 1];
+      const first = list[0];
       const overwritten =
         change.delivered !== true && next !== undefined && !sweepSaw(sweeps, change.at, next.at);
+      // A restore that undoes a deletion no one saw leaves the record as it was seen before.
+      const undoesUnseen =
+        change.delivered !== true &&
+        change.action === 'restored' &&
+        previous?.action === 'deleted' &&
+        unseen(previous) &&
+        !sweepSaw(sweeps, previous.at, change.at);
+      // A destroy of a record made in the stream that no webhook or sweep ever showed.
+      const destroysUnseen =
+        change.delivered !== true &&
+        change.action === 'destroyed' &&
+        first?.action === 'created' &&
+        list.slice(0, i).every(unseen) &&
+        !sweepSaw(sweeps, first.at, change.at);
       if (overwritten)
         superseded.push(changeFinding(change, `overwritten by ${next.action} at ${next.at}`));
+      else if (undoesUnseen)
+        superseded.push(changeFinding(change, `undoes the deletion at ${previous.at}, never seen`));
+      else if (destroysUnseen)
+        superseded.push(changeFinding(change, 'destroys a record no webhook or sweep ever showed'));
       else
         lost.push(
           changeFinding(
