@@ -16,6 +16,7 @@ function explain(result: FaultSuiteResult): string {
     `faults: ${result.faults.join('; ')}`,
     ...(result.crashes.length > 0 ? [`serve crashed: ${result.crashes.join('; ')}`] : []),
     `webhooks of changes not answered 2xx: ${result.undelivered}`,
+    ...result.lostHistory.map((line) => `inbox of a lost change's record: ${line}`),
     ...(result.refused.length > 0
       ? [`writes refused: ${result.refused.slice(0, 3).join('; ')}`]
       : []),

@@ -81,6 +81,8 @@ export interface FaultSuiteResult {
   /** Webhook deliveries of the members' changes that got no 2xx. */
   readonly undelivered: number;
   readonly serveTail: string;
+  /** For each of the first lost changes, what the inbox held of its record: to see why. */
+  readonly lostHistory: readonly string[];
 }
 
 /** The tests' PostgreSQL server (src/store/store.test-support.ts), unless DATABASE_URL says. */
@@ -516,7 +518,28 @@ export class FaultSuite {
     }));
     const collected = await this.collect();
     const report = check({ changes, ...collected, sweeps: this.sweeps });
+    const lostHistory: string[] = [];
+    for (const lost of report.journal.lost.slice(0, 5)) {
+      const rows = this.store
+        ? await this.store.db
+            .selectFrom('tiergate_webhook_inbox')
+            .select(['id', 'event_name', 'swept', 'record_version', 'status', 'received_at'])
+            .where('object_name', '=', lost.object)
+            .where('record_id', '=', lost.recordId)
+            .orderBy('id')
+            .execute()
+        : [];
+      lostHistory.push(
+        `${lost.object}/${lost.recordId}: ${rows
+          .map(
+            (r) =>
+              `#${r.id} ${r.event_name}${r.swept ? ' (swept)' : ''} ${r.record_version ?? '-'} ${r.status} at ${r.received_at.toISOString()}`,
+          )
+          .join('; ')}`,
+      );
+    }
     return {
+      lostHistory,
       report,
       names: this.memberNames(),
       ...(notQuiescent === undefined ? {} : { notQuiescent }),

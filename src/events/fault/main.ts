@@ -119,6 +119,7 @@ async function main(argv: readonly string[]): Promise<number> {
     formatReport(result.report, result.names),
     `faults: ${result.faults.join('; ')}`,
     `webhooks of changes not answered 2xx: ${result.undelivered}`,
+    ...result.lostHistory.map((line) => `inbox of a lost change's record: ${line}`),
     ...(result.crashes.length > 0 ? [`serve crashed: ${result.crashes.join('; ')}`] : []),
     ...(result.notQuiescent === undefined ? [] : [`not quiescent: ${result.notQuiescent}`]),
     ...(result.refused.length > 0 ? [`writes refused: ${result.refused.length}`] : []),
