@@ -195,16 +195,23 @@ describe('sweepObject', () => {
     expect(settled.enqueued).toBe(1);
   });
 
-  it('calls a record it last read deleted and now reads live a restore, though it changed since', async () => {
+  it('calls a record it last read deleted and now reads live a restore, or an update once changed since', async () => {
     const { host, companies, mutate } = await world();
-    await sweepObject(host, store, 'company');
-    const [a] = await companies();
-    await mutate(`mutation { deleteCompany(id: "${a ?? ''}") { id } }`);
-    await sweepObject(host, store, 'company');
-    await mutate(`mutation { restoreCompany(id: "${a ?? ''}") { id } }`);
-    await mutate(`mutation { updateCompany(id: "${a ?? ''}", data: { name: "Back" }) { id } }`);
-    expect((await sweepObject(host, store, 'company')).enqueued).toBe(1);
-    expect((await inbox()).map((e) => e.event)).toEqual(['company.deleted', 'company.restored']);
+    await sweepObject(host, store, 'company', { overlapMs: 3_600_000 });
+    const [a, b] = await companies();
+    for (const id of [a, b]) await mutate(`mutation { deleteCompany(id: "${id ?? ''}") { id } }`);
+    await sweepObject(host, store, 'company', { overlapMs: 3_600_000 });
+    for (const id of [a, b]) await mutate(`mutation { restoreCompany(id: "${id ?? ''}") { id } }`);
+    await mutate(`mutation { updateCompany(id: "${b ?? ''}", data: { name: "Back" }) { id } }`);
+    // Both are read again (the overlap covers them); only the unchanged one is a plain restore.
+    expect((await sweepObject(host, store, 'company', { overlapMs: 3_600_000 })).enqueued).toBe(2);
+    const events = (await inbox()).map((e) => [e.record, e.event]);
+    expect(events.slice(2).sort()).toEqual(
+      [
+        [a, 'company.restored'],
+        [b, 'company.updated'],
+      ].sort(),
+    );
   });
 
   it('finds the changes after the baseline, updates and soft deletions alike', async () => {

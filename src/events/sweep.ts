@@ -354,8 +354,14 @@ class SweepOf {
             momentsOf(record).every((m) => m <= cursor.updatedAt)
           )
             continue;
-          // Live now, deleted when last known: a restore (Twenty moves only deletedAt).
-          const restored = record.deletedAt == null && isDeletedVersion(known.get(recordId));
+          // Live now, deleted when last known and otherwise as it was: a restore (Twenty moves
+          // only deletedAt). Changed since, it is an update of the restored record.
+          const was = known.get(recordId);
+          const restored =
+            record.deletedAt == null &&
+            isDeletedVersion(was) &&
+            version !== null &&
+            was?.split(' ')[0] === version;
           events.push(
             restored
               ? this.inboxEvent(

@@ -510,11 +510,14 @@ export class FaultSuite {
     notQuiescent =
       (await this.quiesce('after the sweep', sweepQuiescenceTimeoutMs ?? quiescenceTimeoutMs)) ??
       notQuiescent;
-    const delivered = new Map<string, boolean>();
-    for (const d of this.deliveries) delivered.set(d.key, (delivered.get(d.key) ?? false) || d.ok);
+    // A key names a record's event and version, which two changes can share (two restores
+    // bring back one version): the n-th change with a key takes the n-th delivery with it.
+    const deliveries = new Map<string, boolean[]>();
+    for (const d of this.deliveries)
+      deliveries.set(d.key, [...(deliveries.get(d.key) ?? []), d.ok]);
     const changes = stream.changes.map((c) => ({
       ...c,
-      delivered: delivered.get(changeKey(c)) ?? false,
+      delivered: deliveries.get(changeKey(c))?.shift() ?? false,
     }));
     const collected = await this.collect();
     const report = check({ changes, ...collected, sweeps: this.sweeps });
