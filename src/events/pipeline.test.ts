@@ -62,6 +62,25 @@ afterAll(async () => {
   await sandbox.settle();
 });
 
+/** Every member a rep who reads every company; `more` adds lines under the company rules. */
+function repPolicy(members: readonly { id: string }[], more = '') {
+  return loadPolicy(`version: 1
+tiers: [{ id: junior }]
+objects: { company: { owner: [accountOwnerId] } }
+org:
+  members:
+${members.map((m) => `    - { id: ${m.id}, role: rep }`).join('\n')}
+roles:
+  rep:
+    label: Rep
+    duties: Sells.
+    defaultTier: junior
+    objects:
+      company:
+        read: { junior: all }
+${more}`);
+}
+
 describe('the event pipeline', () => {
   it('journals every change once after a sweep, though 30% of webhooks were lost', async () => {
     const host = connectHost({
@@ -87,23 +106,12 @@ describe('the event pipeline', () => {
         (m) => m.roleId !== sandbox.state().roles.find((r) => r.label === 'Admin')?.id,
       );
     const [rep] = members;
-    const policy = loadPolicy(`version: 1
-tiers: [{ id: junior }]
-objects: { company: { owner: [accountOwnerId] } }
-org:
-  members:
-${members.map((m) => `    - { id: ${m.id}, role: rep }`).join('\n')}
-roles:
-  rep:
-    label: Rep
-    duties: Sells.
-    defaultTier: junior
-    objects:
-      company:
-        read: { junior: all }
-        update: { junior: own }
+    const policy = repPolicy(
+      members,
+      `        update: { junior: own }
         fields: { default: { junior: edit }, employees: { junior: read } }
-`);
+`,
+    );
     const pipeline = await openPipeline({
       store,
       host,
@@ -206,21 +214,7 @@ describe("the pipeline's sweep", () => {
       rateLimit: { requests: 100_000, windowMs: 60_000 },
     });
     const members = sandbox.state().members;
-    const policy = loadPolicy(`version: 1
-tiers: [{ id: junior }]
-objects: { company: { owner: [accountOwnerId] } }
-org:
-  members:
-${members.map((m) => `    - { id: ${m.id}, role: rep }`).join('\n')}
-roles:
-  rep:
-    label: Rep
-    duties: Sells.
-    defaultTier: junior
-    objects:
-      company:
-        read: { junior: all }
-`);
+    const policy = repPolicy(members);
     return openPipeline({
       store: over,
       host,
