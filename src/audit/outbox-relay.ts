@@ -33,7 +33,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { objectTypeNames, resolverName } from '../host/core-schema/names.js';
 import { HOST_BATCH_SIZE } from '../host/batch.js';
-import { HostError } from '../host/host-error.js';
+import { HostError, hostFailureKind, type HostFailureKind } from '../host/host-error.js';
 import type { Host } from '../host/host.js';
 import { backoffDelay } from '../host/retry.js';
 import {
@@ -236,34 +236,16 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * Whose a failed send is. `transient`: the host is down, slow, busy or failing (no answer, a
- * timeout, 408, 429, 5xx, or Twenty's `TIMEOUT` and `INTERNAL_SERVER_ERROR` codes, see
- * twenty-server's engine/core-modules/graphql/utils/graphql-errors.util.ts), or an error we
- * cannot place. `blocked`: the installation cannot write the audit object at all (401, 403, 404,
- * `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`, or `GRAPHQL_VALIDATION_FAILED`: our constant
- * mutation does not fit the host's schema, so the object is missing); every entry would be
- * refused alike until an operator fixes it. Neither is the entry's fault, so neither parks it.
- * `refused`: the host refuses this entry (`BAD_USER_INPUT`, another 4xx), or it cannot be made
- * into a record: sending the same bytes again gets the same answer, so it is a strike.
+ * Whose a failed send is (`hostFailureKind`, src/host/host-error.ts, for the host's answers):
+ * `transient` and `blocked` are not the entry's fault, so neither parks it; `refused` also
+ * covers an entry that cannot be made into a record, and an error we cannot place is transient.
  */
-export type FailureKind = 'transient' | 'blocked' | 'refused';
-
-const TRANSIENT_CODES = ['TIMEOUT', 'INTERNAL_SERVER_ERROR'];
-const BLOCKED_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'GRAPHQL_VALIDATION_FAILED'];
-const BLOCKED_STATUSES = [401, 403, 404];
+export type FailureKind = HostFailureKind;
 
 /** How a failed send counts; see `FailureKind`. */
 export function failureKind(error: unknown): FailureKind {
   if (error instanceof OutboxRelayError) return 'refused';
-  if (!(error instanceof HostError)) return 'transient';
-  if (error.retryable || error.status === 408 || TRANSIENT_CODES.some((c) => error.has(c)))
-    return 'transient';
-  if (
-    (error.status !== undefined && BLOCKED_STATUSES.includes(error.status)) ||
-    BLOCKED_CODES.some((c) => error.has(c))
-  )
-    return 'blocked';
-  return 'refused';
+  return error instanceof HostError ? hostFailureKind(error) : 'transient';
 }
 
 interface SendFailure {

@@ -43,9 +43,11 @@ import {
   setSweepCursor,
 } from '../store/cursors.js';
 import {
+  hasEvent,
   inboxDedupeKey,
   insertManyIfNew,
   recordVersion,
+  versionParts,
   type NewInboxEvent,
 } from '../store/inbox.js';
 import type { Store } from '../store/store.js';
@@ -141,10 +143,6 @@ function eventNameOf(object: string, record: Readonly<Row>): string {
   if (record.deletedAt !== null && record.deletedAt !== undefined) return `${object}.deleted`;
   return record.createdAt === record.updatedAt ? `${object}.created` : `${object}.updated`;
 }
-
-/** Whether a version (`recordVersion`) is that of a soft-deleted record. */
-const isDeletedVersion = (version: string | null | undefined): boolean =>
-  version?.includes(' deleted ') === true;
 
 /** A record's `updatedAt` and `deletedAt` (those it has) in ISO-8601 UTC, as the cursor keeps them. */
 function momentsOf(record: Readonly<Row>): string[] {
@@ -359,9 +357,9 @@ class SweepOf {
           const was = known.get(recordId);
           const restored =
             record.deletedAt == null &&
-            isDeletedVersion(was) &&
-            version !== null &&
-            was?.split(' ')[0] === version;
+            was != null &&
+            versionParts(was).deleted &&
+            versionParts(was).updatedAt === version;
           events.push(
             restored
               ? this.inboxEvent(
@@ -521,15 +519,8 @@ class SweepOf {
     // crash writes the same body and key, which the inbox refuses as a duplicate.
     const eventDate = since.toISOString();
     return this.store.transaction(async (trx) => {
-      const already = await trx
-        .selectFrom('tiergate_webhook_inbox')
-        .select('id')
-        .where('object_name', '=', this.object)
-        .where('record_id', '=', recordId)
-        .where('event_name', '=', eventName)
-        .executeTakeFirst();
       let inserted = false;
-      if (already === undefined) {
+      if (!(await hasEvent(trx, { objectName: this.object, recordId, eventName }))) {
         const [outcome] = await insertManyIfNew(trx, [
           // The record is gone: all the sweep can say is which one it was.
           this.inboxEvent(eventName, eventDate, { id: recordId }, recordId, null),

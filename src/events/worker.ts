@@ -22,8 +22,7 @@ import { claimEvents, completeEvent, failEvent, type InboxEvent } from '../store
 import type { Store } from '../store/store.js';
 import { isConnectionFailure } from '../store/store-error.js';
 import { forgetRecord, rememberRecords } from '../store/cursors.js';
-import { HostError } from '../host/host-error.js';
-import { failureKind } from '../audit/outbox-relay.js';
+import { HostError, hostFailureKind } from '../host/host-error.js';
 import { ownObjectNames } from '../sync/manifest.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import {
@@ -85,12 +84,12 @@ const OUTAGE_RETRY_MAX_MS = 60_000;
 
 /**
  * A failure of the host or the store rather than of the event: the host down, slow or failing
- * (the relay's `transient`), or the database connection cut. Retrying may succeed. A host that
+ * (`hostFailureKind`'s `transient`), or the database connection cut. Retrying may succeed. A host that
  * answers with a refusal (a key without access, a record gone) is not an outage: waiting for it
  * would hold the record's later events back for good.
  */
 export function isOutage(error: unknown): boolean {
-  if (error instanceof HostError) return failureKind(error) === 'transient';
+  if (error instanceof HostError) return hostFailureKind(error) === 'transient';
   return isConnectionFailure(error);
 }
 

@@ -95,6 +95,15 @@ export function recordVersion(record: {
   return deleted === null ? updated : `${updated} deleted ${deleted}`;
 }
 
+/** A version's parts (see `recordVersion`): its `updatedAt`, and whether the record was deleted. */
+export function versionParts(version: string): {
+  readonly updatedAt: string;
+  readonly deleted: boolean;
+} {
+  const [updatedAt = version, deleted] = version.split(' deleted ');
+  return { updatedAt, deleted: deleted !== undefined };
+}
+
 /** One change, however often it is delivered: a JSON array, so no part can bleed into another. */
 export function inboxDedupeKey(parts: {
   readonly webhookId: string;
@@ -134,14 +143,19 @@ export async function insertIfNew(
   return result ?? 'duplicate';
 }
 
-/** Whether a dedupe key (see `inboxDedupeKey`) is that of a version the sweep read. */
-export function isSweepKey(dedupeKey: string): boolean {
+/** The webhook id and event date a dedupe key (see `inboxDedupeKey`) holds, when readable. */
+function keyParts(dedupeKey: string): { webhookId?: unknown; eventDate?: unknown } {
   try {
     const parts: unknown = JSON.parse(dedupeKey);
-    return Array.isArray(parts) && parts[0] === SWEEP_WEBHOOK_ID;
+    return Array.isArray(parts) ? { webhookId: parts[0], eventDate: parts[3] } : {};
   } catch {
-    return false;
+    return {};
   }
+}
+
+/** Whether a dedupe key is that of a version the sweep read. */
+export function isSweepKey(dedupeKey: string): boolean {
+  return keyParts(dedupeKey).webhookId === SWEEP_WEBHOOK_ID;
 }
 
 const actionOf = (eventName: string): string => eventName.slice(eventName.lastIndexOf('.') + 1);
@@ -155,17 +169,10 @@ interface KnownVersion {
   readonly receivedAt: Date;
 }
 
-/** The `updatedAt` part of a version (`recordVersion`). */
-const updatedOf = (version: string): string => version.split(' ')[0] ?? version;
-
-/** The event date a dedupe key holds (`inboxDedupeKey`), as a time; NaN when unreadable. */
+/** The event date a dedupe key holds, as a time; NaN when unreadable. */
 function eventTimeOf(dedupeKey: string): number {
-  try {
-    const parts: unknown = JSON.parse(dedupeKey);
-    return Array.isArray(parts) && typeof parts[3] === 'string' ? Date.parse(parts[3]) : NaN;
-  } catch {
-    return NaN;
-  }
+  const { eventDate } = keyParts(dedupeKey);
+  return typeof eventDate === 'string' ? Date.parse(eventDate) : NaN;
 }
 
 /**
@@ -200,7 +207,10 @@ function versionDuplicate(
   if (version === null) return false;
   if (event.swept) {
     if (last === undefined || last.version === null) return false;
-    return last.version === version || updatedOf(last.version) > updatedOf(version);
+    return (
+      last.version === version ||
+      versionParts(last.version).updatedAt > versionParts(version).updatedAt
+    );
   }
   switch (event.action) {
     case 'created':
@@ -474,6 +484,21 @@ export async function failEvent(
     .executeTakeFirst();
   if (row === undefined) return 'not-claimed';
   return row.status === 'dead' ? 'dead' : 'pending';
+}
+
+/** Whether the inbox holds any `eventName` event of the record, whatever its status. */
+export async function hasEvent(
+  db: Executor,
+  event: { readonly objectName: string; readonly recordId: string; readonly eventName: string },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom(INBOX)
+    .select('id')
+    .where('object_name', '=', event.objectName)
+    .where('record_id', '=', event.recordId)
+    .where('event_name', '=', event.eventName)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** One event by id, or undefined. */
