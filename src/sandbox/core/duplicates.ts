@@ -20,7 +20,11 @@ import { connectionReads, dataList } from './resolver-kit.js';
 /** Each criterion is a list of paths (`name.firstName`) that must all be equal and non-empty. */
 export const DUPLICATE_CRITERIA: Readonly<Record<string, readonly (readonly string[])[]>> = {
   company: [['name'], ['domainName.primaryLinkUrl']],
-  person: [['name.firstName', 'name.lastName'], ['linkedinLink.primaryLinkUrl'], ['emails.primaryEmail']],
+  person: [
+    ['name.firstName', 'name.lastName'],
+    ['linkedinLink.primaryLinkUrl'],
+    ['emails.primaryEmail'],
+  ],
 };
 
 function valueAt(record: Readonly<Record<string, unknown>>, path: string): unknown {
@@ -32,8 +36,7 @@ function valueAt(record: Readonly<Record<string, unknown>>, path: string): unkno
   return value;
 }
 
-const isEmpty = (value: unknown): boolean =>
-  value === undefined || value === null || value === '';
+const isEmpty = (value: unknown): boolean => value === undefined || value === null || value === '';
 
 function sameOn(
   source: Readonly<Record<string, unknown>>,

@@ -64,7 +64,8 @@ function mergedData(
   for (const key of mergedKeys(object)) {
     const holders = records.filter((record) => hasValue(record[key]));
     if (holders.length === 0) continue;
-    const chosen = holders.length === 1 ? holders[0] : (holders.find((r) => r === priority) ?? holders[0]);
+    const chosen =
+      holders.length === 1 ? holders[0] : (holders.find((r) => r === priority) ?? holders[0]);
     if (chosen) data[key] = chosen[key];
   }
   return data;
@@ -95,7 +96,8 @@ export function mergeManyResolver(object: SandboxObject): Resolver {
     const records = ids
       .map((id) => live.find((record) => record.id === id))
       .filter((record): record is SandboxRecord => record !== undefined);
-    if (records.length !== ids.length) throw coreError('One or more records not found', 'NOT_FOUND');
+    if (records.length !== ids.length)
+      throw coreError('One or more records not found', 'NOT_FOUND');
     const priority = records[index];
     if (!priority) throw coreError('Priority record not found', 'NOT_FOUND');
     const data = mergedData(object, records, priority);

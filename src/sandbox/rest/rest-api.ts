@@ -77,7 +77,10 @@ export type RestHandler =
  * `PATCH *path/merge`, `PATCH *path`, `PUT *path` (an alias of PATCH's update). A wildcard
  * matches one segment or more, so `/rest/duplicates` is a create on an object `duplicates`.
  */
-export function restHandlerOf(method: string, segments: readonly string[]): RestHandler | undefined {
+export function restHandlerOf(
+  method: string,
+  segments: readonly string[],
+): RestHandler | undefined {
   const last = segments.at(-1);
   const suffixed = (word: string) => segments.length >= 2 && last === word;
   switch (method) {
@@ -140,7 +143,10 @@ interface Route {
 }
 
 function route(options: SandboxServerOptions, method: string, path: string): Route {
-  const segments = path.replace(/^\/rest/, '').split('/').filter(Boolean);
+  const segments = path
+    .replace(/^\/rest/, '')
+    .split('/')
+    .filter(Boolean);
   const handler = restHandlerOf(method, segments);
   if (handler === undefined) {
     throw new RestError(405, [`${method} ${path} is not served by the sandbox's REST API`]);
