@@ -29,7 +29,6 @@ import {
   groupByResolver,
   manyToOneResolver,
   oneToManyResolver,
-  unsupportedResolver,
   type Resolver,
 } from './query-resolvers.js';
 
