@@ -52,7 +52,7 @@ async function rest(
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: response.status, json: (await response.json()) };
+  return { status: response.status, json: await response.json() };
 }
 
 type Json = Record<string, unknown>;
