@@ -13,6 +13,7 @@ import {
   expectNoLeak,
   idOf,
   leaked,
+  phoneNumbers,
   split,
   who,
   type Row,
@@ -137,6 +138,22 @@ describe('GET /rest/<plural>/groupBy', () => {
       `/rest/companies/groupBy?group_by=${q(JSON.stringify([{ name: true }]))}&aggregate=${q(JSON.stringify(['sumAnnualRecurringRevenueAmountMicros']))}`,
     );
     expectRestPermissionRefusal(summed);
+  });
+
+  it('refuses grouping by a masked field, whose group keys would be the unmasked values', async () => {
+    const rep = junior();
+    const groupBy = q(JSON.stringify([{ phones: { primaryPhoneNumber: true } }]));
+    const answer = await fx.rest(rep.token, 'GET', `/rest/people/groupBy?group_by=${groupBy}`);
+    expectRestPermissionRefusal(answer);
+    const direct = await fx.rest(
+      director(),
+      'GET',
+      `/rest/people/groupBy?group_by=${groupBy}`,
+      undefined,
+      true,
+    );
+    expect(direct.status).toBe(200);
+    expect(phoneNumbers(fx.records('person')).some((n) => direct.text.includes(n))).toBe(true);
   });
 
   it('groups and counts only the records in scope, naming no group key outside it', async () => {

@@ -25,8 +25,30 @@
  *   `restApiDestroyOneHandler` or `restApiDeleteOneHandler`) → 200
  *   `{ data: { delete<Singular>: {...} } }` (both handlers use that key; UNVERIFIED: some
  *   versions answer only `{ id }`, or add `softDelete: true`).
- * Errors: `{ statusCode, error, messages }` (rest-errors.ts); a bad filter, limit, depth or
- * order_by is 400, a missing or invalid token 401, a permission denied 403.
+ * - `PATCH` / `PUT /rest/<plural>?filter` (no id) → 200 `{ data: { update<Plural>: [...] } }`
+ *   (`rest-api-update-many.handler.ts`; UNVERIFIED: without a filter the sandbox updates every
+ *   record it reaches, up to the update limit);
+ * - `DELETE /rest/<plural>?filter[&soft_delete=true]` (no id) → 200 `{ data: { delete<Plural>:
+ *   [{ id }] } }`, a filter mandatory (`rest-api-delete-many.handler.ts`,
+ *   `rest-api-destroy-many.handler.ts`);
+ * - `POST /rest/<plural>/duplicates` `{ ids } | { data }` → 200 `{ data: [{ <singular>Duplicates,
+ *   totalCount, pageInfo }] }` (`rest-api-find-duplicates.handler.ts`; core/duplicates.ts);
+ * - `GET /rest/<plural>/groupBy?group_by&aggregate&filter&order_by_for_records&
+ *   include_records_sample&limit` → 200, a JSON array of `{ groupByDimensionValues,
+ *   <aggregates>, records? }` (`rest-api-group-by.handler.ts`, `parse-group-by-rest-request.util.ts`,
+ *   `parse-aggregate-fields-rest-request.util.ts`; Twenty's own `rest-api-core-group-by.
+ *   integration-spec.ts` reads the body as that array);
+ * - `PATCH /rest/<plural>/<id>/restore` → `{ data: { restore<Singular> } }`, `PATCH
+ *   /rest/<plural>/restore?filter` → `{ data: { restore<Plural>: [...] } }`
+ *   (`rest-api-restore-one.handler.ts`, `rest-api-restore-many.handler.ts`);
+ * - `PATCH /rest/<plural>/merge` `{ ids, conflictPriorityIndex, dryRun }` → 200 `{ data: {
+ *   merge<Singular> } }` (`rest-api-merge-many.handler.ts`; core/merge.ts).
+ * Which handler a path reaches, and the record id in it, follow the controller's route order
+ * and `parseCorePath` (restHandlerOf, parseCorePath below): an id must be a UUID of versions
+ * 1 to 5, and `DELETE /rest/people/duplicates` is a delete of many, as on Twenty.
+ * Errors: `{ statusCode, error, messages }` (rest-errors.ts); a bad filter, limit, depth,
+ * order_by or path is 400, a missing or invalid token 401, a permission refusal 400 named
+ * `Error` (rest-errors.ts `permissionRefusal`, as 2.43's REST exception filter answers it).
  *
  * Deviation: an unknown object is answered 404 "object 'x' not found. …" before the token is
  * checked (src/sandbox/server.test.ts expects 404 for an unknown `/rest/` path without a
