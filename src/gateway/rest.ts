@@ -14,7 +14,13 @@
  * - every record answered (nested ones with `depth=1` too) is projected: fields hidden are
  *   left out (as Twenty leaves out fields a role cannot read), masked ones masked.
  *
- * Other paths under `/rest/` are refused: only what is enforced goes through.
+ * - duplicates, groupBy, restore (one and many), merge, and PATCH / DELETE without an id:
+ *   enforced as their GraphQL operations (rest-operations.ts).
+ *
+ * Which call a path is follows Twenty's controller, but only in each call's canonical spelling
+ * (rest-routes.ts); every other path under `/rest/` is refused: only what is enforced goes
+ * through. Refusals take the REST shape of 2.43 (rest-refusals.ts): a permission refusal is
+ * 400 `{ statusCode: 400, error: 'Error', messages }`, whoever refuses.
  */
 import { randomUUID } from 'node:crypto';
 import { resolverName } from '../host/core-schema/names.js';
