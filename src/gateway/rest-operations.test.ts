@@ -198,6 +198,31 @@ describe('PATCH /rest/<plural>/merge and /restore', () => {
     expect(stored(idOf(mine as Row))?.deletedAt ?? null).toBeNull();
   });
 
+  it('restores a deal the member may delete, answering it as restore<Singular>', async () => {
+    const found = fx.policy.org.members.find(
+      (m) => live(split(fx, m.id, 'opportunity', 'delete').inside).length > 0,
+    );
+    expect(found).toBeDefined();
+    const member = (found as { id: string }).id;
+    const deal = live(split(fx, member, 'opportunity', 'delete').inside)[0] as Row;
+    const removed = await fx.rest(
+      director(),
+      'DELETE',
+      `/rest/opportunities/${idOf(deal)}?soft_delete=true`,
+      undefined,
+      true,
+    );
+    expect(removed.status).toBe(200);
+    const answer = await fx.rest(
+      fx.tokenOf(member),
+      'PATCH',
+      `/rest/opportunities/${idOf(deal)}/restore`,
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toMatchObject({ restoreOpportunity: { id: idOf(deal) } });
+    expect(fx.records('opportunity').find((r) => r.id === idOf(deal))?.deletedAt).toBeNull();
+  });
+
   it('does not restore a record out of scope, by id or by filter', async () => {
     const rep = junior();
     const { outside, names } = scope(rep.id);
