@@ -110,6 +110,15 @@ describe('parseCorePath as Twenty reads REST paths', () => {
     expect((await rest(url, 'DELETE', '/rest/companies/restore')).status).toBe(400);
   });
 
+  it('reads POST /rest/<plural>/<id> as a create, as Twenty does', async () => {
+    const { url } = await start();
+    const reply = await rest(url, 'POST', '/rest/companies/0a4b2c6d-8e1f-4a3b-9c5d-7e6f8a9b0c1d', {
+      name: 'Posted',
+    });
+    expect(reply.status).toBe(201);
+    expect(dataOf(reply).createCompany).toMatchObject({ name: 'Posted' });
+  });
+
   it('reads GET /rest/<plural>/duplicates as the list, as Twenty does', async () => {
     const { url } = await start();
     const reply = await rest(url, 'GET', '/rest/companies/duplicates');

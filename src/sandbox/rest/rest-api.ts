@@ -533,7 +533,7 @@ async function dispatch(
     case 'createMany':
       return call.create(await jsonBody(request), true);
     case 'createOne':
-      if (id !== undefined) break;
+      // `POST /rest/<plural>/<id>` is a create too: the create handler never reads the id.
       return call.create(await jsonBody(request), false);
     case 'duplicates':
       return call.duplicates(await jsonBody(request));
