@@ -297,7 +297,9 @@ describe('risky paths that hold (coverage)', () => {
         },
         deps,
       );
-      expect(answer.status, search).toBe(403);
+      // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest-refusals.ts).
+      expect(answer.status, search).toBe(400);
+      expect((answer.body as { error?: unknown }).error, search).toBe('Error');
     }
     expect(asked).toBe(0);
   });

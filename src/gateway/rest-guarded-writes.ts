@@ -29,6 +29,7 @@ import {
   type RestRecordSelection,
 } from './rest-record-selection.js';
 import { isJsonObject } from './graphql/ast.js';
+import { restErrorAnswer } from './rest-refusals.js';
 
 export type RestWriteMethod = 'updateOne' | 'deleteOne' | 'destroyOne';
 
@@ -45,31 +46,6 @@ export interface RestWriteDeps {
   readonly caller: Caller;
   readonly model: GatewayModel;
   readonly read: HostRead;
-}
-
-/**
- * The status Twenty's REST layer gives the query runner's errors, by their GraphQL code
- * (twentyhq/twenty `packages/twenty-server/src/engine/api/rest/utils/`
- * `workspace-query-runner-rest-api-exception-handler.util.ts`), and the exception's name
- * (`http-exception-handler.service.ts`, `getErrorNameFromStatusCode`).
- */
-function restErrorOf(errors: readonly unknown[]): HostAnswer {
-  const codes = errors.map((e) =>
-    isJsonObject(e) && isJsonObject(e.extensions) ? e.extensions.code : undefined,
-  );
-  const [status, error] = codes.includes('FORBIDDEN')
-    ? [403, 'ForbiddenException']
-    : codes.includes('UNAUTHENTICATED')
-      ? [401, 'UnauthorizedException']
-      : codes.includes('NOT_FOUND')
-        ? [404, 'NotFoundException']
-        : codes.includes('INTERNAL_SERVER_ERROR')
-          ? [500, 'InternalServerErrorException']
-          : [400, 'BadRequestException'];
-  const messages = errors.map((e) =>
-    isJsonObject(e) && typeof e.message === 'string' ? e.message : 'The host refused the write',
-  );
-  return { status, body: { statusCode: status, error, messages } };
 }
 
 /**
@@ -126,7 +102,7 @@ export async function guardedRestWrite(write: RestWrite, deps: RestWriteDeps): P
     filter: guards.filter,
     ...(method === 'updateOne' ? { data: write.data ?? {} } : {}),
   });
-  if (answer.errors && answer.errors.length > 0) return restErrorOf(answer.errors);
+  if (answer.errors && answer.errors.length > 0) return restErrorAnswer(400, answer.errors);
   const written = isJsonObject(answer.data) ? answer.data[field] : undefined;
   if (!Array.isArray(written))
     throw new Denial('GATEWAY_ERROR', `The host answered ${field} without a list of records`);

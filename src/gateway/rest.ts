@@ -14,7 +14,13 @@
  * - every record answered (nested ones with `depth=1` too) is projected: fields hidden are
  *   left out (as Twenty leaves out fields a role cannot read), masked ones masked.
  *
- * Other paths under `/rest/` are refused: only what is enforced goes through.
+ * - duplicates, groupBy, restore (one and many), merge, and PATCH / DELETE without an id:
+ *   enforced as their GraphQL operations (rest-operations.ts).
+ *
+ * Which call a path is follows Twenty's controller, but only in each call's canonical spelling
+ * (rest-routes.ts); every other path under `/rest/` is refused: only what is enforced goes
+ * through. Refusals take the REST shape of 2.43 (rest-refusals.ts): a permission refusal is
+ * 400 `{ statusCode: 400, error: 'Error', messages }`, whoever refuses.
  */
 import { randomUUID } from 'node:crypto';
 import { resolverName } from '../host/core-schema/names.js';
@@ -24,15 +30,16 @@ import { Denial } from './graphql/denial.js';
 import type { DeniedEvent, HostAnswer } from './graphql/handle.js';
 import { openRestCursors, sealPageInfo } from './cursor-seal.js';
 import { countServed, requireUnderLimit } from './metering.js';
-import { RowTally } from './row-tally.js';
 import { PolicyChecks } from './graphql/policy-checks.js';
 import type { Caller } from './graphql/types.js';
 import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
-import { stateReader } from './graphql/field-states.js';
 import type { GraphqlLimits } from './limits.js';
 import type { GatewayModel, GatewayObject } from './model.js';
 import { guardedRestWrite, restDepth, type RestWrite } from './rest-guarded-writes.js';
-import { isSearchVector } from './search-vector.js';
+import { RestProjector } from './rest-projector.js';
+import { restDenialBody } from './rest-refusals.js';
+import { OPERATION_PARAMETERS, restOperation, type OperationKind } from './rest-operations.js';
+import { restRouteOf, type RestRoute, type RestRouteKind } from './rest-routes.js';
 import { isJsonObject } from './graphql/ast.js';
 
 export interface RestRequest {
@@ -71,81 +78,6 @@ export function orderByPaths(text: string): string[] {
     });
 }
 
-/** Judges records of `object` as the member may read them, nested relations included. */
-class RestProjector {
-  readonly #checks: PolicyChecks;
-  readonly tally = new RowTally();
-
-  constructor(
-    private readonly caller: Caller,
-    private readonly model: GatewayModel,
-  ) {
-    this.#checks = new PolicyChecks(caller);
-  }
-
-  record(value: unknown, object: GatewayObject): Json | null {
-    if (!isJsonObject(value)) return null;
-    const { engine, member } = this.caller;
-    const projected = engine.project({ member, object: object.name, record: value });
-    if (projected === null) return null;
-    this.tally.record(object.name, value.id);
-    const stateOf = stateReader(this.caller, object, 'read', value);
-    const out: Json = {};
-    for (const [key, inner] of Object.entries(value)) {
-      if (key === 'id' || key === '__typename') {
-        out[key] = inner;
-        continue;
-      }
-      const field = object.fields.get(key);
-      // A key that is no field of the object (nor a join column) is nothing the policy judges.
-      if (!field && object.stateField(key) === key) continue;
-      const relation = field?.type === 'RELATION' ? field.relation : undefined;
-      if (relation) {
-        const state = stateOf(key);
-        if (state !== 'read' && state !== 'edit') continue;
-        const target = this.model.objects.get(relation.targetObject);
-        if (!target) continue;
-        if (Array.isArray(inner))
-          out[key] = inner
-            .map((item) => this.record(item, target))
-            .filter((item): item is Json => item !== null);
-        else if (inner === null) out[key] = null;
-        else {
-          const related = this.record(inner, target);
-          if (related !== null) out[key] = related;
-        }
-        continue;
-      }
-      // A search vector lists the words of the fields it is built from.
-      if (isSearchVector(object, key) && !this.#checks.searchable(object)) continue;
-      const stateName = object.stateField(key);
-      if (stateName !== key) {
-        const state = stateOf(stateName);
-        if (state === 'read' || state === 'edit') out[key] = inner;
-        continue;
-      }
-      if (Object.hasOwn(projected, key)) out[key] = projected[key];
-    }
-    return out;
-  }
-}
-
-interface Route {
-  readonly object: GatewayObject;
-  readonly id: string | undefined;
-  readonly batch: boolean;
-}
-
-function routeOf(model: GatewayModel, path: string): Route | undefined {
-  const segments = path.split('/').slice(2);
-  const batch = segments[0] === 'batch';
-  const [plural, id, ...rest] = batch ? segments.slice(1) : segments;
-  if (plural === undefined || plural === '' || rest.length > 0 || (batch && id !== undefined))
-    return undefined;
-  const object = model.byPlural(plural);
-  return object ? { object, id: id === '' ? undefined : id, batch } : undefined;
-}
-
 function parseBody(body: Buffer): unknown {
   if (body.length === 0) return undefined;
   try {
@@ -180,12 +112,7 @@ const PARAMETERS = {
  * host would destroy what the gateway judged a soft delete), and one it does not know (a
  * bracketed `filter[id][is]`) might be read in ways it never checked.
  */
-function checkParameters(
-  params: URLSearchParams,
-  kind: keyof typeof PARAMETERS,
-  call: string,
-): void {
-  const known: readonly string[] = PARAMETERS[kind];
+function checkParameters(params: URLSearchParams, known: readonly string[], call: string): void {
   for (const name of new Set(params.keys())) {
     if (params.getAll(name).length > 1)
       throw new Denial('BAD_USER_INPUT', `The query parameter ${name} is given more than once`);
@@ -197,7 +124,7 @@ function checkParameters(
   }
 }
 
-async function list(route: Route, request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
+async function list(route: RestRoute, request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
   const { object } = route;
   const { caller } = deps;
   const checks = new PolicyChecks(caller);
@@ -313,28 +240,55 @@ function projectData(
   return { status: answer.status, body: { data }, headers: answer.headers, withheld };
 }
 
+const OPERATIONS: ReadonlySet<RestRouteKind> = new Set<OperationKind>([
+  'duplicates',
+  'groupBy',
+  'restoreOne',
+  'restoreMany',
+  'merge',
+  'updateMany',
+  'deleteMany',
+]);
+
+function isOperation(route: RestRoute): route is RestRoute & { readonly kind: OperationKind } {
+  return OPERATIONS.has(route.kind);
+}
+
+/** The parameters a record call takes (the other calls': rest-operations.ts). */
+function parametersOf(route: RestRoute): readonly string[] {
+  if (isOperation(route)) return OPERATION_PARAMETERS[route.kind];
+  switch (route.kind) {
+    case 'list':
+      return PARAMETERS.list;
+    case 'one':
+      return PARAMETERS.one;
+    case 'create':
+    case 'createMany':
+      return PARAMETERS.create;
+    case 'update':
+      return PARAMETERS.update;
+    default:
+      return PARAMETERS.delete;
+  }
+}
+
 async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAnswer> {
   const path = request.url.pathname;
-  const route = routeOf(deps.model, path);
-  if (!route)
+  const method = request.method.toUpperCase();
+  const found = restRouteOf(deps.model, method, path);
+  if (found === undefined)
     throw new Denial(
       'FORBIDDEN',
-      `${request.method} ${path} is not a REST route the gateway enforces`,
+      `${method} ${path} is not a REST route the gateway enforces (it enforces /rest/<plural>, /rest/<plural>/<id>, /rest/batch/<plural>, /rest/<plural>/duplicates, /rest/<plural>/groupBy, /rest/<plural>/merge, /rest/<plural>/restore and /rest/<plural>/<id>/restore, each with its own method)`,
     );
+  // Twenty's words for an id that is not a UUID (`parse-core-path.utils.ts`).
+  if ('badId' in found) throw new Denial('BAD_USER_INPUT', `'${found.badId}' is not a valid UUID`);
+  const route = found;
   const { object, id } = route;
-  const method = request.method.toUpperCase();
   const { caller } = deps;
-  const kind =
-    method === 'GET'
-      ? id === undefined
-        ? 'list'
-        : 'one'
-      : method === 'POST'
-        ? 'create'
-        : method === 'DELETE'
-          ? 'delete'
-          : 'update';
-  checkParameters(request.url.searchParams, kind, `${method} ${path}`);
+  checkParameters(request.url.searchParams, parametersOf(route), `${method} ${path}`);
+  if (isOperation(route))
+    return restOperation(route, request.url.searchParams, parseBody(request.body), deps);
   const read: HostRead = async (query, variables) => {
     const answer = await deps.host('POST', '/graphql', { query, variables });
     return isJsonObject(answer.body) ? answer.body : { errors: [{ message: 'no JSON answer' }] };
@@ -342,8 +296,8 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
   const forward = () =>
     deps.host(method, pathWith(request.url, request.url.searchParams), parseBody(request.body));
 
-  if (method === 'GET' && id === undefined && !route.batch) return list(route, request, deps);
-  if (method === 'GET' && id !== undefined) {
+  if (route.kind === 'list') return list(route, request, deps);
+  if (route.kind === 'one' && id !== undefined) {
     requireUnderLimit(deps, deps.caller.member);
     // A record out of reach is answered exactly as the host answers an id that does not exist:
     // the host's own answer for a fresh random id, status, body and headers alike. A missing id
@@ -361,35 +315,35 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
     return asMissing();
   }
   const checks = new PolicyChecks(caller);
-  if (method === 'POST') {
+  if (route.kind === 'create' || route.kind === 'createMany') {
+    const batch = route.kind === 'createMany';
     const body = parseBody(request.body);
-    const items = route.batch ? body : [body];
+    const items = batch ? body : [body];
     if (!Array.isArray(items) || items.length === 0 || !items.every(isJsonObject))
       throw new Denial(
         'BAD_USER_INPUT',
-        route.batch ? 'The body must be a non-empty array of records' : 'The body must be a record',
+        batch ? 'The body must be a non-empty array of records' : 'The body must be a record',
       );
-    checks.checkCreate(object, items, route.batch);
+    checks.checkCreate(object, items, batch);
     if (request.url.searchParams.get('upsert') === 'true')
       await runWriteChecks([{ kind: 'upsert', object, items }], caller, deps.model, read);
     return projectData(await forward(), object, deps, [
-      resolverName(object.metadata, route.batch ? 'createMany' : 'createOne'),
+      resolverName(object.metadata, batch ? 'createMany' : 'createOne'),
     ]);
   }
   if (id === undefined)
     throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
   let write: RestWrite;
-  if (method === 'PATCH' || method === 'PUT') {
+  if (route.kind === 'update') {
     const data = parseBody(request.body);
     if (!isJsonObject(data)) throw new Denial('BAD_USER_INPUT', 'The body must be a record');
     const depth = restDepth(request.url.searchParams);
     if (typeof depth === 'string') return restError(400, 'BadRequestException', depth);
     write = { object, method: 'updateOne', id, data, depth };
-  } else if (method === 'DELETE') {
+  } else {
     const soft = request.url.searchParams.get('soft_delete') === 'true';
     write = { object, method: soft ? 'deleteOne' : 'destroyOne', id, depth: 0 };
-  } else
-    throw new Denial('FORBIDDEN', `${method} ${path} is not a REST route the gateway enforces`);
+  }
   // The write carries its own decision (rest-guarded-writes.ts): no gap after the read.
   const written = await guardedRestWrite(write, { caller, model: deps.model, read });
   return projectData(written, object, deps, [
@@ -409,14 +363,6 @@ export async function handleRest(request: RestRequest, deps: RestDeps): Promise<
       message: error.journal,
       object: typeof error.detail.object === 'string' ? error.detail.object : undefined,
     });
-    return {
-      status: error.status,
-      body: {
-        statusCode: error.status,
-        error: error.code,
-        messages: [error.message],
-        ...(Object.keys(error.detail).length > 0 ? { detail: error.detail } : {}),
-      },
-    };
+    return restDenialBody(error);
   }
 }

@@ -11,11 +11,14 @@ const MAX_BODY_BYTES = 5_000_000;
 export function sandboxHandlers(options: SandboxServerOptions, baseUrl: string): HttpHandler[] {
   const base = baseUrl.replace(/\/$/, '');
   const respond =
-    (path: string) =>
+    (fixed?: string) =>
     async ({ request }: { request: Request }) => {
+      const url = new URL(request.url);
       const { status, body } = await answer(options, {
         method: request.method,
-        path,
+        // The REST API is served under every /rest/ path, with its query string.
+        path: fixed ?? url.pathname,
+        search: url.search.replace(/^\?/, ''),
         authorization: request.headers.get('authorization') ?? undefined,
         readBody: async () => {
           const text = await request.text();
@@ -30,8 +33,11 @@ export function sandboxHandlers(options: SandboxServerOptions, baseUrl: string):
         headers: { 'content-type': 'application/json' },
       });
     };
-  return ['/graphql', '/metadata', '/healthz'].flatMap((path) => [
-    http.post(`${base}${path}`, respond(path)),
-    http.get(`${base}${path}`, respond(path)),
-  ]);
+  return [
+    ...['/graphql', '/metadata', '/healthz'].flatMap((path) => [
+      http.post(`${base}${path}`, respond(path)),
+      http.get(`${base}${path}`, respond(path)),
+    ]),
+    http.all(`${base}/rest/*`, respond()),
+  ];
 }

@@ -466,8 +466,11 @@ describe('merge: every id is checked', () => {
       query: MERGE,
       variables: { ids: [idOf(both[0] as Row), idOf(both[1] as Row)] },
     });
-    // The sandbox does not merge: its refusal shows the gateway let the merge through.
-    expect(through.body.errors?.[0]?.message ?? '').toContain('not supported by the sandbox');
+    // Opportunities have no duplicate criteria, so the host refuses the merge in Twenty's
+    // words (src/sandbox/core/merge.ts): its refusal shows the gateway let the merge through.
+    expect(through.body.errors?.[0]?.message ?? '').toContain(
+      'Merge is only available for objects with duplicate criteria',
+    );
   });
 
   it('refuses a merge naming one deal outside the reach, before the host sees it', async () => {

@@ -14,6 +14,8 @@ import {
 } from '../../host/core-schema/names.js';
 import type { SandboxObject } from '../workspace.js';
 import { searchVectorOf } from './search-vector.js';
+import { findDuplicatesResolver } from './duplicates.js';
+import { mergeManyResolver } from './merge.js';
 import {
   createResolver,
   removeManyResolver,
@@ -27,7 +29,6 @@ import {
   groupByResolver,
   manyToOneResolver,
   oneToManyResolver,
-  unsupportedResolver,
   type Resolver,
 } from './query-resolvers.js';
 
@@ -59,8 +60,9 @@ function resolverFor(object: SandboxObject, method: ResolverMethod): Resolver {
     case 'restoreMany':
       return removeManyResolver(object, 'restore');
     case 'findDuplicates':
+      return findDuplicatesResolver(object);
     case 'mergeMany':
-      return unsupportedResolver(resolverName(object, method));
+      return mergeManyResolver(object);
   }
 }
 

@@ -228,7 +228,7 @@ describe('GET /rest/<plural>', () => {
     ]);
   });
 
-  it('answers 401 without a valid token and 403 to a member whose role cannot read the object', async () => {
+  it('answers 401 without a valid token and 400 named Error to a member whose role cannot read the object', async () => {
     const { sandbox, url, memberToken } = await start();
     expect(await rest(url, 'GET', '/rest/companies')).toEqual({
       status: 401,
@@ -258,10 +258,10 @@ describe('GET /rest/<plural>', () => {
     });
     expect(denied.json.errors).toBeUndefined();
     const reply = await rest(url, 'GET', '/rest/companies', { token: memberToken });
-    expect(reply.status).toBe(403);
-    expect(reply.json).toMatchObject({
-      statusCode: 403,
-      error: 'ForbiddenException',
+    expect(reply.status).toBe(400);
+    expect(reply.json).toEqual({
+      statusCode: 400,
+      error: 'Error',
       messages: ['Entity performing the request does not have permission'],
     });
   });
@@ -383,7 +383,7 @@ async function adminMetadata(url: string, query: string, variables: unknown): Pr
 }
 
 describe('permissions and webhooks are those of the GraphQL API', () => {
-  it('leaves out a field the role may not read, and refuses a filter on it with 403', async () => {
+  it('leaves out a field the role may not read, and refuses a filter on it with 400', async () => {
     const { sandbox, url, memberToken } = await start();
     const company = sandbox.state().objects.find((object) => object.nameSingular === 'company');
     const employees = company?.fields.find((field) => field.name === 'employees');
@@ -413,7 +413,8 @@ describe('permissions and webhooks are those of the GraphQL API', () => {
       token: memberToken,
       query: { filter: 'employees[gte]:1' },
     });
-    expect(filtered.status).toBe(403);
+    expect(filtered.status).toBe(400);
+    expect(filtered.json.error).toBe('Error');
     expect(filtered.json.messages).toEqual([
       'Entity performing the request does not have permission: no permission to read field "employees" on "company"',
     ]);

@@ -25,8 +25,30 @@
  *   `restApiDestroyOneHandler` or `restApiDeleteOneHandler`) → 200
  *   `{ data: { delete<Singular>: {...} } }` (both handlers use that key; UNVERIFIED: some
  *   versions answer only `{ id }`, or add `softDelete: true`).
- * Errors: `{ statusCode, error, messages }` (rest-errors.ts); a bad filter, limit, depth or
- * order_by is 400, a missing or invalid token 401, a permission denied 403.
+ * - `PATCH` / `PUT /rest/<plural>?filter` (no id) → 200 `{ data: { update<Plural>: [...] } }`
+ *   (`rest-api-update-many.handler.ts`; UNVERIFIED: without a filter the sandbox updates every
+ *   record it reaches, up to the update limit);
+ * - `DELETE /rest/<plural>?filter[&soft_delete=true]` (no id) → 200 `{ data: { delete<Plural>:
+ *   [{ id }] } }`, a filter mandatory (`rest-api-delete-many.handler.ts`,
+ *   `rest-api-destroy-many.handler.ts`);
+ * - `POST /rest/<plural>/duplicates` `{ ids } | { data }` → 200 `{ data: [{ <singular>Duplicates,
+ *   totalCount, pageInfo }] }` (`rest-api-find-duplicates.handler.ts`; core/duplicates.ts);
+ * - `GET /rest/<plural>/groupBy?group_by&aggregate&filter&order_by_for_records&
+ *   include_records_sample&limit` → 200, a JSON array of `{ groupByDimensionValues,
+ *   <aggregates>, records? }` (`rest-api-group-by.handler.ts`, `parse-group-by-rest-request.util.ts`,
+ *   `parse-aggregate-fields-rest-request.util.ts`; Twenty's own `rest-api-core-group-by.
+ *   integration-spec.ts` reads the body as that array);
+ * - `PATCH /rest/<plural>/<id>/restore` → `{ data: { restore<Singular> } }`, `PATCH
+ *   /rest/<plural>/restore?filter` → `{ data: { restore<Plural>: [...] } }`
+ *   (`rest-api-restore-one.handler.ts`, `rest-api-restore-many.handler.ts`);
+ * - `PATCH /rest/<plural>/merge` `{ ids, conflictPriorityIndex, dryRun }` → 200 `{ data: {
+ *   merge<Singular> } }` (`rest-api-merge-many.handler.ts`; core/merge.ts).
+ * Which handler a path reaches, and the record id in it, follow the controller's route order
+ * and `parseCorePath` (restHandlerOf, parseCorePath below): an id must be a UUID of versions
+ * 1 to 5, and `DELETE /rest/people/duplicates` is a delete of many, as on Twenty.
+ * Errors: `{ statusCode, error, messages }` (rest-errors.ts); a bad filter, limit, depth,
+ * order_by or path is 400, a missing or invalid token 401, a permission refusal 400 named
+ * `Error` (rest-errors.ts `permissionRefusal`, as 2.43's REST exception filter answers it).
  *
  * Deviation: an unknown object is answered 404 "object 'x' not found. …" before the token is
  * checked (src/sandbox/server.test.ts expects 404 for an unknown `/rest/` path without a
@@ -59,28 +81,107 @@ export interface RestRequest {
   readonly readBody: () => Promise<string | undefined>;
 }
 
+/** The handler Twenty's controller picks for a method and path (rest-api-core.controller.ts). */
+export type RestHandler =
+  | 'createMany'
+  | 'duplicates'
+  | 'createOne'
+  | 'groupBy'
+  | 'get'
+  | 'delete'
+  | 'restore'
+  | 'merge'
+  | 'update';
+
+/**
+ * The controller's routes in their order: `POST batch/*path`, `POST *path/duplicates`,
+ * `POST *path`, `GET *path/groupBy`, `GET *path`, `DELETE *path`, `PATCH *path/restore`,
+ * `PATCH *path/merge`, `PATCH *path`, `PUT *path` (an alias of PATCH's update). A wildcard
+ * matches one segment or more, so `/rest/duplicates` is a create on an object `duplicates`.
+ */
+export function restHandlerOf(
+  method: string,
+  segments: readonly string[],
+): RestHandler | undefined {
+  const last = segments.at(-1);
+  const suffixed = (word: string) => segments.length >= 2 && last === word;
+  switch (method) {
+    case 'POST':
+      if (segments[0] === 'batch' && segments.length >= 2) return 'createMany';
+      return suffixed('duplicates') ? 'duplicates' : 'createOne';
+    case 'GET':
+      return suffixed('groupBy') ? 'groupBy' : 'get';
+    case 'DELETE':
+      return 'delete';
+    case 'PATCH':
+      if (suffixed('restore')) return 'restore';
+      return suffixed('merge') ? 'merge' : 'update';
+    case 'PUT':
+      return 'update';
+    default:
+      return undefined;
+  }
+}
+
+/** `isValidUuid` of twenty-shared (`packages/twenty-shared/src/utils/validation/isValidUuid.ts`): versions 1 to 5. */
+const VALID_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/**
+ * `parseCorePath` (`packages/twenty-server/src/engine/api/rest/input-request-parsers/
+ * path-parser-utils/parse-core-path.utils.ts`): the object and the record id of a path. At
+ * most two segments (three for a PATCH ending in `restore`); `batch/<plural>`,
+ * `<plural>/duplicates`, `<plural>/groupBy` and `<plural>/merge` name no record, whatever the
+ * method (so `DELETE /rest/people/duplicates` is a delete of many); any other second segment
+ * must be a UUID.
+ */
+export function parseCorePath(
+  method: string,
+  path: string,
+  segments: readonly string[],
+): { readonly object: string; readonly id: string | undefined } {
+  const restore = method === 'PATCH' && segments.at(-1) === 'restore';
+  const invalid = `Query path '${path}' invalid. Valid examples: /rest/companies/id or /rest/companies or /rest/batch/companies`;
+  const [first, second] = segments;
+  if (first === undefined || segments.length > (restore ? 3 : 2)) {
+    throw RestError.badRequest(invalid);
+  }
+  if (second === undefined) return { object: first, id: undefined };
+  if (first === 'batch') return { object: second, id: undefined };
+  if (second === 'duplicates' || second === 'groupBy' || second === 'merge') {
+    return { object: first, id: undefined };
+  }
+  const id = restore ? (segments.length === 3 ? second : undefined) : second;
+  if (id !== undefined && !VALID_UUID.test(id)) {
+    throw RestError.badRequest(`'${id}' is not a valid UUID`);
+  }
+  return { object: first, id };
+}
+
 interface Route {
+  readonly handler: RestHandler;
   readonly object: SandboxObject;
   readonly objects: readonly SandboxObject[];
   readonly id: string | undefined;
-  readonly batch: boolean;
 }
 
-function route(options: SandboxServerOptions, path: string): Route {
-  const segments = path.split('/').slice(2);
-  const batch = segments[0] === 'batch';
-  const [plural, id, ...rest] = batch ? segments.slice(1) : segments;
-  const objects = activeObjects(options.getState());
-  if (plural === undefined || plural === '' || rest.length > 0 || (batch && id !== undefined)) {
-    throw RestError.notFound(`no REST route ${path}`);
+function route(options: SandboxServerOptions, method: string, path: string): Route {
+  const segments = path
+    .replace(/^\/rest/, '')
+    .split('/')
+    .filter(Boolean);
+  const handler = restHandlerOf(method, segments);
+  if (handler === undefined) {
+    throw new RestError(405, [`${method} ${path} is not served by the sandbox's REST API`]);
   }
+  const { object: plural, id } = parseCorePath(method, path, segments);
+  const objects = activeObjects(options.getState());
   const object = objects.find((candidate) => candidate.namePlural === plural);
   if (!object) {
     const singular = objects.find((candidate) => candidate.nameSingular === plural);
     const hint = singular ? `Did you mean '${singular.namePlural}'?` : 'eg: companies';
     throw RestError.notFound(`object '${plural}' not found. ${hint}`);
   }
-  return { object, objects, id: id === '' ? undefined : id, batch };
+  return { handler, object, objects, id };
 }
 
 class RestCall {
@@ -215,6 +316,192 @@ class RestCall {
     const data = await this.run(source, { id });
     return { status: 200, body: { data: { [key]: restRecord(data[field], selection) } } };
   }
+
+  /** The filter a many-record write carries (`parseFilterRestRequest`), or `{}` without one. */
+  private manyFilter(): unknown {
+    return parseFilterParam(this.object, this.query) ?? {};
+  }
+
+  /** PATCH without an id: `update<Plural>(filter, data)` (`rest-api-update-many.handler.ts`). */
+  async updateMany(body: unknown): Promise<SandboxAnswer> {
+    if (!isObject(body)) throw RestError.badRequest('Body must be a JSON object');
+    const names = objectTypeNames(this.object.nameSingular);
+    const field = resolverName(this.object, 'updateMany');
+    const selection = this.selection();
+    const source = `mutation RestUpdateMany($filter: ${names.filter}!, $data: ${names.update}!) {
+  ${field}(filter: $filter, data: $data) { ${selection.text} }
+}`;
+    const data = await this.run(source, { filter: this.manyFilter(), data: body });
+    const records = ((data[field] ?? []) as unknown[]).map((r) => restRecord(r, selection));
+    return { status: 200, body: { data: { [field]: records } } };
+  }
+
+  /**
+   * DELETE without an id (`rest-api-delete-many.handler.ts`, `rest-api-destroy-many.handler.ts`):
+   * a filter is mandatory; both answer `{ data: { delete<Plural>: [{ id }] } }`.
+   */
+  async removeMany(): Promise<SandboxAnswer> {
+    const soft = parseSoftDelete(this.query);
+    const filter = parseFilterParam(this.object, this.query);
+    if (filter === undefined || Object.keys(filter).length === 0) {
+      throw RestError.badRequest(
+        `Filters are mandatory for bulk ${soft ? 'delete' : 'destroy'} operations. Please provide at least one filter to prevent accidental deletion of all records.`,
+      );
+    }
+    const names = objectTypeNames(this.object.nameSingular);
+    const field = resolverName(this.object, soft ? 'deleteMany' : 'destroyMany');
+    const key = resolverName(this.object, 'deleteMany');
+    const source = `mutation RestDeleteMany($filter: ${names.filter}!) {
+  ${field}(filter: $filter) { id }
+}`;
+    const data = await this.run(source, { filter });
+    return { status: 200, body: { data: { [key]: data[field] ?? [] } } };
+  }
+
+  /** `PATCH /rest/<plural>/<id>/restore` and `PATCH /rest/<plural>/restore?filter=` (many). */
+  async restore(id: string | undefined): Promise<SandboxAnswer> {
+    const names = objectTypeNames(this.object.nameSingular);
+    const selection = this.selection();
+    if (id !== undefined) {
+      const field = resolverName(this.object, 'restoreOne');
+      const source = `mutation RestRestoreOne($id: UUID!) {
+  ${field}(id: $id) { ${selection.text} }
+}`;
+      const data = await this.run(source, { id });
+      return { status: 200, body: { data: { [field]: restRecord(data[field], selection) } } };
+    }
+    const field = resolverName(this.object, 'restoreMany');
+    const source = `mutation RestRestoreMany($filter: ${names.filter}!) {
+  ${field}(filter: $filter) { ${selection.text} }
+}`;
+    const data = await this.run(source, { filter: this.manyFilter() });
+    const records = ((data[field] ?? []) as unknown[]).map((r) => restRecord(r, selection));
+    return { status: 200, body: { data: { [field]: records } } };
+  }
+
+  /**
+   * `POST /rest/<plural>/duplicates` with `{ data: [...] }` or `{ ids: [...] }`
+   * (`rest-api-find-duplicates.handler.ts`): 200 `{ data: [{ <singular>Duplicates: [...],
+   * totalCount, pageInfo }] }`, one entry per record given.
+   */
+  async duplicates(body: unknown): Promise<SandboxAnswer> {
+    const input = isObject(body) ? body : {};
+    const names = objectTypeNames(this.object.nameSingular);
+    const field = resolverName(this.object, 'findDuplicates');
+    const selection = this.selection();
+    const source = `query RestFindDuplicates($ids: [UUID], $data: [${names.create}]) {
+  ${field}(ids: $ids, data: $data) {
+    edges { node { ${selection.text} } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    totalCount
+  }
+}`;
+    const data = await this.run(source, { ids: input.ids, data: input.data });
+    const connections = (data[field] ?? []) as {
+      edges?: { node: unknown }[];
+      pageInfo?: unknown;
+      totalCount?: unknown;
+    }[];
+    const key = `${this.object.nameSingular}Duplicates`;
+    return {
+      status: 200,
+      body: {
+        data: connections.map((connection) => ({
+          [key]: (connection.edges ?? []).map((edge) => restRecord(edge.node, selection)),
+          totalCount: connection.totalCount,
+          pageInfo: connection.pageInfo,
+        })),
+      },
+    };
+  }
+
+  /**
+   * `PATCH /rest/<plural>/merge` with `{ ids, conflictPriorityIndex, dryRun }`
+   * (`rest-api-merge-many.handler.ts`): 200 `{ data: { merge<Singular>: record } }`.
+   */
+  async merge(body: unknown): Promise<SandboxAnswer> {
+    const input = isObject(body) ? body : {};
+    const field = resolverName(this.object, 'mergeMany');
+    const key = `merge${capitalized(this.object.nameSingular)}`;
+    const selection = this.selection();
+    const source = `mutation RestMerge($ids: [UUID!]!, $index: Int!, $dryRun: Boolean) {
+  ${field}(ids: $ids, conflictPriorityIndex: $index, dryRun: $dryRun) { ${selection.text} }
+}`;
+    const data = await this.run(source, {
+      ids: input.ids,
+      index: input.conflictPriorityIndex,
+      dryRun: input.dryRun,
+    });
+    return { status: 200, body: { data: { [key]: restRecord(data[field], selection) } } };
+  }
+
+  /**
+   * `GET /rest/<plural>/groupBy?group_by=[...]` (`rest-api-group-by.handler.ts`): 200 with a
+   * JSON array of groups, each `{ groupByDimensionValues, <aggregates asked in aggregate=[...]>,
+   * records? }` (`records` with `include_records_sample=true`).
+   */
+  async groupBy(): Promise<SandboxAnswer> {
+    const groupBy = parseJsonParam(
+      this.query.group_by,
+      `Invalid group_by query parameter - should be a valid array of objects - ex: [{"firstField": true}, {"secondField": {"subField": true}}, {"dateField": {"granularity": 'DAY'}}]`,
+    );
+    const aggregates =
+      this.query.aggregate === undefined
+        ? []
+        : parseJsonParam(
+            this.query.aggregate,
+            'Invalid aggregate query parameter - should be a valid array of string - ex: ["countNotEmptyId", "countEmptyField"]',
+          );
+    if (!Array.isArray(aggregates) || !aggregates.every((a) => /^[A-Za-z_]\w*$/.test(String(a)))) {
+      throw RestError.badRequest(
+        'Invalid aggregate query parameter - should be a valid array of string - ex: ["countNotEmptyId", "countEmptyField"]',
+      );
+    }
+    const names = objectTypeNames(this.object.nameSingular);
+    const field = resolverName(this.object, 'groupBy');
+    const withRecords = this.query.include_records_sample === 'true';
+    const selection = this.selection();
+    const limit = this.query.limit === undefined ? undefined : parseLimit(this.query);
+    const recordsPart = withRecords ? `edges { node { ${selection.text} } }` : '';
+    const source = `query RestGroupBy($groupBy: [${names.groupBy}!]!, $filter: ${names.filter}, $orderByForRecords: [${names.orderBy}], $limit: Int) {
+  ${field}(groupBy: $groupBy, filter: $filter, orderByForRecords: $orderByForRecords, limit: $limit) {
+    groupByDimensionValues ${(aggregates as string[]).join(' ')} ${recordsPart}
+  }
+}`;
+    const orderForRecords =
+      this.query.order_by_for_records === undefined
+        ? undefined
+        : parseOrderBy({ order_by: this.query.order_by_for_records });
+    const data = await this.run(source, {
+      groupBy,
+      filter: parseFilterParam(this.object, this.query),
+      orderByForRecords: orderForRecords,
+      limit,
+    });
+    const groups = (data[field] ?? []) as Record<string, unknown>[];
+    return {
+      status: 200,
+      body: groups.map((group) => {
+        const { edges, ...rest } = group as { edges?: { node: unknown }[] };
+        return withRecords
+          ? { ...rest, records: (edges ?? []).map((edge) => restRecord(edge.node, selection)) }
+          : rest;
+      }),
+    };
+  }
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function parseJsonParam(text: string | undefined, message: string): unknown {
+  if (text === undefined) throw RestError.badRequest(message);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw RestError.badRequest(message);
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -236,21 +523,34 @@ async function dispatch(
   options: SandboxServerOptions,
   request: RestRequest,
 ): Promise<SandboxAnswer> {
-  const target = route(options, request.path);
+  const method = request.method.toUpperCase();
+  const target = route(options, method, request.path);
   const principal = principalOf(options.getState(), request.authorization, options.now());
   if (typeof principal === 'string') throw new RestError(401, [principal]);
   const call = new RestCall(options, target, principal, queryOf(request.search));
-  const { method } = request;
-  const { id, batch } = target;
-  if (batch) {
-    if (method === 'POST') return call.create(await jsonBody(request), true);
-  } else if (id === undefined) {
-    if (method === 'GET') return call.findMany();
-    if (method === 'POST') return call.create(await jsonBody(request), false);
-  } else {
-    if (method === 'GET') return call.findOne(id);
-    if (method === 'PATCH' || method === 'PUT') return call.update(id, await jsonBody(request));
-    if (method === 'DELETE') return call.remove(id);
+  const { id } = target;
+  switch (target.handler) {
+    case 'createMany':
+      return call.create(await jsonBody(request), true);
+    case 'createOne':
+      // `POST /rest/<plural>/<id>` is a create too: the create handler never reads the id.
+      return call.create(await jsonBody(request), false);
+    case 'duplicates':
+      return call.duplicates(await jsonBody(request));
+    case 'groupBy':
+      return call.groupBy();
+    case 'get':
+      return id === undefined ? call.findMany() : call.findOne(id);
+    case 'delete':
+      return id === undefined ? call.removeMany() : call.remove(id);
+    case 'restore':
+      return call.restore(id);
+    case 'merge':
+      return call.merge(await jsonBody(request));
+    case 'update':
+      return id === undefined
+        ? call.updateMany(await jsonBody(request))
+        : call.update(id, await jsonBody(request));
   }
   throw new RestError(405, [`${method} ${request.path} is not served by the sandbox's REST API`]);
 }

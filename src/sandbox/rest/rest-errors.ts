@@ -40,9 +40,10 @@ export class RestError extends Error {
   constructor(
     readonly statusCode: number,
     readonly messages: readonly string[],
+    name: string = errorName(statusCode),
   ) {
     super(messages.join('; '));
-    this.name = errorName(statusCode);
+    this.name = name;
   }
 
   static badRequest(message: string): RestError {
@@ -59,14 +60,31 @@ export class RestError extends Error {
 }
 
 /**
+ * A permission refusal as Twenty 2.43's REST API answers it: the ORM's `PermissionsException`
+ * (`packages/twenty-server/src/engine/metadata-modules/permissions/permissions.exception.ts`)
+ * is no Nest `HttpException` and has no `statusCode`, so `RestApiExceptionFilter`
+ * (`packages/twenty-server/src/engine/api/rest/rest-api-exception.filter.ts`) answers it with
+ * 400, and `handleError` names it by the exception's `name`, which `CustomException` never sets:
+ * `Error`. Twenty's own tests pin the 400 and the message
+ * (`packages/twenty-server/test/integration/rest/suites/field-permissions.integration-spec.ts`).
+ */
+export const REST_PERMISSION_DENIED_STATUS = 400;
+export const REST_PERMISSION_DENIED_ERROR = 'Error';
+
+export function permissionRefusal(messages: readonly string[]): RestError {
+  return new RestError(REST_PERMISSION_DENIED_STATUS, messages, REST_PERMISSION_DENIED_ERROR);
+}
+
+/**
  * The HTTP status of a core GraphQL error, by its `extensions.code`, as Twenty's REST layer
- * answers the same query-runner exceptions: FORBIDDEN (permission denied) 403, NOT_FOUND 404,
- * UNAUTHENTICATED 401, INTERNAL_SERVER_ERROR 500; BAD_USER_INPUT and graphql-js's own input
- * errors (no code: a value of the wrong type, an unknown field) 400.
+ * answers the same query-runner exceptions: FORBIDDEN (a permission refusal) 400 named `Error`
+ * (above), NOT_FOUND 404 (`CommonQueryRunnerException` RECORD_NOT_FOUND), UNAUTHENTICATED 401,
+ * INTERNAL_SERVER_ERROR 500; BAD_USER_INPUT and graphql-js's own input errors (no code: a value
+ * of the wrong type, an unknown field) 400.
  */
 export function statusOfGraphqlErrors(errors: readonly GraphQLFormattedError[]): number {
   const codes = errors.map((error) => error.extensions?.code);
-  if (codes.includes('FORBIDDEN')) return 403;
+  if (codes.includes('FORBIDDEN')) return REST_PERMISSION_DENIED_STATUS;
   if (codes.includes('UNAUTHENTICATED')) return 401;
   if (codes.includes('NOT_FOUND')) return 404;
   if (codes.includes('INTERNAL_SERVER_ERROR')) return 500;
@@ -74,8 +92,9 @@ export function statusOfGraphqlErrors(errors: readonly GraphQLFormattedError[]):
 }
 
 export function fromGraphqlErrors(errors: readonly GraphQLFormattedError[]): RestError {
-  return new RestError(
-    statusOfGraphqlErrors(errors),
-    errors.map((error) => error.message),
-  );
+  const messages = errors.map((error) => error.message);
+  if (errors.some((error) => error.extensions?.code === 'FORBIDDEN')) {
+    return permissionRefusal(messages);
+  }
+  return new RestError(statusOfGraphqlErrors(errors), messages);
 }

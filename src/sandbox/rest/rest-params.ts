@@ -23,8 +23,11 @@ import { RestError } from './rest-errors.js';
 /**
  * `QUERY_DEFAULT_LIMIT_RECORDS` and `QUERY_MAX_RECORDS` of twenty-shared
  * (`packages/twenty-shared/src/constants/QueryDefaultLimitRecords.ts`, `QueryMaxRecords.ts`).
- * UNVERIFIED against 2.43: read from a third-party note quoting them as 60 and 200; the
- * sandbox's GraphQL side uses 60 as its page size (src/sandbox/core/context.ts).
+ * LOCAL STAND-IN: the one QUERY_MAX_RECORDS for 2.43 (GraphQL, REST and the gateway) is being
+ * settled in src/sandbox/core/limits.ts on another branch; until it is merged, REST keeps its
+ * own constant here, to be replaced by that import. UNVERIFIED against 2.43: 60 and 200 come
+ * from a third-party note; one stored version of `QueryMaxRecords.ts` reads 10_000, and the
+ * sandbox's GraphQL side caps writes at 60 (src/sandbox/core/context.ts).
  */
 export const REST_DEFAULT_LIMIT = 60;
 export const REST_MAX_LIMIT = 200;
