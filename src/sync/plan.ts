@@ -7,6 +7,7 @@
 import type { HostPermissionState, HostRole } from './host-state.js';
 import {
   fieldPermissionChanges,
+  fieldRestrictions,
   objectPermissionChanges,
   rowLevelChanges,
 } from './plan-compare.js';
@@ -76,6 +77,7 @@ function planRole(
     settings,
     objectPermissions,
     fieldPermissions,
+    fieldRestrictions: fieldRestrictions(desired),
     rowLevel,
   };
 }
