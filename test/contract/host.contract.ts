@@ -12,6 +12,7 @@
 import { afterEach, describe } from 'vitest';
 import { deliveryContract } from './delivery.contract.js';
 import { hostOpener, type Connect, type HostOpener, type Receive } from './harness.js';
+import { membersContract } from './members.contract.js';
 import { permissionsContract } from './permissions.contract.js';
 import { readsContract } from './reads.contract.js';
 import { writesContract } from './writes.contract.js';
@@ -40,5 +41,6 @@ export function describeHostContract(
     writesContract(hosts);
     permissionsContract(hosts);
     deliveryContract(hosts, receive);
+    membersContract(hosts);
   });
 }
