@@ -12,7 +12,12 @@
  *    half-built role (a new role is granted before its restrictions land);
  * 7. role deletions, last: after their members have moved, so no one is left without a role.
  */
-import type { HostFieldPermission, HostPermissionState, HostRole } from './host-state.js';
+import type {
+  HostFieldPermission,
+  HostObjectPermission,
+  HostPermissionState,
+  HostRole,
+} from './host-state.js';
 import type {
   FieldPermissionInput,
   HostOperation,
@@ -54,20 +59,32 @@ function updateOps(roles: readonly RolePlan[]): HostOperation[] {
     }));
 }
 
+/**
+ * One call per role with an object change, carrying every object permission the role keeps:
+ * 2.43's `upsertObjectPermissions` deletes the role's permissions its input leaves out. The
+ * changed ones come from the plan (a dropped permission is made explicit there).
+ */
 function objectOps(roles: readonly RolePlan[]): HostOperation[] {
+  const input = (p: HostObjectPermission): ObjectPermissionInput => ({
+    objectMetadataId: p.objectMetadataId,
+    canReadObjectRecords: p.canReadObjectRecords,
+    canUpdateObjectRecords: p.canUpdateObjectRecords,
+    canSoftDeleteObjectRecords: p.canSoftDeleteObjectRecords,
+    canDestroyObjectRecords: p.canDestroyObjectRecords,
+  });
   return roles
     .filter((r) => r.objectPermissions.length > 0)
-    .map((r) => ({
-      kind: 'upsertObjectPermissions',
-      roleKey: r.key,
-      objectPermissions: r.objectPermissions.map(({ after }): ObjectPermissionInput => ({
-        objectMetadataId: after.objectMetadataId,
-        canReadObjectRecords: after.canReadObjectRecords,
-        canUpdateObjectRecords: after.canUpdateObjectRecords,
-        canSoftDeleteObjectRecords: after.canSoftDeleteObjectRecords,
-        canDestroyObjectRecords: after.canDestroyObjectRecords,
-      })),
-    }));
+    .map((r) => {
+      const changed = new Map(
+        r.objectPermissions.map(({ after }) => [after.objectMetadataId, after]),
+      );
+      const kept = (r.objectPermissionSet ?? []).filter((p) => !changed.has(p.objectMetadataId));
+      return {
+        kind: 'upsertObjectPermissions',
+        roleKey: r.key,
+        objectPermissions: [...changed.values(), ...kept].map(input),
+      };
+    });
 }
 
 /**

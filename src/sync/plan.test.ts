@@ -209,6 +209,8 @@ describe('diffHostState', () => {
             canSoftDeleteObjectRecords: false,
             canDestroyObjectRecords: false,
           },
+          // The permission the role keeps, sent whole beside the change.
+          junior.objectPermissions[0] ?? fail(),
         ],
       },
     ]);

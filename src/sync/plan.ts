@@ -76,6 +76,7 @@ function planRole(
     change,
     settings,
     objectPermissions,
+    objectPermissionSet: desired.objectPermissions,
     fieldPermissions,
     fieldRestrictions: fieldRestrictions(desired),
     rowLevel,

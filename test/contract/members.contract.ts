@@ -189,6 +189,33 @@ export function membersContract(hosts: HostOpener): void {
       expect(stored?.map((p) => p.fieldMetadataId)).toEqual([city]);
     });
 
+    it("replaces the role's whole set of object permissions: an object the next call leaves out falls back to the role's switches", async () => {
+      const host = await hosts.open();
+      const member = await role(host, true);
+      const only = (objectMetadataId: string) =>
+        host.adminMetadata.request(
+          `mutation O($input: UpsertObjectPermissionsInput!) {
+            upsertObjectPermissions(upsertObjectPermissionsInput: $input) { objectMetadataId }
+          }`,
+          {
+            input: {
+              roleId: member.id,
+              objectPermissions: [
+                { objectMetadataId, canReadObjectRecords: true, canUpdateObjectRecords: false },
+              ],
+            },
+          },
+        );
+      const company = await host.objectId('company');
+      await only(await host.objectId('opportunity'));
+      await only(company);
+      const read = await host.adminMetadata.request<{
+        getRoles: { id: string; objectPermissions: { objectMetadataId: string }[] }[];
+      }>('query R { getRoles { id objectPermissions { objectMetadataId } } }');
+      const stored = read.getRoles.find((r) => r.id === member.id)?.objectPermissions;
+      expect(stored?.map((p) => p.objectMetadataId)).toEqual([company]);
+    });
+
     it('lets an API key add a custom field to workspaceMember, read back on every member', async () => {
       const host = await hosts.open();
       const objectMetadataId = await host.objectId('workspaceMember');

@@ -5,6 +5,10 @@
  * workspace-migration builder), and the role's permission flags (`upsertPermissionFlags`),
  * behind the ROLES flag.
  *
+ * Both upserts replace the role's whole set of object (resp. field) permissions with their
+ * input: what the input leaves out is deleted (2.43's services, built on the workspace-migration
+ * builder, compute creates, updates and deletes against the role's current rows).
+ *
  * Field permissions are a deny-list: only `false` (restrict) or `null` (lift) are accepted, and
  * `upsertFieldPermissions` replaces the role's whole set with the input (see
  * `replacedFieldPermissions`). A restriction on a relation field is copied to the relation's
@@ -107,6 +111,13 @@ const upsertObjectPermissions: RootResolver = (args, context) => {
       const others = next.objectPermissions.filter((p) => p !== existing);
       next = { ...next, objectPermissions: [...others, upserted] };
     }
+    // 2.43 replaces the role's whole set: an object the input leaves out loses its own
+    // permission and falls back to the role-wide switches.
+    const named = new Set(input.objectPermissions.map((p) => p.objectMetadataId));
+    next = {
+      ...next,
+      objectPermissions: next.objectPermissions.filter((p) => named.has(p.objectMetadataId)),
+    };
     return { state: replaceRole(state, next), result: next };
   });
   const ids = new Set(input.objectPermissions.map((p) => p.objectMetadataId));

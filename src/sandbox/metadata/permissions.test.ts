@@ -75,6 +75,26 @@ describe('upsertObjectPermissions', () => {
     });
   });
 
+  it("replaces the role's whole set: an object the next call leaves out loses its own permission", async () => {
+    const { run, state } = harness();
+    const company = objectId('company');
+    const only = (objectMetadataId: string) => ({
+      input: {
+        roleId: MEMBER_ROLE.id,
+        objectPermissions: [
+          { objectMetadataId, canReadObjectRecords: true, canUpdateObjectRecords: false },
+        ],
+      },
+    });
+    await run(UPSERT_OBJECT, only(opportunity));
+    await run(UPSERT_OBJECT, only(company));
+    expect(
+      state()
+        .roles.find((r) => r.id === MEMBER_ROLE.id)
+        ?.objectPermissions.map((p) => p.objectMetadataId),
+    ).toEqual([company]);
+  });
+
   it('refuses permissions on a system object', async () => {
     const result = await harness().run(UPSERT_OBJECT, {
       input: {
