@@ -171,6 +171,37 @@ export function membersContract(hosts: HostOpener): void {
       );
     });
 
+    hosts.it(
+      'refuses object permissions that write without reading, or on a system object, before looking at the role',
+      async () => {
+        const host = await hosts.open();
+        const admin = await role(host, false);
+        const objectPermissions = (objectMetadataId: string, read: boolean, update: boolean) =>
+          host.adminMetadata.request(
+            `mutation O($input: UpsertObjectPermissionsInput!) {
+              upsertObjectPermissions(upsertObjectPermissionsInput: $input) { objectMetadataId }
+            }`,
+            {
+              input: {
+                roleId: admin.id,
+                objectPermissions: [
+                  { objectMetadataId, canReadObjectRecords: read, canUpdateObjectRecords: update },
+                ],
+              },
+            },
+          );
+        const blind = await failure(objectPermissions(await host.objectId('person'), false, true));
+        expect(blind.has('BAD_USER_INPUT')).toBe(true);
+        expect(blind.has('CANNOT_GIVE_WRITING_PERMISSION_ON_NON_READABLE_OBJECT')).toBe(true);
+        expect(blind.message).toContain('Cannot give update permission to non-readable object');
+        const system = await failure(
+          objectPermissions(await host.objectId('workspaceMember'), true, false),
+        );
+        expect(system.has('FORBIDDEN')).toBe(true);
+        expect(system.has('CANNOT_ADD_OBJECT_PERMISSION_ON_SYSTEM_OBJECT')).toBe(true);
+      },
+    );
+
     const { it } = hosts.needs('freshHost');
 
     it("replaces the role's whole set: a restriction the next call leaves out is lifted", async () => {

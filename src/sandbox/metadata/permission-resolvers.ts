@@ -55,8 +55,8 @@ function merged<T extends object>(existing: T | undefined, input: T): T {
 }
 
 /** Twenty's answer for a system object; the field variant carries a user-facing message. */
-const SYSTEM_OBJECT_USER_MESSAGE: Readonly<Record<'object' | 'field', string | undefined>> = {
-  object: undefined,
+const SYSTEM_OBJECT_USER_MESSAGE: Readonly<Record<'object' | 'field', string>> = {
+  object: 'You cannot set permissions on system objects as they are managed by the platform.',
   field: 'You cannot set field permissions on system objects as they are managed by the platform.',
 };
 
@@ -66,7 +66,16 @@ function checkObjectForPermission(
   what: 'object' | 'field',
 ): void {
   const object = findObject(state, objectId);
-  if (object === undefined) throw objectMetadataNotFound();
+  if (object === undefined) {
+    // object-permission.service.ts words its own message; the field service uses the enum's.
+    if (what === 'field') throw objectMetadataNotFound();
+    throw permissionsError(
+      'NOT_FOUND',
+      'OBJECT_METADATA_NOT_FOUND_PERMISSIONS',
+      'Object metadata id not found',
+      'The object you are trying to set permissions for could not be found. It may have been deleted.',
+    );
+  }
   if (object.isSystem === true) {
     throw permissionsError(
       'FORBIDDEN',
@@ -96,28 +105,63 @@ function checkReadBeforeWrite(role: SandboxRole, permission: ObjectPermission): 
   }
 }
 
+/** The builder's refusal of a change to a role that is not editable (see the field variant). */
+function roleNotEditableFor(metadataName: 'objectPermission' | 'fieldPermission'): GraphQLError {
+  const what = metadataName === 'objectPermission' ? 'object' : 'field';
+  return metadataError(
+    `Validation errors occurred while upserting ${what} permissions`,
+    'METADATA_VALIDATION_FAILED',
+    {
+      extra: {
+        errors: {
+          [metadataName]: [
+            {
+              errors: [
+                {
+                  code: 'ROLE_NOT_EDITABLE',
+                  message: 'Role is not editable',
+                  userFriendlyMessage:
+                    'This role cannot be modified because it is a system role. Only custom roles can be edited.',
+                },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  );
+}
+
+/**
+ * 2.43's `upsertObjectPermissions` (repo `object-permission/object-permission.service.ts`), in
+ * its order: the role exists, no entry gives writes without reads, each object exists and is
+ * not a system object; then the builder refuses a role that is not editable, and only when the
+ * call changes something.
+ */
 const upsertObjectPermissions: RootResolver = (args, context) => {
   requireSettingsFlag(context, 'ROLES');
   const input = parseArgs(objectPermissionsArgs, args).upsertObjectPermissionsInput;
   const role = commit(context, (state) => {
-    let next = editableRoleOrThrow(state, input.roleId);
-    for (const permission of input.objectPermissions) {
-      const existing = next.objectPermissions.find(
-        (p) => p.objectMetadataId === permission.objectMetadataId,
-      );
-      const upserted = merged<ObjectPermission>(existing, permission);
-      checkReadBeforeWrite(next, upserted);
+    const current = roleOrThrow(state, input.roleId);
+    const upserted = input.objectPermissions.map((permission) =>
+      merged<ObjectPermission>(
+        current.objectPermissions.find((p) => p.objectMetadataId === permission.objectMetadataId),
+        permission,
+      ),
+    );
+    upserted.forEach((permission) => {
+      checkReadBeforeWrite(current, permission);
+    });
+    input.objectPermissions.forEach((permission) => {
       checkObjectForPermission(state, permission.objectMetadataId, 'object');
-      const others = next.objectPermissions.filter((p) => p !== existing);
-      next = { ...next, objectPermissions: [...others, upserted] };
+    });
+    // The input is the role's whole set: an object it leaves out loses its own permission and
+    // falls back to the role-wide switches.
+    const next = { ...current, objectPermissions: upserted };
+    if (sameObjectPermissions(current.objectPermissions, upserted)) {
+      return { state, result: current };
     }
-    // 2.43 replaces the role's whole set: an object the input leaves out loses its own
-    // permission and falls back to the role-wide switches.
-    const named = new Set(input.objectPermissions.map((p) => p.objectMetadataId));
-    next = {
-      ...next,
-      objectPermissions: next.objectPermissions.filter((p) => named.has(p.objectMetadataId)),
-    };
+    if (!current.isEditable) throw roleNotEditableFor('objectPermission');
     return { state: replaceRole(state, next), result: next };
   });
   const ids = new Set(input.objectPermissions.map((p) => p.objectMetadataId));
@@ -126,6 +170,23 @@ const upsertObjectPermissions: RootResolver = (args, context) => {
     .filter((p) => ids.has(p.objectMetadataId))
     .map((p) => objectPermissionView(state, role, p));
 };
+
+function sameObjectPermissions(a: readonly ObjectPermission[], b: readonly ObjectPermission[]) {
+  const flat = (list: readonly ObjectPermission[]) =>
+    list
+      .map((p) =>
+        [
+          p.objectMetadataId,
+          p.canReadObjectRecords ?? null,
+          p.canUpdateObjectRecords ?? null,
+          p.canSoftDeleteObjectRecords ?? null,
+          p.canDestroyObjectRecords ?? null,
+        ].join(':'),
+      )
+      .sort()
+      .join('|');
+  return flat(a) === flat(b);
+}
 
 const fieldPermissionInput = z.object({
   objectMetadataId: z.string(),
@@ -291,34 +352,9 @@ function sameFieldPermissions(a: readonly FieldPermission[], b: readonly FieldPe
 
 /**
  * The role checks run in the workspace-migration builder (repo `workspace-migration-builder/
- * validators/services/flat-field-permission-validator.service.ts`), after the input checks and
- * only when something changes; its failure is a builder exception.
+ * validators/services/flat-field-permission-validator.service.ts` and its object sibling), after
+ * the input checks and only when something changes; a failure there is a builder exception.
  */
-function roleNotEditableForFieldPermissions(): GraphQLError {
-  return metadataError(
-    'Validation errors occurred while upserting field permissions',
-    'METADATA_VALIDATION_FAILED',
-    {
-      extra: {
-        errors: {
-          fieldPermission: [
-            {
-              errors: [
-                {
-                  code: 'ROLE_NOT_EDITABLE',
-                  message: 'Role is not editable',
-                  userFriendlyMessage:
-                    'This role cannot be modified because it is a system role. Only custom roles can be edited.',
-                },
-              ],
-            },
-          ],
-        },
-      },
-    },
-  );
-}
-
 const upsertFieldPermissions: RootResolver = (args, context) => {
   requireSettingsFlag(context, 'ROLES');
   const input = parseArgs(fieldPermissionsArgs, args).upsertFieldPermissionsInput;
@@ -336,7 +372,7 @@ const upsertFieldPermissions: RootResolver = (args, context) => {
     if (sameFieldPermissions(current.fieldPermissions, fieldPermissions)) {
       return { state, result: current };
     }
-    if (!current.isEditable) throw roleNotEditableForFieldPermissions();
+    if (!current.isEditable) throw roleNotEditableFor('fieldPermission');
     const next = { ...current, fieldPermissions };
     return { state: replaceRole(state, next), result: next };
   });

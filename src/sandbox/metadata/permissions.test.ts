@@ -95,6 +95,35 @@ describe('upsertObjectPermissions', () => {
     ).toEqual([company]);
   });
 
+  it('checks the input before the role: a system object on the Admin role is refused as such, a real change as a builder failure', async () => {
+    const { run } = harness();
+    const onAdmin = (objectMetadataId: string) => ({
+      input: {
+        roleId: ADMIN_ROLE.id,
+        objectPermissions: [
+          { objectMetadataId, canReadObjectRecords: true, canUpdateObjectRecords: false },
+        ],
+      },
+    });
+    const system = await run(UPSERT_OBJECT, onAdmin(objectId('workspaceMember')));
+    expect(firstError(system)?.extensions?.subCode).toBe(
+      'CANNOT_ADD_OBJECT_PERMISSION_ON_SYSTEM_OBJECT',
+    );
+    const unknown = await run(UPSERT_OBJECT, onAdmin('no-such-object'));
+    expect(firstError(unknown)).toMatchObject({
+      message: 'Object metadata id not found',
+      extensions: { code: 'NOT_FOUND', subCode: 'OBJECT_METADATA_NOT_FOUND_PERMISSIONS' },
+    });
+    const change = await run(UPSERT_OBJECT, onAdmin(opportunity));
+    expect(firstError(change)).toMatchObject({
+      message: 'Validation errors occurred while upserting object permissions',
+      extensions: {
+        code: 'METADATA_VALIDATION_FAILED',
+        errors: { objectPermission: [{ errors: [{ code: 'ROLE_NOT_EDITABLE' }] }] },
+      },
+    });
+  });
+
   it('refuses permissions on a system object', async () => {
     const result = await harness().run(UPSERT_OBJECT, {
       input: {
@@ -106,7 +135,12 @@ describe('upsertObjectPermissions', () => {
     });
     expect(firstError(result)).toEqual({
       message: 'Cannot add object permission on system object',
-      extensions: { code: 'FORBIDDEN', subCode: 'CANNOT_ADD_OBJECT_PERMISSION_ON_SYSTEM_OBJECT' },
+      extensions: {
+        code: 'FORBIDDEN',
+        subCode: 'CANNOT_ADD_OBJECT_PERMISSION_ON_SYSTEM_OBJECT',
+        userFriendlyMessage:
+          'You cannot set permissions on system objects as they are managed by the platform.',
+      },
     });
   });
 });
