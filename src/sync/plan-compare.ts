@@ -95,6 +95,21 @@ function fieldKey(p: HostFieldPermission): string {
   return `${p.objectMetadataId}\u0000${p.fieldMetadataId}`;
 }
 
+/**
+ * Every field restriction the role holds once the plan is applied, each whole. Twenty 2.43's
+ * `upsertFieldPermissions` replaces a role's whole set with its input, so a call carries these
+ * rather than only what changed.
+ */
+export function fieldRestrictions(desired: HostRole): HostFieldPermission[] {
+  const objects = byId(desired.objectPermissions, (p) => p.objectMetadataId);
+  return [...byId(desired.fieldPermissions, fieldKey).values()].flatMap((p) => {
+    const object =
+      objects.get(p.objectMetadataId) ?? defaultObjectPermission(desired, p.objectMetadataId);
+    const effective = restriction(p, object);
+    return effective === undefined ? [] : [effective];
+  });
+}
+
 export function fieldPermissionChanges(
   desired: HostRole,
   actual: HostRole | undefined,

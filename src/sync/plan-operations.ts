@@ -12,9 +12,13 @@
  *    half-built role (a new role is granted before its restrictions land);
  * 7. role deletions, last: after their members have moved, so no one is left without a role.
  */
-import type { HostPermissionState, HostRole } from './host-state.js';
 import type {
-  FieldPermissionChange,
+  HostFieldPermission,
+  HostObjectPermission,
+  HostPermissionState,
+  HostRole,
+} from './host-state.js';
+import type {
   FieldPermissionInput,
   HostOperation,
   HostPlan,
@@ -55,57 +59,75 @@ function updateOps(roles: readonly RolePlan[]): HostOperation[] {
     }));
 }
 
+/**
+ * One call per role with an object change, carrying every object permission the role keeps:
+ * 2.43's `upsertObjectPermissions` deletes the role's permissions its input leaves out. The
+ * changed ones come from the plan (a dropped permission is made explicit there).
+ */
 function objectOps(roles: readonly RolePlan[]): HostOperation[] {
+  const input = (p: HostObjectPermission): ObjectPermissionInput => ({
+    objectMetadataId: p.objectMetadataId,
+    canReadObjectRecords: p.canReadObjectRecords,
+    canUpdateObjectRecords: p.canUpdateObjectRecords,
+    canSoftDeleteObjectRecords: p.canSoftDeleteObjectRecords,
+    canDestroyObjectRecords: p.canDestroyObjectRecords,
+  });
   return roles
     .filter((r) => r.objectPermissions.length > 0)
-    .map((r) => ({
-      kind: 'upsertObjectPermissions',
-      roleKey: r.key,
-      objectPermissions: r.objectPermissions.map(({ after }): ObjectPermissionInput => ({
-        objectMetadataId: after.objectMetadataId,
-        canReadObjectRecords: after.canReadObjectRecords,
-        canUpdateObjectRecords: after.canUpdateObjectRecords,
-        canSoftDeleteObjectRecords: after.canSoftDeleteObjectRecords,
-        canDestroyObjectRecords: after.canDestroyObjectRecords,
-      })),
-    }));
+    .map((r) => {
+      const changed = new Map(
+        r.objectPermissions.map(({ after }) => [after.objectMetadataId, after]),
+      );
+      const kept = (r.objectPermissionSet ?? []).filter((p) => !changed.has(p.objectMetadataId));
+      return {
+        kind: 'upsertObjectPermissions',
+        roleKey: r.key,
+        objectPermissions: [...changed.values(), ...kept].map(input),
+      };
+    });
 }
 
 /**
- * `false` restricts, `null` lifts (Twenty refuses `true`). A restriction is sent whole: Twenty
- * batches the upsert into one statement, and a value one entry omits may be overwritten with the
- * column default when another entry sets it. A lift sends `null` only for the values that were
- * restricted, so the other stays null and Twenty deletes the row.
+ * A restriction is sent whole (`false` restricts, `null` leaves a value unrestricted; Twenty
+ * refuses `true`, and 2.43 also refuses an entry that leaves a value out). A lift is an entry
+ * with both values null, which Twenty deletes.
  */
-function fieldInput(change: FieldPermissionChange): FieldPermissionInput {
-  const ids = {
-    objectMetadataId: change.objectMetadataId,
-    fieldMetadataId: change.fieldMetadataId,
-  };
-  const value = (allowed: boolean): false | null => (allowed ? null : false);
-  const { before, after } = change;
-  if (after !== undefined) {
-    return {
-      ...ids,
-      canReadFieldValue: value(after.canReadFieldValue),
-      canUpdateFieldValue: value(after.canUpdateFieldValue),
-    };
-  }
+function restrictionInput(p: HostFieldPermission): FieldPermissionInput {
   return {
-    ...ids,
-    ...(before?.canReadFieldValue === false ? { canReadFieldValue: null } : {}),
-    ...(before?.canUpdateFieldValue === false ? { canUpdateFieldValue: null } : {}),
+    objectMetadataId: p.objectMetadataId,
+    fieldMetadataId: p.fieldMetadataId,
+    canReadFieldValue: p.canReadFieldValue ? null : false,
+    canUpdateFieldValue: p.canUpdateFieldValue ? null : false,
   };
 }
 
+/**
+ * One call per role with a field change, carrying the role's whole set of restrictions and a
+ * lift for each one removed: 2.43's `upsertFieldPermissions` deletes every row its input leaves
+ * out, so sending only the changes would lift the rest. Older hosts, which merge instead, end
+ * in the same state.
+ */
 function fieldOps(roles: readonly RolePlan[]): HostOperation[] {
   return roles
     .filter((r) => r.fieldPermissions.length > 0)
-    .map((r) => ({
-      kind: 'upsertFieldPermissions',
-      roleKey: r.key,
-      fieldPermissions: r.fieldPermissions.map(fieldInput),
-    }));
+    .map((r) => {
+      const kept = (r.fieldRestrictions ?? r.fieldPermissions.flatMap((c) => c.after ?? [])).map(
+        restrictionInput,
+      );
+      const lifted = r.fieldPermissions
+        .filter((c) => c.after === undefined)
+        .map((c): FieldPermissionInput => ({
+          objectMetadataId: c.objectMetadataId,
+          fieldMetadataId: c.fieldMetadataId,
+          canReadFieldValue: null,
+          canUpdateFieldValue: null,
+        }));
+      return {
+        kind: 'upsertFieldPermissions',
+        roleKey: r.key,
+        fieldPermissions: [...kept, ...lifted],
+      };
+    });
 }
 
 function rowLevelOps(roles: readonly RolePlan[]): HostOperation[] {

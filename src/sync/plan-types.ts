@@ -67,7 +67,11 @@ export interface RolePlan {
   readonly change: RoleChangeKind;
   readonly settings?: readonly SettingChange[];
   readonly objectPermissions: readonly ObjectPermissionChange[];
+  /** The role's whole set of object permissions after the plan (sent whole: Twenty replaces it). */
+  readonly objectPermissionSet?: readonly HostObjectPermission[];
   readonly fieldPermissions: readonly FieldPermissionChange[];
+  /** The role's whole set of field restrictions after the plan (sent whole: Twenty replaces it). */
+  readonly fieldRestrictions?: readonly HostFieldPermission[];
   readonly rowLevel: readonly RowLevelChange[];
   /** Why a wanted deletion will not happen (members would be left without their role). */
   readonly blocked?: string;

@@ -111,10 +111,17 @@ describe('diffHostState', () => {
       {
         kind: 'upsertFieldPermissions',
         roleKey: 'rep@senior',
+        // The role's whole set: 2.43 deletes every restriction the call leaves out.
         fieldPermissions: [
           {
             objectMetadataId: 'obj-deal',
             fieldMetadataId: 'fld-amount',
+            canReadFieldValue: null,
+            canUpdateFieldValue: false,
+          },
+          {
+            objectMetadataId: 'obj-deal',
+            fieldMetadataId: 'fld-stage',
             canReadFieldValue: null,
             canUpdateFieldValue: false,
           },
@@ -123,7 +130,7 @@ describe('diffHostState', () => {
     ]);
   });
 
-  it('lifts a removed restriction by upserting null for the values it restricted', () => {
+  it('lifts a removed restriction with an entry of two nulls, beside the restrictions that stay', () => {
     const desired = withRole(BASE, 'rep@junior', {
       fieldPermissions: [role('rep@junior').fieldPermissions[0] ?? fail()],
     });
@@ -140,7 +147,18 @@ describe('diffHostState', () => {
         kind: 'upsertFieldPermissions',
         roleKey: 'rep@junior',
         fieldPermissions: [
-          { objectMetadataId: 'obj-deal', fieldMetadataId: 'fld-stage', canUpdateFieldValue: null },
+          {
+            objectMetadataId: 'obj-deal',
+            fieldMetadataId: 'fld-amount',
+            canReadFieldValue: false,
+            canUpdateFieldValue: false,
+          },
+          {
+            objectMetadataId: 'obj-deal',
+            fieldMetadataId: 'fld-stage',
+            canReadFieldValue: null,
+            canUpdateFieldValue: null,
+          },
         ],
       },
     ]);
@@ -191,6 +209,8 @@ describe('diffHostState', () => {
             canSoftDeleteObjectRecords: false,
             canDestroyObjectRecords: false,
           },
+          // The permission the role keeps, sent whole beside the change.
+          junior.objectPermissions[0] ?? fail(),
         ],
       },
     ]);

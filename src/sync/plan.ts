@@ -7,6 +7,7 @@
 import type { HostPermissionState, HostRole } from './host-state.js';
 import {
   fieldPermissionChanges,
+  fieldRestrictions,
   objectPermissionChanges,
   rowLevelChanges,
 } from './plan-compare.js';
@@ -75,7 +76,9 @@ function planRole(
     change,
     settings,
     objectPermissions,
+    objectPermissionSet: desired.objectPermissions,
     fieldPermissions,
+    fieldRestrictions: fieldRestrictions(desired),
     rowLevel,
   };
 }

@@ -1,10 +1,12 @@
 /** Contract: signed webhook deliveries and refused tokens. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { verifySignature } from '../../src/host/webhook/signature.js';
 import { CONTRACT_NOW, type HostOpener, type Receive, WEBHOOK_SECRET, failure } from './harness.js';
 
 export function deliveryContract(hosts: HostOpener, receive: Receive): void {
   describe('webhooks and authentication', () => {
+    // Each of these tests changes the workspace or reads a seeded member's view.
+    const { it } = hosts.needs('webhookReceiver', 'freshHost', 'memberTokens', 'sandboxState');
     it('delivers one signed POST to a webhook when a member creates a record', async () => {
       const receiver = await receive();
       try {
@@ -76,15 +78,18 @@ export function deliveryContract(hosts: HostOpener, receive: Receive): void {
       }
     });
 
-    it('answers an invalid token with HTTP 401 and UNAUTHENTICATED, on both endpoints', async () => {
-      const host = await hosts.open();
-      for (const client of [host.core('not-a-token'), host.metadata('not-a-token')]) {
-        const error = await failure(client.request('query Q { __typename }'));
-        expect(error.status).toBe(401);
-        expect(error.has('UNAUTHENTICATED')).toBe(true);
-        expect(error.retryable).toBe(false);
-        expect(error.message).not.toContain('not-a-token');
-      }
-    });
+    hosts.it(
+      'answers an invalid token with HTTP 401 and UNAUTHENTICATED, on both endpoints',
+      async () => {
+        const host = await hosts.open();
+        for (const client of [host.core('not-a-token'), host.metadata('not-a-token')]) {
+          const error = await failure(client.request('query Q { __typename }'));
+          expect(error.status).toBe(401);
+          expect(error.has('UNAUTHENTICATED')).toBe(true);
+          expect(error.retryable).toBe(false);
+          expect(error.message).not.toContain('not-a-token');
+        }
+      },
+    );
   });
 }

@@ -1,5 +1,5 @@
 /** Contract: Twenty's native permissions: object, field and row-level, and role assignment. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { MEMBER_ROLE_ID } from '../../src/sandbox/seed-state.js';
 import {
   CONTRACT_COUNTS,
@@ -17,6 +17,8 @@ import {
 
 export function permissionsContract(hosts: HostOpener): void {
   describe('native permissions', () => {
+    // Each of these tests changes the workspace or reads a seeded member's view.
+    const { it } = hosts.needs('freshHost', 'sandboxState', 'memberTokens', 'seed');
     it("refuses a member's read of an object their role may not read, while the admin still reads it", async () => {
       const host = await hosts.open();
       const member = host.core(host.member().token);

@@ -1,5 +1,5 @@
 /** Contract: reading records: filters, ordering, paging and composite fields, as Twenty serves them. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HostClient } from '../../src/host/client.js';
 import { allNodes } from '../../src/host/paging.js';
 import {
@@ -27,7 +27,7 @@ import {
 } from './harness.js';
 
 export function readsContract(hosts: HostOpener): void {
-  describe('reading records', () => {
+  hosts.needs('seed', 'memberTokens').describe('reading records', () => {
     let host: Host;
     let reader: HostClient;
     let opportunities: Opportunity[];

@@ -8,7 +8,7 @@
  * Every test makes the records it reads, so it needs a host it may change and, for the
  * refusal, a member's token and the Member role's permissions (sandbox fixtures).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { MEMBER_ROLE_ID } from '../../src/sandbox/seed-state.js';
 import type { Host, HostEndpoints, HostOpener } from './harness.js';
 
@@ -49,6 +49,7 @@ const messagesOf = (reply: Reply): string[] => (reply.body as { messages: string
 
 export function restContract(hosts: HostOpener): void {
   describe('REST routes past plain records', () => {
+    const { it } = hosts.needs('freshHost', 'memberTokens', 'sandboxState');
     let host: RestHost;
     let endpoints: HostEndpoints | undefined;
     beforeEach(async () => {

@@ -1,5 +1,5 @@
 /** Contract: writing records: create, update, delete, restore, upsert limits and who wrote what. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   CONTRACT_COUNTS,
   type HostOpener,
@@ -11,6 +11,8 @@ import {
 
 export function writesContract(hosts: HostOpener): void {
   describe('writing records', () => {
+    // Each of these tests changes the workspace or reads a seeded member's view.
+    const { it } = hosts.needs('freshHost', 'memberTokens', 'seed');
     it('round-trips create, update, delete and restore, and hides a soft-deleted record from findMany', async () => {
       const host = await hosts.open();
       const member = host.core(host.member().token);

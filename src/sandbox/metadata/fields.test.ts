@@ -216,11 +216,14 @@ describe('updateOneField and deleteOneField', () => {
 
   it('deletes both sides of a relation and the permissions naming them', async () => {
     const { run, state } = harness();
-    await run(
+    const restricted = await run(
       `mutation { upsertFieldPermissions(upsertFieldPermissionsInput: { roleId: "role-member",
         fieldPermissions: [{ objectMetadataId: "${objectId('person')}",
-          fieldMetadataId: "${fieldId('person', 'company')}", canReadFieldValue: false }] }) { id } }`,
+          fieldMetadataId: "${fieldId('person', 'company')}", canReadFieldValue: false,
+          canUpdateFieldValue: null }] }) { id } }`,
     );
+    expect(restricted.errors).toBeUndefined();
+    expect(state().roles.find((r) => r.id === 'role-member')?.fieldPermissions).toHaveLength(2);
     const result = await run(
       `mutation { deleteOneField(input: { id: "${fieldId('person', 'company')}" }) { name } }`,
     );

@@ -1,15 +1,22 @@
 /**
  * Object and field permissions of a role: `upsertObjectPermissions` (repo `metadata-modules/
  * object-permission/object-permission.service.ts`) and `upsertFieldPermissions` (repo
- * `object-permission/field-permission/field-permission.service.ts`), and the role's permission
- * flags (`upsertPermissionFlags`), behind the ROLES flag.
+ * `object-permission/field-permission/field-permission.service.ts`, 2.43's version built on the
+ * workspace-migration builder), and the role's permission flags (`upsertPermissionFlags`),
+ * behind the ROLES flag.
+ *
+ * Both upserts replace the role's whole set of object (resp. field) permissions with their
+ * input: what the input leaves out is deleted (2.43's services, built on the workspace-migration
+ * builder, compute creates, updates and deletes against the role's current rows).
  *
  * Field permissions are a deny-list: only `false` (restrict) or `null` (lift) are accepted, and
- * a row whose two values end up null is deleted. A restriction on a relation field is copied to
- * the relation's other side unless the input names that side too. A read restriction on the
- * label-identifier field is stored as given; Twenty does not refuse it but ignores it when
- * computing effective permissions (PR #14287; see role-views.ts `restrictedFieldsOf`).
+ * `upsertFieldPermissions` replaces the role's whole set with the input (see
+ * `replacedFieldPermissions`). A restriction on a relation field is copied to the relation's
+ * other side unless the input names that side too. A read restriction on the label-identifier
+ * field is stored as given; Twenty does not refuse it but ignores it when computing effective
+ * permissions (PR #14287; see role-views.ts `restrictedFieldsOf`).
  */
+import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { TWENTY_PERMISSION_FLAGS } from '../../host/permission-flags.js';
 import type {
@@ -19,11 +26,11 @@ import type {
   WorkspaceState,
 } from '../workspace.js';
 import { commit, type MetadataContext, type RootResolver, stateOf } from './context.js';
-import { objectMetadataNotFound, permissionsError } from './errors.js';
+import { badInput, metadataError, objectMetadataNotFound, permissionsError } from './errors.js';
 import { findObject, findObjectByName } from './object-views.js';
 import { parseArgs } from './parse.js';
 import { requireSettingsFlag } from './permission-flags.js';
-import { editableRoleOrThrow, replaceRole } from './role-state.js';
+import { editableRoleOrThrow, replaceRole, roleOrThrow } from './role-state.js';
 import { fieldPermissionView, objectPermissionView } from './role-views.js';
 
 const objectPermissionsArgs = z.object({
@@ -47,14 +54,34 @@ function merged<T extends object>(existing: T | undefined, input: T): T {
   return { ...existing, ...Object.fromEntries(present) } as T;
 }
 
-function checkObjectForPermission(state: WorkspaceState, objectId: string, what: string): void {
+/** Twenty's answer for a system object; the field variant carries a user-facing message. */
+const SYSTEM_OBJECT_USER_MESSAGE: Readonly<Record<'object' | 'field', string>> = {
+  object: 'You cannot set permissions on system objects as they are managed by the platform.',
+  field: 'You cannot set field permissions on system objects as they are managed by the platform.',
+};
+
+function checkObjectForPermission(
+  state: WorkspaceState,
+  objectId: string,
+  what: 'object' | 'field',
+): void {
   const object = findObject(state, objectId);
-  if (object === undefined) throw objectMetadataNotFound();
+  if (object === undefined) {
+    // object-permission.service.ts words its own message; the field service uses the enum's.
+    if (what === 'field') throw objectMetadataNotFound();
+    throw permissionsError(
+      'NOT_FOUND',
+      'OBJECT_METADATA_NOT_FOUND_PERMISSIONS',
+      'Object metadata id not found',
+      'The object you are trying to set permissions for could not be found. It may have been deleted.',
+    );
+  }
   if (object.isSystem === true) {
     throw permissionsError(
       'FORBIDDEN',
       `CANNOT_ADD_${what.toUpperCase()}_PERMISSION_ON_SYSTEM_OBJECT`,
       `Cannot add ${what} permission on system object`,
+      SYSTEM_OBJECT_USER_MESSAGE[what],
     );
   }
 }
@@ -78,21 +105,63 @@ function checkReadBeforeWrite(role: SandboxRole, permission: ObjectPermission): 
   }
 }
 
+/** The builder's refusal of a change to a role that is not editable (see the field variant). */
+function roleNotEditableFor(metadataName: 'objectPermission' | 'fieldPermission'): GraphQLError {
+  const what = metadataName === 'objectPermission' ? 'object' : 'field';
+  return metadataError(
+    `Validation errors occurred while upserting ${what} permissions`,
+    'METADATA_VALIDATION_FAILED',
+    {
+      extra: {
+        errors: {
+          [metadataName]: [
+            {
+              errors: [
+                {
+                  code: 'ROLE_NOT_EDITABLE',
+                  message: 'Role is not editable',
+                  userFriendlyMessage:
+                    'This role cannot be modified because it is a system role. Only custom roles can be edited.',
+                },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  );
+}
+
+/**
+ * 2.43's `upsertObjectPermissions` (repo `object-permission/object-permission.service.ts`), in
+ * its order: the role exists, no entry gives writes without reads, each object exists and is
+ * not a system object; then the builder refuses a role that is not editable, and only when the
+ * call changes something.
+ */
 const upsertObjectPermissions: RootResolver = (args, context) => {
   requireSettingsFlag(context, 'ROLES');
   const input = parseArgs(objectPermissionsArgs, args).upsertObjectPermissionsInput;
   const role = commit(context, (state) => {
-    let next = editableRoleOrThrow(state, input.roleId);
-    for (const permission of input.objectPermissions) {
-      const existing = next.objectPermissions.find(
-        (p) => p.objectMetadataId === permission.objectMetadataId,
-      );
-      const upserted = merged<ObjectPermission>(existing, permission);
-      checkReadBeforeWrite(next, upserted);
+    const current = roleOrThrow(state, input.roleId);
+    const upserted = input.objectPermissions.map((permission) =>
+      merged<ObjectPermission>(
+        current.objectPermissions.find((p) => p.objectMetadataId === permission.objectMetadataId),
+        permission,
+      ),
+    );
+    upserted.forEach((permission) => {
+      checkReadBeforeWrite(current, permission);
+    });
+    input.objectPermissions.forEach((permission) => {
       checkObjectForPermission(state, permission.objectMetadataId, 'object');
-      const others = next.objectPermissions.filter((p) => p !== existing);
-      next = { ...next, objectPermissions: [...others, upserted] };
+    });
+    // The input is the role's whole set: an object it leaves out loses its own permission and
+    // falls back to the role-wide switches.
+    const next = { ...current, objectPermissions: upserted };
+    if (sameObjectPermissions(current.objectPermissions, upserted)) {
+      return { state, result: current };
     }
+    if (!current.isEditable) throw roleNotEditableFor('objectPermission');
     return { state: replaceRole(state, next), result: next };
   });
   const ids = new Set(input.objectPermissions.map((p) => p.objectMetadataId));
@@ -101,6 +170,23 @@ const upsertObjectPermissions: RootResolver = (args, context) => {
     .filter((p) => ids.has(p.objectMetadataId))
     .map((p) => objectPermissionView(state, role, p));
 };
+
+function sameObjectPermissions(a: readonly ObjectPermission[], b: readonly ObjectPermission[]) {
+  const flat = (list: readonly ObjectPermission[]) =>
+    list
+      .map((p) =>
+        [
+          p.objectMetadataId,
+          p.canReadObjectRecords ?? null,
+          p.canUpdateObjectRecords ?? null,
+          p.canSoftDeleteObjectRecords ?? null,
+          p.canDestroyObjectRecords ?? null,
+        ].join(':'),
+      )
+      .sort()
+      .join('|');
+  return flat(a) === flat(b);
+}
 
 const fieldPermissionInput = z.object({
   objectMetadataId: z.string(),
@@ -118,8 +204,33 @@ const fieldPermissionsArgs = z.object({
   }),
 });
 
-function checkFieldPermission(state: WorkspaceState, permission: FieldPermissionInput): void {
-  if (permission.canReadFieldValue === true || permission.canUpdateFieldValue === true) {
+/** Every field of the workspace by id: Twenty 2.43 looks a permission's field up workspace-wide. */
+function fieldById(state: WorkspaceState, fieldId: string) {
+  for (const object of state.objects) {
+    const field = object.fields.find((f) => f.id === fieldId);
+    if (field !== undefined) return { object, field };
+  }
+  return undefined;
+}
+
+/**
+ * `validateFieldPermission` (repo `object-permission/field-permission/field-permission.service
+ * .ts`), in its order: one entry per field, restrictions only (an omitted value counts as a
+ * grant: the service compares with `null` and `false` only), the object exists and is not a
+ * system object, the field exists.
+ */
+function checkFieldPermission(
+  state: WorkspaceState,
+  all: readonly FieldPermissionInput[],
+  permission: FieldPermissionInput,
+): void {
+  if (all.filter((p) => p.fieldMetadataId === permission.fieldMetadataId).length > 1) {
+    throw badInput(
+      `Cannot accept more than one fieldPermission for field ${permission.fieldMetadataId} in input.`,
+    );
+  }
+  const restricts = (value: boolean | null | undefined) => value === null || value === false;
+  if (!restricts(permission.canReadFieldValue) || !restricts(permission.canUpdateFieldValue)) {
     throw permissionsError(
       'BAD_USER_INPUT',
       'ONLY_FIELD_RESTRICTION_ALLOWED',
@@ -128,8 +239,7 @@ function checkFieldPermission(state: WorkspaceState, permission: FieldPermission
     );
   }
   checkObjectForPermission(state, permission.objectMetadataId, 'field');
-  const object = findObject(state, permission.objectMetadataId);
-  if (object?.fields.some((field) => field.id === permission.fieldMetadataId) !== true) {
+  if (fieldById(state, permission.fieldMetadataId) === undefined) {
     throw permissionsError(
       'NOT_FOUND',
       'FIELD_METADATA_NOT_FOUND',
@@ -139,58 +249,130 @@ function checkFieldPermission(state: WorkspaceState, permission: FieldPermission
   }
 }
 
-/** The same restriction on the other side of a relation field, if it has one. */
-function relationMirror(
-  state: WorkspaceState,
-  permission: FieldPermissionInput,
-): FieldPermissionInput | undefined {
-  const object = findObject(state, permission.objectMetadataId);
-  const relation = object?.fields.find((f) => f.id === permission.fieldMetadataId)?.relation;
-  if (relation?.targetField === undefined) return undefined;
-  const target = findObjectByName(state, relation.targetObject);
-  const targetField = target?.fields.find((f) => f.name === relation.targetField);
-  if (target === undefined || targetField === undefined) return undefined;
-  return { ...permission, objectMetadataId: target.id, fieldMetadataId: targetField.id };
+/** What the role should hold for one field after the call (`undefined`: keep what is stored). */
+interface Desired {
+  readonly objectMetadataId: string;
+  readonly fieldMetadataId: string;
+  readonly canReadFieldValue: boolean | undefined;
+  readonly canUpdateFieldValue: boolean | undefined;
 }
 
-function withMirrors(
+const keyOf = (p: { objectMetadataId: string; fieldMetadataId: string }) =>
+  `${p.objectMetadataId}:${p.fieldMetadataId}`;
+
+/**
+ * `addRelatedFieldPermissionsToDesired`: an entry on a one-to-many or many-to-one relation field
+ * also stands for the relation's other side, unless the input names that side, in which case
+ * the two must agree. Entries that lift both values still reach the other side (with nothing to
+ * set), as in Twenty.
+ */
+function withRelationSides(
   state: WorkspaceState,
-  inputs: FieldPermissionInput[],
-): FieldPermissionInput[] {
-  const named = new Set(inputs.map((p) => p.fieldMetadataId));
-  const mirrors = inputs
-    .map((p) => relationMirror(state, p))
-    .filter((p): p is FieldPermissionInput => p !== undefined && !named.has(p.fieldMetadataId));
-  return [...inputs, ...mirrors];
+  inputs: readonly FieldPermissionInput[],
+  desired: Map<string, Desired>,
+): void {
+  const named = new Map(inputs.map((p) => [keyOf(p), p]));
+  for (const permission of inputs) {
+    const relation = fieldById(state, permission.fieldMetadataId)?.field.relation;
+    if (relation?.targetField === undefined) continue;
+    if (relation.type !== 'MANY_TO_ONE' && relation.type !== 'ONE_TO_MANY') continue;
+    const target = findObjectByName(state, relation.targetObject);
+    const targetField = target?.fields.find((f) => f.name === relation.targetField);
+    if (target === undefined || targetField === undefined) continue;
+    const side = { objectMetadataId: target.id, fieldMetadataId: targetField.id };
+    const inInput = named.get(keyOf(side));
+    if (inInput !== undefined) {
+      if (
+        inInput.canReadFieldValue !== permission.canReadFieldValue ||
+        inInput.canUpdateFieldValue !== permission.canUpdateFieldValue
+      ) {
+        throw metadataError(
+          'Conflicting field permissions found for relation target field',
+          'BAD_USER_INPUT',
+          {
+            userFriendlyMessage:
+              'Contradicting field permissions have been detected on a relation field.',
+          },
+        );
+      }
+      continue;
+    }
+    desired.set(keyOf(side), {
+      ...side,
+      canReadFieldValue: permission.canReadFieldValue ?? undefined,
+      canUpdateFieldValue: permission.canUpdateFieldValue ?? undefined,
+    });
+  }
 }
 
-function upsertFieldPermission(
+/**
+ * The role's field permissions after the call. Twenty 2.43 treats the input as the role's whole
+ * set: an entry is kept or created, one lifting both values is dropped, and every stored row the
+ * input does not name is deleted. A `null` in a kept entry does not lift a stored `false`
+ * (`desired ?? current`); only dropping the entry does.
+ */
+function replacedFieldPermissions(
   context: MetadataContext,
-  permissions: readonly FieldPermission[],
-  input: FieldPermissionInput,
+  state: WorkspaceState,
+  role: SandboxRole,
+  inputs: readonly FieldPermissionInput[],
 ): FieldPermission[] {
-  const existing = permissions.find((p) => p.fieldMetadataId === input.fieldMetadataId);
-  const others = permissions.filter((p) => p !== existing);
-  const upserted = merged<FieldPermission>(existing, {
-    id: existing?.id ?? context.deps.newId(),
-    ...input,
+  const desired = new Map<string, Desired>();
+  for (const p of inputs) {
+    if (p.canReadFieldValue == null && p.canUpdateFieldValue == null) continue;
+    desired.set(keyOf(p), {
+      objectMetadataId: p.objectMetadataId,
+      fieldMetadataId: p.fieldMetadataId,
+      canReadFieldValue: p.canReadFieldValue ?? undefined,
+      canUpdateFieldValue: p.canUpdateFieldValue ?? undefined,
+    });
+  }
+  withRelationSides(state, inputs, desired);
+  const current = new Map(role.fieldPermissions.map((p) => [keyOf(p), p]));
+  return [...desired.values()].map((wanted): FieldPermission => {
+    const stored = current.get(keyOf(wanted));
+    return {
+      id: stored?.id ?? context.deps.newId(),
+      objectMetadataId: wanted.objectMetadataId,
+      fieldMetadataId: wanted.fieldMetadataId,
+      canReadFieldValue: wanted.canReadFieldValue ?? stored?.canReadFieldValue ?? null,
+      canUpdateFieldValue: wanted.canUpdateFieldValue ?? stored?.canUpdateFieldValue ?? null,
+    };
   });
-  const lifted = upserted.canReadFieldValue == null && upserted.canUpdateFieldValue == null;
-  return lifted ? others : [...others, upserted];
 }
 
+function sameFieldPermissions(a: readonly FieldPermission[], b: readonly FieldPermission[]) {
+  const flat = (list: readonly FieldPermission[]) =>
+    list
+      .map((p) => `${keyOf(p)}:${p.canReadFieldValue ?? null}:${p.canUpdateFieldValue ?? null}`)
+      .sort()
+      .join('|');
+  return flat(a) === flat(b);
+}
+
+/**
+ * The role checks run in the workspace-migration builder (repo `workspace-migration-builder/
+ * validators/services/flat-field-permission-validator.service.ts` and its object sibling), after
+ * the input checks and only when something changes; a failure there is a builder exception.
+ */
 const upsertFieldPermissions: RootResolver = (args, context) => {
   requireSettingsFlag(context, 'ROLES');
   const input = parseArgs(fieldPermissionsArgs, args).upsertFieldPermissionsInput;
   const role = commit(context, (state) => {
-    const current = editableRoleOrThrow(state, input.roleId);
     input.fieldPermissions.forEach((permission) => {
-      checkFieldPermission(state, permission);
+      checkFieldPermission(state, input.fieldPermissions, permission);
     });
-    const fieldPermissions = withMirrors(state, input.fieldPermissions).reduce<FieldPermission[]>(
-      (permissions, permission) => upsertFieldPermission(context, permissions, permission),
-      [...current.fieldPermissions],
+    const current = roleOrThrow(state, input.roleId);
+    const fieldPermissions = replacedFieldPermissions(
+      context,
+      state,
+      current,
+      input.fieldPermissions,
     );
+    if (sameFieldPermissions(current.fieldPermissions, fieldPermissions)) {
+      return { state, result: current };
+    }
+    if (!current.isEditable) throw roleNotEditableFor('fieldPermission');
     const next = { ...current, fieldPermissions };
     return { state: replaceRole(state, next), result: next };
   });

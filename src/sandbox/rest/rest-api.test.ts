@@ -398,6 +398,7 @@ describe('permissions and webhooks are those of the GraphQL API', () => {
               objectMetadataId: company?.id,
               fieldMetadataId: employees?.id,
               canReadFieldValue: false,
+              canUpdateFieldValue: null,
             },
           ],
         },
