@@ -315,28 +315,30 @@ export async function proveDelivery(options: ProveDeliveryOptions): Promise<Chec
   const started = Date.now();
   const probe = await makeProbe(core, object);
   let outcome: WatchOutcome;
+  let leftover: string | undefined;
   try {
     outcome = await watcher.outcome(probe, timeoutMs);
   } finally {
-    await removeProbe(core, probe);
+    leftover = await removeProbe(core, probe);
   }
+  const note = leftover === undefined ? '' : `; note: ${leftover}`;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (!outcome.arrived) {
     const { cause, fix } = await diagnoseSilence(addonUrl, options.lookup);
     return {
       ok: false,
-      detail: `no webhook reached ${addonUrl} within ${timeoutMs / 1000} s of a change (a ${object} created and removed); the likely cause: ${cause}`,
+      detail: `no webhook reached ${addonUrl} within ${timeoutMs / 1000} s of a change (a ${object} created and removed); the likely cause: ${cause}${note}`,
       fix,
     };
   }
   if (!outcome.signatureOk)
     return {
       ok: false,
-      detail: `the webhook arrived (${outcome.how}) but its signature does not match the installed secret`,
+      detail: `the webhook arrived (${outcome.how}) but its signature does not match the installed secret${note}`,
       fix: 'run tiergate install again (it keeps the host webhook and records its secret), and restart tiergate serve so it reads the same secret',
     };
   return {
     ok: true,
-    detail: `a ${object} change reached ${addonUrl} in ${seconds} s with a valid signature (${outcome.how})`,
+    detail: `a ${object} change reached ${addonUrl} in ${seconds} s with a valid signature (${outcome.how})${note}`,
   };
 }
