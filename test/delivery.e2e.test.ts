@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
 async function workspace(outbound: {
   server?: OutboundHttpConfig;
   worker?: OutboundHttpConfig;
-}): Promise<{ cwd: string; addonUrl: string }> {
+}): Promise<{ cwd: string; addonUrl: string; companies: () => number }> {
   const sandbox = await createSandbox({
     rls: false,
     seed: 'default',
@@ -47,7 +47,11 @@ async function workspace(outbound: {
     join(cwd, '.tiergate', 'sandbox.json'),
     JSON.stringify({ url: server.url, adminKey: ADMIN_KEY }),
   );
-  return { cwd, addonUrl: `http://127.0.0.1:${await freePort()}` };
+  return {
+    cwd,
+    addonUrl: `http://127.0.0.1:${await freePort()}`,
+    companies: () => Object.keys(sandbox.state().records.company ?? {}).length,
+  };
 }
 
 const allowing = (...hosts: string[]): OutboundHttpConfig => ({
@@ -88,10 +92,11 @@ describe('webhook delivery end to end', () => {
   });
 
   it("proves delivery when the worker's allow-list names the add-on's host", async () => {
-    const { cwd, addonUrl } = await workspace({
+    const { cwd, addonUrl, companies } = await workspace({
       server: allowing('127.0.0.1'),
       worker: allowing('127.0.0.1'),
     });
+    const before = companies();
     const install = await runCli(cwd, 'install', '--addon-url', addonUrl, '--delivery-wait', '5');
     expect(install.code).toBe(0);
     expect(install.out).toMatch(
@@ -106,6 +111,8 @@ describe('webhook delivery end to end', () => {
     expect(report.checks.find((c) => c.name === 'webhook delivered and signed')?.result.ok).toBe(
       true,
     );
+    // The harmless changes were undone.
+    expect(companies()).toBe(before);
     // Without a signed-in admin (no session check wired in this build) doctor still fails.
     expect(report.ok).toBe(false);
     expect(doctor.code).toBe(1);

@@ -106,8 +106,9 @@ prints each as ok or FAIL with what is wrong and how to fix it:
 
 Options:
   --host URL              the Twenty server (default: the installation's)
-  --api-key KEY           the key for the webhook check's harmless change (default:
-                          $TIERGATE_API_KEY, then the add-on's own key)
+  --api-key KEY           an admin key for the webhook check's harmless change, which it
+                          undoes (default: $TIERGATE_API_KEY, then the sandbox's; the add-on's
+                          own key may not destroy records, so it is not used for it)
   --policy FILE           the policy whose objects the sweep follows (default
                           ./tiergate.policy.yaml)
   --gateway-url URL       the gateway's base URL (default: $${GATEWAY_URL_VARIABLE})
@@ -151,8 +152,10 @@ export function doctorCommandWith(deps: DoctorDependencies): Command {
         installation.sealedApiKey === null ? undefined : open(installation.sealedApiKey, key);
       const addonHost =
         addonToken === undefined ? undefined : connectHost({ baseUrl: hostUrl, token: addonToken });
-      const target = await hostTarget(args, io, { addonKey: true });
-      const probeHost = connectTarget(target);
+      // The harmless change must be undone, which the add-on's own role may not do (it may not
+      // destroy records): it takes the key given, or the sandbox's.
+      const probeTarget = await hostTarget(args, io).catch(() => undefined);
+      const probeHost = probeTarget === undefined ? undefined : connectTarget(probeTarget);
       const governed = await governedOf(args, io);
       const manifest = tiergateManifest();
       const gatewayUrl = flag(args, 'gateway-url') ?? io.env[GATEWAY_URL_VARIABLE];
@@ -167,6 +170,13 @@ export function doctorCommandWith(deps: DoctorDependencies): Command {
               ok: false,
               detail: 'the installation records no webhook',
               fix: 'run tiergate install again: it registers the webhook',
+            });
+          if (probeHost === undefined)
+            return Promise.resolve({
+              ok: false,
+              detail:
+                "not checked: the harmless change needs a key that may create and destroy records, and the add-on's may not destroy them",
+              fix: 'give --api-key KEY (or $TIERGATE_API_KEY) with an admin API key, and run tiergate doctor again',
             });
           return checkDelivery(
             probeHost,
@@ -195,7 +205,9 @@ export function doctorCommandWith(deps: DoctorDependencies): Command {
         rolesInSyncCheck(async () => {
           const applied = await readApplied(io);
           if (applied === undefined) return { applied: false, changes: [] };
-          const { plan, names } = await openDrift(addonHost ?? probeHost, applied);
+          const readHost = addonHost ?? probeHost;
+          if (readHost === undefined) throw new Error('no API key to read the roles with');
+          const { plan, names } = await openDrift(readHost, applied);
           const empty = plan.empty && plan.skippedAssignments.length === 0;
           const changes = empty
             ? []
