@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cachedLookup,
   DEFAULT_OUTBOUND_CONFIG,
   getIsBlockedIp,
   isPrivateIp,
@@ -155,5 +156,21 @@ describe('outboundRefusal', () => {
   it('checks nothing with safe mode off', async () => {
     const off = { safeModeEnabled: false, allowedInternalHosts: [] };
     expect(await outboundRefusal('http://127.0.0.1/x', off, network)).toBeUndefined();
+  });
+});
+
+describe('cachedLookup', () => {
+  it('asks DNS once per host name within its time to live, failures included', async () => {
+    let asked = 0;
+    const lookup = cachedLookup((name) => {
+      asked += 1;
+      return name === 'gone.test'
+        ? Promise.reject(new Error('ENOTFOUND'))
+        : Promise.resolve({ address: '10.0.0.1' });
+    });
+    await Promise.all([lookup('a.test'), lookup('a.test')]);
+    await expect(lookup('gone.test')).rejects.toThrow('ENOTFOUND');
+    await expect(lookup('gone.test')).rejects.toThrow('ENOTFOUND');
+    expect(asked).toBe(2);
   });
 });

@@ -171,6 +171,27 @@ export function outboundConfigFromEnv(
 const defaultLookup: HostLookup = (hostname) => dnsLookup(hostname);
 
 /**
+ * DNS lookups remembered for `ttlMs`, failures included, as a resolver cache would: a sandbox
+ * delivering many events to one host asks DNS once, not once per event.
+ */
+export function cachedLookup(lookup: HostLookup = defaultLookup, ttlMs = 60_000): HostLookup {
+  const cache = new Map<
+    string,
+    { readonly at: number; readonly answer: Promise<{ address: string }> }
+  >();
+  return (hostname) => {
+    const now = Date.now();
+    const hit = cache.get(hostname);
+    if (hit !== undefined && now - hit.at < ttlMs) return hit.answer;
+    const answer = lookup(hostname).then(({ address }) => ({ address }));
+    // A settled failure is remembered too; an unhandled rejection is not raised for the cache.
+    answer.catch(() => undefined);
+    cache.set(hostname, { at: now, answer });
+    return answer;
+  };
+}
+
+/**
  * Why Twenty's safe agent would refuse a request to `targetUrl`, in its words, or undefined when
  * it would open the connection. An IP literal is checked as given; a name is checked on the
  * address it resolves to. A name that does not resolve is not a refusal: the request fails in

@@ -12,6 +12,7 @@ import { ADMIN_API_KEY_ID, stateFromSeed } from './seed-state.js';
 import type { SandboxServerOptions } from './server.js';
 import { loadState, saveState } from './state-file.js';
 import {
+  cachedLookup,
   DEFAULT_OUTBOUND_CONFIG,
   type HostLookup,
   type OutboundHttpConfig,
@@ -101,6 +102,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     server: options.outbound?.server ?? DEFAULT_OUTBOUND_CONFIG,
     worker: options.outbound?.worker ?? DEFAULT_OUTBOUND_CONFIG,
   };
+  const lookup = options.outbound?.lookup ?? cachedLookup();
   let pending: Promise<unknown> = Promise.resolve();
   const track = (work: Promise<unknown>): void => {
     pending = Promise.all([pending, work]);
@@ -121,7 +123,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
           now: () => now().getTime(),
           ...(options.fetch ? { fetch: options.fetch } : {}),
           outbound: outbound.worker,
-          ...(options.outbound?.lookup ? { lookup: options.outbound.lookup } : {}),
+          lookup,
         }).then((results) => {
           deliveries.push(...results);
           deliveries.splice(0, Math.max(0, deliveries.length - MAX_DELIVERIES_KEPT));
