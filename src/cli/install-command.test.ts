@@ -79,7 +79,14 @@ describe('tiergate install usage', () => {
 describe('tiergate install against the sandbox', () => {
   it('records the installation with the secret sealed and never prints it', async () => {
     const cwd = await sandboxDir();
-    const { code, out } = await run(cwd, 'install', '--addon-url', 'https://tg.example', '--json');
+    const { code, out } = await run(
+      cwd,
+      'install',
+      '--addon-url',
+      'https://tg.example',
+      '--json',
+      '--skip-delivery-check',
+    );
     expect(code).toBe(0);
     const printed = JSON.parse(out) as { created: string[]; webhook: { id: string } };
     expect(printed.created).toContain('object tiergateAuditEntry');
@@ -104,7 +111,13 @@ describe('tiergate install against the sandbox', () => {
     });
     expect(((await roles.json()) as { errors?: unknown }).errors).toBeUndefined();
 
-    const again = await run(cwd, 'install', '--addon-url', 'https://tg.example');
+    const again = await run(
+      cwd,
+      'install',
+      '--addon-url',
+      'https://tg.example',
+      '--skip-delivery-check',
+    );
     expect(again.code).toBe(0);
     expect(again.out).toContain('Left alone');
     expect(again.out).not.toContain('Created');
@@ -115,7 +128,10 @@ describe('tiergate install against the sandbox', () => {
 
   it('uninstalls only with --yes, keeps the audit object and then its record', async () => {
     const cwd = await sandboxDir();
-    expect((await run(cwd, 'install', '--addon-url', 'https://tg.example')).code).toBe(0);
+    expect(
+      (await run(cwd, 'install', '--addon-url', 'https://tg.example', '--skip-delivery-check'))
+        .code,
+    ).toBe(0);
     const asked = await run(cwd, 'uninstall');
     expect(asked.code).toBe(1);
     expect(asked.err).toContain('--yes');

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Command, ParsedArgs } from './command.js';
 import { CliError, EXIT, EXIT_MEANINGS, type CliIo } from './io.js';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { explainCommand } from './commands/explain.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { orgCommand } from './commands/org.js';
@@ -28,6 +29,7 @@ const COMMANDS: readonly Command[] = [
   driftCommand,
   installCommand,
   uninstallCommand,
+  doctorCommand,
   orgCommand,
   auditCommand,
   eventsCommand,

@@ -87,7 +87,13 @@ async function world(options: { install: boolean }): Promise<World> {
   const lead = members[0]?.email ?? '';
   writeFileSync(join(cwd, 'tiergate.policy.yaml'), POLICY.replace('LEAD@placeholder', lead));
   if (options.install) {
-    const installed = await run(cwd, 'install', '--addon-url', 'http://127.0.0.1:9');
+    const installed = await run(
+      cwd,
+      'install',
+      '--addon-url',
+      'http://127.0.0.1:9',
+      '--skip-delivery-check',
+    );
     expect(installed.code).toBe(0);
   }
   return { cwd, sandbox, members };

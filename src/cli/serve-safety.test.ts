@@ -40,7 +40,10 @@ async function installedSandbox(adminKey: string) {
     JSON.stringify({ url: running.url, adminKey }),
   );
   writeFileSync(join(cwd, 'tiergate.policy.yaml'), SERVE_POLICY);
-  expect((await runCli(cwd, 'install', '--addon-url', 'http://127.0.0.1:9')).code).toBe(0);
+  expect(
+    (await runCli(cwd, 'install', '--addon-url', 'http://127.0.0.1:9', '--skip-delivery-check'))
+      .code,
+  ).toBe(0);
   return { sandbox, running, cwd };
 }
 

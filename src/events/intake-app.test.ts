@@ -622,7 +622,12 @@ describe('end to end with the sandbox CRM', () => {
 
   it('stores the company.created event the sandbox delivers when a company is created', async () => {
     const server = await serve({ now: Date.now });
-    const sandbox = await createSandbox({ rls: false, seed: 'none' });
+    const sandbox = await createSandbox({
+      rls: false,
+      seed: 'none',
+      // Twenty's worker must be allowed to reach the intake on loopback.
+      outbound: { worker: { safeModeEnabled: true, allowedInternalHosts: ['127.0.0.1'] } },
+    });
     sandboxServer = await startSandboxServer(sandbox.serverOptions);
     const call = async (path: string, query: string) => {
       const response = await fetch(`${sandboxServer?.url ?? ''}${path}`, {

@@ -53,6 +53,8 @@ beforeAll(async () => {
     seedCounts: { members: 14, companies: 40, people: 0, opportunities: 0 },
     adminKey: ADMIN,
     fetch: droppingFetch(),
+    // Twenty's worker must be allowed to reach the intake on loopback.
+    outbound: { worker: { safeModeEnabled: true, allowedInternalHosts: ['127.0.0.1'] } },
   });
   crm = await startSandboxServer(sandbox.serverOptions, 0);
 }, 120_000);

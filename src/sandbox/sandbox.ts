@@ -11,6 +11,12 @@ import { seedWorkspace, type SeedCounts } from './seed/seed.js';
 import { ADMIN_API_KEY_ID, stateFromSeed } from './seed-state.js';
 import type { SandboxServerOptions } from './server.js';
 import { loadState, saveState } from './state-file.js';
+import {
+  cachedLookup,
+  DEFAULT_OUTBOUND_CONFIG,
+  type HostLookup,
+  type OutboundHttpConfig,
+} from './outbound-safe-mode.js';
 import { deliverRecordEvent, type DeliveryResult } from './webhook-delivery.js';
 import type { WorkspaceState } from './workspace.js';
 
@@ -27,6 +33,17 @@ export interface SandboxOptions {
   readonly now?: () => Date;
   /** Used for webhook deliveries (tests pass msw's or a recorder). */
   readonly fetch?: typeof fetch;
+  /**
+   * Twenty's outbound safe mode, per process (outbound-safe-mode.ts). Only the worker's setting
+   * decides webhook delivery; the server's is kept so a set-up can be described as it is.
+   * Default: Twenty's, safe mode on and no host allowed inside, for both.
+   */
+  readonly outbound?: {
+    readonly server?: OutboundHttpConfig;
+    readonly worker?: OutboundHttpConfig;
+    /** How webhook target names resolve (default: DNS); tests play a private network with it. */
+    readonly lookup?: HostLookup;
+  };
 }
 
 export interface Sandbox {
@@ -36,6 +53,8 @@ export interface Sandbox {
   readonly serverOptions: SandboxServerOptions;
   /** Webhook deliveries made so far, oldest first (the last 1,000). */
   readonly deliveries: readonly DeliveryResult[];
+  /** The outbound settings in force (the worker's decide webhook delivery). */
+  readonly outbound: { readonly server: OutboundHttpConfig; readonly worker: OutboundHttpConfig };
   /** Resolves when every delivery and save started so far has finished. */
   settle(): Promise<void>;
 }
@@ -79,6 +98,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   let state = await initialState(options, adminKey, now());
   const getState = (): WorkspaceState => state;
   const deliveries: DeliveryResult[] = [];
+  const outbound = {
+    server: options.outbound?.server ?? DEFAULT_OUTBOUND_CONFIG,
+    worker: options.outbound?.worker ?? DEFAULT_OUTBOUND_CONFIG,
+  };
+  const lookup = options.outbound?.lookup ?? cachedLookup();
   let pending: Promise<unknown> = Promise.resolve();
   const track = (work: Promise<unknown>): void => {
     pending = Promise.all([pending, work]);
@@ -98,6 +122,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
         deliverRecordEvent(state, event, {
           now: () => now().getTime(),
           ...(options.fetch ? { fetch: options.fetch } : {}),
+          outbound: outbound.worker,
+          lookup,
         }).then((results) => {
           deliveries.push(...results);
           deliveries.splice(0, Math.max(0, deliveries.length - MAX_DELIVERIES_KEPT));
@@ -120,6 +146,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     state: getState,
     adminKey,
     deliveries,
+    outbound,
     serverOptions: { getState, core, metadata, now: () => now().getTime() },
     settle: async () => {
       // New work may be queued while waiting; wait until none is.

@@ -191,3 +191,46 @@ describe('deliverRecordEvent', () => {
     expect(result?.error).toMatch(/TimeoutError|AbortError/);
   });
 });
+
+describe('deliverRecordEvent under outbound safe mode', () => {
+  const loopbackHook = (): SandboxWebhook => ({
+    ...webhook('w1', ['*.*']),
+    targetUrl: 'http://127.0.0.1:9/webhooks/twenty',
+  });
+
+  it('drops a webhook to a loopback address without sending it, by default', async () => {
+    let sent = 0;
+    const results = await deliverRecordEvent(state([loopbackHook()]), created, {
+      now: () => NOW,
+      fetch: () => {
+        sent += 1;
+        return Promise.resolve(new Response(null, { status: 200 }));
+      },
+    });
+    expect(sent).toBe(0);
+    expect(results).toEqual([
+      {
+        webhookId: 'w1',
+        eventName: 'person.created',
+        status: undefined,
+        ok: false,
+        error: 'Request to internal IP address 127.0.0.1 is not allowed.',
+        blocked: true,
+      },
+    ]);
+  });
+
+  it("sends it when the worker's allow-list names the host", async () => {
+    let sent = 0;
+    const [result] = await deliverRecordEvent(state([loopbackHook()]), created, {
+      now: () => NOW,
+      outbound: { safeModeEnabled: true, allowedInternalHosts: ['127.0.0.1'] },
+      fetch: () => {
+        sent += 1;
+        return Promise.resolve(new Response(null, { status: 200 }));
+      },
+    });
+    expect(sent).toBe(1);
+    expect(result).toMatchObject({ ok: true, status: 200 });
+  });
+});

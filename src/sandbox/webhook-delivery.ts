@@ -5,9 +5,17 @@
  * - a webhook fires when its operations hold `object.action`, `*.action`, `object.*` or `*.*`;
  * - one POST per (webhook × record event), 5 s timeout, no retry: a failure is only recorded;
  * - the body keys in Twenty's order, `record` = after ?? before ?? {}, no `before`, no diff;
- * - with a secret: ms timestamp, hex HMAC-SHA256 over `${timestamp}:${body}`, unsigned nonce.
+ * - with a secret: ms timestamp, hex HMAC-SHA256 over `${timestamp}:${body}`, unsigned nonce;
+ * - the worker's outbound safe mode (outbound-safe-mode.ts) refuses private targets before any
+ *   byte is sent, and the job swallows the refusal like any other failure.
  */
 import { signedHeaders } from '../host/webhook/signature.js';
+import {
+  DEFAULT_OUTBOUND_CONFIG,
+  outboundRefusal,
+  type HostLookup,
+  type OutboundHttpConfig,
+} from './outbound-safe-mode.js';
 import type { RecordEvent, SandboxWebhook, WorkspaceState } from './workspace.js';
 
 export const WEBHOOK_TIMEOUT_MS = 5_000;
@@ -19,12 +27,18 @@ export interface DeliveryResult {
   readonly status: number | undefined;
   readonly ok: boolean;
   readonly error?: string;
+  /** The worker's safe mode refused the target: nothing was sent. */
+  readonly blocked?: boolean;
 }
 
 export interface DeliveryOptions {
   readonly now: () => number;
   readonly fetch?: typeof fetch;
   readonly timeoutMs?: number;
+  /** The worker's outbound settings (default: Twenty's, safe mode on, no host allowed inside). */
+  readonly outbound?: OutboundHttpConfig;
+  /** How names are resolved for the safe-mode check (default: DNS). */
+  readonly lookup?: HostLookup;
 }
 
 /** Does a webhook's `operations` list select this event? */
@@ -78,6 +92,20 @@ export async function deliverRecordEvent(
       const headers = webhook.secret
         ? signedHeaders(webhook.secret, body, now)
         : { 'content-type': 'application/json' };
+      const refusal = await outboundRefusal(
+        webhook.targetUrl,
+        options.outbound ?? DEFAULT_OUTBOUND_CONFIG,
+        options.lookup,
+      );
+      if (refusal !== undefined)
+        return {
+          webhookId: webhook.id,
+          eventName,
+          status: undefined,
+          ok: false,
+          error: refusal,
+          blocked: true,
+        };
       try {
         const response = await send(webhook.targetUrl, {
           method: 'POST',

@@ -364,6 +364,8 @@ export function hostOpener(connect: Connect): HostOpener {
       seed: 'default',
       seedCounts: CONTRACT_COUNTS,
       now: () => CONTRACT_NOW,
+      // As Twenty's own webhook integration tests set it up: every host allowed inside.
+      outbound: { worker: { safeModeEnabled: true, allowedInternalHosts: ['*'] } },
     });
     const endpoints = await connect(sandbox);
     opened.push(endpoints);

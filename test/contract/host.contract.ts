@@ -13,6 +13,7 @@ import { afterEach, describe } from 'vitest';
 import { deliveryContract } from './delivery.contract.js';
 import { hostOpener, type Connect, type HostOpener, type Receive } from './harness.js';
 import { membersContract } from './members.contract.js';
+import { outboundContract } from './outbound.contract.js';
 import { permissionsContract } from './permissions.contract.js';
 import { readsContract } from './reads.contract.js';
 import { restContract } from './rest.contract.js';
@@ -44,5 +45,6 @@ export function describeHostContract(
     deliveryContract(hosts, receive);
     restContract(hosts);
     membersContract(hosts);
+    outboundContract(hosts, typeof host === 'function' ? host : undefined, receive);
   });
 }

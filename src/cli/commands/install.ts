@@ -20,6 +20,8 @@ import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
 import { governedObjectNames } from '../../sync/compile.js';
 import { connectTarget, hostTarget } from '../host-target.js';
+import { checkDelivery, deliveryWaitOf, formatCheck } from '../delivery-check.js';
+import type { CheckResult } from '../../sync/delivery-proof.js';
 
 const flag = (args: ParsedArgs, name: string): string | undefined => {
   const value = args.values[name];
@@ -66,12 +68,25 @@ async function guarded(run: () => Promise<number>): Promise<number> {
 const list = (title: string, items: readonly string[]): string =>
   items.length === 0 ? '' : `${title}:\n${items.map((i) => `  ${i}\n`).join('')}`;
 
-function printInstall(io: CliIo, report: InstallReport, json: boolean): void {
+function printInstall(
+  io: CliIo,
+  report: InstallReport,
+  json: boolean,
+  delivery: CheckResult | undefined,
+): void {
   const { created, unchanged, differing, rlsEntitled } = report;
   const webhook = { id: report.webhook.id, created: report.webhook.created };
   if (json) {
     const apiKey = report.appKey === undefined ? null : { id: report.appKey.id };
-    writeJson(io, { created, unchanged, differing, webhook, apiKey, rlsEntitled });
+    writeJson(io, {
+      created,
+      unchanged,
+      differing,
+      webhook,
+      apiKey,
+      rlsEntitled,
+      delivery: delivery ?? null,
+    });
     return;
   }
   io.stdout.write(
@@ -82,14 +97,18 @@ function printInstall(io: CliIo, report: InstallReport, json: boolean): void {
       (report.appKey === undefined
         ? 'Add-on API key: none (see above); the add-on needs --api-key\n'
         : `Add-on API key: ${report.appKey.id}${report.appKey.token === undefined ? '' : ' (new token, sealed in ' + INSTALLATION_FILE + ')'}\n`) +
-      `Row-level rules: ${rlsEntitled ? 'entitled' : 'not entitled (the gateway enforces them)'}\n`,
+      `Row-level rules: ${rlsEntitled ? 'entitled' : 'not entitled (the gateway enforces them)'}\n` +
+      (delivery === undefined
+        ? 'Webhook delivery: not checked (--skip-delivery-check); tiergate doctor checks it\n'
+        : formatCheck('webhook delivery', delivery)),
   );
 }
 
 export const installCommand: Command = {
   name: 'install',
   summary: 'Create what manifest.json declares on a Twenty workspace, and register the webhook.',
-  usage: 'tiergate install [--host URL --api-key KEY] --addon-url URL [--policy FILE] [--json]',
+  usage:
+    'tiergate install [--host URL --api-key KEY] --addon-url URL [--policy FILE] [--delivery-wait SECONDS] [--skip-delivery-check] [--json]',
   help: `Creates the audit object, its fields and the tiergate* helper fields where missing;
 what exists is left alone, and what exists but differs (another type, say) is reported. Registers
 the webhook at <addon-url>/webhooks/twenty with a fresh 32-byte secret unless one is there,
@@ -99,6 +118,13 @@ detects whether row-level rules are entitled, and records it all in ${INSTALLATI
 (mode 0600), the secret sealed with $${SECRET_KEY_VARIABLE} (base64, 32 bytes; production must
 set it) or else a key file .tiergate/secret.key created on first use. Safe to run again.
 
+Then it proves delivery end to end: it creates an empty record in an object the webhook follows
+(removed straight after) and waits for its webhook at the add-on URL, listening there itself when
+the add-on server is not running, else reading the server's /metrics. When nothing arrives it
+names the likely cause and the Twenty setting that fixes it: Twenty's worker drops webhooks to
+private and loopback addresses silently (OUTBOUND_HTTP_SAFE_MODE_ENABLED, on by default) unless
+OUTBOUND_HTTP_ALLOWED_INTERNAL_HOSTS names the add-on's host on the worker AND the server.
+
 Options:
   --host URL       the Twenty server's base URL (default: the installation's, else the sandbox's)
   --api-key KEY    an API key with DATA_MODEL and API_KEYS_AND_WEBHOOKS (default: $TIERGATE_API_KEY,
@@ -106,18 +132,28 @@ Options:
   --addon-url URL  the add-on server's base URL (http or https), required
   --policy FILE    the policy whose objects the webhook follows (default ./tiergate.policy.yaml
                    when it exists)
+  --delivery-wait SECONDS
+                   how long to wait for the proof's webhook (default 10)
+  --skip-delivery-check
+                   install only; do not prove delivery
   --json           print the report as JSON
   -h, --help       show this help`,
-  exitCodes: { 0: 'installed', 1: 'host error' },
+  exitCodes: {
+    0: 'installed, and a webhook was delivered with a valid signature',
+    1: 'host error, or installed but no webhook delivered (the cause and fix are printed)',
+  },
   options: {
     host: { type: 'string' },
     'api-key': { type: 'string' },
     'addon-url': { type: 'string' },
     policy: { type: 'string' },
+    'delivery-wait': { type: 'string' },
+    'skip-delivery-check': { type: 'boolean' },
     json: { type: 'boolean' },
   },
   async run(args, io) {
     const addonUrl = addonUrlOf(args);
+    const waitMs = deliveryWaitOf(args.values['delivery-wait']);
     const target = await hostTarget(args, io);
     const host = connectTarget(target);
     return guarded(async () => {
@@ -144,8 +180,16 @@ Options:
           token !== undefined ? seal(token, key) : sameHost ? previous.sealedApiKey : null,
       };
       await writeInstallation(io.cwd, record);
-      printInstall(io, report, args.values.json === true);
-      return EXIT.ok;
+      const delivery =
+        args.values['skip-delivery-check'] === true
+          ? undefined
+          : await checkDelivery(
+              host,
+              { addonUrl, webhookId: report.webhook.id, secret: report.webhook.secret },
+              { timeoutMs: waitMs, env: io.env },
+            );
+      printInstall(io, report, args.values.json === true, delivery);
+      return delivery === undefined || delivery.ok ? EXIT.ok : EXIT.failed;
     });
   },
 };

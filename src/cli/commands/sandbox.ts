@@ -6,6 +6,11 @@ import { StateFileError } from '../../sandbox/state-file.js';
 import type { Command } from '../command.js';
 import { CliError, EXIT, readPolicy, type CliIo } from '../io.js';
 import { applyDemoPolicy, listenDemoAddon, startDemoGateway } from './sandbox-demo.js';
+import {
+  SANDBOX_OUTBOUND_HELP,
+  SANDBOX_OUTBOUND_OPTIONS,
+  sandboxOutbound,
+} from '../sandbox-outbound.js';
 
 const DEFAULT_PORT = 3030;
 
@@ -99,6 +104,8 @@ Options:
                      different tiers see
   --addon-url URL    where --apply's webhook points (default http://127.0.0.1:<port + 1>, where
                      the add-on server listens)
+${SANDBOX_OUTBOUND_HELP}
+                     (with --apply and none of these, the add-on's host is allowed on both)
   -h, --help         show this help
 
 Stops on Ctrl-C.`,
@@ -110,6 +117,7 @@ Stops on Ctrl-C.`,
     state: { type: 'string' },
     apply: { type: 'string' },
     'addon-url': { type: 'string' },
+    ...SANDBOX_OUTBOUND_OPTIONS,
   },
   async run(args, io) {
     if (args.positionals.length > 0) throw new CliError('usage: sandbox takes no arguments');
@@ -124,11 +132,19 @@ Stops on Ctrl-C.`,
       typeof args.values.apply === 'string' ? await readPolicy(io, args.values.apply) : undefined;
     const statePath =
       typeof args.values.state === 'string' ? join(io.cwd, args.values.state) : undefined;
+    const outbound = sandboxOutbound(
+      args,
+      io,
+      policy === undefined
+        ? undefined
+        : new URL(addonUrlOf(args.values['addon-url'], port)).hostname,
+    );
     let sandbox: Sandbox;
     try {
       sandbox = await createSandbox({
         rls,
         seed,
+        outbound: outbound.settings,
         ...(statePath ? { statePath } : {}),
         ...(typeof apiKey === 'string' ? { adminKey: apiKey } : {}),
       });
@@ -163,6 +179,11 @@ Stops on Ctrl-C.`,
               `  curl -s ${running.url}/graphql -H 'authorization: Bearer ${example.token}' -H 'content-type: application/json' -d '{"query":"{ opportunities { totalCount } }"}'`,
             ]
           : []),
+        ...(outbound.allowedForDemo === undefined
+          ? []
+          : [
+              `  webhooks:       OUTBOUND_HTTP_ALLOWED_INTERNAL_HOSTS=${outbound.allowedForDemo} on the server and worker (Twenty drops webhooks to private hosts otherwise)`,
+            ]),
       ].join('\n') + '\n',
     );
     let addon: Awaited<ReturnType<typeof listenDemoAddon>> | undefined;

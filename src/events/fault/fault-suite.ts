@@ -227,6 +227,8 @@ export class FaultSuite {
       seedCounts: { members: 20, companies: 15, people: 0, opportunities: 15 },
       adminKey,
       fetch: recordingFetch(this.deliveries),
+      // The add-on listens on 127.0.0.1: Twenty's worker must be allowed to reach it.
+      outbound: { worker: { safeModeEnabled: true, allowedInternalHosts: ['127.0.0.1'] } },
     });
     this.running = await startSandboxServer(this.sandbox.serverOptions, 0);
     this.sandboxPort = Number(new URL(this.running.url).port);
