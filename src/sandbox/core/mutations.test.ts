@@ -138,7 +138,9 @@ describe('update', () => {
       updatedBy: { name: 'Ada Lovelace' },
     });
     expect(h.events).toHaveLength(1);
-    expect(h.events[0]).toMatchObject({ action: 'updated', updatedFields: ['name'] });
+    // city was Paris already; updatedBy moved from the seed's actor to the member.
+    expect(h.events[0]?.action).toBe('updated');
+    expect([...(h.events[0]?.updatedFields ?? [])].sort()).toEqual(['name', 'updatedBy']);
     expect(h.events[0]?.before?.name).toEqual({ firstName: 'Ada', lastName: 'Smith' });
   });
 
@@ -160,7 +162,36 @@ describe('update', () => {
       { id: P_ADA, city: 'Rome' },
       { id: P_CARLA, city: 'Rome' },
     ]);
-    expect(h.events.map((event) => event.updatedFields)).toEqual([['city'], ['city']]);
+    expect(h.events.map((event) => [...(event.updatedFields ?? [])].sort())).toEqual([
+      ['city', 'updatedBy'],
+      ['city', 'updatedBy'],
+    ]);
+  });
+
+  it('sends no event for an update that changes nothing', async () => {
+    const h = harness();
+    const write = 'mutation ($id: UUID!) { updatePerson(id: $id, data: { city: "Lyon" }) { id } }';
+    await h.run(write, { id: P_ADA });
+    await h.run(write, { id: P_ADA });
+    expect(h.events).toHaveLength(1);
+    // The same value by someone else is a change of updatedBy only.
+    await h.run(write, { id: P_ADA }, API_KEY);
+    expect(h.events.map((event) => event.updatedFields)).toEqual([
+      expect.arrayContaining(['city']),
+      ['updatedBy'],
+    ]);
+  });
+
+  it('reports only the fields whose values changed, a join column under its own key', async () => {
+    const h = harness();
+    const write =
+      'mutation ($id: UUID!, $data: PersonUpdateInput!) { updatePerson(id: $id, data: $data) { id } }';
+    await h.run(write, { id: P_ADA, data: { city: 'Lyon' } });
+    await h.run(write, {
+      id: P_ADA,
+      data: { city: 'Lyon', jobTitle: 'CTO', companyId: C_GLOBEX, name: { firstName: 'Ada' } },
+    });
+    expect([...(h.events[1]?.updatedFields ?? [])].sort()).toEqual(['companyId', 'jobTitle']);
   });
 
   it('refuses to update more than 60 records at once', async () => {

@@ -141,7 +141,7 @@ export function updateEach(
   const now = nowIso(context);
   const results = changes.map(([before, data]) => {
     const after = updatedRecord(object, before, data, now, actor);
-    return { before, after, fields: changedFields(object, before, after, data) };
+    return { before, after, fields: changedFields(object, before, after) };
   });
   context.deps.authorizer.checkWrittenRecords?.(
     context.principal,
@@ -150,8 +150,10 @@ export function updateEach(
     results.map((r) => r.after),
   );
   for (const { after } of results) table[after.id] = after;
+  // An update that changed nothing is no event in Twenty; the record still gets its new
+  // updatedAt, as the row is written all the same.
   for (const { before, after, fields } of results) {
-    emit(context, object, 'updated', before, after, fields);
+    if (fields.length > 0) emit(context, object, 'updated', before, after, fields);
   }
   return results.map(({ after }) => after);
 }

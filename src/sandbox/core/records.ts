@@ -10,6 +10,7 @@
  * null, name: <key name> }`, context `{}`).
  * A record created without `position` goes first (see mutations.ts `firstPositions`).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { compositeProperties, fieldKind } from '../../host/core-schema/field-types.js';
 import { isPlainObject } from '../../policy/condition.js';
 import type {
@@ -159,19 +160,29 @@ export function updatedRecord(
   return record as SandboxRecord;
 }
 
-/** The metadata fields whose stored value differs between two versions of a record. */
+/** Keys Twenty never reports as updated: the clock and the full-text index follow every write. */
+const UNREPORTED_KEYS = new Set(['updatedAt', 'searchVector']);
+
+/**
+ * What an update changed, as Twenty reports it in the event's `updatedFields`: every key of the
+ * record after the write whose stored value differs from before, by deep equality, except
+ * `updatedAt`, `searchVector` and relation fields (twentyhq/twenty `packages/twenty-server/src/
+ * engine/core-modules/event-emitter/utils/object-record-changed-values.ts`). Keys are the
+ * record's own: a join column is reported as `companyId`, and `updatedBy` counts when the
+ * writer differs from the last one. Empty: the update changed nothing, and Twenty sends no
+ * event for it (`format-twenty-orm-event-to-database-batch-event.util.ts`).
+ */
 export function changedFields(
   object: SandboxObject,
   before: SandboxRecord,
   after: SandboxRecord,
-  data: RecordData,
 ): string[] {
-  const names = new Set<string>();
-  for (const key of Object.keys(data)) {
-    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
-    names.add(metadataFieldName(object, key) ?? key);
-  }
-  return [...names];
+  return Object.keys(after).filter((key) => {
+    if (UNREPORTED_KEYS.has(key)) return false;
+    const field = object.fields.find((candidate) => candidate.name === key);
+    if (field?.type === 'RELATION') return false;
+    return !isDeepStrictEqual(before[key], after[key]);
+  });
 }
 
 /** The metadata fields a write's data names, for the permission check. */
