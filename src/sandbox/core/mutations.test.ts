@@ -168,6 +168,22 @@ describe('update', () => {
     ]);
   });
 
+  it('stores a written empty text as null, in text fields and name and address sub-fields', async () => {
+    const h = harness();
+    const data = await h.run(
+      'mutation ($id: UUID!) { updatePerson(id: $id, data: { jobTitle: "", name: { firstName: "" }, city: "" }) { jobTitle city name { firstName lastName } } }',
+      { id: P_ADA },
+    );
+    expect(at(data, 'updatePerson')).toEqual({
+      jobTitle: null,
+      city: null,
+      name: { firstName: null, lastName: 'Smith' },
+    });
+    const created = await h.run(CREATE_PERSON, { data: { jobTitle: '', name: { lastName: '' } } });
+    expect(at(created, 'createPerson.jobTitle')).toBeNull();
+    expect(at(created, 'createPerson.name')).toEqual({ firstName: '', lastName: null });
+  });
+
   it('sends no event for an update that changes nothing', async () => {
     const h = harness();
     const write = 'mutation ($id: UUID!) { updatePerson(id: $id, data: { city: "Lyon" }) { id } }';

@@ -87,11 +87,47 @@ function defaultsOf(object: SandboxObject, field: SandboxField): [string, unknow
   }
 }
 
+/**
+ * Composite types whose text sub-fields go through Twenty's `transformTextField` on a write
+ * (`transform-full-name-field.util.ts`, `transform-address-field.util.ts`).
+ */
+const TEXT_SUBFIELDS: Readonly<Record<string, readonly string[]>> = {
+  FULL_NAME: ['firstName', 'lastName'],
+  ADDRESS: [
+    'addressStreet1',
+    'addressStreet2',
+    'addressCity',
+    'addressState',
+    'addressPostcode',
+    'addressCountry',
+  ],
+};
+
+/**
+ * A written text as Twenty stores it: the empty string is its null equivalent and is stored as
+ * null (twentyhq/twenty `packages/twenty-server/src/engine/api/common/common-args-processors/
+ * data-arg-processor/transformer-utils/transform-text-field.util.ts`, with
+ * `DEFAULT_TEXT_FIELD_NULL_EQUIVALENT_VALUE = ''`). Only written values: a column nobody
+ * writes keeps its default.
+ */
+function writtenValue(field: SandboxField | undefined, value: unknown): unknown {
+  if (field?.type === 'TEXT') return value === '' ? null : value;
+  const subfields = field === undefined ? undefined : TEXT_SUBFIELDS[field.type];
+  if (subfields === undefined || !isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, sub]) => [
+      name,
+      subfields.includes(name) && sub === '' ? null : sub,
+    ]),
+  );
+}
+
 /** Writes data onto a record: composite values merge sub-field by sub-field. */
 function assign(object: SandboxObject, target: Record<string, unknown>, data: RecordData): void {
-  for (const [key, value] of Object.entries(data)) {
-    if (value === undefined) continue;
+  for (const [key, given] of Object.entries(data)) {
+    if (given === undefined) continue;
     const field = object.fields.find((candidate) => candidate.name === key);
+    const value = writtenValue(field, given);
     const current = target[key];
     if (field && fieldKind(object, field).kind === 'composite' && isPlainObject(value)) {
       target[key] = { ...(isPlainObject(current) ? current : {}), ...value };
