@@ -119,6 +119,38 @@ describe('create', () => {
     expect(h.events.map((event) => event.action)).toEqual(['updated', 'updated', 'created']);
   });
 
+  it('refuses a version 7 id in a variable as the UUID scalar does, and takes versions 1 to 5', async () => {
+    const h = harness();
+    const v7 = '01932c07-209c-7f1a-9b3e-5d4c3b2a1f00';
+    const errors = await h.fail(CREATE_PERSON, { data: { id: v7 } });
+    expect(errors[0]?.message).toContain('Invalid UUID');
+    expect(errors[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(h.state.records.person?.[v7]).toBeUndefined();
+    const v4 = '5b0e6a4c-2f6d-4d8e-9a1b-3c4d5e6f7a8b';
+    const v1 = 'c232ab00-9414-11ec-b3c8-9e6bdeced846';
+    for (const id of [v4, v1]) {
+      expect(at(await h.run(CREATE_PERSON, { data: { id } }), 'createPerson.id')).toBe(id);
+    }
+  });
+
+  it('refuses a version 7 id written in the document, which the scalar lets through', async () => {
+    const h = harness();
+    const errors = await h.fail(
+      'mutation { createPerson(data: { id: "01932c07-209c-7f1a-9b3e-5d4c3b2a1f00" }) { id } }',
+    );
+    expect(errors[0]?.message).toBe(
+      `Invalid UUID value '01932c07-209c-7f1a-9b3e-5d4c3b2a1f00' for field "id"`,
+    );
+    expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    const join = await h.fail(
+      'mutation ($id: UUID!) { updatePerson(id: $id, data: { companyId: "00000000-0000-0000-0000-000000000000" }) { id } }',
+      { id: P_ADA },
+    );
+    expect(join[0]?.message).toBe(
+      `Invalid UUID value '00000000-0000-0000-0000-000000000000' for field "companyId"`,
+    );
+  });
+
   it('refuses a create whose id already exists', async () => {
     const errors = await harness().fail(CREATE_PERSON, { data: { id: P_ADA } });
     expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');

@@ -10,9 +10,10 @@
  * null, name: <key name> }`, context `{}`).
  * A record created without `position` goes first (see mutations.ts `firstPositions`).
  */
-import { isDeepStrictEqual } from 'node:util';
+import { inspect, isDeepStrictEqual } from 'node:util';
 import { compositeProperties, fieldKind } from '../../host/core-schema/field-types.js';
 import { isPlainObject } from '../../policy/condition.js';
+import { isValidUuid } from '../../host/core-schema/scalars.js';
 import type {
   Principal,
   SandboxField,
@@ -20,7 +21,8 @@ import type {
   SandboxRecord,
   WorkspaceState,
 } from '../workspace.js';
-import { metadataFieldName } from './object-model.js';
+import { coreError } from './errors.js';
+import { fieldOfKey, metadataFieldName } from './object-model.js';
 
 export type RecordData = Readonly<Record<string, unknown>>;
 
@@ -228,4 +230,22 @@ export function dataFieldNames(object: SandboxObject, data: readonly RecordData[
     for (const key of Object.keys(item)) names.add(metadataFieldName(object, key) ?? key);
   }
   return [...names];
+}
+
+/**
+ * Twenty's check of written UUIDs (`validate-uuid-field-or-throw.util.ts`, from
+ * `data-arg-processor.service.ts` for UUID fields, `id` included, and MANY_TO_ONE join columns):
+ * null, or a non-empty string that twenty-shared's `isValidUuid` takes (versions 1 to 5). A
+ * version 7 id in a document literal passes the GraphQL scalar and is refused here.
+ */
+export function checkWrittenUuids(object: SandboxObject, data: readonly RecordData[]): void {
+  for (const item of data) {
+    for (const [key, value] of Object.entries(item)) {
+      const resolved = fieldOfKey(object, key);
+      const isUuidColumn = resolved?.kind.kind === 'manyToOne' || resolved?.field.type === 'UUID';
+      if (!isUuidColumn || value === undefined || value === null) continue;
+      if (typeof value === 'string' && value !== '' && isValidUuid(value)) continue;
+      throw coreError(`Invalid UUID value ${inspect(value)} for field "${key}"`);
+    }
+  }
 }
