@@ -87,14 +87,14 @@ describe('create', () => {
     ]);
   });
 
-  it('refuses to create more than 60 records in one call, as Twenty does', async () => {
+  it('refuses to create more than QUERY_MAX_RECORDS (200) records in one call, as Twenty 2.43 does', async () => {
     const h = harness();
-    const data = Array.from({ length: 61 }, (_, index) => ({ name: `C${index}` }));
+    const data = Array.from({ length: 201 }, (_, index) => ({ name: `C${index}` }));
     const errors = await h.fail(
       'mutation ($data: [CompanyCreateInput!]!) { createCompanies(data: $data) { id } }',
       { data },
     );
-    expect(errors[0]?.message).toBe('Maximum number of records to upsert is 60.');
+    expect(errors[0]?.message).toBe('Maximum number of records to upsert is 200.');
     expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
     expect(h.events).toEqual([]);
   });
@@ -242,9 +242,9 @@ describe('update', () => {
     expect([...(h.events[1]?.updatedFields ?? [])].sort()).toEqual(['companyId', 'jobTitle']);
   });
 
-  it('refuses to update more than 60 records at once', async () => {
+  it('refuses to update more than QUERY_MAX_RECORDS (200) records at once', async () => {
     const h = harness();
-    const data = Array.from({ length: 60 }, (_, index) => ({ name: `C${index}` }));
+    const data = Array.from({ length: 200 }, (_, index) => ({ name: `C${index}` }));
     await h.run(
       'mutation ($data: [CompanyCreateInput!]!) { createCompanies(data: $data) { id } }',
       {
@@ -254,7 +254,7 @@ describe('update', () => {
     const errors = await h.fail(
       'mutation { updateCompanies(filter: {}, data: { employees: 1 }) { id } }',
     );
-    expect(errors[0]?.message).toBe('Cannot update more than 60 records at once');
+    expect(errors[0]?.message).toBe('Cannot update more than 200 records at once');
     expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
   });
 });

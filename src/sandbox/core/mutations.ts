@@ -15,7 +15,8 @@
  */
 import type { RecordEvent, SandboxObject, SandboxRecord } from '../workspace.js';
 import { reachableRecords } from './access.js';
-import { QUERY_MAX_RECORDS, type CoreContext } from './context.js';
+import type { CoreContext } from './context.js';
+import { QUERY_MAX_RECORDS } from './limits.js';
 import { coreError, duplicateEntry, recordNotFound } from './errors.js';
 import { readColumn } from './filter.js';
 import { tableOf } from './object-model.js';
