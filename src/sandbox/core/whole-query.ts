@@ -10,6 +10,7 @@ import {
   GraphQLError,
   isNonNullType,
   Kind,
+  OperationTypeNode,
   type ExecutionResult,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -24,7 +25,9 @@ function isNonNullRoot(
   key: string,
 ): boolean {
   const type =
-    operation?.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+    operation?.operation === OperationTypeNode.MUTATION
+      ? schema.getMutationType()
+      : schema.getQueryType();
   for (const selection of operation?.selectionSet.selections ?? []) {
     if (selection.kind !== Kind.FIELD || (selection.alias?.value ?? selection.name.value) !== key)
       continue;
