@@ -78,7 +78,9 @@ function labelOf(object: SandboxObject, record: SandboxRecord): string {
   const name = LABEL_FIELDS[object.nameSingular] ?? 'name';
   const value = record[name];
   if (isPlainObject(value))
-    return [value.firstName, value.lastName].map((part) => part ?? '').join(' ');
+    return [value.firstName, value.lastName]
+      .map((part) => (typeof part === 'string' ? part : ''))
+      .join(' ');
   return typeof value === 'string' ? value : '';
 }
 
