@@ -13,6 +13,7 @@ import { deliveryContract } from './delivery.contract.js';
 import { hostOpener, type Connect, type Receive } from './harness.js';
 import { permissionsContract } from './permissions.contract.js';
 import { readsContract } from './reads.contract.js';
+import { recordsContract } from './records.contract.js';
 import { writesContract } from './writes.contract.js';
 
 export type {
@@ -34,5 +35,6 @@ export function describeHostContract(name: string, connect: Connect, receive: Re
     writesContract(hosts);
     permissionsContract(hosts);
     deliveryContract(hosts, receive);
+    recordsContract(hosts, receive);
   });
 }
