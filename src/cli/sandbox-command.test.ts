@@ -88,7 +88,8 @@ describe('tiergate sandbox', () => {
     const addonUrl = /Tiergate add-on on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? '';
     const metric = async (pattern: RegExp): Promise<number> => {
       const metrics = await (await fetch(`${addonUrl}/metrics`)).text();
-      return Number(pattern.exec(metrics)?.[1] ?? 'NaN');
+      // A counter with labels is absent until it first counts.
+      return Number(pattern.exec(metrics)?.[1] ?? '0');
     };
     const accepted = () => metric(/tiergate_webhooks_received_total\{outcome="accepted"\} (\d+)/);
     const drained = async (): Promise<boolean> =>
