@@ -21,7 +21,7 @@ function names(object: string): string[] {
       const name = record.name;
       if (typeof name === 'string') return name;
       if (typeof name === 'object' && name !== null && 'lastName' in name)
-        return String((name).lastName);
+        return String(name.lastName);
       return '';
     })
     .filter((name) => name.length > 5);
