@@ -35,6 +35,7 @@ import { Journal } from './journal-store.js';
 import { KeyRing } from './key-ring.js';
 import {
   auditRecordId,
+  uuidV5,
   auditRecordOf,
   checkpointRecordOf,
   OutboxRelay,
@@ -194,14 +195,20 @@ function relayOptions(
 describe('auditRecordId', () => {
   const hash = 'a'.repeat(16) + 'f'.repeat(16) + '0'.repeat(32);
 
-  it('is the first 32 hex digits of the hash as a version-8 UUID with the RFC variant', () => {
-    expect(auditRecordId(hash)).toBe('aaaaaaaa-aaaa-8aaa-bfff-ffffffffffff');
-    expect(auditRecordId('0'.repeat(64))).toBe('00000000-0000-8000-8000-000000000000');
+  it('is a version 5 UUID, the only kind Twenty 2.43 takes of the versions that can carry a hash', () => {
+    const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(auditRecordId(hash)).toMatch(valid);
+    expect(auditRecordId('0'.repeat(64))).toMatch(valid);
+    // RFC 9562's own example of a version 5 UUID (the DNS namespace, "www.example.com").
+    expect(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe(
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
   });
 
-  it('gives the same id for the same hash and different ids for hashes that differ in their first half', () => {
+  it('gives the same id for the same hash and different ids for different hashes', () => {
     const other = `${'a'.repeat(15)}b${'f'.repeat(16)}${'0'.repeat(32)}`;
-    expect(auditRecordId(hash)).toBe(auditRecordId(`${hash.slice(0, 32)}${'1'.repeat(32)}`));
+    expect(auditRecordId(hash)).toBe(auditRecordId(hash.slice()));
+    expect(auditRecordId(hash)).not.toBe(auditRecordId(`${hash.slice(0, 32)}${'1'.repeat(32)}`));
     expect(auditRecordId(other)).not.toBe(auditRecordId(hash));
   });
 

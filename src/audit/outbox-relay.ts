@@ -75,29 +75,43 @@ export class OutboxRelayError extends Error {
   override readonly name = 'OutboxRelayError';
 }
 
+/** The namespace of Tiergate's name-based ids (a fixed random UUID; changing it changes every id). */
+export const TIERGATE_ID_NAMESPACE = '6f3c2a0e-8d4b-4c1e-9a57-2b9e0d7c5f13';
+
 /**
- * The id of an entry's record on the host, derived from the entry's hash: its first 32 hex
- * digits as a UUID, with the version nibble set to 8 (RFC 9562 §5.8, "custom": the layout is
- * the application's own) and the variant bits to `10`. 122 bits of the hash remain, so two
- * entries share an id only if their SHA-256 hashes agree on those bits. The same entry always
- * gets the same id, which is what makes a redelivery an update of the record it already made.
+ * A name-based UUID, version 5 (RFC 9562 §5.5: SHA-1 of the namespace's 16 bytes and the name's
+ * UTF-8, version nibble 5, variant `10`). Written here because node:crypto makes only v4 ids and
+ * this is a dozen lines over its SHA-1.
+ */
+export function uuidV5(namespace: string, name: string): string {
+  const space = Buffer.from(namespace.replaceAll('-', ''), 'hex');
+  if (space.length !== 16) throw new OutboxRelayError(`not a UUID namespace: ${namespace}`);
+  const bytes = createHash('sha1').update(space).update(name, 'utf8').digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    hex.slice(12, 16),
+    hex.slice(16, 20),
+    hex.slice(20),
+  ].join('-');
+}
+
+/**
+ * The id of an entry's record on the host, derived from the entry's hash: the version 5 UUID of
+ * the hash in Tiergate's namespace. Twenty 2.43 takes only UUIDs of versions 1 to 5 as ids
+ * (twenty-shared `isValidUuid.ts`, and `uuid@9`'s `validate` behind the GraphQL UUID scalar), so
+ * a version 7 or 8 id would be refused. The same entry always gets the same id, which is what
+ * makes a redelivery an update of the record it already made.
  */
 export function auditRecordId(entryHash: string): string {
   if (!isHexHash(entryHash))
     throw new OutboxRelayError(
       `an audit record id needs an entry hash of 64 lowercase hex digits, not ${JSON.stringify(entryHash)}`,
     );
-  const hex = entryHash.slice(0, 32).split('');
-  hex[12] = '8';
-  hex[16] = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
-  const digits = hex.join('');
-  return [
-    digits.slice(0, 8),
-    digits.slice(8, 12),
-    digits.slice(12, 16),
-    digits.slice(16, 20),
-    digits.slice(20, 32),
-  ].join('-');
+  return uuidV5(TIERGATE_ID_NAMESPACE, entryHash);
 }
 
 /** A record of the audit object, as sent to the host's core API. */

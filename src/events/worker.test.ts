@@ -200,7 +200,13 @@ describe.each(storeBackends())('workers on $name', (backend) => {
 
   it("marks Tiergate's own tiergateViewers writes done without journaling each one", async () => {
     const own = { updatedBy: apiKey(OWN_KEY) };
-    await deliver(store, { actor: 'w-ann', id: 'o-7', fields: ['tiergateViewers'], record: own });
+    // As Twenty 2.43 reports it: the record was last written by Ann, so updatedBy moved too.
+    await deliver(store, {
+      actor: 'w-ann',
+      id: 'o-7',
+      fields: ['tiergateViewers', 'updatedBy'],
+      record: own,
+    });
     await deliver(store, { actor: 'w-ann', id: 'o-8', fields: ['tiergateViewers', 'name'] });
     const w = await worker(store, 'w1', { ownKeyName: OWN_KEY });
     expect(await w.runOnce()).toMatchObject({ claimed: 2, done: 2 });

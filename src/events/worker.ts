@@ -132,15 +132,26 @@ export function recordEventOf(event: InboxEvent): RecordEvent & { readonly swept
 }
 
 /**
- * Tiergate's own maintenance of its helper fields: an update that touched nothing but tiergate*
- * fields, made with Tiergate's own API key. Twenty sets `updatedBy` from the caller on every
+ * Fields Twenty rewrites on every update by itself: the clock, the full-text index and the
+ * writer's stamp. Twenty 2.43 lists `updatedBy` among `updatedFields` whenever the writer differs
+ * from the last one (`object-record-changed-values.ts` leaves out only `updatedAt`,
+ * `searchVector` and relations), so they say nothing about what the caller changed.
+ */
+const STAMPED_ON_UPDATE = new Set(['updatedBy', 'updatedAt', 'searchVector']);
+
+/**
+ * Tiergate's own maintenance of its helper fields, known by what it changed and who made it:
+ * an update whose changes, past Twenty's own stamps, are all tiergate* fields, made with
+ * Tiergate's own API key and by no member. Twenty sets `updatedBy` from the caller on every
  * update, whatever the input says (`actor-from-auth-context.service.ts`, `injectUpdatedBy`,
  * called by `updated-by.update-one.pre-query-hook.ts`), so a member cannot pass as Tiergate;
- * `createdBy` is not trusted (a given value with a name is kept there).
+ * `createdBy` is not trusted (a given value with a name is kept there). Twenty sends no event
+ * for an update that changes nothing, so a rewrite of the same viewers is never seen here.
  */
-function isOwnMaintenance(change: RecordEvent, ownKeyName: string | undefined): boolean {
+export function isOwnMaintenance(change: RecordEvent, ownKeyName: string | undefined): boolean {
   if (ownKeyName === undefined || change.action !== 'updated') return false;
-  const fields = change.updatedFields ?? [];
+  if (change.workspaceMemberId !== undefined) return false;
+  const fields = (change.updatedFields ?? []).filter((field) => !STAMPED_ON_UPDATE.has(field));
   if (fields.length === 0 || !fields.every(isTiergateField)) return false;
   const actor = change.after?.updatedBy;
   return (

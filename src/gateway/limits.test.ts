@@ -1,5 +1,6 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { QUERY_MAX_RECORDS } from '../sandbox/core/limits.js';
 import {
   checkBatchSize,
   checkDocument,
@@ -483,5 +484,12 @@ describe('limitsFrom', () => {
       value: -1,
       message: 'gateway.limits.maxCost: must be a positive integer, not -1',
     });
+  });
+});
+
+describe("the gateway's page ceiling", () => {
+  it("is Twenty 2.43's QUERY_MAX_RECORDS, from the one place the sandbox's GraphQL and REST read it", () => {
+    expect(QUERY_MAX_RECORDS).toBe(200);
+    expect(DEFAULT_LIMITS.maxPageSize).toBe(QUERY_MAX_RECORDS);
   });
 });

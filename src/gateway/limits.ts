@@ -35,6 +35,7 @@ import type {
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
+import { QUERY_MAX_RECORDS } from '../sandbox/core/limits.js';
 
 /** The limits, all positive integers. `DEFAULT_LIMITS` says why each default is what it is. */
 export interface GraphqlLimits {
@@ -82,11 +83,11 @@ export const DEFAULT_LIMITS: GraphqlLimits = Object.freeze({
   maxTokens: 1000,
   // graphql-armor's default.
   maxDirectives: 50,
-  // Twenty's own page ceiling, QUERY_MAX_RECORDS = 200 (twentyhq/twenty
-  // packages/twenty-shared/src/constants/QueryMaxRecords.ts); its find-many runners also serve
-  // that many when `first` and `last` are absent (`args.first ?? args.last ??
-  // QUERY_MAX_RECORDS`). Its default page is 60 (QUERY_DEFAULT_LIMIT_RECORDS).
-  maxPageSize: 200,
+  // Twenty 2.43's QUERY_MAX_RECORDS (src/sandbox/core/limits.ts, the one copy the sandbox's
+  // GraphQL and REST use too): its GraphQL find-many serves that many when `first` and `last`
+  // are absent, REST cuts `limit` to it, and it caps a write batch. Twenty's GraphQL does not
+  // cap `first` itself: this limit is the gateway's.
+  maxPageSize: QUERY_MAX_RECORDS,
   // One operation per request: a batch multiplies every other limit (graphql-cop reports
   // batching as a denial-of-service risk). Raise it only for a client that batches.
   maxOperationsPerBatch: 1,
@@ -233,8 +234,8 @@ export function checkBatchSize(
  * Named and inline fragments are expanded (see the module comment); fragments that no
  * selected operation spreads are not measured. Page sizes are read from `first`, `last` and
  * `limit` arguments written inline, passed as variables, or taken from a variable's default.
- * An absent argument is not measured: Twenty then serves its own default page (200 for a root
- * find-many, QUERY_MAX_RECORDS), so a `maxPageSize` below 200 does not bound those pages.
+ * An absent argument is not measured: Twenty then serves its own default page (QUERY_MAX_RECORDS
+ * for a root find-many), so a `maxPageSize` below QUERY_MAX_RECORDS does not bound those pages.
  *
  * Checks run in this order: depth, aliases, directives, cost, page size.
  */

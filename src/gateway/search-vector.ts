@@ -62,3 +62,61 @@ export function searchVectorDenial(
     { object: object.name, field, fields: [...sources.unclear] },
   );
 }
+
+/** Twenty's workspace-wide search query (`search.resolver.ts`). */
+export const SEARCH_ROOT_FIELD = 'search';
+
+/**
+ * An object name no workspace has: Twenty searches every searchable object when
+ * `includedObjectNameSingulars` is empty, so "none" has to be a list naming nothing real.
+ */
+export const NO_SEARCHABLE_OBJECT = 'tiergateNoSearchableObject';
+
+export interface SearchScope {
+  readonly objects: readonly GatewayObject[];
+  /** The client's `includedObjectNameSingulars` (empty: every object). */
+  readonly requested: readonly string[];
+  readonly excluded: readonly string[];
+  /** Objects left to Twenty's own permissions: searched as Twenty answers. */
+  readonly isNative: (object: GatewayObject) => boolean;
+  /** The member reads every record of the object (no row scope). */
+  readonly mayRead: (object: GatewayObject) => boolean;
+  /** Every field feeding the object's search vector is readable in clear on every record. */
+  readonly isSearchable: (object: GatewayObject) => boolean;
+  /** The fields the search's `filter` names are readable on every record. */
+  readonly filterReadable: (object: GatewayObject) => boolean;
+}
+
+/**
+ * The objects a member's `search` may cover. Its answer names each record found (id, object,
+ * label from the label identifier field, image, ranks) and finds records by every field that
+ * feeds the search vector, and it takes no per-object filter, so the gateway cannot narrow it
+ * to a scope: an object is searched only when the member reads all its records and every
+ * search field in clear (the label identifier and a company's domain are among them). Twenty's
+ * own role is not relied on (which 2.43's search service applies is unconfirmed). Never empty:
+ * `NO_SEARCHABLE_OBJECT` stands for none.
+ */
+export function searchableObjectNames(scope: SearchScope): string[] {
+  const names = scope.objects
+    .filter(
+      (object) =>
+        object.fields.has('searchVector') || possibleSearchFields(object.metadata).length > 0,
+    )
+    .filter(
+      (object) =>
+        (scope.requested.length === 0 || scope.requested.includes(object.name)) &&
+        !scope.excluded.includes(object.name),
+    )
+    .filter(
+      (object) =>
+        scope.isNative(object) ||
+        (scope.mayRead(object) && scope.isSearchable(object) && scope.filterReadable(object)),
+    )
+    .map((object) => object.name);
+  return names.length === 0 ? [NO_SEARCHABLE_OBJECT] : names;
+}
+
+/** The strings of an argument given as a list (anything else: none). */
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}

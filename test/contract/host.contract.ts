@@ -16,6 +16,7 @@ import { membersContract } from './members.contract.js';
 import { outboundContract } from './outbound.contract.js';
 import { permissionsContract } from './permissions.contract.js';
 import { readsContract } from './reads.contract.js';
+import { recordsContract } from './records.contract.js';
 import { restContract } from './rest.contract.js';
 import { writesContract } from './writes.contract.js';
 
@@ -46,5 +47,6 @@ export function describeHostContract(
     restContract(hosts);
     membersContract(hosts);
     outboundContract(hosts, typeof host === 'function' ? host : undefined, receive);
+    recordsContract(hosts, receive);
   });
 }

@@ -1,5 +1,6 @@
 /** Contract: writing records: create, update, delete, restore, upsert limits and who wrote what. */
 import { describe, expect } from 'vitest';
+import { QUERY_MAX_RECORDS } from '../../src/sandbox/core/limits.js';
 import {
   CONTRACT_COUNTS,
   type HostOpener,
@@ -105,10 +106,12 @@ export function writesContract(hosts: HostOpener): void {
       expect(byKey.createCompany.createdBy.workspaceMemberId).toBeNull();
     });
 
-    it('refuses a createMany of more than 60 records, and stores none of them', async () => {
+    it('refuses a createMany of more than QUERY_MAX_RECORDS (200) records, and stores none of them', async () => {
       const host = await hosts.open();
       const member = host.core(host.member().token);
-      const data = Array.from({ length: 61 }, (_, i) => ({ name: `Bulk company ${i}` }));
+      const data = Array.from({ length: QUERY_MAX_RECORDS + 1 }, (_, i) => ({
+        name: `Bulk company ${i}`,
+      }));
       const error = await failure(
         member.request(
           'mutation Bulk($data: [CompanyCreateInput!]!) { createCompanies(data: $data) { id } }',
@@ -116,7 +119,9 @@ export function writesContract(hosts: HostOpener): void {
         ),
       );
       expect(error.has('BAD_USER_INPUT')).toBe(true);
-      expect(error.message).toContain('60');
+      expect(error.message).toContain(
+        `Maximum number of records to upsert is ${QUERY_MAX_RECORDS}.`,
+      );
       const count = await member.request<{ companies: { totalCount: number } }>(
         'query Count { companies { totalCount } }',
       );

@@ -22,7 +22,12 @@ import { objectTypeNames, type ResolverMethod } from '../../host/core-schema/nam
 import { decisionFields } from '../../policy/decision-fields.js';
 import type { Action } from '../../policy/schema.js';
 import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
-import { isSearchVector } from '../search-vector.js';
+import {
+  isSearchVector,
+  SEARCH_ROOT_FIELD,
+  searchableObjectNames,
+  stringList,
+} from '../search-vector.js';
 import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
 import { openCursorArgs } from './cursor-args.js';
 import { Denial } from './denial.js';
@@ -243,6 +248,7 @@ export class Rewriter extends PolicyChecks {
   }
 
   root(node: FieldNode, definition: GraphQLField<unknown, unknown>): FieldNode {
+    if (definition.name === SEARCH_ROOT_FIELD) return this.#searchRoot(node, definition);
     const root = this.model.root(definition.name);
     if (!root)
       throw new Denial('FORBIDDEN', `${definition.name} is not an operation the gateway knows`);
@@ -252,6 +258,57 @@ export class Rewriter extends PolicyChecks {
     const rewritten = this.native.has(object.name)
       ? node
       : this.#governedRoot(node, definition, object, method);
+    if (!rewritten.selectionSet) return rewritten;
+    if (!isObjectType(named))
+      throw new Denial('FORBIDDEN', `Unsupported selection on ${definition.name}`);
+    return { ...rewritten, selectionSet: this.selectionSet(rewritten.selectionSet, named) };
+  }
+
+  /**
+   * The workspace-wide `search`: kept to the objects this member may search whole
+   * (search-vector.ts `searchableObjectNames`), whatever the client asked or Twenty's role
+   * would let through.
+   */
+  #searchRoot(node: FieldNode, definition: GraphQLField<unknown, unknown>): FieldNode {
+    const filter = this.argValue(node, 'filter');
+    const filterPaths =
+      filter === undefined || filter === null ? [] : [...this.filterPaths(filter, new Set())];
+    const names = searchableObjectNames({
+      objects: [...this.model.objects.values()],
+      requested: stringList(this.argValue(node, 'includedObjectNameSingulars')),
+      excluded: stringList(this.argValue(node, 'excludedObjectNameSingulars')),
+      isNative: (object) => this.native.has(object.name),
+      mayRead: (object) => {
+        const decision = this.caller.engine.decide({
+          member: this.caller.member,
+          object: object.name,
+          action: 'read',
+        });
+        // Search cannot carry a row scope: only objects read whole are searched.
+        return decision.effect !== 'deny' && Object.keys(decision.filter).length === 0;
+      },
+      isSearchable: (object) => this.searchable(object),
+      filterReadable: (object) =>
+        filterPaths.every((path) => {
+          try {
+            this.requireReadable(object, path, 'filtering');
+            return true;
+          } catch {
+            return false;
+          }
+        }),
+    });
+    const type = definition.args.find((a) => a.name === 'includedObjectNameSingulars')?.type;
+    const args = (node.arguments ?? []).filter(
+      (a) => a.name.value !== 'includedObjectNameSingulars',
+    );
+    args.push({
+      kind: Kind.ARGUMENT,
+      name: nameNode('includedObjectNameSingulars'),
+      value: this.newVariable(type?.toString() ?? '[String!]', names),
+    });
+    const rewritten = { ...node, arguments: args };
+    const named = getNamedType(definition.type);
     if (!rewritten.selectionSet) return rewritten;
     if (!isObjectType(named))
       throw new Denial('FORBIDDEN', `Unsupported selection on ${definition.name}`);

@@ -15,6 +15,7 @@ import type { ObjectMetadata } from './object-metadata.js';
 import { objectTypeBlocks } from './object-sdl.js';
 import { rootTypeBlocks } from './root-sdl.js';
 import { withTwentyScalars } from './scalars.js';
+import { searchTypeBlocks } from './search-sdl.js';
 import { sharedTypeBlocks } from './shared-sdl.js';
 import { assertGraphqlName } from './sdl.js';
 
@@ -48,6 +49,7 @@ export function coreSchemaSdl(objects: readonly ObjectMetadata[]): string {
     ...objects.flatMap(objectTypeBlocks),
     ...compositeTypeBlocks(),
     ...sharedTypeBlocks(),
+    ...searchTypeBlocks(),
   ];
   return `${blocks.join('\n\n')}\n`;
 }

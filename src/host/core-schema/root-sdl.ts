@@ -18,6 +18,7 @@ import {
   type ResolverMethod,
 } from './names.js';
 import type { ObjectMetadata } from './object-metadata.js';
+import { SEARCH_QUERY_FIELD } from './search-sdl.js';
 import { block, type SdlArg, type SdlField } from './sdl.js';
 
 function argsOf(object: ObjectMetadata, method: ResolverMethod): SdlArg[] {
@@ -107,7 +108,7 @@ function rootFields(
 /** SDL blocks of `Query` and `Mutation`. */
 export function rootTypeBlocks(objects: readonly ObjectMetadata[]): string[] {
   return [
-    block('type', 'Query', rootFields(objects, QUERY_METHODS)),
+    block('type', 'Query', [...rootFields(objects, QUERY_METHODS), SEARCH_QUERY_FIELD]),
     block('type', 'Mutation', rootFields(objects, MUTATION_METHODS)),
   ];
 }

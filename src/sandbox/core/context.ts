@@ -24,5 +24,5 @@ export interface CoreContext {
   readonly checkedPaths: Set<string>;
 }
 
-/** Twenty's QUERY_MAX_RECORDS in 2.43: page size by default and the batch limit of writes. */
-export const QUERY_MAX_RECORDS = 60;
+/** Twenty 2.43's record limits live in limits.ts, shared with REST and the gateway. */
+export { QUERY_MAX_RECORDS } from './limits.js';

@@ -6,7 +6,9 @@
  */
 import {
   defaultFieldResolver,
+  getOperationAST,
   graphql,
+  parse,
   type ExecutionResult,
   type GraphQLFieldResolver,
   type GraphQLSchema,
@@ -18,6 +20,7 @@ import { coreError } from './errors.js';
 import { connectionAggregate } from './find.js';
 import { activeObjects } from './object-model.js';
 import { attachResolvers } from './resolvers.js';
+import { failRootFieldsWhole } from './whole-query.js';
 
 export type { CoreApiDeps } from './context.js';
 
@@ -75,7 +78,7 @@ export function createCoreApi(deps: CoreApiDeps): CoreApi {
         return { errors: [coreError(`Invalid workspace schema: ${message}`)] };
       }
       const contextValue: CoreContext = { deps, state, principal, checkedPaths: new Set() };
-      return graphql({
+      const result = await graphql({
         schema,
         source,
         variableValues: variables,
@@ -83,6 +86,12 @@ export function createCoreApi(deps: CoreApiDeps): CoreApi {
         contextValue,
         fieldResolver,
       });
+      // Called only when a resolver failed, so the document parsed already.
+      return failRootFieldsWhole(
+        result,
+        schema,
+        () => getOperationAST(parse(source), operationName) ?? undefined,
+      );
     },
   };
 }

@@ -147,6 +147,28 @@ describe('findMany paging', () => {
   const page =
     'query ($first: Int, $last: Int, $after: String, $before: String) { people(first: $first, last: $last, after: $after, before: $before) { totalCount edges { node { id } cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }';
 
+  it('serves QUERY_MAX_RECORDS (200) records when first and last are absent, and a larger first in full', async () => {
+    const h = harness();
+    const data = Array.from({ length: 250 }, (_, index) => ({ name: `C${index}` }));
+    for (const batch of [data.slice(0, 200), data.slice(200)])
+      await h.run(
+        'mutation ($data: [CompanyCreateInput!]!) { createCompanies(data: $data) { id } }',
+        {
+          data: batch,
+        },
+      );
+    const count = async (args: string) =>
+      (
+        at(
+          await h.run(`{ companies${args} { edges { node { id } } pageInfo { hasNextPage } } }`),
+          'companies.edges',
+        ) as unknown[]
+      ).length;
+    expect(await count('')).toBe(200);
+    // Twenty's GraphQL find-many does not cap first: only the gateway's maxPageSize does.
+    expect(await count('(first: 1000)')).toBe(252);
+  });
+
   it('pages forwards with first and after, counting every matching record', async () => {
     const h = harness();
     const one = at(await h.run(page, { first: 2 }), 'people');

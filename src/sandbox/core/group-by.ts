@@ -13,7 +13,7 @@
 import { isPlainObject } from '../../policy/condition.js';
 import type { SandboxObject, SandboxRecord } from '../workspace.js';
 import { aggregateField, computeAggregate } from './aggregates.js';
-import { QUERY_MAX_RECORDS } from './context.js';
+import { DEFAULT_NUMBER_OF_GROUPS_LIMIT } from './limits.js';
 import { coreError } from './errors.js';
 import { compareValues } from './filter-operators.js';
 import { readColumn } from './filter.js';
@@ -159,6 +159,13 @@ function groupComparator(
   };
 }
 
+/** `get-group-limit.util.ts`: a positive integer limit, else DEFAULT_NUMBER_OF_GROUPS_LIMIT. */
+function groupLimit(limit: number | null | undefined): number {
+  return typeof limit === 'number' && Number.isInteger(limit) && limit > 0
+    ? limit
+    : DEFAULT_NUMBER_OF_GROUPS_LIMIT;
+}
+
 export function groupBy(
   object: SandboxObject,
   matching: readonly SandboxRecord[],
@@ -168,7 +175,7 @@ export function groupBy(
   const groups = [...groupRecords(matching, dimensions).values()];
   groups.sort(groupComparator(object, dimensions, args.orderBy ?? []));
   return groups
-    .slice(0, args.limit ?? QUERY_MAX_RECORDS)
+    .slice(0, groupLimit(args.limit))
     .map((group) =>
       toConnection(
         object,

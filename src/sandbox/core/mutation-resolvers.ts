@@ -19,7 +19,7 @@ import {
   updateEach,
 } from './mutations.js';
 import type { Resolver } from './query-resolvers.js';
-import { dataFieldNames, type RecordData } from './records.js';
+import { checkWrittenUuids, dataFieldNames, type RecordData } from './records.js';
 import { dataList, filterArg, recordReads, stringArg } from './resolver-kit.js';
 
 function create(
@@ -30,6 +30,7 @@ function create(
   reads: readonly string[],
 ): SandboxRecord[] {
   checkCreateBatch(data);
+  checkWrittenUuids(object, data);
   const writes = dataFieldNames(object, data);
   authorize(context, object, 'insert', reads, writes);
   if (!upsert) return insertRecords(context, object, data);
@@ -61,6 +62,7 @@ function authorizeUpdate(
   info: Parameters<Resolver>[3],
 ): RecordData {
   const [data = {}] = dataList(args);
+  checkWrittenUuids(object, [data]);
   authorize(
     context,
     object,

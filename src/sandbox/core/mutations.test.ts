@@ -87,14 +87,14 @@ describe('create', () => {
     ]);
   });
 
-  it('refuses to create more than 60 records in one call, as Twenty does', async () => {
+  it('refuses to create more than QUERY_MAX_RECORDS (200) records in one call, as Twenty 2.43 does', async () => {
     const h = harness();
-    const data = Array.from({ length: 61 }, (_, index) => ({ name: `C${index}` }));
+    const data = Array.from({ length: 201 }, (_, index) => ({ name: `C${index}` }));
     const errors = await h.fail(
       'mutation ($data: [CompanyCreateInput!]!) { createCompanies(data: $data) { id } }',
       { data },
     );
-    expect(errors[0]?.message).toBe('Maximum number of records to upsert is 60.');
+    expect(errors[0]?.message).toBe('Maximum number of records to upsert is 200.');
     expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
     expect(h.events).toEqual([]);
   });
@@ -119,6 +119,38 @@ describe('create', () => {
     expect(h.events.map((event) => event.action)).toEqual(['updated', 'updated', 'created']);
   });
 
+  it('refuses a version 7 id in a variable as the UUID scalar does, and takes versions 1 to 5', async () => {
+    const h = harness();
+    const v7 = '01932c07-209c-7f1a-9b3e-5d4c3b2a1f00';
+    const errors = await h.fail(CREATE_PERSON, { data: { id: v7 } });
+    expect(errors[0]?.message).toContain('Invalid UUID');
+    expect(errors[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(h.state.records.person?.[v7]).toBeUndefined();
+    const v4 = '5b0e6a4c-2f6d-4d8e-9a1b-3c4d5e6f7a8b';
+    const v1 = 'c232ab00-9414-11ec-b3c8-9e6bdeced846';
+    for (const id of [v4, v1]) {
+      expect(at(await h.run(CREATE_PERSON, { data: { id } }), 'createPerson.id')).toBe(id);
+    }
+  });
+
+  it('refuses a version 7 id written in the document, which the scalar lets through', async () => {
+    const h = harness();
+    const errors = await h.fail(
+      'mutation { createPerson(data: { id: "01932c07-209c-7f1a-9b3e-5d4c3b2a1f00" }) { id } }',
+    );
+    expect(errors[0]?.message).toBe(
+      `Invalid UUID value '01932c07-209c-7f1a-9b3e-5d4c3b2a1f00' for field "id"`,
+    );
+    expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    const join = await h.fail(
+      'mutation ($id: UUID!) { updatePerson(id: $id, data: { companyId: "00000000-0000-0000-0000-000000000000" }) { id } }',
+      { id: P_ADA },
+    );
+    expect(join[0]?.message).toBe(
+      `Invalid UUID value '00000000-0000-0000-0000-000000000000' for field "companyId"`,
+    );
+  });
+
   it('refuses a create whose id already exists', async () => {
     const errors = await harness().fail(CREATE_PERSON, { data: { id: P_ADA } });
     expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
@@ -138,7 +170,9 @@ describe('update', () => {
       updatedBy: { name: 'Ada Lovelace' },
     });
     expect(h.events).toHaveLength(1);
-    expect(h.events[0]).toMatchObject({ action: 'updated', updatedFields: ['name'] });
+    // city was Paris already; updatedBy moved from the seed's actor to the member.
+    expect(h.events[0]?.action).toBe('updated');
+    expect([...(h.events[0]?.updatedFields ?? [])].sort()).toEqual(['name', 'updatedBy']);
     expect(h.events[0]?.before?.name).toEqual({ firstName: 'Ada', lastName: 'Smith' });
   });
 
@@ -160,12 +194,57 @@ describe('update', () => {
       { id: P_ADA, city: 'Rome' },
       { id: P_CARLA, city: 'Rome' },
     ]);
-    expect(h.events.map((event) => event.updatedFields)).toEqual([['city'], ['city']]);
+    expect(h.events.map((event) => [...(event.updatedFields ?? [])].sort())).toEqual([
+      ['city', 'updatedBy'],
+      ['city', 'updatedBy'],
+    ]);
   });
 
-  it('refuses to update more than 60 records at once', async () => {
+  it('stores a written empty text as null, in text fields and name and address sub-fields', async () => {
     const h = harness();
-    const data = Array.from({ length: 60 }, (_, index) => ({ name: `C${index}` }));
+    const data = await h.run(
+      'mutation ($id: UUID!) { updatePerson(id: $id, data: { jobTitle: "", name: { firstName: "" }, city: "" }) { jobTitle city name { firstName lastName } } }',
+      { id: P_ADA },
+    );
+    expect(at(data, 'updatePerson')).toEqual({
+      jobTitle: null,
+      city: null,
+      name: { firstName: null, lastName: 'Smith' },
+    });
+    const created = await h.run(CREATE_PERSON, { data: { jobTitle: '', name: { lastName: '' } } });
+    expect(at(created, 'createPerson.jobTitle')).toBeNull();
+    expect(at(created, 'createPerson.name')).toEqual({ firstName: '', lastName: null });
+  });
+
+  it('sends no event for an update that changes nothing', async () => {
+    const h = harness();
+    const write = 'mutation ($id: UUID!) { updatePerson(id: $id, data: { city: "Lyon" }) { id } }';
+    await h.run(write, { id: P_ADA });
+    await h.run(write, { id: P_ADA });
+    expect(h.events).toHaveLength(1);
+    // The same value by someone else is a change of updatedBy only.
+    await h.run(write, { id: P_ADA }, API_KEY);
+    expect(h.events.map((event) => event.updatedFields)).toEqual([
+      expect.arrayContaining(['city']),
+      ['updatedBy'],
+    ]);
+  });
+
+  it('reports only the fields whose values changed, a join column under its own key', async () => {
+    const h = harness();
+    const write =
+      'mutation ($id: UUID!, $data: PersonUpdateInput!) { updatePerson(id: $id, data: $data) { id } }';
+    await h.run(write, { id: P_ADA, data: { city: 'Lyon' } });
+    await h.run(write, {
+      id: P_ADA,
+      data: { city: 'Lyon', jobTitle: 'CTO', companyId: C_GLOBEX, name: { firstName: 'Ada' } },
+    });
+    expect([...(h.events[1]?.updatedFields ?? [])].sort()).toEqual(['companyId', 'jobTitle']);
+  });
+
+  it('refuses to update more than QUERY_MAX_RECORDS (200) records at once', async () => {
+    const h = harness();
+    const data = Array.from({ length: 200 }, (_, index) => ({ name: `C${index}` }));
     await h.run(
       'mutation ($data: [CompanyCreateInput!]!) { createCompanies(data: $data) { id } }',
       {
@@ -175,7 +254,7 @@ describe('update', () => {
     const errors = await h.fail(
       'mutation { updateCompanies(filter: {}, data: { employees: 1 }) { id } }',
     );
-    expect(errors[0]?.message).toBe('Cannot update more than 60 records at once');
+    expect(errors[0]?.message).toBe('Cannot update more than 200 records at once');
     expect(errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -15,7 +15,8 @@
  */
 import type { RecordEvent, SandboxObject, SandboxRecord } from '../workspace.js';
 import { reachableRecords } from './access.js';
-import { QUERY_MAX_RECORDS, type CoreContext } from './context.js';
+import type { CoreContext } from './context.js';
+import { QUERY_MAX_RECORDS } from './limits.js';
 import { coreError, duplicateEntry, recordNotFound } from './errors.js';
 import { readColumn } from './filter.js';
 import { tableOf } from './object-model.js';
@@ -141,7 +142,7 @@ export function updateEach(
   const now = nowIso(context);
   const results = changes.map(([before, data]) => {
     const after = updatedRecord(object, before, data, now, actor);
-    return { before, after, fields: changedFields(object, before, after, data) };
+    return { before, after, fields: changedFields(object, before, after) };
   });
   context.deps.authorizer.checkWrittenRecords?.(
     context.principal,
@@ -150,8 +151,10 @@ export function updateEach(
     results.map((r) => r.after),
   );
   for (const { after } of results) table[after.id] = after;
+  // An update that changed nothing is no event in Twenty; the record still gets its new
+  // updatedAt, as the row is written all the same.
   for (const { before, after, fields } of results) {
-    emit(context, object, 'updated', before, after, fields);
+    if (fields.length > 0) emit(context, object, 'updated', before, after, fields);
   }
   return results.map(({ after }) => after);
 }

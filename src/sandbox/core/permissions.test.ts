@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Authorizer, OperationRequest } from '../authorizer.js';
 import { coreError } from './errors.js';
-import { at, C_ACME, harness, ids, list, P_ADA, P_BOB, P_CARLA } from './fixtures.test-support.js';
+import {
+  at,
+  C_ACME,
+  harness,
+  ids,
+  list,
+  MEMBER,
+  P_ADA,
+  P_BOB,
+  P_CARLA,
+} from './fixtures.test-support.js';
 
 interface Recorded {
   readonly object: string;
@@ -108,6 +118,38 @@ describe('permission checks', () => {
     expect(errors[0]?.message).toBe('Permission denied');
     expect(h.state.records.company?.[C_ACME]).toBeDefined();
     expect(h.events).toEqual([]);
+  });
+});
+
+describe('a relation to an object the role cannot read', () => {
+  const refuseCompany = () =>
+    recordingAuthorizer(
+      (request) => request.object.nameSingular === 'company' && request.operation === 'select',
+    );
+
+  it('fails the whole query, as Twenty reads relations inside the root field', async () => {
+    const { authorizer } = refuseCompany();
+    const result = await harness({ authorizer }).api.execute({
+      source: '{ people { edges { node { id company { name } } } } }',
+      principal: MEMBER,
+    });
+    // No partial records: the root field is null and the error sits on it.
+    expect(result.data).toEqual({ people: null });
+    expect(result.errors?.map((error) => [error.message, error.path])).toEqual([
+      ['Permission denied', ['people']],
+    ]);
+  });
+
+  it('fails only the root field that reaches it, aliases included', async () => {
+    const { authorizer } = refuseCompany();
+    const result = await harness({ authorizer }).api.execute({
+      source:
+        '{ mine: people { edges { node { id } } } theirs: opportunities { edges { node { company { id } } } } }',
+      principal: MEMBER,
+    });
+    expect(at(result.data, 'theirs')).toBeNull();
+    expect(ids(result.data, 'mine')).toEqual([P_ADA]);
+    expect(result.errors?.map((error) => error.path)).toEqual([['theirs']]);
   });
 });
 

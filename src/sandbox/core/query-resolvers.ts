@@ -23,6 +23,7 @@ import {
   recordReads,
   type Args,
 } from './resolver-kit.js';
+import { search } from './search-query.js';
 import { recordFieldNames } from './selection.js';
 
 export type Resolver = GraphQLFieldResolver<unknown, CoreContext, Args>;
@@ -69,6 +70,11 @@ export function groupByResolver(object: SandboxObject): Resolver {
     authorize(context, object, 'select', [...reads]);
     return groupBy(object, matchingRecords(context, object, filterArg(args)), groupArgs);
   };
+}
+
+/** The workspace-wide `search` (search-query.ts). */
+export function searchResolver(): Resolver {
+  return (_source, args, context) => search(context, args);
 }
 
 export function unsupportedResolver(name: string): Resolver {

@@ -10,8 +10,10 @@
  * null, name: <key name> }`, context `{}`).
  * A record created without `position` goes first (see mutations.ts `firstPositions`).
  */
+import { inspect, isDeepStrictEqual } from 'node:util';
 import { compositeProperties, fieldKind } from '../../host/core-schema/field-types.js';
 import { isPlainObject } from '../../policy/condition.js';
+import { isValidUuid } from '../../host/core-schema/scalars.js';
 import type {
   Principal,
   SandboxField,
@@ -19,7 +21,8 @@ import type {
   SandboxRecord,
   WorkspaceState,
 } from '../workspace.js';
-import { metadataFieldName } from './object-model.js';
+import { coreError } from './errors.js';
+import { fieldOfKey, metadataFieldName } from './object-model.js';
 
 export type RecordData = Readonly<Record<string, unknown>>;
 
@@ -86,11 +89,47 @@ function defaultsOf(object: SandboxObject, field: SandboxField): [string, unknow
   }
 }
 
+/**
+ * Composite types whose text sub-fields go through Twenty's `transformTextField` on a write
+ * (`transform-full-name-field.util.ts`, `transform-address-field.util.ts`).
+ */
+const TEXT_SUBFIELDS: Readonly<Record<string, readonly string[]>> = {
+  FULL_NAME: ['firstName', 'lastName'],
+  ADDRESS: [
+    'addressStreet1',
+    'addressStreet2',
+    'addressCity',
+    'addressState',
+    'addressPostcode',
+    'addressCountry',
+  ],
+};
+
+/**
+ * A written text as Twenty stores it: the empty string is its null equivalent and is stored as
+ * null (twentyhq/twenty `packages/twenty-server/src/engine/api/common/common-args-processors/
+ * data-arg-processor/transformer-utils/transform-text-field.util.ts`, with
+ * `DEFAULT_TEXT_FIELD_NULL_EQUIVALENT_VALUE = ''`). Only written values: a column nobody
+ * writes keeps its default.
+ */
+function writtenValue(field: SandboxField | undefined, value: unknown): unknown {
+  if (field?.type === 'TEXT') return value === '' ? null : value;
+  const subfields = field === undefined ? undefined : TEXT_SUBFIELDS[field.type];
+  if (subfields === undefined || !isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, sub]) => [
+      name,
+      subfields.includes(name) && sub === '' ? null : sub,
+    ]),
+  );
+}
+
 /** Writes data onto a record: composite values merge sub-field by sub-field. */
 function assign(object: SandboxObject, target: Record<string, unknown>, data: RecordData): void {
-  for (const [key, value] of Object.entries(data)) {
-    if (value === undefined) continue;
+  for (const [key, given] of Object.entries(data)) {
+    if (given === undefined) continue;
     const field = object.fields.find((candidate) => candidate.name === key);
+    const value = writtenValue(field, given);
     const current = target[key];
     if (field && fieldKind(object, field).kind === 'composite' && isPlainObject(value)) {
       target[key] = { ...(isPlainObject(current) ? current : {}), ...value };
@@ -159,19 +198,29 @@ export function updatedRecord(
   return record as SandboxRecord;
 }
 
-/** The metadata fields whose stored value differs between two versions of a record. */
+/** Keys Twenty never reports as updated: the clock and the full-text index follow every write. */
+const UNREPORTED_KEYS = new Set(['updatedAt', 'searchVector']);
+
+/**
+ * What an update changed, as Twenty reports it in the event's `updatedFields`: every key of the
+ * record after the write whose stored value differs from before, by deep equality, except
+ * `updatedAt`, `searchVector` and relation fields (twentyhq/twenty `packages/twenty-server/src/
+ * engine/core-modules/event-emitter/utils/object-record-changed-values.ts`). Keys are the
+ * record's own: a join column is reported as `companyId`, and `updatedBy` counts when the
+ * writer differs from the last one. Empty: the update changed nothing, and Twenty sends no
+ * event for it (`format-twenty-orm-event-to-database-batch-event.util.ts`).
+ */
 export function changedFields(
   object: SandboxObject,
   before: SandboxRecord,
   after: SandboxRecord,
-  data: RecordData,
 ): string[] {
-  const names = new Set<string>();
-  for (const key of Object.keys(data)) {
-    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
-    names.add(metadataFieldName(object, key) ?? key);
-  }
-  return [...names];
+  return Object.keys(after).filter((key) => {
+    if (UNREPORTED_KEYS.has(key)) return false;
+    const field = object.fields.find((candidate) => candidate.name === key);
+    if (field?.type === 'RELATION') return false;
+    return !isDeepStrictEqual(before[key], after[key]);
+  });
 }
 
 /** The metadata fields a write's data names, for the permission check. */
@@ -181,4 +230,22 @@ export function dataFieldNames(object: SandboxObject, data: readonly RecordData[
     for (const key of Object.keys(item)) names.add(metadataFieldName(object, key) ?? key);
   }
   return [...names];
+}
+
+/**
+ * Twenty's check of written UUIDs (`validate-uuid-field-or-throw.util.ts`, from
+ * `data-arg-processor.service.ts` for UUID fields, `id` included, and MANY_TO_ONE join columns):
+ * null, or a non-empty string that twenty-shared's `isValidUuid` takes (versions 1 to 5). A
+ * version 7 id in a document literal passes the GraphQL scalar and is refused here.
+ */
+export function checkWrittenUuids(object: SandboxObject, data: readonly RecordData[]): void {
+  for (const item of data) {
+    for (const [key, value] of Object.entries(item)) {
+      const resolved = fieldOfKey(object, key);
+      const isUuidColumn = resolved?.kind.kind === 'manyToOne' || resolved?.field.type === 'UUID';
+      if (!isUuidColumn || value === undefined || value === null) continue;
+      if (typeof value === 'string' && value !== '' && isValidUuid(value)) continue;
+      throw coreError(`Invalid UUID value ${inspect(value)} for field "${key}"`);
+    }
+  }
 }

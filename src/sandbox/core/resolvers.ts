@@ -30,6 +30,7 @@ import {
   manyToOneResolver,
   oneToManyResolver,
   type Resolver,
+  searchResolver,
 } from './query-resolvers.js';
 
 function resolverFor(object: SandboxObject, method: ResolverMethod): Resolver {
@@ -69,6 +70,7 @@ function resolverFor(object: SandboxObject, method: ResolverMethod): Resolver {
 function attachRoot(schema: GraphQLSchema, objects: readonly SandboxObject[]): void {
   const query = schema.getQueryType()?.getFields() ?? {};
   const mutation = schema.getMutationType()?.getFields() ?? {};
+  if (query.search) query.search.resolve = searchResolver();
   for (const object of objects) {
     for (const method of QUERY_METHODS) {
       const field = query[resolverName(object, method)];

@@ -17,20 +17,9 @@
 import { parseRestFilter, type RestFilter } from '../../host/rest-filter.js';
 import { compositeProperties, fieldKind } from '../../host/core-schema/field-types.js';
 import type { SandboxObject } from '../workspace.js';
+import { QUERY_DEFAULT_LIMIT_RECORDS, QUERY_MAX_RECORDS } from '../core/limits.js';
 import { fieldOfKey } from '../core/object-model.js';
 import { RestError } from './rest-errors.js';
-
-/**
- * `QUERY_DEFAULT_LIMIT_RECORDS` and `QUERY_MAX_RECORDS` of twenty-shared
- * (`packages/twenty-shared/src/constants/QueryDefaultLimitRecords.ts`, `QueryMaxRecords.ts`).
- * LOCAL STAND-IN: the one QUERY_MAX_RECORDS for 2.43 (GraphQL, REST and the gateway) is being
- * settled in src/sandbox/core/limits.ts on another branch; until it is merged, REST keeps its
- * own constant here, to be replaced by that import. UNVERIFIED against 2.43: 60 and 200 come
- * from a third-party note; one stored version of `QueryMaxRecords.ts` reads 10_000, and the
- * sandbox's GraphQL side caps writes at 60 (src/sandbox/core/context.ts).
- */
-export const REST_DEFAULT_LIMIT = 60;
-export const REST_MAX_LIMIT = 200;
 
 export const ORDER_BY_DIRECTIONS = [
   'AscNullsFirst',
@@ -53,13 +42,13 @@ export function queryOf(search: string): Query {
 
 export function parseLimit(query: Query): number {
   const text = query.limit;
-  if (text === undefined || text === '') return REST_DEFAULT_LIMIT;
+  if (text === undefined || text === '') return QUERY_DEFAULT_LIMIT_RECORDS;
   const limit = Number(text);
   // Twenty checks `isNaN(limit) || limit < 0`; a fraction would fail its `Int` later, refused here.
   if (Number.isNaN(limit) || limit < 0 || !Number.isInteger(limit)) {
     throw RestError.badRequest(`limit '${text}' is invalid. Should be an integer`);
   }
-  return Math.min(limit, REST_MAX_LIMIT);
+  return Math.min(limit, QUERY_MAX_RECORDS);
 }
 
 export function parseDepth(query: Query): 0 | 1 {
