@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createCoreApi } from './core/core-api.js';
 import { createMetadataApi } from './metadata/metadata-api.js';
 import { nativeAuthorizer } from './permissions/native-authorizer.js';
+import { rateLimitFromEnv, SandboxThrottler, type SandboxRateLimitSettings } from './rate-limit.js';
 import { seedWorkspace, type SeedCounts } from './seed/seed.js';
 import { ADMIN_API_KEY_ID, stateFromSeed } from './seed-state.js';
 import type { SandboxServerOptions } from './server.js';
@@ -27,6 +28,11 @@ export interface SandboxOptions {
   readonly now?: () => Date;
   /** Used for webhook deliveries (tests pass msw's or a recorder). */
   readonly fetch?: typeof fetch;
+  /**
+   * Twenty's API rate limit. By default on, read like Twenty from API_RATE_LIMITING_* in the
+   * environment (Twenty's defaults when unset); the test suite raises it there (vitest.config.ts).
+   */
+  readonly rateLimit?: SandboxRateLimitSettings;
 }
 
 export interface Sandbox {
@@ -120,7 +126,15 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     state: getState,
     adminKey,
     deliveries,
-    serverOptions: { getState, core, metadata, now: () => now().getTime() },
+    serverOptions: {
+      getState,
+      core,
+      metadata,
+      now: () => now().getTime(),
+      throttler: new SandboxThrottler(options.rateLimit ?? rateLimitFromEnv(process.env), () =>
+        now().getTime(),
+      ),
+    },
     settle: async () => {
       // New work may be queued while waiting; wait until none is.
       for (let seen: Promise<unknown> | undefined; seen !== pending;) {
