@@ -258,6 +258,8 @@ function withoutUnused(document: DocumentNode, operationName: string | undefined
       return [
         {
           ...d,
+          // graphql 16 deprecates the name for v17; it is what graphql 16 reads.
+          // eslint-disable-next-line @typescript-eslint/no-deprecated
           variableDefinitions: (d.variableDefinitions ?? []).filter((v) =>
             usedVariables.has(v.variable.name.value),
           ),
