@@ -6,7 +6,7 @@
  * waited out on a budget of their own, and the limit they name slows the client from then on.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { getOperationAST, parse, type DocumentNode } from 'graphql';
+import { getOperationAST, OperationTypeNode, parse, type DocumentNode } from 'graphql';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { HostError } from './host-error.js';
 import { DEFAULT_RATE_LIMIT, describeRate, RateLimiter, type RateLimit } from './rate-limit.js';
@@ -129,7 +129,7 @@ export class HostClient {
   ): Promise<T> {
     const parsed = typeof document === 'string' ? parse(document) : document;
     const operation = operationName(parsed);
-    const readsOnly = getOperationAST(parsed)?.operation === 'query';
+    const readsOnly = getOperationAST(parsed)?.operation === OperationTypeNode.QUERY;
     let waited = 0;
     for (let attempt = 1; ;) {
       await this.limiter.acquire();
