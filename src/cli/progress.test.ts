@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startProgress, type ProgressStream } from './progress.js';
+import { startProgress, taskProgress, type ProgressStream } from './progress.js';
 
 function fakeStream(isTTY: boolean): ProgressStream & { text(): string } {
   const written: string[] = [];
@@ -53,5 +53,19 @@ describe('progress of a long task', () => {
     progress.update(120, 120);
     progress.stop('read 120 company records');
     expect(stream.text()).toBe('read 120 company records\n');
+  });
+
+  it('ends each task of a series with its own line when the next begins', () => {
+    const stream = fakeStream(false);
+    const progress = taskProgress(stream);
+    const task = (object: string) => ({
+      label: `reading ${object}`,
+      summary: (done: number, total: number) => `read ${done}/${total} ${object} records`,
+    });
+    progress.update(task('company'), 60, 120);
+    progress.update(task('company'), 120, 120);
+    progress.update(task('person'), 60, 60);
+    progress.stop();
+    expect(stream.text()).toBe('read 120/120 company records\nread 60/60 person records\n');
   });
 });

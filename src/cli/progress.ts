@@ -69,3 +69,41 @@ export function startProgress(
     },
   };
 }
+
+/** One task of a series: the bar's label, and the line that sums it up when it ends. */
+export interface Task {
+  readonly label: string;
+  readonly summary: (done: number, total: number) => string;
+}
+
+export interface TaskProgress {
+  /** How far the task is; a task with another label ends the one before. */
+  update(task: Task, done: number, total: number): void;
+  /** Ends the task in progress, if any. */
+  stop(): void;
+}
+
+/** Tasks one after another on `stream` (object after object), one bar at a time. */
+export function taskProgress(stream: ProgressStream, options: ProgressOptions = {}): TaskProgress {
+  let current: { task: Task; progress: Progress; done: number; total: number } | undefined;
+  const stop = (): void => {
+    if (current === undefined) return;
+    current.progress.stop(current.task.summary(current.done, current.total));
+    current = undefined;
+  };
+  return {
+    update: (task, done, total) => {
+      if (current !== undefined && current.task.label !== task.label) stop();
+      current ??= {
+        task,
+        progress: startProgress(stream, task.label, total, options),
+        done,
+        total,
+      };
+      current.done = done;
+      current.total = total;
+      current.progress.update(done, total);
+    },
+    stop,
+  };
+}
