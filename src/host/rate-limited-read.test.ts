@@ -28,6 +28,7 @@ describe("a long read against a host enforcing Twenty's rate limit", () => {
       seedCounts: { members: 15, companies: 120, people: 1, opportunities: 1 },
       adminKey: 'admin-key',
       now: () => new Date(runtime.now()),
+      rateLimitClock: () => runtime.now(),
       rateLimit: { short: { limit: 5, ttlMs: 1000 }, long: { limit: 10, ttlMs: 60_000 } },
     });
     running = await startSandboxServer(sandbox.serverOptions);

@@ -19,6 +19,7 @@ async function sandboxAt(
     seedCounts: { members: 15, companies: 3, people: 3, opportunities: 1 },
     adminKey: 'admin-key',
     now: () => new Date(clock.ms),
+    rateLimitClock: () => clock.ms,
     rateLimit,
   });
 }

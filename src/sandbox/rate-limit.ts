@@ -104,16 +104,26 @@ export class SandboxThrottler {
   private readonly buckets = new Map<string, BucketState>();
 
   constructor(
-    readonly settings: SandboxRateLimitSettings,
+    private current: SandboxRateLimitSettings,
     private readonly now: () => number,
   ) {}
+
+  get settings(): SandboxRateLimitSettings {
+    return this.current;
+  }
+
+  /** New settings with full buckets, as a Twenty restarted with other API_RATE_LIMITING_*. */
+  reconfigure(settings: SandboxRateLimitSettings): void {
+    this.current = settings;
+    this.buckets.clear();
+  }
 
   /** Takes one token for `principal`; the refusal message when a bucket is empty. */
   take(principal: Principal): string | undefined {
     if (principal.kind !== 'apiKey') return undefined;
     for (const [name, bucket] of [
-      ['short', this.settings.short],
-      ['long', this.settings.long],
+      ['short', this.current.short],
+      ['long', this.current.long],
     ] as const) {
       const refused = this.takeFrom(name, bucket);
       if (refused !== undefined) return refused;

@@ -33,6 +33,11 @@ export interface SandboxOptions {
    * environment (Twenty's defaults when unset); the test suite raises it there (vitest.config.ts).
    */
   readonly rateLimit?: SandboxRateLimitSettings;
+  /**
+   * The rate limit's clock; the wall clock unless said. Not `now`: tests freeze that for record
+   * dates, and Twenty's buckets refill with real time whatever the records say.
+   */
+  readonly rateLimitClock?: () => number;
 }
 
 export interface Sandbox {
@@ -131,8 +136,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       core,
       metadata,
       now: () => now().getTime(),
-      throttler: new SandboxThrottler(options.rateLimit ?? rateLimitFromEnv(process.env), () =>
-        now().getTime(),
+      throttler: new SandboxThrottler(
+        options.rateLimit ?? rateLimitFromEnv(process.env),
+        options.rateLimitClock ?? Date.now,
       ),
     },
     settle: async () => {

@@ -12,6 +12,7 @@ import { afterEach, describe } from 'vitest';
 import { deliveryContract } from './delivery.contract.js';
 import { hostOpener, type Connect, type Receive } from './harness.js';
 import { permissionsContract } from './permissions.contract.js';
+import { rateContract } from './rate.contract.js';
 import { readsContract } from './reads.contract.js';
 import { writesContract } from './writes.contract.js';
 
@@ -34,5 +35,6 @@ export function describeHostContract(name: string, connect: Connect, receive: Re
     writesContract(hosts);
     permissionsContract(hosts);
     deliveryContract(hosts, receive);
+    rateContract(hosts);
   });
 }
