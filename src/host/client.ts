@@ -142,6 +142,7 @@ export class HostClient {
       } catch (error) {
         const limited = rateLimited(error, readsOnly, this.runtime.now());
         if (limited !== undefined) {
+          this.limiter.refund();
           if (limited.bucket !== undefined) this.limiter.learn(limited.bucket);
           waited++;
           if (waited > this.retry.rateLimitedRetries)

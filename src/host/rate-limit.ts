@@ -97,6 +97,14 @@ export class RateLimiter {
     return turn;
   }
 
+  /**
+   * Gives back the latest start: the host refused that request before it spent anything of its
+   * limit's long bucket, and counting it would slow us below the host's pace.
+   */
+  refund(): void {
+    this.started.pop();
+  }
+
   private async waitForSlot(): Promise<void> {
     for (;;) {
       const now = this.runtime.now();
