@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startProgress, taskProgress, type ProgressStream } from './progress.js';
+import { startProgress, taskProgress, viewersProgress, type ProgressStream } from './progress.js';
 
 function fakeStream(isTTY: boolean): ProgressStream & { text(): string } {
   const written: string[] = [];
@@ -67,5 +67,21 @@ describe('progress of a long task', () => {
     progress.update(task('person'), 60, 60);
     progress.stop();
     expect(stream.text()).toBe('read 120/120 company records\nread 60/60 person records\n');
+  });
+
+  it('draws the viewers backfill object by object, reading then writing', () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-06-30T12:00:00Z') });
+    const terminal = fakeStream(true);
+    const progress = viewersProgress(terminal, { fps: 1000 });
+    progress.onProgress({ object: 'company', phase: 'read', done: 60, total: 240 });
+    vi.setSystemTime(Date.now() + 2000);
+    progress.onProgress({ object: 'company', phase: 'read', done: 120, total: 240 });
+    expect(terminal.text()).toContain('tiergateViewers: reading company [');
+    // 60 records in 2 s: the other 120 in 4 s.
+    expect(terminal.text()).toContain('120/240 50% | ETA 4s');
+    progress.onProgress({ object: 'company', phase: 'write', done: 60, total: 100 });
+    progress.stop();
+    expect(terminal.text()).toContain('  tiergateViewers: read 120/240 company records\n');
+    expect(terminal.text()).toContain('  tiergateViewers: wrote 60/100 company records\n');
   });
 });

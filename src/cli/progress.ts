@@ -5,6 +5,7 @@
  * when it ends, so logs stay readable.
  */
 import cliProgress from 'cli-progress';
+import type { ViewerProgress } from '../sync/viewers.js';
 import type { Output } from './io.js';
 
 /** What a stream must offer to be drawn on; `isTTY` is true only on a terminal. */
@@ -35,6 +36,8 @@ export function startProgress(
   label: string,
   total: number,
   options: ProgressOptions = {},
+  /** Work done before the bar appeared, which the estimate must not credit to its first step. */
+  startAt = 0,
 ): Progress {
   if (!isTerminal(stream)) {
     return {
@@ -57,7 +60,7 @@ export function startProgress(
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(Math.max(total, 0), 0);
+  bar.start(Math.max(total, 0), startAt);
   return {
     update: (done, newTotal) => {
       if (newTotal !== bar.getTotal()) bar.setTotal(newTotal);
@@ -96,7 +99,7 @@ export function taskProgress(stream: ProgressStream, options: ProgressOptions = 
       if (current !== undefined && current.task.label !== task.label) stop();
       current ??= {
         task,
-        progress: startProgress(stream, task.label, total, options),
+        progress: startProgress(stream, task.label, total, options, done),
         done,
         total,
       };
@@ -105,5 +108,26 @@ export function taskProgress(stream: ProgressStream, options: ProgressOptions = 
       current.progress.update(done, total);
     },
     stop,
+  };
+}
+
+/** The viewers backfill's progress (src/sync/viewers.ts): a bar per object and phase. */
+export function viewersProgress(
+  stream: ProgressStream,
+  options: ProgressOptions = {},
+): { readonly onProgress: (progress: ViewerProgress) => void; stop(): void } {
+  const tasks = taskProgress(stream, options);
+  return {
+    onProgress: ({ object, phase, done, total }) =>
+      tasks.update(
+        {
+          label: `  tiergateViewers: ${phase === 'read' ? 'reading' : 'writing'} ${object}`,
+          summary: (n, of) =>
+            `  tiergateViewers: ${phase === 'read' ? 'read' : 'wrote'} ${n}/${of} ${object} records`,
+        },
+        done,
+        total,
+      ),
+    stop: () => tasks.stop(),
   };
 }

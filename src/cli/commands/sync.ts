@@ -23,7 +23,7 @@ import { syncWebhookOperations } from '../../sync/install.js';
 import { readInstallation } from '../../sync/installation.js';
 import { tiergateManifest } from '../../sync/manifest.js';
 import { syncViewers, type ViewerSyncResult } from '../../sync/viewers.js';
-import { taskProgress } from '../progress.js';
+import { viewersProgress } from '../progress.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
 import { plural } from '../table.js';
@@ -229,20 +229,11 @@ async function viewerStep(
 ): Promise<ViewerSyncResult[]> {
   if (args.values['roles-only'] === true || session.viewers.objects().length === 0) return [];
   // A bar per object and phase on a terminal; one line each elsewhere (src/cli/progress.ts).
-  const progress = taskProgress(io.stderr);
+  const progress = viewersProgress(io.stderr);
   try {
     return await syncViewers(host, session.org.policy, session.viewers, {
       dryRun,
-      onProgress: ({ object, phase, done, total }) =>
-        progress.update(
-          {
-            label: `  tiergateViewers: ${phase === 'read' ? 'reading' : 'writing'} ${object}`,
-            summary: (n, of) =>
-              `  tiergateViewers: ${phase === 'read' ? 'read' : 'wrote'} ${n}/${of} ${object} records`,
-          },
-          done,
-          total,
-        ),
+      onProgress: progress.onProgress,
     });
   } finally {
     progress.stop();
