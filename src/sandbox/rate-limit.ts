@@ -47,6 +47,15 @@ export const TWENTY_DEFAULT_RATE_LIMIT: SandboxRateLimitSettings = {
   long: { limit: 100, ttlMs: 60_000 },
 };
 
+/**
+ * Limits no run reaches: for tools that measure something other than the host's limit (the
+ * fault suite, benchmarks), as an operator would raise API_RATE_LIMITING_* on Twenty.
+ */
+export const RAISED_RATE_LIMIT: SandboxRateLimitSettings = {
+  short: { limit: 1_000_000_000, ttlMs: 1000 },
+  long: { limit: 1_000_000_000, ttlMs: 60_000 },
+};
+
 export const RATE_LIMIT_ENV = {
   shortLimit: 'API_RATE_LIMITING_SHORT_LIMIT',
   shortTtl: 'API_RATE_LIMITING_SHORT_TTL_IN_MS',

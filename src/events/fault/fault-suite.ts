@@ -24,6 +24,7 @@ import { stringify } from 'yaml';
 import { mulberry32 } from '../../../bench/prng.js';
 import { connectHost, type Host } from '../../host/host.js';
 import { createSandbox, type Sandbox } from '../../sandbox/sandbox.js';
+import { RAISED_RATE_LIMIT } from '../../sandbox/rate-limit.js';
 import { startSandboxServer, type RunningSandbox } from '../../sandbox/server.js';
 import { allJournalRows, type Checkpoint, type JournalRow } from '../../store/journal-rows.js';
 import { openStore, redactDatabaseUrl, type Store } from '../../store/store.js';
@@ -227,6 +228,7 @@ export class FaultSuite {
       seedCounts: { members: 20, companies: 15, people: 0, opportunities: 15 },
       adminKey,
       fetch: recordingFetch(this.deliveries),
+      rateLimit: RAISED_RATE_LIMIT,
     });
     this.running = await startSandboxServer(this.sandbox.serverOptions, 0);
     this.sandboxPort = Number(new URL(this.running.url).port);
