@@ -127,10 +127,12 @@ export async function answer(
   const { method, path } = request;
   if (method === 'GET' && path === '/healthz') return { status: 200, body: { ok: true } };
   if (path.startsWith('/rest/')) {
-    // Each REST call runs one query runner, which takes one token (rate-limit.ts).
-    const caller = options.throttler
-      ? principalOf(options.getState(), request.authorization, options.now())
-      : undefined;
+    // Each record call runs one query runner, which takes one token (rate-limit.ts); the REST
+    // metadata API runs none.
+    const caller =
+      options.throttler && !path.startsWith('/rest/metadata/')
+        ? principalOf(options.getState(), request.authorization, options.now())
+        : undefined;
     const refused =
       caller !== undefined && typeof caller !== 'string'
         ? options.throttler?.take(caller)
