@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { connectHost } from '../src/host/host.js';
 import { loadPolicy } from '../src/policy/load.js';
 import { createSandbox } from '../src/sandbox/sandbox.js';
+import { RAISED_RATE_LIMIT } from '../src/sandbox/rate-limit.js';
 import { startSandboxServer } from '../src/sandbox/server.js';
 import { applyOperations } from '../src/sync/apply.js';
 import { install } from '../src/sync/install.js';
@@ -168,7 +169,12 @@ interface ViewerFigures {
 
 /** The demo policy over the seeded sandbox: the viewers backfill, twice. */
 async function viewerFigures(): Promise<ViewerFigures> {
-  const sandbox = await createSandbox({ rls: true, seed: 'default', adminKey: 'bench-admin-key' });
+  const sandbox = await createSandbox({
+    rls: true,
+    seed: 'default',
+    adminKey: 'bench-admin-key',
+    rateLimit: RAISED_RATE_LIMIT,
+  });
   const running = await startSandboxServer(sandbox.serverOptions, 0);
   try {
     const host = connectHost({

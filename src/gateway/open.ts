@@ -6,6 +6,7 @@
  * and `npm start` run.
  */
 import { connectHost } from '../host/host.js';
+import type { RateLimit } from '../host/rate-limit.js';
 import { compilePolicy } from '../policy/engine.js';
 import type { Policy } from '../policy/schema.js';
 import { pullOrg } from '../sync/host-org.js';
@@ -34,6 +35,8 @@ export interface OpenGatewayOptions {
   readonly now?: () => number;
   /** Tiergate's secret key: cursors sealed under it open after a restart and on every replica. */
   readonly secretKey?: Uint8Array;
+  /** The pace of the gateway's own calls with `apiKey` (`--rate`); 10,000 a minute unless said. */
+  readonly rateLimit?: RateLimit;
 }
 
 export interface OpenedGateway extends Gateway {
@@ -53,7 +56,7 @@ export async function openGateway(options: OpenGatewayOptions): Promise<OpenedGa
   const host = connectHost({
     baseUrl: options.hostUrl,
     token: options.apiKey,
-    rateLimit: { requests: 10_000, windowMs: 60_000 },
+    rateLimit: options.rateLimit ?? { requests: 10_000, windowMs: 60_000 },
   });
   const [org, model] = await Promise.all([pullOrg(host, options.policy), host.dataModel.get()]);
   const policy = org.policy;

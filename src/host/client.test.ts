@@ -157,4 +157,62 @@ describe('HostClient', () => {
     await Promise.all([limited.request(QUERY), limited.request(QUERY), limited.request(QUERY)]);
     expect(runtime.sleeps).toEqual([1000]);
   });
+
+  describe("Twenty's rate-limit refusals", () => {
+    const limitReached =
+      (message: string, data: unknown = null) =>
+      () =>
+        HttpResponse.json({
+          data,
+          errors: [{ message, extensions: { subCode: 'LIMIT_REACHED', code: 'BAD_USER_INPUT' } }],
+        });
+
+    it('waits for the next token of the bucket the refusal names, then succeeds', async () => {
+      const runtime = fakeRuntime(undefined, 0);
+      const calls = sequence([limitReached('Limit reached (100 tokens per 60000 ms)'), ok]);
+      await expect(client(runtime).request(QUERY)).resolves.toEqual({ currentUser: { id: 'u1' } });
+      expect(calls.calls()).toBe(2);
+      // One token of 100 a minute: 600 ms, and no jitter with random() = 0.
+      expect(runtime.sleeps).toEqual([600]);
+    });
+
+    it('slows down to a stricter limit the host names, for the requests after', async () => {
+      const runtime = fakeRuntime(undefined, 0);
+      sequence([limitReached('Limit reached (2 tokens per 10000 ms)'), ok]);
+      const paced = client(runtime);
+      await paced.request(QUERY);
+      expect(runtime.sleeps).toEqual([5000]);
+      await paced.request(QUERY);
+      await paced.request(QUERY);
+      // Two a 10 s window from then on; the refused start is not counted (it spent nothing):
+      // starts at 5 s, 5 s, then 15 s.
+      expect(runtime.sleeps.slice(1)).toEqual([10_000]);
+    });
+
+    it('does not send a mutation again when the host answered part of it', async () => {
+      const calls = sequence([
+        limitReached('Limit reached (100 tokens per 1000 ms)', { a: { id: '1' }, b: null }),
+      ]);
+      const error = await failure(
+        client().request(
+          'mutation Two { a: createCompany(data: {}) { id } b: createCompany(data: {}) { id } }',
+        ),
+      );
+      expect(calls.calls()).toBe(1);
+      expect(error.has('LIMIT_REACHED')).toBe(true);
+    });
+
+    it('gives up after its budget of waits, naming --rate and the host setting', async () => {
+      const runtime = fakeRuntime(undefined, 0);
+      const calls = sequence([limitReached('Limit reached (100 tokens per 60000 ms)')]);
+      const error = await failure(
+        client(runtime, { retry: { rateLimitedRetries: 2 } }).request(QUERY),
+      );
+      expect(calls.calls()).toBe(3);
+      expect(error.retryable).toBe(true);
+      expect(error.message).toContain("the host's rate limit refused it 3 times");
+      expect(error.message).toContain('--rate');
+      expect(error.message).toContain('API_RATE_LIMITING_LONG_LIMIT');
+    });
+  });
 });

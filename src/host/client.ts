@@ -2,17 +2,21 @@
  * A GraphQL client for one of Twenty's endpoints (`/graphql` or `/metadata`): bearer auth, a
  * client-side rate limit, retries with backoff and jitter on network errors, 429 and 5xx
  * (honouring `Retry-After`), a timeout per attempt, and every failure as one `HostError`.
+ * Twenty's rate-limit refusals (a GraphQL error with subCode LIMIT_REACHED, or HTTP 429) are
+ * waited out on a budget of their own, and the limit they name slows the client from then on.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { getOperationAST, parse, type DocumentNode } from 'graphql';
+import { getOperationAST, OperationTypeNode, parse, type DocumentNode } from 'graphql';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { HostError } from './host-error.js';
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rate-limit.js';
+import { DEFAULT_RATE_LIMIT, describeRate, RateLimiter, type RateLimit } from './rate-limit.js';
 import {
   backoffDelay,
   DEFAULT_RETRY,
   isRetryableStatus,
+  parseLimitReached,
   parseRetryAfter,
+  rateLimitedDelay,
   type RetryOptions,
 } from './retry.js';
 import { systemRuntime, type HostRuntime } from './runtime.js';
@@ -51,6 +55,46 @@ function codesOf(error: ClientError): string[] {
   });
 }
 
+/** What a rate-limit refusal said about when to come back. */
+interface RateLimited {
+  readonly retryAfterMs: number | undefined;
+  readonly bucket: RateLimit | undefined;
+  readonly hostMessage: string;
+}
+
+/** The bucket that refills slowest, of those the refusals name. */
+function slowest(buckets: readonly RateLimit[]): RateLimit | undefined {
+  return [...buckets].sort((a, b) => b.windowMs / b.requests - a.windowMs / a.requests)[0];
+}
+
+/**
+ * Whether `error` is the host's rate limit refusing, and safe to send again: every GraphQL
+ * error is LIMIT_REACHED and, unless the operation only reads, no root field was answered
+ * (Twenty throttles each root field on its own, so a mutation may be half done).
+ */
+function rateLimited(error: unknown, readsOnly: boolean, now: number): RateLimited | undefined {
+  if (!(error instanceof ClientError)) return undefined;
+  const { status, errors, data } = error.response;
+  const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'), now);
+  const messages = (errors ?? []).map((e) => e.message);
+  const buckets = messages.flatMap((m) => parseLimitReached(m) ?? []);
+  if (status === 429) {
+    return { retryAfterMs, bucket: slowest(buckets), hostMessage: messages[0] ?? 'HTTP 429' };
+  }
+  const allThrottled =
+    errors !== undefined &&
+    errors.length > 0 &&
+    errors.every((e) => {
+      const { subCode } = (e.extensions ?? {}) as { subCode?: unknown };
+      return subCode === 'LIMIT_REACHED' || parseLimitReached(e.message) !== undefined;
+    });
+  if (!allThrottled) return undefined;
+  const answered =
+    typeof data === 'object' && data !== null && Object.values(data).some((v) => v !== null);
+  if (answered && !readsOnly) return undefined;
+  return { retryAfterMs, bucket: slowest(buckets), hostMessage: messages[0] ?? 'Limit reached' };
+}
+
 export class HostClient {
   private readonly client: GraphQLClient;
   private readonly limiter: RateLimiter;
@@ -73,6 +117,11 @@ export class HostClient {
     });
   }
 
+  /** The pace kept: the configured limit and any stricter one the host announced. */
+  get rateLimits(): readonly RateLimit[] {
+    return this.limiter.limits;
+  }
+
   /** Sends one operation; resolves with its data or rejects with a `HostError`. */
   async request<T, V extends Variables = Variables>(
     document: Document<T, V>,
@@ -80,7 +129,9 @@ export class HostClient {
   ): Promise<T> {
     const parsed = typeof document === 'string' ? parse(document) : document;
     const operation = operationName(parsed);
-    for (let attempt = 1; ; attempt++) {
+    const readsOnly = getOperationAST(parsed)?.operation === OperationTypeNode.QUERY;
+    let waited = 0;
+    for (let attempt = 1; ;) {
       await this.limiter.acquire();
       try {
         return await this.client.request<T>({
@@ -89,6 +140,18 @@ export class HostClient {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (error) {
+        const limited = rateLimited(error, readsOnly, this.runtime.now());
+        if (limited !== undefined) {
+          this.limiter.refund();
+          if (limited.bucket !== undefined) this.limiter.learn(limited.bucket);
+          waited++;
+          if (waited > this.retry.rateLimitedRetries)
+            throw this.rateLimitFailure(operation, error, limited);
+          await this.runtime.sleep(
+            rateLimitedDelay(waited, this.retry, () => this.runtime.random(), limited),
+          );
+          continue;
+        }
         const failure = this.toHostError(operation, error);
         if (!failure.retryable || attempt >= this.retry.attempts) throw failure;
         const retryAfter =
@@ -98,8 +161,25 @@ export class HostClient {
         await this.runtime.sleep(
           backoffDelay(attempt, this.retry, () => this.runtime.random(), retryAfter),
         );
+        attempt++;
       }
     }
+  }
+
+  /** Given up on the host's rate limit: what it said, and the two ways out. */
+  private rateLimitFailure(operation: string, error: unknown, limited: RateLimited): HostError {
+    const answered = error instanceof ClientError ? error : undefined;
+    return new HostError({
+      operation,
+      status: answered?.response.status,
+      codes: answered ? codesOf(answered) : [],
+      retryable: true,
+      message:
+        `the host's rate limit refused it ${this.retry.rateLimitedRetries + 1} times ` +
+        `(${limited.hostMessage}); Tiergate paces itself at ${this.limiter.limits.map(describeRate).join(' and ')}: ` +
+        `lower that with --rate (e.g. --rate 50/min) if other clients share the workspace's API limit, ` +
+        `or raise the host's (Twenty: API_RATE_LIMITING_LONG_LIMIT and API_RATE_LIMITING_SHORT_LIMIT)`,
+    });
   }
 
   private toHostError(operation: string, error: unknown): HostError {

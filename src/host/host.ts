@@ -1,7 +1,7 @@
 /**
  * Both of Twenty's endpoints for one workspace and token: `/graphql` (records) and `/metadata`
- * (schema, roles, webhooks), sharing one rate limiter, since Twenty counts requests per key
- * whichever endpoint they reach (HOST-CONTRACT §B: 100 a minute).
+ * (schema, roles, webhooks), sharing one rate limiter. Twenty counts only record calls, per
+ * workspace (src/sandbox/rate-limit.ts); counting both keeps well inside that.
  */
 import { HostClient, type HostClientOptions } from './client.js';
 import { DataModel, type DataModelOptions } from './data-model.js';

@@ -61,6 +61,8 @@ function recordConnection(operation: string, value: unknown): Connection<Row> {
 /**
  * Every record a core findMany query returns, page after page. `document` takes `$first` and
  * `$after` (and whatever `variables` adds); `resolver` is the field the records are under.
+ * `onPage` hears after each page how many records came so far and, when the document selects
+ * the connection's `totalCount`, how many there are (for a progress bar).
  */
 export function allRecords(
   client: HostClient,
@@ -70,14 +72,20 @@ export function allRecords(
     readonly resolver: string;
     readonly variables?: Readonly<Record<string, unknown>>;
     readonly pageSize?: number;
+    readonly onPage?: (fetched: number, totalCount: number | undefined) => void;
   },
 ): AsyncGenerator<Row, void, undefined> {
+  let fetched = 0;
   return allNodes(options.operation, async (after) => {
     const data = await client.request<Row>(options.document, {
       ...options.variables,
       first: options.pageSize ?? HOST_BATCH_SIZE,
       after,
     });
-    return recordConnection(options.operation, data[options.resolver]);
+    const connection = recordConnection(options.operation, data[options.resolver]);
+    fetched += connection.edges.length;
+    const { totalCount } = connection as { totalCount?: unknown };
+    options.onPage?.(fetched, typeof totalCount === 'number' ? totalCount : undefined);
+    return connection;
   });
 }

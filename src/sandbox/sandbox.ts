@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createCoreApi } from './core/core-api.js';
 import { createMetadataApi } from './metadata/metadata-api.js';
 import { nativeAuthorizer } from './permissions/native-authorizer.js';
+import { rateLimitFromEnv, SandboxThrottler, type SandboxRateLimitSettings } from './rate-limit.js';
 import { seedWorkspace, type SeedCounts } from './seed/seed.js';
 import { ADMIN_API_KEY_ID, stateFromSeed } from './seed-state.js';
 import type { SandboxServerOptions } from './server.js';
@@ -44,6 +45,16 @@ export interface SandboxOptions {
     /** How webhook target names resolve (default: DNS); tests play a private network with it. */
     readonly lookup?: HostLookup;
   };
+  /**
+   * Twenty's API rate limit. By default on, read like Twenty from API_RATE_LIMITING_* in the
+   * environment (Twenty's defaults when unset); the test suite raises it there (vitest.config.ts).
+   */
+  readonly rateLimit?: SandboxRateLimitSettings;
+  /**
+   * The rate limit's clock; the wall clock unless said. Not `now`: tests freeze that for record
+   * dates, and Twenty's buckets refill with real time whatever the records say.
+   */
+  readonly rateLimitClock?: () => number;
 }
 
 export interface Sandbox {
@@ -147,7 +158,16 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     adminKey,
     deliveries,
     outbound,
-    serverOptions: { getState, core, metadata, now: () => now().getTime() },
+    serverOptions: {
+      getState,
+      core,
+      metadata,
+      now: () => now().getTime(),
+      throttler: new SandboxThrottler(
+        options.rateLimit ?? rateLimitFromEnv(process.env),
+        options.rateLimitClock ?? Date.now,
+      ),
+    },
     settle: async () => {
       // New work may be queued while waiting; wait until none is.
       for (let seen: Promise<unknown> | undefined; seen !== pending;) {

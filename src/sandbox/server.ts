@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionResult } from 'graphql';
+import { gateGraphql, throttledRestAnswer, type SandboxThrottler } from './rate-limit.js';
 import { answerRest } from './rest/rest-api.js';
 import { routeTarget } from './routing.js';
 import type { Principal, WorkspaceState } from './workspace.js';
@@ -29,6 +30,8 @@ export interface SandboxServerOptions {
   readonly now: () => number;
   /** Bodies larger than this are refused (413) before they are parsed. */
   readonly maxBodyBytes?: number;
+  /** Twenty's API rate limit on the core API (rate-limit.ts); none when absent. */
+  readonly throttler?: SandboxThrottler;
 }
 
 const MAX_BODY_BYTES = 5_000_000;
@@ -123,8 +126,20 @@ export async function answer(
 ): Promise<SandboxAnswer> {
   const { method, path } = request;
   if (method === 'GET' && path === '/healthz') return { status: 200, body: { ok: true } };
-  if (path.startsWith('/rest/'))
+  if (path.startsWith('/rest/')) {
+    // Each record call runs one query runner, which takes one token (rate-limit.ts); the REST
+    // metadata API runs none.
+    const caller =
+      options.throttler && !path.startsWith('/rest/metadata/')
+        ? principalOf(options.getState(), request.authorization, options.now())
+        : undefined;
+    const refused =
+      caller !== undefined && typeof caller !== 'string'
+        ? options.throttler?.take(caller)
+        : undefined;
+    if (refused !== undefined) return throttledRestAnswer(refused);
     return answerRest(options, { ...request, search: request.search ?? '' });
+  }
   const api =
     path === '/graphql' ? options.core : path === '/metadata' ? options.metadata : undefined;
   if (!api) return { status: 404, body: { error: `no route ${method} ${path}` } };
@@ -142,13 +157,34 @@ export async function answer(
   // The code Twenty's clients react to (CSDK refreshes on 401 or UNAUTHENTICATED).
   if (typeof principal === 'string')
     return { status: 401, body: graphqlError(principal, 'UNAUTHENTICATED') };
+  const gate =
+    api === options.core && options.throttler
+      ? gateGraphql(options.throttler, principal, {
+          source: body.query,
+          operationName: body.operationName,
+        })
+      : { source: body.query, errors: [] };
+  if (gate.source === undefined) return { status: 200, body: { data: null, errors: gate.errors } };
   const result = await api.execute({
-    source: body.query,
+    source: gate.source,
     variables: body.variables,
     operationName: body.operationName,
     principal,
   });
-  return { status: 200, body: result };
+  if (gate.errors.length === 0) return { status: 200, body: result };
+  // The refused root fields answer null beside what the admitted ones answered.
+  const refusedData = Object.fromEntries(gate.errors.map((e) => [String(e.path?.[0]), null]));
+  return {
+    status: 200,
+    body: {
+      ...result,
+      data:
+        result.data === null || result.data === undefined
+          ? result.data
+          : { ...result.data, ...refusedData },
+      errors: [...(result.errors ?? []), ...gate.errors],
+    },
+  };
 }
 
 async function handle(

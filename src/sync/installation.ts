@@ -40,6 +40,10 @@ export const installationSchema = z.strictObject({
   sealedApiKey: z.string().nullable().default(null),
   /** The workspace it was made in (one host may serve several); null before 0.3. */
   workspace: z.strictObject({ id: z.string(), name: z.string() }).nullable().default(null),
+  /** How fast Tiergate may send requests to this host (`--rate`); absent: the default pace. */
+  rateLimit: z
+    .strictObject({ requests: z.number().int().min(1), windowMs: z.number().positive() })
+    .optional(),
 });
 
 export type Installation = z.infer<typeof installationSchema>;

@@ -15,7 +15,7 @@ import { applyOperations } from './apply.js';
 import { install } from './install.js';
 import { tiergateManifest } from './manifest.js';
 import { openSession } from './session.js';
-import { syncViewers, ViewerIndex } from './viewers.js';
+import { syncViewers, ViewerIndex, type ViewerProgress } from './viewers.js';
 
 const small = loadPolicy(`version: 1
 tiers: [{ id: junior }, { id: senior }]
@@ -102,9 +102,21 @@ describe('syncViewers against the sandbox', () => {
     const index = new ViewerIndex(session.org.policy, session.compiled.viewerScopes);
     expect(index.objects()).toEqual(['company', 'opportunity', 'person', 'task']);
 
-    const first = await syncViewers(host, policy, index);
+    const progress: ViewerProgress[] = [];
+    const first = await syncViewers(host, policy, index, { onProgress: (p) => progress.push(p) });
     const company = first.find((r) => r.object === 'company');
     expect(company?.records).toBe(240);
+    // Progress knows the total from the first page (the host's totalCount), page after page.
+    const reads = progress.filter((p) => p.object === 'company' && p.phase === 'read');
+    expect(reads.map((p) => p.done)).toEqual([60, 120, 180, 240]);
+    expect(reads.every((p) => p.total === 240)).toBe(true);
+    const writes = progress.filter((p) => p.object === 'company' && p.phase === 'write');
+    expect(writes.at(-1)).toEqual({
+      object: 'company',
+      phase: 'write',
+      done: company?.stale,
+      total: company?.stale,
+    });
     expect(company?.stale).toBeGreaterThan(0);
     // Grouped by value: far fewer calls than records.
     expect(company?.calls).toBeLessThan(company?.stale ?? 0);

@@ -85,11 +85,21 @@ export interface ViewerSyncResult {
   readonly calls: number;
 }
 
+/** How far one object's backfill is: records read, or records written. */
+export interface ViewerProgress {
+  readonly object: string;
+  readonly phase: 'read' | 'write';
+  readonly done: number;
+  /** The object's record count (the host's totalCount), or the records to write. */
+  readonly total: number;
+}
+
 export interface ViewerSyncOptions {
   /** Count what differs without writing. */
   readonly dryRun?: boolean;
   readonly pageSize?: number;
-  readonly onProgress?: (object: string, done: number) => void;
+  /** After each page read and each batch written. */
+  readonly onProgress?: (progress: ViewerProgress) => void;
 }
 
 /** `createdBy.workspaceMemberId` → `createdBy { workspaceMemberId }`. */
@@ -117,6 +127,7 @@ async function syncObject(
   ${findMany}(first: $first, after: $after) {
     edges { node { id ${owners.map(selection).join(' ')} ${HELPER_FIELD} } }
     pageInfo { hasNextPage endCursor }
+    totalCount
   }
 }`;
   const pageSize = options.pageSize ?? HOST_BATCH_SIZE; // Twenty's QUERY_MAX_RECORDS
@@ -127,6 +138,14 @@ async function syncObject(
     document: query,
     resolver: findMany,
     pageSize,
+    onPage: (fetched, totalCount) =>
+      options.onProgress?.({
+        object,
+        phase: 'read',
+        done: fetched,
+        // Records made while reading can take the count past the first page's total.
+        total: Math.max(totalCount ?? fetched, fetched),
+      }),
   });
   for await (const node of nodes) {
     records++;
@@ -143,7 +162,6 @@ async function syncObject(
     const group = stale.get(key) ?? { viewers: wanted, ids: [] };
     group.ids.push(id);
     stale.set(key, group);
-    if (records % 1000 === 0) options.onProgress?.(object, records);
   }
   const count = [...stale.values()].reduce((n, g) => n + g.ids.length, 0);
   if (options.dryRun === true || count === 0) return { object, records, stale: count, calls: 0 };
@@ -152,10 +170,13 @@ async function syncObject(
   ${updateMany}(filter: { id: { in: $ids } }, data: { ${HELPER_FIELD}: $viewers }) { id }
 }`;
   let calls = 0;
+  let written = 0;
   for (const group of stale.values()) {
     for (const ids of chunks(group.ids, pageSize)) {
       await host.core.request(mutation, { ids, viewers: group.viewers });
       calls++;
+      written += ids.length;
+      options.onProgress?.({ object, phase: 'write', done: written, total: count });
     }
   }
   return { object, records, stale: count, calls };

@@ -15,6 +15,7 @@ import { hostOpener, type Connect, type HostOpener, type Receive } from './harne
 import { membersContract } from './members.contract.js';
 import { outboundContract } from './outbound.contract.js';
 import { permissionsContract } from './permissions.contract.js';
+import { rateContract } from './rate.contract.js';
 import { readsContract } from './reads.contract.js';
 import { recordsContract } from './records.contract.js';
 import { restContract } from './rest.contract.js';
@@ -48,5 +49,6 @@ export function describeHostContract(
     membersContract(hosts);
     outboundContract(hosts, typeof host === 'function' ? host : undefined, receive);
     recordsContract(hosts, receive);
+    rateContract(hosts);
   });
 }

@@ -169,6 +169,7 @@ Stops on Ctrl-C.`,
       gateway = await openGateway({
         hostUrl: target.url,
         apiKey: target.apiKey,
+        ...(target.rateLimit ? { rateLimit: target.rateLimit } : {}),
         policy,
         port,
         bind,

@@ -21,6 +21,7 @@ import { startServer } from '../../events/server.js';
 import { openStore, storeOptionsFromEnv } from '../../store/store.js';
 import { secretKey } from '../../sync/secret-box.js';
 import { CliError, EXIT, type CliIo } from '../io.js';
+import { viewersProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { openGateway } from '../../gateway/open.js';
 
@@ -74,7 +75,11 @@ export async function applyDemoPolicy(
       EXIT.failed,
     );
   }
-  const viewers = await syncViewers(host, session.org.policy, session.viewers);
+  // Twenty's API limit paces the backfill (about a minute per 100 calls): show how far it is.
+  const progress = viewersProgress(io.stderr);
+  const viewers = await syncViewers(host, session.org.policy, session.viewers, {
+    onProgress: progress.onProgress,
+  }).finally(() => progress.stop());
   const result = await applyOperations(
     host.metadata,
     [...session.operations],

@@ -23,6 +23,7 @@ import { syncWebhookOperations } from '../../sync/install.js';
 import { readInstallation } from '../../sync/installation.js';
 import { tiergateManifest } from '../../sync/manifest.js';
 import { syncViewers, type ViewerSyncResult } from '../../sync/viewers.js';
+import { viewersProgress } from '../progress.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
 import { plural } from '../table.js';
@@ -227,11 +228,16 @@ async function viewerStep(
   dryRun: boolean,
 ): Promise<ViewerSyncResult[]> {
   if (args.values['roles-only'] === true || session.viewers.objects().length === 0) return [];
-  return syncViewers(host, session.org.policy, session.viewers, {
-    dryRun,
-    onProgress: (object, done) =>
-      io.stderr.write(`  tiergateViewers: read ${done} ${object} records\n`),
-  });
+  // A bar per object and phase on a terminal; one line each elsewhere (src/cli/progress.ts).
+  const progress = viewersProgress(io.stderr);
+  try {
+    return await syncViewers(host, session.org.policy, session.viewers, {
+      dryRun,
+      onProgress: progress.onProgress,
+    });
+  } finally {
+    progress.stop();
+  }
 }
 
 const staleCount = (results: readonly ViewerSyncResult[]): number =>

@@ -24,6 +24,7 @@ import { stringify } from 'yaml';
 import { mulberry32 } from '../../../bench/prng.js';
 import { connectHost, type Host } from '../../host/host.js';
 import { createSandbox, type Sandbox } from '../../sandbox/sandbox.js';
+import { RAISED_RATE_LIMIT } from '../../sandbox/rate-limit.js';
 import { startSandboxServer, type RunningSandbox } from '../../sandbox/server.js';
 import { allJournalRows, type Checkpoint, type JournalRow } from '../../store/journal-rows.js';
 import { openStore, redactDatabaseUrl, type Store } from '../../store/store.js';
@@ -229,6 +230,7 @@ export class FaultSuite {
       fetch: recordingFetch(this.deliveries),
       // The add-on listens on 127.0.0.1: Twenty's worker must be allowed to reach it.
       outbound: { worker: { safeModeEnabled: true, allowedInternalHosts: ['127.0.0.1'] } },
+      rateLimit: RAISED_RATE_LIMIT,
     });
     this.running = await startSandboxServer(this.sandbox.serverOptions, 0);
     this.sandboxPort = Number(new URL(this.running.url).port);
