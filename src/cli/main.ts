@@ -5,6 +5,7 @@ import { CliError, EXIT, EXIT_MEANINGS, type CliIo } from './io.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
+import { loginCommand, logoutCommand } from './commands/login.js';
 import { orgCommand } from './commands/org.js';
 import { auditCommand } from './commands/audit.js';
 import { eventsCommand } from './commands/events.js';
@@ -28,6 +29,8 @@ const COMMANDS: readonly Command[] = [
   driftCommand,
   installCommand,
   uninstallCommand,
+  loginCommand,
+  logoutCommand,
   orgCommand,
   auditCommand,
   eventsCommand,
