@@ -364,8 +364,7 @@ export interface ActiveAdmin {
   readonly accessToken: string;
 }
 
-const sameHost = (a: string, b: string): boolean =>
-  a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+const sameHost = (a: string, b: string): boolean => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
 /**
  * The admin session for `hostUrl`, renewed (and saved) when its access token is about to

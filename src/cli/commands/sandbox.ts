@@ -63,6 +63,10 @@ async function writeConnectionFile(io: CliIo, url: string, sandbox: Sandbox): Pr
     workspaceId: state.id,
     rls: state.rlsEnabled,
     adminKey: sandbox.adminKey,
+    // The admin member's password sign-in (tiergate login), in this owner-only file like the tokens.
+    ...(sandbox.adminLogin === undefined
+      ? {}
+      : { adminEmail: sandbox.adminLogin.email, adminPassword: sandbox.adminLogin.password }),
     members,
   };
   // The file holds credentials: readable by its owner only.
@@ -157,6 +161,11 @@ Stops on Ctrl-C.`,
         `  admin API key:  ${sandbox.adminKey}`,
         `  workspace:      ${state.members.length} members, ${Object.keys(state.records.company ?? {}).length} companies, row-level permissions ${rls ? 'on' : 'off'}`,
         `  tokens:         ${relative(io.cwd, connection)} (a bearer token for every member)`,
+        ...(sandbox.adminLogin === undefined
+          ? []
+          : [
+              `  admin sign-in:  ${sandbox.adminLogin.email} (password in ${relative(io.cwd, connection)}; tiergate login)`,
+            ]),
         ...(example
           ? [
               `Act as a member (${example.userEmail}):`,
@@ -189,6 +198,7 @@ Stops on Ctrl-C.`,
         policy,
         () => sandbox.state(),
         addonUrl,
+        sandbox.adminLogin,
       );
       await addon?.activate({
         url: running.url,

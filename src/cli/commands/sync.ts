@@ -94,7 +94,9 @@ function waitingText(plan: HostPlan, names: PlanNames, url: string): string {
   const lines = waiting.map(
     (s) => `  ${member(s.memberId)}: ${role(s.before)} -> ${role(s.wanted)}`,
   );
-  return `${plural(waiting.length, 'member move')} wait for an admin session (Twenty lets no API key move members):
+  const moves =
+    waiting.length === 1 ? '1 member move waits' : `${waiting.length} member moves wait`;
+  return `${moves} for an admin session (Twenty lets no API key move members):
 ${lines.join('\n')}
 Sign in as an admin, then run this again:
   ${loginCommand(url)}
