@@ -11,6 +11,7 @@
 import { afterEach, describe } from 'vitest';
 import { deliveryContract } from './delivery.contract.js';
 import { hostOpener, type Connect, type Receive } from './harness.js';
+import { memberRoleContract } from './member-role.contract.js';
 import { permissionsContract } from './permissions.contract.js';
 import { readsContract } from './reads.contract.js';
 import { writesContract } from './writes.contract.js';
@@ -34,5 +35,6 @@ export function describeHostContract(name: string, connect: Connect, receive: Re
     writesContract(hosts);
     permissionsContract(hosts);
     deliveryContract(hosts, receive);
+    memberRoleContract(hosts);
   });
 }
