@@ -211,8 +211,8 @@ async function withSession(
     typeof args.values.policy === 'string' ? args.values.policy : 'tiergate.policy.yaml',
   );
   const { host, url } = await hostOf(args, io);
-  const { mover, client } = await memberMoves(io, url);
   return guarded(async () => {
+    const { mover, client } = await memberMoves(io, url);
     const session = await openSession(host, policy, await readApplied(io), {
       memberMover: mover,
     });
@@ -475,8 +475,8 @@ reason and stays drift.`,
       );
     }
     const { host, url } = await hostOf(args, io);
-    const { mover, client } = await memberMoves(io, url);
     return guarded(async () => {
+      const { mover, client } = await memberMoves(io, url);
       const { reading, plan, operations, names } = await openDrift(host, applied, {
         memberMover: mover,
       });
