@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { ADMIN_PASSWORD, signInHere } from '../sync/sync-cli.test-support.js';
 import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
 import { main } from './main.js';
 
@@ -111,6 +112,7 @@ describe('tiergate exit codes against a host', () => {
       seed: 'default',
       seedCounts: { members: 16, companies: 2, people: 2, opportunities: 4 },
       adminKey: ADMIN_KEY,
+      adminPassword: ADMIN_PASSWORD,
     });
     running = await startSandboxServer(sandbox.serverOptions, 0);
     const cwd = tempDir();
@@ -119,6 +121,8 @@ describe('tiergate exit codes against a host', () => {
       join(cwd, '.tiergate', 'sandbox.json'),
       JSON.stringify({ url: running.url, adminKey: ADMIN_KEY }),
     );
+    // Members move only with an admin's own session, as tiergate login leaves it.
+    await signInHere(cwd, running.url, sandbox.adminLogin?.email ?? '');
     const members = sandbox
       .state()
       .members.map((m) => `    - { id: ${m.id}, role: rep, tier: junior }`);

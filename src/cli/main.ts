@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { explainCommand } from './commands/explain.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
+import { loginCommand, logoutCommand } from './commands/login.js';
 import { orgCommand } from './commands/org.js';
 import { auditCommand } from './commands/audit.js';
 import { eventsCommand } from './commands/events.js';
@@ -30,6 +31,8 @@ const COMMANDS: readonly Command[] = [
   installCommand,
   uninstallCommand,
   doctorCommand,
+  loginCommand,
+  logoutCommand,
   orgCommand,
   auditCommand,
   eventsCommand,

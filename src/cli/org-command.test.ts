@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { ADMIN_PASSWORD, signInHere } from '../sync/sync-cli.test-support.js';
 import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
 import { runCli as run } from './run.test-support.js';
 
@@ -72,6 +73,7 @@ async function world(options: { install: boolean }): Promise<World> {
     seed: 'default',
     seedCounts: { members: 16, companies: 4, people: 4, opportunities: 30 },
     adminKey: ADMIN_KEY,
+    adminPassword: ADMIN_PASSWORD,
   });
   running = await startSandboxServer(sandbox.serverOptions, 0);
   const cwd = mkdtempSync(join(tmpdir(), 'tiergate-org-'));
@@ -80,6 +82,8 @@ async function world(options: { install: boolean }): Promise<World> {
     join(cwd, '.tiergate', 'sandbox.json'),
     JSON.stringify({ url: running.url, adminKey: ADMIN_KEY }),
   );
+  // Members move only with an admin's own session, as tiergate login leaves it.
+  await signInHere(cwd, running.url, sandbox.adminLogin?.email ?? '');
   const members = Object.values(sandbox.state().records.workspaceMember ?? {}).map((r) => ({
     id: r.id,
     email: String(r.userEmail),

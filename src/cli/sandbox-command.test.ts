@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +52,10 @@ describe('tiergate sandbox', () => {
     const connection = JSON.parse(readFileSync(path, 'utf8')) as Connection;
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(connection.adminKey).toBe('admin-key-for-test');
+    // The admin member's password sign-in, for tiergate login.
+    const login = connection as { adminEmail?: unknown; adminPassword?: unknown };
+    expect(String(login.adminEmail)).toMatch(/@acme\.test$/);
+    expect(typeof login.adminPassword).toBe('string');
     expect(connection.members).toHaveLength(60);
     const member = connection.members[1]?.token ?? '';
     await expect(
@@ -71,6 +75,11 @@ describe('tiergate sandbox', () => {
     await run.ready;
     const { out } = run.output();
     expect(out).toMatch(/Installed Tiergate: 22 items created/);
+    // Members are moved with the seeded admin's own session, signed in by the command itself;
+    // that admin's own role is reported, never moved (Twenty forbids it).
+    expect(out).toMatch(/Signed in as the sandbox's admin \S+@acme\.test \(tiergate login\)/);
+    expect(out).toMatch(/Not moved: .*\(this is the signed-in admin/);
+    expect(existsSync(join(run.cwd, '.tiergate', 'admin-session.json'))).toBe(true);
     expect(out).toMatch(
       /Applied the policy: 12 Twenty roles, tiergateViewers on \d+ records, \d+ host calls; \d+ rules are left to the gateway\./,
     );

@@ -9,7 +9,8 @@ import { createMetadataApi } from './metadata/metadata-api.js';
 import { nativeAuthorizer } from './permissions/native-authorizer.js';
 import { rateLimitFromEnv, SandboxThrottler, type SandboxRateLimitSettings } from './rate-limit.js';
 import { seedWorkspace, type SeedCounts } from './seed/seed.js';
-import { ADMIN_API_KEY_ID, stateFromSeed } from './seed-state.js';
+import { hashPassword } from './metadata/auth-state.js';
+import { ADMIN_API_KEY_ID, ADMIN_ROLE_ID, stateFromSeed } from './seed-state.js';
 import type { SandboxServerOptions } from './server.js';
 import { loadState, saveState } from './state-file.js';
 import {
@@ -31,6 +32,8 @@ export interface SandboxOptions {
   readonly statePath?: string;
   /** The admin API key's token; a random one otherwise. */
   readonly adminKey?: string;
+  /** The password of the workspace's admin member (password sign-in); a random one otherwise. */
+  readonly adminPassword?: string;
   readonly now?: () => Date;
   /** Used for webhook deliveries (tests pass msw's or a recorder). */
   readonly fetch?: typeof fetch;
@@ -60,6 +63,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   state(): WorkspaceState;
   readonly adminKey: string;
+  /** The admin member's sign-in, for `tiergate login` (none in a workspace without members). */
+  readonly adminLogin: { readonly email: string; readonly password: string } | undefined;
   /** For `startSandboxServer` and for the msw handlers. */
   readonly serverOptions: SandboxServerOptions;
   /** Webhook deliveries made so far, oldest first (the last 1,000). */
@@ -103,10 +108,23 @@ async function initialState(
   });
 }
 
+/** The first admin member signs in with `password` (set anew each start; only its hash is kept). */
+function withAdminPassword(state: WorkspaceState, password: string): WorkspaceState {
+  const admin = state.members.find((m) => m.roleId === ADMIN_ROLE_ID);
+  if (admin === undefined) return state;
+  const passwordHash = hashPassword(password);
+  return {
+    ...state,
+    members: state.members.map((m) => (m === admin ? { ...m, passwordHash } : m)),
+  };
+}
+
 export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const now = options.now ?? (() => new Date());
   const adminKey = options.adminKey ?? token('tg_admin');
-  let state = await initialState(options, adminKey, now());
+  const adminPassword = options.adminPassword ?? token('tg_password');
+  let state = withAdminPassword(await initialState(options, adminKey, now()), adminPassword);
+  const adminMember = state.members.find((m) => m.roleId === ADMIN_ROLE_ID);
   const getState = (): WorkspaceState => state;
   const deliveries: DeliveryResult[] = [];
   const outbound = {
@@ -156,6 +174,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   return {
     state: getState,
     adminKey,
+    adminLogin:
+      adminMember === undefined
+        ? undefined
+        : { email: adminMember.userEmail, password: adminPassword },
     deliveries,
     outbound,
     serverOptions: {

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import { gateGraphql, throttledRestAnswer, type SandboxThrottler } from './rate-limit.js';
+import { sessionPrincipal } from './metadata/auth-state.js';
 import { answerRest } from './rest/rest-api.js';
 import { routeTarget } from './routing.js';
 import type { Principal, WorkspaceState } from './workspace.js';
@@ -21,6 +22,15 @@ export interface GraphqlApi {
     readonly operationName?: string | undefined;
     readonly principal: Principal;
   }): Promise<ExecutionResult>;
+  /**
+   * A request without any Authorization header: only Twenty's public endpoints (sign-in) answer
+   * it; an API without this answers 401 as before.
+   */
+  executePublic?(request: {
+    readonly source: string;
+    readonly variables?: Readonly<Record<string, unknown>> | undefined;
+    readonly operationName?: string | undefined;
+  }): Promise<ExecutionResult | undefined>;
 }
 
 export interface SandboxServerOptions {
@@ -47,6 +57,8 @@ export function principalOf(
   const token = match[1];
   const member = state.members.find((m) => m.token === token);
   if (member) return { kind: 'member', memberId: member.id, roleId: member.roleId };
+  const session = sessionPrincipal(state, token, now);
+  if (session !== undefined) return session;
   const keyId = Object.hasOwn(state.apiKeyTokens, token) ? state.apiKeyTokens[token] : undefined;
   const key = state.apiKeys.find((k) => k.id === keyId);
   if (!key) return 'invalid token';
@@ -154,6 +166,14 @@ export async function answer(
       body: graphqlError('expected a JSON body with a query string', 'BAD_REQUEST'),
     };
   const principal = principalOf(options.getState(), request.authorization, options.now());
+  if (typeof principal === 'string' && request.authorization === undefined && api.executePublic) {
+    const result = await api.executePublic({
+      source: body.query,
+      variables: body.variables,
+      operationName: body.operationName,
+    });
+    if (result !== undefined) return { status: 200, body: result };
+  }
   // The code Twenty's clients react to (CSDK refreshes on 401 or UNAUTHENTICATED).
   if (typeof principal === 'string')
     return { status: 401, body: graphqlError(principal, 'UNAUTHENTICATED') };

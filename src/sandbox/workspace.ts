@@ -115,6 +115,27 @@ export interface SandboxMember {
   readonly roleId: string;
   /** The bearer token that acts as this member (the sandbox's stand-in for a user session). */
   readonly token: string;
+  /** `scrypt:<salt>:<hash>` of the member's password; without one, password sign-in is refused. */
+  readonly passwordHash?: string;
+  /** A verified TOTP method's secret (base32): sign-in then asks for a code. */
+  readonly totpSecret?: string;
+}
+
+/** A token the sign-in flow issued, for one member, until `expiresAt` (ISO). */
+export interface IssuedToken {
+  readonly memberId: string;
+  readonly expiresAt: string;
+  /** Refresh tokens only: set when renewed or signed out (Twenty's appToken `revokedAt`). */
+  readonly revokedAt?: string | null;
+}
+
+/** What Twenty's sign-in flow issued (repo `core-modules/auth/auth.resolver.ts`), by token. */
+export interface SandboxAuthState {
+  readonly loginTokens: Readonly<Record<string, IssuedToken>>;
+  readonly accessTokens: Readonly<Record<string, IssuedToken>>;
+  readonly refreshTokens: Readonly<Record<string, IssuedToken>>;
+  /** Tokens of an application acting as a workspace member (token → member id). */
+  readonly applicationTokens: Readonly<Record<string, string>>;
 }
 
 export interface SandboxApiKey {
@@ -139,7 +160,13 @@ export interface SandboxWebhook {
 
 /** Who is calling: a member acting through its token, or an API key with its role. */
 export type Principal =
-  | { readonly kind: 'member'; readonly memberId: string; readonly roleId: string }
+  | {
+      readonly kind: 'member';
+      readonly memberId: string;
+      readonly roleId: string;
+      /** An application acting as the member (Twenty's `request.isActingAsWorkspaceMember`). */
+      readonly actingAsWorkspaceMember?: boolean;
+    }
   | { readonly kind: 'apiKey'; readonly apiKeyId: string; readonly roleId: string };
 
 export interface WorkspaceState {
@@ -157,6 +184,10 @@ export interface WorkspaceState {
   /** Issued API-key tokens: token → key id. */
   readonly apiKeyTokens: Record<string, string>;
   readonly webhooks: SandboxWebhook[];
+  /** Twenty's `workspace.isTwoFactorAuthenticationEnforced`. */
+  readonly twoFactorEnforced?: boolean;
+  /** Tokens issued by sign-in; absent until someone signs in. */
+  readonly auth?: SandboxAuthState;
 }
 
 /** A record event, as Twenty emits it to webhooks (`<nameSingular>.<action>`). */

@@ -16,7 +16,7 @@ describe('a sync session with a member token', () => {
     if (other === undefined) throw new Error('no member');
     // A second admin, so the refusal is Twenty's own-role rule, not the last-admin one.
     const state = world.sandbox.state();
-    await world.admin.metadata.request(
+    await world.adminSession.metadata.request(
       `mutation { updateWorkspaceMemberRole(workspaceMemberId: "${other}", roleId: "${ADMIN_ROLE_ID}") { id } }`,
     );
     const admin = state.members.find((m) => m.id === world.adminMemberId);
@@ -36,6 +36,7 @@ describe('a sync session with a member token', () => {
       host.metadata,
       session.operations,
       session.reading.roleIds,
+      { members: host.metadata },
     );
     expect(result.mutations).toBe(session.operations.length);
     const roles = new Map(world.sandbox.state().members.map((m) => [m.id, m.roleId]));

@@ -62,6 +62,8 @@ const ROLES = `roles:
 export interface SyncWorld {
   readonly sandbox: Sandbox;
   readonly admin: Host;
+  /** The admin member's own session: member moves need it (no API key may make them). */
+  readonly adminSession: Host;
   /** Host workspace member id of each policy member (`m1`…). */
   readonly memberIds: ReadonlyMap<string, string>;
   readonly adminMemberId: string;
@@ -117,7 +119,9 @@ export async function syncWorld(server: SetupServerApi, rls: boolean): Promise<S
     .filter((m) => m.id !== adminMemberId && owners.has(m.id))
     .slice(0, PLACEMENT.length);
   const memberIds = new Map(others.map((m, i) => [`m${i + 1}`, m.id]));
-  const world = { sandbox, admin, memberIds, adminMemberId, rls };
+  const adminToken = hostMembers.find((m) => m.id === adminMemberId)?.token ?? '';
+  const adminSession = hostFor(adminToken);
+  const world = { sandbox, admin, adminSession, memberIds, adminMemberId, rls };
   return { ...world, desired: await desiredFor(world, PLACEMENT) };
 }
 
@@ -159,6 +163,7 @@ export async function syncOnce(world: SyncWorld): Promise<SyncRound> {
     world.admin.metadata,
     planned.operations,
     planned.reading.roleIds,
+    { members: world.adminSession.metadata },
   );
   return { ...planned, result };
 }

@@ -56,6 +56,7 @@ describe('applyOperations against the sandbox', () => {
     const seen: string[] = [];
     await applyOperations(world.admin.metadata, operations, reading.roleIds, {
       onProgress: (done, total, op) => seen.push(`${done}/${total} ${op.kind}`),
+      members: world.adminSession.metadata,
     });
     expect(seen).toHaveLength(operations.length);
     expect(seen[0]).toBe(`1/${operations.length} createRole`);
@@ -174,6 +175,7 @@ describe('applyOperations against the sandbox', () => {
       world.admin.metadata,
       planned.operations,
       planned.reading.roleIds,
+      { members: world.adminSession.metadata },
     ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ApplyError);
     const error = failure as ApplyError;

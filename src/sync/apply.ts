@@ -13,6 +13,16 @@ import type { HostOperation } from './plan-types.js';
 export interface ApplyOptions {
   /** Called after each operation that succeeded (`done` of `total`). */
   readonly onProgress?: (done: number, total: number, op: HostOperation) => void;
+  /**
+   * The metadata client of a signed-in admin, for `updateWorkspaceMemberRole`: Twenty refuses
+   * it to every API key (`UserAuthGuard`). Everything else goes with the key.
+   */
+  readonly members?: HostClient;
+}
+
+/** A member move with no admin session to send it with: the plan should have held it back. */
+export class NoAdminSessionError extends Error {
+  override readonly name = 'NoAdminSessionError';
 }
 
 export interface ApplyResult {
@@ -77,8 +87,19 @@ export async function applyOperations(
   let done = 0;
   for (const op of operations) {
     let created: string | undefined;
+    const client = op.kind === 'updateWorkspaceMemberRole' ? options.members : metadata;
+    if (client === undefined) {
+      throw new ApplyError(
+        op,
+        done,
+        operations.length,
+        new NoAdminSessionError(
+          'moving a member needs an admin session (Twenty refuses it to API keys): run tiergate login',
+        ),
+      );
+    }
     try {
-      created = await sendOperation(metadata, op, ids);
+      created = await sendOperation(client, op, ids);
     } catch (error) {
       if (error instanceof HostError || error instanceof MissingRoleIdError) {
         throw new ApplyError(op, done, operations.length, error);

@@ -148,20 +148,9 @@ export function apiKeyCheck(
 /** The admin session (`tiergate login`), through the status function the session module gives. */
 export function adminSessionCheck(
   installation: Installation,
-  status: AdminSessionStatus | undefined,
+  status: AdminSessionStatus,
 ): DoctorCheck {
-  return {
-    name: 'admin session',
-    run: () =>
-      status === undefined
-        ? Promise.resolve({
-            ok: false,
-            detail:
-              'cannot be checked: this build of Tiergate has no admin session check, so member moves may wait',
-            fix: 'use a Tiergate with `tiergate login`, sign in as a workspace admin, and run tiergate doctor again',
-          })
-        : status(installation),
-  };
+  return { name: 'admin session', run: () => status(installation) };
 }
 
 /** The webhook reached the add-on with a valid signature (the proof `install` makes). */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LAST_ADMIN_REFUSAL, SELF_REFUSAL } from './plan-refusals.js';
+import {
+  LAST_ADMIN_REFUSAL,
+  SELF_REFUSAL,
+  SIGNED_IN_SELF_REFUSAL,
+  waitingReason,
+} from './plan-refusals.js';
 import { BASE, OPTIONS, plan } from './plan-fixtures.test-support.js';
 import type { HostPermissionState } from './host-state.js';
 
@@ -50,5 +55,33 @@ describe('member moves Twenty refuses', () => {
   it('moves a member off any role it does not manage, with no admin role known', () => {
     const onCustom = { ...BASE, assignments: { ...BASE.assignments, 'm-2': 'host:custom' } };
     expect(moved(plan(BASE, onCustom))).toEqual(['m-2']);
+  });
+
+  it('without an admin session, holds every move back as waiting, with the login command', () => {
+    const login = 'tiergate login --host https://crm.test';
+    const result = plan(BASE, twoAdmins, {
+      ...ADMINS,
+      memberMover: { kind: 'none', loginCommand: login },
+    });
+    expect(moved(result)).toEqual([]);
+    expect(result.diff.skippedAssignments).toEqual([
+      {
+        memberId: 'm-1',
+        before: 'Admin',
+        wanted: 'rep@junior',
+        reason: waitingReason(login),
+        waitsForAdmin: true,
+      },
+    ]);
+    expect(result.ops.some((op) => op.kind === 'updateWorkspaceMemberRole')).toBe(false);
+  });
+
+  it('with an admin session, never moves the signed-in admin, and moves the others', () => {
+    const result = plan(bothReps, twoAdmins, {
+      ...ADMINS,
+      memberMover: { kind: 'admin', memberId: 'm-admin', email: 'admin@acme.test' },
+    });
+    expect(refused(result)).toEqual([['m-admin', SIGNED_IN_SELF_REFUSAL]]);
+    expect(moved(result)).toEqual(['m-1']);
   });
 });

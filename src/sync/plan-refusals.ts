@@ -1,5 +1,6 @@
 /**
- * The member moves Twenty refuses, found before apply tries them, so plan and drift can say
+ * The member moves Twenty refuses, or that wait for an admin to sign in, found before apply
+ * tries them, so plan and drift can say
  * which members stay where they are and why instead of failing half-way or staying silent.
  *
  * `updateWorkspaceMemberRole` (repo `packages/twenty-server/src/engine/metadata-modules/role/
@@ -18,6 +19,27 @@ export const LAST_ADMIN_REFUSAL =
   'Twenty does not let the last member with the Admin role lose it: give another member Admin first';
 export const SELF_REFUSAL =
   'Twenty does not let a member change their own role, and Tiergate acts with this member’s token: apply with another admin’s token';
+export const SIGNED_IN_SELF_REFUSAL =
+  'this is the signed-in admin, and Twenty lets nobody change their own role: sign in as another admin (tiergate login) to move them';
+
+/**
+ * Why a move waits without an admin session: `updateWorkspaceMemberRole` carries
+ * `UserAuthGuard` (repo `engine/guards/user-auth.guard.ts`), which refuses every API key.
+ */
+export function waitingReason(loginCommand: string): string {
+  return `waits for an admin session, since Twenty lets no API key move members: run ${loginCommand}`;
+}
+
+/** Who moves members: the signed-in admin, or nobody yet (every move waits). */
+export type MemberMover =
+  | { readonly kind: 'admin'; readonly memberId: string; readonly email: string }
+  | { readonly kind: 'none'; readonly loginCommand: string };
+
+/** Why a move is not made, and whether it only waits for a sign-in. */
+export interface Refusal {
+  readonly reason: string;
+  readonly waitsForAdmin?: true;
+}
 
 export interface RefusalContext {
   /** Assignment keys of Twenty's Admin role (read-host.ts `adminRoleKeys`). */
@@ -26,6 +48,8 @@ export interface RefusalContext {
   readonly actingMemberId?: string;
   /** Members who held Admin at the last apply: the one kept on it when one must stay. */
   readonly incumbentAdmins?: ReadonlySet<string>;
+  /** Who moves members; absent, the token's own member (`actingMemberId`) does. */
+  readonly memberMover?: MemberMover;
 }
 
 /** Of the admins all moving away, the one Twenty will keep: an incumbent first, then by id. */
@@ -35,22 +59,29 @@ function keptAdmin(leaving: readonly AssignmentChange[], context: RefusalContext
   return incumbent ?? ids[0] ?? '';
 }
 
-/** Member id → why Twenty will refuse the move; moves not named here go through. */
+/** Member id → why the move is not made; moves not named here go through. */
 export function refusedMoves(
   moves: readonly AssignmentChange[],
   actual: HostPermissionState,
   context: RefusalContext,
-): Map<string, string> {
-  const refused = new Map<string, string>();
-  const acting = context.actingMemberId;
+): Map<string, Refusal> {
+  const refused = new Map<string, Refusal>();
+  const mover = context.memberMover;
+  if (mover?.kind === 'none') {
+    const reason = waitingReason(mover.loginCommand);
+    for (const move of moves) refused.set(move.memberId, { reason, waitsForAdmin: true });
+    return refused;
+  }
+  const acting = mover?.kind === 'admin' ? mover.memberId : context.actingMemberId;
   if (acting !== undefined && moves.some((move) => move.memberId === acting)) {
-    refused.set(acting, SELF_REFUSAL);
+    const reason = mover?.kind === 'admin' ? SIGNED_IN_SELF_REFUSAL : SELF_REFUSAL;
+    refused.set(acting, { reason });
   }
   for (const adminKey of context.adminRoleKeys ?? []) {
     const holders = Object.values(actual.assignments).filter((key) => key === adminKey).length;
     const leaving = moves.filter((m) => m.before === adminKey && !refused.has(m.memberId));
     if (holders > 0 && leaving.length >= holders) {
-      refused.set(keptAdmin(leaving, context), LAST_ADMIN_REFUSAL);
+      refused.set(keptAdmin(leaving, context), { reason: LAST_ADMIN_REFUSAL });
     }
   }
   return refused;

@@ -90,6 +90,8 @@ export interface SkippedAssignment {
   readonly before?: string;
   readonly wanted: string;
   readonly reason: string;
+  /** The move is only waiting for an admin to sign in (`tiergate login`). */
+  readonly waitsForAdmin?: true;
 }
 
 export interface PlanCounts {

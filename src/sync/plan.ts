@@ -107,10 +107,10 @@ function planAssignments(
   // unless Twenty itself refuses; those are reported with Twenty's reason.
   const refused = refusedMoves(moves, actual, options);
   for (const move of moves) {
-    const reason = refused.get(move.memberId);
-    if (reason === undefined) continue;
+    const refusal = refused.get(move.memberId);
+    if (refusal === undefined) continue;
     const { after, ...rest } = move;
-    skippedAssignments.push({ ...rest, wanted: after, reason });
+    skippedAssignments.push({ ...rest, wanted: after, ...refusal });
   }
   skippedAssignments.sort((a, b) => (a.memberId < b.memberId ? -1 : 1));
   const assignments = moves.filter((move) => !refused.has(move.memberId));

@@ -13,7 +13,7 @@ import type { HostPermissionState } from './host-state.js';
 import type { DataModelSnapshot } from '../host/data-model.js';
 import { diffHostState, operationsFor, type HostOperation, type HostPlan } from './plan.js';
 import type { PlanNames } from './plan-format.js';
-import type { RefusalContext } from './plan-refusals.js';
+import type { MemberMover, RefusalContext } from './plan-refusals.js';
 import { adminRoleKeys, readHostState, type HostReading } from './read-host.js';
 import { readHostMembers, resolveOrg, type HostMember, type ResolvedOrg } from './host-org.js';
 import { LOCKED_ROLE_KEY, withUnlisted, type UnlistedResult } from './unlisted.js';
@@ -103,6 +103,14 @@ export interface SyncSession {
   readonly viewers: ViewerIndex;
 }
 
+export interface SessionOptions {
+  /**
+   * Who moves members: the signed-in admin (admin-session.ts) or nobody yet, and then every
+   * move waits. Absent, the token's own member does (for a token that is a person's).
+   */
+  readonly memberMover?: MemberMover;
+}
+
 /** Plans from `desired` (a compiled policy, or the last applied state for drift) to the host. */
 export function planAgainst(
   desired: HostPermissionState,
@@ -160,6 +168,7 @@ export async function openSession(
   host: Host,
   policy: Policy,
   previous?: HostPermissionState,
+  options: SessionOptions = {},
 ): Promise<SyncSession> {
   const [dataModel, rls, reading, members, acting] = await Promise.all([
     host.dataModel.get(),
@@ -180,6 +189,7 @@ export async function openSession(
   const context = {
     ...(acting === undefined ? {} : { actingMemberId: acting }),
     ...(previous === undefined ? {} : { incumbentAdmins: incumbentAdmins(previous, reading) }),
+    ...(options.memberMover === undefined ? {} : { memberMover: options.memberMover }),
   };
   return {
     compiled,
@@ -199,6 +209,7 @@ export async function openSession(
 export async function openDrift(
   host: Host,
   applied: HostPermissionState,
+  options: SessionOptions = {},
 ): Promise<{
   reading: HostReading;
   plan: HostPlan;
@@ -213,6 +224,7 @@ export async function openDrift(
   const planned = planAgainst(applied, reading, {
     ...(acting === undefined ? {} : { actingMemberId: acting }),
     incumbentAdmins: incumbentAdmins(applied, reading),
+    ...(options.memberMover === undefined ? {} : { memberMover: options.memberMover }),
   });
   return { reading, ...planned, names: namesOf(undefined, members, reading) };
 }

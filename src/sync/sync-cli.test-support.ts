@@ -12,6 +12,7 @@ import type { SeedCounts } from '../sandbox/seed/seed.js';
 import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
 import { ADMIN_ROLE_ID } from '../sandbox/seed-state.js';
 import type { SandboxMember } from '../sandbox/workspace.js';
+import { saveAdminSession, signIn, whoIs } from './admin-session.js';
 
 /** The sandbox's admin API key, which `.tiergate/sandbox.json` names. */
 export const ADMIN_KEY = 'admin-key-for-sync-tests';
@@ -87,7 +88,12 @@ export function listing(count?: number, unlisted?: 'keep' | 'lock') {
 export interface SyncCliOptions {
   readonly rls?: boolean;
   readonly seedCounts?: Partial<SeedCounts>;
+  /** Sign the sandbox's admin in here, as `tiergate login` does (default true). */
+  readonly signedIn?: boolean;
 }
+
+/** The sandbox admin's password in these tests. */
+export const ADMIN_PASSWORD = 'admin-password-for-sync-tests';
 
 /** A seeded sandbox served on loopback, a working directory pointing at it, and its policy. */
 export async function syncCli(
@@ -99,6 +105,7 @@ export async function syncCli(
     seed: 'default',
     seedCounts: options.seedCounts ?? { members: 14, companies: 3, people: 3, opportunities: 12 },
     adminKey: ADMIN_KEY,
+    adminPassword: ADMIN_PASSWORD,
   });
   const server = await startSandboxServer(sandbox.serverOptions, 0);
   const cwd = mkdtempSync(join(tmpdir(), 'tiergate-sync-'));
@@ -110,9 +117,20 @@ export async function syncCli(
   const members = sandbox.state().members;
   const admin = members.find((m) => m.roleId === ADMIN_ROLE_ID);
   if (admin === undefined) throw new Error('the sandbox has no admin');
+  if (options.signedIn !== false) await signInHere(cwd, server.url, admin.userEmail);
   const world = { cwd, sandbox, server, admin, others: members.filter((m) => m !== admin) };
   writeFileSync(join(cwd, 'tiergate.policy.yaml'), policy(world));
   return { ...world, run: (...argv) => runCli(cwd, ...argv) };
+}
+
+/** What `tiergate login` leaves in `cwd` (the CLI in these tests runs with an empty env). */
+export async function signInHere(cwd: string, url: string, email: string): Promise<void> {
+  const tokens = await signIn({ hostUrl: url, email, password: ADMIN_PASSWORD });
+  const who = await whoIs(url, tokens.accessToken);
+  await saveAdminSession(
+    { cwd, env: {} },
+    { ...tokens, hostUrl: url, ...who, signedInAt: new Date().toISOString() },
+  );
 }
 
 async function asAdmin(sandbox: Sandbox, source: string): Promise<unknown> {
@@ -125,12 +143,20 @@ async function asAdmin(sandbox: Sandbox, source: string): Promise<unknown> {
   return result.data;
 }
 
-/** What an admin does in Twenty's settings: gives the member another role. */
+/**
+ * What an admin does in Twenty's settings: gives the member another role. Done in an admin's
+ * own session (no API key may), by an admin other than the member (nobody moves themself).
+ */
 export async function assignByHand(sandbox: Sandbox, memberId: string, roleId: string) {
-  await asAdmin(
-    sandbox,
-    `mutation { updateWorkspaceMemberRole(workspaceMemberId: "${memberId}", roleId: "${roleId}") { id } }`,
-  );
+  const actor = sandbox
+    .state()
+    .members.find((m) => m.roleId === ADMIN_ROLE_ID && m.id !== memberId);
+  if (actor === undefined) throw new Error(`no other admin to move ${memberId}`);
+  const result = await sandbox.serverOptions.metadata.execute({
+    source: `mutation { updateWorkspaceMemberRole(workspaceMemberId: "${memberId}", roleId: "${roleId}") { id } }`,
+    principal: { kind: 'member', memberId: actor.id, roleId: actor.roleId },
+  });
+  if (result.errors !== undefined) throw new Error(result.errors.map((e) => e.message).join('; '));
 }
 
 /** A role Tiergate does not manage, made by hand, reading every record. */

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
+import { ADMIN_ROLE_ID } from '../sandbox/seed-state.js';
 import { describe, expect, it } from 'vitest';
 import { connectHost } from '../host/host.js';
 import { mswServer } from '../host/msw-server.test-support.js';
@@ -96,9 +97,21 @@ describe('syncViewers against the sandbox', () => {
     });
     await install(host, tiergateManifest(), { addonUrl: 'https://addon.test' });
     await host.dataModel.refresh();
-    const session = await openSession(host, policy);
+    // Members move with the admin's own session, which never moves the admin themself.
+    const admin = sandbox.state().members.find((m) => m.roleId === ADMIN_ROLE_ID);
+    if (admin === undefined) throw new Error('the sandbox has no admin');
+    const session = await openSession(host, policy, undefined, {
+      memberMover: { kind: 'admin', memberId: admin.id, email: admin.userEmail },
+    });
     expect(session.compiled.problems).toEqual([]);
-    await applyOperations(host.metadata, [...session.operations], session.reading.roleIds);
+    const members = connectHost({
+      baseUrl: BASE_URL,
+      token: admin.token,
+      rateLimit: { requests: 100_000, windowMs: 60_000 },
+    }).metadata;
+    await applyOperations(host.metadata, [...session.operations], session.reading.roleIds, {
+      members,
+    });
     const index = new ViewerIndex(session.org.policy, session.compiled.viewerScopes);
     expect(index.objects()).toEqual(['company', 'opportunity', 'person', 'task']);
 

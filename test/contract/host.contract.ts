@@ -14,6 +14,7 @@ import { deliveryContract } from './delivery.contract.js';
 import { hostOpener, type Connect, type HostOpener, type Receive } from './harness.js';
 import { membersContract } from './members.contract.js';
 import { outboundContract } from './outbound.contract.js';
+import { memberRoleContract } from './member-role.contract.js';
 import { permissionsContract } from './permissions.contract.js';
 import { rateContract } from './rate.contract.js';
 import { readsContract } from './reads.contract.js';
@@ -50,5 +51,6 @@ export function describeHostContract(
     outboundContract(hosts, typeof host === 'function' ? host : undefined, receive);
     recordsContract(hosts, receive);
     rateContract(hosts);
+    memberRoleContract(hosts);
   });
 }

@@ -78,7 +78,9 @@ describe('the live host contract run', () => {
         /Live host contract at http:\/\/127\.0\.0\.1:\d+: \d+ behaviour\(s\) cannot be checked here\./,
       );
       expect(output).toContain('needs memberTokens: tokens of members with the Member role');
-      expect(output).toContain('    - refuses a createMany of more than QUERY_MAX_RECORDS (200) records');
+      expect(output).toContain(
+        '    - refuses a createMany of more than QUERY_MAX_RECORDS (200) records',
+      );
       expect(output).not.toContain(apiKey);
       expect(output).not.toContain(adminToken);
       expect(output).toMatch(/Tests\s+\d+ passed \| \d+ skipped/);

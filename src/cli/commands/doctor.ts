@@ -1,7 +1,7 @@
 /**
  * `tiergate doctor`: checks a whole installation (src/sync/doctor.ts) and exits non-zero naming
- * each problem and its fix. `doctorCommandWith` takes the admin session's status function, which
- * the session module provides; without it the session check fails as "cannot be checked".
+ * each problem and its fix. `doctorCommandWith` lets tests give the admin session's status; by
+ * default it is the session module's (`tiergate login`).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -20,11 +20,13 @@ import {
   sweepFreshCheck,
   webhookCheck,
   type AdminSessionStatus,
+  type CheckResult,
   type CursorAge,
   type DoctorCheck,
 } from '../../sync/doctor.js';
+import { adminSessionStatus } from '../../sync/admin-session.js';
 import type { HostPermissionState } from '../../sync/host-state.js';
-import { INSTALLATION_FILE, readInstallation } from '../../sync/installation.js';
+import { INSTALLATION_FILE, readInstallation, type Installation } from '../../sync/installation.js';
 import { tiergateManifest } from '../../sync/manifest.js';
 import { formatPlan } from '../../sync/plan.js';
 import { openDrift } from '../../sync/session.js';
@@ -85,7 +87,7 @@ async function governedOf(args: ParsedArgs, io: CliIo): Promise<string[] | undef
 }
 
 export interface DoctorDependencies {
-  /** The admin session's state (src/sync/admin-session.ts `adminSessionStatus`). */
+  /** The admin session's state; by default src/sync/admin-session.ts `adminSessionStatus`. */
   readonly adminSessionStatus?: AdminSessionStatus;
 }
 
@@ -116,6 +118,17 @@ Options:
   --sweep-max-minutes N   how old a sweep may be and still be fresh (default ${DEFAULT_SWEEP_MAX_MINUTES})
   --json                  print the checks as JSON
   -h, --help              show this help`;
+
+/** The session module's status, as a doctor check reads it. */
+async function sessionResult(installation: Installation, io: CliIo): Promise<CheckResult> {
+  const status = await adminSessionStatus(installation, { cwd: io.cwd, env: io.env });
+  if (status.ok) return { ok: true, detail: status.message };
+  return {
+    ok: false,
+    detail: status.message,
+    ...(status.fix === undefined ? {} : { fix: status.fix }),
+  };
+}
 
 export function doctorCommandWith(deps: DoctorDependencies): Command {
   return {
@@ -163,7 +176,10 @@ export function doctorCommandWith(deps: DoctorDependencies): Command {
       const checks: DoctorCheck[] = [
         hostReachableCheck(hostUrl),
         apiKeyCheck(addonHost?.metadata, manifest, installation),
-        adminSessionCheck(installation, deps.adminSessionStatus),
+        adminSessionCheck(
+          installation,
+          deps.adminSessionStatus ?? ((signedOn) => sessionResult(signedOn, io)),
+        ),
         webhookCheck(() => {
           if (installation.webhookId === null || installation.sealedWebhookSecret === null)
             return Promise.resolve({

@@ -20,6 +20,7 @@ import { openPipeline } from '../../events/pipeline.js';
 import { startServer } from '../../events/server.js';
 import { openStore, storeOptionsFromEnv } from '../../store/store.js';
 import { secretKey } from '../../sync/secret-box.js';
+import { loginCommand, saveAdminSession, signIn, whoIs } from '../../sync/admin-session.js';
 import { CliError, EXIT, type CliIo } from '../io.js';
 import { viewersProgress } from '../progress.js';
 import { renderTable } from '../table.js';
@@ -51,6 +52,25 @@ function showcase(policy: Policy): Policy['org']['members'] {
   ].filter((m): m is Policy['org']['members'][number] => m !== undefined);
 }
 
+/**
+ * Signs the sandbox's admin in as `tiergate login` does (Twenty's password flow over HTTP) and
+ * keeps the session in .tiergate/admin-session.json, so that this apply and the next
+ * `tiergate apply` here can move members.
+ */
+async function signInSandboxAdmin(
+  io: CliIo,
+  url: string,
+  login: { readonly email: string; readonly password: string },
+): Promise<{ readonly memberId: string; readonly email: string; readonly accessToken: string }> {
+  const tokens = await signIn({ hostUrl: url, email: login.email, password: login.password });
+  const who = await whoIs(url, tokens.accessToken);
+  await saveAdminSession(
+    { cwd: io.cwd, env: io.env },
+    { ...tokens, hostUrl: url, ...who, signedInAt: new Date().toISOString() },
+  );
+  return { memberId: who.memberId, email: who.email, accessToken: tokens.accessToken };
+}
+
 export async function applyDemoPolicy(
   io: CliIo,
   url: string,
@@ -58,8 +78,15 @@ export async function applyDemoPolicy(
   policy: Policy,
   state: () => WorkspaceState,
   addonUrl: string,
+  adminLogin?: { readonly email: string; readonly password: string },
 ): Promise<{ readonly webhookSecret: string }> {
   const host = connectHost({ baseUrl: url, token: adminKey, rateLimit: LOCAL_RATE_LIMIT });
+  const admin =
+    adminLogin === undefined ? undefined : await signInSandboxAdmin(io, url, adminLogin);
+  if (admin !== undefined)
+    io.stdout.write(
+      `Signed in as the sandbox's admin ${admin.email} (tiergate login): members are moved with that session, everything else with the API key.\n`,
+    );
   const installed = await install(host, tiergateManifest(), {
     addonUrl,
     governedObjects: governedObjectNames(policy),
@@ -68,7 +95,12 @@ export async function applyDemoPolicy(
   io.stdout.write(
     `Installed Tiergate: ${installed.created.length} items created (the audit object, helper fields, its role and API key, the webhook to ${addonUrl}).\n`,
   );
-  const session = await openSession(host, policy);
+  const session = await openSession(host, policy, undefined, {
+    memberMover:
+      admin === undefined
+        ? { kind: 'none', loginCommand: loginCommand(url) }
+        : { kind: 'admin', memberId: admin.memberId, email: admin.email },
+  });
   if (session.compiled.problems.length > 0) {
     throw new CliError(
       `the demo policy does not fit the sandbox:\n${session.compiled.problems.join('\n')}`,
@@ -80,11 +112,21 @@ export async function applyDemoPolicy(
   const viewers = await syncViewers(host, session.org.policy, session.viewers, {
     onProgress: progress.onProgress,
   }).finally(() => progress.stop());
+  const members =
+    admin === undefined
+      ? undefined
+      : connectHost({ baseUrl: url, token: admin.accessToken, rateLimit: LOCAL_RATE_LIMIT })
+          .metadata;
   const result = await applyOperations(
     host.metadata,
     [...session.operations],
     session.reading.roleIds,
+    members === undefined ? {} : { members },
   );
+  for (const skipped of session.plan.skippedAssignments)
+    io.stdout.write(
+      `Not moved: ${session.names.member?.(skipped.memberId) ?? skipped.memberId} (${skipped.reason}).\n`,
+    );
   const viewerCalls = viewers.reduce((n, r) => n + r.calls, 0);
   io.stdout.write(
     `Applied the policy: ${session.compiled.state.roles.length} Twenty roles, tiergateViewers on ${viewers.reduce((n, r) => n + r.stale, 0)} records, ${result.mutations + viewerCalls} host calls; ` +

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { RAISED_RATE_LIMIT, RATE_LIMIT_ENV } from '../../sandbox/rate-limit.js';
 import { createSandbox, type Sandbox } from '../../sandbox/sandbox.js';
 import { startSandboxServer } from '../../sandbox/server.js';
 import { StateFileError } from '../../sandbox/state-file.js';
@@ -68,6 +69,10 @@ async function writeConnectionFile(io: CliIo, url: string, sandbox: Sandbox): Pr
     workspaceId: state.id,
     rls: state.rlsEnabled,
     adminKey: sandbox.adminKey,
+    // The admin member's password sign-in (tiergate login), in this owner-only file like the tokens.
+    ...(sandbox.adminLogin === undefined
+      ? {}
+      : { adminEmail: sandbox.adminLogin.email, adminPassword: sandbox.adminLogin.password }),
     members,
   };
   // The file holds credentials: readable by its owner only.
@@ -173,6 +178,11 @@ Stops on Ctrl-C.`,
         `  admin API key:  ${sandbox.adminKey}`,
         `  workspace:      ${state.members.length} members, ${Object.keys(state.records.company ?? {}).length} companies, row-level permissions ${rls ? 'on' : 'off'}`,
         `  tokens:         ${relative(io.cwd, connection)} (a bearer token for every member)`,
+        ...(sandbox.adminLogin === undefined
+          ? []
+          : [
+              `  admin sign-in:  ${sandbox.adminLogin.email} (password in ${relative(io.cwd, connection)}; tiergate login)`,
+            ]),
         ...(example
           ? [
               `Act as a member (${example.userEmail}):`,
@@ -203,6 +213,17 @@ Stops on Ctrl-C.`,
         );
       }
       const addonUrl = addon?.url ?? addonUrlOf(args.values['addon-url'], sandboxPort);
+      // Twenty's API limit (100 calls a minute) would make the demo's first apply take minutes,
+      // so it is raised for that apply only, as an operator would, and Twenty's comes back after.
+      const throttler = sandbox.serverOptions.throttler;
+      const faithful = throttler?.settings;
+      const raise = throttler !== undefined && !rateLimitConfigured(io.env);
+      if (raise) {
+        throttler.reconfigure(RAISED_RATE_LIMIT);
+        io.stdout.write(
+          "API rate limit raised for the demo's apply, then back to Twenty's (set API_RATE_LIMITING_LONG_LIMIT to keep one throughout).\n",
+        );
+      }
       const { webhookSecret } = await applyDemoPolicy(
         io,
         running.url,
@@ -210,7 +231,10 @@ Stops on Ctrl-C.`,
         policy,
         () => sandbox.state(),
         addonUrl,
-      );
+        sandbox.adminLogin,
+      ).finally(() => {
+        if (raise && faithful !== undefined) throttler.reconfigure(faithful);
+      });
       await addon?.activate({
         url: running.url,
         adminKey: sandbox.adminKey,
@@ -235,3 +259,8 @@ Stops on Ctrl-C.`,
     return EXIT.ok;
   },
 };
+
+/** Whether the operator set any of Twenty's API_RATE_LIMITING_* variables themselves. */
+function rateLimitConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
+  return Object.values(RATE_LIMIT_ENV).some((name) => (env[name] ?? '').trim() !== '');
+}

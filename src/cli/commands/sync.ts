@@ -6,8 +6,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { HostClient } from '../../host/client.js';
 import { HostError } from '../../host/host-error.js';
-import type { Host } from '../../host/host.js';
+import { connectHost, type Host } from '../../host/host.js';
+import {
+  activeAdminSession,
+  AdminSessionError,
+  loginCommand,
+  type ActiveAdmin,
+} from '../../sync/admin-session.js';
+import type { MemberMover } from '../../sync/plan-refusals.js';
+import type { PlanNames } from '../../sync/plan-format.js';
 import type { HostPermissionState } from '../../sync/host-state.js';
 import { applyOperations, ApplyError } from '../../sync/apply.js';
 import { formatPlan, planJson, type HostOperation, type HostPlan } from '../../sync/plan.js';
@@ -51,6 +60,48 @@ ${HOST_TARGET_HELP}; it needs the ROLES flag
 async function hostOf(args: ParsedArgs, io: CliIo): Promise<{ host: Host; url: string }> {
   const target = await hostTarget(args, io, { addonKey: true });
   return { host: connectTarget(target), url: target.url };
+}
+
+/**
+ * Who moves members: the admin signed in here for this host (renewed when due), with a client
+ * of their own; else nobody, and every move waits. A session that can no longer be renewed is
+ * an error naming the login command: silently planning without it would hide the moves.
+ */
+async function memberMoves(
+  io: CliIo,
+  url: string,
+): Promise<{ mover: MemberMover; client?: HostClient }> {
+  let admin: ActiveAdmin | undefined;
+  try {
+    admin = await activeAdminSession({ cwd: io.cwd, env: io.env, hostUrl: url });
+  } catch (error) {
+    if (error instanceof AdminSessionError) throw new CliError(error.message, EXIT.failed);
+    throw error;
+  }
+  if (admin === undefined) return { mover: { kind: 'none', loginCommand: loginCommand(url) } };
+  return {
+    mover: { kind: 'admin', memberId: admin.memberId, email: admin.email },
+    client: connectHost({ baseUrl: url, token: admin.accessToken }).metadata,
+  };
+}
+
+/** The moves that wait for a sign-in, and the command that lets them through; '' when none. */
+function waitingText(plan: HostPlan, names: PlanNames, url: string): string {
+  const waiting = plan.skippedAssignments.filter((s) => s.waitsForAdmin === true);
+  if (waiting.length === 0) return '';
+  const member = (id: string) => names.member?.(id) ?? id;
+  const role = (key: string | undefined) =>
+    key === undefined ? 'no role' : (names.role?.(key) ?? key);
+  const lines = waiting.map(
+    (s) => `  ${member(s.memberId)}: ${role(s.before)} -> ${role(s.wanted)}`,
+  );
+  const moves =
+    waiting.length === 1 ? '1 member move waits' : `${waiting.length} member moves wait`;
+  return `${moves} for an admin session (Twenty lets no API key move members):
+${lines.join('\n')}
+Sign in as an admin, then run this again:
+  ${loginCommand(url)}
+`;
 }
 
 const stateFile = (io: CliIo): string => join(io.cwd, '.tiergate', 'applied-state.json');
@@ -136,9 +187,11 @@ async function execute(
   host: Host,
   operations: readonly HostOperation[],
   roleIds: Map<string, string>,
+  members: HostClient | undefined,
 ): Promise<number> {
   const result = await applyOperations(host.metadata, [...operations], roleIds, {
     onProgress: (done, total, op) => io.stderr.write(`  [${done}/${total}] ${op.kind}\n`),
+    ...(members === undefined ? {} : { members }),
   });
   return result.mutations;
 }
@@ -147,7 +200,12 @@ async function execute(
 async function withSession(
   args: ParsedArgs,
   io: CliIo,
-  then: (session: SyncSession, host: Host, url: string) => Promise<number>,
+  then: (
+    session: SyncSession,
+    host: Host,
+    url: string,
+    members: HostClient | undefined,
+  ) => Promise<number>,
 ): Promise<number> {
   const policy = await readPolicy(
     io,
@@ -155,7 +213,10 @@ async function withSession(
   );
   const { host, url } = await hostOf(args, io);
   return guarded(async () => {
-    const session = await openSession(host, policy, await readApplied(io));
+    const { mover, client } = await memberMoves(io, url);
+    const session = await openSession(host, policy, await readApplied(io), {
+      memberMover: mover,
+    });
     if (session.compiled.problems.length > 0) {
       throw new CliError(
         `the policy does not fit the host:\n${session.compiled.problems.join('\n')}`,
@@ -163,7 +224,7 @@ async function withSession(
       );
     }
     warnAboutOrg(io, session);
-    return then(session, host, url);
+    return then(session, host, url, client);
   });
 }
 
@@ -269,6 +330,8 @@ host's data model and entitlements, and prints the difference grouped by role, w
 Where team scopes are enforced natively, it also counts the records whose tiergateViewers
 helper field differs from what the org says. Members on a role the policy does not give them
 are moved back; members the policy does not list are listed, with what org.unlisted does.
+Without an admin session (tiergate login), the member moves that wait for one are listed with
+the command to run, and plan exits 2.
 
 Options:
 ${HOST_HELP}
@@ -277,7 +340,7 @@ ${ROLES_ONLY_HELP}
   exitCodes: { 0: 'nothing to change', 2: 'changes pending' },
   options: SESSION_OPTIONS,
   async run(args, io) {
-    return withSession(args, io, async (session, host) => {
+    return withSession(args, io, async (session, host, target) => {
       const viewers = await viewerStep(io, host, session, args, true);
       if (args.values.json === true) {
         writeJson(io, {
@@ -299,13 +362,15 @@ ${ROLES_ONLY_HELP}
         });
       } else {
         io.stdout.write(`${formatPlan(session.plan, session.names)}\n`);
+        io.stdout.write(waitingText(session.plan, session.names, target));
         io.stdout.write(`${unlistedText(session)}\n`);
         io.stdout.write(describeViewers(viewers, false));
         io.stdout.write(
           `${session.compiled.gateway.length} rules are enforced by the gateway (not expressible in Twenty${session.rls ? '' : ' without row-level rules'}); see plan --json.\n`,
         );
       }
-      return session.plan.empty && staleCount(viewers) === 0 ? EXIT.ok : PENDING;
+      const waiting = session.plan.skippedAssignments.some((s) => s.waitsForAdmin === true);
+      return session.plan.empty && staleCount(viewers) === 0 && !waiting ? EXIT.ok : PENDING;
     });
   },
 };
@@ -317,6 +382,9 @@ export const applyCommand: Command = {
   help: `Plans as \`tiergate plan\` does, then applies the changes: first the records' tiergateViewers
 (so no member loses a record its new role's predicates expect there), then the roles in a safe
 order (roles before assignments, members moved before a role is deleted, never the last admin).
+Members are moved with the admin session \`tiergate login\` keeps (Twenty lets no API key move a
+member), never the signed-in admin themself; without a session, everything else is applied and
+the waiting moves are listed with the command to run (exit 2).
 On a host error it stops and says which change failed; run it again to converge. The installed
 webhook (.tiergate/installation.json) is subscribed to the events of the policy's objects only. Records each
 change in the audit journal (tiergate audit log; the store is PostgreSQL at $DATABASE_URL, else
@@ -327,20 +395,29 @@ ${HOST_HELP}
 ${ROLES_ONLY_HELP}
   --yes           apply without asking (required when not on a terminal)
   -h, --help      show this help`,
-  exitCodes: { 0: 'applied (or nothing to change)', 1: 'host error, or --yes not given' },
+  exitCodes: {
+    0: 'applied (or nothing to change)',
+    1: 'host error, or --yes not given',
+    2: 'applied, but member moves wait for tiergate login',
+  },
   options: { ...SESSION_OPTIONS, yes: { type: 'boolean' } },
   async run(args, io) {
-    return withSession(args, io, async (session, host, target) => {
+    return withSession(args, io, async (session, host, target, members) => {
       const pending = await viewerStep(io, host, session, args, true);
+      const waiting = waitingText(session.plan, session.names, target);
       if (session.plan.empty && staleCount(pending) === 0) {
         if (args.values.yes === true) await webhookStep(io, host, session, target);
-        io.stdout.write('Nothing to change: the host matches the policy.\n');
+        io.stdout.write(
+          waiting === ''
+            ? 'Nothing to change: the host matches the policy.\n'
+            : `Nothing else to change.\n${waiting}`,
+        );
         await record(io, {
           target,
           why: 'tiergate apply',
           state: appliedState(session.desired, session.plan),
         });
-        return EXIT.ok;
+        return waiting === '' ? EXIT.ok : PENDING;
       }
       io.stdout.write(
         `${formatPlan(session.plan, session.names)}\n${describeViewers(pending, false)}`,
@@ -349,7 +426,13 @@ ${ROLES_ONLY_HELP}
         throw new CliError('apply changes the host: run it again with --yes to go ahead');
       const viewers =
         staleCount(pending) === 0 ? [] : await viewerStep(io, host, session, args, false);
-      const mutations = await execute(io, host, session.operations, session.reading.roleIds);
+      const mutations = await execute(
+        io,
+        host,
+        session.operations,
+        session.reading.roleIds,
+        members,
+      );
       const viewerCalls = viewers.reduce((n, r) => n + r.calls, 0);
       await record(io, {
         target,
@@ -365,7 +448,8 @@ ${ROLES_ONLY_HELP}
       await webhookStep(io, host, session, target);
       io.stdout.write(describeViewers(viewers, true));
       io.stdout.write(`Applied: ${mutations + viewerCalls} host calls.\n`);
-      return EXIT.ok;
+      io.stdout.write(waiting);
+      return waiting === '' ? EXIT.ok : PENDING;
     });
   },
 };
@@ -382,8 +466,10 @@ ${HOST_HELP}
   --revert        restore the applied state
   -h, --help      show this help
 
-A member moved to another role (Admin included) is drift; a move Twenty refuses (the last
-admin, the member whose token is used) is reported with the reason and stays drift.`,
+A member moved to another role (Admin included) is drift; --revert moves it back with the admin
+session \`tiergate login\` keeps (without one, the move waits and is listed with the command to
+run). A move Twenty refuses (the last admin, the signed-in admin themself) is reported with the
+reason and stays drift.`,
   exitCodes: { 0: 'no drift (or all of it reverted)', 2: 'drift found' },
   options: { ...HOST_OPTIONS, revert: { type: 'boolean' } },
   async run(args, io) {
@@ -396,7 +482,10 @@ admin, the member whose token is used) is reported with the reason and stays dri
     }
     const { host, url } = await hostOf(args, io);
     return guarded(async () => {
-      const { reading, plan, operations, names } = await openDrift(host, applied);
+      const { mover, client } = await memberMoves(io, url);
+      const { reading, plan, operations, names } = await openDrift(host, applied, {
+        memberMover: mover,
+      });
       // A move Twenty refuses is still drift: reported, and never "no drift".
       const found = !plan.empty || plan.skippedAssignments.length > 0;
       if (args.values.json === true) io.stdout.write(planJson(plan));
@@ -418,7 +507,8 @@ admin, the member whose token is used) is reported with the reason and stays dri
         }),
       );
       if (args.values.revert !== true) return PENDING;
-      const mutations = await execute(io, host, operations, reading.roleIds);
+      const mutations = await execute(io, host, operations, reading.roleIds, client);
+      io.stdout.write(waitingText(plan, names, url));
       await record(io, {
         target: url,
         why: 'tiergate drift --revert',

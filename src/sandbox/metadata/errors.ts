@@ -14,6 +14,7 @@ export type MetadataErrorCode =
   | 'BAD_USER_INPUT'
   | 'UNAUTHENTICATED'
   | 'METADATA_VALIDATION_FAILED'
+  | 'INTERNAL_SERVER_ERROR'
   | 'NOT_IMPLEMENTED';
 
 export interface MetadataErrorDetails {

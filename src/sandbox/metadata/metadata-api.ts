@@ -11,12 +11,16 @@
 import {
   defaultFieldResolver,
   type ExecutionResult,
+  getOperationAST,
   graphql,
   type GraphQLFieldResolver,
   type GraphQLSchema,
+  Kind,
+  parse,
 } from 'graphql';
 import type { Principal } from '../workspace.js';
 import { apiKeyResolvers } from './api-key-resolvers.js';
+import { publicResolvers } from './auth-resolvers.js';
 import type { MetadataContext, MetadataDeps, ResolverArgs, RootResolver } from './context.js';
 import { notImplemented } from './errors.js';
 import { fieldResolvers } from './field-resolvers.js';
@@ -41,6 +45,12 @@ export interface MetadataRequest {
 export interface MetadataApi {
   readonly schema: GraphQLSchema;
   execute(request: MetadataRequest): Promise<ExecutionResult>;
+  /**
+   * A request with no Authorization header: answered when every root field it selects is one
+   * of Twenty's public sign-in endpoints (auth-resolvers.ts), else undefined (the caller
+   * answers 401 as for any missing token).
+   */
+  executePublic(request: Omit<MetadataRequest, 'principal'>): Promise<ExecutionResult | undefined>;
 }
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
@@ -71,6 +81,34 @@ const fieldResolver: GraphQLFieldResolver<unknown, MetadataContext, ResolverArgs
   return resolver(args, context);
 };
 
+const publicFieldResolver: GraphQLFieldResolver<unknown, MetadataDeps, ResolverArgs> = (
+  source,
+  args,
+  deps,
+  info,
+) => {
+  if (!ROOT_TYPES.has(info.parentType.name)) {
+    return defaultFieldResolver(source, args, deps, info);
+  }
+  const resolver = publicResolvers[info.fieldName];
+  if (resolver === undefined) throw notImplemented(info.fieldName);
+  return resolver(args, deps);
+};
+
+/** Whether the operation run selects only public root fields (false when it cannot be read). */
+function onlyPublicFields(source: string, operationName: string | null | undefined): boolean {
+  try {
+    const operation = getOperationAST(parse(source), operationName ?? undefined);
+    if (operation == null) return false;
+    return operation.selectionSet.selections.every(
+      (selection) =>
+        selection.kind === Kind.FIELD && Object.hasOwn(publicResolvers, selection.name.value),
+    );
+  } catch {
+    return false;
+  }
+}
+
 export function createMetadataApi(deps: MetadataDeps): MetadataApi {
   const schema = metadataSchema();
   return {
@@ -84,6 +122,17 @@ export function createMetadataApi(deps: MetadataDeps): MetadataApi {
         operationName: operationName ?? null,
         contextValue,
         fieldResolver,
+      });
+    },
+    executePublic: async ({ source, variables, operationName }) => {
+      if (!onlyPublicFields(source, operationName)) return undefined;
+      return graphql({
+        schema,
+        source,
+        variableValues: variables ?? null,
+        operationName: operationName ?? null,
+        contextValue: deps,
+        fieldResolver: publicFieldResolver,
       });
     },
   };

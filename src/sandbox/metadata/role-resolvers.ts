@@ -1,7 +1,8 @@
 /**
  * Roles and role assignment: `getRoles`, `createOneRole`, `updateOneRole`, `deleteOneRole`,
  * `updateWorkspaceMemberRole` (repo `metadata-modules/role/role.resolver.ts`, all behind
- * `SettingsPermissionsGuard(ROLES)`; `role.service.ts`; `user-role/user-role.service.ts`).
+ * `WorkspaceAuthGuard` and `SettingsPermissionsGuard(ROLES)`, the last also behind
+ * `UserAuthGuard`; `role.service.ts`; `user-role/user-role.service.ts`).
  */
 import { z } from 'zod';
 import { sandboxRole } from '../seed-state.js';
@@ -170,8 +171,24 @@ function checkNotSelf(context: MetadataContext, workspaceMemberId: string): void
   }
 }
 
+/**
+ * `UserAuthGuard` (repo `engine/guards/user-auth.guard.ts`), run after the class's guards: only
+ * a person's own session passes. An API key has no user; an application acting as a member is
+ * not that member. The guard returns false, which Nest turns into `ForbiddenException`
+ * ("Forbidden resource"); not a GraphQL error, it reaches Twenty's error hook
+ * (`use-graphql-error-handler.hook.ts`) and leaves as `generateGraphQLErrorFromError` builds it.
+ */
+function requireUserSession(context: MetadataContext): void {
+  const { principal } = context;
+  if (principal.kind === 'member' && principal.actingAsWorkspaceMember !== true) return;
+  throw metadataError('Forbidden resource', 'INTERNAL_SERVER_ERROR', {
+    userFriendlyMessage: 'An error occurred.',
+  });
+}
+
 const updateWorkspaceMemberRole: RootResolver = (args, context) => {
   rolesGuarded(context);
+  requireUserSession(context);
   const input = z.object({ workspaceMemberId: z.string(), roleId: z.string() });
   const { workspaceMemberId, roleId } = parseArgs(input, args);
   checkNotSelf(context, workspaceMemberId);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxApiKey } from '../workspace.js';
+import { sandboxRole } from '../seed-state.js';
 import {
   ADMIN_ROLE,
   ALICE,
@@ -199,14 +200,17 @@ describe('updateWorkspaceMemberRole', () => {
   });
 
   it('refuses to take the admin role from the last admin', async () => {
-    const { run, state } = harness();
+    // Asked by a member holding the roles setting without Admin: Alice may not move herself,
+    // and no API key may move anyone.
+    const rolesManager = sandboxRole('role-roles', 'Roles', { permissionFlags: ['ROLES'] });
+    const { run, state } = harness(
+      workspaceState({ roles: [ADMIN_ROLE, MEMBER_ROLE, WEBHOOKS_ROLE, rolesManager] }),
+    );
     const before = state();
-    // Asked by an admin API key: Alice may not change her own role anyway.
-    const adminKey = { kind: 'apiKey', apiKeyId: 'key-admin', roleId: ADMIN_ROLE.id } as const;
     const result = await run(
       ASSIGN,
       { workspaceMemberId: ALICE.id, roleId: MEMBER_ROLE.id },
-      adminKey,
+      asMember({ ...BOB, roleId: rolesManager.id }),
     );
     expect(firstError(result)).toEqual(LAST_ADMIN);
     expect(state()).toBe(before);
