@@ -65,6 +65,16 @@ describe("Tiergate's own writes, as Twenty 2.43 reports them", () => {
     expect(isOwnMaintenance(update([], apiKey(OWN_KEY)), OWN_KEY)).toBe(false);
   });
 
+  it('takes only a viewers rewrite for its own, not another tiergate field its key name wrote', () => {
+    // A key sharing Tiergate's name (Twenty allows it) changing the tier on a record.
+    expect(isOwnMaintenance(update(['tiergateTier', 'updatedBy'], apiKey(OWN_KEY)), OWN_KEY)).toBe(
+      false,
+    );
+    expect(
+      isOwnMaintenance(update(['tiergateViewers', 'tiergateRole'], apiKey(OWN_KEY)), OWN_KEY),
+    ).toBe(false);
+  });
+
   it('knows no write as its own without its key name', () => {
     expect(isOwnMaintenance(update(['tiergateViewers'], apiKey(OWN_KEY)), undefined)).toBe(false);
   });

@@ -23,11 +23,11 @@ import type { Store } from '../store/store.js';
 import { isConnectionFailure } from '../store/store-error.js';
 import { forgetRecord, rememberRecords } from '../store/cursors.js';
 import { HostError, hostFailureKind } from '../host/host-error.js';
+import { HELPER_FIELD } from '../sync/compile-fields.js';
 import { ownObjectNames } from '../sync/manifest.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import {
   actorStampOf,
-  isTiergateField,
   judge,
   redactRecord,
   sensitiveFields,
@@ -141,7 +141,7 @@ const STAMPED_ON_UPDATE = new Set(['updatedBy', 'updatedAt', 'searchVector']);
 
 /**
  * Tiergate's own maintenance of its helper fields, known by what it changed and who made it:
- * an update whose changes, past Twenty's own stamps, are all tiergate* fields, made with
+ * an update whose only change, past Twenty's own stamps, is `tiergateViewers`, made with
  * Tiergate's own API key and by no member. Twenty sets `updatedBy` from the caller on every
  * update, whatever the input says (`actor-from-auth-context.service.ts`, `injectUpdatedBy`,
  * called by `updated-by.update-one.pre-query-hook.ts`), so a member cannot pass as Tiergate;
@@ -152,7 +152,9 @@ export function isOwnMaintenance(change: RecordEvent, ownKeyName: string | undef
   if (ownKeyName === undefined || change.action !== 'updated') return false;
   if (change.workspaceMemberId !== undefined) return false;
   const fields = (change.updatedFields ?? []).filter((field) => !STAMPED_ON_UPDATE.has(field));
-  if (fields.length === 0 || !fields.every(isTiergateField)) return false;
+  // Only the viewers field: Tiergate writes no other helper field on records, and an API key may
+  // share Tiergate's key name, so any other tiergate* change is journaled like a foreign one.
+  if (fields.length === 0 || !fields.every((field) => field === HELPER_FIELD)) return false;
   const actor = change.after?.updatedBy;
   return (
     isRow(actor) &&

@@ -36,7 +36,8 @@ export interface HostMember {
   readonly manager: string | null;
 }
 
-const PAGE_SIZE = 60; // Twenty's QUERY_MAX_RECORDS
+// Twenty's default page (QUERY_DEFAULT_LIMIT_RECORDS), well under its QUERY_MAX_RECORDS (200).
+const PAGE_SIZE = 60;
 
 const memberNode = z.object({
   id: z.string(),
