@@ -36,5 +36,6 @@ export async function firstLine(input: Readable): Promise<string> {
     chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     if (Buffer.concat(chunks).includes(10)) break;
   }
-  return (Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '').trimEnd();
+  // Only the line ending goes: a password may end in a space, and trimming would change it.
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
