@@ -1,4 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -172,6 +179,46 @@ describe('admin session', () => {
       );
       const status = await adminSessionStatus({ hostUrl: world.url }, { cwd: world.cwd, env: ENV });
       expect(status).toMatchObject({ ok: false, state: 'not-admin' });
+    });
+  });
+
+  describe('the session file', () => {
+    const session = (accessToken: string) => ({
+      hostUrl: 'http://crm.test',
+      email: 'admin@crm.test',
+      memberId: 'member-1',
+      signedInAt: '2026-01-01T00:00:00.000Z',
+      accessToken,
+      accessExpiresAt: '2026-01-01T00:30:00.000Z',
+      refreshToken: 'refresh-token',
+      refreshExpiresAt: '2026-03-01T00:00:00.000Z',
+    });
+
+    it('is replaced whole by a renamed new file of mode 0600, never rewritten in place', async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tg-session-file-'));
+      const place = { cwd, env: ENV };
+      const file = join(cwd, ADMIN_SESSION_FILE);
+      await saveAdminSession(place, session('first-token'));
+      const before = statSync(file).ino;
+      await saveAdminSession(place, session('second-token'));
+      // A new inode: the old file was swapped out, so no reader ever sees half of the new one.
+      expect(statSync(file).ino).not.toBe(before);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(
+        readdirSync(join(cwd, '.tiergate')).filter((f) => f.startsWith('admin-session')),
+      ).toEqual(['admin-session.json']);
+      await expect(readAdminSession(place)).resolves.toMatchObject({ accessToken: 'second-token' });
+    });
+
+    it('that is not JSON is an AdminSessionError naming the file and tiergate login', async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'tg-session-file-'));
+      mkdirSync(join(cwd, '.tiergate'));
+      const file = join(cwd, ADMIN_SESSION_FILE);
+      writeFileSync(file, '{"hostUrl": "http://crm.te');
+      const error: unknown = await readAdminSession({ cwd, env: ENV }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AdminSessionError);
+      expect((error as Error).message).toContain(file);
+      expect((error as Error).message).toContain('tiergate login');
     });
   });
 });

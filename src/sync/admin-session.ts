@@ -16,7 +16,8 @@
  * as the installation's secrets (secret-box.ts); who signed in and until when stay readable,
  * so `tiergate login --status` and `doctor` can say so without the key.
  */
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { HostClient } from '../host/client.js';
@@ -296,8 +297,17 @@ export async function saveAdminSession(place: SessionPlace, session: AdminSessio
   };
   await mkdir(join(place.cwd, '.tiergate'), { recursive: true });
   const file = fileOf(place.cwd);
-  await writeFile(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
-  await chmod(file, 0o600); // mode only applies to a new file
+  // Written whole beside it, then renamed over it: a crash or a full disk mid-write leaves the
+  // old session, never half a file, and a renewal racing another command never interleaves.
+  // A new file ('wx') takes the mode, which writing over an existing one would not.
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
 
 /** What the session file says without opening the tokens; undefined when there is none. */
@@ -318,7 +328,16 @@ async function readStored(cwd: string): Promise<Stored | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const parsed = storedSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    // A raw SyntaxError names neither the file nor the fix; signing in again rewrites it whole.
+    throw new AdminSessionError(
+      `${fileOf(cwd)} is not valid JSON (${(error as Error).message}): run tiergate login again to replace it`,
+    );
+  }
+  const parsed = storedSchema.safeParse(json);
   if (!parsed.success)
     throw new AdminSessionError(
       `${fileOf(cwd)} is not an admin session: remove it and run tiergate login again`,
