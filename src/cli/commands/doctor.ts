@@ -177,7 +177,7 @@ export function doctorCommandWith(deps: DoctorDependencies): Command {
         hostReachableCheck(hostUrl),
         apiKeyCheck(addonHost?.metadata, manifest, installation),
         adminSessionCheck(
-          installation,
+          { ...installation, hostUrl },
           deps.adminSessionStatus ?? ((signedOn) => sessionResult(signedOn, io)),
         ),
         webhookCheck(() => {
