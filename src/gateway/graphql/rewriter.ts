@@ -33,6 +33,7 @@ import { openCursorArgs } from './cursor-args.js';
 import { Denial } from './denial.js';
 import { duplicateDataPaths } from './duplicate-data.js';
 import { guardedField, type SingleAnswer } from './guarded-writes.js';
+import { requireWholeMerge } from './merge-reach.js';
 import { NEXT_STEP } from './refusal-words.js';
 import { PolicyChecks, refuseSystemWrites } from './policy-checks.js';
 import { writtenPaths } from './composite-paths.js';
@@ -253,6 +254,9 @@ export class Rewriter extends PolicyChecks {
     if (!root)
       throw new Denial('FORBIDDEN', `${definition.name} is not an operation the gateway knows`);
     const { object, method } = root;
+    // A merge writes records it does not name, of other objects too: judged from the policy
+    // before anything else, even when the merged object is left to Twenty.
+    if (method === 'mergeMany') requireWholeMerge(this.caller, this.model, object);
     const named = getNamedType(definition.type);
     // A native object is Twenty's business: only the governed records it leads to are judged.
     const rewritten = this.native.has(object.name)

@@ -6,7 +6,8 @@
  * - update one: the record must be in the member's update scope before and after the change,
  *   and every field set must be editable on it (its `when` rules applied), before and after.
  * - delete / destroy one: in the delete / destroy scope. Restore one: in the delete scope.
- * - merge: every record in the update and the delete scope.
+ * - merge: every record in the update and the delete scope; and, decided before (from the policy
+ *   alone, merge-reach.ts), whole rights over what the merge writes beyond the records named.
  * - upsert: an item naming an existing record passes the update checks; an item without an id
  *   could match any record by a unique field, so it needs an unconditional update scope.
  *
