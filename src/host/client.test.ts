@@ -202,6 +202,31 @@ describe('HostClient', () => {
       expect(error.has('LIMIT_REACHED')).toBe(true);
     });
 
+    it('does not send a mutation again on a 429 that carries part of its answer', async () => {
+      const calls = sequence([
+        () =>
+          HttpResponse.json(
+            { data: { a: { id: '1' }, b: null }, errors: [{ message: 'Too Many Requests' }] },
+            { status: 429 },
+          ),
+      ]);
+      await failure(
+        client().request(
+          'mutation Two { a: createCompany(data: {}) { id } b: createCompany(data: {}) { id } }',
+        ),
+      );
+      expect(calls.calls()).toBe(1);
+    });
+
+    it('does not adopt a limit slower than a request a minute, nor wait it out', async () => {
+      const runtime = fakeRuntime(undefined, 0);
+      sequence([limitReached('Limit reached (1 tokens per 86400000 ms)'), ok]);
+      const paced = client(runtime);
+      await paced.request(QUERY);
+      await paced.request(QUERY);
+      expect(runtime.sleeps.every((ms) => ms < 60_000)).toBe(true);
+    });
+
     it('gives up after its budget of waits, naming --rate and the host setting', async () => {
       const runtime = fakeRuntime(undefined, 0);
       const calls = sequence([limitReached('Limit reached (100 tokens per 60000 ms)')]);

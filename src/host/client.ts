@@ -63,21 +63,39 @@ interface RateLimited {
 }
 
 /** The bucket that refills slowest, of those the refusals name. */
+/**
+ * The slowest pace a refusal may teach: a bucket slower than one request a minute is no setting
+ * Twenty ships or an operator plausibly picks, so it is not adopted (nor waited out in full);
+ * the refusal is retried on the usual backoff instead of pacing the client to a crawl.
+ */
+const SLOWEST_LEARNED_MS_PER_REQUEST = 60_000;
+
+const plausible = (bucket: RateLimit): boolean =>
+  bucket.windowMs / bucket.requests <= SLOWEST_LEARNED_MS_PER_REQUEST;
+
 function slowest(buckets: readonly RateLimit[]): RateLimit | undefined {
   return [...buckets].sort((a, b) => b.windowMs / b.requests - a.windowMs / a.requests)[0];
 }
 
 /**
  * Whether `error` is the host's rate limit refusing, and safe to send again: every GraphQL
- * error is LIMIT_REACHED and, unless the operation only reads, no root field was answered
- * (Twenty throttles each root field on its own, so a mutation may be half done).
+ * error is LIMIT_REACHED (or the answer is HTTP 429) and, unless the operation only reads, no
+ * root field was answered (Twenty throttles each root field on its own, so a mutation may be
+ * half done; a proxy's 429 is trusted no further).
  */
+/** Whether a failed answer still carries a root field the host carried out. */
+function partlyAnswered(error: ClientError): boolean {
+  const { data } = error.response;
+  return typeof data === 'object' && data !== null && Object.values(data).some((v) => v !== null);
+}
+
 function rateLimited(error: unknown, readsOnly: boolean, now: number): RateLimited | undefined {
   if (!(error instanceof ClientError)) return undefined;
-  const { status, errors, data } = error.response;
+  const { status, errors } = error.response;
   const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'), now);
   const messages = (errors ?? []).map((e) => e.message);
-  const buckets = messages.flatMap((m) => parseLimitReached(m) ?? []);
+  const buckets = messages.flatMap((m) => parseLimitReached(m) ?? []).filter(plausible);
+  if (!readsOnly && partlyAnswered(error)) return undefined;
   if (status === 429) {
     return { retryAfterMs, bucket: slowest(buckets), hostMessage: messages[0] ?? 'HTTP 429' };
   }
@@ -89,9 +107,6 @@ function rateLimited(error: unknown, readsOnly: boolean, now: number): RateLimit
       return subCode === 'LIMIT_REACHED' || parseLimitReached(e.message) !== undefined;
     });
   if (!allThrottled) return undefined;
-  const answered =
-    typeof data === 'object' && data !== null && Object.values(data).some((v) => v !== null);
-  if (answered && !readsOnly) return undefined;
   return { retryAfterMs, bucket: slowest(buckets), hostMessage: messages[0] ?? 'Limit reached' };
 }
 
@@ -153,7 +168,9 @@ export class HostClient {
           continue;
         }
         const failure = this.toHostError(operation, error);
-        if (!failure.retryable || attempt >= this.retry.attempts) throw failure;
+        // A mutation the host carried out in part is never sent again, whatever the status.
+        const partlyDone = !readsOnly && error instanceof ClientError && partlyAnswered(error);
+        if (!failure.retryable || partlyDone || attempt >= this.retry.attempts) throw failure;
         const retryAfter =
           error instanceof ClientError
             ? parseRetryAfter(error.response.headers.get('retry-after'), this.runtime.now())
