@@ -1,7 +1,7 @@
 /**
  * The delivery check `install` and `doctor` share: watch where the add-on listens (its own
- * listener when the add-on server is not running, else the server's metrics), make the harmless
- * change, and report.
+ * listener when the add-on server is not running, else what the server saw for the probe's
+ * record, beside its /metrics), make the harmless change, and report.
  */
 import type { Host } from '../host/host.js';
 import {
@@ -41,7 +41,7 @@ async function openWatcher(
     const token = env[METRICS_TOKEN_VARIABLE];
     return await metricsWatcher(addonUrl, token ? { token } : {});
   } catch (error) {
-    return `cannot listen on ${addonUrl} (${listenError}) and cannot read ${addonUrl}/metrics (${(error as Error).message})`;
+    return `cannot listen on ${addonUrl} (${listenError}) and cannot ask the add-on server there which webhooks it saw (${(error as Error).message})`;
   }
 }
 

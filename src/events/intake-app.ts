@@ -7,6 +7,9 @@
  *   GET  /healthz           the process is alive
  *   GET  /readyz            the store answers and the webhook secret is known
  *   GET  /metrics           Prometheus metrics (metrics.ts)
+ *   GET  /metrics/deliveries/<record id>
+ *                           the webhooks lately seen for that record and how each ended, for
+ *                           the delivery proof (recent-deliveries.ts); with /metrics's token
  *
  * An event is persisted before it is acknowledged. Twenty makes one attempt with a 5 s timeout
  * and never retries (HOST-CONTRACT.md §A), so an event the store cannot take in time is answered
@@ -37,6 +40,7 @@ import { loggableUrl } from './logger.js';
 import type { Metrics, WebhookOutcome } from './metrics.js';
 import { ownObjectNames } from '../sync/manifest.js';
 import { parseWebhook } from './webhook-event.js';
+import { DELIVERIES_PATH, claimedRecord } from './recent-deliveries.js';
 
 export const WEBHOOK_PATH = '/webhooks/twenty';
 /**
@@ -126,6 +130,37 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return timingSafeEqual(given, createHash('sha256').update(token).digest());
 }
 
+/** Whether the request may read the metrics; answers 401 itself when not. */
+function metricsAuthorised(req: Request, res: Response, token: string | undefined): boolean {
+  if (token === undefined || token === '' || bearerMatches(req.headers.authorization, token))
+    return true;
+  res
+    .status(401)
+    .set('www-authenticate', 'Bearer realm="tiergate-metrics"')
+    .json({
+      error: 'unauthorized',
+      message: `GET ${req.path} needs Authorization: Bearer <token>`,
+    });
+  return false;
+}
+
+/**
+ * GET /metrics/deliveries/<record id>: the webhooks lately seen for that record, and how each
+ * ended. Guarded like /metrics; it answers only for an id the caller already knows.
+ */
+export function deliveriesHandler(
+  deps: Pick<AppDeps, 'metrics' | 'metricsToken'>,
+): express.RequestHandler<{ recordId: string }> {
+  return (req, res) => {
+    if (!metricsAuthorised(req, res, deps.metricsToken)) return;
+    const { recordId } = req.params;
+    res
+      .status(200)
+      .set('cache-control', 'no-store')
+      .json({ recordId, webhooks: deps.metrics.recentDeliveries.of(recordId) });
+  };
+}
+
 /**
  * GET /metrics: Prometheus text, the inbox counted by status on each scrape. With a token, a
  * scrape without it is answered 401: the counts tell an outsider how busy the CRM is.
@@ -135,17 +170,7 @@ export function metricsHandler(
 ): express.RequestHandler {
   const { store, logger, metrics, metricsToken } = deps;
   return (req, res, next) => {
-    if (
-      metricsToken !== undefined &&
-      metricsToken !== '' &&
-      !bearerMatches(req.headers.authorization, metricsToken)
-    ) {
-      res.status(401).set('www-authenticate', 'Bearer realm="tiergate-metrics"').json({
-        error: 'unauthorized',
-        message: 'GET /metrics needs Authorization: Bearer <token>',
-      });
-      return;
-    }
+    if (!metricsAuthorised(req, res, metricsToken)) return;
     const scrape = async (): Promise<string> => {
       try {
         const counts = await withTimeout(
@@ -265,6 +290,11 @@ export function createApp(deps: AppDeps): express.Express {
       });
     } catch (error) {
       if (!(error instanceof SignatureError)) throw error;
+      // Noted (never stored) so that the delivery proof can say its webhook came signed with
+      // another secret, rather than not at all.
+      const claimed = claimedRecord(raw);
+      if (claimed !== undefined)
+        metrics.recentDeliveries.note(claimed.recordId, claimed.eventName, 'unauthorized');
       finish(req, res, started, 'unauthorized', 401, {
         error: error.code,
         message: error.message,
@@ -290,6 +320,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (ownObjects.has(fields.objectName)) {
       // Tiergate's own audit object: its records are the journal relayed, not changes to
       // journal (the webhook is not subscribed to them; an older subscription may still be).
+      metrics.recentDeliveries.note(fields.recordId, fields.eventName, 'ignored');
       finish(req, res, started, 'ignored', 200, { status: 'ignored' });
       return;
     }
@@ -317,6 +348,7 @@ export function createApp(deps: AppDeps): express.Express {
     } catch (error) {
       // Twenty will not send it again: the log line and the counter are how it is noticed,
       // and the sweep is how it is recovered.
+      metrics.recentDeliveries.note(fields.recordId, fields.eventName, 'store_unavailable');
       finish(
         req,
         res,
@@ -334,6 +366,7 @@ export function createApp(deps: AppDeps): express.Express {
       endTimer();
     }
     const outcome = result === 'inserted' ? 'accepted' : 'duplicate';
+    metrics.recentDeliveries.note(fields.recordId, fields.eventName, outcome);
     finish(req, res, started, outcome, 200, { status: outcome }, described);
   };
 
@@ -374,7 +407,10 @@ export function createApp(deps: AppDeps): express.Express {
       .catch(next);
   });
 
-  if (deps.serveMetrics ?? true) app.get('/metrics', metricsHandler(deps));
+  if (deps.serveMetrics ?? true) {
+    app.get('/metrics', metricsHandler(deps));
+    app.get(`${DELIVERIES_PATH}/:recordId`, deliveriesHandler(deps));
+  }
 
   app.use((req, res) => {
     res.status(404).json({ error: 'not-found', message: `no route for ${req.method} ${req.path}` });

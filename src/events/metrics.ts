@@ -5,9 +5,12 @@
  * - `tiergate_webhook_persist_seconds`: time to write an event to the inbox;
  * - `tiergate_webhook_inbox_events{status}`: inbox events by status, read when scraped;
  * - Node's default process metrics, prefixed `tiergate_`.
+ * Beside them, not exported to Prometheus: the record ids the last webhooks carried
+ * (recent-deliveries.ts), which the delivery proof asks about one id at a time.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { INBOX_STATUSES } from '../store/inbox.js';
+import { RecentDeliveries } from './recent-deliveries.js';
 
 /** How a webhook request ended; the `outcome` label. */
 export const WEBHOOK_OUTCOMES = [
@@ -29,6 +32,7 @@ export interface Metrics {
   readonly webhooksReceived: Counter<'outcome'>;
   readonly persistSeconds: Histogram;
   readonly inboxEvents: Gauge<'status'>;
+  readonly recentDeliveries: RecentDeliveries;
 }
 
 export interface MetricsOptions {
@@ -61,5 +65,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
   for (const status of INBOX_STATUSES) inboxEvents.set({ status }, 0);
-  return { registry, webhooksReceived, persistSeconds, inboxEvents };
+  return {
+    registry,
+    webhooksReceived,
+    persistSeconds,
+    inboxEvents,
+    recentDeliveries: new RecentDeliveries(),
+  };
 }

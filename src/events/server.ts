@@ -9,8 +9,9 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import express from 'express';
-import { createApp, metricsHandler, type AppDeps } from './intake-app.js';
+import { createApp, deliveriesHandler, metricsHandler, type AppDeps } from './intake-app.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { DELIVERIES_PATH } from './recent-deliveries.js';
 
 export const DEFAULT_BIND = '127.0.0.1';
 /** How long a stop waits for requests in flight before it cuts their connections. */
@@ -78,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const metricsApp = express();
     metricsApp.disable('x-powered-by');
     metricsApp.get('/metrics', metricsHandler({ ...options, metrics }));
+    metricsApp.get(`${DELIVERIES_PATH}/:recordId`, deliveriesHandler({ ...options, metrics }));
     metricsApp.use((req, res) => {
       res
         .status(404)

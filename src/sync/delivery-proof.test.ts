@@ -1,5 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOK_PATH } from '../events/intake-app.js';
+import { createLogger } from '../events/logger.js';
+import { createMetrics } from '../events/metrics.js';
+import { startServer, type RunningServer } from '../events/server.js';
+import { signedHeaders } from '../host/webhook/signature.js';
+import { IN_MEMORY, openStore, type Store } from '../store/store.js';
 import { connectHost, type Host } from '../host/host.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import type { OutboundHttpConfig } from '../sandbox/outbound-safe-mode.js';
@@ -10,7 +17,6 @@ import {
   metricsWatcher,
   probeObject,
   proveDelivery,
-  webhookCounts,
   type DeliveryWatcher,
 } from './delivery-proof.js';
 import { install } from './install.js';
@@ -164,56 +170,104 @@ describe('diagnoseSilence', () => {
   });
 });
 
-describe('metricsWatcher', () => {
-  const metrics = (accepted: number, unauthorized: number): string =>
-    `# HELP x\ntiergate_webhooks_received_total{outcome="accepted"} ${accepted}\n` +
-    `tiergate_webhooks_received_total{outcome="unauthorized"} ${unauthorized}\n`;
-  const probe = { object: 'company', recordId: 'r1', eventName: 'company.created' };
+describe('metricsWatcher, against a running add-on server', () => {
+  const SECRET = 'whsec-for-the-metrics-watcher';
+  const probe = {
+    object: 'company',
+    recordId: '6a1f0b7e-8c2d-4e5f-9a0b-1c2d3e4f5a6b',
+    eventName: 'company.created',
+  };
+  let store: Store;
+  beforeAll(async () => {
+    store = await openStore({ dataDir: IN_MEMORY });
+    await store.migrate();
+  }, 120_000);
+  afterAll(() => store.close());
 
-  function scripted(bodies: string[]): typeof fetch {
-    let call = 0;
-    return () =>
-      Promise.resolve(
-        new Response(bodies[Math.min(call++, bodies.length - 1)] ?? '', { status: 200 }),
-      );
+  async function addon(): Promise<RunningServer> {
+    const server = await startServer({
+      store,
+      webhookSecret: () => SECRET,
+      logger: createLogger({ destination: { write: () => undefined }, secrets: () => [SECRET] }),
+      metrics: createMetrics({ processMetrics: false }),
+      closeStore: false,
+    });
+    opened.push(server);
+    return server;
   }
 
-  it('reads the counts by outcome from the Prometheus text', () => {
-    expect(webhookCounts(metrics(3, 1))).toEqual(
-      new Map([
-        ['accepted', 3],
-        ['unauthorized', 1],
-      ]),
-    );
-  });
-
-  it('sees a verified arrival when the accepted count grows', async () => {
-    const watcher = await metricsWatcher('http://addon', {
-      fetch: scripted([metrics(1, 0), metrics(2, 0)]),
+  /** A company.created webhook for `recordId`, as Twenty posts it, signed with `secret`. */
+  async function deliver(url: string, recordId: string, secret = SECRET): Promise<number> {
+    const body = JSON.stringify({
+      targetUrl: `${url}${WEBHOOK_PATH}`,
+      eventName: 'company.created',
+      objectMetadata: { id: 'obj-company', nameSingular: 'company' },
+      workspaceId: 'ws-1',
+      webhookId: 'wh-1',
+      eventDate: new Date().toISOString(),
+      record: { id: recordId, name: null },
     });
-    expect(await watcher.outcome(probe, 1_000)).toMatchObject({ arrived: true, signatureOk: true });
-  });
-
-  it('sees a bad signature when only the unauthorized count grows', async () => {
-    const watcher = await metricsWatcher('http://addon', {
-      fetch: scripted([metrics(1, 0), metrics(1, 1)]),
+    const response = await fetch(`${url}${WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: signedHeaders(secret, body, Date.now()),
+      body,
     });
-    expect(await watcher.outcome(probe, 1_000)).toMatchObject({
-      arrived: true,
-      signatureOk: false,
+    await response.body?.cancel();
+    return response.status;
+  }
+
+  it("does not pass on other records' webhooks arriving while it waits", async () => {
+    const server = await addon();
+    const watcher = await metricsWatcher(server.url);
+    const waiting = watcher.outcome(probe, 1_500);
+    for (let i = 0; i < 5; i++) expect(await deliver(server.url, randomUUID())).toBe(200);
+    expect(await waiting).toEqual({ arrived: false });
+    // What the watcher used to read grew all the same.
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toContain('tiergate_webhooks_received_total{outcome="accepted"} 5');
+  });
+
+  it("sees the probe's own webhook, by its record id, among others", async () => {
+    const server = await addon();
+    const watcher = await metricsWatcher(server.url);
+    const waiting = watcher.outcome(probe, 3_000);
+    await deliver(server.url, randomUUID());
+    await deliver(server.url, probe.recordId);
+    expect(await waiting).toMatchObject({ arrived: true, signatureOk: true });
+  });
+
+  it("sees the probe's webhook refused when it is signed with another secret", async () => {
+    const server = await addon();
+    const watcher = await metricsWatcher(server.url);
+    const waiting = watcher.outcome(probe, 3_000);
+    expect(await deliver(server.url, probe.recordId, 'another-secret')).toBe(401);
+    expect(await waiting).toMatchObject({ arrived: true, signatureOk: false });
+  });
+
+  it('asks for the metrics token, and refuses to start without it', async () => {
+    const server = await addon();
+    await server.close();
+    const guarded = await startServer({
+      store,
+      webhookSecret: () => SECRET,
+      logger: createLogger({ destination: { write: () => undefined }, secrets: () => [SECRET] }),
+      metrics: createMetrics({ processMetrics: false }),
+      closeStore: false,
+      metricsToken: 'metrics-token',
     });
+    opened.push(guarded);
+    await expect(metricsWatcher(guarded.url)).rejects.toThrow(/answered 401/);
+    const watcher = await metricsWatcher(guarded.url, { token: 'metrics-token' });
+    const waiting = watcher.outcome(probe, 3_000);
+    await deliver(guarded.url, probe.recordId);
+    expect(await waiting).toMatchObject({ arrived: true, signatureOk: true });
   });
 
-  it('sees nothing when no count grows in time', async () => {
-    const watcher = await metricsWatcher('http://addon', { fetch: scripted([metrics(1, 0)]) });
-    expect(await watcher.outcome(probe, 300)).toEqual({ arrived: false });
-  });
-
-  it('refuses to start when the metrics cannot be read', async () => {
+  it('refuses to start against a server that cannot say which records it saw', async () => {
     await expect(
       metricsWatcher('http://addon', {
-        fetch: () => Promise.resolve(new Response('', { status: 401 })),
+        fetch: () => Promise.resolve(new Response('{"error":"not-found"}', { status: 404 })),
       }),
-    ).rejects.toThrow('GET http://addon/metrics answered 401');
+    ).rejects.toThrow(/answered 404: the add-on server there cannot tell the probe's webhook/);
   });
 });

@@ -11,6 +11,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { createServer, type Server } from 'node:http';
 import { isIP } from 'node:net';
 import type { HostClient } from '../host/client.js';
+import { DELIVERIES_PATH } from '../events/recent-deliveries.js';
 import { InstallWebhooksDocument } from '../host/generated/metadata.js';
 import { verifySignature } from '../host/webhook/signature.js';
 import {
@@ -44,7 +45,8 @@ export type WatchOutcome =
 
 /**
  * Where the proof watches for the webhook: a listener of its own on the add-on's address (before
- * the add-on server runs), or the add-on server's metrics (while it runs).
+ * the add-on server runs), or what the add-on server says it saw for the probe's record (while
+ * it runs).
  */
 export interface DeliveryWatcher {
   readonly description: string;
@@ -228,51 +230,63 @@ export async function listenerWatcher(
   };
 }
 
-/** The add-on server's webhook counts by outcome, from its Prometheus text. */
-export function webhookCounts(metrics: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const match of metrics.matchAll(
-    /^tiergate_webhooks_received_total\{outcome="([a-z_]+)"\} (\d+(?:\.\d+)?)$/gm,
-  ))
-    counts.set(match[1] ?? '', Number(match[2]));
-  return counts;
-}
+/** The outcomes a webhook gets only once its signature verified. */
+const VERIFIED_OUTCOMES: ReadonlySet<string> = new Set([
+  'accepted',
+  'duplicate',
+  'ignored',
+  'store_unavailable',
+]);
+
+/** An id no record has: asked once at the start, to learn that the server can answer at all. */
+const NO_RECORD_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
- * Watches a running add-on server through GET <addon>/metrics: the webhook arrived when a count
- * grew; it verified when the count of `accepted`, `duplicate` or `ignored` grew, not when only
- * `unauthorized` did. Throws when the metrics cannot be read.
+ * Watches a running add-on server through GET <addon>/metrics/deliveries/<probe's record id>:
+ * the probe's own webhook, by its record id, verified or refused. Not the webhook counts: on a
+ * busy workspace other webhooks make them grow while the probe's never arrives. Throws when the
+ * server cannot be asked (an older one has no such path), so that nothing is proven by guess.
  */
 export async function metricsWatcher(
   addonUrl: string,
   options: { readonly token?: string; readonly fetch?: typeof fetch } = {},
 ): Promise<DeliveryWatcher> {
   const send = options.fetch ?? fetch;
-  const url = `${addonUrl.replace(/\/+$/, '')}/metrics`;
-  const read = async (): Promise<Map<string, number>> => {
+  const base = `${addonUrl.replace(/\/+$/, '')}${DELIVERIES_PATH}`;
+  const read = async (recordId: string): Promise<readonly SeenWebhook[]> => {
+    const url = `${base}/${encodeURIComponent(recordId)}`;
     const response = await send(url, {
       headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
       signal: AbortSignal.timeout(3_000),
     });
+    if (response.status === 404)
+      throw new Error(
+        `GET ${url} answered 404: the add-on server there cannot tell the probe's webhook from others (restart it with this version of tiergate)`,
+      );
     if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-    return webhookCounts(await response.text());
+    const body = (await response.json()) as { webhooks?: unknown };
+    return Array.isArray(body.webhooks) ? body.webhooks.filter(isSeenWebhook) : [];
   };
-  const before = await read();
-  const grew = (after: Map<string, number>, outcome: string): boolean =>
-    (after.get(outcome) ?? 0) > (before.get(outcome) ?? 0);
+  await read(NO_RECORD_ID);
   return {
-    description: `the add-on server's counts at ${url}`,
-    async outcome(_probe, timeoutMs) {
+    description: `the add-on server's record of the webhooks it saw (${base})`,
+    async outcome(probe, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const after = await read().catch(() => before);
-        if (['accepted', 'duplicate', 'ignored'].some((o) => grew(after, o)))
-          return { arrived: true, signatureOk: true, how: `counted by the add-on server (${url})` };
-        if (grew(after, 'unauthorized'))
+        const seen = (await read(probe.recordId).catch(() => [])).filter(
+          (w) => w.eventName === probe.eventName,
+        );
+        if (seen.some((w) => VERIFIED_OUTCOMES.has(w.outcome)))
+          return {
+            arrived: true,
+            signatureOk: true,
+            how: `seen by the add-on server (${base}/${probe.recordId})`,
+          };
+        if (seen.some((w) => w.outcome === 'unauthorized'))
           return {
             arrived: true,
             signatureOk: false,
-            how: `refused by the add-on server (${url})`,
+            how: `refused by the add-on server (${base}/${probe.recordId})`,
           };
         if (Date.now() >= deadline) return { arrived: false };
         await sleep(200);
@@ -280,6 +294,16 @@ export async function metricsWatcher(
     },
     close: () => Promise.resolve(),
   };
+}
+
+interface SeenWebhook {
+  readonly eventName: string;
+  readonly outcome: string;
+}
+
+function isSeenWebhook(value: unknown): value is SeenWebhook {
+  const w = value as Partial<Record<keyof SeenWebhook, unknown>> | null;
+  return typeof w?.eventName === 'string' && typeof w.outcome === 'string';
 }
 
 export interface ProveDeliveryOptions {
