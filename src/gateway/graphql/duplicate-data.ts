@@ -24,3 +24,25 @@ export function duplicateDataPaths(data: unknown): string[] {
   }
   return [...paths];
 }
+
+/**
+ * The fields Twenty matches duplicates on, per standard object: a record is a duplicate of
+ * another when it has the same values on every path of one criterion (the standard objects'
+ * `duplicateCriteria`, the lists src/sandbox/core/duplicates.ts reproduces). Twenty has none
+ * for other objects and refuses to look.
+ */
+const DUPLICATE_CRITERIA_PATHS: Readonly<Record<string, readonly string[]>> = {
+  company: ['name', 'domainName.primaryLinkUrl'],
+  person: ['name.firstName', 'name.lastName', 'linkedinLink.primaryLinkUrl', 'emails.primaryEmail'],
+};
+
+/**
+ * The paths duplicates of `object` are matched on, when the gateway knows them. Duplicates of
+ * a record named by id are the records equal to it on these, so the answer tells their values:
+ * an object the gateway knows none for is refused rather than guessed.
+ */
+export function duplicateCriteriaPaths(object: string): readonly string[] | undefined {
+  return Object.hasOwn(DUPLICATE_CRITERIA_PATHS, object)
+    ? DUPLICATE_CRITERIA_PATHS[object]
+    : undefined;
+}

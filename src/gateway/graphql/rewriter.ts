@@ -31,7 +31,7 @@ import {
 import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
 import { openCursorArgs } from './cursor-args.js';
 import { Denial } from './denial.js';
-import { duplicateDataPaths } from './duplicate-data.js';
+import { duplicateCriteriaPaths, duplicateDataPaths } from './duplicate-data.js';
 import { guardedField, type SingleAnswer } from './guarded-writes.js';
 import { requireWholeMerge } from './merge-reach.js';
 import { NEXT_STEP } from './refusal-words.js';
@@ -398,7 +398,10 @@ export class Rewriter extends PolicyChecks {
     }
   }
 
-  /** Duplicates are found across every record: the member must read the records it names. */
+  /**
+   * Duplicates are found across every record: the member must read the records it names, and
+   * read in clear every field they are matched on.
+   */
   duplicates(node: FieldNode, object: GatewayObject): FieldNode {
     const decision = this.caller.engine.decide({
       member: this.caller.member,
@@ -413,6 +416,20 @@ export class Rewriter extends PolicyChecks {
       String,
     );
     if (ids.length > 0) this.checks.push({ kind: 'read', object, ids });
+    // Duplicates of a record named by id are the records sharing its values on the criteria
+    // fields: an answer would tell that a value hidden or masked on one record equals a value
+    // shown on another. So, as for `data`, each must be readable in clear on every record.
+    if (raw !== undefined && raw !== null) {
+      const criteria = duplicateCriteriaPaths(object.name);
+      if (criteria === undefined)
+        throw new Denial(
+          'FORBIDDEN',
+          `Permission denied: duplicates of ${object.name} records by id are not available through the gateway`,
+          { object: object.name },
+        );
+      for (const path of criteria)
+        this.requireReadable(object, path, 'finding duplicates by id, matched');
+    }
     // The values of `data` are matched against every record: judged as a filter's.
     for (const path of duplicateDataPaths(this.argValue(node, 'data')))
       this.requireReadable(object, path, 'finding duplicates by');
