@@ -7,6 +7,7 @@ import { createMetrics } from '../events/metrics.js';
 import { startServer, type RunningServer } from '../events/server.js';
 import { signedHeaders } from '../host/webhook/signature.js';
 import { IN_MEMORY, openStore, type Store } from '../store/store.js';
+import type { HostClient } from '../host/client.js';
 import { connectHost, type Host } from '../host/host.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import type { OutboundHttpConfig } from '../sandbox/outbound-safe-mode.js';
@@ -16,6 +17,7 @@ import {
   listenerWatcher,
   metricsWatcher,
   probeObject,
+  withArticle,
   proveDelivery,
   type DeliveryWatcher,
 } from './delivery-proof.js';
@@ -125,6 +127,57 @@ describe('proveDelivery against the sandbox', () => {
   });
 });
 
+describe('withArticle', () => {
+  it('says an before a vowel sound and a before a consonant sound', () => {
+    expect(withArticle('opportunity')).toBe('an opportunity');
+    expect(withArticle('company')).toBe('a company');
+    expect(withArticle('person')).toBe('a person');
+    expect(withArticle('invoice')).toBe('an invoice');
+    expect(withArticle('user')).toBe('a user');
+    expect(withArticle('update')).toBe('an update');
+  });
+});
+
+describe('proveDelivery on an object whose name starts with a vowel', () => {
+  /** A host whose webhook follows opportunities only, and that makes and removes records. */
+  const host = {
+    metadata: {
+      request: () =>
+        Promise.resolve({ webhooks: [{ id: 'w1', operations: ['opportunity.created'] }] }),
+    } as unknown as HostClient,
+    core: {
+      request: () => Promise.resolve({ createOpportunity: { id: 'o1' } }),
+    } as unknown as HostClient,
+  };
+  const watching = (arrived: boolean): DeliveryWatcher => ({
+    description: 'a script',
+    outcome: () =>
+      Promise.resolve(
+        arrived ? { arrived: true, signatureOk: true, how: 'scripted' } : { arrived },
+      ),
+    close: () => Promise.resolve(),
+  });
+  const prove = (arrived: boolean) =>
+    proveDelivery({
+      ...host,
+      webhookId: 'w1',
+      addonUrl: 'http://addon.example.com',
+      watcher: watching(arrived),
+      timeoutMs: 100,
+      lookup: () => Promise.resolve({ address: '203.0.113.7' }),
+    });
+
+  it('says "an opportunity change", not "a opportunity change"', async () => {
+    const result = await prove(true);
+    expect(result.detail).toMatch(/^an opportunity change reached http:\/\/addon\.example\.com/);
+  });
+
+  it('says "an opportunity created and removed" when nothing arrives', async () => {
+    const result = await prove(false);
+    expect(result.detail).toContain('(an opportunity created and removed)');
+  });
+});
+
 describe('probeObject', () => {
   it('prefers company among the objects whose created events the webhook follows', () => {
     expect(probeObject(['*.created', '*.updated'])).toBe('company');
@@ -148,6 +201,22 @@ describe('diagnoseSilence', () => {
     expect(cause).toContain('private or loopback address (172.18.0.4)');
     expect(fix).toContain('OUTBOUND_HTTP_ALLOWED_INTERNAL_HOSTS=tiergate');
     expect(fix).toContain('worker');
+  });
+
+  it("says that localhost in a Dockerised Twenty's worker is the worker's own container, and names the host it should use", async () => {
+    for (const addonUrl of ['http://localhost:3031', 'http://127.0.0.1:3031']) {
+      const { cause, fix } = await diagnoseSilence(addonUrl, lookup({ localhost: '127.0.0.1' }));
+      expect(cause).toContain("the worker's own container, not this machine");
+      expect(fix).toContain('when Twenty runs in Docker');
+      expect(fix).toContain('host.docker.internal');
+      expect(fix).toContain("the add-on's compose service name");
+      expect(fix).toContain('tiergate install --addon-url http://host.docker.internal:3031');
+      expect(fix).toMatch(/BOTH the Twenty server and the Twenty worker/);
+      // Outside Docker, loopback is this machine: allowing it is still the fix there.
+      expect(fix).toContain(
+        `outside Docker: set OUTBOUND_HTTP_ALLOWED_INTERNAL_HOSTS=${new URL(addonUrl).hostname}`,
+      );
+    }
   });
 
   it('says the allow-list cannot open a link-local address', async () => {

@@ -102,6 +102,24 @@ export async function removeProbe(core: HostClient, probe: Probe): Promise<strin
 
 const defaultLookup: HostLookup = (hostname) => dnsLookup(hostname);
 
+/** localhost and 127.0.0.0/8 and ::1: this machine, which for a container is the container. */
+function isLoopback(hostname: string, address: string | undefined): boolean {
+  const loopback = (name: string): boolean =>
+    name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name) || /^::ffff:127\./i.test(name);
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    loopback(hostname) ||
+    (address !== undefined && loopback(address))
+  );
+}
+
+/** "a" or "an" before an object's name, as it is said: an opportunity, a company, a user. */
+export function withArticle(name: string): string {
+  const vowelSound = /^(?:[aeio]|u(?!ni|s[eu]|ti)|hour|honest)/i.test(name);
+  return `${vowelSound ? 'an' : 'a'} ${name}`;
+}
+
 /**
  * Why Twenty's webhook to `addonUrl` did not arrive, as far as this machine can tell, and the
  * setting that fixes it. The address is resolved here; Twenty's worker may resolve it otherwise
@@ -129,6 +147,26 @@ export async function diagnoseSilence(
       cause: `the add-on's address ${hostname} (${address}) is link-local: Twenty never calls link-local addresses, even when allowed`,
       fix: 'give the add-on an address outside 169.254.0.0/16 and fe80::/10, then run tiergate install --addon-url <that URL>',
     };
+  if (isLoopback(hostname, address)) {
+    const port = new URL(addonUrl).port;
+    const reachable = (name: string): string =>
+      `${new URL(addonUrl).protocol}//${name}${port === '' ? '' : `:${port}`}`;
+    return {
+      cause:
+        `the add-on's host ${hostname} is a loopback address${address === undefined ? '' : ` (${address})`}: ` +
+        `Twenty's outbound safe mode (${SAFE_MODE_VARIABLE}, on by default) drops webhooks to it ` +
+        `silently unless ${ALLOWED_INTERNAL_HOSTS_VARIABLE} names it; and when Twenty runs in ` +
+        `Docker, ${hostname} in its worker is the worker's own container, not this machine, so ` +
+        `the webhook cannot reach the add-on even when allowed`,
+      fix:
+        `when Twenty runs in Docker (the usual self-hosting): set ${ALLOWED_INTERNAL_HOSTS_VARIABLE} ` +
+        `to the host name the worker reaches the add-on by (host.docker.internal for an add-on on ` +
+        `the Docker host, or the add-on's compose service name) in the environment of BOTH the ` +
+        `Twenty server and the Twenty worker, restart both, and run tiergate install --addon-url ` +
+        `${reachable('host.docker.internal')} (or ${reachable('<service name>')}) so that the ` +
+        `webhook uses that name; when Twenty runs on this machine outside Docker: ${setting}`,
+    };
+  }
   if (address !== undefined && isPrivateIp(address))
     return {
       cause:
@@ -351,7 +389,7 @@ export async function proveDelivery(options: ProveDeliveryOptions): Promise<Chec
     const { cause, fix } = await diagnoseSilence(addonUrl, options.lookup);
     return {
       ok: false,
-      detail: `no webhook reached ${addonUrl} within ${timeoutMs / 1000} s of a change (a ${object} created and removed); the likely cause: ${cause}${note}`,
+      detail: `no webhook reached ${addonUrl} within ${timeoutMs / 1000} s of a change (${withArticle(object)} created and removed); the likely cause: ${cause}${note}`,
       fix,
     };
   }
@@ -363,6 +401,6 @@ export async function proveDelivery(options: ProveDeliveryOptions): Promise<Chec
     };
   return {
     ok: true,
-    detail: `a ${object} change reached ${addonUrl} in ${seconds} s with a valid signature (${outcome.how})${note}`,
+    detail: `${withArticle(object)} change reached ${addonUrl} in ${seconds} s with a valid signature (${outcome.how})${note}`,
   };
 }
