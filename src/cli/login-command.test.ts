@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_SESSION_FILE } from '../sync/admin-session.js';
+import { ADMIN_SESSION_FILE, readAdminSession, saveAdminSession } from '../sync/admin-session.js';
 import { SIGNED_IN_SELF_REFUSAL } from '../sync/plan-refusals.js';
 import {
   ADMIN_PASSWORD,
@@ -105,4 +105,50 @@ describe('tiergate login, and member moves without and with it', () => {
     expect(waiting.out).toContain(`tiergate login --host ${world.server.url}`);
     expect(roleOf(world.sandbox, first.id)).toBe('Member');
   }, 120_000);
+
+  it('with an expired session, plan and apply treat the moves as waiting, say why, and exit 2', async () => {
+    const world = await unsignedWorld();
+    const [first] = world.others;
+    if (first === undefined) throw new Error('no member');
+    expect((await login(world)).code).toBe(0);
+    const place = { cwd: world.cwd, env: {} };
+    const session = await readAdminSession(place);
+    if (session === undefined) throw new Error('no session saved');
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await saveAdminSession(place, { ...session, accessExpiresAt: past, refreshExpiresAt: past });
+
+    const plan = await world.run('plan');
+    expect(plan.code).toBe(2);
+    expect(plan.out).toContain(`the admin session of ${world.admin.userEmail} expired`);
+    expect(plan.out).toContain(first.userEmail);
+    expect(plan.out).toContain(
+      `tiergate login --host ${world.server.url} --email ${world.admin.userEmail}`,
+    );
+
+    const apply = await world.run('apply', '--yes');
+    expect(apply.code).toBe(2);
+    expect(apply.out).toContain('expired');
+    expect(apply.out).toContain(`tiergate login --host ${world.server.url}`);
+    // Everything else was applied with the key; nobody was moved.
+    expect(world.sandbox.state().roles.map((r) => r.label)).toContain('Rep · junior');
+    expect(roleOf(world.sandbox, first.id)).toBe('Member');
+  }, 90_000);
+
+  it('with a session Twenty refuses to renew, plan lists the waiting moves with the sign-in command', async () => {
+    const world = await unsignedWorld();
+    expect((await login(world)).code).toBe(0);
+    const place = { cwd: world.cwd, env: {} };
+    const session = await readAdminSession(place);
+    if (session === undefined) throw new Error('no session saved');
+    await saveAdminSession(place, {
+      ...session,
+      accessExpiresAt: new Date(Date.now() - 60_000).toISOString(),
+      refreshToken: 'a-refresh-token-twenty-never-issued',
+    });
+    const plan = await world.run('plan');
+    expect(plan.code).toBe(2);
+    expect(plan.out).toContain('Twenty refused to renew the admin session');
+    expect(plan.out).toContain(`tiergate login --host ${world.server.url}`);
+    expect(plan.out + plan.err).not.toContain('a-refresh-token-twenty-never-issued');
+  }, 90_000);
 });

@@ -28,7 +28,7 @@ import { open, seal, secretKey } from './secret-box.js';
 
 export const ADMIN_SESSION_FILE = join('.tiergate', 'admin-session.json');
 
-/** Renew when the access token has less than this left: a long apply must not lose it midway. */
+/** Renew when the access token has less than this left, so a request sent now still carries it. */
 const RENEW_MARGIN_MS = 5 * 60_000;
 
 const storedSchema = z.strictObject({
@@ -70,6 +70,21 @@ export interface SessionPlace {
 /** A session that is missing, for another host, or can no longer be renewed: sign in again. */
 export class AdminSessionError extends Error {
   override readonly name = 'AdminSessionError';
+  /** What is wrong, without the fix; the message when not given apart. */
+  readonly problem: string;
+  /** The command that fixes it, when the message ends with one. */
+  readonly fix: string | undefined;
+
+  constructor(message: string, parts?: { readonly problem: string; readonly fix: string }) {
+    super(message);
+    this.problem = parts?.problem ?? message;
+    this.fix = parts?.fix;
+  }
+}
+
+/** An error whose message is `problem: fix`, keeping both apart for callers that word it anew. */
+function sessionError(problem: string, fix: string): AdminSessionError {
+  return new AdminSessionError(`${problem}: ${fix}`, { problem, fix });
 }
 
 /** The command that signs an admin in to `hostUrl`. */
@@ -355,8 +370,9 @@ export async function readAdminSession(place: SessionPlace): Promise<AdminSessio
       JSON.parse(open(stored.sealedTokens, await secretKey(place.env, place.cwd))),
     );
   } catch (error) {
-    throw new AdminSessionError(
-      `the admin session in ${fileOf(place.cwd)} cannot be opened (${(error as Error).message}): ${loginCommand(stored.hostUrl, stored.email)}`,
+    throw sessionError(
+      `the admin session in ${fileOf(place.cwd)} cannot be opened (${(error as Error).message})`,
+      loginCommand(stored.hostUrl, stored.email),
     );
   }
   const { sealedTokens: _sealed, ...info } = stored;
@@ -383,6 +399,12 @@ export interface ActiveAdmin {
   readonly accessToken: string;
 }
 
+/** Makes a metadata client that sends `accessToken`. */
+export type ConnectAdmin = (accessToken: string) => HostClient;
+
+/** The admin's metadata client, as it stands at the moment of asking. */
+export type AdminClientSource = () => Promise<HostClient>;
+
 const sameHost = (a: string, b: string): boolean => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
 /**
@@ -399,22 +421,56 @@ export async function activeAdminSession(
   const again = loginCommand(options.hostUrl, session.email);
   if (Date.parse(session.accessExpiresAt) - now() > RENEW_MARGIN_MS) return session;
   if (Date.parse(session.refreshExpiresAt) <= now())
-    throw new AdminSessionError(
-      `the admin session of ${session.email} expired on ${session.refreshExpiresAt}: ${again}`,
+    throw sessionError(
+      `the admin session of ${session.email} expired on ${session.refreshExpiresAt}`,
+      again,
     );
   let tokens: AdminTokens;
   try {
     tokens = await renewTokens(session.hostUrl, session.refreshToken, options.fetch);
   } catch (error) {
     if (error instanceof HostError && !error.retryable)
-      throw new AdminSessionError(
-        `Twenty refused to renew the admin session of ${session.email} (${error.message}): ${again}`,
+      throw sessionError(
+        `Twenty refused to renew the admin session of ${session.email} (${error.message})`,
+        again,
       );
     throw error;
   }
   const renewed = { ...session, ...tokens };
   await saveAdminSession(options, renewed);
   return renewed;
+}
+
+/**
+ * The signed-in admin's metadata client, asked for right before each member move rather than
+ * once when the command starts: `apply` backfills tiergateViewers first, at Twenty's 100 calls a
+ * minute, which can outlast a 30-minute access token taken at the start. Each call renews the
+ * session when due (`activeAdminSession`); a new client is made only for a new token.
+ *
+ * Rejects with `AdminSessionError` when nobody is signed in any more, the session cannot be
+ * renewed, or another admin signed in since the moves were planned (`memberId`): the plan left
+ * that admin's own move out, not this one's.
+ */
+export function adminClientSource(
+  options: ActiveSessionOptions & { readonly memberId: string },
+  connect: ConnectAdmin,
+): AdminClientSource {
+  let current: { readonly token: string; readonly client: HostClient } | undefined;
+  return async () => {
+    const admin = await activeAdminSession(options);
+    if (admin === undefined)
+      throw sessionError(
+        `nobody is signed in for ${options.hostUrl} any more`,
+        loginCommand(options.hostUrl),
+      );
+    if (admin.memberId !== options.memberId)
+      throw new AdminSessionError(
+        `another admin (${admin.email}) signed in after the moves were planned: run the command again`,
+      );
+    if (current?.token !== admin.accessToken)
+      current = { token: admin.accessToken, client: connect(admin.accessToken) };
+    return current.client;
+  };
 }
 
 export type AdminSessionState =

@@ -7,6 +7,7 @@ import {
   SyncUpsertFieldPermissionsDocument,
 } from '../host/generated/metadata.js';
 import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
+import { AdminSessionError } from './admin-session.js';
 import { ApplyError, applyOperations } from './apply.js';
 import { rowLevelInputs } from './apply-requests.js';
 import { readHostState } from './read-host.js';
@@ -60,6 +61,48 @@ describe('applyOperations against the sandbox', () => {
     });
     expect(seen).toHaveLength(operations.length);
     expect(seen[0]).toBe(`1/${operations.length} createRole`);
+  });
+
+  it('asks the members source for a client right before each move, not when apply starts', async () => {
+    const world = await syncWorld(server, false);
+    const { operations, reading } = await plan(world);
+    const moves = operations.filter((op) => op.kind === 'updateWorkspaceMemberRole').length;
+    expect(moves).toBeGreaterThan(0);
+    let done = 0;
+    const askedAfter: number[] = [];
+    await applyOperations(world.admin.metadata, operations, reading.roleIds, {
+      onProgress: (n) => (done = n),
+      members: () => {
+        askedAfter.push(done);
+        return Promise.resolve(world.adminSession.metadata);
+      },
+    });
+    // Once per move, each time after every operation before it.
+    const movesAt = operations.flatMap((op, i) =>
+      op.kind === 'updateWorkspaceMemberRole' ? [i] : [],
+    );
+    expect(askedAfter).toEqual(movesAt);
+  });
+
+  it('stops at the first move with an ApplyError saying why, when the session is gone by then', async () => {
+    const world = await syncWorld(server, false);
+    const { operations, reading } = await plan(world);
+    const failure: unknown = await applyOperations(
+      world.admin.metadata,
+      operations,
+      reading.roleIds,
+      {
+        members: () =>
+          Promise.reject(
+            new AdminSessionError('the admin session expired: tiergate login --host x'),
+          ),
+      },
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApplyError);
+    const error = failure as ApplyError;
+    expect(error.operation.kind).toBe('updateWorkspaceMemberRole');
+    expect(error.succeeded).toBe(operations.indexOf(error.operation));
+    expect(error.message).toContain('tiergate login --host x');
   });
 
   it('lets Twenty refuse a hidden field to the member and serve a read one', async () => {

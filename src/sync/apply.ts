@@ -7,6 +7,7 @@
  */
 import type { HostClient } from '../host/client.js';
 import { HostError } from '../host/host-error.js';
+import { AdminSessionError, type AdminClientSource } from './admin-session.js';
 import { MissingRoleIdError, sendOperation } from './apply-requests.js';
 import type { HostOperation } from './plan-types.js';
 
@@ -15,9 +16,11 @@ export interface ApplyOptions {
   readonly onProgress?: (done: number, total: number, op: HostOperation) => void;
   /**
    * The metadata client of a signed-in admin, for `updateWorkspaceMemberRole`: Twenty refuses
-   * it to every API key (`UserAuthGuard`). Everything else goes with the key.
+   * it to every API key (`UserAuthGuard`). Everything else goes with the key. A source is asked
+   * right before each move, so a session that ran short while the rest was applied is renewed
+   * (admin-session.ts `adminClientSource`).
    */
-  readonly members?: HostClient;
+  readonly members?: HostClient | AdminClientSource;
 }
 
 /** A member move with no admin session to send it with: the plan should have held it back. */
@@ -76,6 +79,12 @@ export class ApplyError extends Error {
   }
 }
 
+/** The admin's client for the move about to be sent; a source is asked now, not earlier. */
+async function membersClient(options: ApplyOptions): Promise<HostClient | undefined> {
+  const members = options.members;
+  return typeof members === 'function' ? members() : members;
+}
+
 /** Runs `operations` in order; see the module comment. Rejects with an `ApplyError`. */
 export async function applyOperations(
   metadata: HostClient,
@@ -87,7 +96,14 @@ export async function applyOperations(
   let done = 0;
   for (const op of operations) {
     let created: string | undefined;
-    const client = op.kind === 'updateWorkspaceMemberRole' ? options.members : metadata;
+    let client: HostClient | undefined;
+    try {
+      client = op.kind === 'updateWorkspaceMemberRole' ? await membersClient(options) : metadata;
+    } catch (error) {
+      if (error instanceof AdminSessionError || error instanceof HostError)
+        throw new ApplyError(op, done, operations.length, error);
+      throw error;
+    }
     if (client === undefined) {
       throw new ApplyError(
         op,

@@ -76,6 +76,20 @@ describe('member moves Twenty refuses', () => {
     expect(result.ops.some((op) => op.kind === 'updateWorkspaceMemberRole')).toBe(false);
   });
 
+  it('with a session that expired, holds every move back as waiting, saying so and how to sign in again', () => {
+    const login = 'tiergate login --host https://crm.test --email admin@crm.test';
+    const problem = 'the admin session of admin@crm.test expired on 2026-01-01T00:00:00.000Z';
+    const result = plan(BASE, twoAdmins, {
+      ...ADMINS,
+      memberMover: { kind: 'none', loginCommand: login, sessionProblem: problem },
+    });
+    expect(moved(result)).toEqual([]);
+    const [waiting] = result.diff.skippedAssignments;
+    expect(waiting?.waitsForAdmin).toBe(true);
+    expect(waiting?.reason).toContain(problem);
+    expect(waiting?.reason).toContain(`sign in again with ${login}`);
+  });
+
   it('with an admin session, never moves the signed-in admin, and moves the others', () => {
     const result = plan(bothReps, twoAdmins, {
       ...ADMINS,

@@ -26,14 +26,19 @@ export const SIGNED_IN_SELF_REFUSAL =
  * Why a move waits without an admin session: `updateWorkspaceMemberRole` carries
  * `UserAuthGuard` (repo `engine/guards/user-auth.guard.ts`), which refuses every API key.
  */
-export function waitingReason(loginCommand: string): string {
+export function waitingReason(loginCommand: string, sessionProblem?: string): string {
+  if (sessionProblem !== undefined)
+    return `waits for an admin session, since ${sessionProblem}: sign in again with ${loginCommand}`;
   return `waits for an admin session, since Twenty lets no API key move members: run ${loginCommand}`;
 }
 
-/** Who moves members: the signed-in admin, or nobody yet (every move waits). */
+/**
+ * Who moves members: the signed-in admin, or nobody yet (every move waits). `sessionProblem`
+ * says why a session that is there cannot be used (it expired, Twenty refused to renew it).
+ */
 export type MemberMover =
   | { readonly kind: 'admin'; readonly memberId: string; readonly email: string }
-  | { readonly kind: 'none'; readonly loginCommand: string };
+  | { readonly kind: 'none'; readonly loginCommand: string; readonly sessionProblem?: string };
 
 /** Why a move is not made, and whether it only waits for a sign-in. */
 export interface Refusal {
@@ -68,7 +73,7 @@ export function refusedMoves(
   const refused = new Map<string, Refusal>();
   const mover = context.memberMover;
   if (mover?.kind === 'none') {
-    const reason = waitingReason(mover.loginCommand);
+    const reason = waitingReason(mover.loginCommand, mover.sessionProblem);
     for (const move of moves) refused.set(move.memberId, { reason, waitsForAdmin: true });
     return refused;
   }

@@ -6,14 +6,15 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { HostClient } from '../../host/client.js';
 import { HostError } from '../../host/host-error.js';
 import { connectHost, type Host } from '../../host/host.js';
 import {
   activeAdminSession,
+  adminClientSource,
   AdminSessionError,
   loginCommand,
   type ActiveAdmin,
+  type AdminClientSource,
 } from '../../sync/admin-session.js';
 import type { MemberMover } from '../../sync/plan-refusals.js';
 import type { PlanNames } from '../../sync/plan-format.js';
@@ -62,33 +63,48 @@ async function hostOf(args: ParsedArgs, io: CliIo): Promise<{ host: Host; url: s
   return { host: connectTarget(target), url: target.url };
 }
 
+/** Who moves members, and (for an admin) where each move gets its client. */
+interface MemberMoves {
+  readonly mover: MemberMover;
+  readonly client?: AdminClientSource;
+}
+
 /**
- * Who moves members: the admin signed in here for this host (renewed when due), with a client
- * of their own; else nobody, and every move waits. A session that can no longer be renewed is
- * an error naming the login command: silently planning without it would hide the moves.
+ * Who moves members: the admin signed in here for this host, else nobody, and every move waits.
+ * A session that expired or that Twenty refuses to renew counts as nobody, with the reason: the
+ * rest still applies and the moves wait for a new sign-in (exit 2), as without a session. The
+ * client is asked for right before each move, not taken now: what apply does first can take
+ * longer than the access token lasts.
  */
-async function memberMoves(
-  io: CliIo,
-  url: string,
-): Promise<{ mover: MemberMover; client?: HostClient }> {
+async function memberMoves(io: CliIo, url: string): Promise<MemberMoves> {
+  const place = { cwd: io.cwd, env: io.env, hostUrl: url };
   let admin: ActiveAdmin | undefined;
   try {
-    admin = await activeAdminSession({ cwd: io.cwd, env: io.env, hostUrl: url });
+    admin = await activeAdminSession(place);
   } catch (error) {
-    if (error instanceof AdminSessionError) throw new CliError(error.message, EXIT.failed);
-    throw error;
+    if (!(error instanceof AdminSessionError)) throw error;
+    return {
+      mover: {
+        kind: 'none',
+        loginCommand: error.fix ?? loginCommand(url),
+        sessionProblem: error.problem,
+      },
+    };
   }
   if (admin === undefined) return { mover: { kind: 'none', loginCommand: loginCommand(url) } };
   return {
     mover: { kind: 'admin', memberId: admin.memberId, email: admin.email },
-    client: connectHost({ baseUrl: url, token: admin.accessToken }).metadata,
+    client: adminClientSource(
+      { ...place, memberId: admin.memberId },
+      (token) => connectHost({ baseUrl: url, token }).metadata,
+    ),
   };
 }
 
 /** The moves that wait for a sign-in, and the command that lets them through; '' when none. */
-function waitingText(plan: HostPlan, names: PlanNames, url: string): string {
+function waitingText(plan: HostPlan, names: PlanNames, mover: MemberMover): string {
   const waiting = plan.skippedAssignments.filter((s) => s.waitsForAdmin === true);
-  if (waiting.length === 0) return '';
+  if (waiting.length === 0 || mover.kind !== 'none') return '';
   const member = (id: string) => names.member?.(id) ?? id;
   const role = (key: string | undefined) =>
     key === undefined ? 'no role' : (names.role?.(key) ?? key);
@@ -97,10 +113,15 @@ function waitingText(plan: HostPlan, names: PlanNames, url: string): string {
   );
   const moves =
     waiting.length === 1 ? '1 member move waits' : `${waiting.length} member moves wait`;
-  return `${moves} for an admin session (Twenty lets no API key move members):
+  const why =
+    mover.sessionProblem === undefined
+      ? '(Twenty lets no API key move members)'
+      : `(${mover.sessionProblem})`;
+  const again = mover.sessionProblem === undefined ? '' : ' again';
+  return `${moves} for an admin session ${why}:
 ${lines.join('\n')}
-Sign in as an admin, then run this again:
-  ${loginCommand(url)}
+Sign in${again} as an admin, then run this again:
+  ${mover.loginCommand}
 `;
 }
 
@@ -187,7 +208,7 @@ async function execute(
   host: Host,
   operations: readonly HostOperation[],
   roleIds: Map<string, string>,
-  members: HostClient | undefined,
+  members: AdminClientSource | undefined,
 ): Promise<number> {
   const result = await applyOperations(host.metadata, [...operations], roleIds, {
     onProgress: (done, total, op) => io.stderr.write(`  [${done}/${total}] ${op.kind}\n`),
@@ -200,12 +221,7 @@ async function execute(
 async function withSession(
   args: ParsedArgs,
   io: CliIo,
-  then: (
-    session: SyncSession,
-    host: Host,
-    url: string,
-    members: HostClient | undefined,
-  ) => Promise<number>,
+  then: (session: SyncSession, host: Host, url: string, moves: MemberMoves) => Promise<number>,
 ): Promise<number> {
   const policy = await readPolicy(
     io,
@@ -213,9 +229,9 @@ async function withSession(
   );
   const { host, url } = await hostOf(args, io);
   return guarded(async () => {
-    const { mover, client } = await memberMoves(io, url);
+    const moves = await memberMoves(io, url);
     const session = await openSession(host, policy, await readApplied(io), {
-      memberMover: mover,
+      memberMover: moves.mover,
     });
     if (session.compiled.problems.length > 0) {
       throw new CliError(
@@ -224,7 +240,7 @@ async function withSession(
       );
     }
     warnAboutOrg(io, session);
-    return then(session, host, url, client);
+    return then(session, host, url, moves);
   });
 }
 
@@ -330,8 +346,8 @@ host's data model and entitlements, and prints the difference grouped by role, w
 Where team scopes are enforced natively, it also counts the records whose tiergateViewers
 helper field differs from what the org says. Members on a role the policy does not give them
 are moved back; members the policy does not list are listed, with what org.unlisted does.
-Without an admin session (tiergate login), the member moves that wait for one are listed with
-the command to run, and plan exits 2.
+Without an admin session (tiergate login), or with one that expired, the member moves that wait
+for one are listed with the command to run, and plan exits 2.
 
 Options:
 ${HOST_HELP}
@@ -340,7 +356,7 @@ ${ROLES_ONLY_HELP}
   exitCodes: { 0: 'nothing to change', 2: 'changes pending' },
   options: SESSION_OPTIONS,
   async run(args, io) {
-    return withSession(args, io, async (session, host, target) => {
+    return withSession(args, io, async (session, host, target, moves) => {
       const viewers = await viewerStep(io, host, session, args, true);
       if (args.values.json === true) {
         writeJson(io, {
@@ -362,7 +378,7 @@ ${ROLES_ONLY_HELP}
         });
       } else {
         io.stdout.write(`${formatPlan(session.plan, session.names)}\n`);
-        io.stdout.write(waitingText(session.plan, session.names, target));
+        io.stdout.write(waitingText(session.plan, session.names, moves.mover));
         io.stdout.write(`${unlistedText(session)}\n`);
         io.stdout.write(describeViewers(viewers, false));
         io.stdout.write(
@@ -383,8 +399,9 @@ export const applyCommand: Command = {
 (so no member loses a record its new role's predicates expect there), then the roles in a safe
 order (roles before assignments, members moved before a role is deleted, never the last admin).
 Members are moved with the admin session \`tiergate login\` keeps (Twenty lets no API key move a
-member), never the signed-in admin themself; without a session, everything else is applied and
-the waiting moves are listed with the command to run (exit 2).
+member), never the signed-in admin themself; the session is renewed right before the moves.
+Without a session, or with one that expired, everything else is applied and the waiting moves
+are listed with the command to run (exit 2).
 On a host error it stops and says which change failed; run it again to converge. The installed
 webhook (.tiergate/installation.json) is subscribed to the events of the policy's objects only. Records each
 change in the audit journal (tiergate audit log; the store is PostgreSQL at $DATABASE_URL, else
@@ -402,9 +419,9 @@ ${ROLES_ONLY_HELP}
   },
   options: { ...SESSION_OPTIONS, yes: { type: 'boolean' } },
   async run(args, io) {
-    return withSession(args, io, async (session, host, target, members) => {
+    return withSession(args, io, async (session, host, target, moves) => {
       const pending = await viewerStep(io, host, session, args, true);
-      const waiting = waitingText(session.plan, session.names, target);
+      const waiting = waitingText(session.plan, session.names, moves.mover);
       if (session.plan.empty && staleCount(pending) === 0) {
         if (args.values.yes === true) await webhookStep(io, host, session, target);
         io.stdout.write(
@@ -431,7 +448,7 @@ ${ROLES_ONLY_HELP}
         host,
         session.operations,
         session.reading.roleIds,
-        members,
+        moves.client,
       );
       const viewerCalls = viewers.reduce((n, r) => n + r.calls, 0);
       await record(io, {
@@ -508,7 +525,7 @@ reason and stays drift.`,
       );
       if (args.values.revert !== true) return PENDING;
       const mutations = await execute(io, host, operations, reading.roleIds, client);
-      io.stdout.write(waitingText(plan, names, url));
+      io.stdout.write(waitingText(plan, names, mover));
       await record(io, {
         target: url,
         why: 'tiergate drift --revert',
