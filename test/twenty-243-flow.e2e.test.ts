@@ -4,18 +4,21 @@
  * add-on's host allowed on the server and the worker, `updateWorkspaceMemberRole` refusing API
  * keys (only a signed-in admin moves members), and Twenty's default API rate limit. In one
  * sequence: install with its delivery proof, plan/apply waiting for a sign-in, login, apply,
- * drift, a member's change journaled through `tiergate serve`, and doctor passing every check.
+ * drift, a member's change journaled through `tiergate serve`, and doctor passing every check
+ * with the gateway running (the policy has rules only the gateway enforces).
  *
  * Not repeated here: doctor naming OUTBOUND_HTTP_ALLOWED_INTERNAL_HOSTS when the allow-list is
  * unset; test/delivery.e2e.test.ts asserts exactly that.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openGateway } from '../src/gateway/open.js';
+import { loadPolicy } from '../src/policy/load.js';
 import { TWENTY_DEFAULT_RATE_LIMIT } from '../src/sandbox/rate-limit.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { ADMIN_ROLE_ID } from '../src/sandbox/seed-state.js';
@@ -162,7 +165,8 @@ interface World {
 
 async function world(): Promise<World> {
   const sandbox = await createSandbox({
-    // Row-level entitlement on: Twenty enforces `own` itself, so doctor needs no gateway.
+    // Row-level entitlement on: Twenty enforces `own` itself; the policy's other rules (no
+    // exports) only the gateway enforces, so doctor is given one.
     rls: true,
     seed: 'default',
     // Small (14 members is the seed's least), so the run stays well inside Twenty's default
@@ -257,7 +261,7 @@ describe('the Twenty 2.43 flow end to end, with the built CLI', () => {
     ]);
     expect(install.err).not.toMatch(/error/i);
     expect(install.out).toMatch(
-      /ok {3}webhook delivery: a \w+ change reached .* with a valid signature/,
+      /ok {3}webhook delivery: an? \w+ change reached .* with a valid signature/,
     );
     expect(install.code).toBe(0);
 
@@ -337,13 +341,25 @@ describe('the Twenty 2.43 flow end to end, with the built CLI', () => {
     );
 
     // 7. Doctor: every check, the admin session's included, with the admin key for the
-    //    harmless change it undoes (the add-on's own key may not destroy records).
+    //    harmless change it undoes (the add-on's own key may not destroy records), and the
+    //    gateway running: the policy forbids exports, which Twenty cannot hold by itself.
+    const gateway = await openGateway({
+      hostUrl: server.url,
+      apiKey: ADMIN_KEY,
+      policy: loadPolicy(readFileSync(join(cwd, 'tiergate.policy.yaml'), 'utf8')),
+      port: 0,
+      bind: '127.0.0.1',
+      log: () => undefined,
+    });
+    cleanups.push(() => gateway.close());
     const doctor = await tiergate(cwd, [
       'doctor',
       '--api-key',
       ADMIN_KEY,
       '--delivery-wait',
       '10',
+      '--gateway-url',
+      gateway.url,
       '--json',
     ]);
     const report = JSON.parse(doctor.out) as {

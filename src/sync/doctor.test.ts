@@ -6,11 +6,15 @@ import {
 import { connectHost, type Host } from '../host/host.js';
 import { createSandbox } from '../sandbox/sandbox.js';
 import { startSandboxServer } from '../sandbox/server.js';
+import { ADMIN_ROLE_ID } from '../sandbox/seed-state.js';
+import { loadPolicy } from '../policy/load.js';
+import { policyText } from './sync-cli.test-support.js';
 import {
   adminSessionCheck,
   apiKeyCheck,
   gatewayCheck,
   hostReachableCheck,
+  policyGatewayDuties,
   rolesInSyncCheck,
   runDoctor,
   sweepFreshCheck,
@@ -193,17 +197,74 @@ describe('roles in sync', () => {
 });
 
 describe('gateway reachable', () => {
+  const noDuties = () => Promise.resolve([]);
+  const duties = (count: number) => () =>
+    Promise.resolve(
+      Array.from({ length: count }, (_, i) => ({ path: `rule.${i + 1}`, reason: 'why' })),
+    );
+
   it('passes when the gateway answers its health path', async () => {
-    const result = await gatewayCheck('http://gw.test', false, answering(200)).run();
+    const result = await gatewayCheck('http://gw.test', duties(3), answering(200)).run();
     expect(result).toEqual({ ok: true, detail: 'http://gw.test/tiergate/healthz answers' });
   });
 
-  it('fails when it does not answer, or when none is given and Twenty cannot enforce row rules', async () => {
-    expect((await gatewayCheck('http://gw.test', false, refusing).run()).ok).toBe(false);
-    const none = await gatewayCheck(undefined, false).run();
-    expect(none.ok).toBe(false);
-    expect(none.fix).toContain('--gateway-url');
-    expect((await gatewayCheck(undefined, true).run()).ok).toBe(true);
+  it('fails when the gateway given does not answer', async () => {
+    const result = await gatewayCheck('http://gw.test', noDuties, refusing).run();
+    expect(result.ok).toBe(false);
+    expect(result.fix).toContain('check that tiergate gateway runs at http://gw.test');
+  });
+
+  it('fails without a gateway when the policy has rules only the gateway enforces, naming how many and two of them', async () => {
+    const result = await gatewayCheck(undefined, duties(3)).run();
+    expect(result.ok).toBe(false);
+    expect(result.detail).toContain("3 of the policy's rules are enforced only by the gateway");
+    expect(result.detail).toContain('rule.1, rule.2, …');
+    expect(result.detail).not.toContain('rule.3');
+    expect(result.fix).toBe(
+      'run tiergate gateway and give its URL with --gateway-url (or $TIERGATE_GATEWAY_URL)',
+    );
+    const one = await gatewayCheck(undefined, duties(1)).run();
+    expect(one.detail).toContain(
+      "1 of the policy's rules is enforced only by the gateway (rule.1;",
+    );
+  });
+
+  it('passes without a gateway when Twenty enforces every rule of the policy', async () => {
+    const result = await gatewayCheck(undefined, noDuties).run();
+    expect(result.ok).toBe(true);
+    expect(result.detail).toContain('none needed');
+  });
+
+  it('cannot tell without a policy, and asks for --policy', async () => {
+    const result = await gatewayCheck(undefined, () => Promise.resolve(undefined)).run();
+    expect(result.ok).toBe(false);
+    expect(result.detail).toContain('cannot be told');
+    expect(result.fix).toContain('--policy FILE');
+  });
+
+  it('fails without a gateway on a workspace entitled to row-level rules when the policy has an export limit, which Twenty cannot hold', async () => {
+    const sandbox = await createSandbox({
+      rls: true,
+      seed: 'default',
+      seedCounts: { members: 14, companies: 1, people: 1, opportunities: 2 },
+      adminKey: 'doctor-admin-key',
+    });
+    const running = await startSandboxServer(sandbox.serverOptions, 0);
+    closing.push(running);
+    const host = connectHost({ baseUrl: running.url, token: 'doctor-admin-key' });
+    const members = sandbox
+      .state()
+      .members.filter((m) => m.roleId !== ADMIN_ROLE_ID)
+      .slice(0, 2)
+      .map((m) => m.id);
+    const policy = loadPolicy(
+      `${policyText(members)}security:\n  export: { maxRowsWithoutStepUp: 100 }\n`,
+    );
+    const result = await gatewayCheck(undefined, () => policyGatewayDuties(host, policy)).run();
+    expect(result.ok).toBe(false);
+    expect(result.detail).toMatch(/\d+ of the policy's rules are enforced only by the gateway/);
+    const owed = await policyGatewayDuties(host, policy);
+    expect(owed.map((d) => d.path)).toContain('security.export.maxRowsWithoutStepUp');
   });
 });
 

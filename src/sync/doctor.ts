@@ -4,12 +4,19 @@
  * store and network, and tests the failures.
  */
 import type { HostClient } from '../host/client.js';
+import type { Host } from '../host/host.js';
 import { InstallRolesDocument } from '../host/generated/metadata.js';
 import { HostError } from '../host/host-error.js';
 import type { CheckResult } from './delivery-proof.js';
 import type { Installation } from './installation.js';
 import { appRoleMark } from './install-app-role.js';
 import type { Manifest } from './manifest.js';
+import type { Policy } from '../policy/schema.js';
+import type { GatewayDuty } from './host-state.js';
+import { openSession } from './session.js';
+
+/** Where doctor and the gateway's users give the gateway's URL when not with --gateway-url. */
+export const GATEWAY_URL_VARIABLE = 'TIERGATE_GATEWAY_URL';
 
 export type { CheckResult } from './delivery-proof.js';
 
@@ -231,25 +238,61 @@ export function rolesInSyncCheck(
   };
 }
 
-/** The gateway answers GET /tiergate/healthz; without one, row-level rules need Twenty's. */
+/**
+ * The policy's rules only the gateway enforces (export limits, masks, scopes Twenty cannot hold):
+ * the policy compiled over the host's data model, for its workspace members and entitlement.
+ */
+export async function policyGatewayDuties(
+  host: Host,
+  policy: Policy,
+): Promise<readonly GatewayDuty[]> {
+  return (await openSession(host, policy)).compiled.gateway;
+}
+
+/**
+ * The gateway answers GET /tiergate/healthz. Without one given, the check passes only when the
+ * policy has no rule that only the gateway enforces: Twenty's row-level entitlement covers
+ * scopes, not export limits, masks or record-dependent field rules, so it is no reason alone.
+ * `duties` answers undefined when there is no policy to tell from.
+ */
 export function gatewayCheck(
   gatewayUrl: string | undefined,
-  rlsEntitled: boolean,
+  duties: () => Promise<readonly GatewayDuty[] | undefined>,
   send: typeof fetch = fetch,
   timeoutMs = 5_000,
 ): DoctorCheck {
+  const runGateway = `run tiergate gateway and give its URL with --gateway-url (or $${GATEWAY_URL_VARIABLE})`;
   return {
     name: 'gateway reachable',
     async run() {
-      if (gatewayUrl === undefined)
-        return rlsEntitled
-          ? { ok: true, detail: 'no gateway given; Twenty enforces the row-level rules itself' }
-          : {
-              ok: false,
-              detail:
-                'no gateway given, and the workspace is not entitled to row-level rules: without the gateway they are not enforced',
-              fix: 'run tiergate gateway and give its URL with --gateway-url (or $TIERGATE_GATEWAY_URL)',
-            };
+      if (gatewayUrl === undefined) {
+        const owed = await duties();
+        if (owed === undefined)
+          return {
+            ok: false,
+            detail:
+              'no gateway given, and no policy here, so whether its rules need the gateway cannot be told',
+            fix: `give --policy FILE (the policy you apply); if it has rules only the gateway enforces, ${runGateway}`,
+          };
+        if (owed.length === 0)
+          return {
+            ok: true,
+            detail:
+              'no gateway given, and none needed: Twenty enforces every rule of the policy itself',
+          };
+        const examples = owed
+          .slice(0, 2)
+          .map((d) => d.path)
+          .join(', ');
+        return {
+          ok: false,
+          detail:
+            `no gateway given, but ${owed.length} of the policy's rules ${owed.length === 1 ? 'is' : 'are'} enforced ` +
+            `only by the gateway (${examples}${owed.length > 2 ? ', …' : ''}; tiergate plan --json lists them all): ` +
+            'without it they are not enforced',
+          fix: runGateway,
+        };
+      }
       const url = `${gatewayUrl.replace(/\/+$/, '')}/tiergate/healthz`;
       const answer = await answers(url, send, timeoutMs);
       return answer.ok

@@ -10,11 +10,14 @@ import { connectHost } from '../../host/host.js';
 import { getSweepCursor } from '../../store/cursors.js';
 import { openStore, storeOptionsFromEnv } from '../../store/store.js';
 import { governedObjectNames } from '../../sync/compile.js';
+import type { Policy } from '../../policy/schema.js';
 import {
+  GATEWAY_URL_VARIABLE,
   adminSessionCheck,
   apiKeyCheck,
   gatewayCheck,
   hostReachableCheck,
+  policyGatewayDuties,
   rolesInSyncCheck,
   runDoctor,
   sweepFreshCheck,
@@ -36,7 +39,7 @@ import { checkDelivery, deliveryWaitOf, formatCheck } from '../delivery-check.js
 import { connectTarget, hostTarget } from '../host-target.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';
 
-export const GATEWAY_URL_VARIABLE = 'TIERGATE_GATEWAY_URL';
+export { GATEWAY_URL_VARIABLE };
 /** Fresh: swept within this many minutes (three of serve's default 5-minute rounds). */
 const DEFAULT_SWEEP_MAX_MINUTES = 15;
 
@@ -79,11 +82,12 @@ async function readCursors(io: CliIo, objects: readonly string[]): Promise<Curso
   }
 }
 
-async function governedOf(args: ParsedArgs, io: CliIo): Promise<string[] | undefined> {
+/** The policy given with --policy, else ./tiergate.policy.yaml when there is one. */
+async function policyOf(args: ParsedArgs, io: CliIo): Promise<Policy | undefined> {
   const given = flag(args, 'policy');
   const file = given ?? 'tiergate.policy.yaml';
   if (given === undefined && !existsSync(join(io.cwd, file))) return undefined;
-  return governedObjectNames(await readPolicy(io, file));
+  return readPolicy(io, file);
 }
 
 export interface DoctorDependencies {
@@ -104,14 +108,18 @@ prints each as ok or FAIL with what is wrong and how to fix it:
                                 (OUTBOUND_HTTP_ALLOWED_INTERNAL_HOSTS, on the server AND the worker)
   sweep cursor fresh            tiergate serve swept every governed object recently
   roles in sync                 the host's roles and members are as the last apply left them
-  gateway reachable             tiergate gateway answers GET /tiergate/healthz
+  gateway reachable             tiergate gateway answers GET /tiergate/healthz; with no gateway
+                                given, it passes only when the policy has no rule that only the
+                                gateway enforces (an export limit, a mask, a scope Twenty cannot
+                                hold)
 
 Options:
   --host URL              the Twenty server (default: the installation's)
   --api-key KEY           an admin key for the webhook check's harmless change, which it
                           undoes (default: $TIERGATE_API_KEY, then the sandbox's; the add-on's
                           own key may not destroy records, so it is not used for it)
-  --policy FILE           the policy whose objects the sweep follows (default
+  --policy FILE           the policy tiergate serve and apply run with: the objects the sweep
+                          follows, and whether some rules need the gateway (default
                           ./tiergate.policy.yaml)
   --gateway-url URL       the gateway's base URL (default: $${GATEWAY_URL_VARIABLE})
   --delivery-wait SECONDS how long to wait for the webhook (default 10)
@@ -169,7 +177,8 @@ export function doctorCommandWith(deps: DoctorDependencies): Command {
       // destroy records): it takes the key given, or the sandbox's.
       const probeTarget = await hostTarget(args, io).catch(() => undefined);
       const probeHost = probeTarget === undefined ? undefined : connectTarget(probeTarget);
-      const governed = await governedOf(args, io);
+      const policy = await policyOf(args, io);
+      const governed = policy === undefined ? undefined : governedObjectNames(policy);
       const manifest = tiergateManifest();
       const gatewayUrl = flag(args, 'gateway-url') ?? io.env[GATEWAY_URL_VARIABLE];
 
@@ -233,7 +242,13 @@ export function doctorCommandWith(deps: DoctorDependencies): Command {
                 .filter((line) => line !== '');
           return { applied: true, changes };
         }),
-        gatewayCheck(gatewayUrl, installation.rlsEntitled),
+        gatewayCheck(gatewayUrl, async () => {
+          if (policy === undefined) return undefined;
+          const readHost = addonHost ?? probeHost;
+          if (readHost === undefined)
+            throw new Error("no API key to compile the policy over the host's data model with");
+          return policyGatewayDuties(readHost, policy);
+        }),
       ];
       const report = await runDoctor(checks);
       if (args.values.json === true) writeJson(io, report);
