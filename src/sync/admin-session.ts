@@ -75,7 +75,7 @@ export class AdminSessionError extends Error {
   /** The command that fixes it, when the message ends with one. */
   readonly fix: string | undefined;
 
-  constructor(message: string, parts?: { readonly problem: string; readonly fix: string }) {
+  constructor(message: string, parts?: { readonly problem: string; readonly fix?: string }) {
     super(message);
     this.problem = parts?.problem ?? message;
     this.fix = parts?.fix;
@@ -348,15 +348,14 @@ async function readStored(cwd: string): Promise<Stored | undefined> {
     json = JSON.parse(text);
   } catch (error) {
     // A raw SyntaxError names neither the file nor the fix; signing in again rewrites it whole.
-    throw new AdminSessionError(
-      `${fileOf(cwd)} is not valid JSON (${(error as Error).message}): run tiergate login again to replace it`,
-    );
+    const problem = `${fileOf(cwd)} is not valid JSON (${(error as Error).message})`;
+    throw new AdminSessionError(`${problem}: run tiergate login again to replace it`, { problem });
   }
   const parsed = storedSchema.safeParse(json);
-  if (!parsed.success)
-    throw new AdminSessionError(
-      `${fileOf(cwd)} is not an admin session: remove it and run tiergate login again`,
-    );
+  if (!parsed.success) {
+    const problem = `${fileOf(cwd)} is not an admin session`;
+    throw new AdminSessionError(`${problem}: remove it and run tiergate login again`, { problem });
+  }
   return parsed.data;
 }
 
