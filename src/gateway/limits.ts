@@ -35,7 +35,7 @@ import type {
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
-import { QUERY_MAX_RECORDS } from '../sandbox/core/limits.js';
+import { QUERY_MAX_RECORDS } from '../host/twenty-limits.js';
 
 /** The limits, all positive integers. `DEFAULT_LIMITS` says why each default is what it is. */
 export interface GraphqlLimits {
@@ -83,7 +83,7 @@ export const DEFAULT_LIMITS: GraphqlLimits = Object.freeze({
   maxTokens: 1000,
   // graphql-armor's default.
   maxDirectives: 50,
-  // Twenty 2.43's QUERY_MAX_RECORDS (src/sandbox/core/limits.ts, the one copy the sandbox's
+  // Twenty 2.43's QUERY_MAX_RECORDS (src/host/twenty-limits.ts, the one copy the sandbox's
   // GraphQL and REST use too): its GraphQL find-many serves that many when `first` and `last`
   // are absent, REST cuts `limit` to it, and it caps a write batch. Twenty's GraphQL does not
   // cap `first` itself: this limit is the gateway's.

@@ -20,7 +20,7 @@ import {
   isLinkLocalIp,
   isPrivateIp,
   type HostLookup,
-} from '../sandbox/outbound-safe-mode.js';
+} from '../host/outbound-rules.js';
 
 /** How long the proof waits for the webhook by default: Twenty posts within a second or two. */
 export const DEFAULT_DELIVERY_WAIT_MS = 10_000;

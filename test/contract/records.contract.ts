@@ -11,7 +11,7 @@
  * host (the QUERY_MAX_RECORDS and nested-relation tests change records and permissions).
  */
 import { describe, expect } from 'vitest';
-import { QUERY_MAX_RECORDS } from '../../src/sandbox/core/limits.js';
+import { QUERY_MAX_RECORDS } from '../../src/host/twenty-limits.js';
 import { MEMBER_ROLE_ID } from '../../src/sandbox/seed-state.js';
 import {
   type HostOpener,

@@ -1,6 +1,6 @@
 /** Contract: writing records: create, update, delete, restore, upsert limits and who wrote what. */
 import { describe, expect } from 'vitest';
-import { QUERY_MAX_RECORDS } from '../../src/sandbox/core/limits.js';
+import { QUERY_MAX_RECORDS } from '../../src/host/twenty-limits.js';
 import {
   CONTRACT_COUNTS,
   type HostOpener,

@@ -25,4 +25,4 @@ export interface CoreContext {
 }
 
 /** Twenty 2.43's record limits live in limits.ts, shared with REST and the gateway. */
-export { QUERY_MAX_RECORDS } from './limits.js';
+export { QUERY_MAX_RECORDS } from '../../host/twenty-limits.js';

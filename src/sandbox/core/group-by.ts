@@ -13,7 +13,7 @@
 import { isPlainObject } from '../../policy/condition.js';
 import type { SandboxObject, SandboxRecord } from '../workspace.js';
 import { aggregateField, computeAggregate } from './aggregates.js';
-import { DEFAULT_NUMBER_OF_GROUPS_LIMIT } from './limits.js';
+import { DEFAULT_NUMBER_OF_GROUPS_LIMIT } from '../../host/twenty-limits.js';
 import { coreError } from './errors.js';
 import { compareValues } from './filter-operators.js';
 import { readColumn } from './filter.js';

@@ -16,7 +16,7 @@
 import type { RecordEvent, SandboxObject, SandboxRecord } from '../workspace.js';
 import { reachableRecords } from './access.js';
 import type { CoreContext } from './context.js';
-import { QUERY_MAX_RECORDS } from './limits.js';
+import { QUERY_MAX_RECORDS } from '../../host/twenty-limits.js';
 import { coreError, duplicateEntry, recordNotFound } from './errors.js';
 import { readColumn } from './filter.js';
 import { tableOf } from './object-model.js';

@@ -15,7 +15,7 @@
  */
 import { isPlainObject } from '../../policy/condition.js';
 import type { SandboxRecord } from '../workspace.js';
-import { QUERY_MAX_RECORDS } from './limits.js';
+import { QUERY_MAX_RECORDS } from '../../host/twenty-limits.js';
 import { coreError } from './errors.js';
 import type { RecordComparator, SortKey } from './order.js';
 

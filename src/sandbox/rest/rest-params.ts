@@ -17,7 +17,7 @@
 import { parseRestFilter, type RestFilter } from '../../host/rest-filter.js';
 import { compositeProperties, fieldKind } from '../../host/core-schema/field-types.js';
 import type { SandboxObject } from '../workspace.js';
-import { QUERY_DEFAULT_LIMIT_RECORDS, QUERY_MAX_RECORDS } from '../core/limits.js';
+import { QUERY_DEFAULT_LIMIT_RECORDS, QUERY_MAX_RECORDS } from '../../host/twenty-limits.js';
 import { fieldOfKey } from '../core/object-model.js';
 import { RestError } from './rest-errors.js';
 
