@@ -11,9 +11,8 @@
  * unset; test/delivery.e2e.test.ts asserts exactly that.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { freePort } from '../src/cli/free-port.test-support.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,7 +24,7 @@ import { ADMIN_ROLE_ID } from '../src/sandbox/seed-state.js';
 import { startSandboxServer, type RunningSandbox } from '../src/sandbox/server.js';
 import type { SandboxMember } from '../src/sandbox/workspace.js';
 import { SIGNED_IN_SELF_REFUSAL } from '../src/sync/plan-refusals.js';
-import { dealRolesYaml, roleOf } from '../src/sync/sync-cli.test-support.js';
+import { dealRolesYaml, roleOf, sandboxDirectory } from '../src/sync/sync-cli.test-support.js';
 
 const BIN = fileURLToPath(new URL('../bin/tiergate.js', import.meta.url));
 const ADMIN_KEY = 'admin-key-for-twenty-243-flow';
@@ -97,14 +96,6 @@ async function serve(cwd: string, port: number) {
     await stop();
   });
   return { url, stop, output: () => ({ out, err }) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function graphql(url: string, token: string, query: string): Promise<unknown> {
@@ -183,12 +174,7 @@ async function world(): Promise<World> {
   });
   const server = await startSandboxServer(sandbox.serverOptions, 0);
   cleanups.push(() => server.close());
-  const cwd = mkdtempSync(join(tmpdir(), 'tiergate-243-flow-'));
-  mkdirSync(join(cwd, '.tiergate'));
-  writeFileSync(
-    join(cwd, '.tiergate', 'sandbox.json'),
-    JSON.stringify({ url: server.url, adminKey: ADMIN_KEY }),
-  );
+  const cwd = sandboxDirectory('tiergate-243-flow-', server.url, ADMIN_KEY);
 
   const members = sandbox.state().members;
   const admin = members.find((m) => m.roleId === ADMIN_ROLE_ID);

@@ -3,8 +3,7 @@
  * pace, and may outlast the access token taken when the command started. The clock here (the
  * CLI's and the sandbox's alike) jumps past that token's expiry during the backfill.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSandbox } from '../sandbox/sandbox.js';
@@ -16,6 +15,7 @@ import {
   ADMIN_PASSWORD,
   policyText,
   roleOf,
+  sandboxDirectory,
   signInHere,
 } from '../sync/sync-cli.test-support.js';
 import { runCli } from './run.test-support.js';
@@ -58,12 +58,7 @@ describe('tiergate apply with a session that runs out during the backfill', () =
       },
       0,
     );
-    const cwd = mkdtempSync(join(tmpdir(), 'tg-apply-renewal-'));
-    mkdirSync(join(cwd, '.tiergate'));
-    writeFileSync(
-      join(cwd, '.tiergate', 'sandbox.json'),
-      JSON.stringify({ url: server.url, adminKey: ADMIN_KEY }),
-    );
+    const cwd = sandboxDirectory('tg-apply-renewal-', server.url, ADMIN_KEY);
     const members = sandbox.state().members;
     const admin = members.find((m) => m.roleId === ADMIN_ROLE_ID);
     const others = members.filter((m) => m !== admin);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '../cli/free-port.test-support.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_PATH } from '../events/intake-app.js';
 import { createLogger } from '../events/logger.js';
@@ -29,14 +29,6 @@ const opened: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const item of opened.splice(0).reverse()) await item.close();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Installed {
   readonly sandbox: Sandbox;

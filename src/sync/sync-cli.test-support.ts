@@ -108,12 +108,7 @@ export async function syncCli(
     adminPassword: ADMIN_PASSWORD,
   });
   const server = await startSandboxServer(sandbox.serverOptions, 0);
-  const cwd = mkdtempSync(join(tmpdir(), 'tiergate-sync-'));
-  mkdirSync(join(cwd, '.tiergate'));
-  writeFileSync(
-    join(cwd, '.tiergate', 'sandbox.json'),
-    JSON.stringify({ url: server.url, adminKey: ADMIN_KEY }),
-  );
+  const cwd = sandboxDirectory('tiergate-sync-', server.url, ADMIN_KEY);
   const members = sandbox.state().members;
   const admin = members.find((m) => m.roleId === ADMIN_ROLE_ID);
   if (admin === undefined) throw new Error('the sandbox has no admin');
@@ -194,3 +189,11 @@ export async function dealsReadBy(
 
 export const EMAIL = (member: { readonly userEmail: string }): RegExp =>
   new RegExp(member.userEmail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+
+/** A new directory whose `.tiergate/sandbox.json` points the CLI at a sandbox server. */
+export function sandboxDirectory(prefix: string, url: string, adminKey: string): string {
+  const cwd = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(cwd, '.tiergate'));
+  writeFileSync(join(cwd, '.tiergate', 'sandbox.json'), JSON.stringify({ url, adminKey }));
+  return cwd;
+}
