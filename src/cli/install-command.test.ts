@@ -126,6 +126,35 @@ describe('tiergate install against the sandbox', () => {
     expect(kept.sealedApiKey).toBe(record.sealedApiKey);
   });
 
+  it('records the --rate it is given for the host, and keeps it when installed again without one', async () => {
+    const cwd = await sandboxDir();
+    const file = join(cwd, '.tiergate', 'installation.json');
+    const first = await run(
+      cwd,
+      'install',
+      '--addon-url',
+      'https://tg.example',
+      '--rate',
+      '30/min',
+      '--skip-delivery-check',
+    );
+    expect(first.code).toBe(0);
+    const recorded = installationSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    expect(recorded.rateLimit).toEqual({ requests: 30, windowMs: 60_000 });
+    const again = await run(
+      cwd,
+      'install',
+      '--addon-url',
+      'https://tg.example',
+      '--skip-delivery-check',
+    );
+    expect(again.code).toBe(0);
+    const kept = installationSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    expect(kept.rateLimit).toEqual({ requests: 30, windowMs: 60_000 });
+    const bad = await run(cwd, 'install', '--addon-url', 'https://tg.example', '--rate', 'fast');
+    expect(bad.code).toBe(64);
+  });
+
   it('uninstalls only with --yes, keeps the audit object and then its record', async () => {
     const cwd = await sandboxDir();
     expect(

@@ -108,7 +108,7 @@ export const installCommand: Command = {
   name: 'install',
   summary: 'Create what manifest.json declares on a Twenty workspace, and register the webhook.',
   usage:
-    'tiergate install [--host URL --api-key KEY] --addon-url URL [--policy FILE] [--delivery-wait SECONDS] [--skip-delivery-check] [--json]',
+    'tiergate install [--host URL --api-key KEY] [--rate N/PERIOD] --addon-url URL [--policy FILE] [--delivery-wait SECONDS] [--skip-delivery-check] [--json]',
   help: `Creates the audit object, its fields and the tiergate* helper fields where missing;
 what exists is left alone, and what exists but differs (another type, say) is reported. Registers
 the webhook at <addon-url>/webhooks/twenty with a fresh 32-byte secret unless one is there,
@@ -129,6 +129,8 @@ Options:
   --host URL       the Twenty server's base URL (default: the installation's, else the sandbox's)
   --api-key KEY    an API key with DATA_MODEL and API_KEYS_AND_WEBHOOKS (default: $TIERGATE_API_KEY,
                    then the sandbox's)
+  --rate N/PERIOD  how fast Tiergate may send to this host, e.g. 100/min (Twenty's default API
+                   limit) or 5/s; recorded in the installation for every later command
   --addon-url URL  the add-on server's base URL (http or https), required
   --policy FILE    the policy whose objects the webhook follows (default ./tiergate.policy.yaml
                    when it exists)
@@ -145,6 +147,7 @@ Options:
   options: {
     host: { type: 'string' },
     'api-key': { type: 'string' },
+    rate: { type: 'string' },
     'addon-url': { type: 'string' },
     policy: { type: 'string' },
     'delivery-wait': { type: 'string' },
@@ -178,6 +181,9 @@ Options:
         apiKeyId: report.appKey?.id ?? null,
         sealedApiKey:
           token !== undefined ? seal(token, key) : sameHost ? previous.sealedApiKey : null,
+        // The pace later commands keep with this host unless given --rate themselves; without
+        // --rate here, hostTarget kept the one installed for the same host.
+        ...(target.rateLimit === undefined ? {} : { rateLimit: target.rateLimit }),
       };
       await writeInstallation(io.cwd, record);
       const delivery =
