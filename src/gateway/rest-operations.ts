@@ -23,6 +23,7 @@
  * Parameters the gateway does not check (`viewId`, group-by `order_by`) are refused.
  */
 import { objectTypeNames, resolverName } from '../host/core-schema/names.js';
+import { convertRestValue, type RestValueTarget } from '../host/rest-values.js';
 import { parseRestFilter } from '../host/rest-filter.js';
 import { fieldKind, compositeProperties } from '../host/core-schema/field-types.js';
 import { isJsonObject } from './graphql/ast.js';
@@ -62,10 +63,8 @@ function jsonParam(text: string | null, words: string): unknown {
   }
 }
 
-type Target = 'number' | 'string' | 'boolean' | 'any';
-
 /** The type a filter value on this path takes in GraphQL, as Twenty's REST parser converts it. */
-function targetOf(object: GatewayObject, path: readonly string[]): Target {
+function targetOf(object: GatewayObject, path: readonly string[]): RestValueTarget {
   const [key, sub] = path;
   if (key === undefined) return 'any';
   const field = object.fields.get(object.stateField(key));
@@ -87,18 +86,6 @@ function targetOf(object: GatewayObject, path: readonly string[]): Target {
   return 'any';
 }
 
-function convert(value: unknown, target: Target): unknown {
-  if (Array.isArray(value)) return value.map((item: unknown) => convert(item, target));
-  if (target === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
-    return String(value);
-  if (target === 'number' && typeof value === 'string' && value.trim() !== '') {
-    const number = Number(value);
-    return Number.isNaN(number) ? value : number;
-  }
-  if (target === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
-  return value;
-}
-
 /** A parsed REST filter with its values typed for the GraphQL filter input. */
 function typedFilter(
   object: GatewayObject,
@@ -112,7 +99,7 @@ function typedFilter(
     if (path.length === 0 && (key === 'and' || key === 'or' || key === 'not'))
       out[key] = typedFilter(object, value, []);
     else if (isJsonObject(value)) out[key] = typedFilter(object, value, [...path, key]);
-    else out[key] = key === 'is' ? value : convert(value, targetOf(object, path));
+    else out[key] = key === 'is' ? value : convertRestValue(value, targetOf(object, path));
   }
   return out;
 }

@@ -15,6 +15,7 @@
  * - `filter`: src/host/rest-filter.ts, then values converted to the field types (below).
  */
 import { parseRestFilter, type RestFilter } from '../../host/rest-filter.js';
+import { convertRestValue, type RestValueTarget } from '../../host/rest-values.js';
 import { compositeProperties, fieldKind } from '../../host/core-schema/field-types.js';
 import type { SandboxObject } from '../workspace.js';
 import { QUERY_DEFAULT_LIMIT_RECORDS, QUERY_MAX_RECORDS } from '../../host/twenty-limits.js';
@@ -99,9 +100,7 @@ export function parseSoftDelete(query: Query): boolean {
   return query.soft_delete === 'true';
 }
 
-type Target = 'number' | 'boolean' | 'string' | 'any';
-
-function scalarTarget(scalar: string): Target {
+function scalarTarget(scalar: string): RestValueTarget {
   if (scalar === 'Float' || scalar === 'Int') return 'number';
   if (scalar === 'Boolean') return 'boolean';
   if (['String', 'UUID', 'DateTime', 'Date', '[String!]'].includes(scalar)) return 'string';
@@ -109,7 +108,7 @@ function scalarTarget(scalar: string): Target {
 }
 
 /** The type a filter value on this path must have for the GraphQL filter input. */
-function targetOf(object: SandboxObject, path: readonly string[]): Target {
+function targetOf(object: SandboxObject, path: readonly string[]): RestValueTarget {
   const [key, sub] = path;
   if (key === undefined) return 'any';
   const resolved = fieldOfKey(object, key);
@@ -125,20 +124,6 @@ function targetOf(object: SandboxObject, path: readonly string[]): Target {
     }
   }
   return 'any';
-}
-
-function convert(value: unknown, target: Target): unknown {
-  if (Array.isArray(value)) return (value as unknown[]).map((item) => convert(item, target));
-  if (target === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
-    // UNVERIFIED nuance: the text as written is not kept, so `code[eq]:1.50` compares with '1.5'.
-    return String(value);
-  }
-  if (target === 'number' && typeof value === 'string' && value.trim() !== '') {
-    const number = Number(value);
-    return Number.isNaN(number) ? value : number;
-  }
-  if (target === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
-  return value;
 }
 
 /** Converts the values of a parsed filter to the types of the fields they compare with. */
@@ -158,7 +143,7 @@ export function typedFilter(
     } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       result[key] = typedFilter(object, value, [...path, key]);
     } else {
-      result[key] = key === 'is' ? value : convert(value, targetOf(object, path));
+      result[key] = key === 'is' ? value : convertRestValue(value, targetOf(object, path));
     }
   }
   return result;
