@@ -361,8 +361,8 @@ describe('Validation of the extensions', () => {
       /fields\.amount\.actions\.update\.seinor: unknown tier "seinor"; did you mean "senior"/,
     );
     rejects(
-      `fields: { amount: { junior: read, actions: { upgrade: { senior: edit } } } }`,
-      /unknown key "upgrade"; did you mean "update"/,
+      `fields: { amount: { junior: read, actions: { updte: { senior: edit } } } }`,
+      /unknown key "updte"; did you mean "update"/,
     );
   });
 });
