@@ -106,6 +106,8 @@ const RECORD_FIELDS = [
   'data',
   'teamId',
   'level',
+  // Never on a record: the hand-written stand-in for a NULL member value compares with it.
+  'neverSet',
 ];
 /** Fields and sub-fields that role field rules name. */
 const FIELD_RULE_KEYS = [
@@ -1041,6 +1043,8 @@ function clockProblems(
 
 /** `id is NULL`: FALSE on every host record, which always has an id. */
 const FALSE_CONDITION: Plain = { id: { is: 'NULL' } };
+/** A comparison with a field no record holds: unknown on every record, as a NULL value is. */
+const UNKNOWN_CONDITION: Plain = { neverSet: { eq: 'x' } };
 const OPERATOR_KINDS: Readonly<Record<string, 'one' | 'list' | 'pattern'>> = {
   eq: 'one',
   neq: 'one',
@@ -1081,18 +1085,21 @@ function handFacts(input: Plain, memberId: string): Map<string, unknown> {
   ]);
 }
 
-/** `{ op: value }` with the reference written in, or FALSE when there is nothing to compare. */
-function handPredicate(predicate: Plain, facts: Map<string, unknown>): Plain | false {
+/**
+ * `{ op: value }` with the reference written in; `false` for an empty list (nothing to compare
+ * with), `null` for a value the member lacks (NULL: the comparison is unknown).
+ */
+function handPredicate(predicate: Plain, facts: Map<string, unknown>): Plain | false | null {
   const [op, operand] = Object.entries(predicate)[0] ?? [];
   if (op === undefined || typeof operand !== 'string' || !facts.has(operand)) return predicate;
   const value = facts.get(operand);
   const kind = OPERATOR_KINDS[op];
-  if (value === undefined || value === null) return false;
+  if (value === undefined || value === null) return null;
   if (kind === 'list') {
     const list = (Array.isArray(value) ? value : [value]).filter((v) => v !== null);
     return list.length === 0 ? false : { [op]: list };
   }
-  if (Array.isArray(value) || (kind === 'pattern' && typeof value !== 'string')) return false;
+  if (Array.isArray(value) || (kind === 'pattern' && typeof value !== 'string')) return null;
   return { [op]: value };
 }
 
@@ -1109,15 +1116,19 @@ function handCondition(condition: Plain, facts: Map<string, unknown>): Plain {
       const isPredicate = Object.keys(value).some((k) => k in OPERATOR_KINDS || k === 'is');
       const entries = isPredicate ? [['', value] as const] : Object.entries(value);
       const resolved: Plain = {};
-      let isFalse = false;
+      let constant: Plain | undefined;
       for (const [sub, predicate] of entries) {
         const written = isPlainObject(predicate) ? handPredicate(predicate, facts) : predicate;
-        if (written === false) isFalse = true;
+        if (written === false) constant = FALSE_CONDITION;
+        else if (written === null) constant ??= UNKNOWN_CONDITION;
         else if (sub === '') Object.assign(resolved, written);
         else resolved[sub] = written;
       }
-      if (isFalse) falses.push(FALSE_CONDITION);
-      else out[key] = resolved;
+      if (constant !== undefined) {
+        // The field's other sub-fields still count: unknown AND FALSE is FALSE, not unknown.
+        falses.push(constant);
+        if (Object.keys(resolved).length > 0) falses.push({ [key]: resolved });
+      } else out[key] = resolved;
     } else out[key] = value;
   }
   if (falses.length > 0) out.and = [...((out.and as Plain[] | undefined) ?? []), ...falses];
