@@ -30,8 +30,8 @@ export interface CompiledRestriction {
   readonly tierBelowIndex: number | undefined;
   readonly roles: ReadonlySet<string> | undefined;
   readonly members: ReadonlySet<string> | undefined;
+  /** As written, `$member` references and all: resolved per member when a plan is built. */
   readonly where: Condition | undefined;
-  readonly test: CompiledCondition | undefined;
 }
 
 /** A condition resolved for one member (see `resolveCondition`). */
@@ -188,7 +188,6 @@ export function indexPolicy(policy: Policy): PolicyIndex {
       roles: r.roles && new Set(r.roles),
       members: r.members && new Set(r.members),
       where: r.where,
-      test: r.where && compiled(r.where),
     })),
     knownFields: new Map(Object.keys(policy.objects).map((o) => [o, knownFieldsOf(policy, o)])),
     ownerReaders: new Map(
