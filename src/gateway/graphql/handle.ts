@@ -15,6 +15,7 @@ import {
 import type { ExportMeter } from '../export-meter.js';
 import { checkBatchSize, checkDocument, checkTokens, type GraphqlLimits } from '../limits.js';
 import type { GatewayModel } from '../model.js';
+import type { Judge } from '../../policy/engine.js';
 import { countServed, requireUnderLimit } from '../metering.js';
 import { Denial, denialBody } from './denial.js';
 import {
@@ -158,6 +159,19 @@ interface Prepared {
  */
 const preparedOf = cachePer<Prepared>(1000);
 
+/**
+ * A number per judge (one engine's view of one member): what the prepared cache keys by, since
+ * two engines (other grants) number their plan versions alike.
+ */
+const judgeIds = new WeakMap<Judge, number>();
+let judgeCount = 0;
+
+function judgeId(judge: Judge): number {
+  let id = judgeIds.get(judge);
+  if (id === undefined) judgeIds.set(judge, (id = ++judgeCount));
+  return id;
+}
+
 function prepare(
   request: GraphqlRequest,
   caller: Caller,
@@ -207,9 +221,10 @@ async function handleOne(
   deps: GraphqlDeps,
 ): Promise<HostAnswer> {
   const { caller } = call;
-  const cache = preparedOf(caller.engine);
+  // Prepared over this model (its schema and objects) for this judge's member.
+  const cache = preparedOf(deps.model);
   // The plan's version: a grant that starts or ends makes a new key.
-  const key = `${caller.member}\u0000${caller.engine.planVersion(caller.member)}\u0000${request.operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(request.variables)}`;
+  const key = `${judgeId(caller.judge)}\u0000${caller.judge.version()}\u0000${request.operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(request.variables)}`;
   let entry = cache.get(key);
   if (!entry) {
     const made = prepare(request, caller, deps);
