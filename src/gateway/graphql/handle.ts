@@ -89,7 +89,7 @@ class Lru<V> {
   }
 }
 
-/** One cache per owner (a model, an engine), made on first use and gone with its owner. */
+/** One cache per owner (a model), made on first use and gone with its owner. */
 function cachePer<V>(max: number): (owner: object) => Lru<V> {
   const caches = new WeakMap<object, Lru<V>>();
   return (owner) => {
@@ -152,9 +152,9 @@ interface Prepared {
 }
 
 /**
- * Prepared operations by member and request: a client repeats the same queries with the same
- * variables, and preparing (limits, checks, rewriting, printing) is the same work each time. A
- * refusal is not kept: it is cheap to find again, and keeping it would let a flood of distinct
+ * Prepared operations by judge (member) and request: a client repeats the same queries with the
+ * same variables, and preparing (limits, checks, rewriting, printing) is the same work each time.
+ * A refusal is not kept: it is cheap to find again, and keeping it would let a flood of distinct
  * bad requests evict the good ones.
  */
 const preparedOf = cachePer<Prepared>(1000);

@@ -18,7 +18,7 @@ import type { SingleAnswer, WriteGuard } from './guarded-writes.js';
 export const RESERVED_PREFIX = '_tg_';
 
 export interface Caller {
-  /** The policy bound to this caller, resolved once per request: every decision asks it. */
+  /** The policy bound to this caller's member, asked for once per request (callerFor). */
   readonly judge: Judge;
   readonly policy: Policy;
   /** The member id, for logs, meters and cursors (the judge decides). */
