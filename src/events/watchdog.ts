@@ -194,7 +194,9 @@ export function judge(
   }
   const action = ACTION_OF[event.action];
   const record = event.action === 'created' ? event.after : (event.before ?? event.after);
-  const decision = engine.decide({ member, object: event.object, action, record });
+  // The member is resolved once for the event: its decision and every field it touched.
+  const rules = engine.for(member);
+  const decision = rules.decide(action, event.object, record);
   if (decision.effect === 'deny') {
     return {
       actor,
@@ -216,8 +218,7 @@ export function judge(
         : [];
   const refused = touched.filter(
     (field) =>
-      isTiergateField(field) ||
-      engine.fieldState({ member, object: event.object, action, record, field }) !== 'edit',
+      isTiergateField(field) || rules.fieldState(action, event.object, field, record) !== 'edit',
   );
   if (refused.length === 0) return { actor, violations: [] };
   return {

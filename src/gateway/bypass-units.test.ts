@@ -31,7 +31,7 @@ function memberOf(role: string, tier: string): string {
 }
 
 const juniorId = memberOf('sales-rep', 'junior');
-const junior: Caller = { engine, policy: DEMO_POLICY, member: juniorId };
+const junior: Caller = { judge: engine.for(juniorId), policy: DEMO_POLICY, member: juniorId };
 /** Someone else's member id: an owner outside the junior's teams. */
 const stranger = DEMO_POLICY.org.members.find(
   (m) =>
@@ -127,7 +127,11 @@ describe('the prepared-operation cache and temporary grants', () => {
         },
       ],
     });
-    const caller: Caller = { engine: granted, policy: DEMO_POLICY, member: juniorId };
+    const caller: Caller = {
+      judge: granted.for(juniorId),
+      policy: DEMO_POLICY,
+      member: juniorId,
+    };
     const sent: GraphqlRequest[] = [];
     const forward = (request: GraphqlRequest): Promise<HostAnswer> => {
       sent.push(request);

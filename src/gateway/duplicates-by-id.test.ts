@@ -25,7 +25,7 @@ const ID = '0b6a6c1e-0000-4000-8000-000000000001';
 
 function prepare(role: string, tier: string, query: string, policy = DEMO_POLICY) {
   const member = policy.org.members.find((m) => m.role === role && m.tier === tier)?.id ?? '';
-  const caller = { engine: compilePolicy(policy), policy, member };
+  const caller = { judge: compilePolicy(policy).for(member), policy, member };
   return () => prepareOperation(parse(query), undefined, {}, caller, model);
 }
 

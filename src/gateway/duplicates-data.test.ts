@@ -18,7 +18,8 @@ const engine = compilePolicy(DEMO_POLICY);
 function callerOf(role: string, tier: string) {
   const member = DEMO_POLICY.org.members.find((m) => m.role === role && m.tier === tier);
   expect(member).toBeDefined();
-  return { engine, policy: DEMO_POLICY, member: member?.id ?? '' };
+  const id = member?.id ?? '';
+  return { judge: engine.for(id), policy: DEMO_POLICY, member: id };
 }
 
 function prepare(

@@ -16,7 +16,8 @@ import { GatewayModel } from './model.js';
 const model = new GatewayModel(STANDARD_OBJECTS);
 const engine = compilePolicy(DEMO_POLICY);
 const junior = DEMO_POLICY.org.members.find((m) => m.role === 'sales-rep' && m.tier === 'junior');
-const caller = { engine, policy: DEMO_POLICY, member: junior?.id ?? '' };
+const juniorId = junior?.id ?? '';
+const caller = { judge: engine.for(juniorId), policy: DEMO_POLICY, member: juniorId };
 
 const prepare = (query: string) => prepareOperation(parse(query), undefined, {}, caller, model);
 

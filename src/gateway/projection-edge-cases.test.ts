@@ -25,11 +25,10 @@ const memberOf = (role: string, tier: string): string => {
   if (!found) throw new Error(`no ${role} ${tier}`);
   return found.id;
 };
-const callerOf = (role: string, tier: string) => ({
-  engine,
-  policy: DEMO_POLICY,
-  member: memberOf(role, tier),
-});
+const callerOf = (role: string, tier: string) => {
+  const member = memberOf(role, tier);
+  return { judge: engine.for(member), policy: DEMO_POLICY, member };
+};
 
 const prepareAs = (caller: ReturnType<typeof callerOf>, query: string, variables = {}) =>
   prepareOperation(parse(query), undefined, variables, caller, model);
@@ -279,11 +278,8 @@ describe('native objects: governed records reached from them', () => {
     gateway: { apiKeys: {}, limits: {}, nativeObjects: ['workspaceMember'] },
   };
   const nativeEngine = compilePolicy(native);
-  const junior = {
-    engine: nativeEngine,
-    policy: native,
-    member: memberOf('sales-rep', 'junior'),
-  };
+  const juniorId = memberOf('sales-rep', 'junior');
+  const junior = { judge: nativeEngine.for(juniorId), policy: native, member: juniorId };
 
   it('refuses an aggregate of a hidden field on a governed connection under a native record', () => {
     expect(() =>
@@ -596,7 +592,7 @@ describe('a field hidden by a `when` rule on some records only (Acme: amount ove
   const acme = loadPolicy(
     readFileSync(new URL('../../examples/acme/tiergate.policy.yaml', import.meta.url), 'utf8'),
   );
-  const caller = { engine: compilePolicy(acme), policy: acme, member: 'm-nils' }; // sales-rep junior
+  const caller = { judge: compilePolicy(acme).for('m-nils'), policy: acme, member: 'm-nils' }; // sales-rep junior
   const BIG = 250_000_000_000; // 250,000 in micros: hidden below senior
   const big = {
     id: 'o-big',
@@ -609,11 +605,7 @@ describe('a field hidden by a `when` rule on some records only (Acme: amount ove
     JSON.stringify(projectResponse(data, prep(query), caller, model).data).includes(String(BIG));
 
   it('the engine does hide it on that record (so each test below can fail)', () => {
-    const projected = caller.engine.project({
-      member: 'm-nils',
-      object: 'opportunity',
-      record: big,
-    });
+    const projected = caller.judge.project('opportunity', big);
     expect(projected).not.toBeNull();
     expect(JSON.stringify(projected)).not.toContain(String(BIG));
   });

@@ -23,8 +23,7 @@ export class RestProjector {
 
   record(value: unknown, object: GatewayObject): Json | null {
     if (!isJsonObject(value)) return null;
-    const { engine, member } = this.caller;
-    const projected = engine.project({ member, object: object.name, record: value });
+    const projected = this.caller.judge.project(object.name, value);
     if (projected === null) return null;
     this.tally.record(object.name, value.id);
     const stateOf = stateReader(this.caller, object, 'read', value);

@@ -25,12 +25,7 @@ export interface RestRecordSelection {
 
 /** Whether the member may read `object`'s records at all (else its relations are left out). */
 function readable(caller: Caller, object: GatewayObject): boolean {
-  const decision = caller.engine.decide({
-    member: caller.member,
-    object: object.name,
-    action: 'read',
-  });
-  return decision.effect !== 'deny';
+  return caller.judge.can('read', object.name);
 }
 
 function depthZero(caller: Caller, object: GatewayObject): string[] {

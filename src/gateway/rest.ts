@@ -129,11 +129,7 @@ async function list(route: RestRoute, request: RestRequest, deps: RestDeps): Pro
   const { caller } = deps;
   const checks = new PolicyChecks(caller);
   const params = new URLSearchParams(request.url.searchParams);
-  const decision = caller.engine.decide({
-    member: caller.member,
-    object: object.name,
-    action: 'read',
-  });
+  const decision = caller.judge.decide('read', object.name);
   if (decision.effect === 'deny')
     throw new Denial('FORBIDDEN', `Permission denied: read on ${object.name}`, {
       object: object.name,

@@ -200,12 +200,19 @@ export async function startGateway(
       headerText(request.headers, 'cookie'),
     );
     const member = identity.workspaceMemberId;
-    if (!options.engine.hasMember(member))
+    // The member is resolved here, once: every decision of the request asks this judge.
+    const judge = options.engine.for(member);
+    if (!judge.known)
       throw new Denial(
         'FORBIDDEN',
         'This workspace member is not in the Tiergate policy, so the gateway denies every record',
       );
-    return { engine: options.engine, policy: options.policy, member, cursors: options.cursorSeal };
+    return {
+      judge,
+      policy: options.policy,
+      member,
+      cursors: options.cursorSeal,
+    };
   };
 
   const graphqlDeps = {

@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compilePolicy, type Engine } from '../../policy/engine.js';
+import { compilePolicy, type Engine, type Judge } from '../../policy/engine.js';
 import { describeCondition } from '../../policy/describe.js';
 import { ACTIONS } from '../../policy/schema.js';
 import type { Command } from '../command.js';
@@ -17,13 +17,8 @@ export const BUNDLED_POLICY = fileURLToPath(
   ),
 );
 
-function cell(
-  engine: Engine,
-  member: string,
-  object: string,
-  action: (typeof ACTIONS)[number],
-): string {
-  const decision = engine.decide({ member, object, action });
+function cell(judge: Judge, object: string, action: (typeof ACTIONS)[number]): string {
+  const decision = judge.decide(action, object);
   if (decision.effect === 'deny') return '-';
   if (action === 'create' || action === 'export') return 'yes';
   return decision.grants
@@ -44,11 +39,12 @@ function memberMatrix(engine: Engine, memberId: string): string {
     member?.teams.length ? `teams ${member.teams.join(', ')}` : '',
     member?.manager ? `manager ${member.manager}` : '',
   ].filter(Boolean);
+  const judge = engine.for(memberId);
   const rows = engine
     .objects()
-    .map((object) => [object, ...ACTIONS.map((a) => cell(engine, memberId, object, a))]);
+    .map((object) => [object, ...ACTIONS.map((a) => cell(judge, object, a))]);
   const fields = engine.objects().map((object) => {
-    const states = engine.fieldStates({ member: memberId, object, action: 'read' });
+    const states = judge.fields('read', object);
     return `  ${object}: ${groupFields(states) || 'no access'}`;
   });
   return `${title.join(' · ')}\n${renderTable(['object', ...ACTIONS], rows)}\nfields (read):\n${fields.join('\n')}\n`;

@@ -161,23 +161,20 @@ records it is granted on.`,
     }
     knownOrFail('member', member, engine.members());
     knownOrFail('object', object, engine.objects());
-    const request = {
-      member,
-      object,
-      action: action as Action,
-      record: record as Record<string, unknown> | undefined,
-    };
-    const decision = engine.decide(request);
+    const judge = engine.for(member);
+    const asked = action as Action;
+    const row = record as Record<string, unknown> | undefined;
+    const decision = judge.decide(asked, object, row);
     const field = typeof args.values.field === 'string' ? args.values.field : undefined;
     let fields: Record<string, FieldState>;
     const reasons = [...decision.reasons];
     if (field !== undefined) {
-      fields = { [field]: engine.fieldState({ ...request, field }) };
-      reasons.push(engine.explainField({ ...request, field }));
+      fields = { [field]: judge.fieldState(asked, object, field, row) };
+      reasons.push(judge.explainField(asked, object, field, row));
     } else {
-      fields = { ...engine.fieldStates(request) };
-      for (const key of Object.keys(request.record ?? {}))
-        fields[key] ??= engine.fieldState({ ...request, field: key });
+      fields = { ...judge.fields(asked, object, row) };
+      for (const key of Object.keys(row ?? {}))
+        fields[key] ??= judge.fieldState(asked, object, key, row);
     }
     const answer = {
       effect: decision.effect,

@@ -18,10 +18,9 @@ export function split(
 ): { inside: Row[]; outside: Row[] } {
   const inside: Row[] = [];
   const outside: Row[] = [];
-  for (const record of fx.records(object)) {
-    const effect = fx.engine.decide({ member, object, action, record }).effect;
-    (effect === 'allow' ? inside : outside).push(record);
-  }
+  const judge = fx.engine.for(member);
+  for (const record of fx.records(object))
+    (judge.can(action, object, record) ? inside : outside).push(record);
   return { inside, outside };
 }
 

@@ -41,12 +41,7 @@ export function stateReader(
 ): (field: string) => FieldState {
   let states: Readonly<Record<string, FieldState>> | undefined;
   return (field) => {
-    states ??= caller.engine.fieldStates({
-      member: caller.member,
-      object: object.name,
-      action,
-      record,
-    });
+    states ??= caller.judge.fields(action, object.name, record);
     return stateIn(caller, object, action, states, field, record);
   };
 }

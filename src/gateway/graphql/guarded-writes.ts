@@ -62,11 +62,7 @@ export function guardBase(
   id: string,
   caller: Caller,
 ): Json[] {
-  const decision = caller.engine.decide({
-    member: caller.member,
-    object: object.name,
-    action: ACTION[method],
-  });
+  const decision = caller.judge.decide(ACTION[method], object.name);
   const base: Json[] = [{ id: { in: [id] } }];
   if (Object.keys(decision.filter).length > 0) base.push(decision.filter);
   if (method === 'destroyOne' || method === 'restoreOne') base.push(ANY_DELETION);

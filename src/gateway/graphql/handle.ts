@@ -15,6 +15,7 @@ import {
 import type { ExportMeter } from '../export-meter.js';
 import { checkBatchSize, checkDocument, checkTokens, type GraphqlLimits } from '../limits.js';
 import type { GatewayModel } from '../model.js';
+import type { Judge } from '../../policy/engine.js';
 import { countServed, requireUnderLimit } from '../metering.js';
 import { Denial, denialBody } from './denial.js';
 import {
@@ -88,7 +89,7 @@ class Lru<V> {
   }
 }
 
-/** One cache per owner (a model, an engine), made on first use and gone with its owner. */
+/** One cache per owner (a model), made on first use and gone with its owner. */
 function cachePer<V>(max: number): (owner: object) => Lru<V> {
   const caches = new WeakMap<object, Lru<V>>();
   return (owner) => {
@@ -151,12 +152,25 @@ interface Prepared {
 }
 
 /**
- * Prepared operations by member and request: a client repeats the same queries with the same
- * variables, and preparing (limits, checks, rewriting, printing) is the same work each time. A
- * refusal is not kept: it is cheap to find again, and keeping it would let a flood of distinct
+ * Prepared operations by judge (member) and request: a client repeats the same queries with the
+ * same variables, and preparing (limits, checks, rewriting, printing) is the same work each time.
+ * A refusal is not kept: it is cheap to find again, and keeping it would let a flood of distinct
  * bad requests evict the good ones.
  */
 const preparedOf = cachePer<Prepared>(1000);
+
+/**
+ * A number per judge (one engine's view of one member): what the prepared cache keys by, since
+ * two engines (other grants) number their plan versions alike.
+ */
+const judgeIds = new WeakMap<Judge, number>();
+let judgeCount = 0;
+
+function judgeId(judge: Judge): number {
+  let id = judgeIds.get(judge);
+  if (id === undefined) judgeIds.set(judge, (id = ++judgeCount));
+  return id;
+}
 
 function prepare(
   request: GraphqlRequest,
@@ -207,9 +221,10 @@ async function handleOne(
   deps: GraphqlDeps,
 ): Promise<HostAnswer> {
   const { caller } = call;
-  const cache = preparedOf(caller.engine);
+  // Prepared over this model (its schema and objects) for this judge's member.
+  const cache = preparedOf(deps.model);
   // The plan's version: a grant that starts or ends makes a new key.
-  const key = `${caller.member}\u0000${caller.engine.planVersion(caller.member)}\u0000${request.operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(request.variables)}`;
+  const key = `${judgeId(caller.judge)}\u0000${caller.judge.version()}\u0000${request.operationName ?? ''}\u0000${request.query}\u0000${JSON.stringify(request.variables)}`;
   let entry = cache.get(key);
   if (!entry) {
     const made = prepare(request, caller, deps);

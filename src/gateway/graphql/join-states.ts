@@ -74,7 +74,7 @@ export function tableOrEngine(
   return (field) =>
     Object.hasOwn(table, field)
       ? (table[field] as FieldState)
-      : caller.engine.fieldState({ member: caller.member, object, action, field, record });
+      : caller.judge.fieldState(action, object, field, record);
 }
 
 /**
@@ -100,11 +100,7 @@ export function linkState(
   const target = object.relatedObject(field);
   const native = caller.policy.gateway?.nativeObjects ?? [];
   if (!target || native.includes(target.name)) return own(field);
-  const floor = caller.engine.fieldFloor({
-    member: caller.member,
-    object: target.name,
-    action: 'read',
-  });
+  const floor = caller.judge.fieldFloor('read', target.name);
   const back = relation.targetField ?? soleInverse(target, object.name);
   const inverse =
     back === undefined

@@ -37,7 +37,7 @@ function supportWith(
 
 function merge(policy: Policy, role = 'support', query = MERGE_PEOPLE) {
   const member = policy.org.members.find((m) => m.role === role)?.id ?? '';
-  const caller = { engine: compilePolicy(policy), policy, member };
+  const caller = { judge: compilePolicy(policy).for(member), policy, member };
   return () => prepareOperation(parse(query), undefined, {}, caller, model);
 }
 
@@ -130,7 +130,8 @@ describe('a merge, judged by everything it writes', () => {
     );
     const by = (tier: string) => {
       const member = policy.org.members.find((m) => m.role === 'sales-manager' && m.tier === tier);
-      const caller = { engine: compilePolicy(policy), policy, member: member?.id ?? '' };
+      const id = member?.id ?? '';
+      const caller = { judge: compilePolicy(policy).for(id), policy, member: id };
       return () => prepareOperation(parse(MERGE_PEOPLE), undefined, {}, caller, model);
     };
     expect(refusal(by('intermediate')).audit).toMatch(/opportunity\.pointOfContact/);

@@ -39,7 +39,7 @@ const NOT_MERGED = new Set([
 
 /** Why the member falls short, in the policy's terms, or undefined when the scope is whole. */
 function partialUpdate(caller: Caller, object: string): string | undefined {
-  const decision = caller.engine.decide({ member: caller.member, object, action: 'update' });
+  const decision = caller.judge.decide('update', object);
   if (decision.effect === 'deny')
     return `update on ${object} denied (${decision.reasons.join('; ')})`;
   // A filter is a row condition (a scope, a `where`, a restriction's exception): the host would
@@ -55,7 +55,7 @@ function notEditableEverywhere(
   fields: readonly string[],
 ): string[] {
   const action: Action = 'update';
-  const floor = caller.engine.fieldFloor({ member: caller.member, object: object.name, action });
+  const floor = caller.judge.fieldFloor(action, object.name);
   // Each composite counts whole: the merge copies every sub-field.
   const whole = Object.fromEntries(fields.map((field) => [field, null]));
   return writtenPaths(object, whole).filter(

@@ -27,11 +27,7 @@ export class PolicyChecks {
   floor(object: GatewayObject): Readonly<Record<string, FieldState>> {
     let found = this.#floors.get(object.name);
     if (!found) {
-      found = this.caller.engine.fieldFloor({
-        member: this.caller.member,
-        object: object.name,
-        action: 'read',
-      });
+      found = this.caller.judge.fieldFloor('read', object.name);
       this.#floors.set(object.name, found);
     }
     return found;
@@ -41,11 +37,7 @@ export class PolicyChecks {
   maxStates(object: GatewayObject): Readonly<Record<string, FieldState>> {
     let found = this.#maxStates.get(object.name);
     if (!found) {
-      found = this.caller.engine.fieldStates({
-        member: this.caller.member,
-        object: object.name,
-        action: 'read',
-      });
+      found = this.caller.judge.fields('read', object.name);
       this.#maxStates.set(object.name, found);
     }
     return found;
@@ -175,17 +167,11 @@ export class PolicyChecks {
    * that names an owner or a scoped field must land inside the member's reach.
    */
   checkCreate(object: GatewayObject, items: readonly Json[], many: boolean): void {
-    const engine = this.caller.engine;
-    const member = this.caller.member;
+    const judge = this.caller.judge;
     const decides = decisionFields(this.caller.policy, object.name);
     items.forEach((item, index) => {
       const at = many ? ` (item ${index})` : '';
-      const decision = engine.decide({
-        member,
-        object: object.name,
-        action: 'create',
-        record: item,
-      });
+      const decision = judge.decide('create', object.name, item);
       if (decision.effect === 'deny')
         throw new Denial('FORBIDDEN', `Permission denied: create on ${object.name}${at}`, {
           object: object.name,
@@ -198,7 +184,7 @@ export class PolicyChecks {
       if (
         decides.some((f) => Object.hasOwn(item, f) || Object.hasOwn(item, objectJoin(object, f)))
       ) {
-        const read = engine.decide({ member, object: object.name, action: 'read', record: item });
+        const read = judge.decide('read', object.name, item);
         if (read.effect === 'deny')
           throw new Denial(
             'FORBIDDEN',

@@ -319,8 +319,7 @@ class Projector {
       full[name] =
         isJsonObject(selected) && isJsonObject(injected) ? { ...selected, ...injected } : injected;
     }
-    const { engine, member } = this.caller;
-    const projected = engine.project({ member, object: object.name, record: full });
+    const projected = this.caller.judge.project(object.name, full);
     if (projected === null) {
       this.withheld++;
       return null;

@@ -94,11 +94,7 @@ export class Rewriter extends PolicyChecks {
   ): FieldNode {
     const value = this.argValue(node, 'filter');
     if (value !== undefined && value !== null) this.checkFilter(object, value, 'filtering');
-    const decision = this.caller.engine.decide({
-      member: this.caller.member,
-      object: object.name,
-      action,
-    });
+    const decision = this.caller.judge.decide(action, object.name);
     if (decision.effect === 'deny')
       throw new Denial(
         'FORBIDDEN',
@@ -283,11 +279,7 @@ export class Rewriter extends PolicyChecks {
       excluded: stringList(this.argValue(node, 'excludedObjectNameSingulars')),
       isNative: (object) => this.native.has(object.name),
       mayRead: (object) => {
-        const decision = this.caller.engine.decide({
-          member: this.caller.member,
-          object: object.name,
-          action: 'read',
-        });
+        const decision = this.caller.judge.decide('read', object.name);
         // Search cannot carry a row scope: only objects read whole are searched.
         return decision.effect !== 'deny' && Object.keys(decision.filter).length === 0;
       },
@@ -403,11 +395,7 @@ export class Rewriter extends PolicyChecks {
    * read in clear every field they are matched on.
    */
   duplicates(node: FieldNode, object: GatewayObject): FieldNode {
-    const decision = this.caller.engine.decide({
-      member: this.caller.member,
-      object: object.name,
-      action: 'read',
-    });
+    const decision = this.caller.judge.decide('read', object.name);
     if (decision.effect === 'deny')
       throw new Denial('FORBIDDEN', `Permission denied: read on ${object.name}`);
     // A single value where a list is expected is a list of one, as GraphQL coerces it.
@@ -480,11 +468,7 @@ export class Rewriter extends PolicyChecks {
     const data = this.argValue(node, 'data');
     if (!isJsonObject(data)) throw new Denial('BAD_USER_INPUT', `${definition.name} needs data`);
     // No record to judge `when` rules on: the fields must be editable on every record.
-    const floor = this.caller.engine.fieldFloor({
-      member: this.caller.member,
-      object: object.name,
-      action: 'update',
-    });
+    const floor = this.caller.judge.fieldFloor('update', object.name);
     refuseSystemWrites(object, data, 'update');
     const refused = writtenPaths(object, data).filter(
       (key) => this.stateIn(floor, object, key, 'update') !== 'edit',
@@ -495,11 +479,7 @@ export class Rewriter extends PolicyChecks {
         `Permission denied: this member may not set ${refused.map((f) => `${object.name}.${f}`).join(', ')} on every record`,
         { object: object.name, fields: refused },
       );
-    const decision = this.caller.engine.decide({
-      member: this.caller.member,
-      object: object.name,
-      action: 'update',
-    });
+    const decision = this.caller.judge.decide('update', object.name);
     const scoped = Object.keys(decision.filter).length > 0;
     const decides = decisionFields(this.caller.policy, object.name);
     const moved = Object.keys(data).filter(

@@ -9,7 +9,7 @@ import type {
   FragmentDefinitionNode,
   OperationDefinitionNode,
 } from 'graphql';
-import type { Engine } from '../../policy/engine.js';
+import type { Judge } from '../../policy/engine.js';
 import type { Policy } from '../../policy/schema.js';
 import type { GatewayObject } from '../model.js';
 import type { SingleAnswer, WriteGuard } from './guarded-writes.js';
@@ -18,8 +18,10 @@ import type { SingleAnswer, WriteGuard } from './guarded-writes.js';
 export const RESERVED_PREFIX = '_tg_';
 
 export interface Caller {
-  readonly engine: Engine;
+  /** The policy bound to this caller's member, asked for once per request (callerFor). */
+  readonly judge: Judge;
   readonly policy: Policy;
+  /** The member id, for logs, meters and cursors (the judge decides). */
   readonly member: string;
   /** What seals the cursors this caller is given; the process's own seal when not set. */
   readonly cursors?: CursorSeal | undefined;

@@ -90,12 +90,7 @@ function requireAction(
   id: string,
   when = '',
 ): void {
-  const decision = caller.engine.decide({
-    member: caller.member,
-    object: object.name,
-    action,
-    record,
-  });
+  const decision = caller.judge.decide(action, object.name, record);
   if (decision.effect === 'deny')
     throw new Denial(
       'FORBIDDEN',
@@ -158,12 +153,7 @@ function visible(
 ): Json {
   const record = records.get(id);
   if (!record) throw notFound(object, id);
-  const read = caller.engine.decide({
-    member: caller.member,
-    object: object.name,
-    action: 'read',
-    record,
-  });
+  const read = caller.judge.decide('read', object.name, record);
   if (read.effect === 'deny') throw notFound(object, id);
   return record;
 }
@@ -208,11 +198,7 @@ export async function runWriteChecks(
         // Twenty matches an upsert on the id and on every unique field (a domain, an email), so
         // any item may update a record it does not name: only an unconditional update scope
         // allows that. Items naming a record by id still pass the update checks on it.
-        const update = caller.engine.decide({
-          member: caller.member,
-          object: check.object.name,
-          action: 'update',
-        });
+        const update = caller.judge.decide('update', check.object.name);
         if (update.effect !== 'allow' || Object.keys(update.filter).length > 0)
           throw new Denial(
             'FORBIDDEN',
