@@ -117,7 +117,7 @@ async function forwardedBody(sandboxUrl: string, memberId: string): Promise<stri
     parse(QUERY),
     OPERATION,
     { first: PAGE },
-    { engine: compilePolicy(policy), policy, member: memberId },
+    { judge: compilePolicy(policy).for(memberId), policy, member: memberId },
     model,
   );
   return JSON.stringify({
