@@ -120,19 +120,25 @@ function scopeAt(
   return { parts, path };
 }
 
+/** References a host role shares among its holders, or that one member field could give. */
+const SHARED_REFS = new Set(['$member.id', '$member.tier']);
+
 /**
- * Why Twenty cannot hold a condition that reads `$member.…`; undefined when it reads none. A
- * row-level predicate compares a record field with a constant `value` or with a field of the
+ * Why Twenty cannot hold a condition that reads the member's org values; undefined when it reads
+ * none (`$member.id` and `$member.tier` alone are simply not translated, as any `where`). A
+ * row-level predicate compares a record field with a constant `value` or with ONE field of the
  * current workspace member (`workspaceMemberFieldMetadataId`: twentyhq/twenty
  * packages/twenty-server/src/engine/metadata-modules/row-level-permission-predicate/entities/
- * row-level-permission-predicate.entity.ts); a member's teams, reports and attributes come from
- * the policy's org, which no workspace member field holds.
+ * row-level-permission-predicate.entity.ts). Teams, team trees, reports and attributes are
+ * resolved by Tiergate from the org (the policy, the tiergate* member fields falling back to it,
+ * and closures over the team and manager trees), which no single member field holds.
  */
 export function memberRefReason(condition: Condition | undefined): string | undefined {
-  const refs = condition === undefined ? [] : [...memberRefsOf(condition)].sort();
+  const all = condition === undefined ? [] : [...memberRefsOf(condition)];
+  const refs = all.filter((ref) => !SHARED_REFS.has(ref)).sort();
   if (refs.length === 0) return undefined;
   const are = refs.length === 1 ? 'is' : 'are';
-  return `${refs.join(', ')} ${are} the member's own value from the policy's org, while Twenty compares a record field only with a constant or with a field of the current workspace member`;
+  return `${refs.join(', ')} ${are} resolved per member from Tiergate's org, which no single workspace member field holds, while Twenty compares a record field only with a constant or with one field of the current workspace member`;
 }
 
 function flagAt(

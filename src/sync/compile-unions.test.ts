@@ -127,7 +127,18 @@ describe('compileHostState on $member references', () => {
     expect(gateway).toContainEqual({
       path: 'roles.rep.objects.opportunity.read.junior',
       reason:
-        "rep@junior: read in scope all holds only where stage in $member.attributes.stages; $member.attributes.stages is the member's own value from the policy's org, while Twenty compares a record field only with a constant or with a field of the current workspace member, so the where is enforced by the gateway",
+        "rep@junior: read in scope all holds only where stage in $member.attributes.stages; $member.attributes.stages is resolved per member from Tiergate's org, which no single workspace member field holds, while Twenty compares a record field only with a constant or with one field of the current workspace member, so the where is enforced by the gateway",
+    });
+  });
+
+  it('names $member.id in the duty, a where Tiergate could translate but does not', () => {
+    const policy = policyWith(
+      'read: { junior: { scope: all, where: { ownerId: { eq: $member.id } } } }',
+    );
+    expect(compile(policy).gateway).toContainEqual({
+      path: 'roles.rep.objects.opportunity.read.junior',
+      reason:
+        'rep@junior: read in scope all holds only where ownerId eq $member.id; Tiergate does not translate where into row-level predicates, so the where is enforced by the gateway',
     });
   });
 
@@ -144,7 +155,7 @@ fields:
     const reasons = compile(policyWith(rules, restriction)).gateway.map((d) => d.reason);
     expect(reasons).toContainEqual(
       expect.stringMatching(
-        /own-teams-only denies read on opportunity where not \(teamId in \$member\.teams\); .*\$member\.teams is the member's own value/,
+        /own-teams-only denies read on opportunity where not \(teamId in \$member\.teams\); .*\$member\.teams is resolved per member from Tiergate's org/,
       ),
     );
     expect(reasons).toContainEqual(
