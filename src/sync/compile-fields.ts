@@ -110,6 +110,10 @@ function fieldAt(
 /** The two actions Twenty's `canUpdateFieldValue` covers alike. */
 const WRITES = ['create', 'update'] as const;
 
+function isHeld(grants: ObjectGrants, action: (typeof WRITES)[number]): boolean {
+  return action === 'create' ? grants.create : isGranted(grants.update);
+}
+
 /**
  * What Twenty gets for a field: canRead from the read state, canUpdate when create OR update
  * makes it `edit` (a superset). Where the two differ on an action the role holds, the gateway
@@ -133,7 +137,7 @@ function nativeField(
   const writes = WRITES.map((action) => ({
     action,
     at: fieldAt(ctx, held, grants.rules, field, grants.base, action),
-    held: action === 'create' ? grants.create : isGranted(grants.update),
+    held: isHeld(grants, action),
   }));
   const writable = writes.some((w) => w.at.code >= EDIT);
   const editOn = writes.filter((w) => w.at.code >= EDIT).map((w) => w.action);
@@ -280,15 +284,32 @@ function conditionalDuties(
     const field = resolveField(object, top);
     if (field === undefined) continue; // a problem, reported by checkNames
     const parent = fieldAt(ctx, held, rules, field, base).code;
-    const writable = WRITES.some((a) => fieldAt(ctx, held, rules, field, base, a).code >= EDIT);
+    const writes = WRITES.map((a) => ({
+      action: a,
+      parent: fieldAt(ctx, held, rules, field, base, a),
+    }));
+    const writable = writes.some((w) => w.parent.code >= EDIT);
     let code = writable ? EDIT : parent;
     if (sub !== undefined) {
-      code = Math.min(parent, codeOfKey(ctx, held, fields, key, base).code) as FieldCode;
-      if (code < parent) {
+      const read = Math.min(parent, codeOfKey(ctx, held, fields, key, base).code) as FieldCode;
+      // Written with its field: where the field is editable natively and the sub-field is not.
+      const narrowed = writes
+        .filter((w) => w.parent.code >= EDIT && isHeld(grants, w.action))
+        .map((w) => ({ ...w, sub: codeOfKey(ctx, held, fields, key, base, w.action) }))
+        .filter((w) => w.sub.code < EDIT);
+      code = writable && narrowed.length === 0 ? EDIT : read;
+      if (read < parent) {
         ctx.duty(
           `${base}.fields.${key}`,
-          `${held.key}: ${object.nameSingular}.${key} is ${describeCode(code)} while ${top} is ${describeCode(parent)}; Twenty's field permissions cover whole fields, so the gateway narrows the sub-field`,
+          `${held.key}: ${object.nameSingular}.${key} is ${describeCode(read)} while ${top} is ${describeCode(parent)}; Twenty's field permissions cover whole fields, so the gateway narrows the sub-field`,
         );
+      } else {
+        for (const w of narrowed) {
+          ctx.duty(
+            w.sub.path,
+            `${held.key}: ${object.nameSingular}.${key} is ${describeCode(w.sub.code)} on ${w.action} while ${top} is edit; Twenty's field permissions cover whole fields, so the gateway refuses writing the sub-field`,
+          );
+        }
       }
     }
     whenDuties(ctx, held, object.nameSingular, fields[key], key, code, base);

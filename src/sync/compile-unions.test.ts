@@ -201,6 +201,23 @@ fields:
     });
   });
 
+  it('leaves a sub-field not editable on update to the gateway when its field is', () => {
+    const subRules = `read: { junior: all }
+update: { junior: all }
+fields:
+  default: { junior: read }
+  amount: { junior: read, actions: { update: { junior: edit } } }
+  amount.currencyCode: { junior: read }`;
+    const { gateway } = compileHostState(policyWith(subRules), smallModel(), {
+      rlsEntitled: true,
+    });
+    expect(gateway).toContainEqual({
+      path: 'roles.rep.objects.opportunity.fields.amount.currencyCode.junior',
+      reason:
+        "rep@junior: opportunity.amount.currencyCode is read on update while amount is edit; Twenty's field permissions cover whole fields, so the gateway refuses writing the sub-field",
+    });
+  });
+
   it('leaves an export state narrower than read to the gateway', () => {
     const exportRules = `read: { junior: all }
 export: { junior: true }
