@@ -11,6 +11,12 @@
  * - read   → canUpdate false;
  * - edit   → no restriction.
  *
+ * Per-action maps (`actions: { update: { senior: edit } }`): Twenty's canReadFieldValue covers
+ * reads and its canUpdateFieldValue covers creating and updating alike, so canRead follows the
+ * read state and canUpdate is true when create OR update makes the field `edit` (a superset);
+ * the action that stays narrower, and any export, delete or destroy state narrower than read,
+ * is the gateway's (a duty).
+ *
  * A data-model field is found by its name or, for a MANY_TO_ONE relation, by its join column:
  * the policy names `companyId`, the host's permission is on the relation field `company`.
  *
@@ -32,12 +38,18 @@ import {
   maskOf,
   type FieldCode,
 } from '../policy/field-state.js';
-import type { FieldRule, FieldStateValue, ObjectRules } from '../policy/schema.js';
-import { stepAt } from '../policy/tier-map.js';
+import { fieldStepAt } from '../policy/field-rules.js';
+import { memberRefsOf } from '../policy/member-refs.js';
+import type { Action, FieldRule, ObjectRules } from '../policy/schema.js';
 import { joinColumnOf } from '../host/core-schema/object-metadata.js';
 import type { DiscoveredField, DiscoveredObject } from '../host/data-model.js';
 import type { HostFieldPermission } from './host-state.js';
-import type { CompileContext, HeldRole } from './compile-grants.js';
+import {
+  isGranted,
+  type CompileContext,
+  type HeldRole,
+  type ObjectGrants,
+} from './compile-grants.js';
 
 /**
  * The helper field behind the team scopes (compile-rls.ts). Tiergate writes it, so no member may:
@@ -53,14 +65,6 @@ export function resolveField(object: DiscoveredObject, name: string): Discovered
     object.fields.find((f) => f.name === name) ??
     object.fields.find((f) => joinColumnOf(f) === name)
   );
-}
-
-function tierValues(
-  rule: FieldRule | undefined,
-): Readonly<Record<string, FieldStateValue>> | undefined {
-  if (!rule) return undefined;
-  const { when: _when, ...tiers } = rule;
-  return tiers;
 }
 
 interface FieldAt {
@@ -81,23 +85,99 @@ function codeOfKey(
   fields: FieldRules,
   key: string,
   base: string,
+  action: Action = 'read',
 ): FieldAt {
-  const step = stepAt(tierValues(fields[key]), held.tierIndex, ctx.order);
+  const rule = Object.hasOwn(fields, key) ? fields[key] : undefined;
+  const step = fieldStepAt(rule, action, held.tierIndex, ctx.order);
   const path = `${base}.fields.${key}`;
   return step ? { code: codeOf(step.value), path: `${path}.${step.key}` } : { code: HIDDEN, path };
 }
 
-/** The state of a data-model field at the tier, before `when` rules. */
+/** The state of a data-model field at the tier for an action, before `when` rules. */
 function fieldAt(
   ctx: CompileContext,
   held: HeldRole,
   rules: ObjectRules | undefined,
   field: DiscoveredField,
   base: string,
+  action: Action = 'read',
 ): FieldAt {
   const fields = rules?.fields ?? {};
   const key = [field.name, joinColumnOf(field)].find((k) => listed(fields, k));
-  return codeOfKey(ctx, held, fields, key ?? 'default', base);
+  return codeOfKey(ctx, held, fields, key ?? 'default', base, action);
+}
+
+/** The two actions Twenty's `canUpdateFieldValue` covers alike. */
+const WRITES = ['create', 'update'] as const;
+
+function isHeld(grants: ObjectGrants, action: (typeof WRITES)[number]): boolean {
+  return action === 'create' ? grants.create : isGranted(grants.update);
+}
+
+/**
+ * What Twenty gets for a field: canRead from the read state, canUpdate when create OR update
+ * makes it `edit` (a superset). Where the two differ on an action the role holds, the gateway
+ * refuses the narrower one (a duty).
+ */
+interface NativeField {
+  readonly read: FieldAt;
+  readonly writable: boolean;
+  /** The state Twenty holds, against which `when` caps are measured. */
+  readonly code: FieldCode;
+}
+
+function nativeField(
+  ctx: CompileContext,
+  held: HeldRole,
+  grants: ObjectGrants,
+  field: DiscoveredField,
+  object: string,
+): NativeField {
+  const read = fieldAt(ctx, held, grants.rules, field, grants.base, 'read');
+  const writes = WRITES.map((action) => ({
+    action,
+    at: fieldAt(ctx, held, grants.rules, field, grants.base, action),
+    held: isHeld(grants, action),
+  }));
+  const writable = writes.some((w) => w.at.code >= EDIT);
+  const editOn = writes.filter((w) => w.at.code >= EDIT).map((w) => w.action);
+  for (const w of writes) {
+    if (!writable || !w.held || w.at.code >= EDIT) continue;
+    ctx.duty(
+      w.at.path,
+      `${held.key}: ${object}.${field.name} is edit on ${editOn.join(' and ')} but ${describeCode(w.at.code)} on ${w.action}; Twenty's canUpdateFieldValue covers creating and updating alike, so the field stays writable natively and the gateway refuses writing it on ${w.action}`,
+    );
+  }
+  otherActionDuties(ctx, held, grants, field, object, read);
+  return { read, writable, code: writable ? EDIT : read.code };
+}
+
+/**
+ * Field states for actions Twenty's field permissions do not know (export, delete, destroy) that
+ * narrow the read state: the gateway's.
+ */
+function otherActionDuties(
+  ctx: CompileContext,
+  held: HeldRole,
+  grants: ObjectGrants,
+  field: DiscoveredField,
+  object: string,
+  read: FieldAt,
+): void {
+  const others = [
+    ['export', grants.export],
+    ['delete', isGranted(grants.delete)],
+    ['destroy', isGranted(grants.destroy)],
+  ] as const;
+  for (const [action, granted] of others) {
+    if (!granted) continue;
+    const at = fieldAt(ctx, held, grants.rules, field, grants.base, action);
+    if (at.code >= read.code) continue;
+    ctx.duty(
+      at.path,
+      `${held.key}: ${object}.${field.name} is ${describeCode(at.code)} on ${action} but ${describeCode(read.code)} on read; Twenty's field permissions know only reading and writing, so the gateway applies the ${action} state`,
+    );
+  }
 }
 
 function labelIdentifier(object: DiscoveredObject): DiscoveredField | undefined {
@@ -110,17 +190,22 @@ function isInverse(field: DiscoveredField): boolean {
   return field.type === 'RELATION' && field.relation?.type === 'ONE_TO_MANY';
 }
 
+/**
+ * UNVERIFIED: a field hidden on read but editable on create or update becomes canRead false,
+ * canUpdate true; whether Twenty lets such a role write the field is not checked.
+ */
 function restrictionOf(
   object: DiscoveredObject,
   field: DiscoveredField,
-  code: FieldCode,
+  native: NativeField,
 ): HostFieldPermission | undefined {
-  if (code >= EDIT) return undefined;
+  const canRead = native.read.code > HIDDEN;
+  if (canRead && native.writable) return undefined;
   return {
     objectMetadataId: object.id,
     fieldMetadataId: field.id,
-    canReadFieldValue: code > HIDDEN,
-    canUpdateFieldValue: false,
+    canReadFieldValue: canRead,
+    canUpdateFieldValue: native.writable,
   };
 }
 
@@ -129,9 +214,9 @@ export function fieldPermissions(
   ctx: CompileContext,
   held: HeldRole,
   object: DiscoveredObject,
-  rules: ObjectRules | undefined,
-  base: string,
+  grants: ObjectGrants,
 ): HostFieldPermission[] {
+  const { base } = grants;
   const permissions: HostFieldPermission[] = [];
   const unrestricted: string[] = [];
   const label = labelIdentifier(object);
@@ -142,7 +227,8 @@ export function fieldPermissions(
       permissions.push({ objectMetadataId: object.id, fieldMetadataId: field.id, ...readOnly });
       continue;
     }
-    const { code, path } = fieldAt(ctx, held, rules, field, base);
+    const native = nativeField(ctx, held, grants, field, object.nameSingular);
+    const { code, path } = native.read;
     const mask = maskOf(code);
     if (mask !== undefined) {
       ctx.duty(
@@ -160,7 +246,7 @@ export function fieldPermissions(
         `${held.key}: ${object.nameSingular}.${field.name} is hidden, but Twenty ignores read restrictions on an object's label identifier, so the gateway removes it`,
       );
     }
-    const permission = restrictionOf(object, field, code);
+    const permission = restrictionOf(object, field, native);
     if (permission) permissions.push(permission);
   }
   if (unrestricted.length > 0) {
@@ -169,7 +255,7 @@ export function fieldPermissions(
       `${held.key}: ${object.nameSingular} fields ${unrestricted.sort().join(', ')} are hidden; Tiergate restricts neither system fields nor the ONE_TO_MANY side of a relation natively, so the gateway removes them`,
     );
   }
-  conditionalDuties(ctx, held, object, rules, base);
+  conditionalDuties(ctx, held, object, grants);
   return permissions.sort((a, b) =>
     compareText(nameOf(object, a.fieldMetadataId), nameOf(object, b.fieldMetadataId)),
   );
@@ -188,9 +274,9 @@ function conditionalDuties(
   ctx: CompileContext,
   held: HeldRole,
   object: DiscoveredObject,
-  rules: ObjectRules | undefined,
-  base: string,
+  grants: ObjectGrants,
 ): void {
+  const { rules, base } = grants;
   const fields = rules?.fields ?? {};
   for (const key of Object.keys(fields).sort()) {
     if (key === 'default') continue;
@@ -198,14 +284,32 @@ function conditionalDuties(
     const field = resolveField(object, top);
     if (field === undefined) continue; // a problem, reported by checkNames
     const parent = fieldAt(ctx, held, rules, field, base).code;
-    let code = parent;
+    const writes = WRITES.map((a) => ({
+      action: a,
+      parent: fieldAt(ctx, held, rules, field, base, a),
+    }));
+    const writable = writes.some((w) => w.parent.code >= EDIT);
+    let code = writable ? EDIT : parent;
     if (sub !== undefined) {
-      code = Math.min(parent, codeOfKey(ctx, held, fields, key, base).code) as FieldCode;
-      if (code < parent) {
+      const read = Math.min(parent, codeOfKey(ctx, held, fields, key, base).code) as FieldCode;
+      // Written with its field: where the field is editable natively and the sub-field is not.
+      const narrowed = writes
+        .filter((w) => w.parent.code >= EDIT && isHeld(grants, w.action))
+        .map((w) => ({ ...w, sub: codeOfKey(ctx, held, fields, key, base, w.action) }))
+        .filter((w) => w.sub.code < EDIT);
+      code = writable && narrowed.length === 0 ? EDIT : read;
+      if (read < parent) {
         ctx.duty(
           `${base}.fields.${key}`,
-          `${held.key}: ${object.nameSingular}.${key} is ${describeCode(code)} while ${top} is ${describeCode(parent)}; Twenty's field permissions cover whole fields, so the gateway narrows the sub-field`,
+          `${held.key}: ${object.nameSingular}.${key} is ${describeCode(read)} while ${top} is ${describeCode(parent)}; Twenty's field permissions cover whole fields, so the gateway narrows the sub-field`,
         );
+      } else {
+        for (const w of narrowed) {
+          ctx.duty(
+            w.sub.path,
+            `${held.key}: ${object.nameSingular}.${key} is ${describeCode(w.sub.code)} on ${w.action} while ${top} is edit; Twenty's field permissions cover whole fields, so the gateway refuses writing the sub-field`,
+          );
+        }
       }
     }
     whenDuties(ctx, held, object.nameSingular, fields[key], key, code, base);
@@ -226,9 +330,11 @@ function whenDuties(
       when.below === undefined ? Infinity : (ctx.order.index.get(when.below) ?? Infinity);
     const cap = codeOf(when.state);
     if (held.tierIndex >= below || cap >= code) return;
+    const refs = [...memberRefsOf(when.if)].sort();
+    const on = refs.length === 0 ? 'the record' : `the record or the member (${refs.join(', ')})`;
     ctx.duty(
       `${base}.fields.${key}.when[${i}]`,
-      `${held.key}: ${object}.${key} is ${describeCode(cap)} on records where ${describeCondition(when.if)}; Twenty's field permissions do not depend on the record (it gets ${describeCode(code)}), so the gateway applies the rule`,
+      `${held.key}: ${object}.${key} is ${describeCode(cap)} on records where ${describeCondition(when.if)}; Twenty's field permissions do not depend on ${on} (it gets ${describeCode(code)}), so the gateway applies the rule`,
     );
   });
 }

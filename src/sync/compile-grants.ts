@@ -21,6 +21,7 @@ import {
   type Restriction,
   type Scope,
 } from '../policy/schema.js';
+import { memberRefsOf } from '../policy/member-refs.js';
 import { stepAt, type TierOrder } from '../policy/tier-map.js';
 import type { DataModelSnapshot } from '../host/data-model.js';
 
@@ -57,12 +58,26 @@ export interface ViewerScopes {
   readonly scopes: readonly ('own' | 'reports' | 'team' | 'teamTree')[];
 }
 
-/** A scoped action's value at a tier; `none` when nothing grants it or a restriction removes it. */
-export interface ScopeAt {
-  readonly scope: Scope;
+/** One scope of a tier-map value (a list's item, or the value itself). */
+export interface ScopePart {
+  readonly scope: Exclude<Scope, 'none'>;
   readonly where?: Condition | undefined;
+  /** Its policy path: the value's, with `[i]` for an item of a list. */
+  readonly path: string;
+}
+
+/**
+ * A scoped action's value at a tier: the scopes whose union it reaches (`none` items left out),
+ * none at all when nothing grants it or a restriction removes it.
+ */
+export interface ScopeAt {
+  readonly parts: readonly ScopePart[];
   /** The policy path that supplied it (`roles.sales-rep.objects.opportunity.read.junior`). */
   readonly path: string;
+}
+
+export function isGranted(at: ScopeAt): boolean {
+  return at.parts.length > 0;
 }
 
 export interface ObjectGrants {
@@ -93,29 +108,38 @@ function scopeAt(
   base: string,
 ): ScopeAt {
   const step = stepAt(rules?.[action], held.tierIndex, ctx.order);
-  if (!step) return { scope: 'none', path: `${base}.${action}` };
+  if (!step) return { parts: [], path: `${base}.${action}` };
   const path = `${base}.${action}.${step.key}`;
-  const grants = scopeGrantsOf(step.value).map((g) =>
-    typeof g === 'string' ? { scope: g, where: undefined } : g,
-  );
-  if (grants.length === 1) {
-    const only = grants[0] as { scope: Scope; where?: Condition | undefined };
-    return { scope: only.scope, where: only.where, path };
-  }
-  // A union: natively the widest of its scopes, with its conditions left to the gateway.
-  const widest = grants.reduce((a, b) => (BREADTH[b.scope] > BREADTH[a.scope] ? b : a));
-  const where = grants.find((g) => g.where !== undefined)?.where;
-  return { scope: widest.scope, where, path };
+  const list = Array.isArray(step.value);
+  const parts: ScopePart[] = [];
+  scopeGrantsOf(step.value).forEach((grant, i) => {
+    const { scope, where } = typeof grant === 'string' ? { scope: grant, where: undefined } : grant;
+    if (scope === 'none') return;
+    parts.push({ scope, where, path: list ? `${path}[${i}]` : path });
+  });
+  return { parts, path };
 }
 
-const BREADTH: Readonly<Record<Scope, number>> = {
-  none: 0,
-  own: 1,
-  team: 2,
-  reports: 3,
-  teamTree: 4,
-  all: 5,
-};
+/** References a host role shares among its holders, or that one member field could give. */
+const SHARED_REFS = new Set(['$member.id', '$member.tier']);
+
+/**
+ * Why Twenty cannot hold a condition that reads the member's org values; undefined when it reads
+ * none (`$member.id` and `$member.tier` alone are simply not translated, as any `where`). A
+ * row-level predicate compares a record field with a constant `value` or with ONE field of the
+ * current workspace member (`workspaceMemberFieldMetadataId`: twentyhq/twenty
+ * packages/twenty-server/src/engine/metadata-modules/row-level-permission-predicate/entities/
+ * row-level-permission-predicate.entity.ts). Teams, team trees, reports and attributes are
+ * resolved by Tiergate from the org (the policy, the tiergate* member fields falling back to it,
+ * and closures over the team and manager trees), which no single member field holds.
+ */
+export function memberRefReason(condition: Condition | undefined): string | undefined {
+  const all = condition === undefined ? [] : [...memberRefsOf(condition)];
+  const refs = all.filter((ref) => !SHARED_REFS.has(ref)).sort();
+  if (refs.length === 0) return undefined;
+  const are = refs.length === 1 ? 'is' : 'are';
+  return `${refs.join(', ')} ${are} resolved per member from Tiergate's org, which no single workspace member field holds, while Twenty compares a record field only with a constant or with one field of the current workspace member`;
+}
 
 function flagAt(
   ctx: CompileContext,
@@ -164,9 +188,10 @@ function removed(
     if (reach !== 'partial' || r === undefined) return;
     const to = r.members !== undefined ? ` to ${r.members.join(', ')}` : '';
     const where = r.where !== undefined ? ` where ${describeCondition(r.where)}` : '';
+    const refs = memberRefReason(r.where);
     ctx.duty(
       `restrictions[${i}]`,
-      `${held.key}: ${r.id} denies ${action} on ${object}${to}${where}; a Twenty role holds for all its members and records alike, so the gateway enforces it`,
+      `${held.key}: ${r.id} denies ${action} on ${object}${to}${where}; a Twenty role holds for all its members and records alike${refs === undefined ? '' : ` (and ${refs})`}, so the gateway enforces it`,
     );
   });
   return false;
@@ -179,9 +204,7 @@ function restrictScope(
   action: ScopeAction,
   at: ScopeAt,
 ): ScopeAt {
-  return removed(ctx, held, object, action, at.scope !== 'none')
-    ? { scope: 'none', path: at.path }
-    : at;
+  return removed(ctx, held, object, action, isGranted(at)) ? { parts: [], path: at.path } : at;
 }
 
 /** The host role's grants on `object`, restrictions applied. */

@@ -21,6 +21,7 @@ import type { DiscoveredObject } from '../host/data-model.js';
 import type { HostFieldPermission, HostObjectPermission, HostRole } from './host-state.js';
 import {
   grantsAt,
+  isGranted,
   type CompileContext,
   type HeldRole,
   type ObjectGrants,
@@ -34,11 +35,11 @@ function objectPermission(
   object: DiscoveredObject,
   grants: ObjectGrants,
 ): HostObjectPermission {
-  const canRead = grants.read.scope !== 'none';
+  const canRead = isGranted(grants.read);
   const writes = {
-    update: grants.update.scope !== 'none' || grants.create,
-    delete: grants.delete.scope !== 'none',
-    destroy: grants.destroy.scope !== 'none',
+    update: isGranted(grants.update) || grants.create,
+    delete: isGranted(grants.delete),
+    destroy: isGranted(grants.destroy),
   };
   const unreadable = Object.entries(writes).filter(([, granted]) => granted && !canRead);
   if (unreadable.length > 0) {
@@ -64,7 +65,7 @@ function objectDuties(
   grants: ObjectGrants,
 ): void {
   const name = object.nameSingular;
-  if (grants.create && grants.update.scope === 'none') {
+  if (grants.create && !isGranted(grants.update)) {
     ctx.duty(
       grants.update.path,
       `${held.key}: creates ${name} records but may not update them; Twenty authorises inserts with canUpdateObjectRecords, so the gateway refuses updates`,
@@ -93,7 +94,7 @@ export function hostRole(
     objectPermissions.push(permission);
     if (!permission.canReadObjectRecords) continue;
     objectDuties(ctx, held, object, grants);
-    fields.push(...fieldPermissions(ctx, held, object, grants.rules, grants.base));
+    fields.push(...fieldPermissions(ctx, held, object, grants));
     const predicates = rowLevelFor(ctx, held, object, grants);
     if (predicates !== undefined) rowLevel[object.id] = predicates;
   }

@@ -19,7 +19,12 @@
  *   Member ids are UUIDs, so Twenty's ARRAY `CONTAINS` (an item `ilike %id%`) matches the id
  *   exactly. Without the field in the data model the scope is the gateway's (a duty, not a
  *   problem: install creates it).
- * - a `where` on any scoped action is the gateway's (not translated).
+ * - a union of scopes (a tier-map list) → as precisely as one predicate set allows: `all` among
+ *   them → no predicate; `own` alone → the `own` predicates; otherwise the helper field, whose
+ *   viewers are the members of every scope of the union.
+ * - a `where` on any scoped action is the gateway's (not translated): the scope it narrows is
+ *   encoded without it (a superset), so `{ scope: all, where: … }` reaches `all` natively. A
+ *   `where` that reads `$member.…` could not be translated at all (see `memberRefReason`).
  *
  * Other scoped actions: Twenty applies the predicates to every operation, so they must let
  * through every record some action may touch. Usually the read scope covers the others (each
@@ -33,15 +38,18 @@
  * narrower than what the predicates encode, or has a `where`, is the gateway's (a duty).
  */
 import type { Scope } from '../policy/schema.js';
-import { describeScope } from '../policy/describe.js';
+import { describeCondition, describeScope } from '../policy/describe.js';
 import type { DiscoveredField, DiscoveredObject } from '../host/data-model.js';
 import type { HostRlsGroup, HostRlsPredicate } from './host-state.js';
 import {
+  isGranted,
+  memberRefReason,
   SCOPE_ACTIONS,
   type CompileContext,
   type HeldRole,
   type ObjectGrants,
   type ScopeAt,
+  type ScopePart,
 } from './compile-grants.js';
 import { HELPER_FIELD, resolveField } from './compile-fields.js';
 
@@ -135,43 +143,73 @@ function covers(outer: Scope, inner: Scope): boolean {
   return outer === 'teamTree' && inner === 'team';
 }
 
+type OwnerScope = 'own' | 'reports' | 'team' | 'teamTree';
+
 /**
- * The records the predicates must let through: the read scope when it covers every other
- * scoped action (the usual case), else the widest action scope, else (scopes that no single one
- * covers, such as teamTree and reports) their union, which only the helper field can express.
+ * The records a union of scopes holds, as its fewest scopes: `['all']`, the owner scopes no
+ * other one covers (sorted), or `[]` for none.
  */
-function reachOf(grants: ObjectGrants): { readonly scope: Scope; readonly text: string } {
-  const scopes = SCOPE_ACTIONS.map((a) => grants[a].scope).filter((s) => s !== 'none');
-  const read = grants.read.scope;
-  if (scopes.every((s) => covers(read, s))) return { scope: read, text: read };
-  const widest = scopes.find((w) => scopes.every((s) => covers(w, s)));
-  if (widest !== undefined) return { scope: widest, text: widest };
-  return { scope: 'teamTree', text: [...new Set(scopes)].join(' or ') };
+function unionOf(scopes: readonly Scope[]): readonly Scope[] {
+  const present = [...new Set(scopes)].filter((s) => s !== 'none');
+  if (present.includes('all')) return ['all'];
+  return present.filter((s) => !present.some((t) => t !== s && covers(t, s))).sort();
+}
+
+const sameUnion = (a: readonly Scope[], b: readonly Scope[]): boolean =>
+  a.length === b.length && a.every((s, i) => s === b[i]);
+
+/** What the predicates may let through for one action: each part's scope, its `where` dropped. */
+function nativeOf(at: ScopeAt): readonly Scope[] {
+  return unionOf(at.parts.map((p) => p.scope));
+}
+
+/**
+ * The records the predicates must let through: the union of every scoped action's scopes (the
+ * read scope in the usual case, where it covers the others). `all` needs no predicate, `own`
+ * the owner fields; any other union only the helper field can express.
+ */
+function reachOf(grants: ObjectGrants): readonly Scope[] {
+  return unionOf(SCOPE_ACTIONS.flatMap((a) => nativeOf(grants[a])));
 }
 
 function encodeReach(
   ctx: CompileContext,
   object: DiscoveredObject,
-  reach: Scope,
+  reach: readonly Scope[],
   path: string,
 ): Encoded {
   if (!ctx.rlsEntitled) return { why: 'the workspace is not entitled to row-level permissions' };
-  if (reach === 'all' || reach === 'none') return { rowLevel: undefined };
-  if (reach === 'own') return ownPredicates(ctx, object);
+  if (reach.length === 0 || reach.includes('all')) return { rowLevel: undefined };
+  if (sameUnion(reach, ['own'])) return ownPredicates(ctx, object);
   return helperPredicate(ctx, object, path);
 }
 
-function gatewayScope(
-  ctx: CompileContext,
-  held: HeldRole,
-  action: string,
-  at: ScopeAt,
-  why: string,
-): void {
-  ctx.duty(
-    at.path,
-    `${held.key}: ${action} is limited to ${describeScope(at.scope, at.where)}; ${why}, so the gateway enforces the scope`,
+/** `scope own`, or for a union `scopes own or (all where teamId in $member.teams)`. */
+export function describeParts(parts: readonly ScopePart[]): string {
+  const [only] = parts;
+  if (parts.length === 0 || only === undefined) return 'scope none';
+  if (parts.length === 1) return describeScope(only.scope, only.where);
+  const each = parts.map((p) =>
+    p.where === undefined ? p.scope : `(${p.scope} where ${describeCondition(p.where)})`,
   );
+  return `scopes ${each.join(' or ')}`;
+}
+
+/** A part's `where` is moot when a part of the same action without one covers its scope. */
+function mootWhere(at: ScopeAt, part: ScopePart): boolean {
+  return at.parts.some((p) => p !== part && p.where === undefined && covers(p.scope, part.scope));
+}
+
+/** Each `where` is the gateway's: a duty naming the condition, and why Twenty cannot hold it. */
+function whereDuties(ctx: CompileContext, held: HeldRole, action: string, at: ScopeAt): void {
+  for (const part of at.parts) {
+    if (part.where === undefined || mootWhere(at, part)) continue;
+    const why = memberRefReason(part.where) ?? NO_WHERE;
+    ctx.duty(
+      part.path,
+      `${held.key}: ${action} in scope ${part.scope} holds only where ${describeCondition(part.where)}; ${why}, so the where is enforced by the gateway`,
+    );
+  }
 }
 
 /** The host role's predicates on `object` (undefined: none), with the duties. */
@@ -182,27 +220,26 @@ export function rowLevelFor(
   grants: ObjectGrants,
 ): RowLevel | undefined {
   const reach = reachOf(grants);
-  const encoded = encodeReach(ctx, object, reach.scope, grants.read.path);
+  const encoded = encodeReach(ctx, object, reach, grants.read.path);
   if ('rowLevel' in encoded && encoded.rowLevel?.predicates.some((p) => p.operand === 'CONTAINS')) {
-    const scopes = SCOPE_ACTIONS.map((a) => grants[a].scope).filter(
-      (s): s is 'own' | 'reports' | 'team' | 'teamTree' => s !== 'none' && s !== 'all',
-    );
-    ctx.viewers({
-      roleKey: held.key,
-      object: object.nameSingular,
-      scopes: [...new Set(scopes)].sort(),
-    });
+    const scopes = reach.filter((s): s is OwnerScope => s !== 'none' && s !== 'all');
+    ctx.viewers({ roleKey: held.key, object: object.nameSingular, scopes });
   }
   const why = 'why' in encoded ? encoded.why : undefined;
+  const reachText = reach.join(' or ');
   for (const action of SCOPE_ACTIONS) {
     const at = grants[action];
-    if (at.scope === 'none') continue;
-    if (at.where !== undefined) {
-      gatewayScope(ctx, held, action, at, NO_WHERE);
-    } else if (why !== undefined ? at.scope !== 'all' : at.scope !== reach.text) {
-      const native = `Twenty's row-level predicates let the role reach ${reach.text} for every operation`;
-      gatewayScope(ctx, held, action, at, why ?? native);
-    }
+    if (!isGranted(at)) continue;
+    whereDuties(ctx, held, action, at);
+    const native = nativeOf(at);
+    const narrower = why !== undefined ? !sameUnion(native, ['all']) : !sameUnion(native, reach);
+    if (!narrower) continue;
+    const reason =
+      why ?? `Twenty's row-level predicates let the role reach ${reachText} for every operation`;
+    ctx.duty(
+      at.path,
+      `${held.key}: ${action} is limited to ${describeParts(at.parts)}; ${reason}, so the gateway enforces the scope`,
+    );
   }
   return 'rowLevel' in encoded ? encoded.rowLevel : undefined;
 }
