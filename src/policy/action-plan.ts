@@ -10,6 +10,7 @@
  * of these clauses", and its `filter` selects exactly the records `decideRecord` allows.
  */
 import { type CompiledCondition, type Condition, type PathReader } from './condition.js';
+import { compileAllows, type Allows } from './allow-code.js';
 import { describeCondition, describeScope } from './describe.js';
 import { allOf, anyOf, isMatchAll, MATCH_ALL, MATCH_NONE, ownerFilter } from './host-filter.js';
 import { scopeGrantsOf, type Action, type Scope, type ScopeValue } from './schema.js';
@@ -61,6 +62,8 @@ interface Clause {
 
 export interface ActionPlan {
   readonly decision: Decision;
+  /** Whether `decideRecord` allows the record: the same answer, without a Decision. */
+  readonly allows: Allows;
   readonly clauses: readonly Clause[];
   readonly owners: readonly PathReader[];
   /** The denial for a record outside every clause. */
@@ -305,7 +308,13 @@ export function buildActionPlan(
             `no-rule: nothing grants ${action} on ${object} to ${memberId} (${base.kind === 'role' ? `role ${base.role} at tier ${base.tier}` : base.path})`,
           ];
     const decision = denial([...why, ...whatWouldAllow(index, base, object, action)]);
-    return { decision, clauses, owners: ownerReaders, outside: decision };
+    return {
+      decision,
+      allows: compileAllows(clauses, ownerReaders),
+      clauses,
+      owners: ownerReaders,
+      outside: decision,
+    };
   }
   const widest = granted.reduce((a, b) =>
     SCOPE_BREADTH[b.scope] > SCOPE_BREADTH[a.scope] ? b : a,
@@ -322,7 +331,13 @@ export function buildActionPlan(
     `out-of-scope: the record is outside ${granted.map((g) => `${g.source} (${describeScope(g.scope, g.where)})`).join(' and ')}`,
     ...whatWouldAllow(index, base, object, action),
   ]);
-  return { decision, clauses, owners: ownerReaders, outside };
+  return {
+    decision,
+    allows: compileAllows(clauses, ownerReaders),
+    clauses,
+    owners: ownerReaders,
+    outside,
+  };
 }
 
 function scopeMembers(

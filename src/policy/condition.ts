@@ -192,10 +192,14 @@ function compilePredicate(path: readonly string[], predicate: FieldPredicate): C
       const values = (operand as readonly ConditionScalar[]).filter((item) => item !== null);
       const holdsNull = values.length < (operand as readonly ConditionScalar[]).length;
       const strict = new Set<unknown>(values);
+      // Text against a list of text needs no coercion: the set lookup alone decides.
+      const allText = values.every((item) => typeof item === 'string');
       return (record) => {
         const v = read(record);
         if (v === null) return null;
-        if (strict.has(v) || values.some((item) => equals(v, item))) return true;
+        if (strict.has(v)) return true;
+        if (!(allText && typeof v === 'string'))
+          for (const item of values) if (equals(v, item)) return true;
         return holdsNull ? null : false;
       };
     }

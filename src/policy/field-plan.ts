@@ -254,12 +254,17 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
   /** The outcome where no rule holds: every record's, when the plan has no `when` rules. */
   let none: Outcome | undefined;
   const outcomes = new Map<number, Outcome>();
+  const byMask: (Outcome | undefined)[] = [];
   const outcomeOf = (record: Row | undefined): Outcome => {
     if (record === undefined || caps.length === 0) return (none ??= outcome(NOTHING_HOLDS));
     if (caps.length > 30) return outcome(holdsOn(record));
     let mask = 0;
-    for (const cap of caps) if (cap.test(record) === true) mask |= 1 << cap.index;
+    for (let i = 0; i < caps.length; i++)
+      if ((caps[i] as Cap).test(record) === true) mask |= 1 << i;
     if (mask === 0) return (none ??= outcome(NOTHING_HOLDS));
+    // Few caps (the usual case): every outcome has a slot, found by index rather than hashing.
+    if (caps.length <= 8)
+      return (byMask[mask] ??= outcome((cap) => (mask & (1 << cap.index)) !== 0));
     let found = outcomes.get(mask);
     if (!found) {
       found = outcome((cap) => (mask & (1 << cap.index)) !== 0);

@@ -6,6 +6,7 @@
  */
 import { decideRecord, denial, type ActionPlan, type Decision } from './action-plan.js';
 import type { Condition } from './condition.js';
+import type { FieldPlan } from './field-plan.js';
 import { stateOf } from './field-state.js';
 import { actionIndex, type MemberPlan, type ObjectPlan, type PlanSource } from './member-plan.js';
 import { ACTIONS, type Action, type FieldState } from './schema.js';
@@ -54,7 +55,8 @@ export class Judge {
 
   /** May the member do `action` on `object` (on `record`, when given)? */
   can(action: Action, object: string, record?: Row): boolean {
-    return this.decide(action, object, record).effect === 'allow';
+    const plan = this.objectPlan(object);
+    return plan !== undefined && this.allowsIn(plan, action, record);
   }
 
   /** The decision with its scope, host filter and reasons. */
@@ -78,9 +80,8 @@ export class Judge {
   fields(action: Action, object: string, record?: Row): Readonly<Record<string, FieldState>> {
     const plan = this.objectPlan(object);
     if (!plan) return NO_FIELDS;
-    const fields = this.plans.fieldPlan(plan, action);
-    if (this.decideIn(plan, action, record).effect === 'deny') return fields.hidden;
-    return fields.statesFor(record);
+    const fields = this.fieldPlan(plan, action);
+    return this.allowsIn(plan, action, record) ? fields.statesFor(record) : fields.hidden;
   }
 
   /**
@@ -89,8 +90,8 @@ export class Judge {
    */
   permittedFields(action: Action, object: string, record?: Row): readonly string[] {
     const plan = this.objectPlan(object);
-    if (!plan || this.decideIn(plan, action, record).effect === 'deny') return NO_NAMES;
-    return this.plans.fieldPlan(plan, action).permitted(record, writes(action));
+    if (!plan || !this.allowsIn(plan, action, record)) return NO_NAMES;
+    return this.fieldPlan(plan, action).permitted(record, writes(action));
   }
 
   /**
@@ -107,8 +108,8 @@ export class Judge {
   /** One field's state, including fields the policy does not name (they take `default`). */
   fieldState(action: Action, object: string, field: string, record?: Row): FieldState {
     const plan = this.objectPlan(object);
-    if (!plan || this.decideIn(plan, action, record).effect === 'deny') return 'hidden';
-    const fields = this.plans.fieldPlan(plan, action);
+    if (!plan || !this.allowsIn(plan, action, record)) return 'hidden';
+    const fields = this.fieldPlan(plan, action);
     const states = fields.statesFor(record);
     return Object.hasOwn(states, field)
       ? (states[field] as FieldState)
@@ -139,10 +140,8 @@ export class Judge {
   /** The record as the member may read it (hidden fields absent, masks applied); null if not readable. */
   project(object: string, record: Row): Record<string, unknown> | null {
     const plan = this.objectPlan(object);
-    if (!plan) return null;
-    const read = plan.actions[0] ?? this.plans.actionPlan(plan, 'read');
-    if (!read || decideRecord(read, record).effect === 'deny') return null;
-    return (plan.fields[0] ?? this.plans.fieldPlan(plan, 'read')).project(record);
+    if (!plan || !this.allowsIn(plan, 'read', record)) return null;
+    return this.fieldPlan(plan, 'read').project(record);
   }
 
   private current(): MemberPlan | undefined {
@@ -167,6 +166,19 @@ export class Judge {
     const index = actionIndex(action);
     if (index < 0) return undefined;
     return plan.actions[index] ?? this.plans.actionPlan(plan, action);
+  }
+
+  /** The same answer as `decideIn(…).effect === 'allow'`, without a Decision. */
+  private allowsIn(plan: ObjectPlan, action: Action, record: Row | undefined): boolean {
+    const actionPlan = this.actionPlan(plan, action);
+    if (!actionPlan) return false;
+    return record === undefined
+      ? actionPlan.decision.effect === 'allow'
+      : actionPlan.allows(record);
+  }
+
+  private fieldPlan(plan: ObjectPlan, action: Action): FieldPlan {
+    return plan.fields[actionIndex(action)] ?? this.plans.fieldPlan(plan, action);
   }
 
   private decideIn(plan: ObjectPlan, action: Action, record: Row | undefined): Decision {

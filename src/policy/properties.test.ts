@@ -850,6 +850,37 @@ describe('decide and its host filter', () => {
     );
   });
 
+  it('answer can, fields and permittedFields as decide does, record by record', () => {
+    fc.assert(
+      fc.property(fc.oneof(worldArb(), memberWorldArb), recordsArb, (world, records) => {
+        const engine = engineOf(world);
+        const problems: string[] = [];
+        for (const member of [...world.members, 'm-unknown']) {
+          const judge = engine.for(member);
+          for (const object of world.objects)
+            for (const action of ACTIONS)
+              for (const record of [undefined, ...records]) {
+                const allowed =
+                  engine.decide({ member, object, action, record }).effect === 'allow';
+                if (judge.can(action, object, record) !== allowed)
+                  problems.push(`${member} ${action} ${object} ${show(record)}: can ≠ decide`);
+                const states = judge.fields(action, object, record);
+                if (!allowed && Object.values(states).some((state) => state !== 'hidden'))
+                  problems.push(
+                    `${member} ${action} ${object} ${show(record)}: fields of a denial`,
+                  );
+                if (!allowed && judge.permittedFields(action, object, record).length > 0)
+                  problems.push(
+                    `${member} ${action} ${object} ${show(record)}: permitted fields of a denial`,
+                  );
+              }
+        }
+        expectNone(problems);
+      }),
+      { numRuns: RUNS.members },
+    );
+  });
+
   it('select the same records, and never throw, when a field holds any JSON value', () => {
     // `data` holds any JSON; now and then an owner field holds JSON too (a list, an object).
     const withJson = fc
