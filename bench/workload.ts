@@ -1,11 +1,12 @@
 /**
  * The deterministic workload: 200 members in a 3-level manager tree with 20 teams, 10,000
- * records per object, and the request mixes the figures are measured on. Scope closures are
- * computed here, independently of Tiergate's org module, for the other engines.
+ * records per object (each with an owner, a team, a status and a lock), and the request mixes
+ * the figures are measured on. Scope closures are computed here, independently of Tiergate's
+ * org module, for the other engines.
  */
-import { OBJECTS, type ObjectName, type ObjectSpec } from './model.js';
+import { LOCKED_FIELD, OBJECTS, TEAM_FIELD, type ObjectName, type ObjectSpec } from './model.js';
 import { mulberry32, type Random } from './prng.js';
-import { STATUSES, type Tier } from './rules.js';
+import { STATUSES, type BenchAction, type Tier } from './rules.js';
 
 export type Row = Readonly<Record<string, unknown>>;
 
@@ -29,7 +30,10 @@ export interface Closure {
 }
 
 export interface Request {
+  /** The member's index in `Workload.members` (engines keep their judges in that order). */
+  readonly m: number;
   readonly member: string;
+  readonly action: BenchAction;
   readonly object: ObjectName;
   readonly record: Row;
 }
@@ -43,7 +47,7 @@ export interface Workload {
   readonly teams: readonly TeamSpec[];
   readonly closures: ReadonlyMap<string, Closure>;
   readonly records: ReadonlyMap<ObjectName, readonly Row[]>;
-  /** A junior (own scope, open records only) and a director (all). */
+  /** A junior (own records and its team's) and a director (all). */
   readonly selective: MemberSpec;
   readonly everything: MemberSpec;
   requests(seed: number, count: number): Request[];
@@ -123,11 +127,31 @@ function fillerValue(rand: Random, index: number): unknown {
   }
 }
 
-function buildRecord(rand: Random, spec: ObjectSpec, i: number, owners: readonly string[]): Row {
+/** Mostly the owner's team, sometimes any team, rarely none. */
+function recordTeam(
+  rand: Random,
+  owner: MemberSpec | undefined,
+  teams: readonly TeamSpec[],
+): unknown {
+  const roll = rand.next();
+  if (owner && roll < 0.7) return owner.teams[0] ?? null;
+  return roll < 0.97 ? rand.pick(teams).id : null;
+}
+
+function buildRecord(
+  rand: Random,
+  spec: ObjectSpec,
+  i: number,
+  members: readonly MemberSpec[],
+  teams: readonly TeamSpec[],
+): Row {
   const name = `${rand.pick(WORDS)} ${rand.pick(WORDS)}`;
+  const owner = rand.chance(0.02) ? undefined : rand.pick(members);
   const special: Record<string, unknown> = {
     id: `${spec.name}-${String(i).padStart(5, '0')}`,
-    [spec.owner]: rand.chance(0.02) ? null : rand.pick(owners),
+    [spec.owner]: owner?.id ?? null,
+    [TEAM_FIELD]: recordTeam(rand, owner, teams),
+    [LOCKED_FIELD]: rand.chance(0.1),
     [spec.status]: rand.pick(STATUSES),
     [spec.value]: rand.int(2_000_000),
     name,
@@ -157,52 +181,77 @@ function specialValue(rand: Random, spec: ObjectSpec, field: string, name: strin
   }
 }
 
-function buildRecords(rand: Random, owners: readonly string[]): Map<ObjectName, Row[]> {
+function buildRecords(
+  rand: Random,
+  members: readonly MemberSpec[],
+  teams: readonly TeamSpec[],
+): Map<ObjectName, Row[]> {
   const records = new Map<ObjectName, Row[]>();
   for (const spec of OBJECTS) {
     const rows: Row[] = [];
-    for (let i = 0; i < RECORDS_PER_OBJECT; i++) rows.push(buildRecord(rand, spec, i, owners));
+    for (let i = 0; i < RECORDS_PER_OBJECT; i++)
+      rows.push(buildRecord(rand, spec, i, members, teams));
     // As the host delivers them: parsed from JSON, so every row has the same fast shape.
     records.set(spec.name, JSON.parse(JSON.stringify(rows)) as Row[]);
   }
   return records;
 }
 
-function indexByOwner(records: ReadonlyMap<ObjectName, readonly Row[]>): Map<string, Row[]> {
+/** Records by `object/owner:<id>` and `object/team:<id>`, to pick records near a member. */
+function indexNear(records: ReadonlyMap<ObjectName, readonly Row[]>): Map<string, Row[]> {
   const index = new Map<string, Row[]>();
+  const add = (key: string, row: Row): void => {
+    const list = index.get(key);
+    if (list) list.push(row);
+    else index.set(key, [row]);
+  };
   for (const spec of OBJECTS) {
     for (const row of records.get(spec.name) ?? []) {
       const owner = row[spec.owner];
-      if (typeof owner !== 'string') continue;
-      const key = `${spec.name}/${owner}`;
-      index.set(key, [...(index.get(key) ?? []), row]);
+      const team = row[TEAM_FIELD];
+      if (typeof owner === 'string') add(`${spec.name}/owner:${owner}`, row);
+      if (typeof team === 'string') add(`${spec.name}/team:${team}`, row);
     }
   }
   return index;
 }
+
+/** The action mix of the requests: reads most, then updates and deletes. */
+const ACTION_MIX: readonly BenchAction[] = [
+  ...Array<BenchAction>(8).fill('read'),
+  ...Array<BenchAction>(5).fill('update'),
+  ...Array<BenchAction>(4).fill('delete'),
+  'create',
+  'create',
+  'export',
+  'export',
+];
 
 export function buildWorkload(seed = 20_260_630): Workload {
   const rand = mulberry32(seed);
   const teams = buildTeams();
   const members = buildMembers(rand);
   const closures = buildClosures(members);
-  const records = buildRecords(
-    rand,
-    members.map((m) => m.id),
-  );
-  const byOwner = indexByOwner(records);
-  const request = (r: Random): Request => {
-    const member = r.pick(members);
-    const object = r.pick(OBJECTS).name;
+  const records = buildRecords(rand, members, teams);
+  const near = indexNear(records);
+  const nearKeys = members.map((member) => {
     const closure = closures.get(member.id);
-    // Half the requests ask for a record near the member (own, team, reports), so that
-    // allowed and denied decisions are both well represented.
-    if (closure && r.chance(0.5)) {
-      const owner = r.pick([...closure.reports, ...closure.team]);
-      const near = byOwner.get(`${object}/${owner}`);
-      if (near) return { member: member.id, object, record: r.pick(near) };
+    const owners = closure ? [...closure.reports, ...closure.team] : [member.id];
+    return [...owners.map((o) => `owner:${o}`), ...member.teams.map((t) => `team:${t}`)];
+  });
+  const request = (r: Random): Request => {
+    const m = r.int(members.length);
+    const member = members[m] as MemberSpec;
+    const action = r.pick(ACTION_MIX);
+    const object = r.pick(OBJECTS).name;
+    // Half the requests ask for a record near the member (own, team, reports, the member's
+    // teams), so that allowed and denied decisions are both well represented.
+    if (r.chance(0.5)) {
+      const rows = near.get(`${object}/${r.pick(nearKeys[m] ?? [])}`);
+      if (rows) return { m, member: member.id, action, object, record: r.pick(rows) };
     }
-    return { member: member.id, object, record: r.pick(records.get(object) ?? []) };
+    const record = r.pick(records.get(object) ?? []);
+    return { m, member: member.id, action, object, record };
   };
   const pickMember = (tier: Tier): MemberSpec => {
     const found = members.find((m) => m.tier === tier);
