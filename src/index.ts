@@ -2,7 +2,7 @@
 export { loadPolicy, validatePolicy, POLICY_LIMITS } from './policy/load.js';
 export { parsePolicyTests, runPolicyTests } from './policy/policy-tests.js';
 export type { CaseResult, PolicyTestFile } from './policy/policy-tests.js';
-export { compilePolicy, Engine } from './policy/engine.js';
+export { compilePolicy, Engine, Judge } from './policy/engine.js';
 export type {
   Authorization,
   Decision,

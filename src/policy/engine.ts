@@ -1,24 +1,23 @@
 /**
  * The engine: a compiled policy that answers, with no I/O and an injected clock (POLICY.md §5).
- * Plans per (member, object) are built on first use and cached for the engine's life; a member
- * with temporary grants has its plans rebuilt when a grant starts or expires.
+ * `engine.for(member)` gives a judge bound to one member; the request-style calls (`decide`,
+ * `fieldStates`…) ask the same judge. Plans per (member, object, action) are built on first use,
+ * or all at once by `warm()`, and cached for the engine's life; a member with temporary grants
+ * has its plans rebuilt when a grant starts or expires.
  */
-import {
-  buildActionPlan,
-  decideRecord,
-  denial,
-  type ActionPlan,
-  type Decision,
-} from './action-plan.js';
+import { buildActionPlan, type ActionPlan, type Decision } from './action-plan.js';
 import type { Condition } from './condition.js';
-import { stateOf } from './field-state.js';
 import { buildFieldPlan, type FieldPlan } from './field-plan.js';
 import { checkGrants, type ParsedGrant, type TemporaryGrant } from './grants.js';
+import { Judge, type Authorization } from './judge.js';
+import { actionIndex, type MemberPlan, type ObjectPlan, type PlanSource } from './member-plan.js';
 import { indexPolicy, type PolicyIndex } from './policy-index.js';
 import { ACTIONS, type Action, type FieldState, type Policy } from './schema.js';
 import { grantActive, grantWindow, sourcesOf, type Source } from './sources.js';
 
 export type { Decision, GrantedClause } from './action-plan.js';
+export type { Authorization } from './judge.js';
+export { Judge } from './judge.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -36,54 +35,8 @@ export interface DecisionRequest {
   readonly record?: Row | undefined;
 }
 
-/** A decision with the field states that go with it. */
-export interface Authorization {
-  readonly decision: Decision;
-  readonly fields: Readonly<Record<string, FieldState>>;
-}
-
 export interface FieldRequest extends DecisionRequest {
   readonly field: string;
-}
-
-interface ObjectPlan {
-  readonly object: string;
-  readonly memberId: string;
-  readonly sources: readonly Source[];
-  /** Built on first use, by action index. */
-  readonly actions: (ActionPlan | undefined)[];
-  readonly fields: FieldPlan;
-}
-
-/** An action's index in ACTIONS; a switch beats a Map lookup on the decision path. */
-function actionIndex(action: string): number {
-  switch (action) {
-    case 'read':
-      return 0;
-    case 'create':
-      return 1;
-    case 'update':
-      return 2;
-    case 'delete':
-      return 3;
-    case 'destroy':
-      return 4;
-    case 'export':
-      return 5;
-    default:
-      return -1;
-  }
-}
-
-interface MemberPlan {
-  /** Changes whenever the plan is rebuilt (a temporary grant started or ended). */
-  readonly version: number;
-  readonly sources: readonly Source[];
-  /** A handful per member: a scan by identity beats hashing the name. */
-  readonly objects: ObjectPlan[];
-  /** The clock interval (ms) in which the member's active grants are these; unbounded without grants. */
-  readonly validFrom: number;
-  readonly validUntil: number;
 }
 
 export class Engine {
@@ -92,8 +45,16 @@ export class Engine {
   private readonly now: () => Date;
   private readonly grantsByMember: ReadonlyMap<string, readonly ParsedGrant[]>;
   private readonly plans = new Map<string, MemberPlan>();
+  private readonly judges = new Map<string, Judge>();
   private readonly fieldPlans = new Map<string, FieldPlan>();
   private planCount = 0;
+  /** What judges ask of the engine; not part of the engine's public surface. */
+  private readonly source: PlanSource = {
+    memberPlan: (id) => this.memberPlan(id),
+    objectPlan: (member, object) => this.objectPlan(member, object),
+    actionPlan: (plan, action) => this.actionPlan(plan, action),
+    fieldPlan: (plan, action) => this.fieldPlanOf(plan, action),
+  };
 
   /** Use `compilePolicy`. */
   constructor(index: PolicyIndex, now: () => Date, grants: readonly ParsedGrant[]) {
@@ -111,16 +72,47 @@ export class Engine {
     return new Engine(this.index, this.now, checkGrants(this.index, grants));
   }
 
+  /**
+   * A judge bound to `member`, resolved once: what an enforcement point asks for each request.
+   * The same judge is returned for the same member; a stranger's judge denies everything.
+   */
+  for(member: string): Judge {
+    const cached = this.judges.get(member);
+    if (cached) return cached;
+    const judge = new Judge(this.source, member);
+    // Strangers are not kept: the ids a caller sends must not grow the engine.
+    if (judge.known) this.judges.set(member, judge);
+    return judge;
+  }
+
+  /**
+   * Builds every plan now (each member, object and action, and their field states), for a
+   * server that prefers a slower start to a slow first request. Returns how many plans it built.
+   */
+  warm(): number {
+    let built = 0;
+    for (const memberId of this.index.members.keys()) {
+      const member = this.memberPlan(memberId);
+      if (!member) continue;
+      for (const object of this.index.knownFields.keys()) {
+        const plan = this.objectPlan(member, object);
+        if (!plan) continue;
+        for (const action of ACTIONS) {
+          this.actionPlan(plan, action);
+          this.fieldPlanOf(plan, action).statesFor(undefined);
+          built++;
+        }
+      }
+    }
+    return built;
+  }
+
   /** Member ids of the org, in policy order. */
   members(): readonly string[] {
     return [...this.index.members.keys()];
   }
 
-  /**
-   * A number that changes whenever the member's decisions may have (a temporary grant started
-   * or ended): what an enforcement point keys anything it keeps per member by. -1 for a
-   * stranger.
-   */
+  /** See `Judge.version`; -1 for a stranger. */
   planVersion(memberId: string): number {
     return this.memberPlan(memberId)?.version ?? -1;
   }
@@ -137,16 +129,85 @@ export class Engine {
 
   /** Whether `member` may do `action` on `object` (on `record`, when given), and why. */
   decide(request: DecisionRequest): Decision {
-    const plan = this.objectPlan(request.member, request.object);
-    return plan ? this.decideIn(plan, request) : this.unknown(request);
+    return this.for(request.member).decide(request.action, request.object, request.record);
   }
 
-  /** The decision once the member's plan for the object is at hand. */
-  private decideIn(plan: ObjectPlan, request: DecisionRequest): Decision {
-    const action = this.actionPlan(plan, request.action);
-    if (!action)
-      return denial([`unknown-action: "${request.action}" is not one of ${ACTIONS.join(', ')}`]);
-    return request.record === undefined ? action.decision : decideRecord(action, request.record);
+  /** The host filter selecting exactly the records `decide` allows. */
+  filter(request: Omit<DecisionRequest, 'record'>): Condition {
+    return this.for(request.member).filter(request.action, request.object);
+  }
+
+  /** See `Judge.fields`. */
+  fieldStates(request: DecisionRequest): Readonly<Record<string, FieldState>> {
+    return this.for(request.member).fields(request.action, request.object, request.record);
+  }
+
+  /** See `Judge.fieldFloor`. */
+  fieldFloor(request: Omit<DecisionRequest, 'record'>): Readonly<Record<string, FieldState>> {
+    return this.for(request.member).fieldFloor(request.action, request.object);
+  }
+
+  /** See `Judge.fieldState`. */
+  fieldState(request: FieldRequest): FieldState {
+    const { member, action, object, field, record } = request;
+    return this.for(member).fieldState(action, object, field, record);
+  }
+
+  /** See `Judge.authorize`. */
+  authorize(request: DecisionRequest): Authorization {
+    return this.for(request.member).authorize(request.action, request.object, request.record);
+  }
+
+  /** See `Judge.explainField`. */
+  explainField(request: FieldRequest): string {
+    const { member, action, object, field, record } = request;
+    return this.for(member).explainField(action, object, field, record);
+  }
+
+  /** See `Judge.project`. */
+  project(request: {
+    readonly member: string;
+    readonly object: string;
+    readonly record: Row;
+  }): Record<string, unknown> | null {
+    return this.for(request.member).project(request.object, request.record);
+  }
+
+  private memberPlan(memberId: string): MemberPlan | undefined {
+    const cached = this.plans.get(memberId);
+    const grants = this.grantsByMember.size === 0 ? undefined : this.grantsByMember.get(memberId);
+    // Only members with grants depend on the clock; the others skip reading it.
+    const now = grants ? this.now().getTime() : 0;
+    if (cached && (!grants || (cached.validFrom <= now && now < cached.validUntil))) return cached;
+    const member = this.index.members.get(memberId);
+    if (!member) return undefined;
+    const active = grants ? grants.filter((g) => grantActive(g, now)) : [];
+    const window = grants ? grantWindow(grants, now) : { from: -Infinity, until: Infinity };
+    const plan: MemberPlan = {
+      memberId,
+      version: ++this.planCount,
+      sources: sourcesOf(this.policy, this.index.order, member, active),
+      objects: [],
+      timed: grants !== undefined,
+      validFrom: window.from,
+      validUntil: window.until,
+    };
+    this.plans.set(memberId, plan);
+    return plan;
+  }
+
+  private objectPlan(member: MemberPlan, object: string): ObjectPlan | undefined {
+    for (const cached of member.objects) if (cached.object === object) return cached;
+    if (!this.index.knownFields.has(object)) return undefined;
+    const plan: ObjectPlan = {
+      object,
+      memberId: member.memberId,
+      sources: member.sources,
+      actions: [],
+      fields: [],
+    };
+    member.objects.push(plan);
+    return plan;
   }
 
   private actionPlan(plan: ObjectPlan, action: Action): ActionPlan | undefined {
@@ -161,134 +222,17 @@ export class Engine {
     ));
   }
 
-  /** The host filter selecting exactly the records `decide` allows. */
-  filter(request: Omit<DecisionRequest, 'record'>): Condition {
-    return this.decide({ member: request.member, object: request.object, action: request.action })
-      .filter;
-  }
-
-  /**
-   * Field states for the request: every field the policy or data model names. With a record,
-   * its `when` rules apply; when the action is denied, every field is hidden.
-   */
-  fieldStates(request: DecisionRequest): Readonly<Record<string, FieldState>> {
-    const plan = this.objectPlan(request.member, request.object);
-    if (!plan) return {};
-    if (this.decideIn(plan, request).effect === 'deny') return plan.fields.hidden;
-    return plan.fields.statesFor(request.record);
-  }
-
-  /**
-   * The field states that hold for every record the member may act on (each `when` cap
-   * applied): what the member may filter, sort, group or aggregate by without learning a value
-   * a cap withholds on some record. Every field is hidden when the action is denied.
-   */
-  fieldFloor(request: Omit<DecisionRequest, 'record'>): Readonly<Record<string, FieldState>> {
-    const plan = this.objectPlan(request.member, request.object);
-    if (!plan) return {};
-    if (this.decideIn(plan, request).effect === 'deny') return plan.fields.hidden;
-    return plan.fields.floor;
-  }
-
-  /** One field's state, including fields the policy does not name (they take `default`). */
-  fieldState(request: FieldRequest): FieldState {
-    const plan = this.objectPlan(request.member, request.object);
-    if (!plan || this.decideIn(plan, request).effect === 'deny') return 'hidden';
-    // Known fields are in the outcome's table; others take `default` (or follow their field).
-    const states = plan.fields.statesFor(request.record);
-    return Object.hasOwn(states, request.field)
-      ? (states[request.field] as FieldState)
-      : stateOf(plan.fields.codeFor(request.field, request.record));
-  }
-
-  /**
-   * The decision and the field states in one call, with one lookup and one evaluation of the
-   * record: what an enforcement point needs for each record it passes on.
-   */
-  authorize(request: DecisionRequest): Authorization {
-    const plan = this.objectPlan(request.member, request.object);
-    if (!plan) return { decision: this.unknown(request), fields: {} };
-    const decision = this.decideIn(plan, request);
-    const fields =
-      decision.effect === 'deny' ? plan.fields.hidden : plan.fields.statesFor(request.record);
-    return { decision, fields };
-  }
-
-  /** Why a field has its state: the policy path that sets it. */
-  explainField(request: FieldRequest): string {
-    const plan = this.objectPlan(request.member, request.object);
-    if (!plan) return `no-rule: ${request.field} hidden`;
-    if (this.decideIn(plan, request).effect === 'deny')
-      return `denied: ${request.field} hidden because ${request.action} is denied`;
-    return plan.fields.reasonFor(request.field, request.record);
-  }
-
-  /** The record as the member may read it (hidden fields absent, masks applied); null if not readable. */
-  project(request: {
-    readonly member: string;
-    readonly object: string;
-    readonly record: Row;
-  }): Record<string, unknown> | null {
-    const plan = this.objectPlan(request.member, request.object);
-    const read = plan && this.actionPlan(plan, 'read');
-    if (!plan || !read || decideRecord(read, request.record).effect === 'deny') return null;
-    return plan.fields.project(request.record);
-  }
-
-  private unknown(request: DecisionRequest): Decision {
-    if (!this.index.members.has(request.member)) {
-      return denial([`unknown-member: "${request.member}" is not a member of the org`]);
-    }
-    return denial([`unknown-object: "${request.object}" is not an object of the policy`]);
-  }
-
-  private memberPlan(memberId: string): MemberPlan | undefined {
-    const cached = this.plans.get(memberId);
-    const grants = this.grantsByMember.size === 0 ? undefined : this.grantsByMember.get(memberId);
-    // Only members with grants depend on the clock; the others skip reading it.
-    const now = grants ? this.now().getTime() : 0;
-    if (cached && (!grants || (cached.validFrom <= now && now < cached.validUntil))) return cached;
-    const member = this.index.members.get(memberId);
-    if (!member) return undefined;
-    const active = grants ? grants.filter((g) => grantActive(g, now)) : [];
-    const window = grants ? grantWindow(grants, now) : { from: -Infinity, until: Infinity };
-    const plan: MemberPlan = {
-      version: ++this.planCount,
-      sources: sourcesOf(this.policy, this.index.order, member, active),
-      objects: [],
-      validFrom: window.from,
-      validUntil: window.until,
-    };
-    this.plans.set(memberId, plan);
-    return plan;
-  }
-
-  private objectPlan(memberId: string, object: string): ObjectPlan | undefined {
-    const member = this.memberPlan(memberId);
-    if (!member) return undefined;
-    for (const cached of member.objects) if (cached.object === object) return cached;
-    const known = this.index.knownFields.get(object);
-    if (!known) return undefined;
-    const plan: ObjectPlan = {
-      object,
-      memberId,
-      sources: member.sources,
-      actions: [],
-      fields: this.fieldPlan(member.sources, object, known),
-    };
-    member.objects.push(plan);
-    return plan;
+  private fieldPlanOf(plan: ObjectPlan, action: Action): FieldPlan {
+    const index = actionIndex(action);
+    return (plan.fields[index < 0 ? 0 : index] ??= this.fieldPlan(plan.sources, plan.object));
   }
 
   /**
    * Field states depend only on the sources, not on who holds them: members holding one role
    * at one tier, with no grant, share a plan (and its generated projectors).
    */
-  private fieldPlan(
-    sources: readonly Source[],
-    object: string,
-    known: readonly string[],
-  ): FieldPlan {
+  private fieldPlan(sources: readonly Source[], object: string): FieldPlan {
+    const known = this.index.knownFields.get(object) ?? ['id'];
     const base = sources[0];
     const key =
       sources.length === 1 && base?.kind === 'role'

@@ -11,7 +11,15 @@
  * and reused, so a decision on a record allocates nothing.
  */
 import { compileCondition, type CompiledCondition } from './condition.js';
-import { codeOf, describeCode, HIDDEN, READ, stateOf, type FieldCode } from './field-state.js';
+import {
+  codeOf,
+  describeCode,
+  EDIT,
+  HIDDEN,
+  READ,
+  stateOf,
+  type FieldCode,
+} from './field-state.js';
 import { compileProjector, fastTable, type ProjectedField, type Projector } from './projector.js';
 import type { FieldRule, FieldState, FieldStateValue } from './schema.js';
 import type { Source } from './sources.js';
@@ -54,6 +62,8 @@ export interface FieldPlan {
   codeFor(field: string, record: Row | undefined): FieldCode;
   reasonFor(field: string, record: Row | undefined): string;
   project(record: Row): Record<string, unknown>;
+  /** The fields in state edit (`editable`) or not hidden, as a frozen list kept per outcome. */
+  permitted(record: Row | undefined, editable: boolean): readonly string[];
 }
 
 /** How many outcomes a plan keeps tables and projectors for; rarer ones are built per call. */
@@ -209,8 +219,16 @@ export function buildFieldPlan(
   /** The state table and projector of one outcome of the caps. */
   const outcome = (
     holds: Holds,
-  ): { states: Readonly<Record<string, FieldState>>; project: Projector } => {
-    const states = fastTable([...names].map((n) => [n, stateOf(codeWith(n, holds))] as const));
+  ): {
+    states: Readonly<Record<string, FieldState>>;
+    project: Projector;
+    visible: readonly string[];
+    editable: readonly string[];
+  } => {
+    const byName = [...names].map((n) => [n, codeWith(n, holds)] as const);
+    const states = fastTable(byName.map(([n, code]) => [n, stateOf(code)] as const));
+    const visible = Object.freeze(byName.filter(([, code]) => code !== HIDDEN).map(([n]) => n));
+    const editable = Object.freeze(byName.filter(([, code]) => code === EDIT).map(([n]) => n));
     const fields: ProjectedField[] = topNames.map((name) => {
       const subs = subNames.filter((s) => parentOf(s) === name);
       const subCodes = new Map(
@@ -218,7 +236,12 @@ export function buildFieldPlan(
       );
       return { name, code: codeWith(name, holds), ...(subs.length > 0 ? { subCodes } : {}) };
     });
-    return { states, project: compileProjector(fields, declared ? undefined : defaultCode) };
+    return {
+      states,
+      project: compileProjector(fields, declared ? undefined : defaultCode),
+      visible,
+      editable,
+    };
   };
   type Outcome = ReturnType<typeof outcome>;
   /** The outcome where no rule holds: every record's, when the plan has no `when` rules. */
@@ -260,5 +283,9 @@ export function buildFieldPlan(
     codeFor: (name, record) => codeWith(name, record ? holdsOn(record) : NOTHING_HOLDS),
     reasonFor,
     project: (record) => outcomeOf(record).project(record),
+    permitted: (record, editable) => {
+      const found = outcomeOf(record);
+      return editable ? found.editable : found.visible;
+    },
   };
 }

@@ -1,0 +1,187 @@
+/**
+ * A judge bound to one member (as CASL's per-user `Ability`): the member is resolved once, and
+ * every question after that is a scan of a handful of object plans and an array index by action.
+ * Enforcement points (the gateway per request, workers per event, the panel per session) ask a
+ * judge; `Engine`'s request-style calls are the same judge underneath.
+ */
+import { decideRecord, denial, type ActionPlan, type Decision } from './action-plan.js';
+import type { Condition } from './condition.js';
+import { stateOf } from './field-state.js';
+import { actionIndex, type MemberPlan, type ObjectPlan, type PlanSource } from './member-plan.js';
+import { ACTIONS, type Action, type FieldState } from './schema.js';
+
+type Row = Readonly<Record<string, unknown>>;
+
+/** A decision with the field states that go with it. */
+export interface Authorization {
+  readonly decision: Decision;
+  readonly fields: Readonly<Record<string, FieldState>>;
+}
+
+const NO_FIELDS: Readonly<Record<string, FieldState>> = Object.freeze({});
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/** Writing actions list the fields a member may set; the others the fields it may see. */
+function writes(action: Action): boolean {
+  return action === 'create' || action === 'update';
+}
+
+export class Judge {
+  /** The member id the judge was bound to. */
+  readonly member: string;
+  private readonly plans: PlanSource;
+  private plan: MemberPlan | undefined;
+
+  /** Use `Engine.for`. */
+  constructor(plans: PlanSource, member: string) {
+    this.plans = plans;
+    this.member = member;
+    this.plan = plans.memberPlan(member);
+  }
+
+  /** Whether the judge's member is a member of the org; a stranger is denied everything. */
+  get known(): boolean {
+    return this.plan !== undefined;
+  }
+
+  /**
+   * A number that changes whenever the member's decisions may have (a temporary grant started
+   * or ended): what an enforcement point keys anything it keeps per member by. -1 for a stranger.
+   */
+  version(): number {
+    return this.current()?.version ?? -1;
+  }
+
+  /** May the member do `action` on `object` (on `record`, when given)? */
+  can(action: Action, object: string, record?: Row): boolean {
+    return this.decide(action, object, record).effect === 'allow';
+  }
+
+  /** The decision with its scope, host filter and reasons. */
+  decide(action: Action, object: string, record?: Row): Decision {
+    const plan = this.objectPlan(object);
+    if (!plan) return this.unknown(object);
+    const actionPlan = this.actionPlan(plan, action);
+    if (!actionPlan) return unknownAction(action);
+    return record === undefined ? actionPlan.decision : decideRecord(actionPlan, record);
+  }
+
+  /** The host filter selecting exactly the records `decide` allows. */
+  filter(action: Action, object: string): Condition {
+    return this.decide(action, object).filter;
+  }
+
+  /**
+   * Field states for the action: every field the policy or data model names. With a record, its
+   * `when` rules apply; when the action is denied, every field is hidden.
+   */
+  fields(action: Action, object: string, record?: Row): Readonly<Record<string, FieldState>> {
+    const plan = this.objectPlan(object);
+    if (!plan) return NO_FIELDS;
+    const fields = this.plans.fieldPlan(plan, action);
+    if (this.decideIn(plan, action, record).effect === 'deny') return fields.hidden;
+    return fields.statesFor(record);
+  }
+
+  /**
+   * The fields the member may set (create, update) or see (other actions; masked counts), as a
+   * frozen list shared between calls; empty when the action is denied.
+   */
+  permittedFields(action: Action, object: string, record?: Row): readonly string[] {
+    const plan = this.objectPlan(object);
+    if (!plan || this.decideIn(plan, action, record).effect === 'deny') return NO_NAMES;
+    return this.plans.fieldPlan(plan, action).permitted(record, writes(action));
+  }
+
+  /**
+   * The field states that hold for every record the member may act on (each `when` cap applied):
+   * what the member may filter, sort, group or aggregate by without learning a capped value.
+   */
+  fieldFloor(action: Action, object: string): Readonly<Record<string, FieldState>> {
+    const plan = this.objectPlan(object);
+    if (!plan) return NO_FIELDS;
+    const fields = this.plans.fieldPlan(plan, action);
+    return this.decideIn(plan, action, undefined).effect === 'deny' ? fields.hidden : fields.floor;
+  }
+
+  /** One field's state, including fields the policy does not name (they take `default`). */
+  fieldState(action: Action, object: string, field: string, record?: Row): FieldState {
+    const plan = this.objectPlan(object);
+    if (!plan || this.decideIn(plan, action, record).effect === 'deny') return 'hidden';
+    const fields = this.plans.fieldPlan(plan, action);
+    const states = fields.statesFor(record);
+    return Object.hasOwn(states, field)
+      ? (states[field] as FieldState)
+      : stateOf(fields.codeFor(field, record));
+  }
+
+  /** The decision and the field states in one call, with one lookup of the plan. */
+  authorize(action: Action, object: string, record?: Row): Authorization {
+    const plan = this.objectPlan(object);
+    if (!plan) return { decision: this.unknown(object), fields: NO_FIELDS };
+    const decision = this.decideIn(plan, action, record);
+    const fields = this.plans.fieldPlan(plan, action);
+    return {
+      decision,
+      fields: decision.effect === 'deny' ? fields.hidden : fields.statesFor(record),
+    };
+  }
+
+  /** Why a field has its state: the policy path that sets it. */
+  explainField(action: Action, object: string, field: string, record?: Row): string {
+    const plan = this.objectPlan(object);
+    if (!plan) return `no-rule: ${field} hidden`;
+    if (this.decideIn(plan, action, record).effect === 'deny')
+      return `denied: ${field} hidden because ${action} is denied`;
+    return this.plans.fieldPlan(plan, action).reasonFor(field, record);
+  }
+
+  /** The record as the member may read it (hidden fields absent, masks applied); null if not readable. */
+  project(object: string, record: Row): Record<string, unknown> | null {
+    const plan = this.objectPlan(object);
+    if (!plan) return null;
+    const read = plan.actions[0] ?? this.plans.actionPlan(plan, 'read');
+    if (!read || decideRecord(read, record).effect === 'deny') return null;
+    return (plan.fields[0] ?? this.plans.fieldPlan(plan, 'read')).project(record);
+  }
+
+  private current(): MemberPlan | undefined {
+    const plan = this.plan;
+    // Only a member with temporary grants depends on the clock; the others keep their plan.
+    if (plan === undefined || !plan.timed) return plan;
+    return (this.plan = this.plans.memberPlan(this.member));
+  }
+
+  private objectPlan(object: string): ObjectPlan | undefined {
+    const member = this.current();
+    if (member === undefined) return undefined;
+    const objects = member.objects;
+    for (let i = 0; i < objects.length; i++) {
+      const plan = objects[i] as ObjectPlan;
+      if (plan.object === object) return plan;
+    }
+    return this.plans.objectPlan(member, object);
+  }
+
+  private actionPlan(plan: ObjectPlan, action: Action): ActionPlan | undefined {
+    const index = actionIndex(action);
+    if (index < 0) return undefined;
+    return plan.actions[index] ?? this.plans.actionPlan(plan, action);
+  }
+
+  private decideIn(plan: ObjectPlan, action: Action, record: Row | undefined): Decision {
+    const actionPlan = this.actionPlan(plan, action);
+    if (!actionPlan) return unknownAction(action);
+    return record === undefined ? actionPlan.decision : decideRecord(actionPlan, record);
+  }
+
+  private unknown(object: string): Decision {
+    if (this.plan === undefined)
+      return denial([`unknown-member: "${this.member}" is not a member of the org`]);
+    return denial([`unknown-object: "${object}" is not an object of the policy`]);
+  }
+}
+
+function unknownAction(action: string): Decision {
+  return denial([`unknown-action: "${action}" is not one of ${ACTIONS.join(', ')}`]);
+}
