@@ -9,7 +9,14 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/ability';
 import { permittedFieldsOf, type PermittedFieldsOptions } from '@casl/ability/extra';
 import { applyMask, type MaskKind } from '../../src/index.js';
-import { LOCKED_FIELD, OBJECTS, TEAM_FIELD, kindOf, type ObjectName, type ObjectSpec } from '../model.js';
+import {
+  LOCKED_FIELD,
+  OBJECTS,
+  TEAM_FIELD,
+  kindOf,
+  type ObjectName,
+  type ObjectSpec,
+} from '../model.js';
 import {
   BENCH_ACTIONS,
   BOOLEAN_RULES,
@@ -31,16 +38,27 @@ import type { BenchEngine, BenchJudge, FieldState, Projection, States } from './
 type AppAbility = MongoAbility<[string, string | Row]>;
 type Conditions = Record<string, unknown>;
 
+/** Every field of each subject type: what a rule without a field list covers. */
+const ALL_FIELDS = new Map(OBJECTS.map((s) => [s.typename, [...s.fields]]));
 const NO_FIELDS: string[] = [];
+// As CASL's documentation writes it: a rule with no field list (a restriction) covers them all.
 const FIELDS: PermittedFieldsOptions<AppAbility> = {
-  fieldsFrom: (rule) => rule.fields ?? NO_FIELDS,
+  fieldsFrom: (rule) =>
+    rule.fields ??
+    (typeof rule.subject === 'string' ? ALL_FIELDS.get(rule.subject) : undefined) ??
+    NO_FIELDS,
 };
 
 function stateOf(level: Level): FieldState {
   return typeof level === 'object' ? 'masked' : level;
 }
 
-function levelOf(spec: ObjectSpec, field: string, tier: MemberSpec['tier'], action: BenchAction): Level {
+function levelOf(
+  spec: ObjectSpec,
+  field: string,
+  tier: MemberSpec['tier'],
+  action: BenchAction,
+): Level {
   const kind = kindOf(spec, field);
   return kind === 'id' ? 'read' : levelAt(kind, tier, action);
 }
@@ -82,12 +100,15 @@ interface Builder {
 function objectRules(b: Builder, spec: ObjectSpec, member: MemberSpec, closure: Closure): void {
   const type = spec.typename;
   for (const action of BENCH_ACTIONS) {
-    const states = spec.fields.map((f) => [f, stateOf(levelOf(spec, f, member.tier, action))] as const);
+    const states = spec.fields.map(
+      (f) => [f, stateOf(levelOf(spec, f, member.tier, action))] as const,
+    );
     const inState = (s: FieldState) => states.filter(([, x]) => x === s).map(([f]) => f);
     const permitted = listsEditOnly(action)
       ? inState('edit')
       : states.filter(([, s]) => s !== 'hidden').map(([f]) => f);
-    for (const conditions of grantsOf(action, spec, member, closure)) {
+    const grants = grantsOf(action, spec, member, closure);
+    for (const conditions of grants) {
       if (conditions) b.can(action, type, permitted, conditions);
       else b.can(action, type, permitted);
     }
@@ -95,8 +116,12 @@ function objectRules(b: Builder, spec: ObjectSpec, member: MemberSpec, closure: 
       const fields = inState(state);
       if (fields.length > 0) b.can(`${action}:${state}`, type, fields);
     }
-    for (const r of restrictionsAt(member.tier, action))
-      b.cannot(action, type, r.test === 'closed' ? { [spec.status]: CLOSED } : { [LOCKED_FIELD]: true });
+    for (const r of restrictionsAt(member.tier, action)) {
+      const on: Conditions =
+        r.test === 'closed' ? { [spec.status]: CLOSED } : { [LOCKED_FIELD]: true };
+      // No field list: the restriction removes the whole action.
+      b.cannot(action, type, undefined, on);
+    }
     if (capApplies(member.tier))
       b.cannot(
         [action, `${action}:edit`, `${action}:read`, `${action}:masked`],
@@ -131,9 +156,11 @@ export class CaslJudge implements BenchJudge {
 
   fields(action: BenchAction, object: ObjectName, record: Row): States {
     const hidden = this.hidden[object];
-    if (!this.ability.can(action, record)) return hidden;
-    const states: Record<string, FieldState> = {};
-    for (const f of Object.keys(hidden)) states[f] = this.fieldState(action, object, record, f);
+    const a = this.ability;
+    if (!a.can(action, record)) return hidden;
+    const states: Record<string, FieldState> = { ...hidden };
+    for (const state of ['masked', 'read', 'edit'] as const)
+      for (const f of permittedFieldsOf(a, `${action}:${state}`, record, FIELDS)) states[f] = state;
     return states;
   }
 
