@@ -11,8 +11,16 @@
  */
 import { type CompiledCondition, type Condition, type PathReader } from './condition.js';
 import { describeCondition, describeScope } from './describe.js';
-import { allOf, anyOf, MATCH_ALL, MATCH_NONE, noneOf, ownerFilter } from './host-filter.js';
-import type { Action, Scope } from './schema.js';
+import {
+  allOf,
+  anyOf,
+  isMatchAll,
+  MATCH_ALL,
+  MATCH_NONE,
+  noneOf,
+  ownerFilter,
+} from './host-filter.js';
+import { scopeGrantsOf, type Action, type Scope, type ScopeValue } from './schema.js';
 import type { Source } from './sources.js';
 import { stepAt, type TierOrder } from './tier-map.js';
 import type { CompiledRestriction, PolicyIndex } from './policy-index.js';
@@ -89,28 +97,27 @@ interface RawClause {
   readonly source: Source;
 }
 
-/** The clause a source contributes for an action, if any (the tier map's step value). */
-function clauseOf(
-  source: Source,
-  object: string,
-  action: Action,
-  order: TierOrder,
-): RawClause | undefined {
+/**
+ * The clauses a source contributes for an action: the tier map's step value, one scope or each
+ * scope of a union (POLICY.md §6).
+ */
+function clausesOf(source: Source, object: string, action: Action, order: TierOrder): RawClause[] {
   if (source.kind === 'object') {
-    if (source.object !== object || source.action !== action || source.scope === 'none')
-      return undefined;
-    return { scope: source.scope, where: source.where, path: source.path, source };
+    if (source.object !== object || source.action !== action || source.scope === 'none') return [];
+    return [{ scope: source.scope, where: source.where, path: source.path, source }];
   }
   const rules = Object.hasOwn(source.objects, object) ? source.objects[object] : undefined;
   const step = stepAt<unknown>(rules?.[action], source.tierIndex, order);
-  if (!step) return undefined;
+  if (!step) return [];
   const path = `${source.path}.objects.${object}.${action}.${step.key}`;
   if (typeof step.value === 'boolean') {
-    return { scope: step.value ? 'all' : 'none', where: undefined, path, source };
+    return [{ scope: step.value ? 'all' : 'none', where: undefined, path, source }];
   }
-  const grant = step.value as Scope | { scope: Scope; where?: Condition };
-  const { scope, where } = typeof grant === 'string' ? { scope: grant, where: undefined } : grant;
-  return { scope, where, path, source };
+  const value = step.value as ScopeValue;
+  return scopeGrantsOf(value).map((grant, i) => {
+    const { scope, where } = typeof grant === 'string' ? { scope: grant, where: undefined } : grant;
+    return { scope, where, path: Array.isArray(value) ? `${path}[${i}]` : path, source };
+  });
 }
 
 /**
@@ -133,35 +140,51 @@ function restrictionApplies(
   );
 }
 
+/** A restriction that holds for the member, its `where` resolved for it. */
+interface MemberRestriction {
+  readonly restriction: CompiledRestriction;
+  /** The member's own condition (no `$member` left); undefined: the restriction is total. */
+  readonly where: Condition | undefined;
+  readonly test: CompiledCondition | undefined;
+}
+
+/** A clause whose `where` is resolved for the member: undefined `where` selects the whole scope. */
+interface ResolvedClause extends RawClause {
+  readonly scope: Exclude<Scope, 'none'>;
+  readonly resolvedWhere: Condition | undefined;
+  readonly test: CompiledCondition | undefined;
+}
+
 /** A clause of a plan: its owner set and condition, what restrictions remove, its decision. */
 function buildClause(
   index: PolicyIndex,
-  raw: RawClause & { readonly scope: Exclude<Scope, 'none'> },
+  raw: ResolvedClause,
   members: ReadonlySet<string> | null,
-  restrictions: readonly CompiledRestriction[],
+  restrictions: readonly MemberRestriction[],
   object: string,
   action: Action,
 ): { clause: Clause; grant: GrantedClause; reasons: string[] } {
   const reason = `${raw.path}: ${describeScope(raw.scope, raw.where)}`;
   const exclusions = restrictions.map((r): Exclusion => {
-    const where = r.where as Condition;
+    const { path, id, where: policyWhere } = r.restriction;
     return {
       test: r.test as CompiledCondition,
-      where,
+      where: r.where as Condition,
       deny: denial([
-        `${r.path} (${r.id}): ${action} on ${object} denied where ${describeCondition(where)}, whatever ${raw.path} grants`,
+        `${path} (${id}): ${action} on ${object} denied where ${describeCondition(policyWhere as Condition)}, whatever ${raw.path} grants`,
       ]),
     };
   });
+  const where = raw.resolvedWhere;
   const owners = index.policy.objects[object]?.owner ?? [];
   const filter = allOf([
     members === null ? MATCH_ALL : ownerFilter(owners, [...members].sort()),
-    raw.where ?? MATCH_ALL,
+    where ?? MATCH_ALL,
     ...exclusions.map((e) => noneOf(e.where)),
   ]);
   const grant: GrantedClause = {
     scope: raw.scope,
-    ...(raw.where ? { where: raw.where } : {}),
+    ...(where ? { where } : {}),
     ...(exclusions.length > 0 ? { except: exclusions.map((e) => e.where) } : {}),
     source: raw.path,
   };
@@ -169,18 +192,47 @@ function buildClause(
   const clause: Clause = {
     members,
     only: members?.size === 1 ? [...members][0] : undefined,
-    test: raw.where ? index.compiled(raw.where) : undefined,
+    test: raw.test,
     exclusions,
     allow: freezeDecision({
       effect: 'allow',
       scope: raw.scope,
-      ...(raw.where ? { where: raw.where } : {}),
+      ...(where ? { where } : {}),
       filter,
       reasons: [reason, ...excluded.map((r) => `${r} (not this record)`)],
       grants: [grant],
     }),
   };
   return { clause, grant, reasons: [reason, ...excluded] };
+}
+
+/**
+ * The restrictions that hold for the member on the object and action, each `where` resolved
+ * for the member: one that selects every record is total, one that selects none is dropped.
+ */
+function memberRestrictions(
+  index: PolicyIndex,
+  memberId: string,
+  base: Source,
+  object: string,
+  action: Action,
+): MemberRestriction[] {
+  const found: MemberRestriction[] = [];
+  for (const restriction of index.restrictions) {
+    if (!restrictionApplies(restriction, memberId, base, object, action)) continue;
+    if (restriction.where === undefined) {
+      found.push({ restriction, where: undefined, test: undefined });
+      continue;
+    }
+    const { condition, test } = index.resolved(memberId, restriction.where);
+    if (condition === MATCH_NONE) continue;
+    found.push(
+      isMatchAll(condition)
+        ? { restriction, where: undefined, test: undefined }
+        : { restriction, where: condition, test },
+    );
+  }
+  return found;
 }
 
 export function buildActionPlan(
@@ -199,40 +251,50 @@ export function buildActionPlan(
   const reasons: string[] = [];
   const refusals: string[] = [];
   const base = sources[0] as Source;
-  const restrictions = index.restrictions.filter((r) =>
-    restrictionApplies(r, memberId, base, object, action),
-  );
+  const restrictions = memberRestrictions(index, memberId, base, object, action);
+  const total = restrictions.find((r) => r.where === undefined);
+  const partial = restrictions.filter((r) => r.where !== undefined);
 
   for (const source of sources) {
-    const raw = clauseOf(source, object, action, index.order);
-    if (!raw) continue;
-    if (raw.scope === 'none') {
-      const value = action === 'create' || action === 'export' ? 'false' : 'scope none';
-      refusals.push(`denied: ${raw.path}: ${value}`);
-      continue;
-    }
-    const total = restrictions.find((r) => r.where === undefined);
-    if (total) {
-      removed.push(
-        `${total.path} (${total.id}): removes ${action} on ${object} granted by ${raw.path}`,
+    for (const raw of clausesOf(source, object, action, index.order)) {
+      if (raw.scope === 'none') {
+        const value = action === 'create' || action === 'export' ? 'false' : 'scope none';
+        refusals.push(`denied: ${raw.path}: ${value}`);
+        continue;
+      }
+      if (total) {
+        const { path, id } = total.restriction;
+        removed.push(`${path} (${id}): removes ${action} on ${object} granted by ${raw.path}`);
+        continue;
+      }
+      const resolved = raw.where && index.resolved(memberId, raw.where);
+      if (resolved && resolved.condition === MATCH_NONE) {
+        refusals.push(
+          `denied: ${raw.path}: where ${describeCondition(raw.where)} selects no record for ${memberId} (a $member value it compares with is missing or empty)`,
+        );
+        continue;
+      }
+      const members = raw.scope === 'all' ? null : scopeMembers(raw.scope, memberId, closure);
+      if (members !== null && members.size === 0) continue;
+      const narrowed = resolved && !isMatchAll(resolved.condition) ? resolved : undefined;
+      const built = buildClause(
+        index,
+        {
+          ...raw,
+          scope: raw.scope,
+          resolvedWhere: narrowed?.condition,
+          test: narrowed?.test,
+        },
+        members,
+        partial,
+        object,
+        action,
       );
-      continue;
+      clauses.push(built.clause);
+      granted.push(built.grant);
+      filters.push(built.clause.allow.filter);
+      reasons.push(...built.reasons);
     }
-    const members = raw.scope === 'all' ? null : scopeMembers(raw.scope, memberId, closure);
-    if (members !== null && members.size === 0) continue;
-    // No restriction here is total, so each has a where: it removes records, not the clause.
-    const built = buildClause(
-      index,
-      { ...raw, scope: raw.scope },
-      members,
-      restrictions,
-      object,
-      action,
-    );
-    clauses.push(built.clause);
-    granted.push(built.grant);
-    filters.push(built.clause.allow.filter);
-    reasons.push(...built.reasons);
   }
 
   if (clauses.length === 0) {

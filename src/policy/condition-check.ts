@@ -9,6 +9,7 @@ import {
   OPERATORS,
   type OperatorName,
 } from './condition.js';
+import { isMemberRef, MEMBER_REFS, parseMemberRef } from './member-refs.js';
 import { nearest } from './suggest.js';
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -127,16 +128,32 @@ function walkField(
   if (message) issues.push({ path: [...path, operator], message });
 }
 
+/** A `$member.…` operand: it must name a reference and fit the operator. */
+function checkMemberRef(operator: OperatorName, ref: string): string | undefined {
+  const parsed = parseMemberRef(ref);
+  const known = [...Object.keys(MEMBER_REFS), 'attributes.<name>'].map((r) => `$member.${r}`);
+  if (!parsed)
+    return `"${ref}" is not a member reference${didYouMean(ref, known.slice(0, -1))} (known: ${known.join(', ')})`;
+  const kind = OPERATORS[operator];
+  if (kind === 'nullity') return `${operator} takes NULL or NOT_NULL, not a member reference`;
+  if (parsed.kind === 'fixed' && MEMBER_REFS[parsed.name] === 'list' && kind !== 'list')
+    return `${ref} is a list of ids: compare it with in, as { in: ${ref} }`;
+  return undefined;
+}
+
 function checkOperand(operator: OperatorName, operand: unknown): string | undefined {
+  if (isMemberRef(operand)) return checkMemberRef(operator, operand);
   switch (OPERATORS[operator]) {
     case 'scalar':
       return isScalar(operand) && operand !== null
         ? undefined
         : `${operator} takes a string, number or boolean (use is: NULL for null)`;
     case 'list':
+      if (Array.isArray(operand) && operand.some(isMemberRef))
+        return `a member reference is a value of its own, not an item of a list: write { ${operator}: ${String(operand.find(isMemberRef))} }`;
       return Array.isArray(operand) && operand.length > 0 && operand.every(isScalar)
         ? undefined
-        : `${operator} takes a non-empty list of values (the host rejects an empty one)`;
+        : `${operator} takes a non-empty list of values (the host rejects an empty one) or a member reference such as $member.teams`;
     case 'pattern':
       return typeof operand === 'string' ? undefined : `${operator} takes a string`;
     case 'nullity':

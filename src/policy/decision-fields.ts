@@ -5,12 +5,15 @@
  * beside what the client asked for, so the engine sees what it needs and nothing more.
  */
 import { fieldsOfCondition, isOperatorName, isPlainObject, type Condition } from './condition.js';
-import type { Policy, ScopeGrant } from './schema.js';
+import { scopeGrantsOf, type Policy, type ScopeValue } from './schema.js';
 
 const SCOPED_ACTIONS = ['read', 'update', 'delete', 'destroy'] as const;
 
-function whereOf(grant: ScopeGrant): Condition | undefined {
-  return typeof grant === 'string' ? undefined : grant.where;
+/** The `where` conditions of a tier-map value (one scope or a union of several). */
+function wheresOf(value: ScopeValue): Condition[] {
+  return scopeGrantsOf(value).flatMap((grant) =>
+    typeof grant === 'string' || grant.where === undefined ? [] : [grant.where],
+  );
 }
 
 /** Top-level field names (`createdBy` for `createdBy.workspaceMemberId`), sorted. */
@@ -22,10 +25,8 @@ export function decisionFields(policy: Policy, object: string): string[] {
     const rules = Object.hasOwn(role.objects, object) ? role.objects[object] : undefined;
     if (!rules) continue;
     for (const action of SCOPED_ACTIONS) {
-      for (const grant of Object.values(rules[action] ?? {})) {
-        const where = whereOf(grant);
-        if (where) fieldsOfCondition(where, fields);
-      }
+      for (const value of Object.values(rules[action] ?? {}))
+        for (const where of wheresOf(value)) fieldsOfCondition(where, fields);
     }
     for (const rule of Object.values(rules.fields ?? {}))
       for (const when of rule.when ?? []) fieldsOfCondition(when.if, fields);
@@ -73,10 +74,8 @@ export function decisionPaths(policy: Policy, object: string): Map<string, Set<s
     const rules = Object.hasOwn(role.objects, object) ? role.objects[object] : undefined;
     if (!rules) continue;
     for (const action of SCOPED_ACTIONS)
-      for (const grant of Object.values(rules[action] ?? {})) {
-        const where = whereOf(grant);
-        if (where) walk(where);
-      }
+      for (const value of Object.values(rules[action] ?? {}))
+        for (const where of wheresOf(value)) walk(where);
     for (const rule of Object.values(rules.fields ?? {}))
       for (const when of rule.when ?? []) walk(when.if);
   }

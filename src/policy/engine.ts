@@ -13,7 +13,7 @@ import { Judge, type Authorization } from './judge.js';
 import { actionIndex, type MemberPlan, type ObjectPlan, type PlanSource } from './member-plan.js';
 import { indexPolicy, type PolicyIndex } from './policy-index.js';
 import { ACTIONS, type Action, type FieldState, type Policy } from './schema.js';
-import { grantActive, grantWindow, sourcesOf, type Source } from './sources.js';
+import { grantActive, grantWindow, sourcesOf } from './sources.js';
 
 export type { Decision, GrantedClause } from './action-plan.js';
 export type { Authorization } from './judge.js';
@@ -223,27 +223,51 @@ export class Engine {
   }
 
   private fieldPlanOf(plan: ObjectPlan, action: Action): FieldPlan {
-    const index = actionIndex(action);
-    return (plan.fields[index < 0 ? 0 : index] ??= this.fieldPlan(plan.sources, plan.object));
+    const index = Math.max(0, actionIndex(action));
+    const found = plan.fields[index];
+    if (found) return found;
+    // Without per-action field rules every action shares the read plan.
+    const slot = this.index.fieldShape(plan.sources, plan.object).byAction ? index : 0;
+    const built = (plan.fields[slot] ??= this.fieldPlan(plan, ACTIONS[slot] ?? 'read'));
+    plan.fields[index] = built;
+    return built;
   }
 
   /**
-   * Field states depend only on the sources, not on who holds them: members holding one role
-   * at one tier, with no grant, share a plan (and its generated projectors).
+   * Field states depend on the sources, not on who holds them: members holding one role at one
+   * tier, with no grant, share a plan (and its generated projectors), and so do the actions of
+   * an object with no per-action field rules. A `when` that reads `$member` makes it the member's.
    */
-  private fieldPlan(sources: readonly Source[], object: string): FieldPlan {
+  private fieldPlan(plan: ObjectPlan, action: Action): FieldPlan {
+    const { sources, object, memberId } = plan;
     const known = this.index.knownFields.get(object) ?? ['id'];
+    const shape = this.index.fieldShape(sources, object);
     const base = sources[0];
     const key =
       sources.length === 1 && base?.kind === 'role'
-        ? `${base.role}\u0000${base.tier}\u0000${object}`
+        ? [
+            base.role,
+            base.tier,
+            object,
+            shape.byAction ? action : '',
+            shape.perMember ? memberId : '',
+          ].join('\u0000')
         : undefined;
     const shared = key === undefined ? undefined : this.fieldPlans.get(key);
     if (shared) return shared;
-    const declared = this.policy.objects[object]?.fields !== undefined;
-    const plan = buildFieldPlan(sources, object, this.index.order, known, declared);
-    if (key !== undefined) this.fieldPlans.set(key, plan);
-    return plan;
+    const built = buildFieldPlan({
+      sources,
+      object,
+      order: this.index.order,
+      knownFields: known,
+      declared: this.policy.objects[object]?.fields !== undefined,
+      action,
+      resolve: shape.perMember
+        ? (condition) => this.index.resolved(memberId, condition).condition
+        : undefined,
+    });
+    if (key !== undefined) this.fieldPlans.set(key, built);
+    return built;
   }
 }
 

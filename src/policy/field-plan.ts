@@ -10,7 +10,9 @@
  * mask over the plan's rules; the state table and the projector of each outcome are built once
  * and reused, so a decision on a record allocates nothing.
  */
-import { compileCondition, type CompiledCondition } from './condition.js';
+import type { CompiledCondition, Condition } from './condition.js';
+import { compileResolved } from './member-refs.js';
+import { fieldStepAt } from './field-rules.js';
 import {
   codeOf,
   describeCode,
@@ -21,9 +23,9 @@ import {
   type FieldCode,
 } from './field-state.js';
 import { compileProjector, fastTable, type ProjectedField, type Projector } from './projector.js';
-import type { FieldRule, FieldState, FieldStateValue } from './schema.js';
+import type { Action, FieldRule, FieldState, FieldStateValue } from './schema.js';
 import type { Source } from './sources.js';
-import { stepAt, type TierOrder } from './tier-map.js';
+import type { TierOrder } from './tier-map.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -73,23 +75,29 @@ function parentOf(name: string): string {
   return name.slice(0, name.indexOf('.'));
 }
 
-/** A field rule's tier map, without its `when` list. */
-function tierValues(
-  rule: FieldRule | undefined,
-): Readonly<Record<string, FieldStateValue>> | undefined {
-  if (!rule) return undefined;
-  const { when: _when, ...tiers } = rule;
-  return tiers;
-}
-
 type CapRegistry = (path: string, make: () => Omit<Cap, 'index'>) => Cap;
+
+/** What a field plan is built for: the member's sources on an object, for one action. */
+export interface FieldPlanInput {
+  readonly sources: readonly Source[];
+  readonly object: string;
+  readonly order: TierOrder;
+  /** Every field the policy or data model names on the object. */
+  readonly knownFields: readonly string[];
+  /** Whether the object declares its data model (then record keys outside it are dropped). */
+  readonly declared: boolean;
+  /** The action whose per-action field maps apply; none: the fields' own maps. */
+  readonly action?: Action | undefined;
+  /** Puts the member's values in a `when` condition's `$member` references. */
+  readonly resolve?: ((condition: Condition) => Condition) | undefined;
+}
 
 function sourceFields(
   source: Source,
-  object: string,
-  order: TierOrder,
+  input: FieldPlanInput,
   cap: CapRegistry,
 ): (name: string) => SourceField {
+  const { object, order } = input;
   if (source.kind === 'object') {
     const fields = source.object === object ? source.fields : {};
     const field = (name: string): SourceField => {
@@ -109,7 +117,7 @@ function sourceFields(
     const listed = Object.hasOwn(rules, name) && name !== 'default';
     if (!listed && name.includes('.')) return field(parentOf(name));
     const rule = listed ? rules[name] : rules.default;
-    const step = stepAt(tierValues(rule), source.tierIndex, order);
+    const step = fieldStepAt(rule, input.action, source.tierIndex, order);
     const key = listed ? name : 'default';
     const caps: Cap[] = [];
     (listed ? rule?.when : undefined)?.forEach((when, i) => {
@@ -117,7 +125,11 @@ function sourceFields(
       const path = `${base}.${key}.when[${i}]`;
       if (source.tierIndex < below) {
         caps.push(
-          cap(path, () => ({ test: compileCondition(when.if), code: codeOf(when.state), path })),
+          cap(path, () => ({
+            test: compileResolved(input.resolve ? input.resolve(when.if) : when.if),
+            code: codeOf(when.state),
+            path,
+          })),
         );
       }
     });
@@ -143,13 +155,8 @@ const holdsOn =
   (cap) =>
     cap.test(record) === true;
 
-export function buildFieldPlan(
-  sources: readonly Source[],
-  object: string,
-  order: TierOrder,
-  knownFields: readonly string[],
-  declared: boolean,
-): FieldPlan {
+export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
+  const { sources, object, knownFields, declared } = input;
   const caps: Cap[] = [];
   const capsByPath = new Map<string, Cap>();
   const registry: CapRegistry = (path, make) => {
@@ -161,7 +168,7 @@ export function buildFieldPlan(
     }
     return found;
   };
-  const perSource = sources.map((s) => sourceFields(s, object, order, registry));
+  const perSource = sources.map((s) => sourceFields(s, input, registry));
   const names = new Set(knownFields);
   for (const s of sources) {
     const listed =

@@ -1,10 +1,16 @@
 /** What would allow a denied action: the explanations' "tier senior would allow team". */
-import type { Condition } from './condition.js';
 import { describeScope } from './describe.js';
 import type { PolicyIndex } from './policy-index.js';
-import type { Action, Scope } from './schema.js';
+import { scopeGrantsOf, type Action, type ScopeValue } from './schema.js';
 import type { Source } from './sources.js';
 import { stepAt } from './tier-map.js';
+
+/** A tier-map value as a hint reads it: `team`, `scope own where …`, `own or team`. */
+function describeValue(value: ScopeValue): string {
+  return scopeGrantsOf(value)
+    .map((g) => (typeof g === 'string' ? g : describeScope(g.scope, g.where)))
+    .join(' or ');
+}
 
 /** Suggestions for a denial: a higher tier of the member's role, or another role. */
 export function whatWouldAllow(
@@ -23,15 +29,7 @@ export function whatWouldAllow(
       // Only a tier with a value of its own changes anything; the others inherit the current one.
       if (step?.key === current || value === undefined || value === false || value === 'none')
         continue;
-      const what =
-        typeof value === 'boolean'
-          ? action
-          : typeof value === 'string'
-            ? value
-            : describeScope(
-                (value as { scope: Scope }).scope,
-                (value as { where?: Condition }).where,
-              );
+      const what = typeof value === 'boolean' ? action : describeValue(value as ScopeValue);
       hints.push(`tier ${index.order.ids[t] ?? ''} would allow ${what}`);
       break;
     }

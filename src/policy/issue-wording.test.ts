@@ -126,7 +126,7 @@ describe('policy validation wording', () => {
     [
       ['roles', 'sales-rep', 'objects', 'company', 'read', 'junior'],
       3,
-      'expected a scope (none, own, reports, team, teamTree, all) or { scope, where }, got a number (3)',
+      'expected a scope (none, own, reports, team, teamTree, all) or { scope, where } or a list of scopes, got a number (3)',
     ],
     [['monitoring', 0, 'count'], -1, 'must be more than 0, got a number (-1)'],
     [['restrictions', 0, 'actions'], [], 'needs at least 1 item, got a list of 0'],

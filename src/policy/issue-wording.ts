@@ -79,6 +79,8 @@ function schemaWords(schema: Schema): string {
     });
     return `{ ${keys.join(', ')} }`;
   }
+  if (inner instanceof z.ZodUnion && titleOf(inner) === undefined)
+    return (inner.options as readonly Schema[]).map(schemaWords).join(' or ');
   const title = titleOf(inner) ?? z.globalRegistry.get(inner)?.id;
   if (title !== undefined) return article(title.toLowerCase());
   return EXPECTED[inner._zod.def.type] ?? 'something else';
@@ -106,7 +108,10 @@ function failsOnType(issues: readonly Issue[], input: unknown): boolean {
     (issue) =>
       issue.path.length === 0 &&
       (issue.code === 'invalid_type' ||
-        (issue.code === 'invalid_value' && !issue.values.some((v) => typeof v === typeof input))),
+        (issue.code === 'invalid_value' && !issue.values.some((v) => typeof v === typeof input)) ||
+        // A union inside a union (a scope, or a list of them) fails on type when all its branches do.
+        (issue.code === 'invalid_union' &&
+          issue.errors.every((branch) => failsOnType(branch, input)))),
   );
 }
 

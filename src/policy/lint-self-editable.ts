@@ -7,13 +7,14 @@
 import { isOperatorName, isPlainObject, type Condition } from './condition.js';
 import { formatPath } from './errors.js';
 import { codeOf, EDIT } from './field-state.js';
+import { fieldStepAt } from './field-rules.js';
 import {
   SCOPED_ACTIONS,
+  scopeGrantsOf,
   type FieldRule,
-  type FieldStateValue,
   type ObjectRules,
   type Policy,
-  type ScopeGrant,
+  type ScopeValue,
 } from './schema.js';
 import { stepAt, tierOrder, type TierOrder } from './tier-map.js';
 
@@ -53,12 +54,11 @@ function ruleOf(
 
 /** The path of the rule that lets the role edit the field at the tier, if it may. */
 function editableBy(rules: ObjectRules, field: string, tier: number, order: TierOrder) {
-  const update = stepAt<ScopeGrant>(rules.update, tier, order)?.value;
-  const scope = typeof update === 'string' ? update : update?.scope;
-  if (scope === undefined || scope === 'none') return undefined;
+  const update = stepAt<ScopeValue>(rules.update, tier, order)?.value;
+  const scopes = update === undefined ? [] : scopeGrantsOf(update);
+  if (scopes.every((g) => (typeof g === 'string' ? g : g.scope) === 'none')) return undefined;
   const { key, rule } = ruleOf(rules.fields ?? {}, field);
-  const { when: _when, ...tiers } = rule ?? {};
-  const step = stepAt<FieldStateValue>(tiers, tier, order);
+  const step = fieldStepAt(rule, 'update', tier, order);
   return step !== undefined && codeOf(step.value) === EDIT
     ? `fields.${key}.${step.key}`
     : undefined;
@@ -75,12 +75,15 @@ interface Guard {
 function scopeGuards(base: readonly PropertyKey[], rules: ObjectRules, order: TierOrder): Guard[] {
   const guards: Guard[] = [];
   for (const action of SCOPED_ACTIONS) {
-    for (const [key, grant] of Object.entries(rules[action] ?? {})) {
-      if (typeof grant === 'string' || grant.where === undefined) continue;
+    for (const [key, value] of Object.entries(rules[action] ?? {})) {
       const tiers = order.ids
         .map((_, i) => i)
         .filter((i) => stepAt(rules[action], i, order)?.key === key);
-      guards.push({ path: [...base, action, key, 'where'], condition: grant.where, tiers });
+      scopeGrantsOf(value).forEach((grant, i) => {
+        if (typeof grant === 'string' || grant.where === undefined) return;
+        const at = Array.isArray(value) ? [key, i] : [key];
+        guards.push({ path: [...base, action, ...at, 'where'], condition: grant.where, tiers });
+      });
     }
   }
   return guards;

@@ -11,7 +11,15 @@ import {
   type Condition,
   type PathReader,
 } from './condition.js';
+import { hasActionRules } from './field-rules.js';
+import {
+  compileResolved,
+  resolveCondition,
+  usesMemberRefs,
+  type MemberFacts,
+} from './member-refs.js';
 import type { Action, Member, Policy } from './schema.js';
+import { memberTier, type Source } from './sources.js';
 import { tierOrder, type TierOrder } from './tier-map.js';
 
 export interface CompiledRestriction {
@@ -26,6 +34,11 @@ export interface CompiledRestriction {
   readonly test: CompiledCondition | undefined;
 }
 
+export interface FieldShape {
+  readonly byAction: boolean;
+  readonly perMember: boolean;
+}
+
 export interface PolicyIndex {
   readonly policy: Policy;
   readonly order: TierOrder;
@@ -34,11 +47,32 @@ export interface PolicyIndex {
   readonly restrictions: readonly CompiledRestriction[];
   /** A condition of this policy, compiled once however many members' plans use it. */
   compiled(condition: Condition): CompiledCondition;
+  /** A member's values for `$member` references (undefined for a stranger). */
+  factsOf(memberId: string): MemberFacts | undefined;
+  /**
+   * A condition with the member's values in place of its `$member` references, compiled; the
+   * same resolved condition is compiled once whichever members share it.
+   */
+  resolved(
+    memberId: string,
+    condition: Condition,
+  ): { condition: Condition; test: CompiledCondition };
+  /** Whether field states on the object differ by action, or by member (a `when` reads `$member`). */
+  fieldShape(sources: readonly Source[], object: string): FieldShape;
   /** Readers of each object's owner fields, compiled once. */
   readonly ownerReaders: ReadonlyMap<string, readonly PathReader[]>;
   /** Every field the policy or the data model names, per object (always with `id`). */
   readonly knownFields: ReadonlyMap<string, readonly string[]>;
 }
+
+const NO_FACTS: MemberFacts = {
+  id: '',
+  tier: '',
+  teams: [],
+  teamTree: [],
+  reports: [],
+  attributes: {},
+};
 
 function knownFieldsOf(policy: Policy, object: string): string[] {
   const fields = new Set<string>(['id']);
@@ -66,12 +100,78 @@ export function indexPolicy(policy: Policy): PolicyIndex {
     }
     return found;
   };
+  const org = buildOrg(policy.org.members, policy.org.teams);
+  const members = new Map(policy.org.members.map((m) => [m.id, m]));
+  const facts = new Map<string, MemberFacts>();
+  const factsOf = (memberId: string): MemberFacts | undefined => {
+    let found = facts.get(memberId);
+    const member = members.get(memberId);
+    if (!found && member) {
+      const teamTree = new Set<string>();
+      for (const team of member.teams) for (const t of org.teamSubtree(team)) teamTree.add(t);
+      found = {
+        id: member.id,
+        tier: memberTier(policy, member),
+        teams: [...member.teams],
+        teamTree: [...teamTree].sort(),
+        reports: [...(org.closureOf(member.id)?.reports ?? [member.id])].sort(),
+        attributes: member.attributes ?? {},
+      };
+      facts.set(memberId, found);
+    }
+    return found;
+  };
+  const byText = new Map<string, CompiledCondition>();
+  const resolved = (memberId: string, condition: Condition) => {
+    const known = factsOf(memberId);
+    // A stranger has no values: every reference compares with nothing.
+    const resolvedCondition = resolveCondition(condition, known ?? NO_FACTS);
+    if (resolvedCondition === condition) return { condition, test: compiled(condition) };
+    const key = JSON.stringify(resolvedCondition);
+    let test = byText.get(key);
+    if (!test) {
+      test = compileResolved(resolvedCondition);
+      byText.set(key, test);
+    }
+    return { condition: resolvedCondition, test };
+  };
+  const shapes = new Map<string, FieldShape>();
+  const roleShape = (role: string, object: string): FieldShape => {
+    const key = `${role}\u0000${object}`;
+    let found = shapes.get(key);
+    if (!found) {
+      const roleObjects = policy.roles[role]?.objects ?? {};
+      const fields = Object.hasOwn(roleObjects, object) ? roleObjects[object]?.fields : undefined;
+      found = {
+        byAction: hasActionRules(fields),
+        perMember: Object.values(fields ?? {}).some((rule) =>
+          (rule.when ?? []).some((w) => usesMemberRefs(w.if)),
+        ),
+      };
+      shapes.set(key, found);
+    }
+    return found;
+  };
+  const fieldShape = (sources: readonly Source[], object: string): FieldShape => {
+    let byAction = false;
+    let perMember = false;
+    for (const source of sources) {
+      if (source.kind !== 'role') continue;
+      const shape = roleShape(source.role, object);
+      byAction ||= shape.byAction;
+      perMember ||= shape.perMember;
+    }
+    return { byAction, perMember };
+  };
   return {
     compiled,
+    fieldShape,
+    factsOf,
+    resolved,
     policy,
     order,
-    org: buildOrg(policy.org.members, policy.org.teams),
-    members: new Map(policy.org.members.map((m) => [m.id, m])),
+    org,
+    members,
     restrictions: policy.restrictions.map((r, i) => ({
       id: r.id,
       path: `restrictions[${i}]`,

@@ -4,8 +4,10 @@
  * trees, and fields must exist when the data model is declared (POLICY.md §2 "Validation").
  */
 import { orgCycles } from '../org/org.js';
-import { fieldsOfCondition, type Condition } from './condition.js';
-import { SCOPED_ACTIONS, type Policy, type ScopeGrant } from './schema.js';
+import { fieldsOfCondition, isPlainObject, OPERATORS, type Condition } from './condition.js';
+import { FIELD_RULE_KEYS } from './field-rules.js';
+import { memberRefsOf, parseMemberRef } from './member-refs.js';
+import { SCOPED_ACTIONS, scopeGrantsOf, type Policy, type ScopeGrant } from './schema.js';
 import { editDistance } from './suggest.js';
 
 export interface ReferenceIssue {
@@ -39,6 +41,17 @@ export function closest(id: string, known: Iterable<string>): string | undefined
     }
   }
   return best;
+}
+
+/** Does the condition use `ref` as the operand of an operator that takes one value? */
+function scalarUses(condition: unknown, ref: string): boolean {
+  if (!isPlainObject(condition))
+    return Array.isArray(condition) && condition.some((c) => scalarUses(c, ref));
+  for (const [key, value] of Object.entries(condition)) {
+    if (value === ref && Object.hasOwn(OPERATORS, key) && key !== 'in') return true;
+    if (typeof value === 'object' && value !== null && scalarUses(value, ref)) return true;
+  }
+  return false;
 }
 
 class Checker {
@@ -111,6 +124,38 @@ class Checker {
     }
   }
 
+  /**
+   * `$member.attributes.<name>` must be an attribute some member has (when the org is in the
+   * policy), and an attribute holding a list is compared with `in` only.
+   */
+  memberRefs(condition: Condition | undefined, path: Path): void {
+    if (!condition) return;
+    for (const ref of memberRefsOf(condition)) {
+      const parsed = parseMemberRef(ref);
+      if (parsed?.kind !== 'attribute' || this.policy.org.source === 'host') continue;
+      const holders = this.policy.org.members.filter(
+        (m) => m.attributes !== undefined && Object.hasOwn(m.attributes, parsed.name),
+      );
+      if (holders.length === 0) {
+        const names = new Set(
+          this.policy.org.members.flatMap((m) => Object.keys(m.attributes ?? {})),
+        );
+        const guess = closest(parsed.name, names);
+        this.add(
+          path,
+          `no member has the attribute "${parsed.name}" that ${ref} reads${guess ? `; did you mean "$member.attributes.${guess}"?` : ''}; give it in org.members[].attributes`,
+        );
+        continue;
+      }
+      const listed = holders.find((m) => Array.isArray(m.attributes?.[parsed.name]));
+      if (listed && scalarUses(condition, ref))
+        this.add(
+          path,
+          `${ref} is a list for member "${listed.id}", so it can only be compared with in`,
+        );
+    }
+  }
+
   conditionFields(object: string, condition: Condition | undefined, path: Path): void {
     if (!condition) return;
     for (const field of fieldsOfCondition(condition)) this.fieldKnown(object, field, path);
@@ -121,8 +166,9 @@ function checkOrg(c: Checker): void {
   const { org } = c.policy;
   c.unique(c.policy.tiers, ['tiers'], 'tier');
   c.policy.tiers.forEach((tier, i) => {
-    // `when` shares the key space of a field's tier map.
-    if (tier.id === 'when') c.add(['tiers', i, 'id'], 'the tier id "when" is reserved');
+    // `when` and `actions` share the key space of a field's tier map.
+    if ((FIELD_RULE_KEYS as readonly string[]).includes(tier.id))
+      c.add(['tiers', i, 'id'], `the tier id "${tier.id}" is reserved`);
   });
   c.unique(org.teams, ['org', 'teams'], 'team');
   c.unique(org.members, ['org', 'members'], 'member');
@@ -173,7 +219,7 @@ function checkTierMap(
   path: Path,
 ): void {
   for (const key of Object.keys(map ?? {})) {
-    if (key !== 'when') c.known('tier', key, [...path, key]);
+    if (!(FIELD_RULE_KEYS as readonly string[]).includes(key)) c.known('tier', key, [...path, key]);
   }
 }
 
@@ -194,18 +240,25 @@ function checkRoles(c: Checker): void {
       for (const action of SCOPED_ACTIONS) {
         const map = rules[action];
         checkTierMap(c, map, [...objectPath, action]);
-        for (const [tier, grant] of Object.entries(map ?? {})) {
-          const { scope, where } = scopeOf(grant);
-          const at = [...objectPath, action, tier];
-          if (owners.length === 0 && scope !== 'all' && scope !== 'none' && c.objects.has(object)) {
-            c.add(at, `scope ${scope} needs owner fields, and objects.${object}.owner lists none`);
-          }
-          c.conditionFields(object, where, [...at, 'where']);
+        for (const [tier, value] of Object.entries(map ?? {})) {
+          scopeGrantsOf(value).forEach((grant, i) => {
+            const { scope, where } = scopeOf(grant);
+            const at = [...objectPath, action, tier, ...(Array.isArray(value) ? [i] : [])];
+            if (owners.length === 0 && scope !== 'all' && scope !== 'none' && c.objects.has(object))
+              c.add(
+                at,
+                `scope ${scope} needs owner fields, and objects.${object}.owner lists none`,
+              );
+            c.conditionFields(object, where, [...at, 'where']);
+            c.memberRefs(where, [...at, 'where']);
+          });
         }
       }
       for (const [field, rule] of Object.entries(rules.fields ?? {})) {
         const fieldPath = [...objectPath, 'fields', field];
         checkTierMap(c, rule, fieldPath);
+        for (const [action, map] of Object.entries(rule.actions ?? {}))
+          checkTierMap(c, map, [...fieldPath, 'actions', action]);
         if (field === 'default') {
           if (rule.when)
             c.add([...fieldPath, 'when'], 'default cannot have when rules; put them on a field');
@@ -215,6 +268,7 @@ function checkRoles(c: Checker): void {
         rule.when?.forEach((when, i) => {
           c.known('tier', when.below, [...fieldPath, 'when', i, 'below']);
           c.conditionFields(object, when.if, [...fieldPath, 'when', i, 'if']);
+          c.memberRefs(when.if, [...fieldPath, 'when', i, 'if']);
         });
       }
     }
@@ -237,6 +291,7 @@ function checkRestrictions(c: Checker): void {
       c.known('object', o, [...path, 'objects', j]);
       c.conditionFields(o, r.where, [...path, 'where']);
     });
+    c.memberRefs(r.where, [...path, 'where']);
     c.known('tier', r.tierBelow, [...path, 'tierBelow']);
     r.roles?.forEach((role, j) => c.known('role', role, [...path, 'roles', j]));
     r.members?.forEach((m, j) => c.known('member', m, [...path, 'members', j]));

@@ -78,6 +78,20 @@ export const scopeGrantSchema = z.union([
   z.strictObject({ scope, where: conditionSchema.optional() }),
 ]);
 export type ScopeGrant = z.infer<typeof scopeGrantSchema>;
+/** Extension: a tier may hold several scopes; their union applies (POLICY.md §6). */
+export const scopeValueSchema = z.union([
+  scopeGrantSchema,
+  z
+    .array(scopeGrantSchema)
+    .min(1, { error: 'a list of scopes needs at least one scope' })
+    .meta({ title: 'list of scopes' }),
+]);
+export type ScopeValue = z.infer<typeof scopeValueSchema>;
+
+/** The scopes of a tier-map value, one or several, as a list. */
+export function scopeGrantsOf(value: ScopeValue): readonly ScopeGrant[] {
+  return Array.isArray(value) ? value : [value];
+}
 
 const maskSchema = z.strictObject({ mask: z.enum(MASKS).meta({ title: 'mask' }) });
 export const fieldStateValueSchema = z.union([
@@ -96,18 +110,30 @@ const whenRuleSchema = z.strictObject({
 });
 export type WhenRule = z.infer<typeof whenRuleSchema>;
 
-/** A field's tier map, with optional record-dependent `when` caps. */
+/**
+ * Extension: per-action tier maps of a field (`actions: { update: { senior: edit } }`). For that
+ * action, the map's step value wins at the tiers where it has one; below its lowest key the
+ * field's own map applies.
+ */
+const fieldActionsSchema = z.strictObject(
+  Object.fromEntries(ACTIONS.map((a) => [a, tierMap(fieldStateValueSchema).optional()])) as Record<
+    Action,
+    z.ZodOptional<z.ZodRecord<z.ZodString, typeof fieldStateValueSchema>>
+  >,
+);
+
+/** A field's tier map, with optional record-dependent `when` caps and per-action maps. */
 export const fieldRuleSchema = z
-  .object({ when: z.array(whenRuleSchema).optional() })
+  .object({ when: z.array(whenRuleSchema).optional(), actions: fieldActionsSchema.optional() })
   .catchall(fieldStateValueSchema);
 export type FieldRule = z.infer<typeof fieldRuleSchema>;
 
 const objectRulesSchema = z.strictObject({
-  read: tierMap(scopeGrantSchema).optional(),
+  read: tierMap(scopeValueSchema).optional(),
   create: tierMap(z.boolean()).optional(),
-  update: tierMap(scopeGrantSchema).optional(),
-  delete: tierMap(scopeGrantSchema).optional(),
-  destroy: tierMap(scopeGrantSchema).optional(),
+  update: tierMap(scopeValueSchema).optional(),
+  delete: tierMap(scopeValueSchema).optional(),
+  destroy: tierMap(scopeValueSchema).optional(),
   export: tierMap(z.boolean()).optional(),
   fields: z.record(fieldKey, fieldRuleSchema).optional(),
 });
@@ -128,6 +154,12 @@ const objectSettingsSchema = z.strictObject({
 });
 export type ObjectSettings = z.infer<typeof objectSettingsSchema>;
 
+const attributeName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, {
+  error: 'an attribute name holds letters, digits and _ and starts with a letter',
+});
+const attributeScalar = z.union([z.string(), z.number(), z.boolean()]);
+const attributeValueSchema = z.union([attributeScalar, z.array(attributeScalar)]);
+
 const memberSchema = z.strictObject({
   id: id('a member id'),
   email: z.string().optional(),
@@ -139,6 +171,8 @@ const memberSchema = z.strictObject({
   tier: z.string().optional(),
   teams: z.array(z.string()).default([]),
   manager: z.string().optional(),
+  /** Extension: custom attributes (region, territory…) that conditions read as `$member.attributes.<name>`. */
+  attributes: z.record(attributeName, attributeValueSchema).optional(),
 });
 export type Member = z.infer<typeof memberSchema>;
 

@@ -13,7 +13,14 @@
  */
 import type { Condition } from '../policy/condition.js';
 import { describeCondition } from '../policy/describe.js';
-import type { Action, ObjectRules, Policy, Restriction, Scope } from '../policy/schema.js';
+import {
+  scopeGrantsOf,
+  type Action,
+  type ObjectRules,
+  type Policy,
+  type Restriction,
+  type Scope,
+} from '../policy/schema.js';
 import { stepAt, type TierOrder } from '../policy/tier-map.js';
 import type { DataModelSnapshot } from '../host/data-model.js';
 
@@ -88,11 +95,27 @@ function scopeAt(
   const step = stepAt(rules?.[action], held.tierIndex, ctx.order);
   if (!step) return { scope: 'none', path: `${base}.${action}` };
   const path = `${base}.${action}.${step.key}`;
-  const value = step.value;
-  return typeof value === 'string'
-    ? { scope: value, path }
-    : { scope: value.scope, where: value.where, path };
+  const grants = scopeGrantsOf(step.value).map((g) =>
+    typeof g === 'string' ? { scope: g, where: undefined } : g,
+  );
+  if (grants.length === 1) {
+    const only = grants[0] as { scope: Scope; where?: Condition | undefined };
+    return { scope: only.scope, where: only.where, path };
+  }
+  // A union: natively the widest of its scopes, with its conditions left to the gateway.
+  const widest = grants.reduce((a, b) => (BREADTH[b.scope] > BREADTH[a.scope] ? b : a));
+  const where = grants.find((g) => g.where !== undefined)?.where;
+  return { scope: widest.scope, where, path };
 }
+
+const BREADTH: Readonly<Record<Scope, number>> = {
+  none: 0,
+  own: 1,
+  team: 2,
+  reports: 3,
+  teamTree: 4,
+  all: 5,
+};
 
 function flagAt(
   ctx: CompileContext,
