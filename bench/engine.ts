@@ -148,7 +148,7 @@ function measureFigures(workload: Workload, engines: Engines): Figure[] {
 
 function printAgreement(a: Agreement): number {
   console.log(
-    `agreement: ${a.triples} sampled (member, action, record, field) triples, ${a.questions} answers compared with the baseline's`,
+    `agreement: ${a.triples} sampled (member, action, record, field) triples (${AGREEMENT_TRIPLES} random, the rest one per member and action on an own record), ${a.questions} answers compared with the baseline's`,
   );
   console.log(
     `  every triple: can, fields and permitted-field list for each of ${BENCH_ACTIONS.join('/')}, its field's state, the read projection (casbin: all of it on the first ${CASBIN_AGREEMENT.full} triples, can + field state on the first ${CASBIN_AGREEMENT.partial})`,
@@ -175,7 +175,17 @@ function printHeader(workload: Workload, policyMs: number, workloadMs: number): 
     `list members: selective ${workload.selective.id} (junior: own records and its teams' records), read-all ${workload.everything.id} (director)`,
   );
   if (!gcExposed) console.log('note: run with --expose-gc for heap figures');
+  printLoad('at start');
   console.log('');
+}
+
+/** Other processes on the machine move every figure: the load says how much to trust them. */
+function printLoad(when: string): void {
+  const [load = 0] = os.loadavg();
+  const cores = os.cpus().length;
+  const busy =
+    load > cores * 0.75 ? ' — BUSY MACHINE: figures are noisy, rerun on an idle one' : '';
+  console.log(`load average ${when}: ${load.toFixed(2)} on ${cores} cores${busy}`);
 }
 
 function allowedShares(engines: Engines, requests: readonly Request[]): string {
@@ -237,7 +247,10 @@ export async function runEngineBench(): Promise<number> {
   printHeader(workload, Number(process.hrtime.bigint() - start) / 1e6, workloadMs);
 
   const { engines, heapBytes } = await buildEngines(workload, policy);
-  const triples = workload.triples(SEEDS.agreement, AGREEMENT_TRIPLES);
+  const triples = [
+    ...workload.triples(SEEDS.agreement, AGREEMENT_TRIPLES),
+    ...workload.targeted(SEEDS.agreement),
+  ];
   const mismatches = printAgreement(
     checkAgreement(engines, triples, CASBIN_AGREEMENT, agreementCases(workload)),
   );
@@ -253,6 +266,7 @@ export async function runEngineBench(): Promise<number> {
   ];
   printTable(figures);
   printNotes(workload, engines);
+  printLoad('at end');
   printGoals(figures);
   console.log(`(checksum ${checksum()})`);
   return 0;

@@ -6,7 +6,7 @@
  */
 import { LOCKED_FIELD, OBJECTS, TEAM_FIELD, type ObjectName, type ObjectSpec } from './model.js';
 import { mulberry32, type Random } from './prng.js';
-import { STATUSES, type BenchAction, type Tier } from './rules.js';
+import { BENCH_ACTIONS, STATUSES, type BenchAction, type Tier } from './rules.js';
 
 export type Row = Readonly<Record<string, unknown>>;
 
@@ -52,6 +52,8 @@ export interface Workload {
   readonly everything: MemberSpec;
   requests(seed: number, count: number): Request[];
   triples(seed: number, count: number): Triple[];
+  /** For every member and action, one of its own records and a protected field (by turns). */
+  targeted(seed: number): Triple[];
 }
 
 export const RECORDS_PER_OBJECT = 10_000;
@@ -253,6 +255,21 @@ export function buildWorkload(seed = 20_260_630): Workload {
     const record = r.pick(records.get(object) ?? []);
     return { m, member: member.id, action, object, record };
   };
+  const protectedFields = (spec: ObjectSpec): string[] =>
+    [...spec.kinds].filter(([, k]) => k !== 'plain').map(([f]) => f);
+  const targeted = (seed: number): Triple[] => {
+    const r = mulberry32(seed);
+    return members.flatMap((member, m) =>
+      BENCH_ACTIONS.flatMap((action, a): Triple[] => {
+        const spec = OBJECTS[(m + a) % OBJECTS.length] as ObjectSpec;
+        const own = near.get(`${spec.name}/owner:${member.id}`);
+        if (!own) return [];
+        const fields = protectedFields(spec);
+        const field = fields[(m + a) % fields.length] ?? 'id';
+        return [{ m, member: member.id, action, object: spec.name, record: r.pick(own), field }];
+      }),
+    );
+  };
   const pickMember = (tier: Tier): MemberSpec => {
     const found = members.find((m) => m.tier === tier);
     if (!found) throw new Error(`no ${tier} in the workload`);
@@ -275,10 +292,10 @@ export function buildWorkload(seed = 20_260_630): Workload {
         const base = request(r);
         const spec = OBJECTS.find((o) => o.name === base.object) as ObjectSpec;
         // One time in three a protected field, so that masks and the value cap are well covered.
-        const protectedFields = [...spec.kinds].filter(([, k]) => k !== 'plain').map(([f]) => f);
-        const field = r.pick(r.chance(1 / 3) ? protectedFields : spec.fields);
+        const field = r.pick(r.chance(1 / 3) ? protectedFields(spec) : spec.fields);
         return { ...base, field };
       });
     },
+    targeted,
   };
 }
