@@ -9,142 +9,27 @@
 import os from 'node:os';
 import { checkAgreement, type Agreement } from './agreement.js';
 import { agreementCases } from './cases.js';
-import { buildEngines, buildTimes, tiergateWarm, type Engines } from './engines/build.js';
-import type { BenchEngine } from './engines/types.js';
+import { buildEngines, type Engines } from './engines/build.js';
 import {
-  checksum,
-  gcExposed,
-  interleave,
-  median,
-  resultKey,
-  timeNs,
-  type Task,
-} from './measure.js';
+  buildFigures,
+  CASBIN_SAMPLE,
+  LIST_OBJECT,
+  measureFigures,
+  memberIndex,
+  REQUESTS,
+  ROUNDS,
+  SEEDS,
+  WARMUP,
+} from './figures.js';
+import { checksum, gcExposed } from './measure.js';
 import { benchPolicy } from './policy.js';
-import { ENGINES, printGoals, printTable, type EngineName, type Figure } from './report.js';
+import { printGoals, printTable } from './report.js';
 import { BENCH_ACTIONS } from './rules.js';
-import {
-  buildWorkload,
-  RECORDS_PER_OBJECT,
-  type Request,
-  type Row,
-  type Workload,
-} from './workload.js';
+import { buildWorkload, RECORDS_PER_OBJECT, type Request, type Workload } from './workload.js';
 
-const SEEDS = { requests: 101, agreement: 303 } as const;
-const REQUESTS = 20_000;
 const AGREEMENT_TRIPLES = 3_000;
 /** casbin answers every question on the first triples, `can` and one field state on more. */
 const CASBIN_AGREEMENT = { full: 20, partial: 600 } as const;
-const ROUNDS = 9;
-const WARMUP = 2;
-const BUILD_ROUNDS = 5;
-/** casbin is orders of magnitude slower: it runs on samples, per-op figures extrapolate. */
-const CASBIN_SAMPLE = { can: 600, permitted: 20, selective: 2_000, readAll: 200 } as const;
-const LIST_OBJECT = 'opportunity';
-
-function opTasks(
-  figure: string,
-  engines: Engines,
-  run: (e: BenchEngine, items: readonly Request[]) => number,
-  items: readonly Request[],
-  casbinSample: number,
-): Task[] {
-  return ENGINES.map((name) => {
-    const sample = name === 'casbin' ? items.slice(0, casbinSample) : items;
-    const engine = engines[name];
-    return {
-      figure,
-      engine: name,
-      measure: () => timeNs(() => run(engine, sample)) / sample.length,
-    };
-  });
-}
-
-/** ns per record of filtering + projecting all records, from a sample for casbin. */
-function listTasks(
-  figure: string,
-  engines: Engines,
-  member: number,
-  records: readonly Row[],
-  casbinSample: number,
-): Task[] {
-  return ENGINES.map((name) => {
-    const engine = engines[name];
-    const sample = name === 'casbin' ? records.slice(0, casbinSample) : records;
-    const measure = (): number => {
-      const setupNs = timeNs(() => {
-        engine.prepareList?.(member, LIST_OBJECT);
-        return 0;
-      });
-      const listNs = timeNs(() => engine.list(member, LIST_OBJECT, sample));
-      return (setupNs + (listNs * records.length) / sample.length) / records.length;
-    };
-    return { figure, engine: name, measure };
-  });
-}
-
-function figureOf(
-  key: string,
-  label: string,
-  unit: Figure['unit'],
-  value: (name: EngineName) => number | undefined,
-): Figure {
-  const values: Partial<Record<EngineName, number>> = {};
-  for (const name of ENGINES) {
-    const v = value(name);
-    if (v !== undefined) values[name] = v;
-  }
-  return { key, label, unit, values };
-}
-
-function memberIndex(workload: Workload, id: string): number {
-  return workload.members.findIndex((m) => m.id === id);
-}
-
-function measureFigures(workload: Workload, engines: Engines): Figure[] {
-  const requests = workload.requests(SEEDS.requests, REQUESTS);
-  const records = workload.records.get(LIST_OBJECT) ?? [];
-  const selective = memberIndex(workload, workload.selective.id);
-  const readAll = memberIndex(workload, workload.everything.id);
-  const tasks = [
-    ...opTasks('can', engines, (e, r) => e.canAll(r), requests, CASBIN_SAMPLE.can),
-    ...opTasks(
-      'permitted',
-      engines,
-      (e, r) => e.permittedAll(r),
-      requests,
-      CASBIN_SAMPLE.permitted,
-    ),
-    ...listTasks('list selective', engines, selective, records, CASBIN_SAMPLE.selective),
-    ...listTasks('list read-all', engines, readAll, records, CASBIN_SAMPLE.readAll),
-  ];
-  const results = interleave(tasks, ROUNDS, WARMUP);
-  const med = (figure: string, name: EngineName): number | undefined => {
-    const values = results.get(resultKey(figure, name));
-    return values ? median(values) : undefined;
-  };
-  const perSecond = (figure: string) => (name: EngineName) => {
-    const ns = med(figure, name);
-    return ns === undefined ? undefined : 1e9 / ns;
-  };
-  return [
-    figureOf('can', 'decision: can(action, object, record) per op', 'ns', (n) => med('can', n)),
-    figureOf('permitted', 'permitted-field list per op', 'ns', (n) => med('permitted', n)),
-    figureOf(
-      'list selective',
-      'filter+project 10k, selective member',
-      'rec/s',
-      perSecond('list selective'),
-    ),
-    figureOf(
-      'list read-all',
-      'filter+project 10k, read-all member',
-      'rec/s',
-      perSecond('list read-all'),
-    ),
-  ];
-}
 
 function printAgreement(a: Agreement): number {
   console.log(
@@ -202,7 +87,7 @@ function printNotes(workload: Workload, engines: Engines): void {
     engines.baseline.list(memberIndex(workload, id), LIST_OBJECT, records);
   console.log('');
   console.log(
-    `medians of ${ROUNDS} interleaved rounds after ${WARMUP} warm-up rounds; lists on ${LIST_OBJECT}`,
+    `medians of ${ROUNDS} interleaved rounds after ${WARMUP} warm-up rounds, each a mean over at least 50 ms of runs, after a full GC; lists on ${LIST_OBJECT}`,
   );
   console.log(
     `requests per round: ${REQUESTS} (half near the member, half random): ${allowedShares(engines, workload.requests(SEEDS.requests, REQUESTS))}`,
@@ -217,25 +102,6 @@ function printNotes(workload: Workload, engines: Engines): void {
     'ratios: how many times faster (or smaller) Tiergate is; < 1 means Tiergate is slower (or larger); heap deltas under ~0.5 MiB are GC noise',
   );
   console.log('');
-}
-
-async function buildFigures(
-  workload: Workload,
-  policy: ReturnType<typeof benchPolicy>,
-  heap: Partial<Record<EngineName, number>>,
-): Promise<Figure[]> {
-  const times = await buildTimes(workload, policy, BUILD_ROUNDS);
-  const warm = await tiergateWarm(policy, BUILD_ROUNDS);
-  const only = (v: number | undefined) => (n: EngineName) => (n === 'tiergate' ? v : undefined);
-  return [
-    figureOf('build', 'build for 200 members (all objects, actions)', 'ms', (n) =>
-      median(times[n]),
-    ),
-    figureOf('heap', 'heap retained by the built engine', 'bytes', (n) => heap[n]),
-    figureOf('compile', '  of which tiergate compilePolicy', 'ms', only(warm.compileMs)),
-    figureOf('warm', `  of which tiergate warm() (${warm.plans} plans)`, 'ms', only(warm.warmMs)),
-    figureOf('warm heap', '  heap retained by warm()', 'bytes', only(warm.warmBytes)),
-  ];
 }
 
 export async function runEngineBench(): Promise<number> {
