@@ -11,15 +11,7 @@
  */
 import { type CompiledCondition, type Condition, type PathReader } from './condition.js';
 import { describeCondition, describeScope } from './describe.js';
-import {
-  allOf,
-  anyOf,
-  isMatchAll,
-  MATCH_ALL,
-  MATCH_NONE,
-  noneOf,
-  ownerFilter,
-} from './host-filter.js';
+import { allOf, anyOf, isMatchAll, MATCH_ALL, MATCH_NONE, ownerFilter } from './host-filter.js';
 import { scopeGrantsOf, type Action, type Scope, type ScopeValue } from './schema.js';
 import type { Source } from './sources.js';
 import { stepAt, type TierOrder } from './tier-map.js';
@@ -52,6 +44,8 @@ export interface GrantedClause {
 interface Exclusion {
   readonly test: CompiledCondition;
   readonly where: Condition;
+  /** The host filter of the records the restriction leaves (its `where` is FALSE). */
+  readonly leaves: Condition;
   readonly deny: Decision;
 }
 
@@ -145,6 +139,8 @@ interface MemberRestriction {
   readonly restriction: CompiledRestriction;
   /** The member's own condition (no `$member` left); undefined: the restriction is total. */
   readonly where: Condition | undefined;
+  /** The records where `where` is FALSE: those the restriction leaves. */
+  readonly negation: Condition | undefined;
   readonly test: CompiledCondition | undefined;
 }
 
@@ -170,6 +166,7 @@ function buildClause(
     return {
       test: r.test as CompiledCondition,
       where: r.where as Condition,
+      leaves: r.negation as Condition,
       deny: denial([
         `${path} (${id}): ${action} on ${object} denied where ${describeCondition(policyWhere as Condition)}, whatever ${raw.path} grants`,
       ]),
@@ -180,7 +177,7 @@ function buildClause(
   const filter = allOf([
     members === null ? MATCH_ALL : ownerFilter(owners, [...members].sort()),
     where ?? MATCH_ALL,
-    ...exclusions.map((e) => noneOf(e.where)),
+    ...exclusions.map((e) => e.leaves),
   ]);
   const grant: GrantedClause = {
     scope: raw.scope,
@@ -221,15 +218,17 @@ function memberRestrictions(
   for (const restriction of index.restrictions) {
     if (!restrictionApplies(restriction, memberId, base, object, action)) continue;
     if (restriction.where === undefined) {
-      found.push({ restriction, where: undefined, test: undefined });
+      found.push({ restriction, where: undefined, negation: undefined, test: undefined });
       continue;
     }
-    const { condition, test } = index.resolved(memberId, restriction.where);
-    if (condition === MATCH_NONE) continue;
+    const { condition, negation, test } = index.resolved(memberId, restriction.where);
+    // FALSE on every record: it removes nothing. Never FALSE (TRUE, or unknown for a fact the
+    // member lacks): it removes every record.
+    if (condition === MATCH_NONE && isMatchAll(negation)) continue;
     found.push(
-      isMatchAll(condition)
-        ? { restriction, where: undefined, test: undefined }
-        : { restriction, where: condition, test },
+      negation === MATCH_NONE
+        ? { restriction, where: undefined, negation: undefined, test: undefined }
+        : { restriction, where: condition, negation, test },
     );
   }
   return found;

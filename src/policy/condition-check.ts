@@ -157,6 +157,8 @@ function checkOperand(operator: OperatorName, operand: unknown): string | undefi
     case 'pattern':
       return typeof operand === 'string' ? undefined : `${operator} takes a string`;
     case 'nullity':
+      if (operand === null)
+        return `${operator} takes "NULL" or NOT_NULL: quote it, as is: "NULL", since YAML reads a bare NULL as null`;
       return operand === 'NULL' || operand === 'NOT_NULL'
         ? undefined
         : `${operator} takes NULL or NOT_NULL`;

@@ -188,9 +188,16 @@ function compilePredicate(path: readonly string[], predicate: FieldPredicate): C
     case 'lte':
       return nullable(read, (v) => compare(v, operand as ConditionScalar) <= 0);
     case 'in': {
-      const values = operand as readonly ConditionScalar[];
+      // SQL: `x IN (a, NULL)` is TRUE when x = a and unknown otherwise, never FALSE.
+      const values = (operand as readonly ConditionScalar[]).filter((item) => item !== null);
+      const holdsNull = values.length < (operand as readonly ConditionScalar[]).length;
       const strict = new Set<unknown>(values);
-      return nullable(read, (v) => strict.has(v) || values.some((item) => equals(v, item)));
+      return (record) => {
+        const v = read(record);
+        if (v === null) return null;
+        if (strict.has(v) || values.some((item) => equals(v, item))) return true;
+        return holdsNull ? null : false;
+      };
     }
     case 'like':
     case 'ilike': {

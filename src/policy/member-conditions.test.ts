@@ -150,22 +150,33 @@ fields: { default: { junior: read } }`);
     ).toBe('deny');
   });
 
-  it('keep a missing value FALSE under not, as the host filter does', () => {
+  it('treat a value the member lacks as NULL: unknown even under not, so it grants nothing', () => {
     const negated = engineFor(
       `read: { junior: { scope: all, where: { not: { region: { eq: $member.attributes.region } } } } }`,
     );
-    // not FALSE is TRUE: ian, with no region, reads every record; alice every record outside EU.
-    expect(negated.filter({ member: 'ian', object: 'deal', action: 'read' })).toEqual({});
+    // ian has no region: not (region = NULL) is unknown, never TRUE, so ian reads nothing.
+    expect(negated.filter({ member: 'ian', object: 'deal', action: 'read' })).toBe(MATCH_NONE);
     expect(
       negated.decide({
         member: 'ian',
         object: 'deal',
         action: 'read',
-        record: deal({ region: 'EU' }),
+        record: deal({ region: 'APAC' }),
       }).effect,
-    ).toBe('allow');
+    ).toBe('deny');
     expect(negated.filter({ member: 'alice', object: 'deal', action: 'read' })).toEqual({
       not: { region: { eq: 'EU' } },
+    });
+  });
+
+  it('treat an empty list as no match: FALSE, and TRUE under not', () => {
+    const outside = engineFor(
+      `read: { junior: { scope: all, where: { not: { teamId: { in: $member.teams } } } } }`,
+    );
+    // ian is in no team: every record is outside its teams.
+    expect(outside.filter({ member: 'ian', object: 'deal', action: 'read' })).toEqual({});
+    expect(outside.filter({ member: 'alice', object: 'deal', action: 'read' })).toEqual({
+      not: { teamId: { in: ['emea'] } },
     });
   });
 });
@@ -182,8 +193,9 @@ describe('$member references in restrictions and when rules', () => {
     expect(read('alice', 'EU')).toBe('allow');
     expect(read('alice', 'APAC')).toBe('deny');
     expect(read('carol', 'APAC')).toBe('allow');
-    // A restriction keyed by a value the member lacks removes nothing.
-    expect(read('ian', 'APAC')).toBe('allow');
+    // A restriction keyed by a value the member lacks removes every record (fail closed).
+    expect(read('ian', 'APAC')).toBe('deny');
+    expect(engine.filter({ member: 'ian', object: 'deal', action: 'read' })).toBe(MATCH_NONE);
     expect(engine.filter({ member: 'alice', object: 'deal', action: 'read' })).toEqual({
       not: { region: { neq: 'EU' } },
     });

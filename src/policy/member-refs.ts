@@ -4,9 +4,9 @@
  * engine replaces them with the member's own values when it builds the member's plan, so the
  * decision on a record and the host filter are the same plain condition.
  *
- * A reference with no value for the member (an attribute it does not have, an empty team list)
- * makes its comparison FALSE, never unknown and never "match all": access narrowed by a fact
- * the member lacks is no access (fail closed), and a restriction keyed by it removes nothing.
+ * A reference with no value for the member (an attribute it does not have) is NULL, as in SQL:
+ * the comparison is unknown, so access narrowed by it is not given and a restriction keyed by it
+ * removes every record (both fail closed). An empty list (no teams) compares with nothing: FALSE.
  */
 import {
   compileCondition,
@@ -18,7 +18,7 @@ import {
   type Condition,
   type ConditionScalar,
 } from './condition.js';
-import { allOf, anyOf, MATCH_NONE, noneOf } from './host-filter.js';
+import { allOf, anyOf, MATCH_ALL, MATCH_NONE, noneOf } from './host-filter.js';
 
 export const MEMBER_REF_PREFIX = '$member.';
 
@@ -88,67 +88,117 @@ function valueOf(ref: string, facts: MemberFacts): AttributeValue | undefined {
   return facts[parsed.name];
 }
 
-/** `{ op: operand }` with the reference replaced; undefined when the comparison is FALSE. */
-function resolvePredicate(
-  predicate: Readonly<Record<string, unknown>>,
-  facts: MemberFacts,
-): Condition | undefined {
+/** A resolved comparison: a condition, FALSE (nothing to compare with), or UNKNOWN (no value). */
+type Leaf = Condition | 'false' | 'unknown';
+
+/** `{ op: operand }` with the reference replaced. */
+function resolvePredicate(predicate: Readonly<Record<string, unknown>>, facts: MemberFacts): Leaf {
   const [operator, operand] = Object.entries(predicate)[0] ?? [];
   if (operator === undefined || !isOperatorName(operator)) return predicate;
   if (!isMemberRef(operand)) return predicate;
   const value = valueOf(operand, facts);
-  if (value === undefined || value === null) return undefined;
+  // A fact the member lacks is NULL: the comparison is unknown, as SQL has it.
+  if (value === undefined || value === null) return 'unknown';
   if (OPERATORS[operator] === 'list') {
     const list = Array.isArray(value) ? value.filter((v) => v !== null) : [value];
-    // The host rejects an empty `in`; no value to compare with selects nothing.
-    return list.length === 0 ? undefined : { [operator]: list };
+    // No value in the list: nothing equals one of them (and the host rejects an empty `in`).
+    return list.length === 0 ? 'false' : { [operator]: list };
   }
-  // A list where one value is expected compares with nothing (validation rejects it in config).
-  if (!isScalar(value)) return undefined;
-  if (OPERATORS[operator] === 'pattern' && typeof value !== 'string') return undefined;
+  // A list where one value is expected is no value (validation rejects it in config).
+  if (!isScalar(value)) return 'unknown';
+  if (OPERATORS[operator] === 'pattern' && typeof value !== 'string') return 'unknown';
   return { [operator]: value };
 }
 
-/** A field's predicate or its sub-fields' predicates, resolved; MATCH_NONE when one is FALSE. */
-function resolveField(field: string, value: unknown, facts: MemberFacts): Condition {
-  if (!isPlainObject(value)) return { [field]: value };
-  if (Object.keys(value).some(isOperatorName)) {
-    const resolved = resolvePredicate(value, facts);
-    return resolved === undefined ? MATCH_NONE : { [field]: resolved };
-  }
-  const subs: Record<string, unknown> = {};
-  for (const [sub, predicate] of Object.entries(value)) {
-    if (!isPlainObject(predicate)) {
-      subs[sub] = predicate;
-      continue;
-    }
-    const resolved = resolvePredicate(predicate, facts);
-    if (resolved === undefined) return MATCH_NONE;
-    subs[sub] = resolved;
-  }
-  return { [field]: subs };
+/**
+ * A resolved condition in three-valued logic, as two host filters: the records where it is TRUE
+ * and those where it is FALSE (the rest: unknown). `plain` marks one with no unknown part, whose
+ * FALSE records are simply `{ not: whenTrue }`.
+ */
+export interface ResolvedCondition {
+  readonly whenTrue: Condition;
+  readonly whenFalse: Condition;
+  readonly plain: boolean;
 }
 
-/**
- * The condition with the member's values in place of its references. Parts that compare with
- * no value become FALSE and are folded away (`and` with FALSE is FALSE, `not` FALSE is TRUE), so
- * the result is `MATCH_NONE`, `MATCH_ALL` (`{}`) or a condition the host can run as it is. A
- * condition with no reference is returned as it is.
- */
-export function resolveCondition(condition: Condition, facts: MemberFacts): Condition {
-  if (!usesMemberRefs(condition)) return condition;
-  const parts: Condition[] = [];
+const TRUE: ResolvedCondition = { whenTrue: MATCH_ALL, whenFalse: MATCH_NONE, plain: true };
+const FALSE: ResolvedCondition = { whenTrue: MATCH_NONE, whenFalse: MATCH_ALL, plain: true };
+const UNKNOWN: ResolvedCondition = { whenTrue: MATCH_NONE, whenFalse: MATCH_NONE, plain: false };
+
+function plain(condition: Condition): ResolvedCondition {
+  return { whenTrue: condition, whenFalse: noneOf(condition), plain: true };
+}
+
+/** SQL AND (`or: false`) or OR (`or: true`) of resolved parts. */
+function combine(parts: readonly ResolvedCondition[], or: boolean): ResolvedCondition {
+  if (parts.every((p) => p.plain)) {
+    const conditions = parts.map((p) => p.whenTrue);
+    return plain(or ? anyOf(conditions) : allOf(conditions));
+  }
+  const trues = parts.map((p) => p.whenTrue);
+  const falses = parts.map((p) => p.whenFalse);
+  return {
+    whenTrue: or ? anyOf(trues) : allOf(trues),
+    whenFalse: or ? allOf(falses) : anyOf(falses),
+    plain: false,
+  };
+}
+
+function leaf(field: string, resolved: Leaf): ResolvedCondition {
+  if (resolved === 'false') return FALSE;
+  if (resolved === 'unknown') return UNKNOWN;
+  return plain({ [field]: resolved });
+}
+
+/** A field's predicate, or each of its sub-fields' predicates, resolved. */
+function resolveField(field: string, value: unknown, facts: MemberFacts): ResolvedCondition {
+  if (!isPlainObject(value)) return plain({ [field]: value });
+  if (Object.keys(value).some(isOperatorName)) return leaf(field, resolvePredicate(value, facts));
+  return combine(
+    Object.entries(value).map(([sub, predicate]) =>
+      isPlainObject(predicate)
+        ? leaf(field, wrapSub(sub, resolvePredicate(predicate, facts)))
+        : plain({ [field]: { [sub]: predicate } }),
+    ),
+    false,
+  );
+}
+
+function wrapSub(sub: string, resolved: Leaf): Leaf {
+  return typeof resolved === 'string' ? resolved : { [sub]: resolved };
+}
+
+function resolveParts(condition: Condition, facts: MemberFacts): ResolvedCondition {
+  const parts: ResolvedCondition[] = [];
   for (const [key, value] of Object.entries(condition)) {
     if (key === 'and' || key === 'or') {
-      const children = (value as readonly Condition[]).map((c) => resolveCondition(c, facts));
-      parts.push(key === 'and' ? allOf(children) : anyOf(children));
+      const children = (value as readonly Condition[]).map((c) => resolveParts(c, facts));
+      parts.push(combine(children, key === 'or'));
     } else if (key === 'not') {
-      parts.push(noneOf(resolveCondition(value as Condition, facts)));
+      const inner = resolveParts(value as Condition, facts);
+      parts.push(
+        inner.plain
+          ? plain(noneOf(inner.whenTrue))
+          : { whenTrue: inner.whenFalse, whenFalse: inner.whenTrue, plain: false },
+      );
     } else {
       parts.push(resolveField(key, value, facts));
     }
   }
-  return allOf(parts);
+  return parts.length === 0 ? TRUE : combine(parts, false);
+}
+
+/**
+ * The condition with the member's values in place of its references, as the filters of the
+ * records where it is TRUE and where it is FALSE. A reference the member has no value for is
+ * NULL (the comparison is unknown: never TRUE, never FALSE, even under `not`), so access that
+ * depends on it is not given and a restriction that depends on it removes every record: both
+ * fail closed. An empty list compares with nothing: FALSE. Constant parts are folded away, so
+ * each filter is `MATCH_NONE`, `MATCH_ALL` (`{}`) or a condition the host can run as it is.
+ */
+export function resolveCondition(condition: Condition, facts: MemberFacts): ResolvedCondition {
+  if (!usesMemberRefs(condition)) return plain(condition);
+  return resolveParts(condition, facts);
 }
 
 const NEVER: CompiledCondition = () => false;
@@ -159,4 +209,12 @@ const NEVER: CompiledCondition = () => false;
  */
 export function compileResolved(condition: Condition): CompiledCondition {
   return condition === MATCH_NONE ? NEVER : compileCondition(condition);
+}
+
+/** The three-valued test of a resolved condition: TRUE, FALSE, or unknown where neither holds. */
+export function compileThreeValued(resolved: ResolvedCondition): CompiledCondition {
+  if (resolved.plain) return compileResolved(resolved.whenTrue);
+  const isTrue = compileResolved(resolved.whenTrue);
+  const isFalse = compileResolved(resolved.whenFalse);
+  return (record) => (isTrue(record) === true ? true : isFalse(record) === true ? false : null);
 }

@@ -13,7 +13,7 @@ import {
 } from './condition.js';
 import { hasActionRules } from './field-rules.js';
 import {
-  compileResolved,
+  compileThreeValued,
   resolveCondition,
   usesMemberRefs,
   type MemberFacts,
@@ -32,6 +32,16 @@ export interface CompiledRestriction {
   readonly members: ReadonlySet<string> | undefined;
   readonly where: Condition | undefined;
   readonly test: CompiledCondition | undefined;
+}
+
+/** A condition resolved for one member (see `resolveCondition`). */
+export interface MemberCondition {
+  /** The host filter of the records where it is TRUE. */
+  readonly condition: Condition;
+  /** The host filter of the records where it is FALSE. */
+  readonly negation: Condition;
+  /** Its three-valued test on a record. */
+  readonly test: CompiledCondition;
 }
 
 export interface FieldShape {
@@ -53,10 +63,7 @@ export interface PolicyIndex {
    * A condition with the member's values in place of its `$member` references, compiled; the
    * same resolved condition is compiled once whichever members share it.
    */
-  resolved(
-    memberId: string,
-    condition: Condition,
-  ): { condition: Condition; test: CompiledCondition };
+  resolved(memberId: string, condition: Condition): MemberCondition;
   /** Whether field states on the object differ by action, or by member (a `when` reads `$member`). */
   fieldShape(sources: readonly Source[], object: string): FieldShape;
   /** Readers of each object's owner fields, compiled once. */
@@ -122,18 +129,18 @@ export function indexPolicy(policy: Policy): PolicyIndex {
     return found;
   };
   const byText = new Map<string, CompiledCondition>();
-  const resolved = (memberId: string, condition: Condition) => {
-    const known = factsOf(memberId);
-    // A stranger has no values: every reference compares with nothing.
-    const resolvedCondition = resolveCondition(condition, known ?? NO_FACTS);
-    if (resolvedCondition === condition) return { condition, test: compiled(condition) };
-    const key = JSON.stringify(resolvedCondition);
+  const resolved = (memberId: string, condition: Condition): MemberCondition => {
+    // A stranger has no values: every reference is NULL.
+    const found = resolveCondition(condition, factsOf(memberId) ?? NO_FACTS);
+    if (found.whenTrue === condition)
+      return { condition, negation: found.whenFalse, test: compiled(condition) };
+    const key = JSON.stringify([found.whenTrue, found.plain ? null : found.whenFalse]);
     let test = byText.get(key);
     if (!test) {
-      test = compileResolved(resolvedCondition);
+      test = compileThreeValued(found);
       byText.set(key, test);
     }
-    return { condition: resolvedCondition, test };
+    return { condition: found.whenTrue, negation: found.whenFalse, test };
   };
   const shapes = new Map<string, FieldShape>();
   const roleShape = (role: string, object: string): FieldShape => {

@@ -47,7 +47,7 @@ const DAY = 24 * HOUR;
 const FIXTURE = readFileSync(new URL('./fixtures/policy-md.yaml', import.meta.url), 'utf8');
 
 /** Runs per property: enough to matter, while the whole file stays well under 20 s. */
-const RUNS = { decide: 300, clock: 150, project: 1000, load: 400 } as const;
+const RUNS = { decide: 300, members: 60, clock: 150, project: 1000, load: 400 } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
@@ -104,6 +104,10 @@ const RECORD_FIELDS = [
   'phones',
   'emails',
   'data',
+  'teamId',
+  'level',
+  // Never on a record: the hand-written stand-in for a NULL member value compares with it.
+  'neverSet',
 ];
 /** Fields and sub-fields that role field rules name. */
 const FIELD_RULE_KEYS = [
@@ -160,10 +164,24 @@ function nullable<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> {
   return fc.oneof({ arbitrary: arb, weight: 4 }, { arbitrary: fc.constant(null), weight: 1 });
 }
 
+/** References to the member that compare with one value (`region` is never a list). */
+const SCALAR_REFS = ['$member.id', '$member.tier', '$member.attributes.region'] as const;
+/** References that give a list, for `in`. */
+const LIST_REFS = [
+  '$member.teams',
+  '$member.teamTree',
+  '$member.reports',
+  '$member.attributes.territories',
+] as const;
+
 const scalarOperand = fc.oneof(
   fc.constantFrom('NEW', 'CUSTOMER', 'won', 'Won', 'Paris', 'paris', '', '10', '2', 'm-1', 'USD'),
   fc.constantFrom(0, 1, 2, 10, -5, 2.5, 100_000_000_001),
   fc.boolean(),
+);
+const scalarOrRef = fc.oneof(
+  { arbitrary: scalarOperand, weight: 4 },
+  { arbitrary: fc.constantFrom(...SCALAR_REFS), weight: 1 },
 );
 const patternOperand = fc.constantFrom(
   '%',
@@ -181,13 +199,17 @@ const patternOperand = fc.constantFrom(
 /** `{ op: operand }` for every operator of the filter language. */
 const predicateArb: fc.Arbitrary<Plain> = fc.oneof(
   fc
-    .tuple(fc.constantFrom('eq', 'neq', 'gt', 'gte', 'lt', 'lte'), scalarOperand)
+    .tuple(fc.constantFrom('eq', 'neq', 'gt', 'gte', 'lt', 'lte'), scalarOrRef)
     .map(([op, value]) => ({ [op]: value })),
   fc
     .array(fc.oneof(scalarOperand, fc.constant(null)), { minLength: 1, maxLength: 3 })
     .map((values) => ({ in: values })),
+  fc.constantFrom(...LIST_REFS, ...SCALAR_REFS).map((ref) => ({ in: ref })),
   fc
-    .tuple(fc.constantFrom('like', 'ilike', 'startsWith'), patternOperand)
+    .tuple(
+      fc.constantFrom('like', 'ilike', 'startsWith'),
+      fc.oneof(patternOperand, fc.constant('$member.attributes.region')),
+    )
     .map(([op, value]) => ({ [op]: value })),
   fc.constantFrom('NULL', 'NOT_NULL').map((value) => ({ is: value })),
 );
@@ -208,10 +230,24 @@ const fieldConditionArb: fc.Arbitrary<Condition> = fc
     return condition;
   });
 
+/** A record field compared with the member fact it is usually compared with. */
+const memberConditionArb: fc.Arbitrary<Condition> = fc.constantFrom<Condition>(
+  { teamId: { in: '$member.teams' } },
+  { teamId: { in: '$member.teamTree' } },
+  { assigneeId: { in: '$member.reports' } },
+  { assigneeId: { eq: '$member.id' } },
+  { city: { eq: '$member.attributes.region' } },
+  { city: { neq: '$member.attributes.region' } },
+  { city: { in: '$member.attributes.territories' } },
+  { level: { eq: '$member.tier' } },
+  { level: { gte: '$member.tier' } },
+);
+
 const conditionArb: fc.Arbitrary<Condition> = fc.letrec<{ condition: Condition }>((tie) => ({
   condition: fc.oneof(
     { maxDepth: 3, depthSize: 'small', withCrossShrink: true },
     fieldConditionArb,
+    memberConditionArb,
     fc.array(tie('condition'), { minLength: 1, maxLength: 3 }).map((and) => ({ and })),
     fc.array(tie('condition'), { minLength: 1, maxLength: 3 }).map((or) => ({ or })),
     tie('condition').map((not) => ({ not })),
@@ -221,12 +257,17 @@ const conditionArb: fc.Arbitrary<Condition> = fc.letrec<{ condition: Condition }
 
 const scopeArb = fc.constantFrom(...SCOPES);
 type ScopeGrantInput = Scope | { scope: Scope; where?: Condition };
-const scopeGrantArb: fc.Arbitrary<ScopeGrantInput> = fc.oneof(
+const oneScopeArb: fc.Arbitrary<ScopeGrantInput> = fc.oneof(
   scopeArb,
   fc.record(
     { scope: scopeArb, where: conditionArb },
     { requiredKeys: ['scope'], noNullPrototype: true },
   ),
+);
+/** A scope, or now and then a union of scopes. */
+const scopeGrantArb: fc.Arbitrary<ScopeGrantInput | ScopeGrantInput[]> = fc.oneof(
+  { arbitrary: oneScopeArb, weight: 3 },
+  { arbitrary: fc.array(oneScopeArb, { minLength: 1, maxLength: 3 }), weight: 1 },
 );
 const fieldStateValueArb: fc.Arbitrary<FieldStateValue> = fc.oneof(
   fc.constantFrom('hidden' as const, 'read' as const, 'edit' as const),
@@ -250,6 +291,12 @@ const fieldRuleRaw = fc.record(
   {
     tiers: tierValuesArb(fieldStateValueArb),
     when: fc.array(whenRuleRaw, { maxLength: 2 }),
+    actions: sparse(
+      fc.uniqueArray(fc.tuple(fc.constantFrom(...ACTIONS), tierValuesArb(fieldStateValueArb)), {
+        maxLength: 2,
+        selector: ([action]) => action,
+      }),
+    ),
   },
   { noNullPrototype: true },
 );
@@ -285,6 +332,8 @@ const memberRaw = fc.record(
     tier: fc.option(fc.nat(TIER_POOL.length - 1), { nil: undefined }),
     teams: fc.subarray([...TEAM_POOL], { maxLength: 2 }),
     manager: fc.option(fc.nat(MEMBER_POOL.length - 1), { nil: undefined }),
+    region: sparse(scalarOperand, 1),
+    territories: sparse(fc.array(scalarOperand, { maxLength: 2 }), 1),
   },
   { noNullPrototype: true },
 );
@@ -459,6 +508,10 @@ function worldDraftArb(options: WorldOptions = {}): fc.Arbitrary<WorldDraft> {
           if (rawRules.default !== undefined) fields.default = tierMap(rawRules.default);
           for (const [key, rule] of rawRules.fields) {
             const field: Plain = { ...tierMap(rule.tiers) };
+            if (rule.actions !== undefined && rule.actions.length > 0)
+              field.actions = Object.fromEntries(
+                rule.actions.map(([action, values]) => [action, tierMap(values)]),
+              );
             if (rule.when.length > 0)
               field.when = rule.when.map((w) => ({
                 if: w.if,
@@ -493,6 +546,13 @@ function worldDraftArb(options: WorldOptions = {}): fc.Arbitrary<WorldDraft> {
         if (memberTeams.length > 0) member.teams = memberTeams;
         // A manager among the earlier members: the manager tree is acyclic by construction.
         if (m?.manager !== undefined && i > 0) member.manager = memberIds[m.manager % i];
+        // The first member always has both attributes, so references to them validate.
+        const region = i === 0 ? (m?.region ?? 'Paris') : m?.region;
+        const territories = i === 0 ? (m?.territories ?? ['Paris']) : m?.territories;
+        const attributes: Plain = {};
+        if (region !== undefined) attributes.region = region;
+        if (territories !== undefined) attributes.territories = territories;
+        if (Object.keys(attributes).length > 0) member.attributes = attributes;
         return member;
       });
 
@@ -562,6 +622,8 @@ const ownerValueArb = fc.oneof(
 );
 const textArb = fc.oneof(
   fc.constantFrom('NEW', 'CUSTOMER', 'won', 'Won', 'Paris', 'paris', '', '10', '2', 'm-1', 'Nwon'),
+  // Team and tier ids, so that conditions about the member's teams and tier match records.
+  fc.constantFrom(...TEAM_POOL, 'junior', 'senior'),
   fc.string({ maxLength: 10 }),
 );
 const numberArb = fc.oneof(
@@ -609,6 +671,8 @@ const recordArb: fc.Arbitrary<Row> = rowArb({
     rowArb({ workspaceMemberId: ownerValueArb, source: fc.constantFrom('MANUAL', 'API') }),
   ),
   stage: nullable(fc.oneof({ arbitrary: textArb, weight: 3 }, { arbitrary: numberArb, weight: 1 })),
+  teamId: nullable(fc.constantFrom(...TEAM_POOL, 'ghost')),
+  level: nullable(fc.constantFrom(...TIER_POOL)),
   score: nullable(fc.oneof({ arbitrary: numberArb, weight: 3 }, { arbitrary: textArb, weight: 1 })),
   city: nullable(textArb),
   notes: nullable(textArb),
@@ -972,6 +1036,248 @@ function clockProblems(
   }
   return problems;
 }
+
+// ---------------------------------------------------------------------------------------------
+// (a2) $member references, checked against values written in by hand
+// ---------------------------------------------------------------------------------------------
+
+/** `id is NULL`: FALSE on every host record, which always has an id. */
+const FALSE_CONDITION: Plain = { id: { is: 'NULL' } };
+/** A comparison with a field no record holds: unknown on every record, as a NULL value is. */
+const UNKNOWN_CONDITION: Plain = { neverSet: { eq: 'x' } };
+const OPERATOR_KINDS: Readonly<Record<string, 'one' | 'list' | 'pattern'>> = {
+  eq: 'one',
+  neq: 'one',
+  gt: 'one',
+  gte: 'one',
+  lt: 'one',
+  lte: 'one',
+  in: 'list',
+  like: 'pattern',
+  ilike: 'pattern',
+  startsWith: 'pattern',
+};
+
+/** A member's reference values, computed here from the generated org (not by the engine). */
+function handFacts(input: Plain, memberId: string): Map<string, unknown> {
+  const org = input.org as { members: Plain[]; teams: { id: string; children: string[] }[] };
+  const tiers = (input.tiers as { id: string }[]).map((t) => t.id);
+  const member = org.members.find((m) => m.id === memberId) as Plain;
+  const roles = input.roles as Record<string, Plain>;
+  const teams = (member.teams as string[] | undefined) ?? [];
+  const below = (team: string): string[] => [
+    team,
+    ...(org.teams.find((t) => t.id === team)?.children ?? []).flatMap(below),
+  ];
+  const reports = (id: string): string[] => [
+    id,
+    ...org.members.filter((m) => m.manager === id).flatMap((m) => reports(m.id as string)),
+  ];
+  const attributes = (member.attributes as Plain | undefined) ?? {};
+  return new Map<string, unknown>([
+    ['$member.id', memberId],
+    ['$member.tier', member.tier ?? roles[member.role as string]?.defaultTier ?? tiers[0]],
+    ['$member.teams', teams],
+    ['$member.teamTree', [...new Set(teams.flatMap(below))]],
+    ['$member.reports', reports(memberId)],
+    ['$member.attributes.region', attributes.region],
+    ['$member.attributes.territories', attributes.territories],
+  ]);
+}
+
+/**
+ * `{ op: value }` with the reference written in; `false` for an empty list (nothing to compare
+ * with), `null` for a value the member lacks (NULL: the comparison is unknown).
+ */
+function handPredicate(predicate: Plain, facts: Map<string, unknown>): Plain | false | null {
+  const [op, operand] = Object.entries(predicate)[0] ?? [];
+  if (op === undefined || typeof operand !== 'string' || !facts.has(operand)) return predicate;
+  const value = facts.get(operand);
+  const kind = OPERATOR_KINDS[op];
+  if (value === undefined || value === null) return null;
+  if (kind === 'list') {
+    const list = (Array.isArray(value) ? value : [value]).filter((v) => v !== null);
+    return list.length === 0 ? false : { [op]: list };
+  }
+  if (Array.isArray(value) || (kind === 'pattern' && typeof value !== 'string')) return null;
+  return { [op]: value };
+}
+
+/** A condition with every reference written in; a FALSE field entry becomes `id is NULL`. */
+function handCondition(condition: Plain, facts: Map<string, unknown>): Plain {
+  const out: Plain = {};
+  const falses: Plain[] = [];
+  for (const [key, value] of Object.entries(condition)) {
+    if (key === 'and' || key === 'or') {
+      out[key] = (value as Plain[]).map((c) => handCondition(c, facts));
+    } else if (key === 'not') {
+      out.not = handCondition(value as Plain, facts);
+    } else if (isPlainObject(value)) {
+      const isPredicate = Object.keys(value).some((k) => k in OPERATOR_KINDS || k === 'is');
+      const entries = isPredicate ? [['', value] as const] : Object.entries(value);
+      const resolved: Plain = {};
+      let constant: Plain | undefined;
+      for (const [sub, predicate] of entries) {
+        const written = isPlainObject(predicate) ? handPredicate(predicate, facts) : predicate;
+        if (written === false) constant = FALSE_CONDITION;
+        else if (written === null) constant ??= UNKNOWN_CONDITION;
+        else if (sub === '') Object.assign(resolved, written);
+        else resolved[sub] = written;
+      }
+      if (constant !== undefined) {
+        // The field's other sub-fields still count: unknown AND FALSE is FALSE, not unknown.
+        falses.push(constant);
+        if (Object.keys(resolved).length > 0) falses.push({ [key]: resolved });
+      } else out[key] = resolved;
+    } else out[key] = value;
+  }
+  if (falses.length > 0) out.and = [...((out.and as Plain[] | undefined) ?? []), ...falses];
+  return out;
+}
+
+/** The policy input (and grants) with every condition written in for one member. */
+function handWorld(world: World, memberId: string): { input: Plain; grants: TemporaryGrant[] } {
+  const facts = handFacts(world.input, memberId);
+  const walk = (node: unknown, key: string | undefined): unknown => {
+    if (Array.isArray(node)) return node.map((item) => walk(item, undefined));
+    if (!isPlainObject(node)) return node;
+    if (key === 'where' || key === 'if') return handCondition(node, facts);
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, k)]));
+  };
+  return {
+    input: walk(structuredClone(world.input), undefined) as Plain,
+    grants: world.grants.map((g) =>
+      g.where === undefined ? g : { ...g, where: handCondition(g.where as Plain, facts) },
+    ),
+  };
+}
+
+/** Where the engine's resolution and the hand-written values disagree, for every member. */
+function referenceProblems(world: World, records: readonly Row[]): string[] {
+  const engine = engineOf(world);
+  const problems: string[] = [];
+  for (const member of world.members) {
+    const hand = handWorld(world, member);
+    const reference = compilePolicy(validatePolicy(hand.input), {
+      now: () => NOW,
+      grants: hand.grants,
+    });
+    for (const object of world.objects)
+      for (const action of ACTIONS)
+        for (const record of records) {
+          const request = { member, object, action, record };
+          const got = engine.decide(request).effect;
+          const want = reference.decide(request).effect;
+          if (got !== want)
+            problems.push(`${member} ${action} ${object} ${show(record)}: ${got}, by hand ${want}`);
+          const gotFields = engine.fieldStates(request);
+          const wantFields = reference.fieldStates(request);
+          if (!isDeepStrictEqual(gotFields, wantFields))
+            problems.push(
+              `${member} ${action} ${object} ${show(record)}: fields ${show(gotFields)}, by hand ${show(wantFields)}`,
+            );
+        }
+  }
+  return problems;
+}
+
+/**
+ * Random worlds where every role reads and updates each object through a union that holds a
+ * condition about the member, and a restriction may remove records by another: most decisions
+ * then turn on the member's facts (in plain random worlds they rarely allow anything).
+ */
+const memberWorldArb: fc.Arbitrary<World> = fc
+  .tuple(
+    worldArb(),
+    fc.array(
+      fc.tuple(
+        memberConditionArb,
+        fc.constantFrom<Scope>('all', 'own', 'team', 'reports'),
+        memberConditionArb,
+      ),
+      { minLength: 3, maxLength: 3 },
+    ),
+    sparse(memberConditionArb, 1),
+  )
+  .map(([world, unions, restricted]) => {
+    const input = structuredClone(world.input);
+    const firstTier = (input.tiers as { id: string }[])[0]?.id as string;
+    Object.values(input.roles as Record<string, Plain>).forEach((role, r) => {
+      const [where, scope, other] = unions[r % unions.length] as [Condition, Scope, Condition];
+      const objects = (role.objects ?? {}) as Record<string, Plain>;
+      for (const object of world.objects) {
+        const rules = (objects[object] ??= {});
+        rules.read = {
+          [firstTier]: [
+            { scope: 'all', where },
+            { scope, where: other },
+          ],
+        };
+        rules.update = { [firstTier]: [scope, { scope: 'all', where: other }] };
+      }
+      role.objects = objects;
+    });
+    if (restricted !== undefined)
+      (input.restrictions as Plain[]).push({
+        id: 'by-member',
+        objects: world.objects,
+        actions: ['read', 'update'],
+        where: restricted,
+      });
+    return { ...world, input, policy: validatePolicy(structuredClone(input)) };
+  });
+
+describe('conditions about the member', () => {
+  it('decide as the same policy with each member’s values written in by hand', () => {
+    fc.assert(
+      fc.property(fc.oneof(worldArb(), memberWorldArb), recordsArb, (world, records) => {
+        expectNone(referenceProblems(world, records));
+      }),
+      { numRuns: RUNS.members },
+    );
+  });
+
+  it('has a check that detects an engine that reads another member’s teams', () => {
+    const input = {
+      version: 1,
+      tiers: [{ id: 't' }],
+      objects: { deal: { owner: ['ownerId'] } },
+      org: {
+        teams: [{ id: 'a' }, { id: 'b' }],
+        members: [
+          { id: 'm-0', role: 'r', tier: 't', teams: ['a'] },
+          { id: 'm-1', role: 'r', tier: 't', teams: ['b'] },
+        ],
+      },
+      roles: {
+        r: {
+          label: 'R',
+          duties: 'D',
+          objects: {
+            deal: { read: { t: { scope: 'all', where: { city: { in: '$member.teams' } } } } },
+          },
+        },
+      },
+    };
+    const world: World = {
+      input,
+      grants: [],
+      members: ['m-0', 'm-1'],
+      objects: ['deal'],
+      policy: validatePolicy(structuredClone(input)),
+    };
+    const records = [{ id: 'r1', ownerId: 'x', city: 'a' }];
+    expect(referenceProblems(world, records)).toEqual([]);
+    // Swap the members' teams in the policy the engine sees: the check must notice.
+    const swapped = structuredClone(input);
+    const [first, second] = swapped.org.members;
+    if (!first || !second) throw new Error('the world has two members');
+    first.teams = ['b'];
+    second.teams = ['a'];
+    const wrong = { ...world, policy: validatePolicy(swapped) };
+    expect(referenceProblems(wrong, records).length).toBeGreaterThan(0);
+  });
+});
 
 describe('a compiled engine whose clock moves', () => {
   it('answers at every grant start and expiry as an engine compiled at that instant', () => {

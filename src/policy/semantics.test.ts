@@ -282,6 +282,19 @@ describe('Conditions use the host filter language', () => {
     expect(truth({ not: { stage: { eq: 'LOST' } } }, record)).toBe(true);
   });
 
+  it('read a NULL in an in list as SQL does: a match is TRUE, no match is unknown, never FALSE', () => {
+    expect(truth({ s: { in: ['a', null] } }, { s: 'a' })).toBe(true);
+    expect(truth({ s: { in: ['a', null] } }, { s: 'null' })).toBe(null);
+    expect(truth({ not: { s: { in: ['a', null] } } }, { s: 'b' })).toBe(null);
+    expect(truth({ s: { in: ['a'] } }, { s: 'b' })).toBe(false);
+  });
+
+  it('tell a policy author to quote NULL, which YAML reads as null', () => {
+    expect(() =>
+      engineFor(REP_READS('{ junior: { scope: all, where: { stage: { is: NULL } } } }')),
+    ).toThrow(/quote it, as is: "NULL"/);
+  });
+
   it('support eq neq in gt gte lt lte like ilike startsWith is', () => {
     const r = { n: 5, s: 'Acme Corp' };
     expect(truth({ n: { eq: 5 } }, r)).toBe(true);

@@ -6,6 +6,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { connectHost, type Host } from '../host/host.js';
 import { mswServer } from '../host/msw-server.test-support.js';
+import { compilePolicy } from '../policy/engine.js';
 import { loadPolicy } from '../policy/load.js';
 import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
@@ -189,6 +190,29 @@ describe('resolveOrg with org.source: config', () => {
       },
     ]);
   });
+});
+
+describe('member attributes through the org read from the host', () => {
+  const regional = (source: 'host' | 'config') =>
+    policyWith(
+      source,
+      `[{ id: m-ann, email: ann@acme.test, role: rep, attributes: { region: EU } }]`,
+      `[{ id: own-region, objects: [company], actions: [read], where: { region: { neq: $member.attributes.region } } }]`,
+    );
+
+  it.each(['config', 'host'] as const)(
+    'keeps the attributes of the policy entry (org.source: %s), so a condition about the member still holds',
+    (source) => {
+      const org = resolveOrg(regional(source), [
+        hostMember('w-ann', { email: 'ann@acme.test', role: 'rep', tier: 'junior' }),
+      ]);
+      expect(org.policy.org.members[0]?.attributes).toEqual({ region: 'EU' });
+      const engine = compilePolicy(org.policy);
+      expect(engine.filter({ member: 'w-ann', object: 'company', action: 'read' })).toEqual({
+        and: [{ accountOwnerId: { in: ['w-ann'] } }, { not: { region: { neq: 'EU' } } }],
+      });
+    },
+  );
 });
 
 const BASE_URL = 'http://twenty.test';

@@ -136,6 +136,8 @@ export interface ResolvedMember {
   readonly teams: readonly string[];
   /** The manager's workspace member id. */
   readonly manager: string | null;
+  /** Custom attributes, from the member's org.members entry (the host has none of its own). */
+  readonly attributes?: Member['attributes'];
   readonly from: {
     readonly role: ValueSource;
     readonly tier: ValueSource;
@@ -322,6 +324,7 @@ function resolve(
         id: host.id,
         ...(entry !== undefined && entry.id !== host.id ? { alias: entry.id } : {}),
         email: host.email ?? entry?.email ?? null,
+        ...(entry?.attributes === undefined ? {} : { attributes: entry.attributes }),
         name: (useHostFields ? host.name : (entry?.name ?? '')) || (entry?.name ?? host.name),
         manager:
           manager === null ? null : managerFromHost ? manager : (hostIdOf(manager) ?? manager),
@@ -354,6 +357,7 @@ function resolve(
         tier: m.tier,
         teams: [...m.teams],
         ...(m.manager === null ? {} : { manager: m.manager }),
+        ...(m.attributes === undefined ? {} : { attributes: m.attributes }),
       })),
     },
     // A restriction naming a member left out no longer names anyone: it restricted only them.
