@@ -6,7 +6,7 @@
  * its tables, generated projectors and judges. Tiergate's `warm()` is also measured alone.
  */
 import { compilePolicy, type Policy } from '../../src/index.js';
-import { heapOf, median, timeNsAsync } from '../measure.js';
+import { collectGarbage, heapOf, median, timeNsAsync } from '../measure.js';
 import { ENGINES, type EngineName } from '../report.js';
 import type { Workload } from '../workload.js';
 import { baselineEngine, compileBaseline } from './baseline.js';
@@ -49,7 +49,10 @@ export async function buildEngines(workload: Workload, policy: Policy): Promise<
   return { engines: { tiergate, baseline, casl, casbin }, heapBytes };
 }
 
-/** Build time per engine: `rounds` builds, interleaved, in ms per build. */
+/**
+ * Build time per engine: one unmeasured round, then `rounds` builds interleaved, each after a
+ * full GC (so that none pays for the garbage of the build before), in ms per build.
+ */
 export async function buildTimes(
   workload: Workload,
   policy: Policy,
@@ -57,8 +60,12 @@ export async function buildTimes(
 ): Promise<Record<EngineName, number[]>> {
   const make = compilers(workload, policy);
   const times: Record<EngineName, number[]> = { tiergate: [], baseline: [], casl: [], casbin: [] };
+  for (const name of ENGINES) await make[name]();
   for (let round = 0; round < rounds; round++) {
-    for (const name of ENGINES) times[name].push((await timeNsAsync(make[name])) / 1e6);
+    for (const name of ENGINES) {
+      collectGarbage();
+      times[name].push((await timeNsAsync(make[name])) / 1e6);
+    }
   }
   return times;
 }
@@ -80,6 +87,7 @@ export async function tiergateWarm(policy: Policy, rounds: number): Promise<Warm
   const warm: number[] = [];
   let plans = 0;
   for (let i = 0; i < rounds; i++) {
+    collectGarbage();
     let start = process.hrtime.bigint();
     const engine = compilePolicy(policy);
     compile.push(Number(process.hrtime.bigint() - start) / 1e6);
