@@ -1,155 +1,116 @@
 /**
- * The agreement check: on random (member, record, field) triples, every engine must give the
- * same read decision and the same field state (hidden / masked / read / edit), through each
- * path the figures use; the decision paths must also agree on all 40 field states. Projections are compared too, as JSON (keys whose value is undefined
- * do not count as present there, so they are counted separately).
+ * The agreement check, run before anything is timed: on sampled (member, action, record, field)
+ * triples, every engine must give the baseline's answers to every question the figures ask —
+ * `can` for every action, every field's state for every action, permitted-field lists for every
+ * action (compared sorted), the triple's own field state, and the read projection (keys and
+ * values, a key holding undefined counts as present). casbin is sampled: it answers the full set
+ * on the first triples only (one triple costs it about 400 enforcements of ~0.4 ms), then `can`
+ * and the field state on more of them.
  */
-import type { BenchEngine, FieldState, Projection } from './engines/types.js';
+import type { Engines } from './engines/build.js';
+import type { BenchJudge, Projection } from './engines/types.js';
 import { objectSpecOf } from './model.js';
+import { ENGINES } from './report.js';
+import { BENCH_ACTIONS } from './rules.js';
 import type { Triple } from './workload.js';
-
-export interface AgreementEngines {
-  readonly tiergate: BenchEngine;
-  readonly baseline: BenchEngine;
-  readonly casl: BenchEngine;
-  readonly casbin: BenchEngine;
-}
 
 export interface Agreement {
   readonly triples: number;
-  /** Triples on which some answer differs from another. */
+  readonly questions: number;
+  /** Triples on which some engine's answer differs from the baseline's. */
   readonly mismatches: number;
-  /** Per answer path, how many triples it differs from the baseline on. */
+  /** Per `engine question`, how many triples it differs on. */
   readonly byPath: ReadonlyMap<string, number>;
   readonly examples: readonly string[];
-  readonly projections: { readonly compared: number; readonly mismatches: number };
-  /** Tiergate projections that carry a key whose value is undefined (a hidden field). */
-  readonly undefinedKeys: { readonly records: number; readonly example?: string };
-  /** How many triples fall in each case (by the baseline's answer), to show what was covered. */
+  /** How many triples fall in each case, to show what was covered. */
   readonly coverage: ReadonlyMap<string, number>;
 }
 
-/** A case the triples should cover; `read` and `state` are the baseline's answer. */
+/** A case the triples should cover, tested against the baseline's answers. */
 export interface Case {
   readonly label: string;
-  test(t: Triple, read: boolean, state: FieldState): boolean;
+  test(t: Triple, baseline: BenchJudge): boolean;
 }
 
-interface Answer {
-  readonly path: string;
-  readonly read: boolean;
-  readonly state: FieldState;
-  /** Every field's state, in data-model order, for the decision paths. */
-  readonly all?: string;
-}
-
-function answers(e: AgreementEngines, t: Triple, full: boolean): Answer[] {
-  const { member, object, record, field } = t;
-  const list: Answer[] = [];
-  const add = (engine: BenchEngine, withDecision: boolean): void => {
-    const read = engine.canRead(member, object, record);
-    list.push({
-      path: engine.name,
-      read,
-      state: engine.fieldState(member, object, record, field),
-    });
-    if (!withDecision) return;
-    const d = engine.decision(member, object, record);
-    list.push({
-      path: `${engine.name}.decision`,
-      read: d.read,
-      state: d.states[field] ?? 'hidden',
-      all: objectSpecOf(object)
-        .fields.map((f) => d.states[f] ?? 'missing')
-        .join(','),
-    });
-  };
-  add(e.baseline, true);
-  add(e.tiergate, true);
-  add(e.casl, true);
-  // casbin's full decision costs 41 enforcements: checked on a subset only.
-  add(e.casbin, full);
-  return list;
-}
-
-/** JSON of a projection with sorted keys and undefined values dropped. */
+/** JSON of a projection with sorted keys; a key holding undefined shows as such. */
 function canonical(p: Projection | null): string {
   if (p === null) return 'null';
-  const keys = Object.keys(p)
-    .filter((k) => p[k] !== undefined)
-    .sort();
-  return JSON.stringify(keys.map((k) => [k, p[k]]));
+  const keys = Object.keys(p).sort();
+  return JSON.stringify(keys.map((k) => [k, p[k] === undefined ? '<undefined>' : p[k]]));
 }
 
-function describe(t: Triple, list: readonly Answer[]): string {
-  const got = list.map((a) => `${a.path}=${a.read ? 'allow' : 'deny'}/${a.state}`).join(' ');
-  const fields = objectSpecOf(t.object).fields;
-  const decisions = list.filter((a) => a.all !== undefined);
-  const split = decisions.map((a) => (a.all ?? '').split(','));
-  const differing = fields.filter((_, i) => new Set(split.map((states) => states[i])).size > 1);
-  const detail = differing.slice(0, 2).map((f) => {
-    const i = fields.indexOf(f);
-    return `${f}: ${decisions.map((a, j) => `${a.path}=${split[j]?.[i] ?? ''}`).join(' ')}`;
-  });
-  const where = `${t.member} ${t.object} ${String(t.record.id)} ${t.field}`;
-  return [`${where}: ${got}`, ...detail.map((d) => `      ${d}`)].join('\n');
+/** How much of a triple an engine answers. */
+type Depth = 'full' | 'partial' | 'none';
+
+/** How many triples casbin answers fully, and how many more it answers in part. */
+export interface CasbinSample {
+  readonly full: number;
+  readonly partial: number;
+}
+
+/** question → answer, for one judge on one triple. */
+function answers(j: BenchJudge, t: Triple, depth: Depth): Map<string, string> {
+  const { action, object, record, field } = t;
+  const out = new Map<string, string>();
+  if (depth === 'none') return out;
+  out.set(`can(${action})`, String(j.can(action, object, record)));
+  out.set(`fieldState(${action}, ${field})`, j.fieldState(action, object, record, field));
+  if (depth === 'partial') return out;
+  out.set('project', canonical(j.project(object, record)));
+  const fields = objectSpecOf(object).fields;
+  for (const a of BENCH_ACTIONS) {
+    out.set(`can(${a})`, String(j.can(a, object, record)));
+    const states = j.fields(a, object, record);
+    out.set(`fields(${a})`, fields.map((f) => `${f}=${states[f] ?? 'missing'}`).join(','));
+    out.set(`permittedFields(${a})`, [...j.permittedFields(a, object, record)].sort().join(','));
+  }
+  return out;
+}
+
+function firstDifference(a: string, b: string): string {
+  const left = a.split(',');
+  const right = b.split(',');
+  const i = left.findIndex((x, k) => x !== right[k]);
+  if (i < 0) return `${a.slice(0, 80)} vs ${b.slice(0, 80)}`;
+  return `at #${i}: ${left[i] ?? '(end)'} vs baseline ${right[i] ?? '(end)'}`;
 }
 
 export function checkAgreement(
-  e: AgreementEngines,
+  engines: Engines,
   triples: readonly Triple[],
-  casbinSubset: number,
+  casbin: CasbinSample,
   cases: readonly Case[],
 ): Agreement {
   const coverage = new Map<string, number>(cases.map((c) => [c.label, 0]));
   const byPath = new Map<string, number>();
   const examples: string[] = [];
   let mismatches = 0;
-  let projectionMismatches = 0;
-  let compared = 0;
-  let undefinedRecords = 0;
-  let undefinedExample: string | undefined;
+  let questions = 0;
   triples.forEach((t, i) => {
-    const list = answers(e, t, i < casbinSubset);
-    const [ref, refDecision] = list as [Answer, Answer];
+    const base = engines.baseline.judge(t.m);
     for (const c of cases)
-      if (c.test(t, ref.read, ref.state)) coverage.set(c.label, (coverage.get(c.label) ?? 0) + 1);
-    const differs = list.filter(
-      (a) =>
-        a.read !== ref.read ||
-        a.state !== ref.state ||
-        (a.all !== undefined && a.all !== refDecision.all),
-    );
-    for (const a of differs) byPath.set(a.path, (byPath.get(a.path) ?? 0) + 1);
-    if (differs.length > 0) {
-      mismatches++;
-      if (examples.length < 5) examples.push(describe(t, list));
-    }
-    const engines = i < casbinSubset ? [e.tiergate, e.casl, e.casbin] : [e.tiergate, e.casl];
-    const expected = canonical(e.baseline.project(t.member, t.object, t.record));
-    for (const engine of engines) {
-      compared++;
-      const projected = engine.project(t.member, t.object, t.record);
-      if (canonical(projected) !== expected) projectionMismatches++;
-      if (engine === e.tiergate && projected) {
-        const hidden = Object.keys(projected).filter((k) => projected[k] === undefined);
-        if (hidden.length > 0) {
-          undefinedRecords++;
-          undefinedExample ??= `${t.member} ${t.object} ${String(t.record.id)}: ${hidden.join(', ')}`;
-        }
+      if (c.test(t, base)) coverage.set(c.label, (coverage.get(c.label) ?? 0) + 1);
+    const expected = answers(base, t, 'full');
+    let differs = false;
+    for (const name of ENGINES) {
+      if (name === 'baseline') continue;
+      const depth: Depth =
+        name !== 'casbin' || i < casbin.full ? 'full' : i < casbin.partial ? 'partial' : 'none';
+      const got = answers(engines[name].judge(t.m), t, depth);
+      for (const [question, answer] of got) {
+        questions++;
+        const want = expected.get(question) ?? '';
+        if (answer === want) continue;
+        differs = true;
+        const path = `${name} ${question.replace(/\(.*/, '')}`;
+        byPath.set(path, (byPath.get(path) ?? 0) + 1);
+        if (examples.length < 8)
+          examples.push(
+            `${name} ${question} on ${t.member} ${t.object} ${String(t.record.id)}: ${firstDifference(answer, want)}`,
+          );
       }
     }
+    if (differs) mismatches++;
   });
-  return {
-    triples: triples.length,
-    mismatches,
-    byPath,
-    examples,
-    projections: { compared, mismatches: projectionMismatches },
-    undefinedKeys: {
-      records: undefinedRecords,
-      ...(undefinedExample === undefined ? {} : { example: undefinedExample }),
-    },
-    coverage,
-  };
+  return { triples: triples.length, questions, mismatches, byPath, examples, coverage };
 }

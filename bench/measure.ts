@@ -66,7 +66,9 @@ export interface Task {
 
 /**
  * Runs every task `warmup` times, then `rounds` times with the engines interleaved (the order
- * of tasks rotates each round), and returns the per-round costs by figure and engine.
+ * of tasks rotates each round), and returns the per-round costs by figure and engine. Each
+ * measured run starts after a full GC (with --expose-gc), so that no engine pays for the
+ * garbage the previous task left (lists leave 10k projected records behind).
  */
 export function interleave(
   tasks: readonly Task[],
@@ -79,6 +81,7 @@ export function interleave(
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[(i + round) % tasks.length] as Task;
       const key = resultKey(task.figure, task.engine);
+      collectGarbage();
       results.set(key, [...(results.get(key) ?? []), task.measure()]);
     }
   }

@@ -1,7 +1,7 @@
 /**
  * The CRM data model of the benchmark: three objects of 40 fields each, with the owner field
- * behind the record scopes, the status field of record condition 1 and the value field of
- * record condition 2.
+ * behind the owner scopes, the record's team (`teamId`) behind the team-by-record scope, the
+ * status and `locked` fields the restrictions test, and the value field the cap hides.
  */
 import type { FieldKind } from './rules.js';
 
@@ -20,6 +20,10 @@ export interface ObjectSpec {
   /** The protection of each field except `id` (which is always readable). */
   readonly kinds: ReadonlyMap<string, FieldKind>;
 }
+
+/** The record's team, and whether it is locked: the same field names on every object. */
+export const TEAM_FIELD = 'teamId';
+export const LOCKED_FIELD = 'locked';
 
 /** Fields every object has, protected as `plain`. */
 const COMMON_FIELDS = [
@@ -48,11 +52,9 @@ const COMMON_FIELDS = [
   'campaign',
   'channel',
   'region',
-  'territory',
   'renewalDate',
   'contractId',
   'budget',
-  'referral',
   'lastContactAt',
 ] as const;
 
@@ -68,6 +70,8 @@ function objectSpec(names: Names): ObjectSpec {
   const kinds = new Map<string, FieldKind>([
     [names.owner, 'plain'],
     [names.status, 'plain'],
+    [TEAM_FIELD, 'plain'],
+    [LOCKED_FIELD, 'plain'],
   ]);
   for (const [kind, field] of Object.entries(names.special)) kinds.set(field, kind as FieldKind);
   for (const field of COMMON_FIELDS) kinds.set(field, 'plain');

@@ -1,11 +1,15 @@
 /**
  * The deterministic workload: 200 members in a 3-level manager tree with 20 teams, 10,000
- * records per object, and the request mixes the figures are measured on. Scope closures are
- * computed here, independently of Tiergate's org module, for the other engines.
+ * records per object (each with an owner, a team, a status and a lock), and the request mixes
+ * the figures are measured on. Scope closures are computed here, independently of Tiergate's
+ * org module, for the other engines.
  */
-import { OBJECTS, type ObjectName, type ObjectSpec } from './model.js';
+import { OBJECTS, TEAM_FIELD, type ObjectName, type ObjectSpec } from './model.js';
 import { mulberry32, type Random } from './prng.js';
-import { STATUSES, type Tier } from './rules.js';
+import { buildRecords } from './records.js';
+import { BENCH_ACTIONS, type BenchAction, type Tier } from './rules.js';
+
+export { RECORDS_PER_OBJECT } from './records.js';
 
 export type Row = Readonly<Record<string, unknown>>;
 
@@ -29,7 +33,10 @@ export interface Closure {
 }
 
 export interface Request {
+  /** The member's index in `Workload.members` (engines keep their judges in that order). */
+  readonly m: number;
   readonly member: string;
+  readonly action: BenchAction;
   readonly object: ObjectName;
   readonly record: Row;
 }
@@ -43,14 +50,15 @@ export interface Workload {
   readonly teams: readonly TeamSpec[];
   readonly closures: ReadonlyMap<string, Closure>;
   readonly records: ReadonlyMap<ObjectName, readonly Row[]>;
-  /** A junior (own scope, open records only) and a director (all). */
+  /** A junior (own records and its team's) and a director (all). */
   readonly selective: MemberSpec;
   readonly everything: MemberSpec;
   requests(seed: number, count: number): Request[];
   triples(seed: number, count: number): Triple[];
+  /** For every member and action, one of its own records and a protected field (by turns). */
+  targeted(seed: number): Triple[];
 }
 
-export const RECORDS_PER_OBJECT = 10_000;
 const REGIONS = ['emea', 'amer', 'apac', 'latam'] as const;
 
 function buildTeams(): TeamSpec[] {
@@ -108,101 +116,76 @@ function buildClosures(members: readonly MemberSpec[]): Map<string, Closure> {
   return closures;
 }
 
-const WORDS = ['alpha', 'delta', 'nova', 'prime', 'vista', 'orbit', 'summit', 'harbor', 'atlas'];
-
-function fillerValue(rand: Random, index: number): unknown {
-  switch (index % 4) {
-    case 0:
-      return `${rand.pick(WORDS)} ${rand.pick(WORDS)}`;
-    case 1:
-      return rand.int(100_000);
-    case 2:
-      return rand.chance(0.5);
-    default:
-      return new Date(Date.UTC(2025, rand.int(12), 1 + rand.int(28))).toISOString();
-  }
-}
-
-function buildRecord(rand: Random, spec: ObjectSpec, i: number, owners: readonly string[]): Row {
-  const name = `${rand.pick(WORDS)} ${rand.pick(WORDS)}`;
-  const special: Record<string, unknown> = {
-    id: `${spec.name}-${String(i).padStart(5, '0')}`,
-    [spec.owner]: rand.chance(0.02) ? null : rand.pick(owners),
-    [spec.status]: rand.pick(STATUSES),
-    [spec.value]: rand.int(2_000_000),
-    name,
-  };
-  const row: Record<string, unknown> = { __typename: spec.typename };
-  spec.fields.forEach((field, index) => {
-    if (field in special) row[field] = special[field];
-    else row[field] = specialValue(rand, spec, field, name) ?? fillerValue(rand, index);
-  });
-  return row;
-}
-
-function specialValue(rand: Random, spec: ObjectSpec, field: string, name: string): unknown {
-  switch (spec.kinds.get(field)) {
-    case 'phone':
-      return `+1 555 ${String(1_000_000 + rand.int(9_000_000))}`;
-    case 'email':
-      return `${name.replace(' ', '.')}@${rand.pick(WORDS)}.test`;
-    case 'notes':
-      return `call back about ${rand.pick(WORDS)} before ${rand.pick(WORDS)}`;
-    case 'account':
-      return `DE89 3704 0044 0532 ${String(1000 + rand.int(9000))} 00`;
-    case 'margin':
-      return rand.int(60) / 100;
-    default:
-      return undefined;
-  }
-}
-
-function buildRecords(rand: Random, owners: readonly string[]): Map<ObjectName, Row[]> {
-  const records = new Map<ObjectName, Row[]>();
-  for (const spec of OBJECTS) {
-    const rows: Row[] = [];
-    for (let i = 0; i < RECORDS_PER_OBJECT; i++) rows.push(buildRecord(rand, spec, i, owners));
-    // As the host delivers them: parsed from JSON, so every row has the same fast shape.
-    records.set(spec.name, JSON.parse(JSON.stringify(rows)) as Row[]);
-  }
-  return records;
-}
-
-function indexByOwner(records: ReadonlyMap<ObjectName, readonly Row[]>): Map<string, Row[]> {
+/** Records by `object/owner:<id>` and `object/team:<id>`, to pick records near a member. */
+function indexNear(records: ReadonlyMap<ObjectName, readonly Row[]>): Map<string, Row[]> {
   const index = new Map<string, Row[]>();
+  const add = (key: string, row: Row): void => {
+    const list = index.get(key);
+    if (list) list.push(row);
+    else index.set(key, [row]);
+  };
   for (const spec of OBJECTS) {
     for (const row of records.get(spec.name) ?? []) {
       const owner = row[spec.owner];
-      if (typeof owner !== 'string') continue;
-      const key = `${spec.name}/${owner}`;
-      index.set(key, [...(index.get(key) ?? []), row]);
+      const team = row[TEAM_FIELD];
+      if (typeof owner === 'string') add(`${spec.name}/owner:${owner}`, row);
+      if (typeof team === 'string') add(`${spec.name}/team:${team}`, row);
     }
   }
   return index;
 }
+
+/** The action mix of the requests: reads most, then updates and deletes. */
+const ACTION_MIX: readonly BenchAction[] = [
+  ...Array<BenchAction>(8).fill('read'),
+  ...Array<BenchAction>(5).fill('update'),
+  ...Array<BenchAction>(4).fill('delete'),
+  'create',
+  'create',
+  'export',
+  'export',
+];
 
 export function buildWorkload(seed = 20_260_630): Workload {
   const rand = mulberry32(seed);
   const teams = buildTeams();
   const members = buildMembers(rand);
   const closures = buildClosures(members);
-  const records = buildRecords(
-    rand,
-    members.map((m) => m.id),
-  );
-  const byOwner = indexByOwner(records);
-  const request = (r: Random): Request => {
-    const member = r.pick(members);
-    const object = r.pick(OBJECTS).name;
+  const records = buildRecords(rand, members, teams);
+  const near = indexNear(records);
+  const nearKeys = members.map((member) => {
     const closure = closures.get(member.id);
-    // Half the requests ask for a record near the member (own, team, reports), so that
-    // allowed and denied decisions are both well represented.
-    if (closure && r.chance(0.5)) {
-      const owner = r.pick([...closure.reports, ...closure.team]);
-      const near = byOwner.get(`${object}/${owner}`);
-      if (near) return { member: member.id, object, record: r.pick(near) };
+    const owners = closure ? [...closure.reports, ...closure.team] : [member.id];
+    return [...owners.map((o) => `owner:${o}`), ...member.teams.map((t) => `team:${t}`)];
+  });
+  const request = (r: Random): Request => {
+    const m = r.int(members.length);
+    const member = members[m] as MemberSpec;
+    const action = r.pick(ACTION_MIX);
+    const object = r.pick(OBJECTS).name;
+    // Half the requests ask for a record near the member (own, team, reports, the member's
+    // teams), so that allowed and denied decisions are both well represented.
+    if (r.chance(0.5)) {
+      const rows = near.get(`${object}/${r.pick(nearKeys[m] ?? [])}`);
+      if (rows) return { m, member: member.id, action, object, record: r.pick(rows) };
     }
-    return { member: member.id, object, record: r.pick(records.get(object) ?? []) };
+    const record = r.pick(records.get(object) ?? []);
+    return { m, member: member.id, action, object, record };
+  };
+  const protectedFields = (spec: ObjectSpec): string[] =>
+    [...spec.kinds].filter(([, k]) => k !== 'plain').map(([f]) => f);
+  const targeted = (seed: number): Triple[] => {
+    const r = mulberry32(seed);
+    return members.flatMap((member, m) =>
+      BENCH_ACTIONS.flatMap((action, a): Triple[] => {
+        const spec = OBJECTS[(m + a) % OBJECTS.length] as ObjectSpec;
+        const own = near.get(`${spec.name}/owner:${member.id}`);
+        if (!own) return [];
+        const fields = protectedFields(spec);
+        const field = fields[(m + a) % fields.length] ?? 'id';
+        return [{ m, member: member.id, action, object: spec.name, record: r.pick(own), field }];
+      }),
+    );
   };
   const pickMember = (tier: Tier): MemberSpec => {
     const found = members.find((m) => m.tier === tier);
@@ -226,10 +209,10 @@ export function buildWorkload(seed = 20_260_630): Workload {
         const base = request(r);
         const spec = OBJECTS.find((o) => o.name === base.object) as ObjectSpec;
         // One time in three a protected field, so that masks and the value cap are well covered.
-        const protectedFields = [...spec.kinds].filter(([, k]) => k !== 'plain').map(([f]) => f);
-        const field = r.pick(r.chance(1 / 3) ? protectedFields : spec.fields);
+        const field = r.pick(r.chance(1 / 3) ? protectedFields(spec) : spec.fields);
         return { ...base, field };
       });
     },
+    targeted,
   };
 }

@@ -1,211 +1,195 @@
 /**
- * The hand-written baseline: the benchmark's rules re-stated as plain if/else code over
- * per-member closure sets and per-tier state tables, the way one would write them without a
- * policy engine. It shares nothing with the rule tables the other engines are generated from,
- * so the agreement check also checks those tables.
+ * The hand-written baseline: the fastest plain code a good engineer would write for the same
+ * rules. A judge is bound per member once (its tier, id, teams and closure sets resolved),
+ * records are read by direct property access, the rules are if/else over the tier, and field
+ * answers come from precomputed frozen tables with generated projectors (baseline-tables.ts).
  */
-import { applyMask, type MaskKind } from '../../src/index.js';
-import { OBJECTS, kindOf, type ObjectName, type ObjectSpec } from '../model.js';
-import { CLOSED, TIERS, VALUE_CAP, type FieldKind } from '../rules.js';
-import type { Closure, MemberSpec, Request, Row, Triple } from '../workload.js';
-import type { BenchEngine, FieldState, Projection, RecordDecision } from './types.js';
+import { OBJECTS, type ObjectName } from '../model.js';
+import { CLOSED, TIERS, VALUE_CAP, type BenchAction } from '../rules.js';
+import type { Closure, MemberSpec, Request, Row } from '../workload.js';
+import {
+  DIRECTOR,
+  INTERMEDIATE,
+  JUNIOR,
+  SENIOR,
+  objectTables,
+  tablesOf,
+  type ObjectTables,
+} from './baseline-tables.js';
+import type { BenchEngine, BenchJudge, FieldState, Projection, States } from './types.js';
 
-const JUNIOR = 1;
-const INTERMEDIATE = 2;
-const SENIOR = 3;
-const DIRECTOR = 4;
+const NOTHING: readonly string[] = Object.freeze([]);
 
-function stateOf(kind: FieldKind | 'id', tier: number): FieldState {
-  switch (kind) {
-    case 'id':
-      return 'read';
-    case 'plain':
-      return tier >= INTERMEDIATE ? 'edit' : 'read';
-    case 'value':
-      return tier >= SENIOR ? 'edit' : tier >= JUNIOR ? 'read' : 'hidden';
-    case 'phone':
-      if (tier >= SENIOR) return 'edit';
-      return tier >= INTERMEDIATE ? 'read' : tier >= JUNIOR ? 'masked' : 'hidden';
-    case 'email':
-      return tier >= SENIOR ? 'edit' : tier >= JUNIOR ? 'read' : 'masked';
-    case 'notes':
-      return tier >= DIRECTOR ? 'edit' : tier >= SENIOR ? 'read' : 'hidden';
-    case 'account':
-      return tier >= INTERMEDIATE ? 'masked' : 'hidden';
-    case 'margin':
-      return tier >= DIRECTOR ? 'edit' : tier >= INTERMEDIATE ? 'read' : 'hidden';
+type TierTables = Readonly<Record<ObjectName, ObjectTables>>;
+
+export class BaselineJudge implements BenchJudge {
+  private readonly capBelow: boolean;
+
+  constructor(
+    private readonly id: string,
+    private readonly tier: number,
+    private readonly teams: readonly string[],
+    private readonly team: ReadonlySet<string>,
+    private readonly reports: ReadonlySet<string>,
+    private readonly tables: TierTables,
+  ) {
+    this.capBelow = tier < SENIOR;
   }
-}
 
-function maskOf(kind: FieldKind | 'id', tier: number): MaskKind {
-  if (kind === 'phone') return 'last4';
-  if (kind === 'email') return 'email-domain';
-  return tier >= SENIOR ? 'last4' : 'redact';
-}
-
-interface VisibleField {
-  readonly name: string;
-  readonly mask: MaskKind | undefined;
-  readonly capped: boolean;
-}
-
-/** Everything about one object for one tier, computed once. */
-interface TierTables {
-  readonly spec: ObjectSpec;
-  readonly capApplies: boolean;
-  readonly states: Readonly<Record<string, FieldState>>;
-  readonly cappedStates: Readonly<Record<string, FieldState>>;
-  readonly hidden: Readonly<Record<string, FieldState>>;
-  readonly visible: readonly VisibleField[];
-}
-
-interface MemberTables {
-  readonly id: string;
-  readonly tier: number;
-  readonly closure: Closure;
-  readonly objects: ReadonlyMap<ObjectName, TierTables>;
-}
-
-function tierTables(spec: ObjectSpec, tier: number): TierTables {
-  const states: Record<string, FieldState> = {};
-  const hidden: Record<string, FieldState> = {};
-  const visible: VisibleField[] = [];
-  for (const field of spec.fields) {
-    const kind = kindOf(spec, field);
-    const state = stateOf(kind, tier);
-    states[field] = state;
-    hidden[field] = 'hidden';
-    const mask = state === 'masked' ? maskOf(kind, tier) : undefined;
-    if (state !== 'hidden') visible.push({ name: field, mask, capped: field === spec.value });
+  private inMyTeams(teamId: unknown): boolean {
+    return typeof teamId === 'string' && this.teams.includes(teamId);
   }
-  const capApplies = tier < SENIOR;
-  return {
-    spec,
-    capApplies,
-    states: Object.freeze(states),
-    cappedStates: Object.freeze({ ...states, [spec.value]: 'hidden' }),
-    hidden: Object.freeze(hidden),
-    visible: capApplies ? visible : visible.map((f) => ({ ...f, capped: false })),
-  };
+
+  private readable(owner: unknown, status: unknown, r: Row): boolean {
+    const t = this.tier;
+    if (t >= DIRECTOR) return true;
+    if (t >= SENIOR)
+      return (typeof owner === 'string' && this.reports.has(owner)) || this.inMyTeams(r.teamId);
+    if (t >= INTERMEDIATE)
+      return (typeof owner === 'string' && this.team.has(owner)) || this.inMyTeams(r.teamId);
+    if (t >= JUNIOR) return owner === this.id || this.inMyTeams(r.teamId);
+    return owner === this.id && status !== CLOSED;
+  }
+
+  /** Update scopes, then the restrictions: CLOSED below senior, locked below director. */
+  private updatable(owner: unknown, status: unknown, r: Row): boolean {
+    const t = this.tier;
+    if (t >= DIRECTOR) return true;
+    if (r.locked === true) return false;
+    if (t >= SENIOR)
+      return (typeof owner === 'string' && this.reports.has(owner)) || this.inMyTeams(r.teamId);
+    if (status === CLOSED) return false;
+    if (t >= INTERMEDIATE) return typeof owner === 'string' && this.team.has(owner);
+    return t >= JUNIOR && owner === this.id;
+  }
+
+  private deletable(owner: unknown, r: Row): boolean {
+    const t = this.tier;
+    if (t >= DIRECTOR) return true;
+    return t >= SENIOR && owner === this.id && r.locked !== true;
+  }
+
+  private allows(action: BenchAction, owner: unknown, status: unknown, r: Row): boolean {
+    switch (action) {
+      case 'read':
+        return this.readable(owner, status, r);
+      case 'update':
+        return this.updatable(owner, status, r);
+      case 'delete':
+        return this.deletable(owner, r);
+      case 'create':
+        return this.tier >= JUNIOR;
+      case 'export':
+        return this.tier >= SENIOR;
+    }
+  }
+
+  private capped(value: unknown): boolean {
+    return this.capBelow && typeof value === 'number' && value > VALUE_CAP;
+  }
+
+  can(action: BenchAction, object: ObjectName, r: Row): boolean {
+    switch (object) {
+      case 'opportunity':
+        return this.allows(action, r.ownerId, r.stage, r);
+      case 'company':
+        return this.allows(action, r.accountOwnerId, r.lifecycle, r);
+      case 'person':
+        return this.allows(action, r.ownerId, r.status, r);
+    }
+  }
+
+  /** Whether the value cap hides the object's value field on this record. */
+  private cappedOn(object: ObjectName, r: Row): boolean {
+    switch (object) {
+      case 'opportunity':
+        return this.capped(r.amount);
+      case 'company':
+        return this.capped(r.annualRevenue);
+      case 'person':
+        return this.capped(r.lifetimeValue);
+    }
+  }
+
+  /** The object's tables, by a switch rather than a keyed lookup. */
+  private tablesFor(object: ObjectName): ObjectTables {
+    switch (object) {
+      case 'opportunity':
+        return this.tables.opportunity;
+      case 'company':
+        return this.tables.company;
+      case 'person':
+        return this.tables.person;
+    }
+  }
+
+  fields(action: BenchAction, object: ObjectName, r: Row): States {
+    const o = this.tablesFor(object);
+    if (!this.can(action, object, r)) return o.hidden;
+    const a = tablesOf(o, action);
+    return this.cappedOn(object, r) ? a.cappedStates : a.states;
+  }
+
+  fieldState(action: BenchAction, object: ObjectName, r: Row, field: string): FieldState {
+    return this.fields(action, object, r)[field] ?? 'hidden';
+  }
+
+  permittedFields(action: BenchAction, object: ObjectName, r: Row): readonly string[] {
+    if (!this.can(action, object, r)) return NOTHING;
+    const a = tablesOf(this.tablesFor(object), action);
+    return this.cappedOn(object, r) ? a.cappedPermitted : a.permitted;
+  }
+
+  project(object: ObjectName, r: Row): Projection | null {
+    if (!this.can('read', object, r)) return null;
+    const o = this.tablesFor(object);
+    return this.cappedOn(object, r) ? o.projectCapped(r) : o.project(r);
+  }
 }
 
 export function compileBaseline(
   members: readonly MemberSpec[],
   closures: ReadonlyMap<string, Closure>,
-): ReadonlyMap<string, MemberTables> {
-  const perTier = TIERS.map(
-    (_, tier) => new Map(OBJECTS.map((s) => [s.name, tierTables(s, tier)])),
-  );
-  const tables = new Map<string, MemberTables>();
-  for (const m of members) {
+): BaselineJudge[] {
+  const perTier = TIERS.map((_, tier) => {
+    const tables: Partial<Record<ObjectName, ObjectTables>> = {};
+    for (const spec of OBJECTS) tables[spec.name] = objectTables(spec, tier);
+    return tables as TierTables;
+  });
+  return members.map((m) => {
     const tier = TIERS.indexOf(m.tier);
     const closure = closures.get(m.id);
-    const objects = perTier[tier];
-    if (!closure || !objects) throw new Error(`no closure for ${m.id}`);
-    tables.set(m.id, { id: m.id, tier, closure, objects });
-  }
-  return tables;
+    const tables = perTier[tier];
+    if (!closure || !tables) throw new Error(`no closure or tier tables for ${m.id}`);
+    return new BaselineJudge(m.id, tier, m.teams, closure.team, closure.reports, tables);
+  });
 }
 
-function canRead(m: MemberTables, spec: ObjectSpec, record: Row): boolean {
-  if (m.tier >= DIRECTOR) return true;
-  const owner = record[spec.owner];
-  if (typeof owner !== 'string') return false;
-  if (m.tier >= SENIOR) return m.closure.reports.has(owner);
-  if (m.tier >= INTERMEDIATE) return m.closure.team.has(owner);
-  const status = record[spec.status];
-  return owner === m.id && status !== null && status !== undefined && status !== CLOSED;
-}
-
-function isCapped(t: TierTables, record: Row): boolean {
-  const value = record[t.spec.value];
-  return t.capApplies && typeof value === 'number' && value > VALUE_CAP;
-}
-
-function decide(m: MemberTables, t: TierTables, record: Row): RecordDecision {
-  if (!canRead(m, t.spec, record)) return { read: false, states: t.hidden };
-  return { read: true, states: isCapped(t, record) ? t.cappedStates : t.states };
-}
-
-function project(m: MemberTables, t: TierTables, record: Row): Projection | null {
-  if (!canRead(m, t.spec, record)) return null;
-  const capped = isCapped(t, record);
-  const out: Projection = {};
-  for (const f of t.visible) {
-    if (f.capped && capped) continue;
-    const value = record[f.name];
-    out[f.name] = f.mask === undefined ? value : applyMask(f.mask, value);
-  }
-  return out;
-}
-
-export function baselineEngine(tables: ReadonlyMap<string, MemberTables>): BenchEngine {
-  const memberOf = (member: string): MemberTables => {
-    const m = tables.get(member);
-    if (!m) throw new Error(`unknown member ${member}`);
-    return m;
-  };
-  const objectOf = (m: MemberTables, object: ObjectName): TierTables => {
-    const t = m.objects.get(object);
-    if (!t) throw new Error(`unknown object ${object}`);
-    return t;
+export function baselineEngine(judges: readonly BaselineJudge[]): BenchEngine {
+  const judge = (m: number): BaselineJudge => {
+    const j = judges[m];
+    if (!j) throw new Error(`no baseline judge for member #${m}`);
+    return j;
   };
   return {
     name: 'baseline',
-    canRead(member, object, record) {
-      const m = memberOf(member);
-      const t = objectOf(m, object);
-      return canRead(m, t.spec, record);
-    },
-    fieldState(member, object, record, field) {
-      const m = memberOf(member);
-      const t = objectOf(m, object);
-      return decide(m, t, record).states[field] ?? 'hidden';
-    },
-    decision(member, object, record) {
-      const m = memberOf(member);
-      const t = objectOf(m, object);
-      return decide(m, t, record);
-    },
-    project(member, object, record) {
-      const m = memberOf(member);
-      const t = objectOf(m, object);
-      return project(m, t, record);
-    },
-    readAll(requests: readonly Request[]): number {
+    judge,
+    canAll(requests: readonly Request[]): number {
       let allowed = 0;
-      for (const r of requests) {
-        const m = memberOf(r.member);
-        const t = objectOf(m, r.object);
-        if (canRead(m, t.spec, r.record)) allowed++;
-      }
+      for (const r of requests) if (judge(r.m).can(r.action, r.object, r.record)) allowed++;
       return allowed;
     },
-    fieldAll(triples: readonly Triple[]): number {
-      let visible = 0;
-      for (const r of triples) {
-        const m = memberOf(r.member);
-        const t = objectOf(m, r.object);
-        if ((decide(m, t, r.record).states[r.field] ?? 'hidden') !== 'hidden') visible++;
-      }
-      return visible;
-    },
-    decisionAll(requests: readonly Request[]): number {
+    permittedAll(requests: readonly Request[]): number {
       let sum = 0;
-      for (const r of requests) {
-        const m = memberOf(r.member);
-        const t = objectOf(m, r.object);
-        const d = decide(m, t, r.record);
-        if (d.read && d.states.id !== 'hidden') sum++;
-      }
+      for (const r of requests)
+        sum += judge(r.m).permittedFields(r.action, r.object, r.record).length;
       return sum;
     },
-    list(member: string, object: ObjectName, records: readonly Row[]): number {
-      const m = memberOf(member);
-      const t = objectOf(m, object);
+    list(m: number, object: ObjectName, records: readonly Row[]): number {
+      const j = judge(m);
       const kept: Projection[] = [];
       for (const record of records) {
-        const projected = project(m, t, record);
+        const projected = j.project(object, record);
         if (projected !== null) kept.push(projected);
       }
       return kept.length;

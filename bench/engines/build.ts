@@ -1,12 +1,13 @@
 /**
  * Building the four engines from one workload, each timed and (with --expose-gc) weighed.
- * "Compile" is everything an engine needs before its first decision: for Tiergate the compiled
- * policy and the plans of all 200 members × 3 objects (which it builds lazily otherwise), for
- * CASL the 200 abilities, for casbin the enforcer with its policy, for the baseline its tables.
+ * "Build" is everything an engine needs before its first answer, for all 200 members: for
+ * Tiergate `compilePolicy`, `warm()` (every member × object × action plan) and a judge per
+ * member; for CASL the 200 abilities; for casbin the enforcer with its policy; for the baseline
+ * its tables, generated projectors and judges. Tiergate's `warm()` is also measured alone.
  */
 import { compilePolicy, type Policy } from '../../src/index.js';
-import { heapOf, median, timeNsAsync } from '../measure.js';
-import type { EngineName } from '../report.js';
+import { collectGarbage, heapOf, median, timeNsAsync } from '../measure.js';
+import { ENGINES, type EngineName } from '../report.js';
 import type { Workload } from '../workload.js';
 import { baselineEngine, compileBaseline } from './baseline.js';
 import { casbinEngine, compileCasbin } from './casbin.js';
@@ -24,13 +25,12 @@ export interface Built {
 type Compile = () => Promise<BenchEngine>;
 
 function compilers(workload: Workload, policy: Policy): Readonly<Record<EngineName, Compile>> {
-  const ids = workload.members.map((m) => m.id);
   const { members, closures } = workload;
   return {
-    tiergate: () => Promise.resolve(tiergateEngine(compileTiergate(policy, ids))),
+    tiergate: () => Promise.resolve(tiergateEngine(compileTiergate(policy, members))),
     baseline: () => Promise.resolve(baselineEngine(compileBaseline(members, closures))),
     casl: () => Promise.resolve(caslEngine(compileCasl(members, closures))),
-    casbin: async () => casbinEngine(await compileCasbin(members, closures)),
+    casbin: async () => casbinEngine(await compileCasbin(members, closures), members),
   };
 }
 
@@ -39,7 +39,7 @@ export async function buildEngines(workload: Workload, policy: Policy): Promise<
   const make = compilers(workload, policy);
   const heapBytes: Partial<Record<EngineName, number>> = {};
   const built: Partial<Record<EngineName, BenchEngine>> = {};
-  for (const name of ['tiergate', 'baseline', 'casl', 'casbin'] as const) {
+  for (const name of ENGINES) {
     const { value, bytes } = await heapOf(make[name]);
     built[name] = value;
     if (bytes !== undefined) heapBytes[name] = bytes;
@@ -49,30 +49,56 @@ export async function buildEngines(workload: Workload, policy: Policy): Promise<
   return { engines: { tiergate, baseline, casl, casbin }, heapBytes };
 }
 
-/** Compile time per engine: `rounds` builds, interleaved, in ms per build. */
-export async function compileTimes(
+/**
+ * Build time per engine: one unmeasured round, then `rounds` builds interleaved, each after a
+ * full GC (so that none pays for the garbage of the build before), in ms per build.
+ */
+export async function buildTimes(
   workload: Workload,
   policy: Policy,
   rounds: number,
 ): Promise<Record<EngineName, number[]>> {
   const make = compilers(workload, policy);
   const times: Record<EngineName, number[]> = { tiergate: [], baseline: [], casl: [], casbin: [] };
+  for (const name of ENGINES) await make[name]();
   for (let round = 0; round < rounds; round++) {
-    for (const name of ['tiergate', 'baseline', 'casl', 'casbin'] as const) {
-      const ns = await timeNsAsync(make[name]);
-      times[name].push(ns / 1e6);
+    for (const name of ENGINES) {
+      collectGarbage();
+      times[name].push((await timeNsAsync(make[name])) / 1e6);
     }
   }
   return times;
 }
 
-/** Tiergate's compile step alone (no member plans), median of 5, for the notes. */
-export function tiergateCompileOnly(policy: Policy): number {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const start = process.hrtime.bigint();
-    compilePolicy(policy);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+export interface WarmFigures {
+  /** `compilePolicy` alone, ms (median). */
+  readonly compileMs: number;
+  /** `engine.warm()` alone on a fresh engine, ms (median). */
+  readonly warmMs: number;
+  /** Heap retained by what `warm()` builds, bytes (with --expose-gc). */
+  readonly warmBytes: number | undefined;
+  /** How many plans `warm()` reports building. */
+  readonly plans: number;
+}
+
+/** Tiergate's compile step and its `warm()` measured apart. */
+export async function tiergateWarm(policy: Policy, rounds: number): Promise<WarmFigures> {
+  const compile: number[] = [];
+  const warm: number[] = [];
+  let plans = 0;
+  for (let i = 0; i < rounds; i++) {
+    collectGarbage();
+    let start = process.hrtime.bigint();
+    const engine = compilePolicy(policy);
+    compile.push(Number(process.hrtime.bigint() - start) / 1e6);
+    start = process.hrtime.bigint();
+    plans = engine.warm();
+    warm.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  return median(times);
+  const engine = compilePolicy(policy);
+  const { bytes } = await heapOf(() => {
+    engine.warm();
+    return engine;
+  });
+  return { compileMs: median(compile), warmMs: median(warm), warmBytes: bytes, plans };
 }

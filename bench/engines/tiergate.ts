@@ -1,82 +1,63 @@
 /**
- * Tiergate through its public API only: `decide`, `authorize` (decision and field states in one
- * call), `fieldState` and `project` on
- * an engine compiled from the validated benchmark policy.
+ * Tiergate through its public API only: an engine compiled from the validated benchmark policy,
+ * every plan built up front by `warm()`, and one judge per member (`engine.for`) answering
+ * `can`, `fields`, `permittedFields` and `project`.
  */
-import { compilePolicy, type Engine, type Policy } from '../../src/index.js';
-import { OBJECTS, type ObjectName } from '../model.js';
-import type { Request, Row, Triple } from '../workload.js';
-import type { BenchEngine, RecordDecision } from './types.js';
+import { compilePolicy, type Engine, type Judge, type Policy } from '../../src/index.js';
+import type { ObjectName } from '../model.js';
+import type { BenchAction } from '../rules.js';
+import type { MemberSpec, Request, Row } from '../workload.js';
+import type { BenchEngine, FieldState, Projection } from './types.js';
 
 const FIXED_NOW = new Date('2026-06-30T12:00:00Z');
 
-/** Compiles the policy and builds every (member, object) plan, which Tiergate does lazily. */
-export function compileTiergate(policy: Policy, members: readonly string[]): Engine {
-  const engine = compilePolicy(policy, { now: () => FIXED_NOW });
-  for (const member of members)
-    for (const spec of OBJECTS) engine.decide({ member, object: spec.name, action: 'read' });
-  return engine;
+export interface CompiledTiergate {
+  readonly engine: Engine;
+  readonly judges: readonly Judge[];
 }
 
-export function tiergateEngine(engine: Engine): BenchEngine {
-  const decision = (member: string, object: ObjectName, record: Row): RecordDecision => {
-    const { decision: read, fields } = engine.authorize({ member, object, action: 'read', record });
-    return { read: read.effect === 'allow', states: fields };
+/** Compiles the policy, builds every plan (`warm`) and binds a judge per member. */
+export function compileTiergate(policy: Policy, members: readonly MemberSpec[]): CompiledTiergate {
+  const engine = compilePolicy(policy, { now: () => FIXED_NOW });
+  engine.warm();
+  return { engine, judges: members.map((m) => engine.for(m.id)) };
+}
+
+export function tiergateEngine({ judges }: CompiledTiergate): BenchEngine {
+  const judge = (m: number): Judge => {
+    const j = judges[m];
+    if (!j) throw new Error(`no Tiergate judge for member #${m}`);
+    return j;
   };
   return {
     name: 'tiergate',
-    canRead: (member, object, record) =>
-      engine.decide({ member, object, action: 'read', record }).effect === 'allow',
-    fieldState: (member, object, record, field) =>
-      engine.fieldState({ member, object, action: 'read', record, field }),
-    decision,
-    project: (member, object, record) => engine.project({ member, object, record }),
-    readAll(requests: readonly Request[]): number {
+    judge: (m) => {
+      const j = judge(m);
+      return {
+        can: (action, object, record) => j.can(action, object, record),
+        fields: (action, object, record) => j.fields(action, object, record),
+        fieldState: (action: BenchAction, object: ObjectName, record: Row, field: string) =>
+          j.fieldState(action, object, field, record) satisfies FieldState,
+        permittedFields: (action, object, record) => j.permittedFields(action, object, record),
+        project: (object, record) => j.project(object, record),
+      };
+    },
+    canAll(requests: readonly Request[]): number {
       let allowed = 0;
-      for (const r of requests) {
-        const d = engine.decide({
-          member: r.member,
-          object: r.object,
-          action: 'read',
-          record: r.record,
-        });
-        if (d.effect === 'allow') allowed++;
-      }
+      for (const r of requests) if (judge(r.m).can(r.action, r.object, r.record)) allowed++;
       return allowed;
     },
-    fieldAll(triples: readonly Triple[]): number {
-      let visible = 0;
-      for (const t of triples) {
-        const state = engine.fieldState({
-          member: t.member,
-          object: t.object,
-          action: 'read',
-          record: t.record,
-          field: t.field,
-        });
-        if (state !== 'hidden') visible++;
-      }
-      return visible;
-    },
-    decisionAll(requests: readonly Request[]): number {
+    permittedAll(requests: readonly Request[]): number {
       let sum = 0;
-      for (const r of requests) {
-        const request = {
-          member: r.member,
-          object: r.object,
-          action: 'read',
-          record: r.record,
-        } as const;
-        // One call for both, as an enforcement point makes it.
-        const { decision: d, fields } = engine.authorize(request);
-        if (d.effect === 'allow' && fields.id !== 'hidden') sum++;
-      }
+      for (const r of requests)
+        sum += judge(r.m).permittedFields(r.action, r.object, r.record).length;
       return sum;
     },
-    list(member: string, object: ObjectName, records: readonly Row[]): number {
-      const kept: Record<string, unknown>[] = [];
+    list(m: number, object: ObjectName, records: readonly Row[]): number {
+      const j = judge(m);
+      const kept: Projection[] = [];
       for (const record of records) {
-        const projected = engine.project({ member, object, record });
+        const projected = j.project(object, record);
         if (projected !== null) kept.push(projected);
       }
       return kept.length;
