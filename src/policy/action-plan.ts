@@ -47,7 +47,7 @@ interface Exclusion {
   readonly where: Condition;
   /** The host filter of the records the restriction leaves (its `where` is FALSE). */
   readonly leaves: Condition;
-  readonly deny: Decision;
+  readonly deny: () => Decision;
 }
 
 interface Clause {
@@ -57,17 +57,30 @@ interface Clause {
   readonly only: string | undefined;
   readonly test: CompiledCondition | undefined;
   readonly exclusions: readonly Exclusion[];
-  readonly allow: Decision;
+  readonly allow: () => Decision;
 }
 
+/**
+ * Decisions, with their filters and reasons, are built on first use: a server that warms every
+ * plan pays for the yes/no of each, and for the words only of those it is asked to explain.
+ */
 export interface ActionPlan {
-  readonly decision: Decision;
+  /** Whether the action is granted at all (for some records). */
+  readonly allowed: boolean;
+  /** The decision with no record. */
+  readonly decision: () => Decision;
   /** Whether `decideRecord` allows the record: the same answer, without a Decision. */
   readonly allows: Allows;
   readonly clauses: readonly Clause[];
   readonly owners: readonly PathReader[];
   /** The denial for a record outside every clause. */
-  readonly outside: Decision;
+  readonly outside: () => Decision;
+}
+
+/** A value built on its first use and kept. */
+function once<T>(make: () => T): () => T {
+  let made: { readonly value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 const SCOPE_BREADTH: Readonly<Record<Scope, number>> = {
@@ -162,48 +175,56 @@ function buildClause(
   restrictions: readonly MemberRestriction[],
   object: string,
   action: Action,
-): { clause: Clause; grant: GrantedClause; reasons: string[] } {
-  const reason = `${raw.path}: ${describeScope(raw.scope, raw.where)}`;
+): { clause: Clause; grant: GrantedClause; reasons: () => string[] } {
   const exclusions = restrictions.map((r): Exclusion => {
     const { path, id, where: policyWhere } = r.restriction;
     return {
       test: r.test as CompiledCondition,
       where: r.where as Condition,
       leaves: r.negation as Condition,
-      deny: denial([
-        `${path} (${id}): ${action} on ${object} denied where ${describeCondition(policyWhere as Condition)}, whatever ${raw.path} grants`,
-      ]),
+      deny: once(() =>
+        denial([
+          `${path} (${id}): ${action} on ${object} denied where ${describeCondition(policyWhere as Condition)}, whatever ${raw.path} grants`,
+        ]),
+      ),
     };
   });
   const where = raw.resolvedWhere;
-  const owners = index.policy.objects[object]?.owner ?? [];
-  const filter = allOf([
-    members === null ? MATCH_ALL : ownerFilter(owners, [...members].sort()),
-    where ?? MATCH_ALL,
-    ...exclusions.map((e) => e.leaves),
-  ]);
   const grant: GrantedClause = {
     scope: raw.scope,
     ...(where ? { where } : {}),
     ...(exclusions.length > 0 ? { except: exclusions.map((e) => e.where) } : {}),
     source: raw.path,
   };
-  const excluded = exclusions.map((e) => e.deny.reasons[0] ?? '');
-  const clause: Clause = {
-    members,
-    only: members?.size === 1 ? [...members][0] : undefined,
-    test: raw.test,
-    exclusions,
-    allow: freezeDecision({
+  const reasons = (): string[] => [
+    `${raw.path}: ${describeScope(raw.scope, raw.where)}`,
+    ...exclusions.map((e) => e.deny().reasons[0] ?? ''),
+  ];
+  const allow = once(() => {
+    const owners = index.policy.objects[object]?.owner ?? [];
+    const filter = allOf([
+      members === null ? MATCH_ALL : ownerFilter(owners, [...members].sort()),
+      where ?? MATCH_ALL,
+      ...exclusions.map((e) => e.leaves),
+    ]);
+    const [reason = '', ...excluded] = reasons();
+    return freezeDecision({
       effect: 'allow',
       scope: raw.scope,
       ...(where ? { where } : {}),
       filter,
       reasons: [reason, ...excluded.map((r) => `${r} (not this record)`)],
       grants: [grant],
-    }),
+    });
+  });
+  const clause: Clause = {
+    members,
+    only: members?.size === 1 ? [...members][0] : undefined,
+    test: raw.test,
+    exclusions,
+    allow,
   };
-  return { clause, grant, reasons: [reason, ...excluded] };
+  return { clause, grant, reasons };
 }
 
 /**
@@ -249,8 +270,7 @@ export function buildActionPlan(
   const removed: string[] = [];
   const clauses: Clause[] = [];
   const granted: GrantedClause[] = [];
-  const filters: Condition[] = [];
-  const reasons: string[] = [];
+  const reasons: (() => string[])[] = [];
   const refusals: string[] = [];
   const base = sources[0] as Source;
   const restrictions = memberRestrictions(index, memberId, base, object, action);
@@ -294,50 +314,44 @@ export function buildActionPlan(
       );
       clauses.push(built.clause);
       granted.push(built.grant);
-      filters.push(built.clause.allow.filter);
-      reasons.push(...built.reasons);
+      reasons.push(built.reasons);
     }
   }
 
+  const allows = compileAllows(clauses, ownerReaders);
   if (clauses.length === 0) {
-    const restricted = removed.map((r) => `restricted: ${r}`);
-    const why =
-      restricted.length + refusals.length > 0
-        ? [...restricted, ...refusals]
-        : [
-            `no-rule: nothing grants ${action} on ${object} to ${memberId} (${base.kind === 'role' ? `role ${base.role} at tier ${base.tier}` : base.path})`,
-          ];
-    const decision = denial([...why, ...whatWouldAllow(index, base, object, action)]);
-    return {
-      decision,
-      allows: compileAllows(clauses, ownerReaders),
-      clauses,
-      owners: ownerReaders,
-      outside: decision,
-    };
+    const decision = once(() => {
+      const restricted = removed.map((r) => `restricted: ${r}`);
+      const why =
+        restricted.length + refusals.length > 0
+          ? [...restricted, ...refusals]
+          : [
+              `no-rule: nothing grants ${action} on ${object} to ${memberId} (${base.kind === 'role' ? `role ${base.role} at tier ${base.tier}` : base.path})`,
+            ];
+      return denial([...why, ...whatWouldAllow(index, base, object, action)]);
+    });
+    return { allowed: false, decision, allows, clauses, owners: ownerReaders, outside: decision };
   }
-  const widest = granted.reduce((a, b) =>
-    SCOPE_BREADTH[b.scope] > SCOPE_BREADTH[a.scope] ? b : a,
-  );
-  const decision = freezeDecision({
-    effect: 'allow',
-    scope: widest.scope,
-    ...(granted.length === 1 && widest.where ? { where: widest.where } : {}),
-    filter: anyOf(filters),
-    reasons: [...reasons, ...removed.map((r) => `restricted: ${r}`)],
-    grants: granted,
+  const decision = once(() => {
+    const widest = granted.reduce((a, b) =>
+      SCOPE_BREADTH[b.scope] > SCOPE_BREADTH[a.scope] ? b : a,
+    );
+    return freezeDecision({
+      effect: 'allow',
+      scope: widest.scope,
+      ...(granted.length === 1 && widest.where ? { where: widest.where } : {}),
+      filter: anyOf(clauses.map((c) => c.allow().filter)),
+      reasons: [...reasons.flatMap((r) => r()), ...removed.map((r) => `restricted: ${r}`)],
+      grants: granted,
+    });
   });
-  const outside = denial([
-    `out-of-scope: the record is outside ${granted.map((g) => `${g.source} (${describeScope(g.scope, g.where)})`).join(' and ')}`,
-    ...whatWouldAllow(index, base, object, action),
-  ]);
-  return {
-    decision,
-    allows: compileAllows(clauses, ownerReaders),
-    clauses,
-    owners: ownerReaders,
-    outside,
-  };
+  const outside = once(() =>
+    denial([
+      `out-of-scope: the record is outside ${granted.map((g) => `${g.source} (${describeScope(g.scope, g.where)})`).join(' and ')}`,
+      ...whatWouldAllow(index, base, object, action),
+    ]),
+  );
+  return { allowed: true, decision, allows, clauses, owners: ownerReaders, outside };
 }
 
 function scopeMembers(
@@ -391,10 +405,10 @@ export function decideRecord(
       }
     }
     if (exclusion) {
-      excluded = exclusion.deny;
+      excluded = exclusion.deny();
       continue;
     }
-    return clause.allow;
+    return clause.allow();
   }
-  return excluded ?? plan.outside;
+  return excluded ?? plan.outside();
 }

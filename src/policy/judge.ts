@@ -65,7 +65,7 @@ export class Judge {
     if (!plan) return this.unknown(object);
     const actionPlan = this.actionPlan(plan, action);
     if (!actionPlan) return unknownAction(action);
-    return record === undefined ? actionPlan.decision : decideRecord(actionPlan, record);
+    return record === undefined ? actionPlan.decision() : decideRecord(actionPlan, record);
   }
 
   /** The host filter selecting exactly the records `decide` allows. */
@@ -172,9 +172,7 @@ export class Judge {
   private allowsIn(plan: ObjectPlan, action: Action, record: Row | undefined): boolean {
     const actionPlan = this.actionPlan(plan, action);
     if (!actionPlan) return false;
-    return record === undefined
-      ? actionPlan.decision.effect === 'allow'
-      : actionPlan.allows(record);
+    return record === undefined ? actionPlan.allowed : actionPlan.allows(record);
   }
 
   private fieldPlan(plan: ObjectPlan, action: Action): FieldPlan {
@@ -184,7 +182,7 @@ export class Judge {
   private decideIn(plan: ObjectPlan, action: Action, record: Row | undefined): Decision {
     const actionPlan = this.actionPlan(plan, action);
     if (!actionPlan) return unknownAction(action);
-    return record === undefined ? actionPlan.decision : decideRecord(actionPlan, record);
+    return record === undefined ? actionPlan.decision() : decideRecord(actionPlan, record);
   }
 
   private unknown(object: string): Decision {
