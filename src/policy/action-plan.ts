@@ -56,6 +56,8 @@ interface Clause {
   /** The one owner in scope, when there is one (`own`): compared without hashing. */
   readonly only: string | undefined;
   readonly test: CompiledCondition | undefined;
+  /** The condition `test` compiles: the generated yes/no reads it (allow-code.ts). */
+  readonly where: Condition | undefined;
   readonly exclusions: readonly Exclusion[];
   readonly allow: () => Decision;
 }
@@ -221,6 +223,7 @@ function buildClause(
     members,
     only: members?.size === 1 ? [...members][0] : undefined,
     test: raw.test,
+    where,
     exclusions,
     allow,
   };
@@ -318,7 +321,11 @@ export function buildActionPlan(
     }
   }
 
-  const allows = compileAllows(clauses, ownerReaders);
+  const allows = compileAllows(
+    clauses,
+    ownerReaders,
+    (index.policy.objects[object]?.owner ?? []).map((field) => field.split('.')),
+  );
   if (clauses.length === 0) {
     const decision = once(() => {
       const restricted = removed.map((r) => `restricted: ${r}`);

@@ -3,9 +3,11 @@
  * `Judge.can` and the field lists ask on every record, without building or reading a Decision.
  * Clauses become `if`s over the owner readers, the owner set (or the one owner, compared without
  * hashing), the clause's condition and the restrictions' exclusions, exactly as `decideRecord`
- * walks them; no policy text becomes code (the parts are passed in as values).
+ * walks them. No policy text becomes code: the parts are passed in as values, field names as
+ * JSON string literals (as `compileReader` embeds them).
  */
-import type { CompiledCondition, PathReader } from './condition.js';
+import { INHERITED, type Condition, type PathReader } from './condition.js';
+import { conditionCode } from './condition-code.js';
 
 type Row = Readonly<Record<string, unknown>>;
 export type Allows = (record: Row) => boolean;
@@ -14,8 +16,10 @@ export type Allows = (record: Row) => boolean;
 export interface AllowClause {
   readonly members: ReadonlySet<string> | null;
   readonly only: string | undefined;
-  readonly test: CompiledCondition | undefined;
-  readonly exclusions: readonly { readonly test: CompiledCondition }[];
+  /** The clause's condition, resolved for the member (the records where it is TRUE). */
+  readonly where: Condition | undefined;
+  /** Per restriction, the records it leaves (where its condition is FALSE). */
+  readonly exclusions: readonly { readonly leaves: Condition }[];
 }
 
 const NEVER: Allows = () => false;
@@ -24,18 +28,26 @@ const ALWAYS: Allows = () => true;
 export function compileAllows(
   clauses: readonly AllowClause[],
   owners: readonly PathReader[],
+  ownerPaths: readonly (readonly string[])[],
 ): Allows {
   if (clauses.length === 0) return NEVER;
   const only = clauses[0];
-  if (clauses.length === 1 && only?.members === null && !only.test && only.exclusions.length === 0)
+  if (clauses.length === 1 && only?.members === null && !only.where && only.exclusions.length === 0)
     return ALWAYS;
   const values: unknown[] = [];
   const bind = (value: unknown): string => {
     values.push(value);
     return `v${values.length - 1}`;
   };
-  const readers = owners.map((read) => bind(read));
-  const body: string[] = ['let o;'];
+  // A top-level owner field is read inline (a JSON string literal); a nested one by its reader.
+  const readers = owners.map((read, i) => {
+    const path = ownerPaths[i];
+    const key = path?.[0];
+    return path?.length === 1 && key !== undefined && !INHERITED.has(key)
+      ? `r[${JSON.stringify(key)}]`
+      : `${bind(read)}(r)`;
+  });
+  const body: string[] = ['let o, v, t;'];
   for (const clause of clauses) {
     const checks: string[] = [];
     if (clause.members !== null) {
@@ -45,19 +57,23 @@ export function compileAllows(
           ? (o: string) => `${o} === ${bind(clause.only)}`
           : (o: string) => `${bind(clause.members)}.has(${o})`;
       checks.push(
-        `(${readers.map((r) => `((o = ${r}(r)), typeof o === 'string' && ${match('o')})`).join(' || ')})`,
+        `(${readers.map((read) => `((o = ${read}), typeof o === 'string' && ${match('o')})`).join(' || ')})`,
       );
     }
-    if (clause.test) checks.push(`${bind(clause.test)}(r) === true`);
+    if (clause.where) checks.push(conditionCode(clause.where, bind).isTrue);
     // Under SQL's NOT, unknown stays unknown and the host drops the row: exclude unless FALSE.
-    for (const e of clause.exclusions) checks.push(`${bind(e.test)}(r) === false`);
-    body.push(checks.length === 0 ? 'return true;' : `if (${checks.join(' && ')}) return true;`);
+    for (const e of clause.exclusions) checks.push(conditionCode(e.leaves, bind).isTrue);
+    body.push(
+      checks.length === 0
+        ? 'return true;'
+        : `if (${checks.map((c) => `(${c})`).join(' && ')}) return true;`,
+    );
   }
   body.push('return false;');
   // One function per plan, not one per shape: a shared function's call sites would see every
   // plan's tests and turn megamorphic (measured: decisions 20-30% slower).
   const names = values.map((_, i) => `v${i}`);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the parts are passed as values, no policy text is code
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- values passed in, names as JSON literals only
   const make = new Function(...names, `return function allows(r) { ${body.join('\n')} };`) as (
     ...parts: unknown[]
   ) => Allows;

@@ -69,7 +69,8 @@ export function isScalar(value: unknown): value is ConditionScalar {
 /** Reads a (possibly nested) field of a record; a missing value is SQL NULL. */
 export type PathReader = (record: Readonly<Record<string, unknown>>) => unknown;
 
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+/** Names every object inherits: read as own properties only. */
+export const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /**
  * Compiles the reading of a field path into straight-line code with named property loads,
@@ -139,7 +140,7 @@ function compare(left: unknown, right: ConditionScalar): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function equals(left: unknown, right: ConditionScalar): boolean {
+export function equals(left: unknown, right: ConditionScalar): boolean {
   // The common case, text against text, needs no coercion.
   if (typeof left === 'string' && typeof right === 'string') return left === right;
   return compare(left, right) === 0;
@@ -167,7 +168,10 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function compilePredicate(path: readonly string[], predicate: FieldPredicate): CompiledCondition {
+export function compilePredicate(
+  path: readonly string[],
+  predicate: FieldPredicate,
+): CompiledCondition {
   const [operator, operand] = Object.entries(predicate)[0] ?? [];
   const read = compileReader(path);
   switch (operator as OperatorName) {
