@@ -64,10 +64,8 @@ function predicateCode(
   }
   if ((operator === 'eq' || operator === 'neq') && operand !== null && operand !== undefined) {
     const scalar = operand as ConditionScalar;
-    const same =
-      typeof scalar === 'string'
-        ? `(typeof v === 'string' ? v === ${bind(scalar)} : ${bind(equals)}(v, ${bind(scalar)}))`
-        : `${bind(equals)}(v, ${bind(scalar)})`;
+    // A value of the operand's own type compares with ===, as `equals` does; others coerce.
+    const same = `(typeof v === ${JSON.stringify(typeof scalar)} ? v === ${bind(scalar)} : ${bind(equals)}(v, ${bind(scalar)}))`;
     const eq = { isTrue: `${value} !== null && ${same}`, isFalse: `${value} !== null && !${same}` };
     return operator === 'eq' ? eq : { isTrue: eq.isFalse, isFalse: eq.isTrue };
   }
