@@ -69,6 +69,8 @@ interface Clause {
 export interface ActionPlan {
   /** Whether the action is granted at all (for some records). */
   readonly allowed: boolean;
+  /** Whether it is granted on every record (one clause, all, no condition, no restriction). */
+  readonly everywhere: boolean;
   /** The decision with no record. */
   readonly decision: () => Decision;
   /** Whether `decideRecord` allows the record: the same answer, without a Decision. */
@@ -337,7 +339,15 @@ export function buildActionPlan(
             ];
       return denial([...why, ...whatWouldAllow(index, base, object, action)]);
     });
-    return { allowed: false, decision, allows, clauses, owners: ownerReaders, outside: decision };
+    return {
+      allowed: false,
+      everywhere: false,
+      decision,
+      allows,
+      clauses,
+      owners: ownerReaders,
+      outside: decision,
+    };
   }
   const decision = once(() => {
     const widest = granted.reduce((a, b) =>
@@ -358,7 +368,13 @@ export function buildActionPlan(
       ...whatWouldAllow(index, base, object, action),
     ]),
   );
-  return { allowed: true, decision, allows, clauses, owners: ownerReaders, outside };
+  const only = clauses.length === 1 ? clauses[0] : undefined;
+  const everywhere =
+    only !== undefined &&
+    only.members === null &&
+    only.where === undefined &&
+    only.exclusions.length === 0;
+  return { allowed: true, everywhere, decision, allows, clauses, owners: ownerReaders, outside };
 }
 
 function scopeMembers(

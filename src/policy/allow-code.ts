@@ -70,12 +70,41 @@ export function compileAllows(
     );
   }
   body.push('return false;');
-  // One function per plan, not one per shape: a shared function's call sites would see every
-  // plan's tests and turn megamorphic (measured: decisions 20-30% slower).
-  const names = values.map((_, i) => `v${i}`);
+  const code = body.join('\n');
+  // Plans of one shape share one function literal (only the values differ): it is compiled
+  // once, and a call site that meets many plans sees one target per shape, which V8 can inline.
+  let make = factories.get(code);
+  if (!make) {
+    const names = values.map((_, n) => `v${n}`);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- values passed in, names as JSON literals only
+    make = new Function(...names, `return function allows(r) { ${code} };`) as Factory;
+    factories.set(code, make);
+  }
+  return make(...values);
+}
+
+type Factory = (...parts: unknown[]) => Allows;
+/** Generated functions by their code: one per shape of plan (clauses, owner fields, operators). */
+const factories = new Map<string, Factory>();
+
+/**
+ * Which of up to 30 conditions are TRUE on a record, as a bit mask (bit i for condition i): the
+ * outcome of a field plan's `when` caps, in one generated function.
+ */
+export function compileMask(conditions: readonly Condition[]): (record: Row) => number {
+  const values: unknown[] = [];
+  const bind = (value: unknown): string => {
+    values.push(value);
+    return `v${values.length - 1}`;
+  };
+  const body = conditions.map(
+    (condition, i) => `if (${conditionCode(condition, bind).isTrue}) m |= ${1 << i};`,
+  );
+  const names = values.map((_, n) => `v${n}`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- values passed in, names as JSON literals only
-  const make = new Function(...names, `return function allows(r) { ${body.join('\n')} };`) as (
-    ...parts: unknown[]
-  ) => Allows;
+  const make = new Function(
+    ...names,
+    `return function mask(r) { let m = 0, v, t; ${body.join('\n')} return m; };`,
+  ) as (...parts: unknown[]) => (record: Row) => number;
   return make(...values);
 }

@@ -50,6 +50,7 @@ export class Engine {
   private planCount = 0;
   /** What judges ask of the engine; not part of the engine's public surface. */
   private readonly source: PlanSource = {
+    objectNames: [],
     memberPlan: (id) => this.memberPlan(id),
     objectPlan: (member, object) => this.objectPlan(member, object),
     actionPlan: (plan, action) => this.actionPlan(plan, action),
@@ -65,6 +66,10 @@ export class Engine {
     for (const grant of grants)
       byMember.set(grant.member, [...(byMember.get(grant.member) ?? []), grant]);
     this.grantsByMember = byMember;
+    this.source = {
+      ...this.source,
+      objectNames: [...index.knownFields.keys()].map(internalized),
+    };
   }
 
   /** The same policy with another list of temporary grants; compiled parts are shared. */
@@ -200,7 +205,7 @@ export class Engine {
     for (const cached of member.objects) if (cached.object === object) return cached;
     if (!this.index.knownFields.has(object)) return undefined;
     const plan: ObjectPlan = {
-      object,
+      object: internalized(object),
       memberId: member.memberId,
       sources: member.sources,
       actions: [],
@@ -269,6 +274,15 @@ export class Engine {
     if (key !== undefined) this.fieldPlans.set(key, built);
     return built;
   }
+}
+
+/**
+ * The same text as a V8 internalized string (a property key is one): comparing two such strings
+ * is a pointer comparison, where a string read from YAML would be compared character by character
+ * on every decision.
+ */
+function internalized(text: string): string {
+  return Object.keys({ [text]: true })[0] ?? text;
 }
 
 /**

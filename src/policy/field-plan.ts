@@ -11,6 +11,7 @@
  * and reused, so a decision on a record allocates nothing.
  */
 import type { CompiledCondition, Condition } from './condition.js';
+import { compileMask } from './allow-code.js';
 import { compileResolved } from './member-refs.js';
 import { fieldStepAt } from './field-rules.js';
 import {
@@ -33,6 +34,8 @@ interface Cap {
   /** Its bit in an outcome mask. */
   readonly index: number;
   readonly test: CompiledCondition;
+  /** The condition `test` compiles, resolved for the member. */
+  readonly condition: Condition;
   readonly code: FieldCode;
   readonly path: string;
 }
@@ -125,11 +128,10 @@ function sourceFields(
       const path = `${base}.${key}.when[${i}]`;
       if (source.tierIndex < below) {
         caps.push(
-          cap(path, () => ({
-            test: compileResolved(input.resolve ? input.resolve(when.if) : when.if),
-            code: codeOf(when.state),
-            path,
-          })),
+          cap(path, () => {
+            const condition = input.resolve ? input.resolve(when.if) : when.if;
+            return { test: compileResolved(condition), condition, code: codeOf(when.state), path };
+          }),
         );
       }
     });
@@ -255,12 +257,13 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
   let none: Outcome | undefined;
   const outcomes = new Map<number, Outcome>();
   const byMask: (Outcome | undefined)[] = [];
+  /** Which caps hold on a record, generated once every cap is known. */
+  let maskOf: ((record: Row) => number) | undefined;
   const outcomeOf = (record: Row | undefined): Outcome => {
     if (record === undefined || caps.length === 0) return (none ??= outcome(NOTHING_HOLDS));
     if (caps.length > 30) return outcome(holdsOn(record));
-    let mask = 0;
-    for (let i = 0; i < caps.length; i++)
-      if ((caps[i] as Cap).test(record) === true) mask |= 1 << i;
+    maskOf ??= compileMask(caps.map((c) => c.condition));
+    const mask = maskOf(record);
     if (mask === 0) return (none ??= outcome(NOTHING_HOLDS));
     // Few caps (the usual case): every outcome has a slot, found by index rather than hashing.
     if (caps.length <= 8)

@@ -55,6 +55,8 @@ export function actionIndex(action: string): number {
 
 /** What a judge asks of the engine that compiled it. */
 export interface PlanSource {
+  /** The policy's objects, in one shared order: a judge's plan table is laid out by it. */
+  readonly objectNames: readonly string[];
   /** The member's plan valid at the clock's now; undefined for a stranger. */
   memberPlan(memberId: string): MemberPlan | undefined;
   /** The object's plan in a member plan; undefined for an object the policy does not know. */
