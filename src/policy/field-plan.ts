@@ -69,6 +69,18 @@ export interface FieldPlan {
   project(record: Row): Record<string, unknown>;
   /** The fields in state edit (`editable`) or not hidden, as a frozen list kept per outcome. */
   permitted(record: Row | undefined, editable: boolean): readonly string[];
+  /**
+   * The same lists as plain data, for a caller that keeps them per plan: `mask` says which caps
+   * hold on a record (null: none can), and `at(mask)` gives that outcome's two lists.
+   * Undefined past 8 caps (256 outcomes), which the plan itself keeps within a bound.
+   */
+  permittedTable(): PermittedTable | undefined;
+}
+
+/** See `FieldPlan.permittedTable`. */
+export interface PermittedTable {
+  readonly mask: ((record: Row) => number) | null;
+  at(mask: number): { readonly visible: readonly string[]; readonly editable: readonly string[] };
 }
 
 /** How many outcomes a plan keeps tables and projectors for; rarer ones are built per call. */
@@ -263,7 +275,10 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
     if (record === undefined || caps.length === 0) return (none ??= outcome(NOTHING_HOLDS));
     if (caps.length > 30) return outcome(holdsOn(record));
     maskOf ??= compileMask(caps.map((c) => c.condition));
-    const mask = maskOf(record);
+    return outcomeFor(maskOf(record));
+  };
+  /** The outcome where exactly the caps of `mask` hold, kept once built. */
+  const outcomeFor = (mask: number): Outcome => {
     if (mask === 0) return (none ??= outcome(NOTHING_HOLDS));
     // Few caps (the usual case): every outcome has a slot, found by index rather than hashing.
     if (caps.length <= 8)
@@ -301,6 +316,15 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
     permitted: (record, editable) => {
       const found = outcomeOf(record);
       return editable ? found.editable : found.visible;
+    },
+    permittedTable: () => {
+      // Up to 8 caps, 256 outcomes at most: a caller may keep a slot for each.
+      if (caps.length > 8) return undefined;
+      if (caps.length > 0) maskOf ??= compileMask(caps.map((c) => c.condition));
+      return {
+        mask: caps.length === 0 ? null : (maskOf ?? null),
+        at: outcomeFor,
+      };
     },
   };
 }

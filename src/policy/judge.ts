@@ -23,6 +23,31 @@ const ACTION_COUNT = ACTIONS.length;
 const NO_FIELDS: Readonly<Record<string, FieldState>> = Object.freeze({});
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
+/** A field plan's permitted lists kept as plain arrays by cap outcome (see `FieldPlan.permittedTable`). */
+interface Lists {
+  readonly mask: ((record: Row) => number) | null;
+  readonly visible: (readonly string[] | undefined)[];
+  readonly editable: (readonly string[] | undefined)[];
+  fill(mask: number, editable: boolean): readonly string[];
+}
+
+function listsOf(fields: FieldPlan): Lists | null {
+  const table = fields.permittedTable();
+  if (table === undefined) return null;
+  const lists: Lists = {
+    mask: table.mask,
+    visible: [],
+    editable: [],
+    fill: (mask, editable) => {
+      const found = table.at(mask);
+      lists.visible[mask] = found.visible;
+      lists.editable[mask] = found.editable;
+      return editable ? found.editable : found.visible;
+    },
+  };
+  return lists;
+}
+
 /** Writing actions list the fields a member may set; the others the fields it may see. */
 function writes(action: Action): boolean {
   return action === 'create' || action === 'update';
@@ -41,6 +66,8 @@ export class Judge {
    */
   private readonly table: (ActionPlan | undefined)[] = [];
   private readonly fieldTable: (FieldPlan | undefined)[] = [];
+  /** Per slot, the permitted-field lists by cap outcome (null: the plan has too many caps). */
+  private readonly listTable: (Lists | null | undefined)[] = [];
 
   /** Use `Engine.for`. */
   constructor(plans: PlanSource, member: string) {
@@ -132,7 +159,12 @@ export class Judge {
       record === undefined || !built.allowed || built.everywhere
         ? built.allowed
         : built.allows(record);
-    return allowed ? fields.permitted(record, writes(action)) : NO_NAMES;
+    if (!allowed) return NO_NAMES;
+    const lists = (this.listTable[slot] ??= listsOf(fields));
+    if (lists === null) return fields.permitted(record, writes(action));
+    const mask = lists.mask === null || record === undefined ? 0 : lists.mask(record);
+    const kept = (writes(action) ? lists.editable : lists.visible)[mask];
+    return kept ?? lists.fill(mask, writes(action));
   }
 
   /**
