@@ -20,6 +20,10 @@ export interface Authorization {
 }
 
 const ACTION_COUNT = ACTIONS.length;
+/** What a built plan needs to answer: nothing (denied or granted everywhere), or the record. */
+const DENIED = 1;
+const EVERYWHERE = 2;
+const BY_RECORD = 3;
 const NO_FIELDS: Readonly<Record<string, FieldState>> = Object.freeze({});
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
@@ -65,6 +69,8 @@ export class Judge {
    * empty for a member with temporary grants, whose plans change with the clock.
    */
   private readonly table: (ActionPlan | undefined)[] = [];
+  /** Per slot, what the plan needs to answer (small integers: a compact array read first). */
+  private readonly kinds: number[] = [];
   private readonly fieldTable: (FieldPlan | undefined)[] = [];
   /** Per slot, the permitted-field lists by cap outcome (null: the plan has too many caps). */
   private readonly listTable: (Lists | null | undefined)[] = [];
@@ -103,14 +109,19 @@ export class Judge {
   /** May the member do `action` on `object` (on `record`, when given)? */
   can(action: Action, object: string, record?: Row): boolean {
     const slot = this.slotOf(action, object);
-    const built = slot < 0 ? undefined : this.table[slot];
-    if (built === undefined) {
-      const plan = this.objectPlan(object);
-      return plan !== undefined && this.allowsIn(plan, action, record);
+    // Plans granted nowhere or everywhere are answered from the kinds table alone.
+    switch (slot < 0 ? undefined : this.kinds[slot]) {
+      case DENIED:
+        return false;
+      case EVERYWHERE:
+        return true;
+      case BY_RECORD:
+        return record === undefined || (this.table[slot] as ActionPlan).allows(record);
+      default: {
+        const plan = this.objectPlan(object);
+        return plan !== undefined && this.allowsIn(plan, action, record);
+      }
     }
-    // Plans that need no record are answered without calling their generated code.
-    if (record === undefined || !built.allowed || built.everywhere) return built.allowed;
-    return built.allows(record);
   }
 
   /** The decision with its scope, host filter and reasons. */
@@ -155,11 +166,9 @@ export class Judge {
         ? planned.permitted(record, writes(action))
         : NO_NAMES;
     }
-    const allowed =
-      record === undefined || !built.allowed || built.everywhere
-        ? built.allowed
-        : built.allows(record);
-    if (!allowed) return NO_NAMES;
+    const kind = this.kinds[slot];
+    if (kind === DENIED) return NO_NAMES;
+    if (kind === BY_RECORD && record !== undefined && !built.allows(record)) return NO_NAMES;
     const lists = (this.listTable[slot] ??= listsOf(fields));
     if (lists === null) return fields.permitted(record, writes(action));
     const mask = lists.mask === null || record === undefined ? 0 : lists.mask(record);
@@ -239,7 +248,11 @@ export class Judge {
     const index = actionIndex(action);
     if (index < 0) return undefined;
     const built = plan.actions[index] ?? this.plans.actionPlan(plan, action);
-    if (built && this.plan?.timed === false) this.table[this.slotOf(action, plan.object)] = built;
+    if (built && this.plan?.timed === false) {
+      const slot = this.slotOf(action, plan.object);
+      this.table[slot] = built;
+      this.kinds[slot] = !built.allowed ? DENIED : built.everywhere ? EVERYWHERE : BY_RECORD;
+    }
     return built;
   }
 
