@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 import { OPERATORS, type OperatorName } from './condition.js';
+import { MEMBER_REFS, MEMBER_REF_PREFIX } from './member-refs.js';
 import { conditionSchema, policySchema } from './schema.js';
+
+/** `$member.id`, `$member.teams`, …, `$member.attributes.<name>`, as a JSON Schema pattern. */
+const MEMBER_REF_PATTERN = `^\\${MEMBER_REF_PREFIX.replace('.', '\\.')}(${Object.keys(MEMBER_REFS).join('|')}|attributes\\.[A-Za-z][A-Za-z0-9_]*)$`;
 
 export function policyJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(policySchema, {
@@ -32,7 +36,13 @@ export function conditionJsonSchema(ref: string): Record<string, unknown> {
       case 'scalar':
         return scalar;
       case 'list':
-        return { type: 'array', minItems: 1, items: scalar };
+        // A list, or a member reference that resolves to one (`$member.teams`).
+        return {
+          anyOf: [
+            { type: 'array', minItems: 1, items: scalar },
+            { type: 'string', pattern: MEMBER_REF_PATTERN },
+          ],
+        };
       case 'pattern':
         return { type: 'string' };
       case 'nullity':

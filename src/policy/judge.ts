@@ -75,16 +75,20 @@ export class Judge {
   /** Per slot, the permitted-field lists by cap outcome (null: the plan has too many caps). */
   private readonly listTable: (Lists | null | undefined)[] = [];
 
+  /** The policy's object names, held here so the hot path reads one object less. */
+  private readonly names: readonly string[];
+
   /** Use `Engine.for`. */
   constructor(plans: PlanSource, member: string) {
     this.plans = plans;
+    this.names = plans.objectNames;
     this.member = member;
     this.plan = plans.memberPlan(member);
   }
 
   /** The table slot of (action, object), or -1 when there is none (or the plan is timed). */
   private slotOf(action: Action, object: string): number {
-    const names = this.plans.objectNames;
+    const names = this.names;
     for (let i = 0; i < names.length; i++)
       if (names[i] === object) {
         const a = actionIndex(action);

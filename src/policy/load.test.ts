@@ -258,6 +258,20 @@ describe('policyJsonSchema', () => {
     expect(schema.additionalProperties).toBe(false);
   });
 
+  it('describes the extensions: unions of scopes, per-action field maps, member attributes and references', () => {
+    const text = JSON.stringify(policyJsonSchema());
+    expect(text).toContain('"title":"list of scopes"');
+    expect(text).toContain('"actions"');
+    expect(text).toContain('"attributes"');
+    const patterns = [...text.matchAll(/"pattern":("(?:[^"\\]|\\.)*")/g)].map(
+      (m) => JSON.parse(m[1] ?? '""') as string,
+    );
+    const pattern = new RegExp(patterns.find((p) => p.includes('member')) ?? '^$');
+    expect(pattern.test('$member.teams')).toBe(true);
+    expect(pattern.test('$member.attributes.region')).toBe(true);
+    expect(pattern.test('$member.team')).toBe(false);
+  });
+
   it('describes conditions from the operator table', () => {
     const defs = policyJsonSchema().$defs as Record<
       string,
