@@ -1,32 +1,9 @@
 /** The engine's programmatic surface beyond POLICY.md §5's three calls. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from './engine.js';
+import { ACME, NOW, sampleRecords } from './acme.test-support.js';
 import { loadPolicy } from './load.js';
 import { ACTIONS } from './schema.js';
-
-const ACME = loadPolicy(
-  readFileSync(new URL('../../examples/acme/tiergate.policy.yaml', import.meta.url), 'utf8'),
-);
-const NOW = new Date('2026-06-30T12:00:00Z');
-
-/** Records of every object, owned by a few members, in a few stages. */
-function sampleRecords(object: string): Record<string, unknown>[] {
-  const owners = ['m-nils', 'm-freja', 'm-erik', null];
-  return owners.flatMap((owner, i) => [
-    {
-      id: `${object}-${i}`,
-      ownerId: owner,
-      accountOwnerId: owner,
-      assigneeId: owner,
-      createdBy: { workspaceMemberId: owner },
-      stage: i % 2 === 0 ? 'CUSTOMER' : 'NEW',
-      amount: { amountMicros: (i + 1) * 60_000_000_000, currencyCode: 'EUR' },
-      jobTitle: i === 1 ? 'CEO' : 'Buyer',
-      phones: { primaryPhoneNumber: '5550101' },
-    },
-  ]);
-}
 
 describe('Engine.authorize', () => {
   it('answers exactly as decide and fieldStates do, for every member, object, action and record', () => {

@@ -1,27 +1,8 @@
 /** A judge bound to one member answers as the engine's request-style calls do, and keeps up with grants. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from './engine.js';
-import { loadPolicy } from './load.js';
+import { ACME, NOW, sampleRecords } from './acme.test-support.js';
 import { ACTIONS } from './schema.js';
-
-const ACME = loadPolicy(
-  readFileSync(new URL('../../examples/acme/tiergate.policy.yaml', import.meta.url), 'utf8'),
-);
-const NOW = new Date('2026-06-30T12:00:00Z');
-
-function sampleRecords(object: string): Record<string, unknown>[] {
-  return ['m-nils', 'm-freja', 'm-erik', null].map((owner, i) => ({
-    id: `${object}-${i}`,
-    ownerId: owner,
-    accountOwnerId: owner,
-    assigneeId: owner,
-    createdBy: { workspaceMemberId: owner },
-    stage: i % 2 === 0 ? 'CUSTOMER' : 'NEW',
-    amount: { amountMicros: (i + 1) * 60_000_000_000, currencyCode: 'EUR' },
-    phones: { primaryPhoneNumber: '5550101' },
-  }));
-}
 
 describe('A judge bound to a member', () => {
   it('lists as permitted fields exactly the editable fields of a write and the visible fields of any other action', () => {
