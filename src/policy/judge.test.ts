@@ -1,4 +1,4 @@
-/** A judge bound to one member answers as the engine's request-style calls do, and keeps up with grants. */
+/** A judge bound to one member: its field lists, strangers and unknown names, grants over time; and warm(). */
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from './engine.js';
 import { ACME, NOW, sampleRecords } from './acme.test-support.js';
