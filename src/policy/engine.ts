@@ -49,13 +49,7 @@ export class Engine {
   private readonly fieldPlans = new Map<string, FieldPlan>();
   private planCount = 0;
   /** What judges ask of the engine; not part of the engine's public surface. */
-  private readonly source: PlanSource = {
-    objectNames: [],
-    memberPlan: (id) => this.memberPlan(id),
-    objectPlan: (member, object) => this.objectPlan(member, object),
-    actionPlan: (plan, action) => this.actionPlan(plan, action),
-    fieldPlan: (plan, action) => this.fieldPlanOf(plan, action),
-  };
+  private readonly source: PlanSource;
 
   /** Use `compilePolicy`. */
   constructor(index: PolicyIndex, now: () => Date, grants: readonly ParsedGrant[]) {
@@ -67,8 +61,11 @@ export class Engine {
       byMember.set(grant.member, [...(byMember.get(grant.member) ?? []), grant]);
     this.grantsByMember = byMember;
     this.source = {
-      ...this.source,
       objectNames: [...index.knownFields.keys()].map(internalized),
+      memberPlan: (id) => this.memberPlan(id),
+      objectPlan: (member, object) => this.objectPlan(member, object),
+      actionPlan: (plan, action) => this.actionPlan(plan, action),
+      fieldPlan: (plan, action) => this.fieldPlanOf(plan, action),
     };
   }
 

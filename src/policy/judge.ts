@@ -131,10 +131,7 @@ export class Judge {
   /** The decision with its scope, host filter and reasons. */
   decide(action: Action, object: string, record?: Row): Decision {
     const plan = this.objectPlan(object);
-    if (!plan) return this.unknown(object);
-    const actionPlan = this.actionPlan(plan, action);
-    if (!actionPlan) return unknownAction(action);
-    return record === undefined ? actionPlan.decision() : decideRecord(actionPlan, record);
+    return plan ? this.decideIn(plan, action, record) : this.unknown(object);
   }
 
   /** The host filter selecting exactly the records `decide` allows. */
