@@ -1,4 +1,4 @@
-/** Writes in batches: Twenty accepts at most 60 records per create or update call (HOST-CONTRACT §B). */
+/** Writes in batches: Twenty accepts at most 60 records per create or update call. */
 export const HOST_BATCH_SIZE = 60;
 
 export function chunks<T>(items: readonly T[], size = HOST_BATCH_SIZE): T[][] {

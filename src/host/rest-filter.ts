@@ -2,39 +2,22 @@
  * Twenty's REST `filter` query parameter, read into the JSON filter the GraphQL API takes, and
  * printed back. Pure: no I/O, no metadata.
  *
- * Twenty's reader (twentyhq/twenty `packages/twenty-server/src/engine/api/rest/input-request-
- * parsers/filter-parser-utils/`): `parse-filter-rest-request.util.ts` checks the parentheses
- * (`check-filter-query.util.ts`), wraps the text in `and(...)` unless it already matches
- * `^(or|and|not)\((.+)\)$` (`add-default-conjunction.util.ts`), then `parse-filter.util.ts`
- * splits a conjunction's content on commas at depth 1 outside brackets and quotes
- * (`parse-filter-content.util.ts`), and reads each leaf `field.sub[comparator]:value`
- * (`parse-base-filter.util.ts`; comparators eq neq in containsAny is gt gte lt lte startsWith
- * endsWith like ilike); `in`/`containsAny` take `[a,b]`, split on every comma; a value in
- * single or double quotes loses them; `is` keeps its value verbatim (`format-field-values.util.ts`).
+ * A gateway must read a filter exactly as Twenty will, and Twenty's reader is a character scanner
+ * with quirks (twentyhq/twenty `packages/twenty-server/src/engine/api/rest/input-request-parsers/
+ * filter-parser-utils/`, from `parse-filter-rest-request.util.ts` down): parentheses are counted
+ * inside quotes, a bracket or the other quote inside a quoted string flips its state, whitespace
+ * is kept, `[]` is a list of one empty string. So this reader accepts only a subset on which both
+ * agree and refuses the rest, naming the position (0-based, in UTF-16 units): whitespace outside
+ * quotes or a line break anywhere; a quoted string holding its own quote, an odd number of the
+ * other quote or of brackets, or unbalanced parentheses; a comma in an `in` item, or an empty
+ * list; a field name that is not an identifier or is a conjunction or comparator; and several
+ * top-level terms that Twenty would read as one conjunction (`and(a[eq]:1),or(b[eq]:2)`).
  *
- * Twenty's reader is a character scanner with quirks (parentheses are counted inside quotes, a
- * bracket or the other quote character inside a quoted string flips its state, whitespace is
- * kept, `[]` is a list of one empty string). Since a gateway must read a filter exactly as
- * Twenty will, this reader accepts only a subset on which it and Twenty agree, and refuses the
- * rest, naming the position, rather than guess:
- * - no whitespace or line break outside quotes; no line break anywhere (Twenty's `.` stops there);
- * - a quoted string has no quote of its own kind, an even number of the other kind and of
- *   `[`/`]`, and parentheses that balance (never closing one not opened);
- * - a string in an `in` list has no comma; a list has at least one item;
- * - field names are identifiers; the first is not `and`/`or`/`not`, none is a comparator;
- * - several terms at top level are refused when the text also reads as one conjunction to
- *   Twenty (`and(a[eq]:1),or(b[eq]:2)`, which Twenty misreads).
- *
- * Differences from Twenty, on purpose:
- * - Values are typed by how they are written: an unquoted numeral in JavaScript's canonical
- *   form (`10`, `-1.5`, `1e21`) is a number, unquoted `true`/`false` a boolean, everything else
- *   (quoted values, `1.50`, `007`, 20-digit integers) the string written. Twenty's metadata-free reader keeps every value
- *   a string ('10'); its older metadata-aware one (`core-query-builder/.../format-field-values`)
- *   converts by field type. A caller with metadata converts further (src/sandbox/rest does).
- * - One top-level term is returned bare (`{ name: { eq: 'Acme' } }`); Twenty wraps it in
- *   `{ and: [ … ] }`, which selects the same records. Several top-level terms are `{ and: [ … ] }`
- *   as in Twenty.
- * Positions are 0-based offsets (UTF-16 code units) into the text.
+ * On purpose, values are typed by how they are written (an unquoted numeral in JavaScript's
+ * canonical form is a number, unquoted `true`/`false` a boolean, anything else the string
+ * written), where Twenty's metadata-free reader keeps every value a string; a caller with
+ * metadata converts further (src/sandbox/rest does). One top-level term is returned bare, where
+ * Twenty wraps it in `{ and: [ … ] }`, which selects the same records.
  */
 
 export const REST_FILTER_COMPARATORS = [

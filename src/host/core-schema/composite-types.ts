@@ -30,7 +30,7 @@ const text = (name: string): CompositeProperty => ({ name, type: 'TEXT', isRequi
 const json = (name: string): CompositeProperty => ({ name, type: 'RAW_JSON', isRequired: false });
 
 /**
- * ACTOR `source` values in 2.43 (HOST-CONTRACT §C). The stored `actor.composite-type.ts` is
+ * ACTOR `source` values in 2.43 (as twenty-client-sdk 2.43 bundles them). The stored `actor.composite-type.ts` is
  * older and lists only EMAIL, CALENDAR, WORKFLOW, API, IMPORT, MANUAL, SYSTEM.
  */
 export const ACTOR_SOURCES = [
@@ -97,7 +97,7 @@ export const COMPOSITE_TYPES: readonly CompositeType[] = [
       { name: 'context', type: 'RAW_JSON', isRequired: true },
     ],
   },
-  // 2.43 calls the type RICH_TEXT (HOST-CONTRACT §D); the stored repo has RICH_TEXT_V2 with
+  // 2.43 calls the type RICH_TEXT (graphql/schema/metadata.graphql); the stored repo has RICH_TEXT_V2 with
   // the same sub-fields (`rich-text-v2.composite-type.ts`).
   { type: 'RICH_TEXT', properties: [text('blocknote'), text('markdown')] },
 ];

@@ -6,7 +6,7 @@
  * services/type-mapper.service.ts` (`mapToScalarType`, `mapToFilterType`, `mapToOrderByType`)
  * and `utils/get-number-filter-type.util.ts`. Where the stored service is newer than 2.43 (an
  * `IDFilter` for ids and foreign keys, a FIELD_PATH type) we keep UUID/UUIDFilter, which
- * HOST-CONTRACT §C documents.
+ * 2.43's published client uses.
  */
 import { compositeType, type CompositeProperty, type SubFieldType } from './composite-types.js';
 import {

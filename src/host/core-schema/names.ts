@@ -9,7 +9,7 @@
  * enum.ts`, `input-types/.../object-metadata-*-gql-input-type.generator.ts`).
  *
  * Resolver names: repo `packages/twenty-server/src/engine/utils/get-resolver-name.util.ts`
- * (HOST-CONTRACT §C): findMany is `camelCase(namePlural)`, findOne `camelCase(nameSingular)`,
+ * as 2.43 names them: findMany is `camelCase(namePlural)`, findOne `camelCase(nameSingular)`,
  * the one/many mutations `<verb>` + `pascalCase(nameSingular|namePlural)`, group by
  * `<plural>GroupBy`, duplicates `<singular>Duplicates`, merge `merge<Plural>`.
  */
@@ -100,8 +100,8 @@ export function resolverName(object: Names, method: ResolverMethod): string {
 
 /**
  * findMany arguments (repo `.../workspace-schema-builder/utils/get-resolver-args.util.ts`), also
- * taken by one-to-many relation fields. HOST-CONTRACT §C lists `limit`; the newest stored util
- * has `offset` in its place.
+ * taken by one-to-many relation fields. 2.43 takes `limit`; the newest stored util has
+ * `offset` in its place.
  */
 export function findManyArgs(nameSingular: string): SdlArg[] {
   const names = objectTypeNames(nameSingular);

@@ -1,10 +1,10 @@
 /**
- * Object and field metadata as Twenty's metadata API returns it (HOST-CONTRACT §D: `Object`,
- * `Field`), reduced to what the core schema is generated from. The same shape describes the
+ * Object and field metadata as Twenty's metadata API returns it (`Object`, `Field` in
+ * graphql/schema/metadata.graphql), reduced to what the core schema is generated from. The same shape describes the
  * standard objects (standard-objects.ts) and custom objects created at run time.
  */
 
-/** Field types of Twenty 2.43 (HOST-CONTRACT §D, the metadata schema's `FieldMetadataType`). */
+/** Field types of Twenty 2.43 (the metadata schema's `FieldMetadataType`). */
 export const FIELD_METADATA_TYPES = [
   'ACTOR',
   'ADDRESS',

@@ -2,7 +2,7 @@
  * `Query` and `Mutation`: for every object, one field per resolver method.
  *
  * Source: twentyhq/twenty `.../workspace-schema-builder/utils/get-resolver-args.util.ts`
- * (arguments; HOST-CONTRACT §C) and `.../graphql-type-generators/root-types/root-type.
+ * (arguments) and `.../graphql-type-generators/root-types/root-type.
  * generator.ts` (result types: findMany and findDuplicates return the connection, groupBy the
  * group-by connection, the *Many mutations, findDuplicates and groupBy a list `[T!]`, the rest
  * the plain object; none is non-null at the top).

@@ -1,7 +1,6 @@
 /**
  * Twenty's standard objects as Tiergate relies on them: company, person, opportunity, task and
- * workspaceMember, with the relations between them (HOST-CONTRACT §C "Standard objects in 2.43",
- * read from twenty-sdk 2.43 `dist/define/index.d.ts` `STANDARD_OBJECTS`).
+ * workspaceMember, with the relations between them (read from twenty-sdk 2.43 `dist/define/index.d.ts` `STANDARD_OBJECTS`).
  *
  * Demoted fields: PR #21171 moved company `annualRecurringRevenue`, `employees`,
  * `idealCustomerProfile`, `xLink` and person `city`, `xLink` to the workspace custom app, so new
@@ -54,7 +53,7 @@ function oneToMany(name: string, label: string, target: string, inverse: string)
   });
 }
 
-/** The fields every object has (HOST-CONTRACT §C "All objects"). */
+/** The fields every object has. */
 function systemFields(): readonly FieldMetadata[] {
   const system = { isSystem: true } as const;
   return [

@@ -29,7 +29,7 @@ function rootField(root: 'Query' | 'Mutation', name: string): GraphQLField<unkno
   return field;
 }
 
-/** `name(arg: Type, ...): Type`, the way HOST-CONTRACT.md writes a field. */
+/** `name(arg: Type, ...): Type`, a field written as in SDL, so expectations read as the schema. */
 function signature(root: 'Query' | 'Mutation', name: string): string {
   const field = rootField(root, name);
   const args = field.args.map((a) => `${a.name}: ${String(a.type)}`).join(', ');

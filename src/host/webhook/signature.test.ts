@@ -1,6 +1,6 @@
 /**
- * One valid signed delivery, then one thing changed per test (RELIABILITY.md §1, the Svix way),
- * plus the cases RELIABILITY.md adds for Twenty.
+ * One valid signed delivery, then one thing changed per test (as Svix tests its verifier), plus
+ * the cases peculiar to Twenty's headers.
  */
 import { describe, expect, it } from 'vitest';
 import {

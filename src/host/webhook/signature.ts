@@ -1,13 +1,13 @@
 /**
- * Twenty's webhook signature, exactly (HOST-CONTRACT.md §A; twentyhq/twenty
- * `core-modules/webhook/jobs/call-webhook.job.ts`):
+ * Twenty's webhook signature, exactly (twentyhq/twenty
+ * `core-modules/webhook/jobs/call-webhook.job.ts`; docs/host-fidelity.md §5):
  *
  *   X-Twenty-Webhook-Timestamp: Date.now(), in milliseconds
  *   X-Twenty-Webhook-Signature: lowercase hex HMAC-SHA256(secret, `${timestamp}:${rawBody}`)
  *   X-Twenty-Webhook-Nonce:     16 random bytes as hex, not signed
  *
  * The raw body is what was signed (Twenty's JSON.stringify, sent as is), so verification runs
- * over the bytes received, never over re-serialised JSON (RELIABILITY.md §1 d).
+ * over the bytes received, never over re-serialised JSON.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
