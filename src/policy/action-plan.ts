@@ -75,6 +75,9 @@ export interface ActionPlan {
   readonly decision: () => Decision;
   /** Whether `decideRecord` allows the record: the same answer, without a Decision. */
   readonly allows: Allows;
+  /** `allows` as a case of the engine's code table with its values (-1: no case, use `allows`). */
+  readonly shape: number;
+  readonly parts: readonly unknown[];
   readonly clauses: readonly Clause[];
   readonly owners: readonly PathReader[];
   /** The denial for a record outside every clause. */
@@ -323,10 +326,11 @@ export function buildActionPlan(
     }
   }
 
-  const allows = compileAllows(
+  const { allows, shape, parts } = compileAllows(
     clauses,
     ownerReaders,
     (index.policy.objects[object]?.owner ?? []).map((field) => field.split('.')),
+    index.code.allows,
   );
   if (clauses.length === 0) {
     const decision = once(() => {
@@ -344,6 +348,8 @@ export function buildActionPlan(
       everywhere: false,
       decision,
       allows,
+      shape,
+      parts,
       clauses,
       owners: ownerReaders,
       outside: decision,
@@ -374,7 +380,17 @@ export function buildActionPlan(
     only.members === null &&
     only.where === undefined &&
     only.exclusions.length === 0;
-  return { allowed: true, everywhere, decision, allows, clauses, owners: ownerReaders, outside };
+  return {
+    allowed: true,
+    everywhere,
+    decision,
+    allows,
+    shape,
+    parts,
+    clauses,
+    owners: ownerReaders,
+    outside,
+  };
 }
 
 function scopeMembers(

@@ -8,6 +8,7 @@ import { decideRecord, denial, type ActionPlan, type Decision } from './action-p
 import type { Condition } from './condition.js';
 import type { FieldPlan } from './field-plan.js';
 import { stateOf } from './field-state.js';
+import type { CodeTable } from './code-table.js';
 import { actionIndex, type MemberPlan, type ObjectPlan, type PlanSource } from './member-plan.js';
 import { ACTIONS, type Action, type FieldState } from './schema.js';
 
@@ -23,12 +24,18 @@ const ACTION_COUNT = ACTIONS.length;
 /** What a built plan needs to answer: nothing (denied or granted everywhere), or the record. */
 const DENIED = 1;
 const EVERYWHERE = 2;
+/** By the record, through the engine's code table (`ActionPlan.shape`). */
 const BY_RECORD = 3;
+/** By the record, through the plan's own closure (the table was full). */
+const BY_CLOSURE = 4;
 const NO_FIELDS: Readonly<Record<string, FieldState>> = Object.freeze({});
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /** A field plan's permitted lists kept as plain arrays by cap outcome (see `FieldPlan.permittedTable`). */
 interface Lists {
+  /** The cap mask's case in the engine's mask table (-1: use `mask`, or no caps when null). */
+  readonly shape: number;
+  readonly parts: readonly unknown[];
   readonly mask: ((record: Row) => number) | null;
   readonly visible: (readonly string[] | undefined)[];
   readonly editable: (readonly string[] | undefined)[];
@@ -39,7 +46,9 @@ function listsOf(fields: FieldPlan): Lists | null {
   const table = fields.permittedTable();
   if (table === undefined) return null;
   const lists: Lists = {
-    mask: table.mask,
+    shape: table.mask?.shape ?? -1,
+    parts: table.mask?.parts ?? [],
+    mask: table.mask?.mask ?? null,
     visible: [],
     editable: [],
     fill: (mask, editable) => {
@@ -71,17 +80,24 @@ export class Judge {
   private readonly table: (ActionPlan | undefined)[] = [];
   /** Per slot, what the plan needs to answer (small integers: a compact array read first). */
   private readonly kinds: number[] = [];
+  /** Per slot, the plan's case in the engine's code table and the values it runs with. */
+  private readonly shapes: number[] = [];
+  private readonly parts: (readonly unknown[])[] = [];
   private readonly fieldTable: (FieldPlan | undefined)[] = [];
   /** Per slot, the permitted-field lists by cap outcome (null: the plan has too many caps). */
   private readonly listTable: (Lists | null | undefined)[] = [];
 
   /** The policy's object names, held here so the hot path reads one object less. */
   private readonly names: readonly string[];
+  private readonly allowsCode: CodeTable<boolean>;
+  private readonly masksCode: CodeTable<number>;
 
   /** Use `Engine.for`. */
   constructor(plans: PlanSource, member: string) {
     this.plans = plans;
     this.names = plans.objectNames;
+    this.allowsCode = plans.code.allows;
+    this.masksCode = plans.code.masks;
     this.member = member;
     this.plan = plans.memberPlan(member);
   }
@@ -120,6 +136,8 @@ export class Judge {
       case EVERYWHERE:
         return true;
       case BY_RECORD:
+        return record === undefined || this.allowsOn(slot, record);
+      case BY_CLOSURE:
         return record === undefined || (this.table[slot] as ActionPlan).allows(record);
       default: {
         const plan = this.objectPlan(object);
@@ -169,10 +187,18 @@ export class Judge {
     }
     const kind = this.kinds[slot];
     if (kind === DENIED) return NO_NAMES;
-    if (kind === BY_RECORD && record !== undefined && !built.allows(record)) return NO_NAMES;
+    if (record !== undefined) {
+      if (kind === BY_RECORD && !this.allowsOn(slot, record)) return NO_NAMES;
+      if (kind === BY_CLOSURE && !built.allows(record)) return NO_NAMES;
+    }
     const lists = (this.listTable[slot] ??= listsOf(fields));
     if (lists === null) return fields.permitted(record, writes(action));
-    const mask = lists.mask === null || record === undefined ? 0 : lists.mask(record);
+    const mask =
+      lists.mask === null || record === undefined
+        ? 0
+        : lists.shape < 0
+          ? lists.mask(record)
+          : this.masksCode.run(lists.shape, lists.parts, record);
     const kept = (writes(action) ? lists.editable : lists.visible)[mask];
     return kept ?? lists.fill(mask, writes(action));
   }
@@ -227,6 +253,15 @@ export class Judge {
     return this.fieldPlan(plan, 'read').project(record);
   }
 
+  /** The slot's plan on a record, through the engine's code table (kind BY_RECORD). */
+  private allowsOn(slot: number, record: Row): boolean {
+    return this.allowsCode.run(
+      this.shapes[slot] as number,
+      this.parts[slot] as readonly unknown[],
+      record,
+    );
+  }
+
   private current(): MemberPlan | undefined {
     const plan = this.plan;
     // Only a member with temporary grants depends on the clock; the others keep their plan.
@@ -252,7 +287,15 @@ export class Judge {
     if (built && this.plan?.timed === false) {
       const slot = this.slotOf(action, plan.object);
       this.table[slot] = built;
-      this.kinds[slot] = !built.allowed ? DENIED : built.everywhere ? EVERYWHERE : BY_RECORD;
+      this.shapes[slot] = built.shape;
+      this.parts[slot] = built.parts;
+      this.kinds[slot] = !built.allowed
+        ? DENIED
+        : built.everywhere
+          ? EVERYWHERE
+          : built.shape < 0
+            ? BY_CLOSURE
+            : BY_RECORD;
     }
     return built;
   }
