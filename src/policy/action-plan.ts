@@ -10,7 +10,13 @@
  * of these clauses", and its `filter` selects exactly the records `decideRecord` allows.
  */
 import { type CompiledCondition, type Condition, type PathReader } from './condition.js';
-import { compileAllows, type Allows } from './allow-code.js';
+import {
+  compileAllows,
+  compileListCheck,
+  type Allows,
+  type AllowsInput,
+  type CompiledMask,
+} from './allow-code.js';
 import { describeCondition, describeScope } from './describe.js';
 import { allOf, anyOf, isMatchAll, MATCH_ALL, MATCH_NONE, ownerFilter } from './host-filter.js';
 import { scopeGrantsOf, type Action, type Scope, type ScopeValue } from './schema.js';
@@ -78,6 +84,8 @@ export interface ActionPlan {
   /** `allows` as a case of the engine's code table with its values (-1: no case, use `allows`). */
   readonly shape: number;
   readonly parts: readonly unknown[];
+  /** `allows` and a field plan's cap mask in one case (see `compileListCheck`). */
+  readonly listCheck: (conditions: readonly Condition[]) => CompiledMask;
   readonly clauses: readonly Clause[];
   readonly owners: readonly PathReader[];
   /** The denial for a record outside every clause. */
@@ -326,12 +334,14 @@ export function buildActionPlan(
     }
   }
 
-  const { allows, shape, parts } = compileAllows(
+  const code: AllowsInput = {
     clauses,
-    ownerReaders,
-    (index.policy.objects[object]?.owner ?? []).map((field) => field.split('.')),
-    index.code.allows,
-  );
+    owners: ownerReaders,
+    ownerPaths: (index.policy.objects[object]?.owner ?? []).map((field) => field.split('.')),
+  };
+  const { allows, shape, parts } = compileAllows(code, index.code.allows);
+  const listCheck = (conditions: readonly Condition[]): CompiledMask =>
+    compileListCheck(code, conditions, index.code.lists);
   if (clauses.length === 0) {
     const decision = once(() => {
       const restricted = removed.map((r) => `restricted: ${r}`);
@@ -350,6 +360,7 @@ export function buildActionPlan(
       allows,
       shape,
       parts,
+      listCheck,
       clauses,
       owners: ownerReaders,
       outside: decision,
@@ -387,6 +398,7 @@ export function buildActionPlan(
     allows,
     shape,
     parts,
+    listCheck,
     clauses,
     owners: ownerReaders,
     outside,

@@ -9,7 +9,7 @@
  */
 import { INHERITED, type Condition, type PathReader } from './condition.js';
 import type { CodeTable } from './code-table.js';
-import { conditionCode } from './condition-code.js';
+import { conditionCode, type Bind } from './condition-code.js';
 
 type Row = Readonly<Record<string, unknown>>;
 export type Allows = (record: Row) => boolean;
@@ -68,17 +68,20 @@ function standalone(body: string, parts: readonly unknown[]): (record: Row) => u
 type Factory = (parts: readonly unknown[]) => (record: Row) => unknown;
 const alone = new Map<string, Factory>();
 
-export function compileAllows(
-  clauses: readonly AllowClause[],
-  owners: readonly PathReader[],
-  ownerPaths: readonly (readonly string[])[],
-  table: CodeTable<boolean>,
-): CompiledAllows {
-  if (clauses.length === 0) return { allows: NEVER, shape: -1, parts: [] };
-  const only = clauses[0];
-  if (clauses.length === 1 && only?.members === null && !only.where && only.exclusions.length === 0)
-    return { allows: ALWAYS, shape: -1, parts: [] };
-  const { parts, bind } = binder();
+/** A plan's parts as the generated code reads them. */
+export interface AllowsInput {
+  readonly clauses: readonly AllowClause[];
+  readonly owners: readonly PathReader[];
+  readonly ownerPaths: readonly (readonly string[])[];
+}
+
+/** Statements running `yes` when some clause allows the record `r`, else `no`. */
+function allowsBody(
+  { clauses, owners, ownerPaths }: AllowsInput,
+  bind: Bind,
+  yes: string,
+  no: string,
+): string {
   // A top-level owner field is read inline (a JSON string literal); a nested one by its reader.
   const readers = owners.map((read, i) => {
     const path = ownerPaths[i];
@@ -104,13 +107,38 @@ export function compileAllows(
     // Under SQL's NOT, unknown stays unknown and the host drops the row: exclude unless FALSE.
     for (const e of clause.exclusions) checks.push(conditionCode(e.leaves, bind).isTrue);
     body.push(
-      checks.length === 0
-        ? 'return true;'
-        : `if (${checks.map((c) => `(${c})`).join(' && ')}) return true;`,
+      checks.length === 0 ? yes : `if (${checks.map((c) => `(${c})`).join(' && ')}) ${yes}`,
     );
   }
-  body.push('return false;');
-  const code = body.join('\n');
+  body.push(no);
+  return body.join('\n');
+}
+
+/** Statements returning which conditions are TRUE on `r`, as a bit mask. */
+function maskBody(conditions: readonly Condition[], bind: Bind): string {
+  const body = conditions.map(
+    (condition, i) => `if (${conditionCode(condition, bind).isTrue}) m |= ${1 << i};`,
+  );
+  return `let m = 0;\n${body.join('\n')}\nreturn m;`;
+}
+
+function masked(code: string, parts: readonly unknown[], table: CodeTable<number>): CompiledMask {
+  const shape = table.shapeOf(code);
+  const mask =
+    shape < 0
+      ? (standalone(code, parts) as (record: Row) => number)
+      : (record: Row): number => table.run(shape, parts, record);
+  return { mask, shape, parts };
+}
+
+export function compileAllows(input: AllowsInput, table: CodeTable<boolean>): CompiledAllows {
+  const { clauses } = input;
+  if (clauses.length === 0) return { allows: NEVER, shape: -1, parts: [] };
+  const only = clauses[0];
+  if (clauses.length === 1 && only?.members === null && !only.where && only.exclusions.length === 0)
+    return { allows: ALWAYS, shape: -1, parts: [] };
+  const { parts, bind } = binder();
+  const code = allowsBody(input, bind, 'return true;', 'return false;');
   const shape = table.shapeOf(code);
   const allows: Allows =
     shape < 0 ? (standalone(code, parts) as Allows) : (record) => table.run(shape, parts, record);
@@ -126,14 +154,19 @@ export function compileMask(
   table: CodeTable<number>,
 ): CompiledMask {
   const { parts, bind } = binder();
-  const body = conditions.map(
-    (condition, i) => `if (${conditionCode(condition, bind).isTrue}) m |= ${1 << i};`,
-  );
-  const code = `let m = 0;\n${body.join('\n')}\nreturn m;`;
-  const shape = table.shapeOf(code);
-  const mask =
-    shape < 0
-      ? (standalone(code, parts) as (record: Row) => number)
-      : (record: Row): number => table.run(shape, parts, record);
-  return { mask, shape, parts };
+  return masked(maskBody(conditions, bind), parts, table);
+}
+
+/**
+ * A plan's yes/no and its field plan's cap mask in one case: -1 where the plan denies the
+ * record, else the mask. What a permitted-field list asks of every record, in one call.
+ */
+export function compileListCheck(
+  input: AllowsInput,
+  conditions: readonly Condition[],
+  table: CodeTable<number>,
+): CompiledMask {
+  const { parts, bind } = binder();
+  const allowed = allowsBody(input, bind, 'break allowed;', 'return -1;');
+  return masked(`allowed: {\n${allowed}\n}\n${maskBody(conditions, bind)}`, parts, table);
 }

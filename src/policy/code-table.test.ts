@@ -1,6 +1,6 @@
 /** Generated checks shared as cases of one function per engine, and what happens past its bound. */
 import { describe, expect, it } from 'vitest';
-import { compileAllows } from './allow-code.js';
+import { compileAllows, compileListCheck } from './allow-code.js';
 import { CodeTable, MAX_SHAPES } from './code-table.js';
 import { compilePolicy } from './engine.js';
 import { validatePolicy } from './load.js';
@@ -29,11 +29,38 @@ describe('A code table', () => {
       where: { stage: { eq: 'won' } },
       exclusions: [],
     };
-    const compiled = compileAllows([clause], [], [], table);
+    const compiled = compileAllows({ clauses: [clause], owners: [], ownerPaths: [] }, table);
     expect(compiled.shape).toBe(-1);
     expect(compiled.allows({ stage: 'won' })).toBe(true);
     expect(compiled.allows({ stage: 'lost' })).toBe(false);
     expect(compiled.allows({})).toBe(false);
+  });
+});
+
+describe('A list check', () => {
+  it('is -1 where the plan denies the record, else the mask of the caps that hold', () => {
+    const table = new CodeTable<number>('return -1;');
+    const input = {
+      clauses: [
+        {
+          members: new Set(['m1', 'm2']),
+          only: undefined,
+          where: undefined,
+          exclusions: [{ leaves: { locked: { neq: true } } }],
+        },
+      ],
+      owners: [(r: Readonly<Record<string, unknown>>) => r.ownerId],
+      ownerPaths: [['ownerId']],
+    };
+    const caps = [{ amount: { gt: 100 } }, { stage: { eq: 'won' } }];
+    const { mask, shape } = compileListCheck(input, caps, table);
+    expect(shape).toBe(0);
+    expect(mask({ ownerId: 'm3', amount: 500 })).toBe(-1);
+    expect(mask({ ownerId: 'm1', locked: true, amount: 500 })).toBe(-1);
+    expect(mask({ ownerId: 'm1', locked: false, amount: 5 })).toBe(0);
+    expect(mask({ ownerId: 'm2', locked: false, amount: 500 })).toBe(1);
+    expect(mask({ ownerId: 'm2', locked: false, amount: 500, stage: 'won' })).toBe(3);
+    expect(mask({ ownerId: 'm2', locked: false, stage: 'won' })).toBe(2);
   });
 });
 

@@ -56,3 +56,11 @@ export class CodeTable<T> {
     return this.run(shape, parts, record);
   };
 }
+
+/** An engine's tables: action plans' yes/no, field plans' cap masks, and both at once for lists. */
+export interface PlanCode {
+  readonly allows: CodeTable<boolean>;
+  readonly masks: CodeTable<number>;
+  /** -1 where the plan denies the record, else the cap mask. */
+  readonly lists: CodeTable<number>;
+}

@@ -82,6 +82,8 @@ export interface FieldPlan {
 export interface PermittedTable {
   /** Which caps hold on a record; null when the plan has none. */
   readonly mask: CompiledMask | null;
+  /** The caps' conditions, bit i for condition i of the mask. */
+  readonly conditions: readonly Condition[];
   at(mask: number): { readonly visible: readonly string[]; readonly editable: readonly string[] };
 }
 
@@ -334,6 +336,7 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
         );
       return {
         mask: caps.length === 0 ? null : (maskOf ?? null),
+        conditions: caps.map((c) => c.condition),
         at: outcomeFor,
       };
     },

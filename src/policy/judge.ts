@@ -37,18 +37,30 @@ interface Lists {
   readonly shape: number;
   readonly parts: readonly unknown[];
   readonly mask: ((record: Row) => number) | null;
+  /**
+   * The action plan's yes/no and the mask in one case of the lists table (-1: none), for a
+   * plan decided by the record whose fields have caps.
+   */
+  readonly check: number;
+  readonly checkParts: readonly unknown[];
   readonly visible: (readonly string[] | undefined)[];
   readonly editable: (readonly string[] | undefined)[];
   fill(mask: number, editable: boolean): readonly string[];
 }
 
-function listsOf(fields: FieldPlan): Lists | null {
+function listsOf(fields: FieldPlan, byRecord: ActionPlan | undefined): Lists | null {
   const table = fields.permittedTable();
   if (table === undefined) return null;
+  const check =
+    byRecord === undefined || table.mask === null
+      ? undefined
+      : byRecord.listCheck(table.conditions);
   const lists: Lists = {
     shape: table.mask?.shape ?? -1,
     parts: table.mask?.parts ?? [],
     mask: table.mask?.mask ?? null,
+    check: check?.shape ?? -1,
+    checkParts: check?.parts ?? [],
     visible: [],
     editable: [],
     fill: (mask, editable) => {
@@ -91,6 +103,7 @@ export class Judge {
   private readonly names: readonly string[];
   private readonly allowsCode: CodeTable<boolean>;
   private readonly masksCode: CodeTable<number>;
+  private readonly listsCode: CodeTable<number>;
 
   /** Use `Engine.for`. */
   constructor(plans: PlanSource, member: string) {
@@ -98,6 +111,7 @@ export class Judge {
     this.names = plans.objectNames;
     this.allowsCode = plans.code.allows;
     this.masksCode = plans.code.masks;
+    this.listsCode = plans.code.lists;
     this.member = member;
     this.plan = plans.memberPlan(member);
   }
@@ -187,18 +201,13 @@ export class Judge {
     }
     const kind = this.kinds[slot];
     if (kind === DENIED) return NO_NAMES;
-    if (record !== undefined) {
-      if (kind === BY_RECORD && !this.allowsOn(slot, record)) return NO_NAMES;
-      if (kind === BY_CLOSURE && !built.allows(record)) return NO_NAMES;
-    }
-    const lists = (this.listTable[slot] ??= listsOf(fields));
+    const lists = (this.listTable[slot] ??= listsOf(
+      fields,
+      kind === BY_RECORD ? built : undefined,
+    ));
+    const mask = record === undefined ? 0 : this.maskOn(slot, built, lists, record);
+    if (mask < 0) return NO_NAMES;
     if (lists === null) return fields.permitted(record, writes(action));
-    const mask =
-      lists.mask === null || record === undefined
-        ? 0
-        : lists.shape < 0
-          ? lists.mask(record)
-          : this.masksCode.run(lists.shape, lists.parts, record);
     const kept = (writes(action) ? lists.editable : lists.visible)[mask];
     return kept ?? lists.fill(mask, writes(action));
   }
@@ -251,6 +260,23 @@ export class Judge {
     const plan = this.objectPlan(object);
     if (!plan || !this.allowsIn(plan, 'read', record)) return null;
     return this.fieldPlan(plan, 'read').project(record);
+  }
+
+  /** -1 where the slot's plan denies the record, else which of its field plan's caps hold. */
+  private maskOn(slot: number, built: ActionPlan, lists: Lists | null, record: Row): number {
+    if (lists !== null && lists.check >= 0)
+      return this.listsCode.run(lists.check, lists.checkParts, record);
+    const kind = this.kinds[slot];
+    if (
+      kind === BY_RECORD
+        ? !this.allowsOn(slot, record)
+        : kind === BY_CLOSURE && !built.allows(record)
+    )
+      return -1;
+    if (lists === null || lists.mask === null) return 0;
+    return lists.shape < 0
+      ? lists.mask(record)
+      : this.masksCode.run(lists.shape, lists.parts, record);
   }
 
   /** The slot's plan on a record, through the engine's code table (kind BY_RECORD). */
