@@ -10,7 +10,13 @@
  * of these clauses", and its `filter` selects exactly the records `decideRecord` allows.
  */
 import { type CompiledCondition, type Condition, type PathReader } from './condition.js';
-import { compileAllows, type Allows } from './allow-code.js';
+import {
+  compileAllows,
+  compileListCheck,
+  type Allows,
+  type AllowsInput,
+  type CompiledMask,
+} from './allow-code.js';
 import { describeCondition, describeScope } from './describe.js';
 import { allOf, anyOf, isMatchAll, MATCH_ALL, MATCH_NONE, ownerFilter } from './host-filter.js';
 import { scopeGrantsOf, type Action, type Scope, type ScopeValue } from './schema.js';
@@ -75,6 +81,11 @@ export interface ActionPlan {
   readonly decision: () => Decision;
   /** Whether `decideRecord` allows the record: the same answer, without a Decision. */
   readonly allows: Allows;
+  /** `allows` as a case of the engine's code table with its values (-1: no case, use `allows`). */
+  readonly shape: number;
+  readonly parts: readonly unknown[];
+  /** `allows` and a field plan's cap mask in one case (see `compileListCheck`). */
+  readonly listCheck: (conditions: readonly Condition[]) => CompiledMask;
   readonly clauses: readonly Clause[];
   readonly owners: readonly PathReader[];
   /** The denial for a record outside every clause. */
@@ -323,11 +334,14 @@ export function buildActionPlan(
     }
   }
 
-  const allows = compileAllows(
+  const code: AllowsInput = {
     clauses,
-    ownerReaders,
-    (index.policy.objects[object]?.owner ?? []).map((field) => field.split('.')),
-  );
+    owners: ownerReaders,
+    ownerPaths: (index.policy.objects[object]?.owner ?? []).map((field) => field.split('.')),
+  };
+  const { allows, shape, parts } = compileAllows(code, index.code.allows);
+  const listCheck = (conditions: readonly Condition[]): CompiledMask =>
+    compileListCheck(code, conditions, index.code.lists);
   if (clauses.length === 0) {
     const decision = once(() => {
       const restricted = removed.map((r) => `restricted: ${r}`);
@@ -344,6 +358,9 @@ export function buildActionPlan(
       everywhere: false,
       decision,
       allows,
+      shape,
+      parts,
+      listCheck,
       clauses,
       owners: ownerReaders,
       outside: decision,
@@ -374,7 +391,18 @@ export function buildActionPlan(
     only.members === null &&
     only.where === undefined &&
     only.exclusions.length === 0;
-  return { allowed: true, everywhere, decision, allows, clauses, owners: ownerReaders, outside };
+  return {
+    allowed: true,
+    everywhere,
+    decision,
+    allows,
+    shape,
+    parts,
+    listCheck,
+    clauses,
+    owners: ownerReaders,
+    outside,
+  };
 }
 
 function scopeMembers(

@@ -4,8 +4,8 @@
  * to the predicate `compileCondition` builds. Three-valued logic is kept as two boolean
  * expressions, "is TRUE" and "is FALSE" (unknown is neither), which compose without a third value:
  * `and` is TRUE when all parts are and FALSE when one is; `or` the reverse; `not` swaps them.
- * No policy text becomes code: operands are passed in as values, and field names and the items
- * of short text lists as JSON string literals (as `compileReader` embeds names).
+ * No policy text becomes code: operands are passed in as values, and field names as JSON string
+ * literals (as `compileReader` embeds names).
  */
 import {
   compilePredicate,
@@ -74,10 +74,11 @@ function predicateCode(
     const text = items.filter((item): item is string => typeof item === 'string');
     if (text.length === items.length) {
       // Text against a list of text: membership decides (as in `compilePredicate`). A short
-      // list is compared item by item with string literals, which beats hashing the value.
+      // list is scanned, which beats hashing the value; it is passed in rather than written
+      // as literals, so that members whose lists differ share the generated code.
       const other = bind(compilePredicate(path, predicate));
       if (text.length <= 4) {
-        const member = text.map((item) => `v === ${JSON.stringify(item)}`).join(' || ');
+        const member = `${bind(Object.freeze([...text]))}.includes(v)`;
         return {
           isTrue: `${value} !== null && (typeof v === 'string' ? (${member}) : ${other}(r) === true)`,
           isFalse: `${value} !== null && (typeof v === 'string' ? !(${member}) : ${other}(r) === false)`,

@@ -62,6 +62,7 @@ export class Engine {
     this.grantsByMember = byMember;
     this.source = {
       objectNames: [...index.knownFields.keys()].map(internalized),
+      code: index.code,
       memberPlan: (id) => this.memberPlan(id),
       objectPlan: (member, object) => this.objectPlan(member, object),
       actionPlan: (plan, action) => this.actionPlan(plan, action),
@@ -267,6 +268,7 @@ export class Engine {
       resolve: shape.perMember
         ? (condition) => this.index.resolved(memberId, condition).condition
         : undefined,
+      masks: this.index.code.masks,
     });
     if (key !== undefined) this.fieldPlans.set(key, built);
     return built;

@@ -11,7 +11,8 @@
  * and reused, so a decision on a record allocates nothing.
  */
 import type { CompiledCondition, Condition } from './condition.js';
-import { compileMask } from './allow-code.js';
+import { compileMask, type CompiledMask } from './allow-code.js';
+import type { CodeTable } from './code-table.js';
 import { compileResolved } from './member-refs.js';
 import { fieldStepAt } from './field-rules.js';
 import {
@@ -79,7 +80,10 @@ export interface FieldPlan {
 
 /** See `FieldPlan.permittedTable`. */
 export interface PermittedTable {
-  readonly mask: ((record: Row) => number) | null;
+  /** Which caps hold on a record; null when the plan has none. */
+  readonly mask: CompiledMask | null;
+  /** The caps' conditions, bit i for condition i of the mask. */
+  readonly conditions: readonly Condition[];
   at(mask: number): { readonly visible: readonly string[]; readonly editable: readonly string[] };
 }
 
@@ -105,6 +109,8 @@ export interface FieldPlanInput {
   readonly action?: Action | undefined;
   /** Puts the member's values in a `when` condition's `$member` references. */
   readonly resolve?: ((condition: Condition) => Condition) | undefined;
+  /** The engine's table of generated cap masks. */
+  readonly masks: CodeTable<number>;
 }
 
 function sourceFields(
@@ -270,12 +276,15 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
   const outcomes = new Map<number, Outcome>();
   const byMask: (Outcome | undefined)[] = [];
   /** Which caps hold on a record, generated once every cap is known. */
-  let maskOf: ((record: Row) => number) | undefined;
+  let maskOf: CompiledMask | undefined;
   const outcomeOf = (record: Row | undefined): Outcome => {
     if (record === undefined || caps.length === 0) return (none ??= outcome(NOTHING_HOLDS));
     if (caps.length > 30) return outcome(holdsOn(record));
-    maskOf ??= compileMask(caps.map((c) => c.condition));
-    return outcomeFor(maskOf(record));
+    maskOf ??= compileMask(
+      caps.map((c) => c.condition),
+      input.masks,
+    );
+    return outcomeFor(maskOf.mask(record));
   };
   /** The outcome where exactly the caps of `mask` hold, kept once built. */
   const outcomeFor = (mask: number): Outcome => {
@@ -320,9 +329,14 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
     permittedTable: () => {
       // Up to 8 caps, 256 outcomes at most: a caller may keep a slot for each.
       if (caps.length > 8) return undefined;
-      if (caps.length > 0) maskOf ??= compileMask(caps.map((c) => c.condition));
+      if (caps.length > 0)
+        maskOf ??= compileMask(
+          caps.map((c) => c.condition),
+          input.masks,
+        );
       return {
         mask: caps.length === 0 ? null : (maskOf ?? null),
+        conditions: caps.map((c) => c.condition),
         at: outcomeFor,
       };
     },

@@ -8,6 +8,7 @@ import { decideRecord, denial, type ActionPlan, type Decision } from './action-p
 import type { Condition } from './condition.js';
 import type { FieldPlan } from './field-plan.js';
 import { stateOf } from './field-state.js';
+import type { CodeTable } from './code-table.js';
 import { actionIndex, type MemberPlan, type ObjectPlan, type PlanSource } from './member-plan.js';
 import { ACTIONS, type Action, type FieldState } from './schema.js';
 
@@ -23,23 +24,43 @@ const ACTION_COUNT = ACTIONS.length;
 /** What a built plan needs to answer: nothing (denied or granted everywhere), or the record. */
 const DENIED = 1;
 const EVERYWHERE = 2;
+/** By the record, through the engine's code table (`ActionPlan.shape`). */
 const BY_RECORD = 3;
+/** By the record, through the plan's own closure (the table was full). */
+const BY_CLOSURE = 4;
 const NO_FIELDS: Readonly<Record<string, FieldState>> = Object.freeze({});
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /** A field plan's permitted lists kept as plain arrays by cap outcome (see `FieldPlan.permittedTable`). */
 interface Lists {
+  /** The cap mask's case in the engine's mask table (-1: use `mask`, or no caps when null). */
+  readonly shape: number;
+  readonly parts: readonly unknown[];
   readonly mask: ((record: Row) => number) | null;
+  /**
+   * The action plan's yes/no and the mask in one case of the lists table (-1: none), for a
+   * plan decided by the record whose fields have caps.
+   */
+  readonly check: number;
+  readonly checkParts: readonly unknown[];
   readonly visible: (readonly string[] | undefined)[];
   readonly editable: (readonly string[] | undefined)[];
   fill(mask: number, editable: boolean): readonly string[];
 }
 
-function listsOf(fields: FieldPlan): Lists | null {
+function listsOf(fields: FieldPlan, byRecord: ActionPlan | undefined): Lists | null {
   const table = fields.permittedTable();
   if (table === undefined) return null;
+  const check =
+    byRecord === undefined || table.mask === null
+      ? undefined
+      : byRecord.listCheck(table.conditions);
   const lists: Lists = {
-    mask: table.mask,
+    shape: table.mask?.shape ?? -1,
+    parts: table.mask?.parts ?? [],
+    mask: table.mask?.mask ?? null,
+    check: check?.shape ?? -1,
+    checkParts: check?.parts ?? [],
     visible: [],
     editable: [],
     fill: (mask, editable) => {
@@ -71,17 +92,26 @@ export class Judge {
   private readonly table: (ActionPlan | undefined)[] = [];
   /** Per slot, what the plan needs to answer (small integers: a compact array read first). */
   private readonly kinds: number[] = [];
+  /** Per slot, the plan's case in the engine's code table and the values it runs with. */
+  private readonly shapes: number[] = [];
+  private readonly parts: (readonly unknown[])[] = [];
   private readonly fieldTable: (FieldPlan | undefined)[] = [];
   /** Per slot, the permitted-field lists by cap outcome (null: the plan has too many caps). */
   private readonly listTable: (Lists | null | undefined)[] = [];
 
   /** The policy's object names, held here so the hot path reads one object less. */
   private readonly names: readonly string[];
+  private readonly allowsCode: CodeTable<boolean>;
+  private readonly masksCode: CodeTable<number>;
+  private readonly listsCode: CodeTable<number>;
 
   /** Use `Engine.for`. */
   constructor(plans: PlanSource, member: string) {
     this.plans = plans;
     this.names = plans.objectNames;
+    this.allowsCode = plans.code.allows;
+    this.masksCode = plans.code.masks;
+    this.listsCode = plans.code.lists;
     this.member = member;
     this.plan = plans.memberPlan(member);
   }
@@ -120,6 +150,8 @@ export class Judge {
       case EVERYWHERE:
         return true;
       case BY_RECORD:
+        return record === undefined || this.allowsOn(slot, record);
+      case BY_CLOSURE:
         return record === undefined || (this.table[slot] as ActionPlan).allows(record);
       default: {
         const plan = this.objectPlan(object);
@@ -169,10 +201,13 @@ export class Judge {
     }
     const kind = this.kinds[slot];
     if (kind === DENIED) return NO_NAMES;
-    if (kind === BY_RECORD && record !== undefined && !built.allows(record)) return NO_NAMES;
-    const lists = (this.listTable[slot] ??= listsOf(fields));
+    const lists = (this.listTable[slot] ??= listsOf(
+      fields,
+      kind === BY_RECORD ? built : undefined,
+    ));
+    const mask = record === undefined ? 0 : this.maskOn(slot, built, lists, record);
+    if (mask < 0) return NO_NAMES;
     if (lists === null) return fields.permitted(record, writes(action));
-    const mask = lists.mask === null || record === undefined ? 0 : lists.mask(record);
     const kept = (writes(action) ? lists.editable : lists.visible)[mask];
     return kept ?? lists.fill(mask, writes(action));
   }
@@ -227,6 +262,32 @@ export class Judge {
     return this.fieldPlan(plan, 'read').project(record);
   }
 
+  /** -1 where the slot's plan denies the record, else which of its field plan's caps hold. */
+  private maskOn(slot: number, built: ActionPlan, lists: Lists | null, record: Row): number {
+    if (lists !== null && lists.check >= 0)
+      return this.listsCode.run(lists.check, lists.checkParts, record);
+    const kind = this.kinds[slot];
+    if (
+      kind === BY_RECORD
+        ? !this.allowsOn(slot, record)
+        : kind === BY_CLOSURE && !built.allows(record)
+    )
+      return -1;
+    if (lists === null || lists.mask === null) return 0;
+    return lists.shape < 0
+      ? lists.mask(record)
+      : this.masksCode.run(lists.shape, lists.parts, record);
+  }
+
+  /** The slot's plan on a record, through the engine's code table (kind BY_RECORD). */
+  private allowsOn(slot: number, record: Row): boolean {
+    return this.allowsCode.run(
+      this.shapes[slot] as number,
+      this.parts[slot] as readonly unknown[],
+      record,
+    );
+  }
+
   private current(): MemberPlan | undefined {
     const plan = this.plan;
     // Only a member with temporary grants depends on the clock; the others keep their plan.
@@ -252,7 +313,15 @@ export class Judge {
     if (built && this.plan?.timed === false) {
       const slot = this.slotOf(action, plan.object);
       this.table[slot] = built;
-      this.kinds[slot] = !built.allowed ? DENIED : built.everywhere ? EVERYWHERE : BY_RECORD;
+      this.shapes[slot] = built.shape;
+      this.parts[slot] = built.parts;
+      this.kinds[slot] = !built.allowed
+        ? DENIED
+        : built.everywhere
+          ? EVERYWHERE
+          : built.shape < 0
+            ? BY_CLOSURE
+            : BY_RECORD;
     }
     return built;
   }

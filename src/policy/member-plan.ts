@@ -5,6 +5,7 @@
  * plan holds.
  */
 import type { ActionPlan } from './action-plan.js';
+import type { PlanCode } from './code-table.js';
 import type { FieldPlan } from './field-plan.js';
 import type { Action } from './schema.js';
 import type { Source } from './sources.js';
@@ -57,6 +58,8 @@ export function actionIndex(action: string): number {
 export interface PlanSource {
   /** The policy's objects, in one shared order: a judge's plan table is laid out by it. */
   readonly objectNames: readonly string[];
+  /** The engine's generated checks, which plans refer to by case (`ActionPlan.shape`). */
+  readonly code: PlanCode;
   /** The member's plan valid at the clock's now; undefined for a stranger. */
   memberPlan(memberId: string): MemberPlan | undefined;
   /** The object's plan in a member plan; undefined for an object the policy does not know. */

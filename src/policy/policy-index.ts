@@ -4,6 +4,7 @@
  * fields. Member plans are built from this on first use and cached.
  */
 import { buildOrg, type Org } from '../org/org.js';
+import { CodeTable, type PlanCode } from './code-table.js';
 import {
   compileCondition,
   compileReader,
@@ -70,6 +71,8 @@ export interface PolicyIndex {
   readonly ownerReaders: ReadonlyMap<string, readonly PathReader[]>;
   /** Every field the policy or the data model names, per object (always with `id`). */
   readonly knownFields: ReadonlyMap<string, readonly string[]>;
+  /** The generated checks of every plan (see code-table.ts). */
+  readonly code: PlanCode;
 }
 
 const NO_FACTS: MemberFacts = {
@@ -190,6 +193,11 @@ export function indexPolicy(policy: Policy): PolicyIndex {
       where: r.where,
     })),
     knownFields: new Map(Object.keys(policy.objects).map((o) => [o, knownFieldsOf(policy, o)])),
+    code: {
+      allows: new CodeTable('return false;'),
+      masks: new CodeTable('return 0;'),
+      lists: new CodeTable('return -1;'),
+    },
     ownerReaders: new Map(
       Object.entries(policy.objects).map(([o, settings]) => [
         o,
