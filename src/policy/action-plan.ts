@@ -1,6 +1,6 @@
 /**
  * The decision for one (member, object, action), compiled once per policy version, org and set
- * of active grants. Precedence, as POLICY.md §2 fixes it:
+ * of active grants. Precedence, as docs/policy.md §14 states it:
  *
  *   restriction  >  grant (the union of the member's sources)  >  default deny
  *
@@ -9,7 +9,7 @@
  * records matching it from the clause. The decision with no record is "allowed for the records
  * of these clauses", and its `filter` selects exactly the records `decideRecord` allows.
  */
-import { type CompiledCondition, type Condition, type PathReader } from './condition.js';
+import type { Condition, PathReader } from './condition.js';
 import {
   compileAllows,
   compileListCheck,
@@ -17,56 +17,14 @@ import {
   type AllowsInput,
   type CompiledMask,
 } from './allow-code.js';
-import { describeCondition, describeScope } from './describe.js';
-import { allOf, anyOf, isMatchAll, MATCH_ALL, MATCH_NONE, ownerFilter } from './host-filter.js';
-import { scopeGrantsOf, type Action, type Scope, type ScopeValue } from './schema.js';
-import type { Source } from './sources.js';
-import { stepAt, type TierOrder } from './tier-map.js';
-import type { CompiledRestriction, PolicyIndex } from './policy-index.js';
+import { denial, freezeDecision, once, type Decision } from './decision.js';
+import { describeScope } from './describe.js';
 import { whatWouldAllow } from './hints.js';
-
-/** The answer of `decide` (POLICY.md §4-5). */
-export interface Decision {
-  readonly effect: 'allow' | 'deny';
-  /** The widest scope granted; `none` when denied. */
-  readonly scope: Scope;
-  /** The record condition, when a single clause grants the action. */
-  readonly where?: Condition;
-  /** The host filter that selects exactly the records this decision allows. */
-  readonly filter: Condition;
-  /** Why: policy paths and, for a denial, what would allow it. */
-  readonly reasons: readonly string[];
-  /** Every clause that grants the action (several when grants add up). */
-  readonly grants: readonly GrantedClause[];
-}
-
-export interface GrantedClause {
-  readonly scope: Scope;
-  readonly where?: Condition;
-  /** Records a restriction removes from this grant. */
-  readonly except?: readonly Condition[];
-  readonly source: string;
-}
-
-interface Exclusion {
-  readonly test: CompiledCondition;
-  readonly where: Condition;
-  /** The host filter of the records the restriction leaves (its `where` is FALSE). */
-  readonly leaves: Condition;
-  readonly deny: () => Decision;
-}
-
-interface Clause {
-  /** Owner ids in scope; null for `all`. */
-  readonly members: ReadonlySet<string> | null;
-  /** The one owner in scope, when there is one (`own`): compared without hashing. */
-  readonly only: string | undefined;
-  readonly test: CompiledCondition | undefined;
-  /** The condition `test` compiles: the generated yes/no reads it (allow-code.ts). */
-  readonly where: Condition | undefined;
-  readonly exclusions: readonly Exclusion[];
-  readonly allow: () => Decision;
-}
+import { anyOf } from './host-filter.js';
+import { collectClauses, type Clause, type Collected, type Exclusion } from './plan-clauses.js';
+import type { PolicyIndex } from './policy-index.js';
+import type { Action, Scope } from './schema.js';
+import type { Source } from './sources.js';
 
 /**
  * Decisions, with their filters and reasons, are built on first use: a server that warms every
@@ -92,12 +50,6 @@ export interface ActionPlan {
   readonly outside: () => Decision;
 }
 
-/** A value built on its first use and kept. */
-function once<T>(make: () => T): () => T {
-  let made: { readonly value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
-}
-
 const SCOPE_BREADTH: Readonly<Record<Scope, number>> = {
   none: 0,
   own: 1,
@@ -107,265 +59,36 @@ const SCOPE_BREADTH: Readonly<Record<Scope, number>> = {
   all: 5,
 };
 
-function freezeDecision(decision: Decision): Decision {
-  return Object.freeze({ ...decision, reasons: Object.freeze([...decision.reasons]) });
+/** Where a plan is asked about: the member, object and action, and the member's sources. */
+interface PlanTarget {
+  readonly index: PolicyIndex;
+  readonly memberId: string;
+  readonly base: Source;
+  readonly object: string;
+  readonly action: Action;
 }
 
-export function denial(reasons: readonly string[]): Decision {
-  return freezeDecision({ effect: 'deny', scope: 'none', filter: MATCH_NONE, reasons, grants: [] });
-}
-
-interface RawClause {
-  readonly scope: Scope;
-  readonly where: Condition | undefined;
-  readonly path: string;
-  readonly source: Source;
-}
-
-/**
- * The clauses a source contributes for an action: the tier map's step value, one scope or each
- * scope of a union (POLICY.md §6).
- */
-function clausesOf(source: Source, object: string, action: Action, order: TierOrder): RawClause[] {
-  if (source.kind === 'object') {
-    if (source.object !== object || source.action !== action || source.scope === 'none') return [];
-    return [{ scope: source.scope, where: source.where, path: source.path, source }];
-  }
-  const rules = Object.hasOwn(source.objects, object) ? source.objects[object] : undefined;
-  const step = stepAt<unknown>(rules?.[action], source.tierIndex, order);
-  if (!step) return [];
-  const path = `${source.path}.objects.${object}.${action}.${step.key}`;
-  if (typeof step.value === 'boolean') {
-    return [{ scope: step.value ? 'all' : 'none', where: undefined, path, source }];
-  }
-  const value = step.value as ScopeValue;
-  return scopeGrantsOf(value).map((grant, i) => {
-    const { scope, where } = typeof grant === 'string' ? { scope: grant, where: undefined } : grant;
-    return { scope, where, path: Array.isArray(value) ? `${path}[${i}]` : path, source };
+/** Why nothing grants the action: the restrictions and refusals, or that no rule does. */
+function deniedDecision(target: PlanTarget, collected: Collected): () => Decision {
+  const { index, memberId, base, object, action } = target;
+  return once(() => {
+    const restricted = collected.removed.map((r) => `restricted: ${r}`);
+    const why =
+      restricted.length + collected.refusals.length > 0
+        ? [...restricted, ...collected.refusals]
+        : [
+            `no-rule: nothing grants ${action} on ${object} to ${memberId} (${base.kind === 'role' ? `role ${base.role} at tier ${base.tier}` : base.path})`,
+          ];
+    return denial([...why, ...whatWouldAllow(index, base, object, action)]);
   });
 }
 
-/**
- * Restrictions judge the member as assigned (its own role and tier), never a grant's role or
- * tier: they hold "whatever any grant says" (POLICY.md §2), elevations included.
- */
-function restrictionApplies(
-  r: CompiledRestriction,
-  memberId: string,
-  member: Source,
-  object: string,
-  action: Action,
-): boolean {
-  return (
-    r.objects.has(object) &&
-    r.actions.has(action) &&
-    (r.tierBelowIndex === undefined || member.tierIndex < r.tierBelowIndex) &&
-    (r.roles === undefined || r.roles.has(member.role)) &&
-    (r.members === undefined || r.members.has(memberId))
-  );
-}
-
-/** A restriction that holds for the member, its `where` resolved for it. */
-interface MemberRestriction {
-  readonly restriction: CompiledRestriction;
-  /** The member's own condition (no `$member` left); undefined: the restriction is total. */
-  readonly where: Condition | undefined;
-  /** The records where `where` is FALSE: those the restriction leaves. */
-  readonly negation: Condition | undefined;
-  readonly test: CompiledCondition | undefined;
-}
-
-/** A clause whose `where` is resolved for the member: undefined `where` selects the whole scope. */
-interface ResolvedClause extends RawClause {
-  readonly scope: Exclude<Scope, 'none'>;
-  readonly resolvedWhere: Condition | undefined;
-  readonly test: CompiledCondition | undefined;
-}
-
-/** A clause of a plan: its owner set and condition, what restrictions remove, its decision. */
-function buildClause(
-  index: PolicyIndex,
-  raw: ResolvedClause,
-  members: ReadonlySet<string> | null,
-  restrictions: readonly MemberRestriction[],
-  object: string,
-  action: Action,
-): { clause: Clause; grant: GrantedClause; reasons: () => string[] } {
-  const exclusions = restrictions.map((r): Exclusion => {
-    const { path, id, where: policyWhere } = r.restriction;
-    return {
-      test: r.test as CompiledCondition,
-      where: r.where as Condition,
-      leaves: r.negation as Condition,
-      deny: once(() =>
-        denial([
-          `${path} (${id}): ${action} on ${object} denied where ${describeCondition(policyWhere as Condition)}, whatever ${raw.path} grants`,
-        ]),
-      ),
-    };
-  });
-  const where = raw.resolvedWhere;
-  const grant: GrantedClause = {
-    scope: raw.scope,
-    ...(where ? { where } : {}),
-    ...(exclusions.length > 0 ? { except: exclusions.map((e) => e.where) } : {}),
-    source: raw.path,
-  };
-  const reasons = (): string[] => [
-    `${raw.path}: ${describeScope(raw.scope, raw.where)}`,
-    ...exclusions.map((e) => e.deny().reasons[0] ?? ''),
-  ];
-  const allow = once(() => {
-    const owners = index.policy.objects[object]?.owner ?? [];
-    const filter = allOf([
-      members === null ? MATCH_ALL : ownerFilter(owners, [...members].sort()),
-      where ?? MATCH_ALL,
-      ...exclusions.map((e) => e.leaves),
-    ]);
-    const [reason = '', ...excluded] = reasons();
-    return freezeDecision({
-      effect: 'allow',
-      scope: raw.scope,
-      ...(where ? { where } : {}),
-      filter,
-      reasons: [reason, ...excluded.map((r) => `${r} (not this record)`)],
-      grants: [grant],
-    });
-  });
-  const clause: Clause = {
-    members,
-    only: members?.size === 1 ? [...members][0] : undefined,
-    test: raw.test,
-    where,
-    exclusions,
-    allow,
-  };
-  return { clause, grant, reasons };
-}
-
-/**
- * The restrictions that hold for the member on the object and action, each `where` resolved
- * for the member: one that selects every record is total, one that selects none is dropped.
- */
-function memberRestrictions(
-  index: PolicyIndex,
-  memberId: string,
-  base: Source,
-  object: string,
-  action: Action,
-): MemberRestriction[] {
-  const found: MemberRestriction[] = [];
-  for (const restriction of index.restrictions) {
-    if (!restrictionApplies(restriction, memberId, base, object, action)) continue;
-    if (restriction.where === undefined) {
-      found.push({ restriction, where: undefined, negation: undefined, test: undefined });
-      continue;
-    }
-    const { condition, negation, test } = index.resolved(memberId, restriction.where);
-    // FALSE on every record: it removes nothing. Never FALSE (TRUE, or unknown for a fact the
-    // member lacks): it removes every record.
-    if (condition === MATCH_NONE && isMatchAll(negation)) continue;
-    found.push(
-      negation === MATCH_NONE
-        ? { restriction, where: undefined, negation: undefined, test: undefined }
-        : { restriction, where: condition, negation, test },
-    );
-  }
-  return found;
-}
-
-export function buildActionPlan(
-  index: PolicyIndex,
-  memberId: string,
-  sources: readonly Source[],
-  object: string,
-  action: Action,
-): ActionPlan {
-  const closure = index.org.closureOf(memberId);
-  const ownerReaders = index.ownerReaders.get(object) ?? [];
-  const removed: string[] = [];
-  const clauses: Clause[] = [];
-  const granted: GrantedClause[] = [];
-  const reasons: (() => string[])[] = [];
-  const refusals: string[] = [];
-  const base = sources[0] as Source;
-  const restrictions = memberRestrictions(index, memberId, base, object, action);
-  const total = restrictions.find((r) => r.where === undefined);
-  const partial = restrictions.filter((r) => r.where !== undefined);
-
-  for (const source of sources) {
-    for (const raw of clausesOf(source, object, action, index.order)) {
-      if (raw.scope === 'none') {
-        const value = action === 'create' || action === 'export' ? 'false' : 'scope none';
-        refusals.push(`denied: ${raw.path}: ${value}`);
-        continue;
-      }
-      if (total) {
-        const { path, id } = total.restriction;
-        removed.push(`${path} (${id}): removes ${action} on ${object} granted by ${raw.path}`);
-        continue;
-      }
-      const resolved = raw.where && index.resolved(memberId, raw.where);
-      if (resolved && resolved.condition === MATCH_NONE) {
-        refusals.push(
-          `denied: ${raw.path}: where ${describeCondition(raw.where)} selects no record for ${memberId} (a $member value it compares with is missing or empty)`,
-        );
-        continue;
-      }
-      const members = raw.scope === 'all' ? null : scopeMembers(raw.scope, memberId, closure);
-      if (members !== null && members.size === 0) continue;
-      const narrowed = resolved && !isMatchAll(resolved.condition) ? resolved : undefined;
-      const built = buildClause(
-        index,
-        {
-          ...raw,
-          scope: raw.scope,
-          resolvedWhere: narrowed?.condition,
-          test: narrowed?.test,
-        },
-        members,
-        partial,
-        object,
-        action,
-      );
-      clauses.push(built.clause);
-      granted.push(built.grant);
-      reasons.push(built.reasons);
-    }
-  }
-
-  const code: AllowsInput = {
-    clauses,
-    owners: ownerReaders,
-    ownerPaths: (index.policy.objects[object]?.owner ?? []).map((field) => field.split('.')),
-  };
-  const { allows, shape, parts } = compileAllows(code, index.code.allows);
-  const listCheck = (conditions: readonly Condition[]): CompiledMask =>
-    compileListCheck(code, conditions, index.code.lists);
-  if (clauses.length === 0) {
-    const decision = once(() => {
-      const restricted = removed.map((r) => `restricted: ${r}`);
-      const why =
-        restricted.length + refusals.length > 0
-          ? [...restricted, ...refusals]
-          : [
-              `no-rule: nothing grants ${action} on ${object} to ${memberId} (${base.kind === 'role' ? `role ${base.role} at tier ${base.tier}` : base.path})`,
-            ];
-      return denial([...why, ...whatWouldAllow(index, base, object, action)]);
-    });
-    return {
-      allowed: false,
-      everywhere: false,
-      decision,
-      allows,
-      shape,
-      parts,
-      listCheck,
-      clauses,
-      owners: ownerReaders,
-      outside: decision,
-    };
-  }
+/** The decision with no record when some clause grants the action, and the denial outside them. */
+function allowedDecisions(
+  target: PlanTarget,
+  { clauses, granted, reasons, removed }: Collected,
+): { decision: () => Decision; outside: () => Decision } {
+  const { index, base, object, action } = target;
   const decision = once(() => {
     const widest = granted.reduce((a, b) =>
       SCOPE_BREADTH[b.scope] > SCOPE_BREADTH[a.scope] ? b : a,
@@ -385,41 +108,43 @@ export function buildActionPlan(
       ...whatWouldAllow(index, base, object, action),
     ]),
   );
+  return { decision, outside };
+}
+
+export function buildActionPlan(
+  index: PolicyIndex,
+  memberId: string,
+  sources: readonly Source[],
+  object: string,
+  action: Action,
+): ActionPlan {
+  const target: PlanTarget = { index, memberId, base: sources[0] as Source, object, action };
+  const collected = collectClauses(index, memberId, sources, object, action);
+  const { clauses } = collected;
+  const owners = index.ownerReaders.get(object) ?? [];
+  const code: AllowsInput = {
+    clauses,
+    owners,
+    ownerPaths: (index.policy.objects[object]?.owner ?? []).map((field) => field.split('.')),
+  };
+  const checks = {
+    ...compileAllows(code, index.code.allows),
+    listCheck: (conditions: readonly Condition[]): CompiledMask =>
+      compileListCheck(code, conditions, index.code.lists),
+    clauses,
+    owners,
+  };
+  if (clauses.length === 0) {
+    const decision = deniedDecision(target, collected);
+    return { allowed: false, everywhere: false, decision, outside: decision, ...checks };
+  }
   const only = clauses.length === 1 ? clauses[0] : undefined;
   const everywhere =
     only !== undefined &&
     only.members === null &&
     only.where === undefined &&
     only.exclusions.length === 0;
-  return {
-    allowed: true,
-    everywhere,
-    decision,
-    allows,
-    shape,
-    parts,
-    listCheck,
-    clauses,
-    owners: ownerReaders,
-    outside,
-  };
-}
-
-function scopeMembers(
-  scope: Exclude<Scope, 'all' | 'none'>,
-  memberId: string,
-  closure: ReturnType<PolicyIndex['org']['closureOf']>,
-): ReadonlySet<string> {
-  switch (scope) {
-    case 'own':
-      return new Set([memberId]);
-    case 'reports':
-      return closure?.reports ?? new Set([memberId]);
-    case 'team':
-      return closure?.team ?? new Set([memberId]);
-    case 'teamTree':
-      return closure?.teamTree ?? new Set([memberId]);
-  }
+  return { allowed: true, everywhere, ...allowedDecisions(target, collected), ...checks };
 }
 
 /** Is a record in one of the clause's owner sets? A record with no owner is in scope only for all. */

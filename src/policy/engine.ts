@@ -1,11 +1,12 @@
 /**
- * The engine: a compiled policy that answers, with no I/O and an injected clock (POLICY.md §5).
+ * The engine: a compiled policy that answers, with no I/O and an injected clock (docs/policy.md §17).
  * `engine.for(member)` gives a judge bound to one member; the request-style calls (`decide`,
  * `fieldStates`…) ask the same judge. Plans per (member, object, action) are built on first use,
  * or all at once by `warm()`, and cached for the engine's life; a member with temporary grants
  * has its plans rebuilt when a grant starts or expires.
  */
-import { buildActionPlan, type ActionPlan, type Decision } from './action-plan.js';
+import { buildActionPlan, type ActionPlan } from './action-plan.js';
+import type { Decision } from './decision.js';
 import type { Condition } from './condition.js';
 import { buildFieldPlan, type FieldPlan } from './field-plan.js';
 import { checkGrants, type ParsedGrant, type TemporaryGrant } from './grants.js';
@@ -15,7 +16,7 @@ import { indexPolicy, type PolicyIndex } from './policy-index.js';
 import { ACTIONS, type Action, type FieldState, type Policy } from './schema.js';
 import { grantActive, grantWindow, sourcesOf } from './sources.js';
 
-export type { Decision, GrantedClause } from './action-plan.js';
+export type { Decision, GrantedClause } from './decision.js';
 export type { Authorization } from './judge.js';
 export { Judge } from './judge.js';
 

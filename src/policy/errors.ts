@@ -28,7 +28,7 @@ export class PolicyError extends Error {
   }
 }
 
-/** Joins a path as POLICY.md cites it: dots between keys, `[n]` for list items. */
+/** Joins a path as docs/policy.md cites it: dots between keys, `[n]` for list items. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const key of path) {

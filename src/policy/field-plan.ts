@@ -1,5 +1,5 @@
 /**
- * Field states for one set of sources on one object, compiled once (POLICY.md §2 "Field states"):
+ * Field states for one set of sources on one object, compiled once (docs/policy.md §11):
  * - per source, a listed field takes its tier map's step value (hidden below its lowest key),
  *   an unlisted one takes `default` (hidden without one);
  * - a `when` rule whose `if` holds on the record caps the field, for sources below `below`;
@@ -175,8 +175,19 @@ const holdsOn =
   (cap) =>
     cap.test(record) === true;
 
-export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
-  const { sources, object, knownFields, declared } = input;
+/** Every known field's code per source, with the `when` caps registered: a plan's raw material. */
+interface FieldCodes {
+  readonly caps: readonly Cap[];
+  readonly names: ReadonlySet<string>;
+  readonly codes: ReadonlyMap<string, FieldCode>;
+  readonly conditional: ReadonlySet<string>;
+  readonly defaultCode: FieldCode;
+  readonly entriesOf: (name: string) => SourceField[];
+  readonly codeWith: (name: string, holds: Holds) => FieldCode;
+}
+
+function fieldCodes(input: FieldPlanInput): FieldCodes {
+  const { sources, object, knownFields } = input;
   const caps: Cap[] = [];
   const capsByPath = new Map<string, Cap>();
   const registry: CapRegistry = (path, make) => {
@@ -240,18 +251,25 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
     (max, field) => Math.max(max, field('\u0000unlisted').code) as FieldCode,
     HIDDEN,
   );
+  return { caps, names, codes, conditional, defaultCode, entriesOf, codeWith };
+}
+
+/** The state table, projector and permitted lists of one outcome of the caps. */
+interface Outcome {
+  readonly states: Readonly<Record<string, FieldState>>;
+  readonly project: Projector;
+  readonly visible: readonly string[];
+  readonly editable: readonly string[];
+}
+
+function outcomeBuilder(
+  { names, codeWith, defaultCode }: FieldCodes,
+  declared: boolean,
+): (holds: Holds) => Outcome {
   const topNames = [...names].filter((n) => !n.includes('.'));
   const subNames = [...names].filter((n) => n.includes('.'));
 
-  /** The state table and projector of one outcome of the caps. */
-  const outcome = (
-    holds: Holds,
-  ): {
-    states: Readonly<Record<string, FieldState>>;
-    project: Projector;
-    visible: readonly string[];
-    editable: readonly string[];
-  } => {
+  return (holds: Holds): Outcome => {
     const byName = [...names].map((n) => [n, codeWith(n, holds)] as const);
     const states = fastTable(byName.map(([n, code]) => [n, stateOf(code)] as const));
     const visible = Object.freeze(byName.filter(([, code]) => code !== HIDDEN).map(([n]) => n));
@@ -270,7 +288,18 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
       editable,
     };
   };
-  type Outcome = ReturnType<typeof outcome>;
+}
+
+/** Outcomes by which caps hold, built on first use and kept (within a bound). */
+function outcomeCache(
+  caps: readonly Cap[],
+  outcome: (holds: Holds) => Outcome,
+  masks: CodeTable<number>,
+): {
+  readonly outcomeOf: (record: Row | undefined) => Outcome;
+  readonly outcomeFor: (mask: number) => Outcome;
+  readonly mask: () => CompiledMask;
+} {
   /** The outcome where no rule holds: every record's, when the plan has no `when` rules. */
   let none: Outcome | undefined;
   const outcomes = new Map<number, Outcome>();
@@ -280,11 +309,7 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
   const outcomeOf = (record: Row | undefined): Outcome => {
     if (record === undefined || caps.length === 0) return (none ??= outcome(NOTHING_HOLDS));
     if (caps.length > 30) return outcome(holdsOn(record));
-    maskOf ??= compileMask(
-      caps.map((c) => c.condition),
-      input.masks,
-    );
-    return outcomeFor(maskOf.mask(record));
+    return outcomeFor(mask().mask(record));
   };
   /** The outcome where exactly the caps of `mask` hold, kept once built. */
   const outcomeFor = (mask: number): Outcome => {
@@ -301,6 +326,22 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
     return found;
   };
 
+  const mask = (): CompiledMask =>
+    (maskOf ??= compileMask(
+      caps.map((c) => c.condition),
+      masks,
+    ));
+  return { outcomeOf, outcomeFor, mask };
+}
+
+export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
+  const built = fieldCodes(input);
+  const { caps, names, codes, conditional, entriesOf, codeWith } = built;
+  const { outcomeOf, outcomeFor, mask } = outcomeCache(
+    caps,
+    outcomeBuilder(built, input.declared),
+    input.masks,
+  );
   const reasonFor = (name: string, record: Row | undefined): string => {
     const holds = record ? holdsOn(record) : NOTHING_HOLDS;
     const code = codeWith(name, holds);
@@ -329,13 +370,8 @@ export function buildFieldPlan(input: FieldPlanInput): FieldPlan {
     permittedTable: () => {
       // Up to 8 caps, 256 outcomes at most: a caller may keep a slot for each.
       if (caps.length > 8) return undefined;
-      if (caps.length > 0)
-        maskOf ??= compileMask(
-          caps.map((c) => c.condition),
-          input.masks,
-        );
       return {
-        mask: caps.length === 0 ? null : (maskOf ?? null),
+        mask: caps.length === 0 ? null : mask(),
         conditions: caps.map((c) => c.condition),
         at: outcomeFor,
       };

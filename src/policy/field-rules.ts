@@ -1,5 +1,5 @@
 /**
- * Reading a field rule (POLICY.md §2 "Field states", §6): its tier map is every key but `when`
+ * Reading a field rule (docs/policy.md §11): its tier map is every key but `when`
  * and `actions`; `actions.<action>` is a tier map for that action alone, whose step value wins
  * at the tiers where it has one (its lowest key and above). Below that, the field's own map
  * applies. So `{ junior: read, actions: { update: { senior: edit } } }` reads from junior and

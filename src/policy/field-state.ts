@@ -1,6 +1,6 @@
 /**
  * Field states as ordered codes, so that "several grants take the maximum" and "a `when` rule
- * caps the field" (POLICY.md §2) are `Math.max` and `Math.min`:
+ * caps the field" (docs/policy.md §11) are `Math.max` and `Math.min`:
  *
  *   hidden 0 < masked (redact 1 < initials 2 < email-domain 3 < last4 4) < read 5 < edit 6
  *

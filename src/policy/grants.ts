@@ -11,7 +11,6 @@
  */
 import { z } from 'zod';
 import { formatPath, PolicyError } from './errors.js';
-import type { PolicyIndex } from './policy-index.js';
 import { WORDED, wordIssues } from './issue-wording.js';
 import {
   actionSchema,
@@ -19,6 +18,7 @@ import {
   fieldKey,
   fieldStateValueSchema,
   scopeSchema,
+  type Policy,
 } from './schema.js';
 
 const instant = z.union([z.date(), z.iso.datetime({ offset: true })]);
@@ -72,8 +72,15 @@ export const temporaryGrantSchema = z
 export type TemporaryGrant = z.input<typeof temporaryGrantSchema>;
 export type ParsedGrant = z.output<typeof temporaryGrantSchema>;
 
+/** What checking a grant needs of the compiled policy (the policy index has it). */
+export interface GrantContext {
+  readonly policy: Policy;
+  readonly members: ReadonlyMap<string, unknown>;
+  readonly order: { readonly index: ReadonlyMap<string, number> };
+}
+
 /** Parses grants and checks that what they name exists; throws PolicyError listing every problem. */
-export function checkGrants(index: PolicyIndex, grants: readonly TemporaryGrant[]): ParsedGrant[] {
+export function checkGrants(index: GrantContext, grants: readonly TemporaryGrant[]): ParsedGrant[] {
   const issues: { path: string; message: string }[] = [];
   const parsed: ParsedGrant[] = [];
   grants.forEach((grant, i) => {

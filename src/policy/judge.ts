@@ -4,7 +4,8 @@
  * Enforcement points (the gateway per request, workers per event, the panel per session) ask a
  * judge; `Engine`'s request-style calls are the same judge underneath.
  */
-import { decideRecord, denial, type ActionPlan, type Decision } from './action-plan.js';
+import { decideRecord, type ActionPlan } from './action-plan.js';
+import { denial, type Decision } from './decision.js';
 import type { Condition } from './condition.js';
 import type { FieldPlan } from './field-plan.js';
 import { stateOf } from './field-state.js';

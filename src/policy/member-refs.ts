@@ -1,5 +1,5 @@
 /**
- * Conditions about the member (POLICY.md §6): an operand may be `$member.id`, `$member.tier`,
+ * Conditions about the member (docs/policy.md §10): an operand may be `$member.id`, `$member.tier`,
  * `$member.teams`, `$member.teamTree`, `$member.reports` or `$member.attributes.<name>`. The
  * engine replaces them with the member's own values when it builds the member's plan, so the
  * decision on a record and the host filter are the same plain condition.

@@ -98,22 +98,14 @@ function knownFieldsOf(policy: Policy, object: string): string[] {
   return [...fields];
 }
 
-export function indexPolicy(policy: Policy): PolicyIndex {
-  const order = tierOrder(policy.tiers.map((t) => t.id));
-  // Keyed by identity: the conditions are the validated policy's own objects, never copied.
-  const conditions = new WeakMap<Condition, CompiledCondition>();
-  const compiled = (condition: Condition): CompiledCondition => {
-    let found = conditions.get(condition);
-    if (!found) {
-      found = compileCondition(condition);
-      conditions.set(condition, found);
-    }
-    return found;
-  };
-  const org = buildOrg(policy.org.members, policy.org.teams);
-  const members = new Map(policy.org.members.map((m) => [m.id, m]));
+/** Each member's values for `$member` references, computed on first use and kept. */
+function memberFacts(
+  policy: Policy,
+  org: Org,
+  members: ReadonlyMap<string, Member>,
+): (memberId: string) => MemberFacts | undefined {
   const facts = new Map<string, MemberFacts>();
-  const factsOf = (memberId: string): MemberFacts | undefined => {
+  return (memberId: string): MemberFacts | undefined => {
     let found = facts.get(memberId);
     const member = members.get(memberId);
     if (!found && member) {
@@ -131,20 +123,10 @@ export function indexPolicy(policy: Policy): PolicyIndex {
     }
     return found;
   };
-  const byText = new Map<string, CompiledCondition>();
-  const resolved = (memberId: string, condition: Condition): MemberCondition => {
-    // A stranger has no values: every reference is NULL.
-    const found = resolveCondition(condition, factsOf(memberId) ?? NO_FACTS);
-    if (found.whenTrue === condition)
-      return { condition, negation: found.whenFalse, test: compiled(condition) };
-    const key = JSON.stringify([found.whenTrue, found.plain ? null : found.whenFalse]);
-    let test = byText.get(key);
-    if (!test) {
-      test = compileThreeValued(found);
-      byText.set(key, test);
-    }
-    return { condition: found.whenTrue, negation: found.whenFalse, test };
-  };
+}
+
+/** Whether field states on an object differ by action or by member, per role, kept. */
+function fieldShapes(policy: Policy): PolicyIndex['fieldShape'] {
   const shapes = new Map<string, FieldShape>();
   const roleShape = (role: string, object: string): FieldShape => {
     const key = `${role}\u0000${object}`;
@@ -162,7 +144,7 @@ export function indexPolicy(policy: Policy): PolicyIndex {
     }
     return found;
   };
-  const fieldShape = (sources: readonly Source[], object: string): FieldShape => {
+  return (sources: readonly Source[], object: string): FieldShape => {
     let byAction = false;
     let perMember = false;
     for (const source of sources) {
@@ -173,25 +155,60 @@ export function indexPolicy(policy: Policy): PolicyIndex {
     }
     return { byAction, perMember };
   };
+}
+
+function compiledRestrictions(policy: Policy, order: TierOrder): CompiledRestriction[] {
+  return policy.restrictions.map((r, i) => ({
+    id: r.id,
+    path: `restrictions[${i}]`,
+    objects: new Set(r.objects),
+    actions: new Set(r.actions),
+    tierBelowIndex: r.tierBelow === undefined ? undefined : order.index.get(r.tierBelow),
+    roles: r.roles && new Set(r.roles),
+    members: r.members && new Set(r.members),
+    where: r.where,
+  }));
+}
+
+export function indexPolicy(policy: Policy): PolicyIndex {
+  const order = tierOrder(policy.tiers.map((t) => t.id));
+  // Keyed by identity: the conditions are the validated policy's own objects, never copied.
+  const conditions = new WeakMap<Condition, CompiledCondition>();
+  const compiled = (condition: Condition): CompiledCondition => {
+    let found = conditions.get(condition);
+    if (!found) {
+      found = compileCondition(condition);
+      conditions.set(condition, found);
+    }
+    return found;
+  };
+  const org = buildOrg(policy.org.members, policy.org.teams);
+  const members = new Map(policy.org.members.map((m) => [m.id, m]));
+  const factsOf = memberFacts(policy, org, members);
+  const byText = new Map<string, CompiledCondition>();
+  const resolved = (memberId: string, condition: Condition): MemberCondition => {
+    // A stranger has no values: every reference is NULL.
+    const found = resolveCondition(condition, factsOf(memberId) ?? NO_FACTS);
+    if (found.whenTrue === condition)
+      return { condition, negation: found.whenFalse, test: compiled(condition) };
+    const key = JSON.stringify([found.whenTrue, found.plain ? null : found.whenFalse]);
+    let test = byText.get(key);
+    if (!test) {
+      test = compileThreeValued(found);
+      byText.set(key, test);
+    }
+    return { condition: found.whenTrue, negation: found.whenFalse, test };
+  };
   return {
     compiled,
-    fieldShape,
+    fieldShape: fieldShapes(policy),
     factsOf,
     resolved,
     policy,
     order,
     org,
     members,
-    restrictions: policy.restrictions.map((r, i) => ({
-      id: r.id,
-      path: `restrictions[${i}]`,
-      objects: new Set(r.objects),
-      actions: new Set(r.actions),
-      tierBelowIndex: r.tierBelow === undefined ? undefined : order.index.get(r.tierBelow),
-      roles: r.roles && new Set(r.roles),
-      members: r.members && new Set(r.members),
-      where: r.where,
-    })),
+    restrictions: compiledRestrictions(policy, order),
     knownFields: new Map(Object.keys(policy.objects).map((o) => [o, knownFieldsOf(policy, o)])),
     code: {
       allows: new CodeTable('return false;'),

@@ -1,5 +1,5 @@
 /**
- * Policy tests (POLICY.md §3): cases run against a policy with no CRM. The file format is
+ * Policy tests (docs/policy.md §15): cases run against a policy with no CRM. The file format is
  * parsed here; reading files is the caller's business (the CLI), so this stays free of I/O.
  *
  * Additive keys: `grants` (file or case level) are temporary grants in force for the cases;

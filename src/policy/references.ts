@@ -1,7 +1,7 @@
 /**
  * Cross-references of a policy whose shape is already valid: every tier, role, team, member and
  * object named anywhere must exist, ids must be unique, the manager and team trees must be
- * trees, and fields must exist when the data model is declared (POLICY.md §2 "Validation").
+ * trees, and fields must exist when the data model is declared (docs/policy.md §2).
  */
 import { orgCycles } from '../org/org.js';
 import { fieldsOfCondition, isPlainObject, OPERATORS, type Condition } from './condition.js';

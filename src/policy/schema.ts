@@ -1,5 +1,5 @@
 /**
- * The policy file's schema, exactly the keys of POLICY.md §1 (plus additive extensions, each
+ * The policy file's schema, exactly the keys docs/policy.md §3 lists (plus additive extensions, each
  * marked). Shapes only: references between sections (tiers, roles, teams, members, objects) are
  * checked by `references.ts`, where the whole document is in view.
  */
@@ -78,7 +78,7 @@ export const scopeGrantSchema = z.union([
   z.strictObject({ scope, where: conditionSchema.optional() }),
 ]);
 export type ScopeGrant = z.infer<typeof scopeGrantSchema>;
-/** Extension: a tier may hold several scopes; their union applies (POLICY.md §6). */
+/** Extension: a tier may hold several scopes; their union applies (docs/policy.md §8). */
 export const scopeValueSchema = z.union([
   scopeGrantSchema,
   z
@@ -100,7 +100,7 @@ export const fieldStateValueSchema = z.union([
 ]);
 export type FieldStateValue = z.infer<typeof fieldStateValueSchema>;
 
-/** `{ tierId: value }`: a step function over the ordered tiers (POLICY.md §2 "Tier maps"). */
+/** `{ tierId: value }`: a step function over the ordered tiers (docs/policy.md §4). */
 const tierMap = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
 
 const whenRuleSchema = z.strictObject({
@@ -320,6 +320,6 @@ export const policySchema = z
     security: securitySchema.optional(),
     gateway: gatewaySchema.optional(),
   })
-  .meta({ title: 'Tiergate policy', description: 'Who may do what in the CRM (POLICY.md).' });
+  .meta({ title: 'Tiergate policy', description: 'Who may do what in the CRM (docs/policy.md).' });
 
 export type Policy = z.infer<typeof policySchema>;

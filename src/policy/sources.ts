@@ -1,6 +1,6 @@
 /**
  * Where a member's access comes from: its role at its tier, plus each active temporary grant.
- * Access is the union of the sources (POLICY.md §2 "Several grants"); restrictions then remove.
+ * Access is the union of the sources (docs/policy.md §14); restrictions then remove.
  */
 import type { Condition } from './condition.js';
 import type { ParsedGrant } from './grants.js';

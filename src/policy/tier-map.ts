@@ -1,5 +1,5 @@
 /**
- * Tier maps are step functions over the ordered tiers (POLICY.md §2 "Tier maps"): a member at
+ * Tier maps are step functions over the ordered tiers (docs/policy.md §4): a member at
  * tier T gets the value of the highest tier key at or below T; below the lowest key, nothing.
  */
 
