@@ -1,58 +1,10 @@
 /**
  * The sandbox's core REST API under `/rest/`, as Twenty serves it (twentyhq/twenty
  * `packages/twenty-server/src/engine/api/rest/core/controllers/rest-api-core.controller.ts` and
- * `core/handlers/rest-api-*.handler.ts`). Each request is translated into one query or mutation
- * of the sandbox's own core GraphQL API, executed for the principal behind the bearer token, so
- * permissions, row-level predicates and webhooks behave exactly as over GraphQL.
- *
- * Routes and answers:
- * - `GET /rest/<plural>?filter&order_by&limit&starting_after&ending_before&depth` → 200
- *   `{ data: { <plural>: [...] }, totalCount, pageInfo: { hasNextPage, hasPreviousPage,
- *   startCursor, endCursor } }` (`rest-api-find-many.handler.ts`, `formatRestResponse`;
- *   `PageInfo` of `rest-api-base.handler.ts`);
- * - `GET /rest/<plural>/<id>?depth` → 200 `{ data: { <singular>: {...} } }`
- *   (`rest-api-find-one.handler.ts`); absent → 404 "Record not found" (UNVERIFIED: the common
- *   API's RECORD_NOT_FOUND; Twenty's older handler answered 400 with the same message);
- * - `POST /rest/<plural>[?upsert=true]` → 201 `{ data: { create<Singular>: {...} } }`
- *   (`rest-api-create-one.handler.ts`);
- * - `POST /rest/batch/<plural>` (a JSON array) → 201 `{ data: { create<Plural>: [...] } }`
- *   (`rest-api-create-many.handler.ts`, `formatResult({ operation: 'create', objectNamePlural })`;
- *   UNVERIFIED: one version of its `commonHandle` answers `{ data: { <plural>: [...] } }`);
- *   "Body must be an array" and "Input must not be empty" as there;
- * - `PATCH` (or `PUT`) `/rest/<plural>/<id>` → 200 `{ data: { update<Singular>: {...} } }`;
- * - `DELETE /rest/<plural>/<id>` destroys the record; with `?soft_delete=true` it is soft
- *   deleted (`rest-api-core.service.ts`, `delete`: `parseSoftDeleteRestRequest` picks
- *   `restApiDestroyOneHandler` or `restApiDeleteOneHandler`) → 200
- *   `{ data: { delete<Singular>: {...} } }` (both handlers use that key; UNVERIFIED: some
- *   versions answer only `{ id }`, or add `softDelete: true`).
- * - `PATCH` / `PUT /rest/<plural>?filter` (no id) → 200 `{ data: { update<Plural>: [...] } }`
- *   (`rest-api-update-many.handler.ts`; UNVERIFIED: without a filter the sandbox updates every
- *   record it reaches, up to the update limit);
- * - `DELETE /rest/<plural>?filter[&soft_delete=true]` (no id) → 200 `{ data: { delete<Plural>:
- *   [{ id }] } }`, a filter mandatory (`rest-api-delete-many.handler.ts`,
- *   `rest-api-destroy-many.handler.ts`);
- * - `POST /rest/<plural>/duplicates` `{ ids } | { data }` → 200 `{ data: [{ <singular>Duplicates,
- *   totalCount, pageInfo }] }` (`rest-api-find-duplicates.handler.ts`; core/duplicates.ts);
- * - `GET /rest/<plural>/groupBy?group_by&aggregate&filter&order_by_for_records&
- *   include_records_sample&limit` → 200, a JSON array of `{ groupByDimensionValues,
- *   <aggregates>, records? }` (`rest-api-group-by.handler.ts`, `parse-group-by-rest-request.util.ts`,
- *   `parse-aggregate-fields-rest-request.util.ts`; Twenty's own `rest-api-core-group-by.
- *   integration-spec.ts` reads the body as that array);
- * - `PATCH /rest/<plural>/<id>/restore` → `{ data: { restore<Singular> } }`, `PATCH
- *   /rest/<plural>/restore?filter` → `{ data: { restore<Plural>: [...] } }`
- *   (`rest-api-restore-one.handler.ts`, `rest-api-restore-many.handler.ts`);
- * - `PATCH /rest/<plural>/merge` `{ ids, conflictPriorityIndex, dryRun }` → 200 `{ data: {
- *   merge<Singular> } }` (`rest-api-merge-many.handler.ts`; core/merge.ts).
- * Which handler a path reaches, and the record id in it, follow the controller's route order
- * and `parseCorePath` (rest-routes.ts): an id must be a UUID of versions
- * 1 to 5, and `DELETE /rest/people/duplicates` is a delete of many, as on Twenty.
- * Errors: `{ statusCode, error, messages }` (rest-errors.ts); a bad filter, limit, depth,
- * order_by or path is 400, a missing or invalid token 401, a permission refusal 400 named
- * `Error` (rest-errors.ts `permissionRefusal`, as 2.43's REST exception filter answers it).
- *
- * Deviation: an unknown object is answered 404 "object 'x' not found. …" before the token is
- * checked (src/sandbox/server.test.ts expects 404 for an unknown `/rest/` path without a
- * token); Twenty checks the token first and answers an unknown object with 400.
+ * `core/handlers/rest-api-*.handler.ts`). Each request runs as one query or mutation of the
+ * sandbox's own core GraphQL API, for the principal behind the bearer token, so permissions,
+ * row-level predicates and webhooks behave as over GraphQL. The routes, their answers and the
+ * sources each was checked against: docs/host-fidelity.md, sections 2.5 and 11.4.
  */
 import { principalOf, type SandboxAnswer, type SandboxServerOptions } from '../server.js';
 import { RestCall } from './rest-call.js';

@@ -102,6 +102,8 @@ export function route(options: SandboxServerOptions, method: string, path: strin
   const { object: plural, id } = parseCorePath(method, path, segments);
   const objects = activeObjects(options.getState());
   const object = objects.find((candidate) => candidate.namePlural === plural);
+  // Answered before the token is checked, a known deviation: Twenty checks the token first
+  // and answers an unknown object with 400.
   if (!object) {
     const singular = objects.find((candidate) => candidate.nameSingular === plural);
     const hint = singular ? `Did you mean '${singular.namePlural}'?` : 'eg: companies';
