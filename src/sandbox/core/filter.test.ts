@@ -114,6 +114,10 @@ describe('compileFilter', () => {
     const madeAt = { madeAt: '2026-06-30T12:00:00.120Z' };
     expect(truth({ madeAt: { eq: '2026-06-30T14:00:00.12+02:00' } }, madeAt)).toBe(true);
     expect(truth({ madeAt: { lt: '2026-06-30T12:00:00.121Z' } }, madeAt)).toBe(true);
+    // A date-only operand is midnight UTC, as PostgreSQL casts it in a UTC session.
+    expect(truth({ madeAt: { gt: '2026-06-30' } }, { madeAt: '2026-06-30T00:00:00.000Z' })).toBe(
+      false,
+    );
   });
 
   it('matches like, startsWith and endsWith against the column as ::text prints it', () => {
