@@ -121,37 +121,81 @@ export interface SandboxAnswer {
   readonly body: unknown;
 }
 
+/** One HTTP request as `answer` reads it, whatever carried it. */
+export interface SandboxRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly authorization: string | undefined;
+  readonly readBody: () => Promise<string | undefined>;
+  /** The query string without `?` (read by the REST API only). */
+  readonly search?: string;
+}
+
+/** `/rest/...`: each record call runs one query runner, which takes one token (rate-limit.ts). */
+function answerRestRequest(
+  options: SandboxServerOptions,
+  request: SandboxRequest,
+): Promise<SandboxAnswer> {
+  // The REST metadata API runs no query runner, so it takes no token.
+  const caller =
+    options.throttler && !request.path.startsWith('/rest/metadata/')
+      ? principalOf(options.getState(), request.authorization, options.now())
+      : undefined;
+  const refused =
+    caller !== undefined && typeof caller !== 'string'
+      ? options.throttler?.take(caller)
+      : undefined;
+  if (refused !== undefined) return Promise.resolve(throttledRestAnswer(refused));
+  return answerRest(options, { ...request, search: request.search ?? '' });
+}
+
+/** Runs an admitted GraphQL request; the refused root fields answer null beside the others. */
+async function executeGated(
+  options: SandboxServerOptions,
+  api: GraphqlApi,
+  body: GraphqlBody,
+  principal: Principal,
+): Promise<SandboxAnswer> {
+  const gate =
+    api === options.core && options.throttler
+      ? gateGraphql(options.throttler, principal, {
+          source: body.query,
+          operationName: body.operationName,
+        })
+      : { source: body.query, errors: [] };
+  if (gate.source === undefined) return { status: 200, body: { data: null, errors: gate.errors } };
+  const result = await api.execute({
+    source: gate.source,
+    variables: body.variables,
+    operationName: body.operationName,
+    principal,
+  });
+  if (gate.errors.length === 0) return { status: 200, body: result };
+  const refusedData = Object.fromEntries(gate.errors.map((e) => [String(e.path?.[0]), null]));
+  return {
+    status: 200,
+    body: {
+      ...result,
+      data:
+        result.data === null || result.data === undefined
+          ? result.data
+          : { ...result.data, ...refusedData },
+      errors: [...(result.errors ?? []), ...gate.errors],
+    },
+  };
+}
+
 /**
  * Answers one HTTP request to the sandbox. Transport-free, so the server and the msw handlers
  * (sandbox/msw.ts) give the same answers. `readBody` yields undefined when over the size limit.
  */
 export async function answer(
   options: SandboxServerOptions,
-  request: {
-    readonly method: string;
-    readonly path: string;
-    readonly authorization: string | undefined;
-    readonly readBody: () => Promise<string | undefined>;
-    /** The query string without `?` (read by the REST API only). */
-    readonly search?: string;
-  },
+  request: SandboxRequest,
 ): Promise<SandboxAnswer> {
   const { method, path } = request;
   if (method === 'GET' && path === '/healthz') return { status: 200, body: { ok: true } };
-  if (path.startsWith('/rest/')) {
-    // Each record call runs one query runner, which takes one token (rate-limit.ts); the REST
-    // metadata API runs none.
-    const caller =
-      options.throttler && !path.startsWith('/rest/metadata/')
-        ? principalOf(options.getState(), request.authorization, options.now())
-        : undefined;
-    const refused =
-      caller !== undefined && typeof caller !== 'string'
-        ? options.throttler?.take(caller)
-        : undefined;
-    if (refused !== undefined) return throttledRestAnswer(refused);
-    return answerRest(options, { ...request, search: request.search ?? '' });
-  }
+  if (path.startsWith('/rest/')) return answerRestRequest(options, request);
   const api =
     path === '/graphql' ? options.core : path === '/metadata' ? options.metadata : undefined;
   if (!api) return { status: 404, body: { error: `no route ${method} ${path}` } };
@@ -177,34 +221,7 @@ export async function answer(
   // The code Twenty's clients react to (CSDK refreshes on 401 or UNAUTHENTICATED).
   if (typeof principal === 'string')
     return { status: 401, body: graphqlError(principal, 'UNAUTHENTICATED') };
-  const gate =
-    api === options.core && options.throttler
-      ? gateGraphql(options.throttler, principal, {
-          source: body.query,
-          operationName: body.operationName,
-        })
-      : { source: body.query, errors: [] };
-  if (gate.source === undefined) return { status: 200, body: { data: null, errors: gate.errors } };
-  const result = await api.execute({
-    source: gate.source,
-    variables: body.variables,
-    operationName: body.operationName,
-    principal,
-  });
-  if (gate.errors.length === 0) return { status: 200, body: result };
-  // The refused root fields answer null beside what the admitted ones answered.
-  const refusedData = Object.fromEntries(gate.errors.map((e) => [String(e.path?.[0]), null]));
-  return {
-    status: 200,
-    body: {
-      ...result,
-      data:
-        result.data === null || result.data === undefined
-          ? result.data
-          : { ...result.data, ...refusedData },
-      errors: [...(result.errors ?? []), ...gate.errors],
-    },
-  };
+  return executeGated(options, api, body, principal);
 }
 
 async function handle(

@@ -7,7 +7,7 @@
  */
 import { capitalize } from '../../host/core-schema/object-metadata.js';
 import type { SandboxField, SandboxObject, SandboxRecord } from '../workspace.js';
-import { compareValues } from './filter-operators.js';
+import { compareValues } from './sql-values.js';
 
 type Operation =
   | 'totalCount'

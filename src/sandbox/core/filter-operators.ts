@@ -1,125 +1,132 @@
 /**
- * One filter operator applied to one column, with SQL's three-valued logic: a comparison with
- * NULL is unknown (null), `is` is never unknown. The SQL each operator stands for is Twenty's
- * `computeWhereConditionParts` (twentyhq/twenty `packages/twenty-server/src/engine/api/graphql/
- * graphql-query-runner/utils/compute-where-condition-parts.ts`): `like`/`ilike`/`startsWith`/
- * `endsWith` compare the column's `::text`; DATE_TIME `eq` matches within the millisecond;
- * `containsAny` is array overlap (`&&`), `contains` is `@>`, `containsIlike` is
- * `EXISTS (… unnest(col) … ILIKE …)`, `isEmptyArray` is `col = '{}'`.
+ * One filter operator on one column, as the SQL Twenty writes for it in `computeWhereConditionParts`
+ * (twentyhq/twenty `packages/twenty-server/src/engine/api/graphql/graphql-query-runner/utils/
+ * compute-where-condition-parts.ts`, cited below as `cwcp`), evaluated with SQL's NULL rules.
  *
- * Not reproduced: the "null-equivalent" rewriting of newer versions (`''` counted as NULL), and
- * `search` on the TS_VECTOR column.
+ * Not reproduced: the "null-equivalent" widening of newer versions (`''` counted as NULL), behind
+ * a feature flag there (`findPostgresDefaultNullEquivalentValue`).
  */
-import { likeToRegExp, textOf } from '../../policy/condition.js';
 import { coreError } from './errors.js';
+import {
+  columnText,
+  compareValues,
+  likeToRegExp,
+  textItems,
+  valueKindOf,
+  type ValueKind,
+} from './sql-values.js';
+import type { Truth } from './three-valued.js';
 
-export type Truth = boolean | null;
 export type ValueTest = (value: unknown) => Truth;
 
-/** How the column's values compare: as instants, as numbers, or as text. */
-export type ValueKind = 'dateTime' | 'number' | 'other';
-
-function comparable(value: unknown, kind: ValueKind): number | string {
-  if (kind === 'dateTime') return Date.parse(textOf(value));
-  if (kind === 'number') return Number(value);
-  return typeof value === 'number' ? value : textOf(value);
+/** The column an operator applies to: its filter key (for messages) and its field type. */
+export interface FilterColumn {
+  readonly key: string;
+  readonly type: string;
 }
 
-export function compareValues(left: unknown, right: unknown, kind: ValueKind): number {
-  const a = comparable(left, kind);
-  const b = comparable(right, kind);
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
+/** A comparison: unknown when the column is NULL, else the test. */
+function nonNull(test: (value: unknown) => Truth): ValueTest {
+  return (value) => (value === null ? null : test(value));
 }
 
-/** SQL LIKE (the policy engine's, so both read patterns alike). */
-export const likePattern = likeToRegExp;
-
-/** Unknown when the column is NULL, else the test. */
-function nonNull(test: (value: unknown) => boolean): ValueTest {
-  return (value) => (value === null || value === undefined ? null : test(value));
-}
-
-function listOf(operand: unknown): unknown[] {
-  if (Array.isArray(operand)) return operand as unknown[];
-  return operand === null || operand === undefined ? [] : [operand];
-}
-
-function textList(value: unknown): string[] {
-  return listOf(value).map(textOf);
-}
-
-/** `x IN (a, b)`: true on a match, unknown when a listed value is NULL, else false. */
-function inList(operand: unknown, kind: ValueKind): ValueTest {
-  const values = listOf(operand);
-  if (values.length === 0) throw coreError('Invalid filter: "in" needs a non-empty array');
-  return nonNull((value) =>
-    values.some((item) => item !== null && compareValues(value, item, kind) === 0),
-  );
-}
-
-function comparison(operator: string, operand: unknown, kind: ValueKind): ValueTest | undefined {
-  const against = (test: (order: number) => boolean): ValueTest =>
-    operand === null ? () => null : nonNull((value) => test(compareValues(value, operand, kind)));
-  switch (operator) {
-    case 'eq':
-      return against((order) => order === 0);
-    case 'neq':
-      return against((order) => order !== 0);
-    case 'gt':
-      return against((order) => order > 0);
-    case 'gte':
-      return against((order) => order >= 0);
-    case 'lt':
-      return against((order) => order < 0);
-    case 'lte':
-      return against((order) => order <= 0);
-    case 'in':
-      return inList(operand, kind);
-    default:
-      return undefined;
+/**
+ * `in`, `contains` and `notContains` take a non-empty list, else INVALID_QUERY_INPUT
+ * (`ARRAY_OPERATORS` in `graphql-query-filter-field.parser.ts`, later
+ * `utils/assert-array-operator-value-is-non-empty-array.util.ts`).
+ */
+function nonEmptyList(operand: unknown, column: FilterColumn): readonly unknown[] {
+  if (!Array.isArray(operand) || operand.length === 0) {
+    throw coreError(`Invalid filter value for field ${column.key}. Expected non-empty array`);
   }
+  return operand;
 }
 
-function textMatch(operator: string, operand: unknown): ValueTest | undefined {
-  const pattern = textOf(operand);
+/** `col = v`, `col != v`, `col > v`…: `cwcp`. A NULL on either side is unknown. */
+function comparison(
+  test: (order: number) => boolean,
+  operand: unknown,
+  kind: ValueKind,
+): ValueTest {
+  if (operand === null) return () => null;
+  return nonNull((value) => test(compareValues(value, operand, kind)));
+}
+
+/** `col IN (a, b)`: TRUE on a match; otherwise unknown if a listed value is NULL, else FALSE. */
+function inList(operand: unknown, column: FilterColumn): ValueTest {
+  const items = nonEmptyList(operand, column);
+  const present = items.filter((item) => item !== null);
+  const holdsNull = present.length < items.length;
+  const kind = valueKindOf(column.type);
+  return nonNull((value) => {
+    if (present.some((item) => compareValues(value, item, kind) === 0)) return true;
+    return holdsNull ? null : false;
+  });
+}
+
+/**
+ * `col::text LIKE` / `ILIKE` the operand, `^@` (starts with) and `RIGHT(col::text, n) =` (ends
+ * with): `cwcp`. The operand is bound as `${value}`, so a null pattern is the text "null".
+ */
+function textMatch(
+  operator: string,
+  operand: unknown,
+  column: FilterColumn,
+): ValueTest | undefined {
+  const pattern = String(operand);
+  const text = (value: unknown): string => columnText(value, column.type);
   switch (operator) {
     case 'like':
     case 'ilike': {
-      const regExp = likePattern(pattern, operator === 'ilike');
-      return nonNull((value) => regExp.test(textOf(value)));
+      const regExp = likeToRegExp(pattern, operator === 'ilike');
+      return nonNull((value) => regExp.test(text(value)));
     }
     case 'startsWith':
-      return nonNull((value) => textOf(value).startsWith(pattern));
+      return nonNull((value) => text(value).startsWith(pattern));
     case 'endsWith':
-      return nonNull((value) => textOf(value).endsWith(pattern));
-    case 'regex':
-    case 'iregex': {
-      const regExp = new RegExp(pattern, operator === 'iregex' ? 'iu' : 'u');
-      return nonNull((value) => regExp.test(textOf(value)));
-    }
+      return nonNull((value) => text(value).endsWith(pattern));
     default:
       return undefined;
   }
 }
 
-function arrayMatch(operator: string, operand: unknown): ValueTest | undefined {
-  const wanted = textList(operand);
+/** The non-NULL items of an array column as text; NULL items equal nothing in SQL. */
+function presentItems(value: unknown): string[] {
+  return textItems(value).filter((item) => item !== null);
+}
+
+/**
+ * Array operators, `cwcp`: `containsAny` is overlap (`&&`), `contains` containment (`@>`),
+ * `notContains` `NOT (col && list)`, `isEmptyArray` `col = '{}'` whatever its operand.
+ */
+function arrayMatch(
+  operator: string,
+  operand: unknown,
+  column: FilterColumn,
+): ValueTest | undefined {
   switch (operator) {
-    case 'containsAny':
-      return nonNull((value) => textList(value).some((item) => wanted.includes(item)));
-    case 'contains':
-      return nonNull((value) => wanted.every((item) => textList(value).includes(item)));
-    case 'notContains':
-    case 'not_contains':
-      return nonNull((value) => !textList(value).some((item) => wanted.includes(item)));
+    case 'containsAny': {
+      const wanted = presentItems(operand);
+      return nonNull((value) => presentItems(value).some((item) => wanted.includes(item)));
+    }
+    case 'contains': {
+      const wanted = textItems(nonEmptyList(operand, column));
+      return nonNull((value) => {
+        const items = presentItems(value);
+        return wanted.every((item) => item !== null && items.includes(item));
+      });
+    }
+    case 'notContains': {
+      const wanted = presentItems(nonEmptyList(operand, column));
+      return nonNull((value) => !presentItems(value).some((item) => wanted.includes(item)));
+    }
     case 'containsIlike': {
-      const patterns = wanted.map((item) => likePattern(item, true));
-      return nonNull((value) =>
-        textList(value).some((item) => patterns.some((regExp) => regExp.test(item))),
-      );
+      // `EXISTS (SELECT 1 FROM unnest(col) AS elem WHERE elem ILIKE …)`: EXISTS is never
+      // unknown, so a NULL column is FALSE here, not unknown.
+      const patterns = presentItems(operand).map((item) => likeToRegExp(item, true));
+      return (value) =>
+        value !== null &&
+        presentItems(value).some((item) => patterns.some((regExp) => regExp.test(item)));
     }
     case 'isEmptyArray':
       return nonNull((value) => Array.isArray(value) && value.length === 0);
@@ -128,42 +135,37 @@ function arrayMatch(operator: string, operand: unknown): ValueTest | undefined {
   }
 }
 
-function jsonContains(container: unknown, contained: unknown): boolean {
-  if (Array.isArray(contained)) {
-    return (
-      Array.isArray(container) &&
-      contained.every((item) => container.some((c) => jsonContains(c, item)))
-    );
+/**
+ * The test of `{ operator: operand }` on a column. Operators the filter inputs declare but
+ * `cwcp` has no case for (`regex`, `iregex`, `not_contains`, `containsJsonb`) are refused there
+ * with UNSUPPORTED_OPERATOR, a user input error, and so they are here.
+ */
+export function operatorTest(operator: string, operand: unknown, column: FilterColumn): ValueTest {
+  const kind = valueKindOf(column.type);
+  switch (operator) {
+    case 'is': {
+      // `col IS NULL` when the operand is NULL, `IS NOT NULL` for anything else; never unknown.
+      const wantNull = operand === 'NULL';
+      return (value) => (value === null) === wantNull;
+    }
+    case 'eq':
+      return comparison((order) => order === 0, operand, kind);
+    case 'neq':
+      return comparison((order) => order !== 0, operand, kind);
+    case 'gt':
+      return comparison((order) => order > 0, operand, kind);
+    case 'gte':
+      return comparison((order) => order >= 0, operand, kind);
+    case 'lt':
+      return comparison((order) => order < 0, operand, kind);
+    case 'lte':
+      return comparison((order) => order <= 0, operand, kind);
+    case 'in':
+      return inList(operand, column);
+    default: {
+      const test = textMatch(operator, operand, column) ?? arrayMatch(operator, operand, column);
+      if (!test) throw coreError(`Operator "${operator}" is not supported`);
+      return test;
+    }
   }
-  if (typeof contained === 'object' && contained !== null) {
-    if (typeof container !== 'object' || container === null || Array.isArray(container))
-      return false;
-    const record = container as Record<string, unknown>;
-    return Object.entries(contained).every(([key, item]) => jsonContains(record[key], item));
-  }
-  return container === contained;
-}
-
-function jsonbMatch(operator: string, operand: unknown): ValueTest | undefined {
-  if (operator !== 'containsJsonb') return undefined;
-  const contained: unknown = typeof operand === 'string' ? JSON.parse(operand) : operand;
-  return nonNull((value) => {
-    const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
-    return jsonContains(parsed, contained);
-  });
-}
-
-/** The test of one `{ operator: operand }` on a column of this kind. */
-export function operatorTest(operator: string, operand: unknown, kind: ValueKind): ValueTest {
-  if (operator === 'is') {
-    const wantNull = operand === 'NULL';
-    return (value) => (value === null || value === undefined) === wantNull;
-  }
-  const test =
-    comparison(operator, operand, kind) ??
-    textMatch(operator, operand) ??
-    arrayMatch(operator, operand) ??
-    jsonbMatch(operator, operand);
-  if (!test) throw coreError(`Operator "${operator}" is not supported`);
-  return test;
 }

@@ -6,77 +6,82 @@
  * `graphql-query-filter-field.parser.ts`). A record is selected only when the whole filter is
  * TRUE, as in SQL: unknown (NULL) parts are neither true nor false, and `not` keeps them unknown.
  */
-import {
-  and as allOf,
-  isPlainObject,
-  not as negation,
-  or as anyOf,
-  readPath,
-} from '../../policy/condition.js';
 import type { SandboxObject } from '../workspace.js';
 import { coreError } from './errors.js';
-import { operatorTest, type Truth, type ValueKind, type ValueTest } from './filter-operators.js';
+import { operatorTest, type FilterColumn } from './filter-operators.js';
 import { fieldOfKey, metadataFieldName, type ResolvedField } from './object-model.js';
 import { searchPredicate } from './search-vector.js';
+import { isPlainObject, readColumn } from './sql-values.js';
+import { allOf, alwaysTrue, anyOf, negation, type RecordTest } from './three-valued.js';
 import { compositeProperties } from '../../host/core-schema/field-types.js';
 
 export type RecordFilter = Readonly<Record<string, unknown>>;
-export type RecordTest = (record: Readonly<Record<string, unknown>>) => Truth;
+export type { RecordTest } from './three-valued.js';
 
-/** Reads a column; a missing value is NULL (own properties only, as `readPath` does). */
-export const readColumn = readPath;
-
-function kindOfField(resolved: ResolvedField): ValueKind {
-  const type = resolved.field.type;
-  if (type === 'DATE_TIME') return 'dateTime';
-  if (type === 'NUMBER' || type === 'NUMERIC' || type === 'POSITION') return 'number';
-  return 'other';
-}
-
-function predicate(path: readonly string[], operators: unknown, kind: ValueKind): RecordTest {
-  if (!isPlainObject(operators)) throw coreError(`Invalid filter value for ${path.join('.')}`);
-  const tests: ValueTest[] = Object.entries(operators)
-    .filter(([, operand]) => operand !== undefined)
-    .map(([operator, operand]) => operatorTest(operator, operand, kind));
-  return allOf(tests.map((test) => (record) => test(readColumn(record, path))));
+/**
+ * The test of one field's `{ operator: operand }`. Twenty reads only the first operator
+ * (`const [[operator, value]] = Object.entries(filterValue)` in
+ * `graphql-query-filter-field.parser.ts`); GraphQL has already put the input's keys in the
+ * order the filter type declares them. A field with no operator, or a value that is no object,
+ * is refused, as newer versions do (`common-args-processors/filter-arg-processor/utils/
+ * validate-and-transform-operator-and-value.util.ts`); older ones failed on it.
+ */
+function predicate(path: readonly string[], operators: unknown, column: FilterColumn): RecordTest {
+  const name = path.join('.');
+  if (!isPlainObject(operators)) {
+    throw coreError(`Filter value for field "${name}" must be an object`);
+  }
+  const first = Object.entries(operators)[0];
+  if (!first) throw coreError(`Filter for field "${name}" must have exactly one operator`);
+  const test = operatorTest(first[0], first[1], column);
+  return (record) => test(readColumn(record, path));
 }
 
 function compositePredicates(resolved: ResolvedField, key: string, value: unknown): RecordTest[] {
   if (resolved.kind.kind !== 'composite') return [];
-  if (!isPlainObject(value)) throw coreError(`Invalid filter value for ${key}`);
+  if (!isPlainObject(value)) throw coreError(`Filter value for field "${key}" must be an object`);
   const properties = compositeProperties(resolved.kind.type);
   return Object.entries(value).map(([subField, operators]) => {
     const property = properties.find((candidate) => candidate.name === subField);
-    if (!property) throw coreError(`Invalid filter: ${key} has no sub-field ${subField}`);
-    const kind = property.type === 'NUMBER' || property.type === 'NUMERIC' ? 'number' : 'other';
-    return predicate([key, subField], operators, kind);
+    if (!property) {
+      throw coreError(
+        `Sub field "${subField}" not found for composite type: ${resolved.field.type}`,
+      );
+    }
+    return predicate([key, subField], operators, { key: subField, type: property.type });
   });
 }
 
 function fieldPredicates(object: SandboxObject, key: string, value: unknown): RecordTest[] {
   const resolved = fieldOfKey(object, key);
   if (!resolved) {
-    throw coreError(`Invalid filter: ${object.nameSingular} has no filterable field ${key}`);
+    // `filter-arg-processor.service.ts` (`validateAndTransformFieldFilter`).
+    throw coreError(`Object ${object.nameSingular} doesn't have any "${key}" field.`);
   }
   if (resolved.kind.kind === 'composite') return compositePredicates(resolved, key, value);
   if (resolved.field.type === 'TS_VECTOR') return [searchPredicate(object, value)];
-  return [predicate([key], value, kindOfField(resolved))];
+  return [predicate([key], value, { key, type: resolved.field.type })];
 }
 
 function filterList(value: unknown, key: string): RecordFilter[] {
   const list: unknown[] = Array.isArray(value) ? (value as unknown[]) : [value];
   return list.map((item) => {
-    if (!isPlainObject(item)) throw coreError(`Invalid filter: ${key} takes filters`);
+    if (!isPlainObject(item)) throw coreError(`Filter value for "${key}" must be a filter`);
     return item;
   });
 }
 
-/** Compiles a filter of the object into a three-valued test of a record. */
+/**
+ * Compiles a filter of the object into a three-valued test of a record: its entries ANDed,
+ * `and`/`or` over lists of filters, `not` over one (`graphql-query-filter-condition.parser.ts`).
+ * An explicit null where a filter or a field's operators belong is refused, as Twenty cannot
+ * parse it either.
+ */
 export function compileFilter(object: SandboxObject, filter: RecordFilter | undefined): RecordTest {
-  if (!filter) return () => true;
+  if (!filter) return alwaysTrue;
   const parts: RecordTest[] = [];
   for (const [key, value] of Object.entries(filter)) {
-    if (value === undefined || value === null) continue;
+    if (value === undefined) continue;
     if (key === 'and' || key === 'or') {
       const children = filterList(value, key).map((child) => compileFilter(object, child));
       parts.push(key === 'and' ? allOf(children) : anyOf(children));

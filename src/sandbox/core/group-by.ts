@@ -10,13 +10,11 @@
  * dimension with a granularity reads `2026-01-31` (DAY, WEEK's Monday), `2026-01` (MONTH),
  * `2026-Q1` (QUARTER), `2026` (YEAR), `Monday`, `January`, `Q1` for the cyclic ones.
  */
-import { isPlainObject } from '../../policy/condition.js';
 import type { SandboxObject, SandboxRecord } from '../workspace.js';
 import { aggregateField, computeAggregate } from './aggregates.js';
 import { DEFAULT_NUMBER_OF_GROUPS_LIMIT } from '../../host/twenty-limits.js';
 import { coreError } from './errors.js';
-import { compareValues } from './filter-operators.js';
-import { readColumn } from './filter.js';
+import { compareValues, isPlainObject, readColumn } from './sql-values.js';
 import { toConnection, type Connection } from './find.js';
 import { fieldOfKey, metadataFieldName } from './object-model.js';
 import type { OrderByArg } from './order.js';

@@ -18,7 +18,7 @@ import { reachableRecords } from './access.js';
 import type { CoreContext } from './context.js';
 import { QUERY_MAX_RECORDS } from '../../host/twenty-limits.js';
 import { coreError, duplicateEntry, recordNotFound } from './errors.js';
-import { readColumn } from './filter.js';
+import { readColumn } from './sql-values.js';
 import { tableOf } from './object-model.js';
 import { actorOf, buildRecord, changedFields, updatedRecord, type RecordData } from './records.js';
 

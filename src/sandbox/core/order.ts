@@ -11,11 +11,15 @@
  * text may order differently than on a real Twenty.
  */
 import { compositeProperties } from '../../host/core-schema/field-types.js';
-import { isPlainObject } from '../../policy/condition.js';
 import type { SandboxObject } from '../workspace.js';
 import { coreError } from './errors.js';
-import { compareValues, type ValueKind } from './filter-operators.js';
-import { readColumn } from './filter.js';
+import {
+  compareValues,
+  isPlainObject,
+  readColumn,
+  valueKindOf,
+  type ValueKind,
+} from './sql-values.js';
 import { fieldOfKey, metadataFieldName } from './object-model.js';
 
 export type Direction = 'AscNullsFirst' | 'AscNullsLast' | 'DescNullsFirst' | 'DescNullsLast';
@@ -44,10 +48,7 @@ function direction(value: unknown, where: string): Direction {
 }
 
 function kindOf(object: SandboxObject, key: string): ValueKind {
-  const type = fieldOfKey(object, key)?.field.type;
-  if (type === 'DATE_TIME') return 'dateTime';
-  if (type === 'NUMBER' || type === 'NUMERIC' || type === 'POSITION') return 'number';
-  return 'other';
+  return valueKindOf(fieldOfKey(object, key)?.field.type ?? '');
 }
 
 function keysOfEntry(object: SandboxObject, key: string, value: unknown): SortKey[] {
@@ -63,7 +64,7 @@ function keysOfEntry(object: SandboxObject, key: string, value: unknown): SortKe
     return {
       path: [key, subField],
       direction: direction(subDirection, `${key}.${subField}`),
-      kind: type === 'NUMBER' || type === 'NUMERIC' ? 'number' : 'other',
+      kind: valueKindOf(type ?? ''),
     };
   });
 }

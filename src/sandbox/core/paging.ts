@@ -13,7 +13,7 @@
  * never match NULL sort values; here the cursor position is found with the full comparator, so
  * records with NULL sort values page correctly.
  */
-import { isPlainObject } from '../../policy/condition.js';
+import { isPlainObject } from './sql-values.js';
 import type { SandboxRecord } from '../workspace.js';
 import { QUERY_MAX_RECORDS } from '../../host/twenty-limits.js';
 import { coreError } from './errors.js';

@@ -12,7 +12,7 @@
  */
 import { inspect, isDeepStrictEqual } from 'node:util';
 import { compositeProperties, fieldKind } from '../../host/core-schema/field-types.js';
-import { isPlainObject } from '../../policy/condition.js';
+import { isPlainObject } from './sql-values.js';
 import { isValidUuid } from '../../host/core-schema/scalars.js';
 import type {
   Principal,

@@ -19,7 +19,7 @@
  * Ranks are the sandbox's: the share of the record's words the terms match, not Postgres's
  * `ts_rank_cd`/`ts_rank`; unaccenting and the CJK fallback are not reproduced.
  */
-import { isPlainObject } from '../../policy/condition.js';
+import { isPlainObject } from './sql-values.js';
 import type { SandboxObject, SandboxRecord } from '../workspace.js';
 import { authorize } from './access.js';
 import type { CoreContext } from './context.js';

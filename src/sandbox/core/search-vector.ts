@@ -18,7 +18,7 @@
 import { compositeProperties } from '../../host/core-schema/field-types.js';
 import { isCompositeFieldType } from '../../host/core-schema/object-metadata.js';
 import { defaultSearchFields } from '../../host/core-schema/search-fields.js';
-import { isPlainObject } from '../../policy/condition.js';
+import { isPlainObject } from './sql-values.js';
 import type { SandboxObject } from '../workspace.js';
 import { coreError } from './errors.js';
 

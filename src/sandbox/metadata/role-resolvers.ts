@@ -139,7 +139,7 @@ const deleteOneRole: RootResolver = (args, context) => {
 
 /**
  * Refuses to take the admin role from its last holder (repo `user-role.service.ts`
- * `validateMoreThanOneWorkspaceMemberHasAdminRoleOrThrow`; issue #14117).
+ * `validateMoreThanOneWorkspaceMemberHasAdminRoleOrThrow`; twenty#14117).
  */
 function checkNotLastAdmin(state: WorkspaceState, currentRole: SandboxRole | undefined): void {
   if (currentRole === undefined || !isAdminRole(currentRole)) return;

@@ -3,6 +3,7 @@
  * (repo `twenty-orm/utils/apply-row-level-permission-predicates.util.ts`), so a comparison with
  * NULL is unknown, NOT unknown stays unknown, and only rows where the clause is true are kept.
  */
+import { likeToRegExp } from '../core/sql-values.js';
 
 /** true, false, or unknown (`null`). */
 export type Truth = boolean | null;
@@ -30,14 +31,9 @@ export function compare<T>(value: T | null | undefined, test: (value: T) => bool
   return value === null || value === undefined ? null : test(value);
 }
 
-/** Postgres ILIKE (`%` any run, `_` any one character), or LIKE when caseSensitive. */
+/** Postgres ILIKE, or LIKE when caseSensitive, over the value's text; a backslash escapes, as there. */
 export function like(value: unknown, pattern: string, caseSensitive = false): Truth {
   if (isNull(value)) return null;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const source = pattern.replace(/[.*+?^${}()|[\]\\%_]/g, (char) => {
-    if (char === '%') return '.*';
-    if (char === '_') return '.';
-    return `\\${char}`;
-  });
-  return new RegExp(`^${source}$`, caseSensitive ? 's' : 'is').test(text);
+  return likeToRegExp(pattern, !caseSensitive).test(text);
 }
