@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cursorSealFrom, processCursorSeal } from './cursor-seal.js';
+import { cursorSealFrom, processCursorSeal } from './core/cursor-seal.js';
 import { openGateway, type OpenedGateway } from './open.js';
 import { fetchAnswer, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
 

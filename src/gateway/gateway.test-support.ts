@@ -8,10 +8,10 @@ import { loadPolicy } from '../policy/load.js';
 import type { Member, Policy } from '../policy/schema.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
-import type { DeniedEvent } from './graphql/handle.js';
+import type { DeniedEvent } from './core/denial.js';
 import { startHostTap, type HostTap } from './host-tap.test-support.js';
 import { openGateway, type OpenedGateway } from './open.js';
-import { InMemoryTotpSecrets } from './step-up.js';
+import { InMemoryTotpSecrets } from './core/step-up.js';
 
 export const DEMO_POLICY: Policy = loadPolicy(
   readFileSync(new URL('../../examples/demo/tiergate.policy.yaml', import.meta.url), 'utf8'),

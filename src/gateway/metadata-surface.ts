@@ -14,7 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { metadataSchema } from '../host/metadata-schema.js';
-import { Denial } from './graphql/denial.js';
+import { Denial } from './core/denial.js';
 import { judgeMetadataDocument, refuseVerdict } from './metadata-closed.js';
 import { recordValueTypes } from './metadata-record-types.js';
 

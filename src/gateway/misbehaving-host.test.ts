@@ -10,8 +10,8 @@ import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../policy/engine.js';
 import { DEMO_POLICY, fetchAnswer, type Answer } from './gateway.test-support.js';
 import { httpIdentityLookup, IdentityResolver, type IdentityLookup } from './identity.js';
-import { DEFAULT_LIMITS } from './limits.js';
-import { GatewayModel } from './model.js';
+import { DEFAULT_LIMITS } from './core/limits.js';
+import { GatewayModel } from './core/model.js';
 import { startGateway, type Gateway } from './server.js';
 
 /** A sales rep at intern: companies read own (accountOwnerId), ARR hidden; people own. */

@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../policy/engine.js';
 import { loadPolicy } from '../policy/load.js';
-import { Denial } from './graphql/denial.js';
+import { Denial } from './core/denial.js';
 import { prepareOperation } from './graphql/prepare.js';
 import { projectResponse } from './graphql/respond.js';
 import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
 import { IdentityResolver } from './identity.js';
-import { DEFAULT_LIMITS } from './limits.js';
+import { DEFAULT_LIMITS } from './core/limits.js';
 import { handleRest } from './rest.js';
-import { GatewayModel } from './model.js';
+import { GatewayModel } from './core/model.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);
 const engine = compilePolicy(DEMO_POLICY);

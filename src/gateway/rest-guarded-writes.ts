@@ -17,18 +17,18 @@
  * selects (rest-record-selection.ts); rest.ts projects it as any REST answer.
  */
 import { objectTypeNames, resolverName } from '../host/core-schema/names.js';
-import { Denial } from './graphql/denial.js';
-import { guardBase, MANY, notFoundOrOutOfScope } from './graphql/guarded-writes.js';
-import type { HostAnswer } from './graphql/handle.js';
-import type { Caller, Json } from './graphql/types.js';
-import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
-import type { GatewayModel, GatewayObject } from './model.js';
+import { Denial } from './core/denial.js';
+import { guardBase, MANY, notFoundOrOutOfScope } from './core/guarded-writes.js';
+import type { HostAnswer } from './core/host-answer.js';
+import type { Caller } from './core/caller.js';
+import { type Json, isJsonObject } from './core/json.js';
+import { runWriteChecks, type HostRead } from './core/write-checks.js';
+import type { GatewayModel, GatewayObject } from './core/model.js';
 import {
   restRecordOf,
   restRecordSelection,
   type RestRecordSelection,
 } from './rest-record-selection.js';
-import { isJsonObject } from './graphql/ast.js';
 import { restErrorAnswer } from './rest-refusals.js';
 
 export type RestWriteMethod = 'updateOne' | 'deleteOne' | 'destroyOne';

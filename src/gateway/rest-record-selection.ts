@@ -12,9 +12,9 @@
  * not hidden on every record; what is hidden on this one is left out later by the projector.
  */
 import { compositeProperties, fieldKind } from '../host/core-schema/field-types.js';
-import { stateReader } from './graphql/field-states.js';
-import type { Caller } from './graphql/types.js';
-import type { GatewayModel, GatewayObject } from './model.js';
+import { stateReader } from './core/field-states.js';
+import type { Caller } from './core/caller.js';
+import type { GatewayModel, GatewayObject } from './core/model.js';
 
 export interface RestRecordSelection {
   /** The GraphQL selection set's content. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayModel } from './model.js';
+import { GatewayModel } from './core/model.js';
 import { restRouteOf } from './rest-routes.js';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 

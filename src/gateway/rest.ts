@@ -25,22 +25,22 @@
 import { randomUUID } from 'node:crypto';
 import { resolverName } from '../host/core-schema/names.js';
 import { parseRestFilter, printRestFilter } from '../host/rest-filter.js';
-import type { ExportMeter } from './export-meter.js';
-import { Denial } from './graphql/denial.js';
-import type { DeniedEvent, HostAnswer } from './graphql/handle.js';
-import { openRestCursors, sealPageInfo } from './cursor-seal.js';
-import { countServed, requireUnderLimit } from './metering.js';
-import { PolicyChecks } from './graphql/policy-checks.js';
-import type { Caller } from './graphql/types.js';
-import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
-import type { GraphqlLimits } from './limits.js';
-import type { GatewayModel, GatewayObject } from './model.js';
+import type { ExportMeter } from './core/export-meter.js';
+import { Denial, type DeniedEvent } from './core/denial.js';
+import type { HostAnswer } from './core/host-answer.js';
+import { openRestCursors, sealPageInfo } from './core/cursor-seal.js';
+import { countServed, requireUnderLimit } from './core/metering.js';
+import { PolicyChecks } from './core/policy-checks.js';
+import type { Caller } from './core/caller.js';
+import { runWriteChecks, type HostRead } from './core/write-checks.js';
+import type { GraphqlLimits } from './core/limits.js';
+import type { GatewayModel, GatewayObject } from './core/model.js';
 import { guardedRestWrite, restDepth, type RestWrite } from './rest-guarded-writes.js';
 import { RestProjector } from './rest-projector.js';
 import { restDenialBody } from './rest-refusals.js';
 import { OPERATION_PARAMETERS, restOperation, type OperationKind } from './rest-operations.js';
 import { restRouteOf, type RestRoute, type RestRouteKind } from './rest-routes.js';
-import { isJsonObject } from './graphql/ast.js';
+import { isJsonObject } from './core/json.js';
 
 export interface RestRequest {
   readonly method: string;

@@ -10,7 +10,7 @@
  * apply and the caller sees the intersection. `POST /tiergate/step-up` takes a TOTP code and
  * lifts the export limit for ten minutes.
  */
-import type { CursorSeal } from './cursor-seal.js';
+import type { CursorSeal } from './core/cursor-seal.js';
 import {
   Agent,
   createServer,
@@ -25,18 +25,14 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Registry } from 'prom-client';
 import type { Engine } from '../policy/engine.js';
 import type { Policy } from '../policy/schema.js';
-import type { ExportMeter } from './export-meter.js';
-import { Denial, denialBody } from './graphql/denial.js';
-import {
-  handleGraphql,
-  type DeniedEvent,
-  type GraphqlRequest,
-  type HostAnswer,
-} from './graphql/handle.js';
-import type { Caller } from './graphql/prepare.js';
+import type { ExportMeter } from './core/export-meter.js';
+import { Denial, denialBody, type DeniedEvent } from './core/denial.js';
+import { handleGraphql, type GraphqlRequest } from './graphql/handle.js';
+import type { HostAnswer } from './core/host-answer.js';
+import type { Caller } from './core/caller.js';
 import type { IdentityResolver } from './identity.js';
-import type { GraphqlLimits } from './limits.js';
-import type { GatewayModel } from './model.js';
+import type { GraphqlLimits } from './core/limits.js';
+import type { GatewayModel } from './core/model.js';
 import { handleRest } from './rest.js';
 import {
   forwardedHeaders,
@@ -49,7 +45,7 @@ import {
 import { checkMetadataDocument } from './metadata-surface.js';
 import { rawTarget, subscribes, surfaceOf } from './routes.js';
 import { relayUpgrade } from './websocket.js';
-import type { StepUp } from './step-up.js';
+import type { StepUp } from './core/step-up.js';
 
 /** The most the gateway reads of one host answer it must judge (64 MiB). */
 const MAX_HOST_ANSWER_BYTES = 64 * 1024 * 1024;

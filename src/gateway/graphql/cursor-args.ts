@@ -4,8 +4,8 @@
  * alike. Each opened cursor goes to the host as a new variable, so the client's text never does.
  */
 import { valueFromASTUntyped, type FieldNode, type ValueNode } from 'graphql';
-import { processCursorSeal, type CursorSeal } from '../cursor-seal.js';
-import { Denial } from './denial.js';
+import { processCursorSeal, type CursorSeal } from '../core/cursor-seal.js';
+import { Denial } from '../core/denial.js';
 
 const CURSOR_ARGUMENTS = new Set(['after', 'before']);
 

@@ -10,8 +10,8 @@ import { compilePolicy } from '../../policy/engine.js';
 import { loadPolicy } from '../../policy/load.js';
 import type { Policy } from '../../policy/schema.js';
 import { DEMO_POLICY, demoPolicyWith } from '../gateway.test-support.js';
-import { GatewayModel } from '../model.js';
-import { Denial } from './denial.js';
+import { GatewayModel } from '../core/model.js';
+import { Denial } from '../core/denial.js';
 import { prepareOperation } from './prepare.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);

@@ -31,16 +31,12 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { GatewayModel } from '../model.js';
-import { Denial } from './denial.js';
+import type { GatewayModel } from '../core/model.js';
+import { Denial } from '../core/denial.js';
 import { Rewriter } from './rewriter.js';
-import { RESERVED_PREFIX, type Caller, type PreparedOperation } from './types.js';
+import { RESERVED_PREFIX, type PreparedOperation } from './types.js';
+import type { Caller } from '../core/caller.js';
 import { checkWriteSequence } from './write-sequence.js';
-
-export { decisionSelections } from './ast.js';
-export { refuseSystemWrites } from './policy-checks.js';
-export { Rewriter } from './rewriter.js';
-export { RESERVED_PREFIX, type Caller, type PreparedOperation, type WriteCheck } from './types.js';
 
 /** The operation a request selects, as graphql-js picks it. */
 export function selectOperation(

@@ -23,12 +23,13 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { FieldState } from '../../policy/schema.js';
-import { processCursorSeal } from '../cursor-seal.js';
-import { RowTally } from '../row-tally.js';
-import { stateReader } from './field-states.js';
-import type { GatewayModel, TypeRole } from '../model.js';
-import { RESERVED_PREFIX, type Caller, type PreparedOperation } from './prepare.js';
-import { isJsonObject } from './ast.js';
+import { processCursorSeal } from '../core/cursor-seal.js';
+import { RowTally } from '../core/row-tally.js';
+import { stateReader } from '../core/field-states.js';
+import type { GatewayModel, TypeRole } from '../core/model.js';
+import { RESERVED_PREFIX, type PreparedOperation } from './types.js';
+import type { Caller } from '../core/caller.js';
+import { isJsonObject } from '../core/json.js';
 
 type Json = Record<string, unknown>;
 

@@ -21,23 +21,26 @@ import {
 import { objectTypeNames, type ResolverMethod } from '../../host/core-schema/names.js';
 import { decisionFields } from '../../policy/decision-fields.js';
 import type { Action } from '../../policy/schema.js';
-import type { GatewayModel, GatewayObject, TypeRole } from '../model.js';
+import type { GatewayModel, GatewayObject, TypeRole } from '../core/model.js';
 import {
   isSearchVector,
   SEARCH_ROOT_FIELD,
   searchableObjectNames,
   stringList,
-} from '../search-vector.js';
-import { decisionSelections, fieldNode, isJsonObject, nameNode, typeNodeOf } from './ast.js';
+} from '../core/search-vector.js';
+import { decisionSelections, fieldNode, nameNode, typeNodeOf } from '../core/ast.js';
+import { isJsonObject, type Json } from '../core/json.js';
 import { openCursorArgs } from './cursor-args.js';
-import { Denial } from './denial.js';
+import { Denial } from '../core/denial.js';
 import { duplicateCriteriaPaths, duplicateDataPaths } from './duplicate-data.js';
-import { guardedField, type SingleAnswer } from './guarded-writes.js';
+import { guardedField, type SingleAnswer } from '../core/guarded-writes.js';
 import { requireWholeMerge } from './merge-reach.js';
-import { NEXT_STEP } from './refusal-words.js';
-import { PolicyChecks, refuseSystemWrites } from './policy-checks.js';
-import { writtenPaths } from './composite-paths.js';
-import { RESERVED_PREFIX, type Caller, type Json, type WriteCheck } from './types.js';
+import { NEXT_STEP } from '../core/refusal-words.js';
+import { PolicyChecks, refuseSystemWrites } from '../core/policy-checks.js';
+import { writtenPaths } from '../core/composite-paths.js';
+import { RESERVED_PREFIX } from './types.js';
+import type { Caller } from '../core/caller.js';
+import type { WriteCheck } from '../core/write-checks.js';
 import { touchOf, type WriteTouch } from './write-sequence.js';
 
 export class Rewriter extends PolicyChecks {

@@ -14,8 +14,8 @@
  */
 import { compositeProperties } from '../../host/core-schema/field-types.js';
 import { isCompositeFieldType } from '../../host/core-schema/object-metadata.js';
-import type { GatewayObject } from '../model.js';
-import { isJsonObject } from './ast.js';
+import type { GatewayObject } from './model.js';
+import { isJsonObject } from './json.js';
 
 /** The sub-field names of a composite field of the object; none for any other field. */
 export function subFieldsOf(object: GatewayObject, field: string): readonly string[] {

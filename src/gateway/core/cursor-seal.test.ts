@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CursorSeal, cursorSealFrom, openRestCursors, sealPageInfo } from './cursor-seal.js';
-import { Denial } from './graphql/denial.js';
+import { Denial } from './denial.js';
 
 const HOST_CURSOR = Buffer.from(
   JSON.stringify({ phones: { primaryPhoneNumber: '5550101' }, id: 'p1' }),

@@ -7,13 +7,13 @@
 import { joinColumnOf } from '../../host/core-schema/object-metadata.js';
 import { decisionFields } from '../../policy/decision-fields.js';
 import type { Action, FieldState } from '../../policy/schema.js';
-import type { GatewayObject } from '../model.js';
-import { isSearchVector, searchSources, searchVectorDenial } from '../search-vector.js';
-import { isJsonObject } from './ast.js';
+import type { GatewayObject } from './model.js';
+import { isSearchVector, searchSources, searchVectorDenial } from './search-vector.js';
+import { isJsonObject, type Json } from './json.js';
 import { readPaths } from './composite-paths.js';
 import { Denial } from './denial.js';
 import { notEditable, READABLE, stateIn } from './field-states.js';
-import type { Caller, Json } from './types.js';
+import type { Caller } from './caller.js';
 
 const LOGICAL = new Set(['and', 'or', 'not']);
 

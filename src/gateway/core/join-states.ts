@@ -12,8 +12,8 @@
  */
 import { joinColumnOf } from '../../host/core-schema/object-metadata.js';
 import { FIELD_STATES, type Action, type FieldState, type Policy } from '../../policy/schema.js';
-import type { GatewayObject } from '../model.js';
-import type { Caller } from './types.js';
+import type { GatewayObject } from './model.js';
+import type { Caller } from './caller.js';
 
 /** The lesser of two states, in the policy's own order (hidden < masked < read < edit). */
 export function stricter(a: FieldState, b: FieldState): FieldState {

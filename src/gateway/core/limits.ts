@@ -35,7 +35,7 @@ import type {
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
-import { QUERY_MAX_RECORDS } from '../host/twenty-limits.js';
+import { QUERY_MAX_RECORDS } from '../../host/twenty-limits.js';
 
 /** The limits, all positive integers. `DEFAULT_LIMITS` says why each default is what it is. */
 export interface GraphqlLimits {

@@ -4,7 +4,7 @@
  * the member past it is not served (nested pages multiply), and what is served is counted.
  */
 import type { ExportMeter } from './export-meter.js';
-import { Denial } from './graphql/denial.js';
+import { Denial } from './denial.js';
 
 export interface Metering {
   readonly meter?: ExportMeter | undefined;

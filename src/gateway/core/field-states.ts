@@ -6,10 +6,10 @@
  * state at all.
  */
 import type { Action, FieldState } from '../../policy/schema.js';
-import type { GatewayObject } from '../model.js';
+import type { GatewayObject } from './model.js';
 import { writtenPaths } from './composite-paths.js';
 import { linkState, tableOrEngine } from './join-states.js';
-import type { Caller } from './prepare.js';
+import type { Caller } from './caller.js';
 
 type Row = Readonly<Record<string, unknown>>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STANDARD_OBJECTS } from '../../host/core-schema/standard-objects.js';
-import { GatewayModel, type GatewayObject } from '../model.js';
+import { GatewayModel, type GatewayObject } from './model.js';
 import { readPaths, writtenPaths } from './composite-paths.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);

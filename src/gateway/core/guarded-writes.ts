@@ -19,10 +19,11 @@
 import { Kind, type FieldNode, type ValueNode } from 'graphql';
 import { objectTypeNames, resolverName } from '../../host/core-schema/names.js';
 import type { Action } from '../../policy/schema.js';
-import type { GatewayObject } from '../model.js';
-import { isJsonObject, nameNode } from './ast.js';
+import type { GatewayObject } from './model.js';
+import { isJsonObject, type Json } from './json.js';
+import { nameNode } from './ast.js';
 import { Denial } from './denial.js';
-import type { Caller, Json } from './types.js';
+import type { Caller } from './caller.js';
 
 export type OneMethod = 'updateOne' | 'deleteOne' | 'destroyOne' | 'restoreOne';
 

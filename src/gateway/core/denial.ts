@@ -46,6 +46,14 @@ export class Denial extends Error {
   }
 }
 
+/** A refusal as the gateway reports it: counted, and journaled when a journal is present. */
+export interface DeniedEvent {
+  readonly member: string | undefined;
+  readonly code: string;
+  readonly message: string;
+  readonly object?: string | undefined;
+}
+
 /** The GraphQL error body of a denial. */
 export function denialBody(denial: Denial): { errors: unknown[] } {
   return {

@@ -12,8 +12,8 @@
  * forged one would be a filter the gateway never checked.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { Denial } from './graphql/denial.js';
-import { isJsonObject } from './graphql/ast.js';
+import { Denial } from './denial.js';
+import { isJsonObject } from './json.js';
 
 const PREFIX = 'tg1.';
 const IV_BYTES = 12;

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { QUERY_MAX_RECORDS } from '../host/twenty-limits.js';
+import { QUERY_MAX_RECORDS } from '../../host/twenty-limits.js';
 import {
   checkBatchSize,
   checkDocument,

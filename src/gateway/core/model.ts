@@ -5,21 +5,21 @@
  * object and resolver method a root field is, which field an aggregate or a join column reads.
  */
 import type { GraphQLSchema } from 'graphql';
-import { fieldAggregates, TOTAL_COUNT } from '../host/core-schema/aggregates.js';
-import { buildCoreSchema } from '../host/core-schema/build-schema.js';
+import { fieldAggregates, TOTAL_COUNT } from '../../host/core-schema/aggregates.js';
+import { buildCoreSchema } from '../../host/core-schema/build-schema.js';
 import {
   MUTATION_METHODS,
   objectTypeNames,
   QUERY_METHODS,
   resolverName,
   type ResolverMethod,
-} from '../host/core-schema/names.js';
+} from '../../host/core-schema/names.js';
 import {
   capitalize,
   joinColumnOf,
   type FieldMetadata,
   type ObjectMetadata,
-} from '../host/core-schema/object-metadata.js';
+} from '../../host/core-schema/object-metadata.js';
 
 export interface GatewayObject {
   readonly metadata: ObjectMetadata;

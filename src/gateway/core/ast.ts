@@ -11,12 +11,7 @@ import {
 } from 'graphql';
 import { decisionPaths } from '../../policy/decision-fields.js';
 import type { Policy } from '../../policy/schema.js';
-import type { GatewayObject } from '../model.js';
-import type { Json } from './types.js';
-
-export function isJsonObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import type { GatewayObject } from './model.js';
 
 export function typeNodeOf(text: string): TypeNode {
   if (text.endsWith('!'))

@@ -17,15 +17,38 @@
 import { isObjectType, print } from 'graphql';
 import { objectTypeNames, resolverName } from '../../host/core-schema/names.js';
 import type { Action } from '../../policy/schema.js';
-import type { GatewayModel, GatewayObject } from '../model.js';
+import type { GatewayModel, GatewayObject } from './model.js';
 import { Denial } from './denial.js';
 import { notEditable } from './field-states.js';
-import { guardFilter } from './guarded-writes.js';
+import { guardFilter, type WriteGuard } from './guarded-writes.js';
 import { NEXT_STEP } from './refusal-words.js';
-import { decisionSelections, refuseSystemWrites, type Caller, type WriteCheck } from './prepare.js';
-import { isJsonObject } from './ast.js';
+import { decisionSelections } from './ast.js';
+import { refuseSystemWrites } from './policy-checks.js';
+import type { Caller } from './caller.js';
+import { isJsonObject } from './json.js';
 
 type Json = Readonly<Record<string, unknown>>;
+
+/** A write decided against the record as the host has it, before the mutation is forwarded. */
+export type WriteCheck =
+  | {
+      readonly kind: 'one';
+      readonly object: GatewayObject;
+      readonly method: 'updateOne' | 'deleteOne' | 'destroyOne' | 'restoreOne';
+      readonly id: string;
+      readonly data?: Readonly<Record<string, unknown>>;
+      /** The filter variable that makes the write's decision part of the write itself. */
+      readonly guard?: WriteGuard;
+    }
+  | {
+      /** upsert: items naming an existing record must pass the update checks. */
+      readonly kind: 'upsert';
+      readonly object: GatewayObject;
+      readonly items: readonly Readonly<Record<string, unknown>>[];
+    }
+  | { readonly kind: 'merge'; readonly object: GatewayObject; readonly ids: readonly string[] }
+  /** Records a read names by id (duplicates of them): each must be readable. */
+  | { readonly kind: 'read'; readonly object: GatewayObject; readonly ids: readonly string[] };
 
 /** A GraphQL request to the host with the caller's own token. */
 export type HostRead = (

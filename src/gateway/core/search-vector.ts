@@ -9,10 +9,10 @@
  * a searchable type to the vector and the gateway does not read that setting, so every such
  * field counts, beside Twenty's defaults: fail closed.
  */
-import { possibleSearchFields } from '../host/core-schema/search-fields.js';
-import type { FieldState } from '../policy/schema.js';
-import { Denial } from './graphql/denial.js';
-import { READABLE } from './graphql/field-states.js';
+import { possibleSearchFields } from '../../host/core-schema/search-fields.js';
+import type { FieldState } from '../../policy/schema.js';
+import { Denial } from './denial.js';
+import { READABLE } from './field-states.js';
 import type { GatewayObject } from './model.js';
 
 /** Whether `name` is a TS_VECTOR field of the object (Twenty's `searchVector`). */
