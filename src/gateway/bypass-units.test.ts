@@ -20,7 +20,7 @@ import { distinctNames, split } from './bypass/bypass.test-support.js';
 import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
 import { ExportMeter } from './core/export-meter.js';
 import { DEFAULT_LIMITS } from './core/limits.js';
-import { handleRest } from './rest.js';
+import { handleRest } from './rest/handle.js';
 import { GatewayModel } from './core/model.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);

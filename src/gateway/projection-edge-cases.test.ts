@@ -15,7 +15,7 @@ import { projectResponse } from './graphql/respond.js';
 import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
 import { IdentityResolver } from './identity.js';
 import { DEFAULT_LIMITS } from './core/limits.js';
-import { handleRest } from './rest.js';
+import { handleRest } from './rest/handle.js';
 import { GatewayModel } from './core/model.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);

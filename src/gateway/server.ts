@@ -33,7 +33,7 @@ import type { Caller } from './core/caller.js';
 import type { IdentityResolver } from './identity.js';
 import type { GraphqlLimits } from './core/limits.js';
 import type { GatewayModel } from './core/model.js';
-import { handleRest } from './rest.js';
+import { handleRest } from './rest/handle.js';
 import {
   forwardedHeaders,
   headerText,

@@ -26,7 +26,7 @@ import {
   who,
   type Row,
 } from './bypass.test-support.js';
-import { REST_PERMISSION_DENIED } from '../rest-refusals.js';
+import { REST_PERMISSION_DENIED } from '../rest/refusals.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {

@@ -23,42 +23,23 @@
  * 400 `{ statusCode: 400, error: 'Error', messages }`, whoever refuses.
  */
 import { randomUUID } from 'node:crypto';
-import { resolverName } from '../host/core-schema/names.js';
-import { parseRestFilter, printRestFilter } from '../host/rest-filter.js';
-import type { ExportMeter } from './core/export-meter.js';
-import { Denial, type DeniedEvent } from './core/denial.js';
-import type { HostAnswer } from './core/host-answer.js';
-import { openRestCursors, sealPageInfo } from './core/cursor-seal.js';
-import { countServed, requireUnderLimit } from './core/metering.js';
-import { PolicyChecks } from './core/policy-checks.js';
-import type { Caller } from './core/caller.js';
-import { runWriteChecks, type HostRead } from './core/write-checks.js';
-import type { GraphqlLimits } from './core/limits.js';
-import type { GatewayModel, GatewayObject } from './core/model.js';
-import { guardedRestWrite, restDepth, type RestWrite } from './rest-guarded-writes.js';
-import { RestProjector } from './rest-projector.js';
-import { restDenialBody } from './rest-refusals.js';
-import { OPERATION_PARAMETERS, restOperation, type OperationKind } from './rest-operations.js';
-import { restRouteOf, type RestRoute, type RestRouteKind } from './rest-routes.js';
-import { isJsonObject } from './core/json.js';
-
-export interface RestRequest {
-  readonly method: string;
-  readonly url: URL;
-  readonly body: Buffer;
-}
-
-export interface RestDeps {
-  readonly caller: Caller;
-  readonly model: GatewayModel;
-  readonly limits: GraphqlLimits;
-  readonly meter?: ExportMeter | undefined;
-  readonly now: () => number;
-  readonly onDenied: (event: DeniedEvent) => void;
-  readonly onRows: (member: string, rows: number) => void;
-  /** A request to the host with the caller's own token: method, path (with query), JSON body. */
-  readonly host: (method: string, path: string, body: unknown) => Promise<HostAnswer>;
-}
+import { resolverName } from '../../host/core-schema/names.js';
+import { parseRestFilter, printRestFilter } from '../../host/rest-filter.js';
+import { Denial } from '../core/denial.js';
+import type { HostAnswer } from '../core/host-answer.js';
+import { openRestCursors, sealPageInfo } from '../core/cursor-seal.js';
+import { countServed, requireUnderLimit } from '../core/metering.js';
+import { PolicyChecks } from '../core/policy-checks.js';
+import { runWriteChecks, type HostRead } from '../core/write-checks.js';
+import type { GatewayObject } from '../core/model.js';
+import { guardedRestWrite, restDepth, type RestWrite } from './guarded-writes.js';
+import { RestProjector } from './projector.js';
+import { restDenialBody } from './refusals.js';
+import type { RestDeps, RestRequest } from './request.js';
+import type { OperationKind } from './operation-builders.js';
+import { OPERATION_PARAMETERS, restOperation } from './operations.js';
+import { restRouteOf, type RestRoute, type RestRouteKind } from './routes.js';
+import { isJsonObject } from '../core/json.js';
 
 type Json = Record<string, unknown>;
 

@@ -13,9 +13,9 @@
  * counterpart (STEP_UP_REQUIRED, LIMIT_EXCEEDED, GATEWAY_ERROR) keep their status and name the
  * code as `error`, with the detail a client acts on.
  */
-import { isJsonObject } from './core/json.js';
-import type { Denial } from './core/denial.js';
-import type { HostAnswer } from './core/host-answer.js';
+import { isJsonObject } from '../core/json.js';
+import type { Denial } from '../core/denial.js';
+import type { HostAnswer } from '../core/host-answer.js';
 
 /** The status and `error` of a permission refusal on Twenty 2.43's REST API. */
 export const REST_PERMISSION_DENIED = { status: 400, error: 'Error' } as const;

@@ -16,20 +16,16 @@
  * answer 200 `{ data: { delete<Singular>: record } }`. The record holds what the REST layer
  * selects (rest-record-selection.ts); rest.ts projects it as any REST answer.
  */
-import { objectTypeNames, resolverName } from '../host/core-schema/names.js';
-import { Denial } from './core/denial.js';
-import { guardBase, MANY, notFoundOrOutOfScope } from './core/guarded-writes.js';
-import type { HostAnswer } from './core/host-answer.js';
-import type { Caller } from './core/caller.js';
-import { type Json, isJsonObject } from './core/json.js';
-import { runWriteChecks, type HostRead } from './core/write-checks.js';
-import type { GatewayModel, GatewayObject } from './core/model.js';
-import {
-  restRecordOf,
-  restRecordSelection,
-  type RestRecordSelection,
-} from './rest-record-selection.js';
-import { restErrorAnswer } from './rest-refusals.js';
+import { objectTypeNames, resolverName } from '../../host/core-schema/names.js';
+import { Denial } from '../core/denial.js';
+import { guardBase, MANY, notFoundOrOutOfScope } from '../core/guarded-writes.js';
+import type { HostAnswer } from '../core/host-answer.js';
+import type { Caller } from '../core/caller.js';
+import { type Json, isJsonObject } from '../core/json.js';
+import { runWriteChecks, type HostRead } from '../core/write-checks.js';
+import type { GatewayModel, GatewayObject } from '../core/model.js';
+import { restRecordOf, restRecordSelection, type RestRecordSelection } from './record-selection.js';
+import { restErrorAnswer } from './refusals.js';
 
 export type RestWriteMethod = 'updateOne' | 'deleteOne' | 'destroyOne';
 

@@ -11,10 +11,10 @@
  * field is unreadable natively, src/sync/compile-fields.ts), so the fields selected are those
  * not hidden on every record; what is hidden on this one is left out later by the projector.
  */
-import { compositeProperties, fieldKind } from '../host/core-schema/field-types.js';
-import { stateReader } from './core/field-states.js';
-import type { Caller } from './core/caller.js';
-import type { GatewayModel, GatewayObject } from './core/model.js';
+import { compositeProperties, fieldKind } from '../../host/core-schema/field-types.js';
+import { stateReader } from '../core/field-states.js';
+import type { Caller } from '../core/caller.js';
+import type { GatewayModel, GatewayObject } from '../core/model.js';
 
 export interface RestRecordSelection {
   /** The GraphQL selection set's content. */

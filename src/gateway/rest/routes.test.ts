@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayModel } from './core/model.js';
-import { restRouteOf } from './rest-routes.js';
-import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
+import { GatewayModel } from '../core/model.js';
+import { restRouteOf } from './routes.js';
+import { STANDARD_OBJECTS } from '../../host/core-schema/standard-objects.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);
 const ID = '0a4b2c6d-8e1f-4a3b-9c5d-7e6f8a9b0c1d';

@@ -10,7 +10,7 @@
  * them, and `POST /rest/people/<id>` creates one: the gateway does not follow those readings,
  * it refuses every spelling but the canonical one of each call.
  */
-import type { GatewayModel, GatewayObject } from './core/model.js';
+import type { GatewayModel, GatewayObject } from '../core/model.js';
 
 export type RestRouteKind =
   | 'list'

@@ -1,11 +1,11 @@
 /** The records of a REST answer as the member may read them: hidden fields left out, masked ones masked. */
-import { isJsonObject } from './core/json.js';
-import { PolicyChecks } from './core/policy-checks.js';
-import { stateReader } from './core/field-states.js';
-import type { Caller } from './core/caller.js';
-import type { GatewayModel, GatewayObject } from './core/model.js';
-import { RowTally } from './core/row-tally.js';
-import { isSearchVector } from './core/search-vector.js';
+import { isJsonObject } from '../core/json.js';
+import { PolicyChecks } from '../core/policy-checks.js';
+import { stateReader } from '../core/field-states.js';
+import type { Caller } from '../core/caller.js';
+import type { GatewayModel, GatewayObject } from '../core/model.js';
+import { RowTally } from '../core/row-tally.js';
+import { isSearchVector } from '../core/search-vector.js';
 
 type Json = Record<string, unknown>;
 
