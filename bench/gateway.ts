@@ -29,7 +29,7 @@ import { serveIfWorker } from './worker-role.js';
 import { parse, print } from 'graphql';
 import { prepareOperation } from '../src/gateway/graphql/prepare.js';
 import { GatewayModel } from '../src/gateway/core/model.js';
-import { openGateway } from '../src/gateway/open.js';
+import { openGateway } from '../src/gateway/index.js';
 import { connectHost } from '../src/host/host.js';
 import { compilePolicy } from '../src/policy/engine.js';
 import { loadPolicy } from '../src/policy/load.js';

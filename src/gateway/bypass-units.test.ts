@@ -17,7 +17,7 @@ import type { Caller } from './core/caller.js';
 import { projectResponse } from './graphql/respond.js';
 import { runWriteChecks, type HostRead } from './core/write-checks.js';
 import { distinctNames, split } from './bypass/bypass.test-support.js';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
+import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './testing/gateway.test-support.js';
 import { ExportMeter } from './core/export-meter.js';
 import { DEFAULT_LIMITS } from './core/limits.js';
 import { handleRest } from './rest/handle.js';

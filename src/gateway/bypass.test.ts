@@ -21,7 +21,7 @@ import {
   who,
   type Row,
 } from './bypass/bypass.test-support.js';
-import { gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
+import { gatewayFixture, type GatewayFixture } from './testing/gateway.test-support.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {

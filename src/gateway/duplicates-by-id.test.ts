@@ -17,7 +17,7 @@ import {
   demoPolicyWith,
   gatewayFixture,
   type GatewayFixture,
-} from './gateway.test-support.js';
+} from './testing/gateway.test-support.js';
 import { GatewayModel } from './core/model.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);

@@ -10,7 +10,7 @@ import { processCursorSeal } from './core/cursor-seal.js';
 import { Denial } from './core/denial.js';
 import { prepareOperation } from './graphql/prepare.js';
 import { projectResponse } from './graphql/respond.js';
-import { DEMO_POLICY } from './gateway.test-support.js';
+import { DEMO_POLICY } from './testing/gateway.test-support.js';
 import { GatewayModel } from './core/model.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);

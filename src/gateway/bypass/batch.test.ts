@@ -4,7 +4,7 @@
  * request is tested in src/gateway/bypass.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from '../testing/gateway.test-support.js';
 import { distinctNames, expectNoLeak, idOf, split, type Row } from './bypass.test-support.js';
 
 let fx: GatewayFixture;

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../policy/load.js';
 import type { Policy } from '../../policy/schema.js';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
+import { gatewayFixture, type Answer, type GatewayFixture } from '../testing/gateway.test-support.js';
 import { idOf, leaked, phoneNumbers, split, type Row } from './bypass.test-support.js';
 
 const CHIEF_REST = encodeURIComponent('jobTitle[like]:"Chief%"');

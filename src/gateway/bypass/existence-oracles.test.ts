@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
+import { gatewayFixture, type Answer, type GatewayFixture } from '../testing/gateway.test-support.js';
 import { idOf, owningJunior, split } from './bypass.test-support.js';
 
 let fx: GatewayFixture;

@@ -14,7 +14,7 @@ import {
   withExportLimit,
   type Answer,
   type GatewayFixture,
-} from '../gateway.test-support.js';
+} from '../testing/gateway.test-support.js';
 import { exportClockPerTest, idOf } from './bypass.test-support.js';
 
 const LIMIT = 12;

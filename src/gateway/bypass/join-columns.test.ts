@@ -7,7 +7,7 @@
  * host directly, which does carry the ids.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPolicyWith, gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import { demoPolicyWith, gatewayFixture, type GatewayFixture } from '../testing/gateway.test-support.js';
 import {
   expectHostShows,
   expectNoLeak,

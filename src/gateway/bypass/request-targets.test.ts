@@ -7,7 +7,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
+import { gatewayFixture, type Answer, type GatewayFixture } from '../testing/gateway.test-support.js';
 import { distinctNames, leaked, split } from './bypass.test-support.js';
 
 let fx: GatewayFixture;

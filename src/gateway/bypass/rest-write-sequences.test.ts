@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
+import { gatewayFixture, type Answer, type GatewayFixture } from '../testing/gateway.test-support.js';
 import { idOf, owningJunior, split, type Row } from './bypass.test-support.js';
 import { adminUpdateDeal, betweenReadAndWrite } from './write-race.test-support.js';
 

@@ -14,7 +14,7 @@ import {
   gatewayFixture,
   type Answer,
   type GatewayFixture,
-} from '../gateway.test-support.js';
+} from '../testing/gateway.test-support.js';
 import {
   arrAmounts,
   distinctNames,

@@ -6,7 +6,7 @@
  * the number in the answer; a member who reads every such field in clear still searches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
+import { gatewayFixture, type Answer, type GatewayFixture } from '../testing/gateway.test-support.js';
 import {
   expectNoLeak,
   expectPermissionDenied,

@@ -15,7 +15,7 @@ import {
   withExportLimit,
   type Answer,
   type GatewayFixture,
-} from '../gateway.test-support.js';
+} from '../testing/gateway.test-support.js';
 import {
   exportClockPerTest,
   expectRefusedWhereHostAnswers,

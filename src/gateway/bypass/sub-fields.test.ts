@@ -7,7 +7,7 @@
  * shown to change nothing in the sandbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPolicyWith, gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import { demoPolicyWith, gatewayFixture, type GatewayFixture } from '../testing/gateway.test-support.js';
 import {
   arrAmounts,
   expectHostShows,

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import { gatewayFixture, type GatewayFixture } from '../testing/gateway.test-support.js';
 import {
   distinctNames,
   expectHostShows,

@@ -13,8 +13,8 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { metadataSchema } from '../host/metadata-schema.js';
-import { Denial } from './core/denial.js';
+import { metadataSchema } from '../../host/metadata-schema.js';
+import { Denial } from '../core/denial.js';
 import { judgeMetadataDocument, refuseVerdict } from './metadata-closed.js';
 import { recordValueTypes } from './metadata-record-types.js';
 

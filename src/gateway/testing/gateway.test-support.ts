@@ -3,18 +3,18 @@
  * members' own tokens: what the gateway's tests (and its bypass suite) run against.
  */
 import { readFileSync } from 'node:fs';
-import { compilePolicy, type Engine } from '../policy/engine.js';
-import { loadPolicy } from '../policy/load.js';
-import type { Member, Policy } from '../policy/schema.js';
-import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
-import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
-import type { DeniedEvent } from './core/denial.js';
+import { compilePolicy, type Engine } from '../../policy/engine.js';
+import { loadPolicy } from '../../policy/load.js';
+import type { Member, Policy } from '../../policy/schema.js';
+import { createSandbox, type Sandbox } from '../../sandbox/sandbox.js';
+import { startSandboxServer, type RunningSandbox } from '../../sandbox/server.js';
+import type { DeniedEvent } from '../core/denial.js';
 import { startHostTap, type HostTap } from './host-tap.test-support.js';
-import { openGateway, type OpenedGateway } from './open.js';
-import { InMemoryTotpSecrets } from './core/step-up.js';
+import { openGateway, type OpenedGateway } from '../http/open.js';
+import { InMemoryTotpSecrets } from '../core/step-up.js';
 
 export const DEMO_POLICY: Policy = loadPolicy(
-  readFileSync(new URL('../../examples/demo/tiergate.policy.yaml', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../examples/demo/tiergate.policy.yaml', import.meta.url), 'utf8'),
 );
 
 /**

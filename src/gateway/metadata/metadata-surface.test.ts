@@ -12,7 +12,7 @@ import {
   gatewayFixture,
   type Answer,
   type GatewayFixture,
-} from './gateway.test-support.js';
+} from '../testing/gateway.test-support.js';
 import { RECORD_DERIVED_METADATA_FIELDS, recordDerivedFields } from './metadata-surface.js';
 
 let fx: GatewayFixture;
@@ -119,7 +119,7 @@ describe('schema and view metadata', () => {
 describe('the list of record-derived fields', () => {
   it("names only root fields of Twenty 2.43's metadata schema", () => {
     const schema = buildSchema(
-      readFileSync(new URL('../../graphql/schema/metadata.graphql', import.meta.url), 'utf8'),
+      readFileSync(new URL('../../../graphql/schema/metadata.graphql', import.meta.url), 'utf8'),
     );
     const roots = new Set([
       ...Object.keys(schema.getQueryType()?.getFields() ?? {}),

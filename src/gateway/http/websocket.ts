@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { forwardedHeaders, headerText } from './http.js';
+import { forwardedHeaders, headerText } from './headers.js';
 import { rawTarget, surfaceOf } from './routes.js';
 
 export interface Upgrade {

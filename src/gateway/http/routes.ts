@@ -7,8 +7,8 @@
  * 400, never passed on. src/sandbox/routing.ts cites the Twenty and Yoga sources.
  */
 import { Kind, OperationTypeNode, parse } from 'graphql';
-import { Denial } from './core/denial.js';
-import { RouteProbe } from '../host/express-probe.js';
+import { Denial } from '../core/denial.js';
+import { RouteProbe } from '../../host/express-probe.js';
 
 export type Surface = 'graphql' | 'rest' | 'metadata' | 'other';
 

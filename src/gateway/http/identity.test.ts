@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Denial } from './core/denial.js';
+import { Denial } from '../core/denial.js';
 import {
   apiKeyIdOf,
   bearerToken,

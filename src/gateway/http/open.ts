@@ -5,19 +5,19 @@
  * limits and export settings from the policy, and the server started. What `tiergate gateway`
  * and `npm start` run.
  */
-import { connectHost } from '../host/host.js';
-import type { RateLimit } from '../host/rate-limit.js';
-import { compilePolicy } from '../policy/engine.js';
-import type { Policy } from '../policy/schema.js';
-import { pullOrg } from '../sync/host-org.js';
-import { cursorSealFrom } from './core/cursor-seal.js';
-import { ExportMeter } from './core/export-meter.js';
-import type { DeniedEvent } from './core/denial.js';
+import { connectHost } from '../../host/host.js';
+import type { RateLimit } from '../../host/rate-limit.js';
+import { compilePolicy } from '../../policy/engine.js';
+import type { Policy } from '../../policy/schema.js';
+import { pullOrg } from '../../sync/host-org.js';
+import { cursorSealFrom } from '../core/cursor-seal.js';
+import { ExportMeter } from '../core/export-meter.js';
+import type { DeniedEvent } from '../core/denial.js';
 import { httpIdentityLookup, IdentityResolver } from './identity.js';
-import { limitsFrom } from './core/limits.js';
-import { GatewayModel } from './core/model.js';
+import { limitsFrom } from '../core/limits.js';
+import { GatewayModel } from '../core/model.js';
 import { startGateway, type Gateway } from './server.js';
-import { StepUp, type TotpSecrets } from './core/step-up.js';
+import { StepUp, type TotpSecrets } from '../core/step-up.js';
 
 export interface OpenGatewayOptions {
   /** Twenty's server. */

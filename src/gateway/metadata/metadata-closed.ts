@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { Denial } from './core/denial.js';
+import { Denial } from '../core/denial.js';
 
 /** What a metadata document asks for beyond what the gateway may pass. */
 export interface MetadataVerdict {

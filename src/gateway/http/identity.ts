@@ -7,7 +7,7 @@
  * worded so the caller can act on it and naming no one else.
  */
 import { createHash } from 'node:crypto';
-import { Denial } from './core/denial.js';
+import { Denial } from '../core/denial.js';
 
 export type Identity =
   | { readonly kind: 'member'; readonly workspaceMemberId: string }
