@@ -21,63 +21,68 @@ export interface Upgrade {
   readonly relayed: Set<Socket>;
 }
 
-export function relayUpgrade({ request, socket, head, upstream, port, relayed }: Upgrade): void {
-  const secure = upstream.protocol === 'https:';
-  let surface: string;
+/** Whether the upgrade is on a path the gateway enforces (an unreadable path counts as one). */
+function onEnforcedPath(request: IncomingMessage): boolean {
   try {
-    surface = surfaceOf(rawTarget(request.url).path).surface;
+    return surfaceOf(rawTarget(request.url).path).surface !== 'other';
   } catch {
-    surface = 'graphql';
+    return true;
   }
-  if (surface !== 'other') {
-    // Subscriptions would stream records past the policy.
+}
+
+/** The client's upgrade request as the host gets it, with the gateway's forwarding headers. */
+function upgradeRequestText(request: IncomingMessage, upstream: URL): string {
+  const headers = forwardedHeaders(request, true);
+  headers.connection = 'Upgrade';
+  const upgrade = headerText(request.headers, 'upgrade');
+  if (upgrade) headers.upgrade = upgrade;
+  headers.host = upstream.host;
+  const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/1.1`];
+  for (const [name, value] of Object.entries(headers))
+    for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${item}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/** Pipes both ways once the host answers 101; any other answer goes back and both ends close. */
+function relayOnceSwitched(socket: Socket, target: Socket, head: Buffer, close: () => void): void {
+  let answer = Buffer.alloc(0);
+  const onAnswer = (chunk: Buffer) => {
+    answer = Buffer.concat([answer, chunk]);
+    const end = answer.indexOf('\r\n\r\n');
+    if (end < 0) {
+      if (answer.length > 64 * 1024) close();
+      return;
+    }
+    target.off('data', onAnswer);
+    const status = /^HTTP\/1\.[01] (\d{3})/.exec(answer.toString('latin1', 0, end))?.[1];
+    if (status !== '101') {
+      socket.end(answer.subarray(0, end + 4));
+      target.destroy();
+      return;
+    }
+    socket.write(answer);
+    if (head.length > 0) target.write(head);
+    target.pipe(socket);
+    socket.pipe(target);
+  };
+  target.on('data', onAnswer);
+}
+
+export function relayUpgrade({ request, socket, head, upstream, port, relayed }: Upgrade): void {
+  if (onEnforcedPath(request)) {
     socket.end(
       'HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nSubscriptions are not available through the gateway\n',
     );
     return;
   }
   const onConnected = () => {
-    const headers = forwardedHeaders(request, true);
-    headers.connection = 'Upgrade';
-    const upgrade = headerText(request.headers, 'upgrade');
-    if (upgrade) headers.upgrade = upgrade;
-    headers.host = upstream.host;
-    const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/1.1`];
-    for (const [name, value] of Object.entries(headers))
-      for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${item}`);
-    target.write(`${lines.join('\r\n')}\r\n\r\n`);
-    // Nothing of the client's goes on until the host has switched protocols: a host that
-    // refuses the upgrade but keeps the connection would otherwise read the client's next
-    // bytes as requests of their own, past the gateway.
-    let answer = Buffer.alloc(0);
-    const onAnswer = (chunk: Buffer) => {
-      answer = Buffer.concat([answer, chunk]);
-      const end = answer.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (answer.length > 64 * 1024) close();
-        return;
-      }
-      target.off('data', onAnswer);
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(answer.toString('latin1', 0, end))?.[1];
-      if (status !== '101') {
-        // The host's refusal goes back as it is, and both ends close.
-        socket.end(answer.subarray(0, end + 4));
-        target.destroy();
-        return;
-      }
-      socket.write(answer);
-      if (head.length > 0) target.write(head);
-      target.pipe(socket);
-      socket.pipe(target);
-    };
-    target.on('data', onAnswer);
+    target.write(upgradeRequestText(request, upstream));
+    relayOnceSwitched(socket, target, head, close);
   };
-  const target: Socket = secure
-    ? tlsConnect(
-        { host: upstream.hostname, port: port, servername: upstream.hostname },
-        onConnected,
-      )
-    : connect(port, upstream.hostname, onConnected);
+  const target: Socket =
+    upstream.protocol === 'https:'
+      ? tlsConnect({ host: upstream.hostname, port, servername: upstream.hostname }, onConnected)
+      : connect(port, upstream.hostname, onConnected);
   relayed.add(socket).add(target);
   const close = () => {
     target.destroy();
