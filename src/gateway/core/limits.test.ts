@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { QUERY_MAX_RECORDS } from '../../host/twenty-limits.js';
 import {
   checkBatchSize,
-  checkDocument,
   checkTokens,
   DEFAULT_LIMITS,
   GraphqlLimitsError,
@@ -11,6 +10,7 @@ import {
   type GraphqlLimits,
   type LimitViolation,
 } from './limits.js';
+import { checkDocument } from './document-limits.js';
 
 /**
  * A query shaped like the ones Twenty's web app sends: a page of a root connection, a fragment,

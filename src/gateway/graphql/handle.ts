@@ -13,7 +13,8 @@ import {
   type DocumentNode,
 } from 'graphql';
 import type { ExportMeter } from '../core/export-meter.js';
-import { checkBatchSize, checkDocument, checkTokens, type GraphqlLimits } from '../core/limits.js';
+import { checkBatchSize, checkTokens, type GraphqlLimits } from '../core/limits.js';
+import { checkDocument } from '../core/document-limits.js';
 import type { GatewayModel } from '../core/model.js';
 import type { Judge } from '../../policy/engine.js';
 import { countServed, requireUnderLimit } from '../core/metering.js';

@@ -28,6 +28,7 @@ import {
   visit,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLObjectType,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
@@ -59,18 +60,8 @@ export function selectOperation(
   return operations[0] as OperationDefinitionNode;
 }
 
-/**
- * Checks and rewrites one validated operation for `caller`. Throws a Denial naming what is
- * refused. Fragments the operation does not use are dropped, as are variables it no longer uses.
- */
-export function prepareOperation(
-  document: DocumentNode,
-  operationName: string | undefined,
-  rawVariables: Readonly<Record<string, unknown>>,
-  caller: Caller,
-  model: GatewayModel,
-): PreparedOperation {
-  const operation = selectOperation(document, operationName);
+/** The root type an operation starts from; subscriptions are refused. */
+function rootTypeOf(operation: OperationDefinitionNode, model: GatewayModel): GraphQLObjectType {
   if (operation.operation === OperationTypeNode.SUBSCRIPTION)
     throw new Denial('FORBIDDEN', 'Subscriptions are not available through the gateway');
   const rootType =
@@ -79,8 +70,18 @@ export function prepareOperation(
       : model.schema.getMutationType();
   if (!rootType)
     throw new Denial('BAD_USER_INPUT', `The schema has no ${operation.operation} type`);
-  // The variables must be what their types say, as the host would coerce them: a value the
-  // host's schema would refuse is refused here, before any check reads it as something else.
+  return rootType;
+}
+
+/**
+ * The variables must be what their types say, as the host would coerce them: a value the
+ * host's schema would refuse is refused here, before any check reads it as something else.
+ */
+function checkVariables(
+  operation: OperationDefinitionNode,
+  rawVariables: Readonly<Record<string, unknown>>,
+  model: GatewayModel,
+): void {
   const coerced = getVariableValues(
     model.schema,
     operation.variableDefinitions ?? [],
@@ -89,18 +90,20 @@ export function prepareOperation(
   );
   if (coerced.errors)
     throw new Denial('BAD_USER_INPUT', coerced.errors.map((error) => error.message).join('; '));
-  const clientFragments = new Map(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d] as const),
-  );
   for (const definition of operation.variableDefinitions ?? [])
     if (definition.variable.name.value.startsWith(RESERVED_PREFIX))
       throw new Denial(
         'BAD_USER_INPUT',
         `The variable prefix ${RESERVED_PREFIX} is reserved by the gateway (at $${definition.variable.name.value})`,
       );
-  const rewriter = new Rewriter(caller, model, rawVariables, clientFragments);
+}
+
+/** Every fragment definition, rewritten on its type condition. */
+function rewrittenFragments(
+  document: DocumentNode,
+  rewriter: Rewriter,
+  model: GatewayModel,
+): Map<string, FragmentDefinitionNode> {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
@@ -112,17 +115,17 @@ export function prepareOperation(
       selectionSet: rewriter.selectionSet(definition.selectionSet, type),
     });
   }
-  // The selection first: rewriting it adds the variables.
-  const selectionSet = rewriter.selectionSet(operation.selectionSet, rootType);
-  const rewrittenOperation: OperationDefinitionNode = {
-    ...operation,
-    variableDefinitions: [...(operation.variableDefinitions ?? []), ...rewriter.addedVariables],
-    selectionSet,
-  };
-  // Keep the fragments the operation uses (transitively) and the variables it still reads.
+  return fragments;
+}
+
+/** The fragments a selection set uses (transitively) and the variables it reads. */
+function usedBy(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): { readonly fragments: Set<string>; readonly variables: Set<string> } {
   const used = new Set<string>();
   const usedVariables = new Set<string>();
-  const pending: SelectionSetNode[] = [rewrittenOperation.selectionSet];
+  const pending: SelectionSetNode[] = [selectionSet];
   const seen = new Set<string>();
   while (pending.length > 0) {
     const set = pending.pop() as SelectionSetNode;
@@ -140,17 +143,49 @@ export function prepareOperation(
       },
     });
   }
-  const variableDefinitions = (rewrittenOperation.variableDefinitions ?? []).filter((d) =>
-    usedVariables.has(d.variable.name.value),
+  return { fragments: used, variables: usedVariables };
+}
+
+/**
+ * Checks and rewrites one validated operation for `caller`. Throws a Denial naming what is
+ * refused. Fragments the operation does not use are dropped, as are variables it no longer uses.
+ */
+export function prepareOperation(
+  document: DocumentNode,
+  operationName: string | undefined,
+  rawVariables: Readonly<Record<string, unknown>>,
+  caller: Caller,
+  model: GatewayModel,
+): PreparedOperation {
+  const operation = selectOperation(document, operationName);
+  const rootType = rootTypeOf(operation, model);
+  checkVariables(operation, rawVariables, model);
+  const clientFragments = new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d] as const),
   );
+  const rewriter = new Rewriter(caller, model, rawVariables, clientFragments);
+  const fragments = rewrittenFragments(document, rewriter, model);
+  // The selection first: rewriting it adds the variables.
+  const selectionSet = rewriter.selectionSet(operation.selectionSet, rootType);
+  const used = usedBy(selectionSet, fragments);
+  const variableDefinitions = [
+    ...(operation.variableDefinitions ?? []),
+    ...rewriter.addedVariables,
+  ].filter((d) => used.variables.has(d.variable.name.value));
   const variables: Record<string, unknown> = {};
   for (const definition of variableDefinitions) {
     const name = definition.variable.name.value;
     if (Object.hasOwn(rewriter.variables, name)) variables[name] = rewriter.variables[name];
   }
   checkWriteSequence(rewriter.touches);
-  const finalOperation = { ...rewrittenOperation, variableDefinitions };
-  const keptFragments = [...fragments.values()].filter((f) => used.has(f.name.value));
+  const finalOperation: OperationDefinitionNode = {
+    ...operation,
+    variableDefinitions,
+    selectionSet,
+  };
+  const keptFragments = [...fragments.values()].filter((f) => used.fragments.has(f.name.value));
   return {
     document: { kind: Kind.DOCUMENT, definitions: [finalOperation, ...keptFragments] },
     operation: finalOperation,
