@@ -17,7 +17,11 @@ import type { Caller } from './core/caller.js';
 import { projectResponse } from './graphql/respond.js';
 import { runWriteChecks, type HostRead } from './core/write-checks.js';
 import { distinctNames, split } from './bypass/bypass.test-support.js';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './testing/gateway.test-support.js';
+import {
+  DEMO_POLICY,
+  gatewayFixture,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
 import { ExportMeter } from './core/export-meter.js';
 import { DEFAULT_LIMITS } from './core/limits.js';
 import { handleRest } from './rest/handle.js';
@@ -303,7 +307,7 @@ describe('risky paths that hold (coverage)', () => {
         },
         deps,
       );
-      // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest-refusals.ts).
+      // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest/refusals.ts).
       expect(answer.status, search).toBe(400);
       expect((answer.body as { error?: unknown }).error, search).toBe('Error');
     }

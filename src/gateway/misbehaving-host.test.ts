@@ -545,7 +545,7 @@ describe('the gateway in front of a misbehaving host', () => {
         else json(response, 200, { data: { updateCompany: own } });
       };
       const answer = await rest('PATCH', `/rest/companies/${MINE}`, { name: 'Renamed' });
-      // Refused as a permission refusal, in Twenty 2.43's REST shape (src/gateway/rest-refusals.ts).
+      // Refused as a permission refusal, in Twenty 2.43's REST shape (src/gateway/rest/refusals.ts).
       expect(answer.status).toBe(400);
       expect(seen.filter((s) => s.url !== '/graphql')).toHaveLength(0);
     });

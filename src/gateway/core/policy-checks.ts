@@ -1,6 +1,6 @@
 /**
  * The policy's checks on what a request names, shared by GraphQL (src/gateway/graphql/
- * rewriter.ts) and REST (src/gateway/rest.ts): field states that hold on every record,
+ * rewriter.ts) and REST (src/gateway/rest/handle.ts): field states that hold on every record,
  * filters, orders, groups and aggregates on readable fields only, and created items (allowed,
  * editable, in scope). Each check throws a Denial naming what it refuses.
  */

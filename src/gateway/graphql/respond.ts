@@ -31,7 +31,7 @@ type Json = Record<string, unknown>;
 
 export interface ProjectedResponse {
   readonly data: unknown;
-  /** Rows passed to the client, as src/gateway/row-tally.ts counts them (for export metering). */
+  /** Rows passed to the client, as src/gateway/core/row-tally.ts counts them (for export metering). */
   readonly rows: number;
   /** Records the host returned that the policy withheld (none, when scoping held). */
   readonly withheld: number;

@@ -92,7 +92,7 @@ export class Rewriter extends RootRewriter {
     const definition = parent.getFields()[name];
     if (!definition) throw new Denial('BAD_USER_INPUT', `Unknown field ${parent.name}.${name}`);
     const named = getNamedType(definition.type);
-    // Cursors come in sealed by the gateway (src/gateway/cursor-seal.ts); the host gets its own.
+    // Cursors come in sealed by the gateway (src/gateway/core/cursor-seal.ts); the host gets its own.
     const paged = this.model.typeRole(named.name);
     if (paged?.kind === 'connection')
       node = openCursorArgs(

@@ -39,7 +39,7 @@ export abstract class RootRewriter extends RewriterBase {
 
   /**
    * The workspace-wide `search`: kept to the objects this member may search whole
-   * (search-vector.ts `searchableObjectNames`), whatever the client asked or Twenty's role
+   * (core/search-vector.ts `searchableObjectNames`), whatever the client asked or Twenty's role
    * would let through.
    */
   #searchRoot(node: FieldNode, definition: GraphQLField<unknown, unknown>): FieldNode {

@@ -3,7 +3,7 @@
  * the REST call after the gateway's read would leave a gap: another request could move the
  * record out of the member's scope (win the deal, hand it to another rep) in between. So, once
  * the checks pass, the gateway writes with the same guarded many-mutation as over GraphQL
- * (src/gateway/graphql/guarded-writes.ts): `updateOpportunities(filter: { and: [{ id: { in:
+ * (src/gateway/core/guarded-writes.ts): `updateOpportunities(filter: { and: [{ id: { in:
  * [id] } }, <scope>, <every decision field as read>] }, data)` with the caller's own token. A
  * record changed since the read matches nothing and is not written; the member is answered
  * exactly as for a missing id.
@@ -14,7 +14,7 @@
  * (`?soft_delete=true`) and `rest-api-destroy-one.handler.ts` (otherwise, as
  * `services/rest-api-core.service.ts` `delete` picks with `parseSoftDeleteRestRequest`) both
  * answer 200 `{ data: { delete<Singular>: record } }`. The record holds what the REST layer
- * selects (rest-record-selection.ts); rest.ts projects it as any REST answer.
+ * selects (record-selection.ts); handle.ts projects it as any REST answer.
  */
 import { objectTypeNames, resolverName } from '../../host/core-schema/names.js';
 import { Denial } from '../core/denial.js';

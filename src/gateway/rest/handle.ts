@@ -10,16 +10,16 @@
  * - create (one, batch, upsert), update, delete and destroy: as the GraphQL mutations, the
  *   record read first with the caller's own token where the decision needs it; update, delete
  *   and destroy by id are then written with the decision inside the write
- *   (rest-guarded-writes.ts), so a record changed since the read is not written.
+ *   (guarded-writes.ts), so a record changed since the read is not written.
  * - every record answered (nested ones with `depth=1` too) is projected: fields hidden are
  *   left out (as Twenty leaves out fields a role cannot read), masked ones masked.
  *
  * - duplicates, groupBy, restore (one and many), merge, and PATCH / DELETE without an id:
- *   enforced as their GraphQL operations (rest-operations.ts).
+ *   enforced as their GraphQL operations (operations.ts).
  *
  * Which call a path is follows Twenty's controller, but only in each call's canonical spelling
- * (rest-routes.ts); every other path under `/rest/` is refused: only what is enforced goes
- * through. Refusals take the REST shape of 2.43 (rest-refusals.ts): a permission refusal is
+ * (routes.ts); every other path under `/rest/` is refused: only what is enforced goes
+ * through. Refusals take the REST shape of 2.43 (refusals.ts): a permission refusal is
  * 400 `{ statusCode: 400, error: 'Error', messages }`, whoever refuses.
  */
 import { randomUUID } from 'node:crypto';
@@ -150,7 +150,7 @@ async function list(route: RestRoute, request: RestRequest, deps: RestDeps): Pro
     .map((record) => projector.record(record, object))
     .filter((record): record is Json => record !== null);
   // The records judged, with the host's count and cursors (computed over the scoped filter);
-  // the count is an aggregate value, and the cursors are sealed (src/gateway/cursor-seal.ts).
+  // the count is an aggregate value, and the cursors are sealed (src/gateway/core/cursor-seal.ts).
   const { totalCount } = answer.body;
   if (typeof totalCount === 'number') projector.tally.aggregates(1);
   countServed(deps, deps.caller.member, projector.tally.rows);
@@ -231,7 +231,7 @@ function isOperation(route: RestRoute): route is RestRoute & { readonly kind: Op
   return OPERATIONS.has(route.kind);
 }
 
-/** The parameters a record call takes (the other calls': rest-operations.ts). */
+/** The parameters a record call takes (the other calls': operations.ts). */
 function parametersOf(route: RestRoute): readonly string[] {
   if (isOperation(route)) return OPERATION_PARAMETERS[route.kind];
   switch (route.kind) {
@@ -321,7 +321,7 @@ async function answerRest(request: RestRequest, deps: RestDeps): Promise<HostAns
     const soft = request.url.searchParams.get('soft_delete') === 'true';
     write = { object, method: soft ? 'deleteOne' : 'destroyOne', id, depth: 0 };
   }
-  // The write carries its own decision (rest-guarded-writes.ts): no gap after the read.
+  // The write carries its own decision (guarded-writes.ts): no gap after the read.
   const written = await guardedRestWrite(write, { caller, model: deps.model, read });
   return projectData(written, object, deps, [
     resolverName(object.metadata, write.method === 'updateOne' ? 'updateOne' : 'deleteOne'),

@@ -90,7 +90,7 @@ export interface FixtureOptions {
   readonly policy?: Policy;
   readonly counts?: { companies?: number; people?: number; opportunities?: number };
   readonly now?: () => number;
-  /** Puts a tap between the gateway and the sandbox (src/gateway/host-tap.test-support.ts). */
+  /** Puts a tap between the gateway and the sandbox (src/gateway/testing/host-tap.test-support.ts). */
   readonly tap?: boolean;
   /** Tiergate's secret key, which the gateway's cursor seal is derived from. */
   readonly secretKey?: Uint8Array;
