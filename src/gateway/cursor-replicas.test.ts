@@ -7,7 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cursorSealFrom, processCursorSeal } from './core/cursor-seal.js';
 import { openGateway, type OpenedGateway } from './http/open.js';
-import { fetchAnswer, gatewayFixture, type GatewayFixture } from './testing/gateway.test-support.js';
+import {
+  fetchAnswer,
+  gatewayFixture,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
 
 const SECRET = randomBytes(32);
 const PAGE = `query Page($after: String) {

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../policy/schema.js';
 import { MEMBER_ROLE_ID } from '../sandbox/seed-state.js';
 import type { DeniedEvent } from './core/denial.js';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './testing/gateway.test-support.js';
+import {
+  DEMO_POLICY,
+  gatewayFixture,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
 import { openGateway, type OpenedGateway } from './http/open.js';
 import { NOT_ENROLLED_REASON } from './core/step-up.js';
 import { generateTotpSecret, totp } from './core/totp.js';

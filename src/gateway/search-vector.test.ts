@@ -6,7 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distinctNames, split, who } from './bypass/bypass.test-support.js';
-import { gatewayFixture, type Answer, type GatewayFixture } from './testing/gateway.test-support.js';
+import {
+  gatewayFixture,
+  type Answer,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
 import { NO_SEARCHABLE_OBJECT, searchableObjectNames } from './core/search-vector.js';
 import type { GatewayObject } from './core/model.js';
 

@@ -14,7 +14,11 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metadataSchema } from '../../host/metadata-schema.js';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../testing/gateway.test-support.js';
+import {
+  gatewayFixture,
+  type Answer,
+  type GatewayFixture,
+} from '../testing/gateway.test-support.js';
 import { judgeMetadataDocument } from './metadata-closed.js';
 import { recordValueTypes } from './metadata-record-types.js';
 import { checkMetadataDocument, RECORD_DERIVED_METADATA_FIELDS } from './metadata-surface.js';
