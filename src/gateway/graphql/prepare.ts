@@ -1,23 +1,10 @@
 /**
- * The request side of GraphQL enforcement: a client's operation, checked against the policy
- * for one member and rewritten into the operation the gateway forwards to the host.
- *
- * - The document is validated against the host's core schema first, so every field below is
- *   one the schema has and every response key names one field (graphql-js's "fields can
- *   merge" rule), whatever aliases and fragments the client used.
- * - Every selection is judged by the field it names, never by its response key; fragment
- *   definitions and inline fragments are rewritten like any selection set, by their type.
- * - Reads: the member's scope is ANDed into `filter` on every root read and every nested
- *   relation connection; a field hidden on every record is replaced by `__typename` under the
- *   same key (its value never leaves the host) and answered null; filtering, ordering,
- *   grouping or aggregating on a field the member cannot read on every record is refused.
- * - Writes: what can be decided from the request alone is decided here (create, the *Many
- *   mutations); what needs the record as it is (update, delete, destroy, restore one, merge,
- *   upsert) becomes a `WriteCheck` that the caller runs against the host before forwarding.
- * - Beside what the client asked for, each record selection carries the fields the policy's
- *   decisions read, under reserved `_tg_` aliases, so the response can be judged record by
- *   record (src/gateway/graphql/respond.ts) and those keys removed.
- *
+ * The request side of GraphQL enforcement: a client's operation, validated against the host's
+ * core schema, judged for one member by the fields it names (never by response keys, fragments
+ * expanded) and rewritten into what the gateway forwards: the member's scope ANDed into every
+ * filter, fields hidden everywhere replaced by `__typename`, the fields decisions read added
+ * under `_tg_` aliases, and writes that need the record as it is turned into `WriteCheck`s.
+ * Filtering, ordering or grouping on a field not readable on every record is refused.
  * Anything the gateway does not understand is refused: fail closed.
  */
 import {
