@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openGateway } from '../src/gateway/open.js';
+import { openGateway } from '../src/gateway/index.js';
 import { loadPolicy } from '../src/policy/load.js';
 import { TWENTY_DEFAULT_RATE_LIMIT } from '../src/sandbox/rate-limit.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';

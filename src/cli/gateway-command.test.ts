@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../policy/engine.js';
-import { DEMO_POLICY } from '../gateway/gateway.test-support.js';
+import { DEMO_POLICY } from '../gateway/testing/gateway.test-support.js';
 import { createSandbox } from '../sandbox/sandbox.js';
 import { startSandboxServer } from '../sandbox/server.js';
 import { gatewayCommand } from './commands/gateway.js';

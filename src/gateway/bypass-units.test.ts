@@ -9,17 +9,23 @@ import { Kind, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../policy/engine.js';
-import { Denial } from './graphql/denial.js';
-import { handleGraphql, type GraphqlRequest, type HostAnswer } from './graphql/handle.js';
-import { prepareOperation, type Caller } from './graphql/prepare.js';
+import { Denial } from './core/denial.js';
+import { handleGraphql, type GraphqlRequest } from './graphql/handle.js';
+import type { HostAnswer } from './core/host-answer.js';
+import { prepareOperation } from './graphql/prepare.js';
+import type { Caller } from './core/caller.js';
 import { projectResponse } from './graphql/respond.js';
-import { runWriteChecks, type HostRead } from './graphql/write-checks.js';
+import { runWriteChecks, type HostRead } from './core/write-checks.js';
 import { distinctNames, split } from './bypass/bypass.test-support.js';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
-import { ExportMeter } from './export-meter.js';
-import { DEFAULT_LIMITS } from './limits.js';
-import { handleRest } from './rest.js';
-import { GatewayModel } from './model.js';
+import {
+  DEMO_POLICY,
+  gatewayFixture,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
+import { ExportMeter } from './core/export-meter.js';
+import { DEFAULT_LIMITS } from './core/limits.js';
+import { handleRest } from './rest/handle.js';
+import { GatewayModel } from './core/model.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);
 const engine = compilePolicy(DEMO_POLICY);
@@ -301,7 +307,7 @@ describe('risky paths that hold (coverage)', () => {
         },
         deps,
       );
-      // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest-refusals.ts).
+      // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest/refusals.ts).
       expect(answer.status, search).toBe(400);
       expect((answer.body as { error?: unknown }).error, search).toBe('Error');
     }

@@ -5,7 +5,9 @@
  * sandbox's records and the policy engine, never hard-coded), and asks the host directly
  * for the same thing, which does answer with them: so each test can fail.
  *
- * Writes and the batching limit run against their own fixtures (src/gateway/bypass/).
+ * Sections are numbered once across the suite: §1–§12 here, §13–§25 in src/gateway/bypass/
+ * (one number per file, in name order; §N.k for its k-th group). Writes and the batching limit
+ * run against their own fixtures there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,7 +23,7 @@ import {
   who,
   type Row,
 } from './bypass/bypass.test-support.js';
-import { gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
+import { gatewayFixture, type GatewayFixture } from './testing/gateway.test-support.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {
@@ -50,7 +52,7 @@ function companyScope(member: string) {
   };
 }
 
-describe('1. a record by id outside the scope (IDOR)', () => {
+describe('§1 a record by id outside the scope (IDOR)', () => {
   it('answers a junior rep null for a company of another team, without its id or name', async () => {
     const rep = junior();
     const { outside, inside } = companyScope(rep.id);
@@ -77,7 +79,7 @@ describe('1. a record by id outside the scope (IDOR)', () => {
   });
 });
 
-describe('2. a forbidden record reached through a relation', () => {
+describe('§2 a forbidden record reached through a relation', () => {
   it('answers a many-to-one company outside the scope as null on a person in scope', async () => {
     const rep = intern();
     const { outside, inside } = companyScope(rep.id);
@@ -156,7 +158,7 @@ describe('2. a forbidden record reached through a relation', () => {
   });
 });
 
-describe('3. the same hidden or masked field under many aliases', () => {
+describe('§3 the same hidden or masked field under many aliases', () => {
   it('answers every alias of phones null to an intern rep, for whom phones are hidden', async () => {
     const rep = intern();
     const people = split(fx, rep.id, 'person').inside;
@@ -215,7 +217,7 @@ describe('3. the same hidden or masked field under many aliases', () => {
   });
 });
 
-describe('4. a hidden field inside fragments', () => {
+describe('§4 a hidden field inside fragments', () => {
   it('answers annualRecurringRevenue null inside a named and an inline fragment', async () => {
     const support = supportIntern();
     const amounts = arrAmounts(fx.records('company'));
@@ -282,7 +284,7 @@ describe('4. a hidden field inside fragments', () => {
   });
 });
 
-describe('5. group by and aggregates on a hidden field (twenty#25911)', () => {
+describe('§5 group by and aggregates on a hidden field (twenty#25911)', () => {
   function sumsByIcp(): string[] {
     const sums = new Map<boolean, number>();
     for (const c of fx.records('company')) {
@@ -370,7 +372,7 @@ describe('5. group by and aggregates on a hidden field (twenty#25911)', () => {
   });
 });
 
-describe('6. totalCount with a filter on a hidden field (twenty PR #22873)', () => {
+describe('§6 totalCount with a filter on a hidden field (twenty PR #22873)', () => {
   function arrAbove(threshold: number): number {
     return fx
       .records('company')
@@ -440,7 +442,7 @@ describe('6. totalCount with a filter on a hidden field (twenty PR #22873)', () 
   });
 });
 
-describe('10. the same attacks through variables', () => {
+describe('§7 the same attacks through variables', () => {
   it('scopes a filter given as a variable (IDOR by variable)', async () => {
     const rep = junior();
     const { outside, inside } = companyScope(rep.id);
@@ -511,7 +513,7 @@ describe('10. the same attacks through variables', () => {
   });
 });
 
-describe('12. other tricks', () => {
+describe('§8 other tricks', () => {
   it('refuses introspection', async () => {
     const rep = junior();
     for (const query of [
@@ -628,7 +630,7 @@ describe('12. other tricks', () => {
   });
 });
 
-describe('12. more fields and surfaces', () => {
+describe('§9 more fields and surfaces', () => {
   it('masks every alias of emails to the domain for an intern rep, leaving no address whole', async () => {
     const rep = intern();
     const people = split(fx, rep.id, 'person').inside;
@@ -714,7 +716,7 @@ describe('12. more fields and surfaces', () => {
   });
 });
 
-describe('12. transports and counts', () => {
+describe('§10 transports and counts', () => {
   it('refuses GraphQL over GET and over a form content type (CSRF shapes)', async () => {
     const rep = junior();
     const { outsideNames } = companyScope(rep.id);
@@ -772,7 +774,7 @@ describe('12. transports and counts', () => {
   });
 });
 
-describe('11. REST', () => {
+describe('§11 REST', () => {
   it('does not answer GET /rest/companies with records outside the scope', async () => {
     const rep = junior();
     const { outsideNames, outsideIds } = companyScope(rep.id);
@@ -787,7 +789,7 @@ describe('11. REST', () => {
   });
 });
 
-describe('7. an array of batched operations', () => {
+describe('§12 an array of batched operations', () => {
   it('refuses a batch of two operations under the default limit of one, answering neither', async () => {
     const rep = junior();
     const { outsideIds, outsideNames } = companyScope(rep.id);

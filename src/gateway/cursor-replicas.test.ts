@@ -5,9 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cursorSealFrom, processCursorSeal } from './cursor-seal.js';
-import { openGateway, type OpenedGateway } from './open.js';
-import { fetchAnswer, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
+import { cursorSealFrom, processCursorSeal } from './core/cursor-seal.js';
+import { openGateway, type OpenedGateway } from './http/open.js';
+import {
+  fetchAnswer,
+  gatewayFixture,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
 
 const SECRET = randomBytes(32);
 const PAGE = `query Page($after: String) {

@@ -10,15 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../policy/engine.js';
 import { expectPermissionDenied, idOf, split } from './bypass/bypass.test-support.js';
-import { Denial } from './graphql/denial.js';
+import { Denial } from './core/denial.js';
 import { prepareOperation } from './graphql/prepare.js';
 import {
   DEMO_POLICY,
   demoPolicyWith,
   gatewayFixture,
   type GatewayFixture,
-} from './gateway.test-support.js';
-import { GatewayModel } from './model.js';
+} from './testing/gateway.test-support.js';
+import { GatewayModel } from './core/model.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);
 const ID = '0b6a6c1e-0000-4000-8000-000000000001';

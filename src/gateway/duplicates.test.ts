@@ -6,12 +6,12 @@ import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../policy/engine.js';
-import { processCursorSeal } from './cursor-seal.js';
-import { Denial } from './graphql/denial.js';
+import { processCursorSeal } from './core/cursor-seal.js';
+import { Denial } from './core/denial.js';
 import { prepareOperation } from './graphql/prepare.js';
 import { projectResponse } from './graphql/respond.js';
-import { DEMO_POLICY } from './gateway.test-support.js';
-import { GatewayModel } from './model.js';
+import { DEMO_POLICY } from './testing/gateway.test-support.js';
+import { GatewayModel } from './core/model.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);
 const engine = compilePolicy(DEMO_POLICY);

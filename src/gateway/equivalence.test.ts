@@ -9,8 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicy } from '../policy/engine.js';
 import type { Policy, ScopeGrant } from '../policy/schema.js';
 import { Prng } from '../sandbox/seed/prng.js';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
-import { openGateway } from './open.js';
+import {
+  DEMO_POLICY,
+  gatewayFixture,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
+import { openGateway } from './http/open.js';
 
 const SCOPES = ['none', 'own', 'reports', 'team', 'teamTree', 'all'] as const;
 const STAGES = ['NEW', 'SCREENING', 'MEETING', 'PROPOSAL', 'CUSTOMER'];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
+import { gatewayFixture, type GatewayFixture } from './testing/gateway.test-support.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../policy/schema.js';
 import { MEMBER_ROLE_ID } from '../sandbox/seed-state.js';
-import type { DeniedEvent } from './graphql/handle.js';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
-import { openGateway, type OpenedGateway } from './open.js';
-import { NOT_ENROLLED_REASON } from './step-up.js';
-import { generateTotpSecret, totp } from './totp.js';
+import type { DeniedEvent } from './core/denial.js';
+import {
+  DEMO_POLICY,
+  gatewayFixture,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
+import { openGateway, type OpenedGateway } from './http/open.js';
+import { NOT_ENROLLED_REASON } from './core/step-up.js';
+import { generateTotpSecret, totp } from './core/totp.js';
 
 const COMPANIES = { query: '{ companies(first: 200) { edges { node { id name } } } }' };
 

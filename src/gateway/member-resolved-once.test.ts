@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Engine } from '../policy/engine.js';
 import type { Action } from '../policy/schema.js';
-import { gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
+import { gatewayFixture, type GatewayFixture } from './testing/gateway.test-support.js';
 
 type Row = Record<string, unknown>;
 

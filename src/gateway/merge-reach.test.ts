@@ -14,7 +14,7 @@ import {
   gatewayFixture,
   type Answer,
   type GatewayFixture,
-} from './gateway.test-support.js';
+} from './testing/gateway.test-support.js';
 import { expectPermissionDenied, idOf, split, type Row } from './bypass/bypass.test-support.js';
 
 /** The demo policy, with sales managers also allowed to delete people (their reports', or all). */

@@ -8,11 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../policy/engine.js';
-import { DEMO_POLICY, fetchAnswer, type Answer } from './gateway.test-support.js';
-import { httpIdentityLookup, IdentityResolver, type IdentityLookup } from './identity.js';
-import { DEFAULT_LIMITS } from './limits.js';
-import { GatewayModel } from './model.js';
-import { startGateway, type Gateway } from './server.js';
+import { DEMO_POLICY, fetchAnswer, type Answer } from './testing/gateway.test-support.js';
+import { httpIdentityLookup, IdentityResolver, type IdentityLookup } from './http/identity.js';
+import { DEFAULT_LIMITS } from './core/limits.js';
+import { GatewayModel } from './core/model.js';
+import { startGateway, type Gateway } from './http/server.js';
 
 /** A sales rep at intern: companies read own (accountOwnerId), ARR hidden; people own. */
 const INTERN = '0d03353e-9ae5-4f46-94bf-ee2590b191e7';
@@ -545,7 +545,7 @@ describe('the gateway in front of a misbehaving host', () => {
         else json(response, 200, { data: { updateCompany: own } });
       };
       const answer = await rest('PATCH', `/rest/companies/${MINE}`, { name: 'Renamed' });
-      // Refused as a permission refusal, in Twenty 2.43's REST shape (src/gateway/rest-refusals.ts).
+      // Refused as a permission refusal, in Twenty 2.43's REST shape (src/gateway/rest/refusals.ts).
       expect(answer.status).toBe(400);
       expect(seen.filter((s) => s.url !== '/graphql')).toHaveLength(0);
     });

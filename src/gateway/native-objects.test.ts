@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../policy/load.js';
 import { PolicyError } from '../policy/errors.js';
 import { stringify } from 'yaml';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
+import {
+  DEMO_POLICY,
+  gatewayFixture,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {

@@ -10,11 +10,11 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../policy/engine.js';
-import { DEMO_POLICY } from './gateway.test-support.js';
-import { IdentityResolver, type IdentityLookup } from './identity.js';
-import { DEFAULT_LIMITS } from './limits.js';
-import { GatewayModel } from './model.js';
-import { startGateway, type Gateway } from './server.js';
+import { DEMO_POLICY } from './testing/gateway.test-support.js';
+import { IdentityResolver, type IdentityLookup } from './http/identity.js';
+import { DEFAULT_LIMITS } from './core/limits.js';
+import { GatewayModel } from './core/model.js';
+import { startGateway, type Gateway } from './http/server.js';
 
 /** What the upstream saw of one request. */
 interface Seen {

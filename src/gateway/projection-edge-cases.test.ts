@@ -9,14 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../policy/engine.js';
 import { loadPolicy } from '../policy/load.js';
-import { Denial } from './graphql/denial.js';
+import { Denial } from './core/denial.js';
 import { prepareOperation } from './graphql/prepare.js';
 import { projectResponse } from './graphql/respond.js';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from './gateway.test-support.js';
-import { IdentityResolver } from './identity.js';
-import { DEFAULT_LIMITS } from './limits.js';
-import { handleRest } from './rest.js';
-import { GatewayModel } from './model.js';
+import {
+  DEMO_POLICY,
+  gatewayFixture,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
+import { IdentityResolver } from './http/identity.js';
+import { DEFAULT_LIMITS } from './core/limits.js';
+import { handleRest } from './rest/handle.js';
+import { GatewayModel } from './core/model.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);
 const engine = compilePolicy(DEMO_POLICY);
@@ -559,7 +563,7 @@ describe('REST: query parameters given twice', () => {
       `/rest/opportunities/${id}`,
       record,
     );
-    // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest-refusals.ts).
+    // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest/refusals.ts).
     expect(destroy.answer.status).toBe(400);
     expect(destroy.asked.filter((a) => a.method === 'DELETE')).toHaveLength(0);
     // Twenty reads `soft_delete` as `request.query.soft_delete === 'true'`: given twice, Express

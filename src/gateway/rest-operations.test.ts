@@ -6,7 +6,11 @@
  * reads the sandbox before and after a refused write, so each test can fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayFixture, type Answer, type GatewayFixture } from './gateway.test-support.js';
+import {
+  gatewayFixture,
+  type Answer,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
 import {
   arrAmounts,
   distinctNames,

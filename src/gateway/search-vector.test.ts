@@ -6,9 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distinctNames, split, who } from './bypass/bypass.test-support.js';
-import { gatewayFixture, type Answer, type GatewayFixture } from './gateway.test-support.js';
-import { NO_SEARCHABLE_OBJECT, searchableObjectNames } from './search-vector.js';
-import type { GatewayObject } from './model.js';
+import {
+  gatewayFixture,
+  type Answer,
+  type GatewayFixture,
+} from './testing/gateway.test-support.js';
+import { NO_SEARCHABLE_OBJECT, searchableObjectNames } from './core/search-vector.js';
+import type { GatewayObject } from './core/model.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {

@@ -7,10 +7,8 @@
  */
 import type { JournalDraft } from '../../audit/journal.js';
 import { Journal } from '../../audit/journal-store.js';
-import type { DeniedEvent } from '../../gateway/graphql/handle.js';
-import { openGateway } from '../../gateway/open.js';
+import { type DeniedEvent, openGateway, InMemoryTotpSecrets } from '../../gateway/index.js';
 import { secretKey } from '../../sync/secret-box.js';
-import { InMemoryTotpSecrets } from '../../gateway/step-up.js';
 import type { Store } from '../../store/store.js';
 import type { Command } from '../command.js';
 import { HOST_TARGET_HELP, HOST_TARGET_OPTIONS, hostTarget } from '../host-target.js';

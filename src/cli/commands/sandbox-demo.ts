@@ -24,7 +24,7 @@ import { loginCommand, saveAdminSession, signIn, whoIs } from '../../sync/admin-
 import { CliError, EXIT, type CliIo } from '../io.js';
 import { viewersProgress } from '../progress.js';
 import { renderTable } from '../table.js';
-import { openGateway } from '../../gateway/open.js';
+import { openGateway } from '../../gateway/index.js';
 
 /** The sandbox has no request limit of its own: let the local apply run at full speed. */
 const LOCAL_RATE_LIMIT = { requests: 100_000, windowMs: 60_000 };

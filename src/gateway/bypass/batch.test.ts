@@ -1,10 +1,14 @@
 /**
- * Bypass class 7 with batching on: a gateway whose policy admits five operations per request
+ * §12 of the bypass suite with batching on: a gateway whose policy admits five operations per request
  * still enforces each operation of a batch on its own. (The default of one operation per
  * request is tested in src/gateway/bypass.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_POLICY, gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import {
+  DEMO_POLICY,
+  gatewayFixture,
+  type GatewayFixture,
+} from '../testing/gateway.test-support.js';
 import { distinctNames, expectNoLeak, idOf, split, type Row } from './bypass.test-support.js';
 
 let fx: GatewayFixture;
@@ -27,7 +31,7 @@ interface BatchItem {
   errors?: { message: string }[];
 }
 
-describe('7. a batch of operations, each enforced on its own', () => {
+describe('§13 a batch of operations, each enforced on its own', () => {
   it('answers the allowed query of a batch and nothing of the IDOR query beside it', async () => {
     const member = fx.member('sales-rep', 'junior');
     const token = fx.tokenOf(member.id);

@@ -5,7 +5,7 @@
  */
 import { beforeEach, expect } from 'vitest';
 import type { Action } from '../../policy/schema.js';
-import type { Answer, GatewayFixture } from '../gateway.test-support.js';
+import type { Answer, GatewayFixture } from '../testing/gateway.test-support.js';
 
 export type Row = Record<string, unknown>;
 

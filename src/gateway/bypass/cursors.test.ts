@@ -12,7 +12,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../policy/load.js';
 import type { Policy } from '../../policy/schema.js';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
+import {
+  gatewayFixture,
+  type Answer,
+  type GatewayFixture,
+} from '../testing/gateway.test-support.js';
 import { idOf, leaked, phoneNumbers, split, type Row } from './bypass.test-support.js';
 
 const CHIEF_REST = encodeURIComponent('jobTitle[like]:"Chief%"');
@@ -93,7 +97,7 @@ const GRAPHQL_VARIANTS = {
   'groupBy groups ordering their records': `{ peopleGroupBy(groupBy: [{ city: true }], orderByForRecords: ${BY_COUNTRY}) { edges { cursor } pageInfo { startCursor } } }`,
 };
 
-describe('the cursors the gateway answers', () => {
+describe('§14.1 the cursors the gateway answers', () => {
   it('are what the policy says: the numbers are masked for an intern and hidden on C-level for a junior', () => {
     const chief = live(fx.records('person')).find((p) => String(p.jobTitle).startsWith('Chief'));
     const field = 'phones.primaryPhoneNumber';
@@ -203,7 +207,7 @@ function inScope(member: string): string[] {
     .sort();
 }
 
-describe('paging with the gateway’s cursors', () => {
+describe('§14.2 paging with the gateway’s cursors', () => {
   it('walks every person in scope exactly once, over GraphQL and REST', async () => {
     const walks = [
       [
@@ -262,7 +266,7 @@ function expectCursorRefused(answer: Answer): void {
   expect(answer.body.errors?.[0]?.message).toContain('not one this gateway gave you');
 }
 
-describe('a cursor the gateway did not seal for this member and object', () => {
+describe('§14.3 a cursor the gateway did not seal for this member and object', () => {
   async function sealedFor(
     token: string,
     query = '{ people(first: 3) { pageInfo { endCursor } } }',

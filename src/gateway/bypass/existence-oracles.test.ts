@@ -6,7 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
+import {
+  gatewayFixture,
+  type Answer,
+  type GatewayFixture,
+} from '../testing/gateway.test-support.js';
 import { idOf, owningJunior, split } from './bypass.test-support.js';
 
 let fx: GatewayFixture;
@@ -28,7 +32,7 @@ function shape(answer: Answer, id: string): unknown {
   return { status: answer.status, body: JSON.parse(answer.text.split(id).join('<id>')) as unknown };
 }
 
-describe('a create naming the id of a record the member cannot see', () => {
+describe('§15.1 a create naming the id of a record the member cannot see', () => {
   it('is answered exactly as a create naming the id of a record the member can see', async () => {
     const rep = junior();
     const hidden = idOf(rep.outside[0] as Record<string, unknown>);
@@ -56,7 +60,7 @@ describe('a create naming the id of a record the member cannot see', () => {
   });
 });
 
-describe('an id out of reach and an id that does not exist', () => {
+describe('§15.2 an id out of reach and an id that does not exist', () => {
   const requests: [string, (token: string, id: string) => Promise<Answer>][] = [
     [
       'GraphQL findOne',
@@ -124,7 +128,7 @@ function policyWords(): RegExp[] {
   ];
 }
 
-describe('a refusal shown to a member', () => {
+describe('§15.3 a refusal shown to a member', () => {
   const refusals: [string, () => Promise<{ answer: Answer; object: string }>][] = [
     [
       'a field the member may not edit',

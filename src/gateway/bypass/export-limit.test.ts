@@ -14,7 +14,7 @@ import {
   withExportLimit,
   type Answer,
   type GatewayFixture,
-} from '../gateway.test-support.js';
+} from '../testing/gateway.test-support.js';
 import { exportClockPerTest, idOf } from './bypass.test-support.js';
 
 const LIMIT = 12;
@@ -94,7 +94,7 @@ function expectWithinLimit(served: Served): void {
   expect(served.total).toBeLessThanOrEqual(LIMIT);
 }
 
-describe('the export limit counts', () => {
+describe('§16.1 the export limit counts', () => {
   it('pages of records', async () => {
     let after: string | null = null;
     const served = await untilRefused(async () => {
@@ -208,7 +208,7 @@ function mixedReads(): (() => Promise<Answer>)[] {
   return reads;
 }
 
-describe('the export limit, whatever the mix and the timing', () => {
+describe('§16.2 the export limit, whatever the mix and the timing', () => {
   it('serves no more record values than the limit over a mix of reads, one after another', async () => {
     const served = new Served();
     for (const read of mixedReads()) {

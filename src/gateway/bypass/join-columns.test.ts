@@ -7,7 +7,11 @@
  * host directly, which does carry the ids.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPolicyWith, gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import {
+  demoPolicyWith,
+  gatewayFixture,
+  type GatewayFixture,
+} from '../testing/gateway.test-support.js';
 import {
   expectHostShows,
   expectNoLeak,
@@ -87,7 +91,7 @@ async function expectRestWithheld(token: string, path: string, ids: readonly str
   expect(leaked(direct.text, ids).length).toBeGreaterThan(0);
 }
 
-describe('a hidden join column, its relation and the inverse list, in GraphQL', () => {
+describe('§17.1 a hidden join column, its relation and the inverse list, in GraphQL', () => {
   it.each([
     '{ opportunities(first: 200) { edges { node { id pointOfContactId } } } }',
     '{ opportunities(first: 200) { edges { node { id pointOfContact { id } } } } }',
@@ -138,7 +142,7 @@ describe('a hidden join column, its relation and the inverse list, in GraphQL', 
   });
 });
 
-describe('a hidden join column cannot be filtered, ordered or grouped by', () => {
+describe('§17.2 a hidden join column cannot be filtered, ordered or grouped by', () => {
   const contact = () => joined('opportunity', 'pointOfContactId')[0] as string;
   const company = () => joined('person', 'companyId')[0] as string;
 
@@ -180,13 +184,13 @@ describe('a hidden join column cannot be filtered, ordered or grouped by', () =>
     ['support', '/rest/people?order_by=companyId[DescNullsLast]'],
   ])('refuses REST for the %s: %s', async (who, path) => {
     const token = who === 'analyst' ? analyst : support;
-    // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest-refusals.ts).
+    // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest/refusals.ts).
     expect((await fx.rest(token, 'GET', path)).status).toBe(400);
     expect((await fx.rest(token, 'GET', path, undefined, true)).status).toBe(200);
   });
 });
 
-describe('a hidden join column, its relation and the inverse list, in REST', () => {
+describe('§17.3 a hidden join column, its relation and the inverse list, in REST', () => {
   it('leaves pointOfContactId out of lists and single records, nested included', async () => {
     const ids = joined('opportunity', 'pointOfContactId');
     const linked = fx

@@ -7,7 +7,11 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
+import {
+  gatewayFixture,
+  type Answer,
+  type GatewayFixture,
+} from '../testing/gateway.test-support.js';
 import { distinctNames, leaked, split } from './bypass.test-support.js';
 
 let fx: GatewayFixture;
@@ -147,7 +151,7 @@ function expectOutcome(through: Answer, outcome: Outcome, direct: Answer, names:
   } else expect(through.status).toBe(200);
 }
 
-describe('request targets, as Twenty routes them', () => {
+describe('§18 request targets, as Twenty routes them', () => {
   it.each(GRAPHQL)(
     'POST %s reaches %s directly; the gateway: %s',
     async (target, reaches, outcome) => {

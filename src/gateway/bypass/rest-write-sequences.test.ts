@@ -8,7 +8,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
+import {
+  gatewayFixture,
+  type Answer,
+  type GatewayFixture,
+} from '../testing/gateway.test-support.js';
 import { idOf, owningJunior, split, type Row } from './bypass.test-support.js';
 import { adminUpdateDeal, betweenReadAndWrite } from './write-race.test-support.js';
 
@@ -74,7 +78,7 @@ async function readThrough(token: string, id: string, query = ''): Promise<unkno
 
 const won = (id: string) => () => adminUpdateDeal(fx, id, { stage: 'CUSTOMER' });
 
-describe('a REST PATCH by id of a record that changes after the gateway’s read', () => {
+describe('§20.1 a REST PATCH by id of a record that changes after the gateway’s read', () => {
   it('renames a junior rep’s own open deal when nothing changes in between, answered as Twenty answers (the control)', async () => {
     const rep = memberWithDeals('sales-rep', 'junior', 'update', 2);
     for (const query of ['', '?depth=1']) {
@@ -181,7 +185,7 @@ describe('a REST PATCH by id of a record that changes after the gateway’s read
   });
 });
 
-describe('a REST DELETE by id of a record that changes after the gateway’s read', () => {
+describe('§20.2 a REST DELETE by id of a record that changes after the gateway’s read', () => {
   it('soft-deletes an intermediate rep’s own open deal when nothing changes in between (the control)', async () => {
     const rep = memberWithDeals('sales-rep', 'intermediate', 'delete');
     const deal = freshDeal(rep.deals);

@@ -1,7 +1,7 @@
 /**
  * The bypass suite over Twenty's REST API (`/rest/<plural>`, `/rest/<plural>/<id>`,
  * `/rest/batch/<plural>`): every known way around record scopes, hidden and masked fields and
- * write rules, tried with the seeded members' own tokens through the gateway (src/gateway/rest.ts).
+ * write rules, tried with the seeded members' own tokens through the gateway (src/gateway/rest/handle.ts).
  * Each test searches the raw response text for the values the member must not get (taken from
  * the sandbox's records and the policy engine, never hard-coded) and asks the host directly for
  * the same thing, which does answer with them; each write reads the sandbox's records before
@@ -14,7 +14,7 @@ import {
   gatewayFixture,
   type Answer,
   type GatewayFixture,
-} from '../gateway.test-support.js';
+} from '../testing/gateway.test-support.js';
 import {
   arrAmounts,
   distinctNames,
@@ -26,7 +26,7 @@ import {
   who,
   type Row,
 } from './bypass.test-support.js';
-import { REST_PERMISSION_DENIED } from '../rest-refusals.js';
+import { REST_PERMISSION_DENIED } from '../rest/refusals.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {
@@ -135,7 +135,7 @@ function cursor(values: Record<string, unknown>): string {
 
 const q = encodeURIComponent;
 
-describe('REST 1. a record by id outside the scope', () => {
+describe('§19.1 a record by id outside the scope', () => {
   it('answers GET of an out-of-scope company exactly as a missing id, without its name', async () => {
     const rep = junior();
     const target = outsideCompany(rep.id);
@@ -163,7 +163,7 @@ describe('REST 1. a record by id outside the scope', () => {
   });
 });
 
-describe('REST 2. relations embedded with depth=1', () => {
+describe('§19.2 relations embedded with depth=1', () => {
   it('embeds no out-of-scope person, nor an unmasked phone, under a junior rep’s companies', async () => {
     const rep = junior();
     const companies = new Set(liveInside(rep.id, 'company').map(idOf));
@@ -259,7 +259,7 @@ describe('REST 2. relations embedded with depth=1', () => {
   });
 });
 
-describe('REST 2b. masked and unreadable fields of records read by id or embedded', () => {
+describe('§19.3 masked and unreadable fields of records read by id or embedded', () => {
   it('masks the phone numbers of a person a junior rep reads by id', async () => {
     const rep = junior();
     const person = liveInside(rep.id, 'person').find((p) => phoneNumbers([p]).length > 0) as Row;
@@ -294,7 +294,7 @@ describe('REST 2b. masked and unreadable fields of records read by id or embedde
   });
 });
 
-describe('REST 3. filters on fields the member cannot read', () => {
+describe('§19.4 filters on fields the member cannot read', () => {
   const hiddenArr = [
     'annualRecurringRevenue.amountMicros[gt]:0',
     'or(name[neq]:"zzz",annualRecurringRevenue.amountMicros[gt]:0)',
@@ -350,7 +350,7 @@ describe('REST 3. filters on fields the member cannot read', () => {
   });
 });
 
-describe('REST 4. order_by on fields the member cannot read', () => {
+describe('§19.5 order_by on fields the member cannot read', () => {
   it('refuses a support intern ordering companies by the hidden ARR, first or after a readable key', async () => {
     const agent = supportIntern();
     const restricted = arrAmounts(fx.records('company'));
@@ -392,7 +392,7 @@ describe('REST 4. order_by on fields the member cannot read', () => {
   });
 });
 
-describe('REST 5. counts, page sizes and cursors', () => {
+describe('§19.6 counts, page sizes and cursors', () => {
   it('answers totalCount as the number of live companies in the junior rep’s scope', async () => {
     const rep = junior();
     const expected = liveInside(rep.id, 'company').length;
@@ -434,7 +434,7 @@ describe('REST 5. counts, page sizes and cursors', () => {
       `/rest/companies?limit=200&order_by=name&starting_after=${cursor({ name: '', id: '00000000-0000-0000-0000-000000000000' })}`,
       `/rest/companies?limit=200&order_by=name&starting_after=${cursor({ name: '', annualRecurringRevenue: { amountMicros: 0 }, id: '00000000-0000-0000-0000-000000000000' })}`,
     ];
-    // Only cursors the gateway sealed for this member come back in (src/gateway/cursor-seal.ts).
+    // Only cursors the gateway sealed for this member come back in (src/gateway/core/cursor-seal.ts).
     for (const path of paths) {
       const through = await fx.rest(rep.token, 'GET', path);
       expect(through.status).toBe(400);
@@ -462,7 +462,7 @@ describe('REST 5. counts, page sizes and cursors', () => {
   });
 });
 
-describe('REST 6. creates', () => {
+describe('§19.7 creates', () => {
   it('refuses an intern rep creating a person with phones (mass assignment), and stores none', async () => {
     const rep = intern();
     const before = snapshot('person');
@@ -547,7 +547,7 @@ describe('REST 6. creates', () => {
   });
 });
 
-describe('REST 7. updates', () => {
+describe('§19.8 updates', () => {
   /** A junior sales rep who owns companies (so has some to update), by the engine. */
   function owningJunior() {
     return memberWhere(
@@ -604,7 +604,7 @@ describe('REST 7. updates', () => {
   });
 });
 
-describe('REST 7b. an update that moves a record out of the scope', () => {
+describe('§19.9 an update that moves a record out of the scope', () => {
   it('refuses PATCH handing the junior rep’s own company to another owner, and changes nothing', async () => {
     const rep = memberWhere(
       (id) =>
@@ -624,7 +624,7 @@ describe('REST 7b. an update that moves a record out of the scope', () => {
   });
 });
 
-describe('REST 8. deletes', () => {
+describe('§19.10 deletes', () => {
   it('refuses DELETE of an out-of-scope company, destroying or soft-deleting, and changes nothing', async () => {
     const rep = junior();
     const target = outsideCompany(rep.id);
@@ -677,7 +677,7 @@ describe('REST 8. deletes', () => {
   });
 });
 
-describe('REST 9. path spellings and routes', () => {
+describe('§19.11 path spellings and routes', () => {
   it.each([
     '/rest/companies/',
     '/REST/companies',
@@ -744,7 +744,7 @@ describe('REST 9. path spellings and routes', () => {
   });
 });
 
-describe('REST 10. HTTP method tricks', () => {
+describe('§19.12 HTTP method tricks', () => {
   it('refuses HEAD and OPTIONS on REST routes without reaching the host', async () => {
     const rep = junior();
     const target = outsideCompany(rep.id);

@@ -6,7 +6,11 @@
  * the number in the answer; a member who reads every such field in clear still searches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayFixture, type Answer, type GatewayFixture } from '../gateway.test-support.js';
+import {
+  gatewayFixture,
+  type Answer,
+  type GatewayFixture,
+} from '../testing/gateway.test-support.js';
 import {
   expectNoLeak,
   expectPermissionDenied,
@@ -71,7 +75,7 @@ const SELECTION_PROBES: Record<string, string> = {
     '{ companies(first: 200) { edges { node { people { edges { node { id searchVector } } } } } } }',
 };
 
-describe('searchVector over fields the member cannot read in clear', () => {
+describe('§21.1 searchVector over fields the member cannot read in clear', () => {
   for (const [variant, probe] of Object.entries(FILTER_PROBES)) {
     it(`finds a person by masked phone directly, and is refused through the gateway: ${variant}`, async () => {
       const member = supportIntern();
@@ -112,7 +116,7 @@ describe('searchVector over fields the member cannot read in clear', () => {
   });
 });
 
-describe('searchVector for a member who reads every field it is built from', () => {
+describe('§21.2 searchVector for a member who reads every field it is built from', () => {
   it('searches by phone through the gateway as directly, within the scope', async () => {
     const member = supportJunior();
     const { person, phone } = target(member.id);
@@ -125,7 +129,7 @@ describe('searchVector for a member who reads every field it is built from', () 
   });
 });
 
-describe('searchVector in REST filters', () => {
+describe('§21.3 searchVector in REST filters', () => {
   const restProbes = (phone: string): Record<string, string> => ({
     ilike: `searchVector[ilike]:"%${phone}%"`,
     'like under or': `or(searchVector[like]:"%${phone}%",id[is]:NULL)`,
@@ -141,7 +145,7 @@ describe('searchVector in REST filters', () => {
         'GET',
         `/rest/people?filter=${encodeURIComponent(filter)}`,
       );
-      // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest-refusals.ts).
+      // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest/refusals.ts).
       expect(through.status, variant).toBe(400);
       expect(through.text, variant).toContain('filter by a field you can read');
       expectNoLeak(through, [phone, idOf(person)]);
@@ -171,7 +175,7 @@ describe('searchVector in REST filters', () => {
   });
 });
 
-describe("Twenty's search query", () => {
+describe("§21.4 Twenty's search query", () => {
   const search = (phone: string) => ({
     query: `{ search(searchInput: "${phone}", limit: 10) { edges { node { recordId objectNameSingular label } } } }`,
   });

@@ -15,7 +15,7 @@ import {
   withExportLimit,
   type Answer,
   type GatewayFixture,
-} from '../gateway.test-support.js';
+} from '../testing/gateway.test-support.js';
 import {
   exportClockPerTest,
   expectRefusedWhereHostAnswers,
@@ -60,7 +60,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => fx.close());
 
-describe('a hidden sub-field’s emptiness', () => {
+describe('§22.1 a hidden sub-field’s emptiness', () => {
   it.each([
     '{ companies(filter: { annualRecurringRevenue: { amountMicros: { is: NULL } } }) { totalCount } }',
     '{ companies(filter: { not: { annualRecurringRevenue: { amountMicros: { is: NOT_NULL } } } }) { edges { node { id } } } }',
@@ -77,7 +77,7 @@ describe('a hidden sub-field’s emptiness', () => {
     const direct = await fx.rest(analyst, 'GET', path, undefined, true);
     expect(direct.status).toBe(200);
     const through = await fx.rest(analyst, 'GET', path);
-    // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest-refusals.ts).
+    // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest/refusals.ts).
     expect(through.status).toBe(400);
     expect(through.text).not.toContain('"companies"');
   });
@@ -91,7 +91,7 @@ describe('a hidden sub-field’s emptiness', () => {
   });
 });
 
-describe('a cursor moved to another connection', () => {
+describe('§22.2 a cursor moved to another connection', () => {
   async function personCursor(): Promise<string> {
     const answer = await fx.graphql(analyst, {
       query: '{ people(first: 2) { pageInfo { endCursor } } }',
@@ -134,7 +134,7 @@ describe('a cursor moved to another connection', () => {
   });
 });
 
-describe('the search vector of a member who reads a masked phone', () => {
+describe('§22.3 the search vector of a member who reads a masked phone', () => {
   it.each([
     '{ people(orderBy: [{ searchVector: AscNullsFirst }], first: 3) { edges { node { id } } } }',
     '{ peopleGroupBy(groupBy: [{ searchVector: true }]) { groupByDimensionValues } }',
@@ -150,7 +150,7 @@ describe('the search vector of a member who reads a masked phone', () => {
   );
 });
 
-describe('duplicates naming an id', () => {
+describe('§22.4 duplicates naming an id', () => {
   /** An answer with a record id replaced, so two answers about two ids can be compared. */
   function shape(answer: Answer, id: string): unknown {
     return {
@@ -176,7 +176,7 @@ describe('duplicates naming an id', () => {
   });
 });
 
-describe('an answer holding only a page’s info', () => {
+describe('§22.5 an answer holding only a page’s info', () => {
   it('counts towards the export limit: its cursors and hasNextPage tell which records match', async () => {
     let refused = false;
     let after: string | null = null;
@@ -226,7 +226,7 @@ function rep() {
   };
 }
 
-describe('an id out of reach and a missing id', () => {
+describe('§22.6 an id out of reach and a missing id', () => {
   function shape(answer: Answer, id: string): unknown {
     return { status: answer.status, text: answer.text.split(id).join('<id>') };
   }
@@ -257,7 +257,7 @@ describe('an id out of reach and a missing id', () => {
   });
 });
 
-describe('one record written twice under two response keys', () => {
+describe('§22.7 one record written twice under two response keys', () => {
   it('is refused whether the id is inline or in a variable, and changes nothing', async () => {
     const { token, own } = rep();
     const before = JSON.stringify(fx.records('company'));

@@ -7,7 +7,11 @@
  * shown to change nothing in the sandbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPolicyWith, gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import {
+  demoPolicyWith,
+  gatewayFixture,
+  type GatewayFixture,
+} from '../testing/gateway.test-support.js';
 import {
   arrAmounts,
   expectHostShows,
@@ -67,7 +71,7 @@ async function expectWithheld(query: string, values: readonly string[]): Promise
   expectHostShows(await fx.graphql(token, { query }, true), values);
 }
 
-describe('a sub-field rule holds in answers', () => {
+describe('§23.1 a sub-field rule holds in answers', () => {
   it.each([
     '{ companies(first: 100) { edges { node { id annualRecurringRevenue { amountMicros currencyCode } } } } }',
     '{ companies(first: 100) { edges { node { id arr: annualRecurringRevenue { m: amountMicros } } } } }',
@@ -109,7 +113,7 @@ describe('a sub-field rule holds in answers', () => {
   });
 });
 
-describe('aggregates read the sub-fields they are computed from', () => {
+describe('§23.2 aggregates read the sub-fields they are computed from', () => {
   it.each([
     'sumAnnualRecurringRevenueAmountMicros',
     'avgAnnualRecurringRevenueAmountMicros',
@@ -143,7 +147,7 @@ describe('aggregates read the sub-fields they are computed from', () => {
   });
 });
 
-describe('group-bys, filters and orderings on a sub-field the member cannot read', () => {
+describe('§23.3 group-bys, filters and orderings on a sub-field the member cannot read', () => {
   it.each([
     '{ companiesGroupBy(groupBy: [{ annualRecurringRevenue: { amountMicros: true } }]) { groupByDimensionValues totalCount } }',
     '{ companiesGroupBy(groupBy: [{ annualRecurringRevenue: { currencyCode: true, amountMicros: true } }]) { groupByDimensionValues } }',
@@ -165,13 +169,13 @@ describe('group-bys, filters and orderings on a sub-field the member cannot read
     '/rest/people?filter=phones.primaryPhoneNumber[like]:"%1%"',
   ])('refuses REST %s', async (path) => {
     const through = await fx.rest(token, 'GET', path);
-    // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest-refusals.ts).
+    // A permission refusal, in Twenty 2.43's REST shape (src/gateway/rest/refusals.ts).
     expect(through.status).toBe(400);
     expectNoLeak(through, amounts());
   });
 });
 
-describe('writes to a sub-field the member may not edit', () => {
+describe('§23.4 writes to a sub-field the member may not edit', () => {
   const snapshot = (object: string) => JSON.stringify(fx.records(object));
   const opportunity = () => fx.records('opportunity')[0] as Row;
   const person = () => fx.records('person')[0] as Row;

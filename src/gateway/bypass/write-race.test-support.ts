@@ -3,8 +3,8 @@
  * right after the host answered the gateway's read of it (through the fixture's tap).
  */
 import { expect } from 'vitest';
-import type { GatewayFixture } from '../gateway.test-support.js';
-import type { TapCall } from '../host-tap.test-support.js';
+import type { GatewayFixture } from '../testing/gateway.test-support.js';
+import type { TapCall } from '../testing/host-tap.test-support.js';
 
 /** Changes a deal directly on the host with the admin's key. */
 export async function adminUpdateDeal(

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import { gatewayFixture, type GatewayFixture } from '../testing/gateway.test-support.js';
 import { idOf, split, type Row } from './bypass.test-support.js';
 import { adminUpdateDeal, betweenReadAndWrite } from './write-race.test-support.js';
 
@@ -40,7 +40,7 @@ function stored(object: string, id: string): Row | undefined {
 const UPDATE_DEAL =
   'mutation($id: UUID!, $d: OpportunityUpdateInput!) { updateOpportunity(id: $id, data: $d) { id name } }';
 
-describe('a record that changes between the gateway’s read and its write is not written', () => {
+describe('§24.1 a record that changes between the gateway’s read and its write is not written', () => {
   it('updates a junior rep’s own open deal when nothing changes in between (the control)', async () => {
     const rep = repWithDeals('junior', 'update');
     const deal = rep.deals[0] as Row;
@@ -117,7 +117,7 @@ describe('a record that changes between the gateway’s read and its write is no
   });
 });
 
-describe('several writes in one document', () => {
+describe('§24.2 several writes in one document', () => {
   it('refuses updating one deal twice under two aliases, and changes nothing', async () => {
     const rep = repWithDeals('junior', 'update');
     const deal = rep.deals[0] as Row;

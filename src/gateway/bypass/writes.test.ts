@@ -1,13 +1,12 @@
 /**
- * Bypass classes 8 and 9 (and their variable forms, class 10), with the write variants found
- * beside them: mass assignment on create, *Many mutations reaching outside the scope, updateOne
+ * §25 of the bypass suite, writes (directly and through variables): mass assignment on create, *Many mutations reaching outside the scope, updateOne
  * on an out-of-scope id, upserts matching an out-of-scope record, and soft-deleted records.
  * Each test reads the sandbox's records before and after: a refused write changes nothing.
  * The writes change the sandbox, so they run on their own fixture.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import { gatewayFixture, type GatewayFixture } from '../testing/gateway.test-support.js';
 import {
   distinctNames,
   expectHostShows,
@@ -33,7 +32,7 @@ function snapshot(object: string): Map<string, Row> {
   return new Map(fx.records(object).map((r) => [idOf(r), structuredClone(r)]));
 }
 
-describe('8. create with a field the member may not set (mass assignment)', () => {
+describe('§25.1 create with a field the member may not set (mass assignment)', () => {
   it('refuses an intern rep creating a person with phones, naming the field, and stores none', async () => {
     const rep = who(fx, 'sales-rep', 'intern');
     const before = fx.records('person').length;
@@ -148,7 +147,7 @@ describe('8. create with a field the member may not set (mass assignment)', () =
   });
 });
 
-describe('9. update and delete reaching outside the scope', () => {
+describe('§25.2 update and delete reaching outside the scope', () => {
   it('refuses updateOne on an out-of-scope id and leaves the record unchanged', async () => {
     const rep = who(fx, 'sales-rep', 'junior');
     const { outside } = split(fx, rep.id, 'company', 'update');
@@ -300,7 +299,7 @@ describe('9. update and delete reaching outside the scope', () => {
   });
 });
 
-describe('system fields set through an update (mass assignment of createdBy and deletedAt)', () => {
+describe('§25.3 system fields set through an update (mass assignment of createdBy and deletedAt)', () => {
   it('leaves the createdBy audit actor unchanged when a junior rep sets it on their own company', async () => {
     const rep = owningJunior(fx);
     const own = split(fx, rep.id, 'company', 'update').inside.find(
@@ -357,7 +356,7 @@ describe('system fields set through an update (mass assignment of createdBy and 
   });
 });
 
-describe('restrictions on *Many and one-record deletes (keep-won-deals)', () => {
+describe('§25.4 restrictions on *Many and one-record deletes (keep-won-deals)', () => {
   /** A member, the won deals they may update but not delete, and the deals they may delete. */
   function keeper() {
     for (const m of fx.policy.org.members) {
@@ -408,7 +407,7 @@ describe('restrictions on *Many and one-record deletes (keep-won-deals)', () => 
   });
 });
 
-describe('soft-deleted records outside the scope', () => {
+describe('§25.5 soft-deleted records outside the scope', () => {
   it('gives no out-of-scope soft-deleted company to a deletedAt filter, and restores none', async () => {
     const rep = who(fx, 'sales-rep', 'junior');
     const { inside, outside } = split(fx, rep.id, 'company');
@@ -440,7 +439,7 @@ describe('soft-deleted records outside the scope', () => {
   });
 });
 
-describe('merge: every id is checked', () => {
+describe('§25.6 merge: every id is checked', () => {
   /** A member who may update and delete at least two deals, and one deal outside that reach. */
   function merger() {
     for (const member of fx.policy.org.members) {

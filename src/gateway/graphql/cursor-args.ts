@@ -1,11 +1,11 @@
 /**
  * A connection's `after` and `before` arguments as the host gets them: the gateway's sealed
- * cursors (src/gateway/cursor-seal.ts) opened to the host's own, written or passed in variables
+ * cursors (src/gateway/core/cursor-seal.ts) opened to the host's own, written or passed in variables
  * alike. Each opened cursor goes to the host as a new variable, so the client's text never does.
  */
 import { valueFromASTUntyped, type FieldNode, type ValueNode } from 'graphql';
-import { processCursorSeal, type CursorSeal } from '../cursor-seal.js';
-import { Denial } from './denial.js';
+import { processCursorSeal, type CursorSeal } from '../core/cursor-seal.js';
+import { Denial } from '../core/denial.js';
 
 const CURSOR_ARGUMENTS = new Set(['after', 'before']);
 

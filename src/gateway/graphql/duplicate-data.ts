@@ -5,7 +5,7 @@
  * object's duplicate criteria), so `data` is a filter in disguise: each field it names, and each
  * sub-field of a composite, is judged as a filter's would be.
  */
-import { isJsonObject } from './ast.js';
+import { isJsonObject } from '../core/json.js';
 
 /** The field paths (`name`, `emails.primaryEmail`) the items of `data` give values for. */
 export function duplicateDataPaths(data: unknown): string[] {

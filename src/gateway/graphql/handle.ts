@@ -12,42 +12,26 @@ import {
   valueFromASTUntyped,
   type DocumentNode,
 } from 'graphql';
-import type { ExportMeter } from '../export-meter.js';
-import { checkBatchSize, checkDocument, checkTokens, type GraphqlLimits } from '../limits.js';
-import type { GatewayModel } from '../model.js';
+import type { ExportMeter } from '../core/export-meter.js';
+import { checkBatchSize, checkTokens, type GraphqlLimits } from '../core/limits.js';
+import { checkDocument } from '../core/document-limits.js';
+import type { GatewayModel } from '../core/model.js';
 import type { Judge } from '../../policy/engine.js';
-import { countServed, requireUnderLimit } from '../metering.js';
-import { Denial, denialBody } from './denial.js';
-import {
-  prepareOperation,
-  selectOperation,
-  type Caller,
-  type PreparedOperation,
-} from './prepare.js';
-import { answerAsOne } from './guarded-writes.js';
+import { countServed, requireUnderLimit } from '../core/metering.js';
+import { Denial, denialBody, type DeniedEvent } from '../core/denial.js';
+import type { HostAnswer } from '../core/host-answer.js';
+import { prepareOperation, selectOperation } from './prepare.js';
+import type { Caller } from '../core/caller.js';
+import type { PreparedOperation } from './types.js';
+import { answerAsOne } from '../core/guarded-writes.js';
 import { projectResponse } from './respond.js';
-import { runWriteChecks, type HostRead } from './write-checks.js';
-import { isJsonObject } from './ast.js';
+import { runWriteChecks, type HostRead } from '../core/write-checks.js';
+import { isJsonObject } from '../core/json.js';
 
 export interface GraphqlRequest {
   readonly query: string;
   readonly variables: Readonly<Record<string, unknown>>;
   readonly operationName: string | undefined;
-}
-
-/** What the host answered: its status and its JSON body. */
-export interface HostAnswer {
-  readonly status: number;
-  readonly body: unknown;
-  /** The host's answer headers a client may see (set-cookie, caching…); none for a refusal. */
-  readonly headers?: Readonly<Record<string, string | string[]>>;
-}
-
-export interface DeniedEvent {
-  readonly member: string | undefined;
-  readonly code: string;
-  readonly message: string;
-  readonly object?: string | undefined;
 }
 
 export interface GraphqlDeps {

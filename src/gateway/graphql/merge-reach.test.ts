@@ -9,9 +9,9 @@ import { STANDARD_OBJECTS } from '../../host/core-schema/standard-objects.js';
 import { compilePolicy } from '../../policy/engine.js';
 import { loadPolicy } from '../../policy/load.js';
 import type { Policy } from '../../policy/schema.js';
-import { DEMO_POLICY, demoPolicyWith } from '../gateway.test-support.js';
-import { GatewayModel } from '../model.js';
-import { Denial } from './denial.js';
+import { DEMO_POLICY, demoPolicyWith } from '../testing/gateway.test-support.js';
+import { GatewayModel } from '../core/model.js';
+import { Denial } from '../core/denial.js';
 import { prepareOperation } from './prepare.js';
 
 const model = new GatewayModel(STANDARD_OBJECTS);

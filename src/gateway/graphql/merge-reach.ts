@@ -16,12 +16,12 @@
  * same words whatever fell short, so the refusal tells nothing of how the policy is built.
  */
 import type { Action } from '../../policy/schema.js';
-import type { GatewayModel, GatewayObject } from '../model.js';
-import { writtenPaths } from './composite-paths.js';
-import { Denial } from './denial.js';
-import { stateIn } from './field-states.js';
-import { NEXT_STEP } from './refusal-words.js';
-import type { Caller } from './types.js';
+import type { GatewayModel, GatewayObject } from '../core/model.js';
+import { writtenPaths } from '../core/composite-paths.js';
+import { Denial } from '../core/denial.js';
+import { stateIn } from '../core/field-states.js';
+import { NEXT_STEP } from '../core/refusal-words.js';
+import type { Caller } from '../core/caller.js';
 
 /**
  * Fields a merge does not copy (as src/sandbox/core/merge.ts has Twenty's runner): the record's

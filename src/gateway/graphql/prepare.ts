@@ -1,23 +1,10 @@
 /**
- * The request side of GraphQL enforcement: a client's operation, checked against the policy
- * for one member and rewritten into the operation the gateway forwards to the host.
- *
- * - The document is validated against the host's core schema first, so every field below is
- *   one the schema has and every response key names one field (graphql-js's "fields can
- *   merge" rule), whatever aliases and fragments the client used.
- * - Every selection is judged by the field it names, never by its response key; fragment
- *   definitions and inline fragments are rewritten like any selection set, by their type.
- * - Reads: the member's scope is ANDed into `filter` on every root read and every nested
- *   relation connection; a field hidden on every record is replaced by `__typename` under the
- *   same key (its value never leaves the host) and answered null; filtering, ordering,
- *   grouping or aggregating on a field the member cannot read on every record is refused.
- * - Writes: what can be decided from the request alone is decided here (create, the *Many
- *   mutations); what needs the record as it is (update, delete, destroy, restore one, merge,
- *   upsert) becomes a `WriteCheck` that the caller runs against the host before forwarding.
- * - Beside what the client asked for, each record selection carries the fields the policy's
- *   decisions read, under reserved `_tg_` aliases, so the response can be judged record by
- *   record (src/gateway/graphql/respond.ts) and those keys removed.
- *
+ * The request side of GraphQL enforcement: a client's operation, validated against the host's
+ * core schema, judged for one member by the fields it names (never by response keys, fragments
+ * expanded) and rewritten into what the gateway forwards: the member's scope ANDed into every
+ * filter, fields hidden everywhere replaced by `__typename`, the fields decisions read added
+ * under `_tg_` aliases, and writes that need the record as it is turned into `WriteCheck`s.
+ * Filtering, ordering or grouping on a field not readable on every record is refused.
  * Anything the gateway does not understand is refused: fail closed.
  */
 import {
@@ -28,19 +15,16 @@ import {
   visit,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLObjectType,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { GatewayModel } from '../model.js';
-import { Denial } from './denial.js';
+import type { GatewayModel } from '../core/model.js';
+import { Denial } from '../core/denial.js';
 import { Rewriter } from './rewriter.js';
-import { RESERVED_PREFIX, type Caller, type PreparedOperation } from './types.js';
+import { RESERVED_PREFIX, type PreparedOperation } from './types.js';
+import type { Caller } from '../core/caller.js';
 import { checkWriteSequence } from './write-sequence.js';
-
-export { decisionSelections } from './ast.js';
-export { refuseSystemWrites } from './policy-checks.js';
-export { Rewriter } from './rewriter.js';
-export { RESERVED_PREFIX, type Caller, type PreparedOperation, type WriteCheck } from './types.js';
 
 /** The operation a request selects, as graphql-js picks it. */
 export function selectOperation(
@@ -63,18 +47,8 @@ export function selectOperation(
   return operations[0] as OperationDefinitionNode;
 }
 
-/**
- * Checks and rewrites one validated operation for `caller`. Throws a Denial naming what is
- * refused. Fragments the operation does not use are dropped, as are variables it no longer uses.
- */
-export function prepareOperation(
-  document: DocumentNode,
-  operationName: string | undefined,
-  rawVariables: Readonly<Record<string, unknown>>,
-  caller: Caller,
-  model: GatewayModel,
-): PreparedOperation {
-  const operation = selectOperation(document, operationName);
+/** The root type an operation starts from; subscriptions are refused. */
+function rootTypeOf(operation: OperationDefinitionNode, model: GatewayModel): GraphQLObjectType {
   if (operation.operation === OperationTypeNode.SUBSCRIPTION)
     throw new Denial('FORBIDDEN', 'Subscriptions are not available through the gateway');
   const rootType =
@@ -83,8 +57,18 @@ export function prepareOperation(
       : model.schema.getMutationType();
   if (!rootType)
     throw new Denial('BAD_USER_INPUT', `The schema has no ${operation.operation} type`);
-  // The variables must be what their types say, as the host would coerce them: a value the
-  // host's schema would refuse is refused here, before any check reads it as something else.
+  return rootType;
+}
+
+/**
+ * The variables must be what their types say, as the host would coerce them: a value the
+ * host's schema would refuse is refused here, before any check reads it as something else.
+ */
+function checkVariables(
+  operation: OperationDefinitionNode,
+  rawVariables: Readonly<Record<string, unknown>>,
+  model: GatewayModel,
+): void {
   const coerced = getVariableValues(
     model.schema,
     operation.variableDefinitions ?? [],
@@ -93,18 +77,20 @@ export function prepareOperation(
   );
   if (coerced.errors)
     throw new Denial('BAD_USER_INPUT', coerced.errors.map((error) => error.message).join('; '));
-  const clientFragments = new Map(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d] as const),
-  );
   for (const definition of operation.variableDefinitions ?? [])
     if (definition.variable.name.value.startsWith(RESERVED_PREFIX))
       throw new Denial(
         'BAD_USER_INPUT',
         `The variable prefix ${RESERVED_PREFIX} is reserved by the gateway (at $${definition.variable.name.value})`,
       );
-  const rewriter = new Rewriter(caller, model, rawVariables, clientFragments);
+}
+
+/** Every fragment definition, rewritten on its type condition. */
+function rewrittenFragments(
+  document: DocumentNode,
+  rewriter: Rewriter,
+  model: GatewayModel,
+): Map<string, FragmentDefinitionNode> {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
@@ -116,17 +102,17 @@ export function prepareOperation(
       selectionSet: rewriter.selectionSet(definition.selectionSet, type),
     });
   }
-  // The selection first: rewriting it adds the variables.
-  const selectionSet = rewriter.selectionSet(operation.selectionSet, rootType);
-  const rewrittenOperation: OperationDefinitionNode = {
-    ...operation,
-    variableDefinitions: [...(operation.variableDefinitions ?? []), ...rewriter.addedVariables],
-    selectionSet,
-  };
-  // Keep the fragments the operation uses (transitively) and the variables it still reads.
+  return fragments;
+}
+
+/** The fragments a selection set uses (transitively) and the variables it reads. */
+function usedBy(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): { readonly fragments: Set<string>; readonly variables: Set<string> } {
   const used = new Set<string>();
   const usedVariables = new Set<string>();
-  const pending: SelectionSetNode[] = [rewrittenOperation.selectionSet];
+  const pending: SelectionSetNode[] = [selectionSet];
   const seen = new Set<string>();
   while (pending.length > 0) {
     const set = pending.pop() as SelectionSetNode;
@@ -144,17 +130,49 @@ export function prepareOperation(
       },
     });
   }
-  const variableDefinitions = (rewrittenOperation.variableDefinitions ?? []).filter((d) =>
-    usedVariables.has(d.variable.name.value),
+  return { fragments: used, variables: usedVariables };
+}
+
+/**
+ * Checks and rewrites one validated operation for `caller`. Throws a Denial naming what is
+ * refused. Fragments the operation does not use are dropped, as are variables it no longer uses.
+ */
+export function prepareOperation(
+  document: DocumentNode,
+  operationName: string | undefined,
+  rawVariables: Readonly<Record<string, unknown>>,
+  caller: Caller,
+  model: GatewayModel,
+): PreparedOperation {
+  const operation = selectOperation(document, operationName);
+  const rootType = rootTypeOf(operation, model);
+  checkVariables(operation, rawVariables, model);
+  const clientFragments = new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d] as const),
   );
+  const rewriter = new Rewriter(caller, model, rawVariables, clientFragments);
+  const fragments = rewrittenFragments(document, rewriter, model);
+  // The selection first: rewriting it adds the variables.
+  const selectionSet = rewriter.selectionSet(operation.selectionSet, rootType);
+  const used = usedBy(selectionSet, fragments);
+  const variableDefinitions = [
+    ...(operation.variableDefinitions ?? []),
+    ...rewriter.addedVariables,
+  ].filter((d) => used.variables.has(d.variable.name.value));
   const variables: Record<string, unknown> = {};
   for (const definition of variableDefinitions) {
     const name = definition.variable.name.value;
     if (Object.hasOwn(rewriter.variables, name)) variables[name] = rewriter.variables[name];
   }
   checkWriteSequence(rewriter.touches);
-  const finalOperation = { ...rewrittenOperation, variableDefinitions };
-  const keptFragments = [...fragments.values()].filter((f) => used.has(f.name.value));
+  const finalOperation: OperationDefinitionNode = {
+    ...operation,
+    variableDefinitions,
+    selectionSet,
+  };
+  const keptFragments = [...fragments.values()].filter((f) => used.fragments.has(f.name.value));
   return {
     document: { kind: Kind.DOCUMENT, definitions: [finalOperation, ...keptFragments] },
     operation: finalOperation,

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectHostShows, who } from '../bypass/bypass.test-support.js';
-import { gatewayFixture, type GatewayFixture } from '../gateway.test-support.js';
+import { gatewayFixture, type GatewayFixture } from '../testing/gateway.test-support.js';
 
 let fx: GatewayFixture;
 beforeAll(async () => {

@@ -11,8 +11,8 @@
  * same object, since the gateway cannot tell which records it reaches. The refusal says how to
  * split the request: each write in its own request, after the previous one has answered.
  */
-import { Denial } from './denial.js';
-import { isJsonObject } from './ast.js';
+import { Denial } from '../core/denial.js';
+import { isJsonObject } from '../core/json.js';
 
 /** What one root field of a mutation writes. */
 export interface WriteTouch {
