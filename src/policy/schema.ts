@@ -270,7 +270,7 @@ const gatewaySchema = z.strictObject({
    * refused.
    */
   nativeObjects: z.array(z.string().min(1)).default([]),
-  /** GraphQL limits; each unset one keeps its default (src/gateway/limits.ts). */
+  /** GraphQL limits; each unset one keeps its default (src/gateway/core/limits.ts). */
   limits: z
     .strictObject({
       maxDepth: positiveInt.optional(),

@@ -15,7 +15,7 @@
  * Permissions: each object is read under the caller's role, and an object the role cannot read
  * is left out, its rows narrowed by the role's row rules. UNVERIFIED for 2.43: the stored
  * `search.service.ts` versions differ (one reads every object under a system context, a newer
- * one resolves the caller's role), so the gateway never relies on it (src/gateway/search.ts).
+ * one resolves the caller's role), so the gateway never relies on it (src/gateway/core/search-vector.ts).
  * Ranks are the sandbox's: the share of the record's words the terms match, not Postgres's
  * `ts_rank_cd`/`ts_rank`; unaccenting and the CJK fallback are not reproduced.
  */
