@@ -34,7 +34,7 @@ import {
 } from '../store/journal-rows.js';
 import { TABLES, type Database, type Executor } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import type { Manifest } from '../sync/manifest.js';
+import type { Manifest } from '../twenty-app/manifest.js';
 import {
   CheckpointError,
   checkpointDue,

@@ -29,7 +29,7 @@ import {
 import { emptyStore } from '../store/store.test-support.js';
 import { IN_MEMORY, openStore, type Store } from '../store/store.js';
 import { install } from '../sync/install.js';
-import { resolveAddonUrl, tiergateManifest, type Manifest } from '../sync/manifest.js';
+import { resolveAddonUrl, tiergateManifest, type Manifest } from '../twenty-app/manifest.js';
 import { chainEntries, GENESIS_PREV_HASH } from './journal.js';
 import { Journal } from './journal-store.js';
 import { KeyRing } from './key-ring.js';

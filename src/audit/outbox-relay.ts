@@ -54,7 +54,7 @@ import {
   manifestObject,
   tiergateManifest,
   type Manifest,
-} from '../sync/manifest.js';
+} from '../twenty-app/manifest.js';
 import { GENESIS_PREV_HASH, isHexHash } from './journal.js';
 
 /** The host object the journal is mirrored to (manifest.json). */

@@ -38,11 +38,11 @@ import type { Store } from '../store/store.js';
 import { createInboxWriter } from './inbox-writer.js';
 import { loggableUrl } from './logger.js';
 import type { Metrics, WebhookOutcome } from './metrics.js';
-import { ownObjectNames } from '../sync/manifest.js';
+import { ownObjectNames } from '../twenty-app/manifest.js';
 import { parseWebhook } from './webhook-event.js';
-import { DELIVERIES_PATH, claimedRecord } from './recent-deliveries.js';
+import { claimedRecord } from './recent-deliveries.js';
+import { DELIVERIES_PATH, WEBHOOK_PATH } from '../twenty-app/names.js';
 
-export const WEBHOOK_PATH = '/webhooks/twenty';
 /**
  * 100 MiB: what Twenty's API takes in one request (`MAX_REQUEST_BODY_SIZE = '100MB'`,
  * twenty-server `engine/constants/max-request-body-size.constant.ts`; `settings.storage.maxFileSize`

@@ -50,14 +50,8 @@ import {
   type HeldRole,
   type ObjectGrants,
 } from './compile-grants.js';
-
-/**
- * The helper field behind the team scopes (compile-rls.ts). Tiergate writes it, so no member may:
- * it is always read-only natively, whatever the policy's `default`. It stays readable because
- * the predicates filter on it (UNVERIFIED whether Twenty filters on a field the role cannot
- * read); it says who else may see the record, which the gateway may strip.
- */
-export const HELPER_FIELD = 'tiergateViewers';
+import { compareText } from '../twenty-app/compare-text.js';
+import { HELPER_FIELD } from '../twenty-app/names.js';
 
 /** A field by its name, or a MANY_TO_ONE relation field by its join column (`companyId`). */
 export function resolveField(object: DiscoveredObject, name: string): DiscoveredField | undefined {
@@ -263,10 +257,6 @@ export function fieldPermissions(
 
 function nameOf(object: DiscoveredObject, fieldId: string): string {
   return object.fields.find((f) => f.id === fieldId)?.name ?? fieldId;
-}
-
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Sub-field rules that narrow their field and `when` rules that can lower a state: duties. */

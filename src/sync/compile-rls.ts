@@ -51,7 +51,8 @@ import {
   type ScopeAt,
   type ScopePart,
 } from './compile-grants.js';
-import { HELPER_FIELD, resolveField } from './compile-fields.js';
+import { resolveField } from './compile-fields.js';
+import { HELPER_FIELD } from '../twenty-app/names.js';
 
 const NO_WHERE = 'Tiergate does not translate where into row-level predicates';
 

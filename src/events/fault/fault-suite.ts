@@ -29,7 +29,7 @@ import { startSandboxServer, type RunningSandbox } from '../../sandbox/server.js
 import { allJournalRows, type Checkpoint, type JournalRow } from '../../store/journal-rows.js';
 import { openStore, redactDatabaseUrl, type Store } from '../../store/store.js';
 import { install } from '../../sync/install.js';
-import { tiergateManifest } from '../../sync/manifest.js';
+import { tiergateManifest } from '../../twenty-app/manifest.js';
 import { sweep } from '../sweep.js';
 import { ChangeStream, type SendAs, type StreamMember } from './change-stream.js';
 import {

@@ -11,7 +11,7 @@ import { loadPolicy } from '../policy/load.js';
 import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { HostOrgError, pullOrg, readHostMembers, resolveOrg, type HostMember } from './host-org.js';
-import { install } from './install.js';
+import { install } from '../sync/install.js';
 import { tiergateManifest } from './manifest.js';
 
 const policyWith = (

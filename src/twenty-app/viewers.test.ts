@@ -12,10 +12,10 @@ import { compilePolicy } from '../policy/engine.js';
 import { loadPolicy } from '../policy/load.js';
 import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
 import { createSandbox } from '../sandbox/sandbox.js';
-import { applyOperations } from './apply.js';
-import { install } from './install.js';
+import { applyOperations } from '../sync/apply.js';
+import { install } from '../sync/install.js';
 import { tiergateManifest } from './manifest.js';
-import { openSession } from './session.js';
+import { openSession } from '../sync/session.js';
 import { syncViewers, ViewerIndex, type ViewerProgress } from './viewers.js';
 
 const small = loadPolicy(`version: 1
