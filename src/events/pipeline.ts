@@ -76,6 +76,39 @@ export function redactKeyOf(secretKey: Uint8Array): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', secretKey, '', 'tiergate.watchdog.redact.v1', 32));
 }
 
+/** Sweeps at once, then every `every` ms until `signal` aborts; failures go to `report`. */
+function sweepEvery(
+  every: number,
+  sweepNow: () => Promise<unknown>,
+  signal: AbortSignal,
+  report: ((line: string) => void) | undefined,
+): void {
+  const sweepOnce = () => {
+    sweepNow().catch((error: unknown) => {
+      // A sweep that keeps failing (a revoked key, a host refusing) loses changes silently.
+      if (!signal.aborted) report?.(`sweep failed: ${String(error)}`);
+    });
+  };
+  // At once: changes lost while no replica ran are found now, not a period later.
+  sweepOnce();
+  const timer = setInterval(sweepOnce, every);
+  signal.addEventListener('abort', () => clearInterval(timer));
+}
+
+/** Writes one record's viewers into the host's helper field. */
+function viewerWriter(host: Host, model: DataModelSnapshot) {
+  return async (object: string, recordId: string, viewers: readonly string[]): Promise<void> => {
+    const metadata = model.object(object);
+    if (metadata === undefined) throw new Error(`no object ${object} on the host`);
+    await host.core.request(
+      `mutation TiergateSetRecordViewers($id: UUID!, $viewers: [String!]) {
+  ${resolverName(metadata, 'updateOne')}(id: $id, data: { ${HELPER_FIELD}: $viewers }) { id }
+}`,
+      { id: recordId, viewers: [...viewers] },
+    );
+  };
+}
+
 export async function openPipeline(options: PipelineOptions): Promise<Pipeline> {
   const { store, host, log } = options;
   const alert = options.alert ?? (log ? (line: string) => log(`ALERT: ${line}`) : undefined);
@@ -110,16 +143,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     ownKeyName: options.ownKeyName ?? APP_KEY_NAME,
     viewers: {
       index: options.workspace.viewers,
-      async write(object, recordId, viewers) {
-        const metadata = model.object(object);
-        if (metadata === undefined) throw new Error(`no object ${object} on the host`);
-        await host.core.request(
-          `mutation TiergateSetRecordViewers($id: UUID!, $viewers: [String!]) {
-  ${resolverName(metadata, 'updateOne')}(id: $id, data: { ${HELPER_FIELD}: $viewers }) { id }
-}`,
-          { id: recordId, viewers: [...viewers] },
-        );
-      },
+      write: viewerWriter(host, model),
     },
     ...(options.now ? { now: options.now } : {}),
     ...(log ? { log } : {}),
@@ -153,18 +177,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
         }),
       );
       const every = options.sweepEveryMs ?? 5 * 60_000;
-      if (every > 0) {
-        const sweepOnce = () => {
-          sweepNow().catch((error: unknown) => {
-            // A sweep that keeps failing (a revoked key, a host refusing) loses changes silently.
-            if (!controller.signal.aborted) (alert ?? log)?.(`sweep failed: ${String(error)}`);
-          });
-        };
-        // At once: changes lost while no replica ran are found now, not a period later.
-        sweepOnce();
-        const timer = setInterval(sweepOnce, every);
-        controller.signal.addEventListener('abort', () => clearInterval(timer));
-      }
+      if (every > 0) sweepEvery(every, sweepNow, controller.signal, alert ?? log);
     },
     async stop() {
       controller.abort();
