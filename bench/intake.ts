@@ -21,7 +21,7 @@ import { serveIfWorker } from './worker-role.js';
 import express from 'express';
 import { sql } from 'kysely';
 import { signedHeaders } from '../src/host/webhook/signature.js';
-import { WEBHOOK_PATH } from '../src/events/intake-app.js';
+import { WEBHOOK_PATH } from '../src/twenty-app/names.js';
 import { createLogger } from '../src/events/logger.js';
 import { startServer } from '../src/events/server.js';
 import { countEventsByStatus } from '../src/store/inbox.js';

@@ -15,7 +15,7 @@ import { createSandbox } from '../sandbox/sandbox.js';
 import { emptyStore } from '../store/store.test-support.js';
 import { IN_MEMORY, openStore, type Store } from '../store/store.js';
 import { install } from '../sync/install.js';
-import { resolveAddonUrl, tiergateManifest } from '../sync/manifest.js';
+import { resolveAddonUrl, tiergateManifest } from '../twenty-app/manifest.js';
 import { readHostCopy } from './host-copy.js';
 import { Journal, verifyStoredJournal } from './journal-store.js';
 import { KeyRing } from './key-ring.js';

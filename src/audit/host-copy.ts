@@ -20,7 +20,7 @@ import {
   manifestObject,
   tiergateManifest,
   type Manifest,
-} from '../sync/manifest.js';
+} from '../twenty-app/manifest.js';
 import { canonicalize } from './canonical-json.js';
 import type { JournalEntry } from './journal.js';
 import { AUDIT_OBJECT, auditRecordOf } from './outbox-relay.js';

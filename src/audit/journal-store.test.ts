@@ -12,11 +12,11 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   appendJournalRows,
-  findOutboxEntry,
   lastCheckpoint,
   lastJournalRow,
   readJournalRows,
 } from '../store/journal-rows.js';
+import { findOutboxEntry } from '../store/outbox.js';
 import { emptyStore, storeBackends } from '../store/store.test-support.js';
 import type { Store } from '../store/store.js';
 import { readCheckpoints, type Checkpoint } from './checkpoint.js';

@@ -23,18 +23,20 @@
  */
 import { resolve } from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { sql, type Transaction } from 'kysely';
 import {
   appendCheckpoint as storeCheckpoint,
   appendJournalRows,
   lastCheckpoint,
   lastJournalRow,
+  listCheckpoints,
+  lockJournal as lock,
   readJournalRows,
   type JournalRow,
 } from '../store/journal-rows.js';
-import { TABLES, type Database, type Executor } from '../store/schema.js';
+import { deliveredJournalSeqs } from '../store/outbox.js';
+import type { Executor, StoreTransaction } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import type { Manifest } from '../sync/manifest.js';
+import type { Manifest } from '../twenty-app/manifest.js';
 import {
   CheckpointError,
   checkpointDue,
@@ -56,12 +58,6 @@ import {
   type ProblemKind,
   type StoreCheckpoint,
 } from './verify.js';
-
-/**
- * The advisory lock every append and checkpoint holds until its transaction ends: two int4 keys,
- * "tier" and "gate" in ASCII, so it is unlikely to meet another application's lock.
- */
-const LOCK_KEYS = [0x74696572, 0x67617465] as const;
 
 export interface JournalOptions {
   /** The JSON-lines file checkpoints are kept in besides the table; relative to `cwd`. */
@@ -196,7 +192,7 @@ export class Journal {
    */
   async append(
     drafts: readonly JournalDraft[],
-    options: { readonly trx?: Transaction<Database> } = {},
+    options: { readonly trx?: StoreTransaction } = {},
   ): Promise<JournalEntry[]> {
     if (drafts.length === 0) return [];
     if (options.trx !== undefined) return this.#appendIn(options.trx, drafts);
@@ -205,10 +201,7 @@ export class Journal {
     return entries;
   }
 
-  async #appendIn(
-    trx: Transaction<Database>,
-    drafts: readonly JournalDraft[],
-  ): Promise<JournalEntry[]> {
+  async #appendIn(trx: StoreTransaction, drafts: readonly JournalDraft[]): Promise<JournalEntry[]> {
     await lock(trx);
     const head = await lastJournalRow(trx);
     const now = this.#now();
@@ -295,7 +288,7 @@ export class Journal {
       return signed;
     });
     if (checkpoint !== undefined)
-      await syncCheckpointFile(this.checkpointPath, await allTableCheckpoints(this.store));
+      await syncCheckpointFile(this.checkpointPath, await listCheckpoints(this.store.db));
     return checkpoint;
   }
 
@@ -349,12 +342,12 @@ export async function verifyStoredJournal(
   let delivered: ReadonlySet<number>;
   try {
     const claims = options.hostClaims;
-    tableCheckpoints = (await allTableCheckpoints(store)).map((checkpoint) =>
+    tableCheckpoints = (await listCheckpoints(store.db)).map((checkpoint) =>
       claims === undefined
         ? checkpoint
         : { ...checkpoint, mirrored: claims.mirrored.has(checkpoint.seq) },
     );
-    delivered = claims?.delivered ?? (await deliveredSeqs(store));
+    delivered = claims?.delivered ?? new Set(await deliveredJournalSeqs(store.db));
   } catch (error) {
     return failed(unreadable(store, 0, error), 0);
   }
@@ -481,21 +474,11 @@ export interface HostClaims {
 
 /** Reads `HostClaims`; take it before reading the host's copy. */
 export async function hostClaims(store: Store): Promise<HostClaims> {
-  const delivered = await deliveredSeqs(store);
+  const delivered = new Set(await deliveredJournalSeqs(store.db));
   const mirrored = new Set(
-    (await allTableCheckpoints(store)).filter((c) => c.mirrored).map((c) => c.seq),
+    (await listCheckpoints(store.db)).filter((c) => c.mirrored).map((c) => c.seq),
   );
   return { delivered, mirrored };
-}
-
-/** The seqs the outbox marks as delivered to the host. */
-async function deliveredSeqs(store: Store): Promise<ReadonlySet<number>> {
-  const rows = await store.db
-    .selectFrom(TABLES.auditOutbox)
-    .select('journal_seq')
-    .where('status', '=', 'delivered')
-    .execute();
-  return new Set(rows.map((r) => r.journal_seq));
 }
 
 /** The last `limit` stored entries, oldest first (no key ring needed: `tiergate audit log`). */
@@ -505,13 +488,6 @@ export async function journalTail(db: Executor, limit: number): Promise<JournalE
   const head = await lastJournalRow(db);
   if (head === undefined) return [];
   return readJournalRows(db, Math.max(1, head.seq - limit + 1), limit);
-}
-
-/** Takes the journal's advisory lock until `trx` ends. */
-async function lock(trx: Transaction<Database>): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${sql.lit(LOCK_KEYS[0])}, ${sql.lit(LOCK_KEYS[1])})`.execute(
-    trx,
-  );
 }
 
 /**
@@ -530,21 +506,4 @@ async function readCheckpointFile(
     if (!(error instanceof CheckpointError)) throw error;
     return { problem: { seq: 0, kind: 'checkpoint-file', message: error.message } };
   }
-}
-
-/** Every checkpoint in the store's table, by seq, with whether it reached the host. */
-async function allTableCheckpoints(store: Store): Promise<StoreCheckpoint[]> {
-  const rows = await store.db
-    .selectFrom(TABLES.auditCheckpoint)
-    .selectAll()
-    .orderBy('seq')
-    .execute();
-  return rows.map((row) => ({
-    seq: row.seq,
-    hash: row.hash,
-    at: row.at,
-    keyId: row.key_id,
-    signature: row.signature,
-    mirrored: row.mirrored_at !== null,
-  }));
 }

@@ -24,7 +24,7 @@ import { appendJournalRows, readJournalRows } from '../store/journal-rows.js';
 import { testServer } from '../store/store.test-support.js';
 import { openStore, redactDatabaseUrl, type Store } from '../store/store.js';
 import { install } from '../sync/install.js';
-import { tiergateManifest } from '../sync/manifest.js';
+import { tiergateManifest } from '../twenty-app/manifest.js';
 import { chainEntries } from './journal.js';
 import { auditRecordId } from './outbox-relay.js';
 

@@ -18,18 +18,17 @@ import type { SandboxRecord } from '../sandbox/workspace.js';
 import {
   appendCheckpoint,
   appendJournalRows,
-  findOutboxEntry,
   lastCheckpoint,
   lastJournalRow,
   readJournalRows,
   type Checkpoint,
-  type ClaimedOutboxRow,
   type JournalRow,
 } from '../store/journal-rows.js';
+import { findOutboxEntry, type ClaimedOutboxRow } from '../store/outbox.js';
 import { emptyStore } from '../store/store.test-support.js';
 import { IN_MEMORY, openStore, type Store } from '../store/store.js';
 import { install } from '../sync/install.js';
-import { resolveAddonUrl, tiergateManifest, type Manifest } from '../sync/manifest.js';
+import { resolveAddonUrl, tiergateManifest, type Manifest } from '../twenty-app/manifest.js';
 import { chainEntries, GENESIS_PREV_HASH } from './journal.js';
 import { Journal } from './journal-store.js';
 import { KeyRing } from './key-ring.js';

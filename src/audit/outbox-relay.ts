@@ -1,33 +1,7 @@
 /**
- * The relay that carries the audit journal to the host: each journal entry becomes one
- * `tiergateAuditEntry` record in Twenty. The entry and its outbox row were committed together
- * (`appendJournalRows(trx, rows, { outbox: true })`); the relay claims due outbox rows in seq
- * order (`claimOutbox`, a lease that counts as an attempt), sends their entries in batches as one
- * `create<Plural>(data: [...], upsert: true)` each, and marks them delivered.
- *
- * Exactly once, by idempotency: a record's id is derived from its entry's hash
- * (`auditRecordId`), so sending an entry again (the host took it but the answer was lost, the
- * relay died before marking it, a lease ran out) upserts the same record instead of adding a
- * second one. Delivery is at least once; the host ends up with each entry once.
- *
- * A failed batch is due again after an exponential backoff with full jitter (the host layer's
- * `backoffDelay`), capped at `backoff.maxMs`. What a failure costs depends on whose it is
- * (`failureKind`): a host that is down, slow, busy or failing, or an installation that cannot
- * write the audit object right now, never parks a row, however long it lasts, and neither does
- * a relay that dies holding it (its lease simply runs out); only a refusal of
- * the entry itself (which retrying the same bytes cannot cure) is a strike, and a row is parked
- * (`dead`) after `maxAttempts` strikes, the `onParked` alert hook is called and a line is logged.
- * A refused batch of several rows is then sent row by row, so one entry the host will not take
- * does not hold back the others. `tiergate audit relay --requeue` puts parked rows back.
- *
- * Checkpoints are mirrored to the host on every run (and at once when the journal takes one,
- * through `mirrorCheckpoints`), before and whether or not their entries have arrived: the host's
- * copy anchors the tail outside the store as early as possible, and a checkpoint there ahead of
- * its entries only says they are on their way. An error of the store makes `run` try again in
- * seconds, and the rows this relay had claimed are released then rather than when their lease ends.
- *
- * Order: a run stops at the first failed batch and `run` waits for its retry, so entries reach
- * the host in seq order unless a row is refused for good. Each record carries its `sequence`.
+ * Carries the audit journal to the host's `tiergateAuditEntry` records, exactly once by
+ * idempotency (a record's id derives from its entry's hash), in seq order; only the host's refusal
+ * of an entry counts toward parking it. Details: docs/internals.md "The audit outbox relay".
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
@@ -38,23 +12,25 @@ import type { Host } from '../host/host.js';
 import { backoffDelay } from '../host/retry.js';
 import {
   checkpointsToMirror,
-  claimOutbox,
   markCheckpointsMirrored,
+  type Checkpoint,
+  type JournalRow,
+} from '../store/journal-rows.js';
+import {
+  claimOutbox,
   markDelivered,
   markOutboxFailed,
   OUTBOX_MAX_ATTEMPTS,
   releaseOutboxClaims,
-  type Checkpoint,
   type ClaimedOutboxRow,
-  type JournalRow,
-} from '../store/journal-rows.js';
+} from '../store/outbox.js';
 import type { Store } from '../store/store.js';
 import {
   manifestField,
   manifestObject,
   tiergateManifest,
   type Manifest,
-} from '../sync/manifest.js';
+} from '../twenty-app/manifest.js';
 import { GENESIS_PREV_HASH, isHexHash } from './journal.js';
 
 /** The host object the journal is mirrored to (manifest.json). */

@@ -5,7 +5,7 @@
  * when it ends, so logs stay readable.
  */
 import cliProgress from 'cli-progress';
-import type { ViewerProgress } from '../sync/viewers.js';
+import type { ViewerProgress } from '../twenty-app/viewers.js';
 import type { Output } from './io.js';
 
 /** What a stream must offer to be drawn on; `isTTY` is true only on a terminal. */
@@ -111,7 +111,7 @@ export function taskProgress(stream: ProgressStream, options: ProgressOptions = 
   };
 }
 
-/** The viewers backfill's progress (src/sync/viewers.ts): a bar per object and phase. */
+/** The viewers backfill's progress (src/twenty-app/viewers.ts): a bar per object and phase. */
 export function viewersProgress(
   stream: ProgressStream,
   options: ProgressOptions = {},

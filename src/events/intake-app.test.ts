@@ -19,10 +19,11 @@ import { bodySha256 } from '../store/inbox.js';
 import type { Database } from '../store/schema.js';
 import { emptyStore } from '../store/store.test-support.js';
 import { IN_MEMORY, openStore, type Store } from '../store/store.js';
-import { DEFAULT_BODY_LIMIT_BYTES, WEBHOOK_PATH } from './intake-app.js';
+import { DEFAULT_BODY_LIMIT_BYTES } from './intake-app.js';
 import { CENSOR, createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { startServer, type RunningServer, type ServerOptions } from './server.js';
+import { WEBHOOK_PATH } from '../twenty-app/names.js';
 
 const SECRET = 'whsec-test-0123456789abcdef-SECRET';
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');

@@ -23,7 +23,6 @@ import express, {
   type Request,
   type Response,
 } from 'express';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import {
   DEFAULT_TOLERANCE_MS,
@@ -34,15 +33,15 @@ import {
   verifySignature,
 } from '../host/webhook/signature.js';
 import { countEventsByStatus } from '../store/inbox.js';
-import type { Store } from '../store/store.js';
+import { pingStore, type Store } from '../store/store.js';
 import { createInboxWriter } from './inbox-writer.js';
 import { loggableUrl } from './logger.js';
 import type { Metrics, WebhookOutcome } from './metrics.js';
-import { ownObjectNames } from '../sync/manifest.js';
+import { ownObjectNames } from '../twenty-app/manifest.js';
 import { parseWebhook } from './webhook-event.js';
-import { DELIVERIES_PATH, claimedRecord } from './recent-deliveries.js';
+import { claimedRecord } from './recent-deliveries.js';
+import { DELIVERIES_PATH, WEBHOOK_PATH } from '../twenty-app/names.js';
 
-export const WEBHOOK_PATH = '/webhooks/twenty';
 /**
  * 100 MiB: what Twenty's API takes in one request (`MAX_REQUEST_BODY_SIZE = '100MB'`,
  * twenty-server `engine/constants/max-request-body-size.constant.ts`; `settings.storage.maxFileSize`
@@ -385,7 +384,7 @@ export function createApp(deps: AppDeps): express.Express {
   const defaultReady = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
     try {
-      await withTimeout(sql`select 1`.execute(store.db), READY_TIMEOUT_MS, 'the store');
+      await withTimeout(pingStore(store), READY_TIMEOUT_MS, 'the store');
       checks.store = 'ok';
     } catch (error) {
       checks.store = `${store.location} does not answer: ${messageOf(error)}`;

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../host/webhook/signature.js';
 import { IN_MEMORY, openStore, type Store } from '../store/store.js';
-import { WEBHOOK_PATH } from './intake-app.js';
 import { CENSOR, createLogger, loggableUrl } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { startServer } from './server.js';
+import { WEBHOOK_PATH } from '../twenty-app/names.js';
 
 const SECRET = 'whsec-logger-test-0123456789abcdef';
 const TOKEN = 'tok-QUERY-CREDENTIAL-5531';

@@ -17,10 +17,11 @@ import { getSweepCursor } from '../store/cursors.js';
 import { storeBackends } from '../store/store.test-support.js';
 import { IN_MEMORY, openStore, type Store } from '../store/store.js';
 import { install } from '../sync/install.js';
-import { tiergateManifest } from '../sync/manifest.js';
+import { tiergateManifest } from '../twenty-app/manifest.js';
 import { createLogger } from './logger.js';
 import { openPipeline, type PipelineOptions } from './pipeline.js';
 import { startServer, type RunningServer } from './server.js';
+import { readWorkspaceView } from '../sync/workspace-view.js';
 
 const ADMIN = 'pipeline-test-admin-key';
 let store: Store;
@@ -117,7 +118,7 @@ describe('the event pipeline', () => {
     const pipeline = await openPipeline({
       store,
       host,
-      policy,
+      workspace: await readWorkspaceView(host, policy),
       cwd: mkdtempSync(join(tmpdir(), 'tiergate-pipeline-')),
       secretKey: randomBytes(32),
       workerId: 'test-worker',
@@ -209,7 +210,7 @@ describe('the event pipeline', () => {
 
 describe("the pipeline's sweep", () => {
   /** A pipeline over `over` reading the sandbox's companies (members from the sandbox). */
-  const pipelineOver = (over: Store, options: Partial<PipelineOptions> = {}) => {
+  const pipelineOver = async (over: Store, options: Partial<PipelineOptions> = {}) => {
     const host = connectHost({
       baseUrl: crm.url,
       token: ADMIN,
@@ -220,7 +221,7 @@ describe("the pipeline's sweep", () => {
     return openPipeline({
       store: over,
       host,
-      policy,
+      workspace: await readWorkspaceView(host, policy),
       cwd: mkdtempSync(join(tmpdir(), 'tiergate-pipeline-')),
       secretKey: randomBytes(32),
       workerId: 'sweep-test',

@@ -1,34 +1,42 @@
 /**
- * The add-on's event pipeline behind `tiergate serve`: workers turning inbox events
- * into journal entries (with the watchdog's verdicts and tiergateViewers kept current), the
- * periodic sweep that finds what webhooks missed, and the relay mirroring the journal into
- * Twenty's audit object. The webhook endpoint (intake-app.ts) fills the inbox; this empties it.
+ * The add-on's event pipeline behind `tiergate serve`: workers turning inbox events into journal
+ * entries (with the watchdog's verdicts and tiergateViewers kept current), the periodic sweep
+ * that finds what webhooks missed, and the relay mirroring the journal into Twenty's audit
+ * object. The webhook endpoint (intake-app.ts) fills the inbox; this empties it.
  *
- * The org is read from the host once at start (org.source: host included); a policy or org
- * change takes a restart, as `tiergate apply` does its own reading.
+ * The workspace (org, data model, viewers) is read once by the caller before it opens the
+ * pipeline; a policy or org change takes a restart.
  */
 import { hkdfSync } from 'node:crypto';
 import type { CheckpointPolicy } from '../audit/checkpoint.js';
 import { Journal } from '../audit/journal-store.js';
 import { OutboxRelay } from '../audit/outbox-relay.js';
 import { resolverName } from '../host/core-schema/names.js';
+import type { DataModelSnapshot } from '../host/data-model.js';
 import type { Host } from '../host/host.js';
 import { compilePolicy } from '../policy/engine.js';
 import type { Policy } from '../policy/schema.js';
 import type { Store } from '../store/store.js';
-import { compileHostState, governedObjectNames } from '../sync/compile.js';
-import { HELPER_FIELD } from '../sync/compile-fields.js';
-import { APP_KEY_NAME } from '../sync/install-app-role.js';
-import { pullOrg } from '../sync/host-org.js';
-import { rlsEntitled } from '../sync/session.js';
-import { ViewerIndex } from '../sync/viewers.js';
+import type { ViewerIndex } from '../twenty-app/viewers.js';
 import { DEFAULT_SETTLE_MS, Sweeper, type SweepOptions, type SweepResult } from './sweep.js';
 import { EventWorker, type BatchResult } from './worker.js';
+import { APP_KEY_NAME, HELPER_FIELD } from '../twenty-app/names.js';
+
+/** The workspace as read at start (src/sync/workspace-view.ts reads it). */
+export interface PipelineWorkspace {
+  /** The policy with its org as the host holds it. */
+  readonly policy: Policy;
+  readonly orgProblems: readonly { readonly member: string; readonly message: string }[];
+  readonly model: DataModelSnapshot;
+  readonly viewers: ViewerIndex;
+  /** The objects the sweep reads: those the policy governs that the host has. */
+  readonly objects: readonly string[];
+}
 
 export interface PipelineOptions {
   readonly store: Store;
   readonly host: Host;
-  readonly policy: Policy;
+  readonly workspace: PipelineWorkspace;
   /** Where the key ring and checkpoint file live (the installation's directory). */
   readonly cwd: string;
   /** Tiergate's secret key (src/sync/secret-box.ts); the watchdog's hash key derives from it. */
@@ -68,16 +76,45 @@ export function redactKeyOf(secretKey: Uint8Array): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', secretKey, '', 'tiergate.watchdog.redact.v1', 32));
 }
 
+/** Sweeps at once, then every `every` ms until `signal` aborts; failures go to `report`. */
+function sweepEvery(
+  every: number,
+  sweepNow: () => Promise<unknown>,
+  signal: AbortSignal,
+  report: ((line: string) => void) | undefined,
+): void {
+  const sweepOnce = () => {
+    sweepNow().catch((error: unknown) => {
+      // A sweep that keeps failing (a revoked key, a host refusing) loses changes silently.
+      if (!signal.aborted) report?.(`sweep failed: ${String(error)}`);
+    });
+  };
+  // At once: changes lost while no replica ran are found now, not a period later.
+  sweepOnce();
+  const timer = setInterval(sweepOnce, every);
+  signal.addEventListener('abort', () => clearInterval(timer));
+}
+
+/** Writes one record's viewers into the host's helper field. */
+function viewerWriter(host: Host, model: DataModelSnapshot) {
+  return async (object: string, recordId: string, viewers: readonly string[]): Promise<void> => {
+    const metadata = model.object(object);
+    if (metadata === undefined) throw new Error(`no object ${object} on the host`);
+    await host.core.request(
+      `mutation TiergateSetRecordViewers($id: UUID!, $viewers: [String!]) {
+  ${resolverName(metadata, 'updateOne')}(id: $id, data: { ${HELPER_FIELD}: $viewers }) { id }
+}`,
+      { id: recordId, viewers: [...viewers] },
+    );
+  };
+}
+
 export async function openPipeline(options: PipelineOptions): Promise<Pipeline> {
   const { store, host, log } = options;
   const alert = options.alert ?? (log ? (line: string) => log(`ALERT: ${line}`) : undefined);
-  const [org, model, rls] = await Promise.all([
-    pullOrg(host, options.policy),
-    host.dataModel.get(),
-    rlsEntitled(host.metadata),
-  ]);
-  for (const problem of org.problems) log?.(`org: ${problem.member}: ${problem.message}`);
-  const compiled = compileHostState(org.policy, model, { rlsEntitled: rls });
+  const { policy, model, objects } = options.workspace;
+  for (const problem of options.workspace.orgProblems)
+    log?.(`org: ${problem.member}: ${problem.message}`);
   const relay = new OutboxRelay(store, host, {
     // Capped at a minute: a host back after an outage of any length sees the journal within one.
     backoff: { baseMs: 1_000, maxMs: 60_000 },
@@ -96,35 +133,22 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     // the relay's next run: the tail is anchored outside the store at once.
     onCheckpoint: () => relay.mirrorCheckpoints(),
   });
-  const index = new ViewerIndex(org.policy, compiled.viewerScopes);
   const worker = new EventWorker({
     store,
     journal,
-    policy: org.policy,
-    engine: compilePolicy(org.policy),
+    policy,
+    engine: compilePolicy(policy),
     redactKey: redactKeyOf(options.secretKey),
     workerId: options.workerId,
     ownKeyName: options.ownKeyName ?? APP_KEY_NAME,
     viewers: {
-      index,
-      async write(object, recordId, viewers) {
-        const metadata = model.object(object);
-        if (metadata === undefined) throw new Error(`no object ${object} on the host`);
-        await host.core.request(
-          `mutation TiergateSetRecordViewers($id: UUID!, $viewers: [String!]) {
-  ${resolverName(metadata, 'updateOne')}(id: $id, data: { ${HELPER_FIELD}: $viewers }) { id }
-}`,
-          { id: recordId, viewers: [...viewers] },
-        );
-      },
+      index: options.workspace.viewers,
+      write: viewerWriter(host, model),
     },
     ...(options.now ? { now: options.now } : {}),
     ...(log ? { log } : {}),
     ...(alert ? { alert } : {}),
   });
-  const objects = governedObjectNames(org.policy).filter(
-    (name) => model.object(name) !== undefined && model.object(name)?.isSystem !== true,
-  );
 
   const controller = new AbortController();
   const loops: Promise<unknown>[] = [];
@@ -153,18 +177,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
         }),
       );
       const every = options.sweepEveryMs ?? 5 * 60_000;
-      if (every > 0) {
-        const sweepOnce = () => {
-          sweepNow().catch((error: unknown) => {
-            // A sweep that keeps failing (a revoked key, a host refusing) loses changes silently.
-            if (!controller.signal.aborted) (alert ?? log)?.(`sweep failed: ${String(error)}`);
-          });
-        };
-        // At once: changes lost while no replica ran are found now, not a period later.
-        sweepOnce();
-        const timer = setInterval(sweepOnce, every);
-        controller.signal.addEventListener('abort', () => clearInterval(timer));
-      }
+      if (every > 0) sweepEvery(every, sweepNow, controller.signal, alert ?? log);
     },
     async stop() {
       controller.abort();

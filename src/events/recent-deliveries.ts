@@ -6,8 +6,6 @@
  */
 import type { WebhookOutcome } from './metrics.js';
 
-/** Where the add-on server answers for one record id (GET <path>/<id>), beside /metrics. */
-export const DELIVERIES_PATH = '/metrics/deliveries';
 /** How many record ids are kept: the proof asks within seconds, so a few hundred are plenty. */
 export const RECENT_DELIVERIES_KEPT = 512;
 /** Per record: a created and a destroyed event, and a few more, are all the proof reads. */

@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import express from 'express';
 import { createApp, deliveriesHandler, metricsHandler, type AppDeps } from './intake-app.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { DELIVERIES_PATH } from './recent-deliveries.js';
+import { DELIVERIES_PATH } from '../twenty-app/names.js';
 
 export const DEFAULT_BIND = '127.0.0.1';
 /** How long a stop waits for requests in flight before it cuts their connections. */

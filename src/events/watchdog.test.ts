@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../policy/engine.js';
 import { loadPolicy } from '../policy/load.js';
-import { ViewerIndex } from '../sync/viewers.js';
+import { ViewerIndex } from '../twenty-app/viewers.js';
 import {
   actorOf,
   judge,

@@ -24,8 +24,7 @@
 import type { Engine } from '../policy/engine.js';
 import type { Action, FieldRule, Policy } from '../policy/schema.js';
 import { readPath } from '../policy/condition.js';
-import type { ViewerIndex } from '../sync/viewers.js';
-import { HELPER_FIELD } from '../sync/compile-fields.js';
+import type { ViewerIndex } from '../twenty-app/viewers.js';
 import type { RecordAction } from '../host/webhook/record-actions.js';
 import {
   fieldHashPrefix,
@@ -37,6 +36,7 @@ import {
   RECORD_HASH_PREFIX,
   type JournalValueLimits,
 } from './record-bounds.js';
+import { HELPER_FIELD } from '../twenty-app/names.js';
 
 type Row = Readonly<Record<string, unknown>>;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RECORD_ACTIONS } from '../host/webhook/record-actions.js';
 import { SWEEP_WEBHOOK_ID as INBOX_SWEEP_ID, type InboxEvent } from '../store/inbox.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
-import { WEBHOOK_ACTIONS } from '../sync/manifest.js';
+import { WEBHOOK_ACTIONS } from '../twenty-app/manifest.js';
 import { parseWebhook } from './webhook-event.js';
 import { recordEventOf, UnreadableEvent } from './worker.js';
 import { RECORD_ACTIONS as WATCHDOG_ACTIONS } from './watchdog.js';

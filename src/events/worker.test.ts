@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Journal } from '../audit/journal-store.js';
 import { compilePolicy } from '../policy/engine.js';
 import { loadPolicy } from '../policy/load.js';
-import { ViewerIndex } from '../sync/viewers.js';
+import { ViewerIndex } from '../twenty-app/viewers.js';
 import {
   claimEvents,
   findEvent,

@@ -17,14 +17,13 @@ import type { Journal } from '../audit/journal-store.js';
 import type { JournalDraft } from '../audit/journal.js';
 import type { Engine } from '../policy/engine.js';
 import type { Policy } from '../policy/schema.js';
-import type { ViewerIndex } from '../sync/viewers.js';
+import type { ViewerIndex } from '../twenty-app/viewers.js';
 import { claimEvents, completeEvent, failEvent, type InboxEvent } from '../store/inbox.js';
 import type { Store } from '../store/store.js';
 import { isConnectionFailure } from '../store/store-error.js';
 import { forgetRecord, rememberRecords } from '../store/cursors.js';
 import { HostError, hostFailureKind } from '../host/host-error.js';
-import { HELPER_FIELD } from '../sync/compile-fields.js';
-import { ownObjectNames } from '../sync/manifest.js';
+import { ownObjectNames } from '../twenty-app/manifest.js';
 import { SWEEP_WEBHOOK_ID } from './sweep.js';
 import {
   actorStampOf,
@@ -37,6 +36,7 @@ import {
 } from './watchdog.js';
 import { readWebhook } from './webhook-event.js';
 import { journalLabel } from './record-bounds.js';
+import { HELPER_FIELD } from '../twenty-app/names.js';
 
 type Row = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 /**
- * Twenty 2.43's permission flags (the metadata SDL's `PermissionFlagType`; src/sync/manifest.test
+ * Twenty 2.43's permission flags (the metadata SDL's `PermissionFlagType`; src/twenty-app/manifest.test
  * holds this list equal to the SDL), split by kind as Twenty does (repo `constants/permission-flag-
  * permission-type-by-permission-flag.constant.ts`): a role's `canUpdateAllSettings` covers the
  * settings flags, its `canAccessAllTools` the tool flags.

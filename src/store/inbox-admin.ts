@@ -123,3 +123,37 @@ export async function requeueDead(
   const rows = await query.returning('id').execute();
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
+
+/** One event's place in a record's history (no body). */
+export interface RecordEvent {
+  readonly id: number;
+  readonly eventName: string;
+  /** Found by the sweep rather than delivered by a webhook. */
+  readonly swept: boolean;
+  readonly recordVersion: string | null;
+  readonly status: InboxStatus;
+  readonly receivedAt: Date;
+}
+
+/** Every event of one record, in the order received. */
+export async function recordEvents(
+  db: Executor,
+  objectName: string,
+  recordId: string,
+): Promise<RecordEvent[]> {
+  const rows = await db
+    .selectFrom(INBOX)
+    .select(['id', 'event_name', 'swept', 'record_version', 'status', 'received_at'])
+    .where('object_name', '=', objectName)
+    .where('record_id', '=', recordId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    eventName: row.event_name,
+    swept: row.swept,
+    recordVersion: row.record_version,
+    status: row.status,
+    receivedAt: row.received_at,
+  }));
+}

@@ -9,7 +9,7 @@
  * as `Date`s, everything else as text. Repositories map these rows to camelCase objects; nothing
  * outside `src/store` should need these interfaces.
  */
-import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 export const TABLES = {
   webhookInbox: 'tiergate_webhook_inbox',
@@ -126,3 +126,10 @@ export interface Database {
 
 /** What repositories run on: the store's `db`, or a transaction from `store.transaction`. */
 export type Executor = Kysely<Database>;
+/** A transaction the store opened (`Store.transaction`); operations that must run in one take it. */
+export type StoreTransaction = Transaction<Database>;
+
+/** Runs `fn` in `db` when it is a transaction already, else in a new one. */
+export function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}

@@ -26,21 +26,23 @@ import {
   allJournalRows,
   appendCheckpoint,
   appendJournalRows,
-  claimOutbox,
-  findOutboxEntry,
   lastCheckpoint,
   lastJournalRow,
-  markDelivered,
   checkpointsToMirror,
-  deliveredThrough,
   markCheckpointsMirrored,
-  markOutboxFailed,
-  outboxSummary,
   readJournalRows,
-  releaseOutboxClaims,
-  requeueDeadOutbox,
   type JournalRow,
 } from './journal-rows.js';
+import {
+  claimOutbox,
+  findOutboxEntry,
+  markDelivered,
+  deliveredThrough,
+  markOutboxFailed,
+  outboxSummary,
+  releaseOutboxClaims,
+  requeueDeadOutbox,
+} from './outbox.js';
 import { StoreError } from './store-error.js';
 import { emptyStore, storeBackends } from './store.test-support.js';
 import { openStore, type MigrationReport, type Store } from './store.js';

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { createDatabase, dropDatabase } from './databases.js';
 import { IN_MEMORY, openStore, redactDatabaseUrl, type Store, type StoreKind } from './store.js';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -60,7 +61,7 @@ function postgresBackend(serverUrl: string, from: string): StoreBackend {
           );
         },
       );
-      await sql`create database ${sql.id(database)}`.execute(admin.db);
+      await createDatabase(admin.db, database);
       const url = new URL(serverUrl);
       url.pathname = `/${database}`;
       const store = await openStore({ databaseUrl: url.toString(), databaseUrlName: from });
@@ -73,7 +74,7 @@ function postgresBackend(serverUrl: string, from: string): StoreBackend {
       await Promise.all(opened.map((s) => s.close()));
       if (admin === undefined) return;
       try {
-        await sql`drop database if exists ${sql.id(database)} with (force)`.execute(admin.db);
+        await dropDatabase(admin.db, database);
       } finally {
         await admin.close();
       }

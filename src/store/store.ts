@@ -15,16 +15,15 @@
  * Errors say what is wrong and where ("cannot reach PostgreSQL at 127.0.0.1:5432
  * (DATABASE_URL): ECONNREFUSED") and never carry the password of a database URL.
  */
-import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, type Database } from './schema.js';
+import { DurableNodeFS, durableStartParams } from './durable-fs.js';
 import { StoreError } from './store-error.js';
 
 export { StoreError } from './store-error.js';
@@ -285,78 +284,6 @@ async function openPostgres(url: string, name: string): Promise<Opened> {
 
 // ---- PGlite -----------------------------------------------------------------------------------
 
-/**
- * PGlite 0.5 on Node never syncs to disk: it starts PostgreSQL with `-F` (fsync off), its NODEFS
- * file operations have no `fsync`, and the WASM build's `fdatasync` (PostgreSQL's default WAL
- * sync method on Linux) returns without doing anything. Its `relaxedDurability` option only
- * concerns browser filesystems that copy memory out after a query. Writes therefore sit in the
- * OS page cache: they survive the process, not the machine.
- *
- * This filesystem gives NODEFS the `fsync` it lacks (Emscripten's `fd_sync` calls the stream's
- * `fsync` when there is one), and `durableStartParams` turn fsync back on with
- * `wal_sync_method=fsync`, so that each commit syncs the WAL segment before it returns.
- */
-type PostgresMod = Parameters<NodeFS['init']>[1];
-
-class DurableNodeFS extends NodeFS {
-  override async init(pg: PGlite, opts: Partial<PostgresMod>) {
-    const { emscriptenOpts } = await super.init(pg, opts);
-    const preRun = [...(emscriptenOpts.preRun ?? []), installFsync];
-    return { emscriptenOpts: { ...emscriptenOpts, preRun } };
-  }
-}
-
-/** The part of Emscripten's NODEFS this file touches (not in PGlite's types). */
-interface NodeFsStream {
-  readonly nfd?: number;
-  readonly node: unknown;
-}
-interface NodeFsStreamOps {
-  fsync?: (stream: NodeFsStream) => number;
-}
-interface EmscriptenNodeFs {
-  readonly stream_ops: NodeFsStreamOps;
-  tryFSOperation<T>(operation: () => T): T;
-  realPath(node: unknown): string;
-}
-
-function installFsync(mod: Partial<PostgresMod>): void {
-  const nodefs = (mod as { NODEFS?: unknown }).NODEFS as EmscriptenNodeFs | undefined;
-  if (nodefs === undefined)
-    throw new StoreError('this PGlite build has no NODEFS: the embedded store cannot sync to disk');
-  // tryFSOperation turns a Node error into an errno, so a failed sync fails the commit
-  // (PostgreSQL then stops) instead of being reported as written.
-  nodefs.stream_ops.fsync = (stream) => {
-    const fd = stream.nfd;
-    nodefs.tryFSOperation(() => {
-      if (fd !== undefined) {
-        fsyncSync(fd);
-        return;
-      }
-      // NODEFS opens no descriptor for a directory; PostgreSQL syncs one (pg_wal) after it
-      // creates or renames a segment, so that the new name survives a crash too.
-      const dir = openSync(nodefs.realPath(stream.node), 'r');
-      try {
-        fsyncSync(dir);
-      } finally {
-        closeSync(dir);
-      }
-    });
-    return 0;
-  };
-}
-
-/** PGlite's own start parameters, with fsync on and a WAL sync method that reaches `fsync`. */
-function durableStartParams(): string[] {
-  return [
-    ...PGlite.defaultStartParams.filter((param) => param !== '-F'),
-    '-c',
-    'fsync=on',
-    '-c',
-    'wal_sync_method=fsync',
-  ];
-}
-
 async function openPglite(dataDir: string, durability: EmbeddedDurability): Promise<Opened> {
   const inMemory = dataDir === IN_MEMORY;
   const dir = inMemory ? dataDir : resolve(dataDir);
@@ -412,4 +339,9 @@ async function prepareDirectory(dir: string): Promise<void> {
       cause: error,
     });
   }
+}
+
+/** Whether the store answers a trivial query (readiness probes); throws when it does not. */
+export async function pingStore(store: Pick<Store, 'db'>): Promise<void> {
+  await sql`select 1`.execute(store.db);
 }

@@ -1,33 +1,7 @@
 /**
- * Field permissions of one host role on one readable object. Twenty's field permissions only
- * restrict (a deny-list), so the policy's allow-list becomes a restriction of every field whose
- * state at the tier is below `edit` (POLICY.md §2 "Field states": a listed field takes its tier
- * map's step value, hidden below its lowest key; an unlisted one takes `default`, hidden without
- * one):
- *
- * - hidden → canRead false, canUpdate false;
- * - masked → readable natively (the gateway reads the value with the caller's token to mask
- *   it), canUpdate false, and a duty: the gateway masks it;
- * - read   → canUpdate false;
- * - edit   → no restriction.
- *
- * Per-action maps (`actions: { update: { senior: edit } }`): Twenty's canReadFieldValue covers
- * reads and its canUpdateFieldValue covers creating and updating alike, so canRead follows the
- * read state and canUpdate is true when create OR update makes the field `edit` (a superset);
- * the action that stays narrower, and any export, delete or destroy state narrower than read,
- * is the gateway's (a duty).
- *
- * A data-model field is found by its name or, for a MANY_TO_ONE relation, by its join column:
- * the policy names `companyId`, the host's permission is on the relation field `company`.
- *
- * Left to the gateway (duties): masks; `when` rules that can lower the state at the tier (the
- * static state is what Twenty gets); sub-field rules (`phones.additionalPhones`) that narrow
- * their field; hidden system fields (Tiergate sets no field permission on them: `id`,
- * `createdAt`, `position`… are Twenty's own); hidden ONE_TO_MANY fields (their records are
- * governed by the other object, and Twenty copies a relation restriction to the other side, so
- * only the MANY_TO_ONE side is restricted); a hidden label identifier, whose read restriction
- * Twenty ignores (UNVERIFIED which field it is: discovery does not report it, so `name`, else
- * `title`, stands in, as in the sandbox).
+ * Field permissions of one host role on one readable object: Twenty's deny-list restricts every
+ * field whose state at the tier is below `edit`; masks, `when` rules and what Twenty cannot
+ * restrict are the gateway's. The full rules: docs/internals.md "Field permissions".
  */
 import { describeCondition } from '../policy/describe.js';
 import {
@@ -50,14 +24,8 @@ import {
   type HeldRole,
   type ObjectGrants,
 } from './compile-grants.js';
-
-/**
- * The helper field behind the team scopes (compile-rls.ts). Tiergate writes it, so no member may:
- * it is always read-only natively, whatever the policy's `default`. It stays readable because
- * the predicates filter on it (UNVERIFIED whether Twenty filters on a field the role cannot
- * read); it says who else may see the record, which the gateway may strip.
- */
-export const HELPER_FIELD = 'tiergateViewers';
+import { compareText } from '../twenty-app/compare-text.js';
+import { HELPER_FIELD } from '../twenty-app/names.js';
 
 /** A field by its name, or a MANY_TO_ONE relation field by its join column (`companyId`). */
 export function resolveField(object: DiscoveredObject, name: string): DiscoveredField | undefined {
@@ -263,10 +231,6 @@ export function fieldPermissions(
 
 function nameOf(object: DiscoveredObject, fieldId: string): string {
   return object.fields.find((f) => f.id === fieldId)?.name ?? fieldId;
-}
-
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Sub-field rules that narrow their field and `when` rules that can lower a state: duties. */

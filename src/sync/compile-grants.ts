@@ -24,6 +24,7 @@ import {
 import { memberRefsOf } from '../policy/member-refs.js';
 import { stepAt, type TierOrder } from '../policy/tier-map.js';
 import type { DataModelSnapshot } from '../host/data-model.js';
+import type { ViewerScopes } from '../twenty-app/viewers.js';
 
 /** A policy role at one tier: one host role. */
 export interface HeldRole {
@@ -46,16 +47,6 @@ export interface CompileContext {
   problem(path: string, message: string): void;
   /** A host role's predicates on an object test the helper field: these scopes fill it. */
   viewers(scopes: ViewerScopes): void;
-}
-
-/**
- * What `tiergateViewers` must hold on one object for one host role: the role's members are
- * viewers of every record owned within the union of these scopes around them.
- */
-export interface ViewerScopes {
-  readonly roleKey: string;
-  readonly object: string;
-  readonly scopes: readonly ('own' | 'reports' | 'team' | 'teamTree')[];
 }
 
 /** One scope of a tier-map value (a list's item, or the value itself). */

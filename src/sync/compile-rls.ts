@@ -1,41 +1,7 @@
 /**
- * Row-level predicates of one host role on one readable object (only when the workspace is
- * entitled; otherwise every scope is the gateway's). They encode the READ scope at the tier
- * (but see below for actions that reach wider):
- *
- * - `all` → no predicate;
- * - `own` → per owner field (`policy.objects[o].owner`), "is the current member":
- *   a MANY_TO_ONE relation to workspaceMember (named by its join column `ownerId` or its name
- *   `owner`) → `IS { isCurrentWorkspaceMemberSelected: true, selectedRecordIds: [] }` on the
- *   relation field; an ACTOR sub-field `createdBy.workspaceMemberId` → `IS` on `createdBy` with
- *   `subFieldName: workspaceMemberId`, compared with the current member's `id` field through
- *   `workspaceMemberFieldMetadataId` (UNVERIFIED against Twenty: the sandbox evaluates it so).
- *   Several owner fields → one OR group (Twenty honours only the first root group; there is one).
- *   An owner field of another kind cannot be compared with the member natively: gateway.
- * - `reports` / `team` / `teamTree` → `CONTAINS` on the helper field `tiergateViewers` (ARRAY),
- *   compared with the current member's `id` field. Tiergate maintains it per record (declared by
- *   the manifest, created by install, kept up to date by the watchdog): the host ids of the
- *   members whose scope on the object, at their role and tier, holds the record (see below).
- *   Member ids are UUIDs, so Twenty's ARRAY `CONTAINS` (an item `ilike %id%`) matches the id
- *   exactly. Without the field in the data model the scope is the gateway's (a duty, not a
- *   problem: install creates it).
- * - a union of scopes (a tier-map list) → as precisely as one predicate set allows: `all` among
- *   them → no predicate; `own` alone → the `own` predicates; otherwise the helper field, whose
- *   viewers are the members of every scope of the union.
- * - a `where` on any scoped action is the gateway's (not translated): the scope it narrows is
- *   encoded without it (a superset), so `{ scope: all, where: … }` reaches `all` natively. A
- *   `where` that reads `$member.…` could not be translated at all (see `memberRefReason`).
- *
- * Other scoped actions: Twenty applies the predicates to every operation, so they must let
- * through every record some action may touch. Usually the read scope covers the others (each
- * scope includes `own`; `teamTree` includes `team`), and the predicates encode it. When another
- * action reaches wider (Acme's managers: read teamTree, update reports), the predicates encode
- * the widest scope, or the helper field when no single scope covers the rest: `tiergateViewers`
- * is therefore defined as the members for whom the record is in the scope of SOME scoped action
- * of their host role (the read scope in the usual case). Choice: this keeps every grant of the
- * policy reachable natively; the alternative, encoding the read scope alone, would make Twenty
- * refuse updates the policy grants, which the gateway cannot undo. Every action whose scope is
- * narrower than what the predicates encode, or has a `where`, is the gateway's (a duty).
+ * Row-level predicates of one host role on one readable object, when the workspace is entitled:
+ * the widest scope any scoped action reaches, through owner fields or `tiergateViewers`; what
+ * they cannot say is the gateway's. The full rules: docs/internals.md "Row-level predicates".
  */
 import type { Scope } from '../policy/schema.js';
 import { describeCondition, describeScope } from '../policy/describe.js';
@@ -51,7 +17,8 @@ import {
   type ScopeAt,
   type ScopePart,
 } from './compile-grants.js';
-import { HELPER_FIELD, resolveField } from './compile-fields.js';
+import { resolveField } from './compile-fields.js';
+import { HELPER_FIELD } from '../twenty-app/names.js';
 
 const NO_WHERE = 'Tiergate does not translate where into row-level predicates';
 

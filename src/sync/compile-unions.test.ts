@@ -9,7 +9,7 @@ import type { Policy } from '../policy/schema.js';
 import { compileHostState } from './compile.js';
 import { smallModel, withHelperFields } from './compile.test-support.js';
 import type { HostRole } from './host-state.js';
-import { ViewerIndex } from './viewers.js';
+import { ViewerIndex } from '../twenty-app/viewers.js';
 
 /**
  * Every member is a junior rep. Ann reports to Boss, Bob to Ann; Ann and Cat are in west, Bob

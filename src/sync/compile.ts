@@ -26,9 +26,11 @@ import { memberTier } from '../policy/sources.js';
 import { tierOrder } from '../policy/tier-map.js';
 import type { DataModelSnapshot, DiscoveredObject } from '../host/data-model.js';
 import type { GatewayDuty, HostPermissionState } from './host-state.js';
-import type { CompileContext, HeldRole, ViewerScopes } from './compile-grants.js';
-import { checkFieldNames, compareText } from './compile-fields.js';
+import type { CompileContext, HeldRole } from './compile-grants.js';
+import type { ViewerScopes } from '../twenty-app/viewers.js';
+import { checkFieldNames } from './compile-fields.js';
 import { hostRole } from './compile-objects.js';
+import { compareText } from '../twenty-app/compare-text.js';
 
 export interface CompileOptions {
   /** Whether the workspace may hold row-level predicates (a paid plan in Twenty). */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { freePort } from '../cli/free-port.test-support.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WEBHOOK_PATH } from '../events/intake-app.js';
 import { createLogger } from '../events/logger.js';
 import { createMetrics } from '../events/metrics.js';
 import { startServer, type RunningServer } from '../events/server.js';
@@ -22,7 +21,8 @@ import {
   type DeliveryWatcher,
 } from './delivery-proof.js';
 import { install } from './install.js';
-import { tiergateManifest } from './manifest.js';
+import { tiergateManifest } from '../twenty-app/manifest.js';
+import { WEBHOOK_PATH } from '../twenty-app/names.js';
 
 const ADMIN_KEY = 'admin-key-for-delivery-proof-tests';
 const opened: { close(): Promise<void> }[] = [];

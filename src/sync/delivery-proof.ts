@@ -11,7 +11,6 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { createServer, type Server } from 'node:http';
 import { isIP } from 'node:net';
 import type { HostClient } from '../host/client.js';
-import { DELIVERIES_PATH } from '../events/recent-deliveries.js';
 import { InstallWebhooksDocument } from '../host/generated/metadata.js';
 import { verifySignature } from '../host/webhook/signature.js';
 import {
@@ -21,6 +20,7 @@ import {
   isPrivateIp,
   type HostLookup,
 } from '../host/outbound-rules.js';
+import { DELIVERIES_PATH } from '../twenty-app/names.js';
 
 /** How long the proof waits for the webhook by default: Twenty posts within a second or two. */
 export const DEFAULT_DELIVERY_WAIT_MS = 10_000;

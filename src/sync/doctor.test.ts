@@ -22,7 +22,7 @@ import {
 } from './doctor.js';
 import { install } from './install.js';
 import type { Installation } from './installation.js';
-import { tiergateManifest } from './manifest.js';
+import { tiergateManifest } from '../twenty-app/manifest.js';
 
 const closing: { close(): Promise<void> }[] = [];
 afterEach(async () => {

@@ -10,7 +10,7 @@ import { HostError } from '../host/host-error.js';
 import type { CheckResult } from './delivery-proof.js';
 import type { Installation } from './installation.js';
 import { appRoleMark } from './install-app-role.js';
-import type { Manifest } from './manifest.js';
+import type { Manifest } from '../twenty-app/manifest.js';
 import type { Policy } from '../policy/schema.js';
 import type { GatewayDuty } from './host-state.js';
 import { openSession } from './session.js';

@@ -19,8 +19,9 @@ import {
   InstallSetPermissionFlagsDocument,
   SyncCreateRoleDocument,
 } from '../host/generated/metadata.js';
-import type { Manifest } from './manifest.js';
+import type { Manifest } from '../twenty-app/manifest.js';
 import type { CreatedItem } from './installation.js';
+import { APP_KEY_NAME } from '../twenty-app/names.js';
 
 /** What install adds to its report for the role and the key. */
 export interface AppAccessCollector {
@@ -36,7 +37,6 @@ export interface AppKey {
   readonly token?: string;
 }
 
-export const APP_KEY_NAME = 'Tiergate add-on';
 /** How long the add-on's key lives; rotate it by uninstalling and installing again. */
 const KEY_LIFETIME_YEARS = 5;
 

@@ -7,7 +7,7 @@ import { mswServer } from '../host/msw-server.test-support.js';
 import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { install, syncWebhookOperations, uninstall, webhookOperations } from './install.js';
-import { resolveAddonUrl, tiergateManifest } from './manifest.js';
+import { resolveAddonUrl, tiergateManifest } from '../twenty-app/manifest.js';
 
 const BASE_URL = 'http://twenty.test';
 const ADMIN_KEY = 'admin-key-for-install-tests';

@@ -23,11 +23,16 @@ import {
 import { HostError } from '../host/host-error.js';
 import type { Host } from '../host/host.js';
 import { RECORD_ACTIONS } from '../host/webhook/record-actions.js';
-import { compareText } from './compile-fields.js';
-import { ownObjectNames, resolveAddonUrl, type Manifest, type ManifestField } from './manifest.js';
+import {
+  ownObjectNames,
+  resolveAddonUrl,
+  type Manifest,
+  type ManifestField,
+} from '../twenty-app/manifest.js';
 import { describeItem, type CreatedItem, type Installation } from './installation.js';
 import { currentWorkspace } from './session.js';
 import { ensureAppKey, ensureAppRole, type AppKey } from './install-app-role.js';
+import { compareText } from '../twenty-app/compare-text.js';
 
 export interface InstallOptions {
   /** The add-on's base URL, what `{{addonUrl}}` stands for. */

@@ -7,7 +7,7 @@
 import type { JournalDraft } from '../audit/journal.js';
 import type { HostPermissionState, HostRole } from './host-state.js';
 import type { HostPlan } from './plan.js';
-import type { ViewerSyncResult } from './viewers.js';
+import type { ViewerSyncResult } from '../twenty-app/viewers.js';
 
 export interface AppliedRun {
   /** Who ran it (the operating-system user, or the panel's signed-in admin). */

@@ -15,9 +15,14 @@ import { diffHostState, operationsFor, type HostOperation, type HostPlan } from 
 import type { PlanNames } from './plan-format.js';
 import type { MemberMover, RefusalContext } from './plan-refusals.js';
 import { adminRoleKeys, readHostState, type HostReading } from './read-host.js';
-import { readHostMembers, resolveOrg, type HostMember, type ResolvedOrg } from './host-org.js';
+import {
+  readHostMembers,
+  resolveOrg,
+  type HostMember,
+  type ResolvedOrg,
+} from '../twenty-app/host-org.js';
 import { LOCKED_ROLE_KEY, withUnlisted, type UnlistedResult } from './unlisted.js';
-import { ViewerIndex } from './viewers.js';
+import { ViewerIndex } from '../twenty-app/viewers.js';
 
 /** The workspace a key reaches: which one, by id and name, and whether it has row-level rules. */
 export interface HostWorkspace {
@@ -99,7 +104,7 @@ export interface SyncSession {
    * Tiergate leaves them where they are and says so: an admin should move them.
    */
   readonly strays: readonly { readonly memberId: string; readonly roleKey: string }[];
-  /** What `tiergateViewers` must hold on each record (src/sync/viewers.ts). */
+  /** What `tiergateViewers` must hold on each record (src/twenty-app/viewers.ts). */
   readonly viewers: ViewerIndex;
 }
 

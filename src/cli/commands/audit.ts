@@ -25,7 +25,7 @@ import {
   KeyRingError,
   readVerifyingKeys,
 } from '../../audit/key-ring.js';
-import { outboxSummary, requeueDeadOutbox } from '../../store/journal-rows.js';
+import { outboxSummary, requeueDeadOutbox } from '../../store/outbox.js';
 import { openStore, StoreError, storeOptionsFromEnv, type Store } from '../../store/store.js';
 import type { Command, ParsedArgs } from '../command.js';
 import {

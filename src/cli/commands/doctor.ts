@@ -30,7 +30,7 @@ import {
 import { adminSessionStatus } from '../../sync/admin-session.js';
 import type { HostPermissionState } from '../../sync/host-state.js';
 import { INSTALLATION_FILE, readInstallation, type Installation } from '../../sync/installation.js';
-import { tiergateManifest } from '../../sync/manifest.js';
+import { tiergateManifest } from '../../twenty-app/manifest.js';
 import { formatPlan } from '../../sync/plan.js';
 import { openDrift } from '../../sync/session.js';
 import { open, secretKey } from '../../sync/secret-box.js';

@@ -5,7 +5,7 @@ import { describeScope } from '../../policy/describe.js';
 import type { TemporaryGrant } from '../../policy/grants.js';
 import { ACTIONS, type Action, type FieldState, type Policy } from '../../policy/schema.js';
 import { HostError } from '../../host/host-error.js';
-import { HostOrgError, pullOrg } from '../../sync/host-org.js';
+import { HostOrgError, pullOrg } from '../../twenty-app/host-org.js';
 import { connectTarget, HOST_TARGET_OPTIONS, hostTarget, namesHost } from '../host-target.js';
 import { onePositional, type Command, type ParsedArgs } from '../command.js';
 import { CliError, EXIT, readJson, readPolicy, readText, writeJson, type CliIo } from '../io.js';

@@ -14,7 +14,7 @@ import {
   writeInstallation,
   type Installation,
 } from '../../sync/installation.js';
-import { ManifestError, tiergateManifest } from '../../sync/manifest.js';
+import { ManifestError, tiergateManifest } from '../../twenty-app/manifest.js';
 import { seal, secretKey, SECRET_KEY_VARIABLE } from '../../sync/secret-box.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { CliError, EXIT, readPolicy, writeJson, type CliIo } from '../io.js';

@@ -5,7 +5,7 @@
  * tier), and who is left out and why. Reads only; changes nothing.
  */
 import { HostError } from '../../host/host-error.js';
-import { HostOrgError, pullOrg, type ResolvedMember } from '../../sync/host-org.js';
+import { HostOrgError, pullOrg, type ResolvedMember } from '../../twenty-app/host-org.js';
 import { onePositional, type Command } from '../command.js';
 import {
   connectTarget,

@@ -12,9 +12,9 @@ import type { Policy } from '../../policy/schema.js';
 import type { WorkspaceState } from '../../sandbox/workspace.js';
 import { applyOperations } from '../../sync/apply.js';
 import { install } from '../../sync/install.js';
-import { tiergateManifest } from '../../sync/manifest.js';
+import { tiergateManifest } from '../../twenty-app/manifest.js';
 import { openSession } from '../../sync/session.js';
-import { syncViewers } from '../../sync/viewers.js';
+import { syncViewers } from '../../twenty-app/viewers.js';
 import { createLogger } from '../../events/logger.js';
 import { openPipeline } from '../../events/pipeline.js';
 import { startServer } from '../../events/server.js';
@@ -25,6 +25,7 @@ import { CliError, EXIT, type CliIo } from '../io.js';
 import { viewersProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { openGateway } from '../../gateway/index.js';
+import { readWorkspaceView } from '../../sync/workspace-view.js';
 
 /** The sandbox has no request limit of its own: let the local apply run at full speed. */
 const LOCAL_RATE_LIMIT = { requests: 100_000, windowMs: 60_000 };
@@ -202,9 +203,9 @@ export async function listenDemoAddon(
       const opened = await openPipeline({
         store,
         host,
-        policy: options.policy,
         cwd: io.cwd,
         secretKey: await secretKey(io.env, io.cwd),
+        workspace: await readWorkspaceView(host, options.policy),
         workerId: 'demo',
         // The demo's add-on writes with the sandbox's admin key.
         ownKeyName: SANDBOX_ADMIN_KEY_NAME,

@@ -9,7 +9,6 @@
  */
 import { startServer, type RunningServer } from '../../events/server.js';
 import { createLogger } from '../../events/logger.js';
-import { WEBHOOK_PATH } from '../../events/intake-app.js';
 import { openStore, storeOptionsFromEnv, StoreError, type Store } from '../../store/store.js';
 import { INSTALLATION_FILE, readInstallation, type Installation } from '../../sync/installation.js';
 import { currentWorkspace } from '../../sync/session.js';
@@ -28,6 +27,8 @@ import {
   hostTarget,
 } from '../host-target.js';
 import { CliError, EXIT, readPolicy, type CliIo } from '../io.js';
+import { WEBHOOK_PATH } from '../../twenty-app/names.js';
+import { readWorkspaceView } from '../../sync/workspace-view.js';
 
 export const DEFAULT_SERVE_PORT = 3031;
 /**
@@ -265,9 +266,9 @@ async function pipelineOf(
   const pipeline = await openPipeline({
     store,
     host,
-    policy,
     cwd: io.cwd,
     secretKey: await secretKey(io.env, io.cwd),
+    workspace: await readWorkspaceView(host, policy),
     workerId: `${hostname()}:${process.pid}`,
     sweepEveryMs: minutesOf(args.values['sweep-minutes']) * 60_000,
     ...(installedAt === undefined ? {} : { sweep: { since: installedAt } }),

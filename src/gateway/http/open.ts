@@ -9,7 +9,7 @@ import { connectHost } from '../../host/host.js';
 import type { RateLimit } from '../../host/rate-limit.js';
 import { compilePolicy } from '../../policy/engine.js';
 import type { Policy } from '../../policy/schema.js';
-import { pullOrg } from '../../sync/host-org.js';
+import { pullOrg } from '../../twenty-app/host-org.js';
 import { cursorSealFrom } from '../core/cursor-seal.js';
 import { ExportMeter } from '../core/export-meter.js';
 import type { DeniedEvent } from '../core/denial.js';

@@ -1,38 +1,10 @@
 /**
- * The fault suite's checker: compares the changes members actually made with the journal, and
- * the journal with the host's copy (the `tiergateAuditEntry` records), the Jepsen `set-full`
- * way (RELIABILITY.md §3): every acknowledged item is found once, nothing is found that was
- * never made. Pure: the driver gathers the three lists, this only compares them.
- *
- * Journal against changes. Only `record.<action>` entries are compared (a violation entry is a
- * judgement about a change, not a change). An entry's version is the record's `updatedAt`, with
- * its `deletedAt` when set (`after`, else `before`: a destroy's entry carries the record as it
- * was), the same spelling as a change's version. A change and an entry match when
- *   1. object, record, action and version agree; or
- *   2. the entry was found by the sweep, its action is `created` or `updated`, and the change is
- *      a create, an update or a restore with that version (the sweep reads a record's state,
- *      which does not say which kind of write produced it; the latest such change is taken); or
- *   3. object, record and action agree and one side has no readable version.
- * Then:
- *   - duplicated: an entry for a change another entry already matched;
- *   - false: an entry for no change made (Tiergate's own writes, its audit object, records
- *     that existed before the stream, a version nobody wrote);
- *   - superseded: an unmatched change whose webhook did not arrive (the host's delivery got no
- *     2xx) and that a later change to the same record overwrote before any sweep could see it
- *     (no sweep both started after it and ended before the later change), or that left nothing
- *     to see: a restore undoing a deletion no webhook or sweep showed (the record is as it was
- *     seen), a destroy of a record no webhook or sweep ever showed; reported apart;
- *   - lost: any other unmatched change.
- * A matched entry whose actor is not the change's member is counted as misattributed
- * (informational: a destroy found by reading has no one to name).
- *
- * Host copy against journal. Each journal entry must be on the host once, as the record whose
- * id is `auditRecordId(hash)` with that hash; each checkpoint as `checkpointRecordOf`'s record.
- * lost: an entry or checkpoint the host lacks; duplicated: a hash on more than one host record;
- * false: a host record that is no entry or checkpoint of the journal.
+ * Compares the changes members made with the journal, and the journal with the host's copy, the
+ * Jepsen `set-full` way (RELIABILITY.md §3): every acknowledged item found once, nothing found
+ * that was never made. Pure. The matching rules: docs/internals.md "The fault suite's checker".
  */
-import { auditRecordId, checkpointRecordOf } from '../../audit/outbox-relay.js';
-import type { Checkpoint, JournalRow } from '../../store/journal-rows.js';
+import { auditRecordId, checkpointRecordOf } from '../audit/outbox-relay.js';
+import type { Checkpoint, JournalRow } from '../store/journal-rows.js';
 
 export const CHANGE_ACTIONS = ['created', 'updated', 'deleted', 'restored', 'destroyed'] as const;
 export type ChangeAction = (typeof CHANGE_ACTIONS)[number];

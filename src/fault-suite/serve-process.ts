@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-const HERE = fileURLToPath(new URL('../../..', import.meta.url));
+const HERE = fileURLToPath(new URL('../..', import.meta.url));
 /** The repository's root, whether this module runs from `src/` (vitest) or `dist/src/`. */
 export const REPO_ROOT = HERE.endsWith('/dist/') ? HERE.slice(0, -'dist/'.length) : HERE;
 const BIN = `${REPO_ROOT}bin/tiergate.js`;

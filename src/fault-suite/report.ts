@@ -3,7 +3,7 @@
  * copy against the journal) and the first few items of each non-zero count, with the member's
  * name, so that a failing run says what went missing without opening a database.
  */
-import { renderTable } from '../../cli/table.js';
+import { renderTable } from '../cli/table.js';
 import type { CheckReport, Finding } from './checker.js';
 
 /** How many items of each count are printed. */

@@ -5,7 +5,6 @@ import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { FIELD_METADATA_TYPES } from '../host/core-schema/object-metadata.js';
 import { STANDARD_OBJECTS } from '../host/core-schema/standard-objects.js';
-import { HELPER_FIELD } from './compile-fields.js';
 import {
   TWENTY_PERMISSION_FLAGS,
   loadManifest,
@@ -16,6 +15,7 @@ import {
   resolveAddonUrl,
   tiergateManifest,
 } from './manifest.js';
+import { HELPER_FIELD } from './names.js';
 
 const MANIFEST_TEXT = readFileSync('manifest.json', 'utf8');
 const SDL = parse(readFileSync('graphql/schema/metadata.graphql', 'utf8'));

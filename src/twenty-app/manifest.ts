@@ -1,19 +1,10 @@
 /**
- * `manifest.json`: Tiergate as a Twenty app (HOST-CONTRACT §E), the one place that declares what
- * Tiergate adds to or needs from a workspace: its identity and application variables, its
- * application role with the permission flags it needs and why, the audit object, the helper
- * fields on standard objects, the settings menu item opening the panel, and its webhook.
- *
- * Shapes follow Twenty's `defineApplication`, `defineApplicationRole`, `defineObject`,
- * `defineField` and `defineSettingsMenuItem` where HOST-CONTRACT gives them; the rest is
- * Tiergate's own: flags are named by key with a `why` (Twenty names them by universal
- * identifier), helper fields name their standard object by `nameSingular` (Twenty uses the
- * standard object's universal identifier), the settings item opens a URL (Twenty opens a front
- * component), and `webhook` is registered through the metadata API (Twenty apps have none).
- * `{{addonUrl}}` in a URL stands for the value of `TIERGATE_ADDON_URL`.
- *
- * Code that relies on an object, field or flag asks for it through `manifestObject`,
- * `manifestField` or `requiresFlag`, which throw when the manifest does not declare it.
+ * `manifest.json`: what Tiergate adds to or needs from a workspace (HOST-CONTRACT §E), parsed
+ * and cross-checked. Shapes follow Twenty's `defineApplication`, `defineObject` and `defineField`;
+ * where Tiergate installs through the metadata API instead, fields name their object by
+ * `nameSingular`, flags carry a `why`, and `{{addonUrl}}` stands for `TIERGATE_ADDON_URL`.
+ * Code asks for what it relies on through `manifestObject`, `manifestField` or `requiresFlag`,
+ * which throw when the manifest does not declare it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -135,7 +126,7 @@ const manifestShape = z.strictObject({
     targetUrl: addonUrl,
     /**
      * What to subscribe to: `*` stands for each object the policy governs once one is known
-     * (src/sync/install.ts `webhookOperations`), never Tiergate's own objects.
+     * (src/sync/install.ts), never Tiergate's own objects.
      */
     operations: z.array(operation).min(1, 'the webhook needs at least one operation'),
     /** The application variable holding the signing secret. */

@@ -3,9 +3,9 @@
  * host) changing one thing per test.
  */
 import { describe, expect, it } from 'vitest';
-import { chainEntries } from '../../audit/journal.js';
-import { auditRecordId, checkpointRecordOf } from '../../audit/outbox-relay.js';
-import type { Checkpoint, JournalRow } from '../../store/journal-rows.js';
+import { chainEntries } from '../audit/journal.js';
+import { auditRecordId, checkpointRecordOf } from '../audit/outbox-relay.js';
+import type { Checkpoint, JournalRow } from '../store/journal-rows.js';
 import {
   check,
   compareHost,

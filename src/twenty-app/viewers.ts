@@ -20,8 +20,18 @@ import { buildOrg } from '../org/org.js';
 import { readPath } from '../policy/condition.js';
 import type { Policy } from '../policy/schema.js';
 import { memberTier } from '../policy/sources.js';
-import type { ViewerScopes } from './compile-grants.js';
-import { compareText, HELPER_FIELD } from './compile-fields.js';
+import { compareText } from './compare-text.js';
+import { HELPER_FIELD } from './names.js';
+
+/**
+ * What `tiergateViewers` must hold on one object for one host role: the role's members are
+ * viewers of every record owned within the union of these scopes around them.
+ */
+export interface ViewerScopes {
+  readonly roleKey: string;
+  readonly object: string;
+  readonly scopes: readonly ('own' | 'reports' | 'team' | 'teamTree')[];
+}
 
 /** Who views what, per object, from the org and compile's viewer scopes. */
 export class ViewerIndex {
@@ -29,7 +39,7 @@ export class ViewerIndex {
   private readonly byOwner = new Map<string, Map<string, Set<string>>>();
 
   /**
-   * `policy` as resolved against the host (src/sync/host-org.ts): its member ids are workspace
+   * `policy` as resolved against the host (host-org.ts): its member ids are workspace
    * member ids, the values records hold in their owner fields.
    */
   constructor(policy: Policy, viewerScopes: readonly ViewerScopes[]) {

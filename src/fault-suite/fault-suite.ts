@@ -19,18 +19,27 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql } from 'kysely';
 import { stringify } from 'yaml';
-import { mulberry32 } from '../../../bench/prng.js';
-import { connectHost, type Host } from '../../host/host.js';
-import { createSandbox, type Sandbox } from '../../sandbox/sandbox.js';
-import { RAISED_RATE_LIMIT } from '../../sandbox/rate-limit.js';
-import { startSandboxServer, type RunningSandbox } from '../../sandbox/server.js';
-import { allJournalRows, type Checkpoint, type JournalRow } from '../../store/journal-rows.js';
-import { openStore, redactDatabaseUrl, type Store } from '../../store/store.js';
-import { install } from '../../sync/install.js';
-import { tiergateManifest } from '../../sync/manifest.js';
-import { sweep } from '../sweep.js';
+import { mulberry32 } from '../../bench/prng.js';
+import { connectHost, type Host } from '../host/host.js';
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { RAISED_RATE_LIMIT } from '../sandbox/rate-limit.js';
+import { startSandboxServer, type RunningSandbox } from '../sandbox/server.js';
+import { createDatabase, dropDatabase, terminateConnections } from '../store/databases.js';
+import { countEventsByStatus } from '../store/inbox.js';
+import { recordEvents } from '../store/inbox-admin.js';
+import {
+  allJournalRows,
+  countUnmirroredCheckpoints,
+  listCheckpoints,
+  type Checkpoint,
+  type JournalRow,
+} from '../store/journal-rows.js';
+import { outboxSummary } from '../store/outbox.js';
+import { openStore, redactDatabaseUrl, type Store } from '../store/store.js';
+import { install } from '../sync/install.js';
+import { tiergateManifest } from '../twenty-app/manifest.js';
+import { sweep } from '../events/sweep.js';
 import { ChangeStream, type SendAs, type StreamMember } from './change-stream.js';
 import {
   check,
@@ -41,6 +50,11 @@ import {
   type SweepWindow,
 } from './checker.js';
 import { assertBuilt, startServe, type ServeProcess } from './serve-process.js';
+
+/** The statuses with rows, as a count by status. */
+function present(counts: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+}
 
 export type FaultKind = 'kill' | 'outage' | 'drop';
 
@@ -204,7 +218,7 @@ export class FaultSuite {
         { cause: error },
       );
     });
-    await sql`create database ${sql.id(this.database)}`.execute(this.admin.db);
+    await createDatabase(this.admin.db, this.database);
     const url = new URL(server);
     url.pathname = `/${this.database}`;
     this.store = await openStore({
@@ -336,12 +350,10 @@ export class FaultSuite {
 
   private async dropConnections(): Promise<number> {
     if (this.admin === undefined) return 0;
-    const { rows } = await sql<{ pid: number }>`
-      select pg_terminate_backend(pid) as pid from pg_stat_activity
-      where datname = ${this.database} and application_name = ${SERVE_APPLICATION}`.execute(
-      this.admin.db,
-    );
-    return rows.length;
+    return terminateConnections(this.admin.db, {
+      database: this.database,
+      applicationName: SERVE_APPLICATION,
+    });
   }
 
   private async sweepNow(): Promise<void> {
@@ -435,30 +447,15 @@ export class FaultSuite {
   }
 
   private async moving(): Promise<string | undefined> {
-    const inbox = await this.db
-      .selectFrom('tiergate_webhook_inbox')
-      .select((eb) => ['status', eb.fn.countAll<number | string>().as('n')])
-      .groupBy('status')
-      .execute();
-    const outbox = await this.db
-      .selectFrom('tiergate_audit_outbox')
-      .select((eb) => ['status', eb.fn.countAll<number | string>().as('n')])
-      .groupBy('status')
-      .execute();
-    const unmirrored = await this.db
-      .selectFrom('tiergate_audit_checkpoint')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('mirrored_at', 'is', null)
-      .executeTakeFirst();
-    const count = (rows: readonly { status: string; n: number | string }[], status: string) =>
-      Number(rows.find((r) => r.status === status)?.n ?? 0);
-    const waiting = count(inbox, 'pending') + count(inbox, 'processing');
-    const sending = count(outbox, 'pending');
+    const inbox = await countEventsByStatus(this.db);
+    const outbox = (await outboxSummary(this.db)).counts;
+    const unmirrored = await countUnmirroredCheckpoints(this.db);
+    const waiting = inbox.pending + inbox.processing;
+    const sending = outbox.pending;
     // Parked rows never move again: waiting on them (or on checkpoints behind them) is pointless.
-    const parked = count(outbox, 'dead');
-    const checkpoints = parked > 0 ? 0 : Number(unmirrored?.n ?? 0);
+    const checkpoints = outbox.dead > 0 ? 0 : unmirrored;
     if (waiting + sending + checkpoints === 0) return undefined;
-    return `inbox ${JSON.stringify(Object.fromEntries(inbox.map((r) => [r.status, Number(r.n)])))}, outbox ${JSON.stringify(Object.fromEntries(outbox.map((r) => [r.status, Number(r.n)])))}, checkpoints not mirrored ${checkpoints}`;
+    return `inbox ${JSON.stringify(present(inbox))}, outbox ${JSON.stringify(present(outbox))}, checkpoints not mirrored ${checkpoints}`;
   }
 
   /** Waits until nothing moves twice in a row; what still moves when the time is up. */
@@ -486,15 +483,9 @@ export class FaultSuite {
   }> {
     const journal: JournalRow[] = [];
     for await (const row of allJournalRows(this.db)) journal.push(row);
-    const checkpoints = (
-      await this.db.selectFrom('tiergate_audit_checkpoint').selectAll().execute()
-    ).map((row): Checkpoint => ({
-      seq: row.seq,
-      hash: row.hash,
-      at: row.at,
-      keyId: row.key_id,
-      signature: row.signature,
-    }));
+    const checkpoints = (await listCheckpoints(this.db)).map(
+      ({ mirrored: _, ...checkpoint }): Checkpoint => checkpoint,
+    );
     const audit = this.sandbox?.state().records.tiergateAuditEntry ?? {};
     const hostRecords = Object.values(audit).map((r): HostAuditRecord => ({
       id: r.id,
@@ -527,20 +518,12 @@ export class FaultSuite {
     const report = check({ changes, ...collected, sweeps: this.sweeps });
     const lostHistory: string[] = [];
     for (const lost of report.journal.lost.slice(0, 5)) {
-      const rows = this.store
-        ? await this.store.db
-            .selectFrom('tiergate_webhook_inbox')
-            .select(['id', 'event_name', 'swept', 'record_version', 'status', 'received_at'])
-            .where('object_name', '=', lost.object)
-            .where('record_id', '=', lost.recordId)
-            .orderBy('id')
-            .execute()
-        : [];
+      const rows = this.store ? await recordEvents(this.store.db, lost.object, lost.recordId) : [];
       lostHistory.push(
         `${lost.object}/${lost.recordId}: ${rows
           .map(
             (r) =>
-              `#${r.id} ${r.event_name}${r.swept ? ' (swept)' : ''} ${r.record_version ?? '-'} ${r.status} at ${r.received_at.toISOString()}`,
+              `#${r.id} ${r.eventName}${r.swept ? ' (swept)' : ''} ${r.recordVersion ?? '-'} ${r.status} at ${r.receivedAt.toISOString()}`,
           )
           .join('; ')}`,
       );
@@ -579,9 +562,7 @@ export class FaultSuite {
     await this.store?.close();
     if (this.admin !== undefined) {
       try {
-        await sql`drop database if exists ${sql.id(this.database)} with (force)`.execute(
-          this.admin.db,
-        );
+        await dropDatabase(this.admin.db, this.database);
       } finally {
         await this.admin.close();
       }

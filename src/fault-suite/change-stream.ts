@@ -5,8 +5,8 @@
  * and recorded as the host answered it. Only what the host carried out is recorded; a refused
  * write is counted and said, never recorded as made.
  */
-import { mulberry32, type Random } from '../../../bench/prng.js';
-import { objectTypeNames, resolverName } from '../../host/core-schema/names.js';
+import { mulberry32, type Random } from '../../bench/prng.js';
+import { objectTypeNames, resolverName } from '../host/core-schema/names.js';
 import { versionOf, type ChangeAction, type MadeChange } from './checker.js';
 
 export interface StreamMember {

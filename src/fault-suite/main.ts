@@ -1,13 +1,13 @@
 /**
- * The long fault suite: `npm run fault-suite -- [options]` (node dist/src/events/fault/main.js).
+ * The long fault suite: `npm run fault-suite -- [options]` (node dist/src/fault-suite/main.js).
  * More members, more changes and more faults than the quick run in `npm test`, with a host
  * outage longer than the relay's whole retry horizon by default. Prints the counts table and
  * exits 1 when any lost, duplicated or false count is not 0 (or serve crashed, or quiescence
  * never came), 64 on a bad option.
  */
 import { parseArgs } from 'node:util';
-import { EXIT } from '../../cli/io.js';
-import { OUTBOX_MAX_ATTEMPTS } from '../../store/journal-rows.js';
+import { EXIT } from '../cli/io.js';
+import { OUTBOX_MAX_ATTEMPTS } from '../store/outbox.js';
 import { runFaultSuite, type FaultSuiteOptions } from './fault-suite.js';
 import { formatReport } from './report.js';
 

@@ -1,0 +1,78 @@
+/** The org read from the sandbox once install has added the tiergate* fields to workspaceMember. */
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { connectHost, type Host } from '../host/host.js';
+import { mswServer } from '../host/msw-server.test-support.js';
+import { loadPolicy } from '../policy/load.js';
+import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { pullOrg, readHostMembers } from '../twenty-app/host-org.js';
+import { tiergateManifest } from '../twenty-app/manifest.js';
+import { install } from './install.js';
+
+const policyWith = (
+  source: 'host' | 'config',
+  members = '[]',
+  restrictions = '[]',
+): ReturnType<typeof loadPolicy> =>
+  loadPolicy(`version: 1
+tiers: [{ id: junior }, { id: senior }, { id: director }]
+objects: { company: { owner: [accountOwnerId] } }
+org:
+  source: ${source}
+  teams: [{ id: sales, children: [emea] }, { id: emea }]
+  members: ${members}
+roles:
+  rep: { label: Rep, duties: Sells., defaultTier: junior, objects: { company: { read: { junior: own } } } }
+  manager: { label: Manager, duties: Leads., defaultTier: senior, objects: { company: { read: { senior: all } } } }
+restrictions: ${restrictions}
+`);
+
+const BASE_URL = 'http://twenty.test';
+const ADDON_URL = 'https://addon.test';
+const server = mswServer();
+
+async function world(): Promise<{ sandbox: Sandbox; host: Host }> {
+  const sandbox = await createSandbox({
+    rls: true,
+    seed: 'default',
+    seedCounts: { members: 70, companies: 0, people: 0, opportunities: 0 },
+    adminKey: 'org-test-key',
+  });
+  server.use(
+    ...sandboxHandlers(sandbox.serverOptions, BASE_URL),
+    http.post(`${ADDON_URL}/webhooks/twenty`, () => new HttpResponse(null, { status: 200 })),
+  );
+  return { sandbox, host: connectHost({ baseUrl: BASE_URL, token: 'org-test-key' }) };
+}
+
+describe('reading the org from the sandbox after install', () => {
+  it('reads every workspace member over several pages, with the fields set in Twenty', async () => {
+    const { sandbox, host } = await world();
+    await install(host, tiergateManifest(), { addonUrl: ADDON_URL });
+    await host.dataModel.refresh();
+    const records = Object.values(sandbox.state().records.workspaceMember ?? {});
+    const [boss, rep] = records.map((r) => r.id);
+    for (const [id, data] of [
+      [boss, '{ tiergateRole: "manager", tiergateTier: "director", tiergateTeams: ["sales"] }'],
+      [rep, `{ tiergateRole: "rep", tiergateTeams: ["emea"], tiergateManager: "${boss}" }`],
+    ] as const) {
+      await host.core.request(
+        `mutation($id: UUID!) { updateWorkspaceMember(id: $id, data: ${data}) { id } }`,
+        { id },
+      );
+    }
+
+    const members = await readHostMembers(host, { withOrgFields: true });
+    expect(members).toHaveLength(70);
+    expect(new Set(members.map((m) => m.id)).size).toBe(70);
+
+    const org = await pullOrg(host, policyWith('host'));
+    expect(org.policy.org.members.map((m) => [m.id, m.role, m.tier, m.manager])).toEqual([
+      [boss, 'manager', 'director', undefined],
+      [rep, 'rep', 'junior', boss],
+    ]);
+    // The 68 others hold nothing in Twenty's fields and have no entry: left out, each named.
+    expect(org.problems).toHaveLength(68);
+  });
+});
