@@ -32,7 +32,10 @@ const BY_CLOSURE = 4;
 const NO_FIELDS: Readonly<Record<string, FieldState>> = Object.freeze({});
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
-/** A field plan's permitted lists kept as plain arrays by cap outcome (see `FieldPlan.permittedTable`). */
+/**
+ * A slot's permitted lists kept as plain arrays by cap outcome (see `FieldPlan.permittedTable`):
+ * the editable fields for a write, the visible ones otherwise, chosen once for the slot.
+ */
 interface Lists {
   /** The cap mask's case in the engine's mask table (-1: use `mask`, or no caps when null). */
   readonly shape: number;
@@ -44,31 +47,26 @@ interface Lists {
    */
   readonly check: number;
   readonly checkParts: readonly unknown[];
-  readonly visible: (readonly string[] | undefined)[];
-  readonly editable: (readonly string[] | undefined)[];
-  fill(mask: number, editable: boolean): readonly string[];
+  /** The list by mask, filled on first use. */
+  readonly kept: (readonly string[] | undefined)[];
+  fill(mask: number): readonly string[];
 }
 
-function listsOf(fields: FieldPlan, byRecord: ActionPlan | undefined): Lists | null {
+function listsOf(fields: FieldPlan, plan: ActionPlan, kind: number, write: boolean): Lists | null {
   const table = fields.permittedTable();
   if (table === undefined) return null;
   const check =
-    byRecord === undefined || table.mask === null
-      ? undefined
-      : byRecord.listCheck(table.conditions);
+    kind !== BY_RECORD || table.mask === null ? undefined : plan.listCheck(table.conditions);
   const lists: Lists = {
     shape: table.mask?.shape ?? -1,
     parts: table.mask?.parts ?? [],
     mask: table.mask?.mask ?? null,
     check: check?.shape ?? -1,
     checkParts: check?.parts ?? [],
-    visible: [],
-    editable: [],
-    fill: (mask, editable) => {
+    kept: [],
+    fill: (mask) => {
       const found = table.at(mask);
-      lists.visible[mask] = found.visible;
-      lists.editable[mask] = found.editable;
-      return editable ? found.editable : found.visible;
+      return (lists.kept[mask] = write ? found.editable : found.visible);
     },
   };
   return lists;
@@ -189,28 +187,32 @@ export class Judge {
    */
   permittedFields(action: Action, object: string, record?: Row): readonly string[] {
     const slot = this.slotOf(action, object);
-    const built = slot < 0 ? undefined : this.table[slot];
-    const fields = slot < 0 ? undefined : this.fieldTable[slot];
-    if (built === undefined || fields === undefined) {
-      const plan = this.objectPlan(object);
-      if (!plan) return NO_NAMES;
-      // Both plans first, so that both tables hold them for the next call.
-      const planned = this.fieldPlan(plan, action);
-      return this.allowsIn(plan, action, record)
-        ? planned.permitted(record, writes(action))
-        : NO_NAMES;
-    }
-    const kind = this.kinds[slot];
-    if (kind === DENIED) return NO_NAMES;
-    const lists = (this.listTable[slot] ??= listsOf(
-      fields,
-      kind === BY_RECORD ? built : undefined,
-    ));
-    const mask = record === undefined ? 0 : this.maskOn(slot, built, lists, record);
+    const lists = slot < 0 ? undefined : this.listTable[slot];
+    if (lists === undefined || lists === null)
+      return this.permittedFirst(slot, action, object, record);
+    if (this.kinds[slot] === DENIED) return NO_NAMES;
+    const mask = record === undefined ? 0 : this.maskOn(slot, lists, record);
     if (mask < 0) return NO_NAMES;
-    if (lists === null) return fields.permitted(record, writes(action));
-    const kept = (writes(action) ? lists.editable : lists.visible)[mask];
-    return kept ?? lists.fill(mask, writes(action));
+    return lists.kept[mask] ?? lists.fill(mask);
+  }
+
+  /** `permittedFields` before the slot's lists are kept (or for plans with too many caps). */
+  private permittedFirst(
+    slot: number,
+    action: Action,
+    object: string,
+    record: Row | undefined,
+  ): readonly string[] {
+    const plan = this.objectPlan(object);
+    if (!plan) return NO_NAMES;
+    // Both plans first, so that both tables hold them for the next call.
+    const fields = this.fieldPlan(plan, action);
+    const allowed = this.allowsIn(plan, action, record);
+    const built = slot < 0 ? undefined : this.table[slot];
+    const kind = slot < 0 ? undefined : this.kinds[slot];
+    if (built !== undefined && kind !== undefined && this.listTable[slot] === undefined)
+      this.listTable[slot] = listsOf(fields, built, kind, writes(action));
+    return allowed ? fields.permitted(record, writes(action)) : NO_NAMES;
   }
 
   /**
@@ -264,17 +266,12 @@ export class Judge {
   }
 
   /** -1 where the slot's plan denies the record, else which of its field plan's caps hold. */
-  private maskOn(slot: number, built: ActionPlan, lists: Lists | null, record: Row): number {
-    if (lists !== null && lists.check >= 0)
-      return this.listsCode.run(lists.check, lists.checkParts, record);
+  private maskOn(slot: number, lists: Lists, record: Row): number {
+    if (lists.check >= 0) return this.listsCode.run(lists.check, lists.checkParts, record);
     const kind = this.kinds[slot];
-    if (
-      kind === BY_RECORD
-        ? !this.allowsOn(slot, record)
-        : kind === BY_CLOSURE && !built.allows(record)
-    )
-      return -1;
-    if (lists === null || lists.mask === null) return 0;
+    if (kind === BY_RECORD && !this.allowsOn(slot, record)) return -1;
+    if (kind === BY_CLOSURE && !(this.table[slot] as ActionPlan).allows(record)) return -1;
+    if (lists.mask === null) return 0;
     return lists.shape < 0
       ? lists.mask(record)
       : this.masksCode.run(lists.shape, lists.parts, record);

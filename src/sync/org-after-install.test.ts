@@ -1,11 +1,8 @@
 /** The org read from the sandbox once install has added the tiergate* fields to workspaceMember. */
-import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { connectHost, type Host } from '../host/host.js';
 import { mswServer } from '../host/msw-server.test-support.js';
+import { ADDON_URL, orgWorld } from '../twenty-app/org-world.test-support.js';
 import { loadPolicy } from '../policy/load.js';
-import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
-import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { pullOrg, readHostMembers } from '../twenty-app/host-org.js';
 import { tiergateManifest } from '../twenty-app/manifest.js';
 import { install } from './install.js';
@@ -28,23 +25,8 @@ roles:
 restrictions: ${restrictions}
 `);
 
-const BASE_URL = 'http://twenty.test';
-const ADDON_URL = 'https://addon.test';
 const server = mswServer();
-
-async function world(): Promise<{ sandbox: Sandbox; host: Host }> {
-  const sandbox = await createSandbox({
-    rls: true,
-    seed: 'default',
-    seedCounts: { members: 70, companies: 0, people: 0, opportunities: 0 },
-    adminKey: 'org-test-key',
-  });
-  server.use(
-    ...sandboxHandlers(sandbox.serverOptions, BASE_URL),
-    http.post(`${ADDON_URL}/webhooks/twenty`, () => new HttpResponse(null, { status: 200 })),
-  );
-  return { sandbox, host: connectHost({ baseUrl: BASE_URL, token: 'org-test-key' }) };
-}
+const world = (): ReturnType<typeof orgWorld> => orgWorld(server);
 
 describe('reading the org from the sandbox after install', () => {
   it('reads every workspace member over several pages, with the fields set in Twenty', async () => {

@@ -2,14 +2,11 @@
  * The organisation read from the host (org.source: host): resolution rules on plain member
  * lists, then the read itself against the sandbox before install.
  */
-import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { connectHost, type Host } from '../host/host.js';
 import { mswServer } from '../host/msw-server.test-support.js';
+import { orgWorld } from './org-world.test-support.js';
 import { compilePolicy } from '../policy/engine.js';
 import { loadPolicy } from '../policy/load.js';
-import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
-import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { HostOrgError, readHostMembers, resolveOrg, type HostMember } from './host-org.js';
 
 const policyWith = (
@@ -213,23 +210,8 @@ describe('member attributes through the org read from the host', () => {
   );
 });
 
-const BASE_URL = 'http://twenty.test';
-const ADDON_URL = 'https://addon.test';
 const server = mswServer();
-
-async function world(): Promise<{ sandbox: Sandbox; host: Host }> {
-  const sandbox = await createSandbox({
-    rls: true,
-    seed: 'default',
-    seedCounts: { members: 70, companies: 0, people: 0, opportunities: 0 },
-    adminKey: 'org-test-key',
-  });
-  server.use(
-    ...sandboxHandlers(sandbox.serverOptions, BASE_URL),
-    http.post(`${ADDON_URL}/webhooks/twenty`, () => new HttpResponse(null, { status: 200 })),
-  );
-  return { sandbox, host: connectHost({ baseUrl: BASE_URL, token: 'org-test-key' }) };
-}
+const world = (): ReturnType<typeof orgWorld> => orgWorld(server);
 
 describe('reading the org from the sandbox', () => {
   it('asks for tiergate install before the org fields exist', async () => {

@@ -1,0 +1,24 @@
+/** A sandbox of 70 members served over msw at a fixed URL, and a host client for it: where org reads are tested. */
+import { http, HttpResponse } from 'msw';
+import type { SetupServerApi } from 'msw/node';
+import { connectHost, type Host } from '../host/host.js';
+import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+
+export const BASE_URL = 'http://twenty.test';
+export const ADDON_URL = 'https://addon.test';
+
+/** The sandbox behind `server` (the test file's msw server), and a host client with its admin key. */
+export async function orgWorld(server: SetupServerApi): Promise<{ sandbox: Sandbox; host: Host }> {
+  const sandbox = await createSandbox({
+    rls: true,
+    seed: 'default',
+    seedCounts: { members: 70, companies: 0, people: 0, opportunities: 0 },
+    adminKey: 'org-test-key',
+  });
+  server.use(
+    ...sandboxHandlers(sandbox.serverOptions, BASE_URL),
+    http.post(`${ADDON_URL}/webhooks/twenty`, () => new HttpResponse(null, { status: 200 })),
+  );
+  return { sandbox, host: connectHost({ baseUrl: BASE_URL, token: 'org-test-key' }) };
+}
