@@ -11,21 +11,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { INBOX_STATUSES } from '../store/inbox.js';
 import { RecentDeliveries } from './recent-deliveries.js';
-
-/** How a webhook request ended; the `outcome` label. */
-export const WEBHOOK_OUTCOMES = [
-  'accepted',
-  'duplicate',
-  'ignored',
-  'unauthorized',
-  'too_large',
-  'unsupported_media_type',
-  'bad_json',
-  'invalid_event',
-  'store_unavailable',
-  'not_configured',
-] as const;
-export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+import { WEBHOOK_OUTCOMES } from './webhook-outcomes.js';
 
 export interface Metrics {
   readonly registry: Registry;

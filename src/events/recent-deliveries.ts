@@ -4,7 +4,7 @@
  * while it waits, so "a count grew" does not show that the probe's webhook arrived. Only an
  * exact id is answered (ids are random UUIDs), so a caller learns nothing it did not know.
  */
-import type { WebhookOutcome } from './metrics.js';
+import type { WebhookOutcome } from './webhook-outcomes.js';
 
 /** How many record ids are kept: the proof asks within seconds, so a few hundred are plenty. */
 export const RECENT_DELIVERIES_KEPT = 512;

@@ -13,7 +13,7 @@
  *   service.ts`): Tiergate creates its roles assignable to users, so it never asks for one.
  */
 import type { HostPermissionState } from './host-state.js';
-import type { AssignmentChange } from './plan-types.js';
+import type { AssignmentChange, RefusalContext } from './plan-types.js';
 
 export const LAST_ADMIN_REFUSAL =
   'Twenty does not let the last member with the Admin role lose it: give another member Admin first';
@@ -32,29 +32,10 @@ export function waitingReason(loginCommand: string, sessionProblem?: string): st
   return `waits for an admin session, since Twenty lets no API key move members: run ${loginCommand}`;
 }
 
-/**
- * Who moves members: the signed-in admin, or nobody yet (every move waits). `sessionProblem`
- * says why a session that is there cannot be used (it expired, Twenty refused to renew it).
- */
-export type MemberMover =
-  | { readonly kind: 'admin'; readonly memberId: string; readonly email: string }
-  | { readonly kind: 'none'; readonly loginCommand: string; readonly sessionProblem?: string };
-
 /** Why a move is not made, and whether it only waits for a sign-in. */
 export interface Refusal {
   readonly reason: string;
   readonly waitsForAdmin?: true;
-}
-
-export interface RefusalContext {
-  /** Assignment keys of Twenty's Admin role (read-host.ts `adminRoleKeys`). */
-  readonly adminRoleKeys?: ReadonlySet<string>;
-  /** The workspace member whose token Tiergate acts with; none for an API key. */
-  readonly actingMemberId?: string;
-  /** Members who held Admin at the last apply: the one kept on it when one must stay. */
-  readonly incumbentAdmins?: ReadonlySet<string>;
-  /** Who moves members; absent, the token's own member (`actingMemberId`) does. */
-  readonly memberMover?: MemberMover;
 }
 
 /** Of the admins all moving away, the one Twenty will keep: an incumbent first, then by id. */

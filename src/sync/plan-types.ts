@@ -10,7 +10,6 @@ import type {
   HostRlsPredicate,
   HostRole,
 } from './host-state.js';
-import type { RefusalContext } from './plan-refusals.js';
 
 /** The role switches `createOneRole` / `updateOneRole` accept that Tiergate manages. */
 export const ROLE_SETTING_FIELDS = [
@@ -173,3 +172,23 @@ export type HostOperation =
       readonly roleKey: string;
     }
   | { readonly kind: 'deleteRole'; readonly roleKey: string };
+
+/**
+ * Who moves members: the signed-in admin, or nobody yet (every move waits). `sessionProblem`
+ * says why a session that is there cannot be used (it expired, Twenty refused to renew it).
+ */
+export type MemberMover =
+  | { readonly kind: 'admin'; readonly memberId: string; readonly email: string }
+  | { readonly kind: 'none'; readonly loginCommand: string; readonly sessionProblem?: string };
+
+/** What decides whether a member's move is made, refused or waits (see plan-refusals.ts). */
+export interface RefusalContext {
+  /** Assignment keys of Twenty's Admin role (read-host.ts `adminRoleKeys`). */
+  readonly adminRoleKeys?: ReadonlySet<string>;
+  /** The workspace member whose token Tiergate acts with; none for an API key. */
+  readonly actingMemberId?: string;
+  /** Members who held Admin at the last apply: the one kept on it when one must stay. */
+  readonly incumbentAdmins?: ReadonlySet<string>;
+  /** Who moves members; absent, the token's own member (`actingMemberId`) does. */
+  readonly memberMover?: MemberMover;
+}

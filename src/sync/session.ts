@@ -13,7 +13,7 @@ import type { HostPermissionState } from './host-state.js';
 import type { DataModelSnapshot } from '../host/data-model.js';
 import { diffHostState, operationsFor, type HostOperation, type HostPlan } from './plan.js';
 import type { PlanNames } from './plan-format.js';
-import type { MemberMover, RefusalContext } from './plan-refusals.js';
+import type { MemberMover, RefusalContext } from './plan-types.js';
 import { adminRoleKeys, readHostState, type HostReading } from './read-host.js';
 import {
   readHostMembers,

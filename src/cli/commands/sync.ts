@@ -16,7 +16,7 @@ import {
   type ActiveAdmin,
   type AdminClientSource,
 } from '../../sync/admin-session.js';
-import type { MemberMover } from '../../sync/plan-refusals.js';
+import type { MemberMover } from '../../sync/plan-types.js';
 import type { PlanNames } from '../../sync/plan-format.js';
 import type { HostPermissionState } from '../../sync/host-state.js';
 import { applyOperations, ApplyError } from '../../sync/apply.js';
