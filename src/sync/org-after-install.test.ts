@@ -1,29 +1,10 @@
 /** The org read from the sandbox once install has added the tiergate* fields to workspaceMember. */
 import { describe, expect, it } from 'vitest';
 import { mswServer } from '../host/msw-server.test-support.js';
-import { ADDON_URL, orgWorld } from '../twenty-app/org-world.test-support.js';
-import { loadPolicy } from '../policy/load.js';
+import { ADDON_URL, orgWorld, policyWith } from '../twenty-app/org-world.test-support.js';
 import { pullOrg, readHostMembers } from '../twenty-app/host-org.js';
 import { tiergateManifest } from '../twenty-app/manifest.js';
 import { install } from './install.js';
-
-const policyWith = (
-  source: 'host' | 'config',
-  members = '[]',
-  restrictions = '[]',
-): ReturnType<typeof loadPolicy> =>
-  loadPolicy(`version: 1
-tiers: [{ id: junior }, { id: senior }, { id: director }]
-objects: { company: { owner: [accountOwnerId] } }
-org:
-  source: ${source}
-  teams: [{ id: sales, children: [emea] }, { id: emea }]
-  members: ${members}
-roles:
-  rep: { label: Rep, duties: Sells., defaultTier: junior, objects: { company: { read: { junior: own } } } }
-  manager: { label: Manager, duties: Leads., defaultTier: senior, objects: { company: { read: { senior: all } } } }
-restrictions: ${restrictions}
-`);
 
 const server = mswServer();
 const world = (): ReturnType<typeof orgWorld> => orgWorld(server);

@@ -4,28 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mswServer } from '../host/msw-server.test-support.js';
-import { orgWorld } from './org-world.test-support.js';
+import { orgWorld, policyWith } from './org-world.test-support.js';
 import { compilePolicy } from '../policy/engine.js';
-import { loadPolicy } from '../policy/load.js';
 import { HostOrgError, readHostMembers, resolveOrg, type HostMember } from './host-org.js';
-
-const policyWith = (
-  source: 'host' | 'config',
-  members = '[]',
-  restrictions = '[]',
-): ReturnType<typeof loadPolicy> =>
-  loadPolicy(`version: 1
-tiers: [{ id: junior }, { id: senior }, { id: director }]
-objects: { company: { owner: [accountOwnerId] } }
-org:
-  source: ${source}
-  teams: [{ id: sales, children: [emea] }, { id: emea }]
-  members: ${members}
-roles:
-  rep: { label: Rep, duties: Sells., defaultTier: junior, objects: { company: { read: { junior: own } } } }
-  manager: { label: Manager, duties: Leads., defaultTier: senior, objects: { company: { read: { senior: all } } } }
-restrictions: ${restrictions}
-`);
 
 function hostMember(id: string, extra: Partial<HostMember> = {}): HostMember {
   return {

@@ -2,6 +2,7 @@
 import { http, HttpResponse } from 'msw';
 import type { SetupServerApi } from 'msw/node';
 import { connectHost, type Host } from '../host/host.js';
+import { loadPolicy } from '../policy/load.js';
 import { sandboxHandlers } from '../sandbox/msw-handlers.test-support.js';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 
@@ -22,3 +23,22 @@ export async function orgWorld(server: SetupServerApi): Promise<{ sandbox: Sandb
   );
   return { sandbox, host: connectHost({ baseUrl: BASE_URL, token: 'org-test-key' }) };
 }
+
+/** A policy over `company` with the org from `source`, two roles and the given members and restrictions (YAML). */
+export const policyWith = (
+  source: 'host' | 'config',
+  members = '[]',
+  restrictions = '[]',
+): ReturnType<typeof loadPolicy> =>
+  loadPolicy(`version: 1
+tiers: [{ id: junior }, { id: senior }, { id: director }]
+objects: { company: { owner: [accountOwnerId] } }
+org:
+  source: ${source}
+  teams: [{ id: sales, children: [emea] }, { id: emea }]
+  members: ${members}
+roles:
+  rep: { label: Rep, duties: Sells., defaultTier: junior, objects: { company: { read: { junior: own } } } }
+  manager: { label: Manager, duties: Leads., defaultTier: senior, objects: { company: { read: { senior: all } } } }
+restrictions: ${restrictions}
+`);
