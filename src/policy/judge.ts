@@ -83,8 +83,8 @@ export class Judge {
   private readonly plans: PlanSource;
   private plan: MemberPlan | undefined;
   /**
-   * The built action and field plans by `object index × 6 + action index`, in one flat array
-   * held by the judge: the hot path reads two arrays instead of walking the member's plan tree
+   * The built action plans by `object index × 6 + action index`, in flat arrays held by the
+   * judge: the hot path reads a slot instead of walking the member's plan tree
    * (whose scattered objects cost cache misses when many members are judged in turn). Left
    * empty for a member with temporary grants, whose plans change with the clock.
    */
@@ -94,7 +94,6 @@ export class Judge {
   /** Per slot, the plan's case in the engine's code table and the values it runs with. */
   private readonly shapes: number[] = [];
   private readonly parts: (readonly unknown[])[] = [];
-  private readonly fieldTable: (FieldPlan | undefined)[] = [];
   /** Per slot, the permitted-field lists by cap outcome (null: the plan has too many caps). */
   private readonly listTable: (Lists | null | undefined)[] = [];
 
@@ -205,7 +204,7 @@ export class Judge {
   ): readonly string[] {
     const plan = this.objectPlan(object);
     if (!plan) return NO_NAMES;
-    // Both plans first, so that both tables hold them for the next call.
+    // The action plan is built (and its slot filled) before the lists are kept for the slot.
     const fields = this.fieldPlan(plan, action);
     const allowed = this.allowsIn(plan, action, record);
     const built = slot < 0 ? undefined : this.table[slot];
@@ -332,9 +331,7 @@ export class Judge {
   }
 
   private fieldPlan(plan: ObjectPlan, action: Action): FieldPlan {
-    const built = plan.fields[actionIndex(action)] ?? this.plans.fieldPlan(plan, action);
-    if (this.plan?.timed === false) this.fieldTable[this.slotOf(action, plan.object)] = built;
-    return built;
+    return plan.fields[actionIndex(action)] ?? this.plans.fieldPlan(plan, action);
   }
 
   private decideIn(plan: ObjectPlan, action: Action, record: Row | undefined): Decision {
